@@ -1,0 +1,310 @@
+package io.guidon.engine;
+
+import com.google.re2j.Pattern;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.semver4j.Semver;
+
+/**
+ * A compiled clause {@code {"attribute", "op", "values"}}. The attribute is read once; a missing attribute or
+ * one of a type the operator does not take makes the clause false (even for {@code notIn}). An attribute that
+ * is a list holds when any element satisfies the operator; for {@code notIn}, when no element is in the values.
+ */
+abstract class Clause extends Condition {
+
+    final String attribute;
+    final Operator op;
+    /** The clause's values as written, shown by explain. */
+    private final List<Object> sourceValues;
+
+    Clause(String attribute, Operator op, List<Object> sourceValues) {
+        this.attribute = attribute;
+        this.op = op;
+        this.sourceValues = sourceValues;
+    }
+
+    /** Whether one scalar attribute value satisfies the operator; false for a type the operator does not take. */
+    abstract boolean testValue(Object value, InstantSource clock);
+
+    /** {@code notIn} holds for a list when every element passes; every other operator when one does. */
+    boolean everyElement() {
+        return false;
+    }
+
+    @Override
+    final boolean test(EvaluationContext ctx, InstantSource clock, List<Object> trace) {
+        Object value = ctx.get(attribute);
+        boolean result;
+        if (value == null) {
+            result = false;
+        } else if (op == Operator.EXISTS) {
+            result = true;
+        } else if (value instanceof List<?> list) {
+            result = testList(list, clock);
+        } else {
+            result = testValue(value, clock);
+        }
+        if (trace != null) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("attribute", attribute);
+            node.put("op", op.jsonName());
+            if (op != Operator.EXISTS) {
+                node.put("values", sourceValues);
+            }
+            node.put("actual", value);
+            node.put("result", result);
+            trace.add(node);
+        }
+        return result;
+    }
+
+    private boolean testList(List<?> list, InstantSource clock) {
+        if (everyElement()) {
+            for (int i = 0, n = list.size(); i < n; i++) {
+                if (!testValue(list.get(i), clock)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0, n = list.size(); i < n; i++) {
+            if (testValue(list.get(i), clock)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code in} and {@code notIn}: strings through a hash set, numbers through a sorted array, booleans as two bits. */
+    static final class In extends Clause {
+        private final Set<String> strings;
+        private final double[] numbers;
+        private final boolean hasTrue;
+        private final boolean hasFalse;
+        private final boolean negated;
+
+        In(String attribute, Operator op, List<Object> source, Set<String> strings, double[] sortedNumbers,
+                boolean hasTrue, boolean hasFalse) {
+            super(attribute, op, source);
+            this.strings = strings;
+            this.numbers = sortedNumbers;
+            this.hasTrue = hasTrue;
+            this.hasFalse = hasFalse;
+            this.negated = op == Operator.NOT_IN;
+        }
+
+        @Override
+        boolean everyElement() {
+            return negated;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            boolean in;
+            if (value instanceof String s) {
+                in = strings.contains(s);
+            } else if (value instanceof Number n) {
+                // + 0.0 turns -0.0 into 0.0, as the compiler did for the values.
+                in = numbers.length != 0 && Arrays.binarySearch(numbers, n.doubleValue() + 0.0) >= 0;
+            } else if (value instanceof Boolean b) {
+                in = b ? hasTrue : hasFalse;
+            } else {
+                return false;
+            }
+            return in != negated;
+        }
+    }
+
+    /** {@code contains}, {@code startsWith}, {@code endsWith} on strings, any of the values. */
+    static final class StringOp extends Clause {
+        private final String[] values;
+
+        StringOp(String attribute, Operator op, List<Object> source, String[] values) {
+            super(attribute, op, source);
+            this.values = values;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            if (!(value instanceof String s)) {
+                return false;
+            }
+            for (int i = 0; i < values.length; i++) {
+                boolean hit = switch (op) {
+                    case CONTAINS -> s.contains(values[i]);
+                    case STARTS_WITH -> s.startsWith(values[i]);
+                    default -> s.endsWith(values[i]);
+                };
+                if (hit) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code matches}: RE2 semantics (linear time, no backtracking), searching anywhere in the string. */
+    static final class Matches extends Clause {
+        private final Pattern[] patterns;
+
+        Matches(String attribute, List<Object> source, Pattern[] patterns) {
+            super(attribute, Operator.MATCHES, source);
+            this.patterns = patterns;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            if (!(value instanceof String s)) {
+                return false;
+            }
+            for (int i = 0; i < patterns.length; i++) {
+                if (patterns[i].matcher(s).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code lt}, {@code lte}, {@code gt}, {@code gte} on numbers. */
+    static final class NumberOp extends Clause {
+        private final double[] values;
+
+        NumberOp(String attribute, Operator op, List<Object> source, double[] values) {
+            super(attribute, op, source);
+            this.values = values;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            if (!(value instanceof Number n)) {
+                return false;
+            }
+            double x = n.doubleValue();
+            for (int i = 0; i < values.length; i++) {
+                double v = values[i];
+                boolean hit = switch (op) {
+                    case LT -> x < v;
+                    case LTE -> x <= v;
+                    case GT -> x > v;
+                    default -> x >= v;
+                };
+                if (hit) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code semverEq}, {@code semverLt}, {@code semverGt}: precedence as SemVer 2.0 defines it (build metadata ignored). */
+    static final class SemverOp extends Clause {
+        private final Semver[] values;
+
+        SemverOp(String attribute, Operator op, List<Object> source, Semver[] values) {
+            super(attribute, op, source);
+            this.values = values;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            if (!(value instanceof String s)) {
+                return false;
+            }
+            Semver version = Versions.parseLenient(s);
+            if (version == null) {
+                return false;
+            }
+            for (int i = 0; i < values.length; i++) {
+                int c = version.compareTo(values[i]);
+                boolean hit = switch (op) {
+                    case SEMVER_EQ -> c == 0;
+                    case SEMVER_LT -> c < 0;
+                    default -> c > 0;
+                };
+                if (hit) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code before} and {@code after}: the attribute is an instant (ISO-8601 string or epoch milliseconds). */
+    static final class InstantOp extends Clause {
+        private final long[] millis;
+
+        InstantOp(String attribute, Operator op, List<Object> source, long[] millis) {
+            super(attribute, op, source);
+            this.millis = millis;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            long t = Instants.toEpochMillis(value);
+            if (t == Instants.INVALID) {
+                return false;
+            }
+            for (int i = 0; i < millis.length; i++) {
+                if (op == Operator.BEFORE ? t < millis[i] : t > millis[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code olderThan} and {@code newerThan}: the attribute is an instant, each value an age relative to now.
+     * {@code olderThan P30D} holds for an instant at least 30 days ago; {@code newerThan P30D} for one less than
+     * 30 days ago. Ages with years, months or weeks count calendar time in UTC.
+     */
+    static final class AgeOp extends Clause {
+        private final Duration[] durations;
+        private final Period[] periods;
+
+        AgeOp(String attribute, Operator op, List<Object> source, Duration[] durations, Period[] periods) {
+            super(attribute, op, source);
+            this.durations = durations;
+            this.periods = periods;
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            long t = Instants.toEpochMillis(value);
+            if (t == Instants.INVALID) {
+                return false;
+            }
+            long now = clock.millis();
+            for (int i = 0; i < durations.length; i++) {
+                long threshold = periods[i] == null
+                        ? now - durations[i].toMillis()
+                        : java.time.Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC).minus(periods[i]).toInstant()
+                                .toEpochMilli();
+                if (op == Operator.OLDER_THAN ? t <= threshold : t > threshold) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code exists}: the attribute is present and not null (an empty list is present). */
+    static final class Exists extends Clause {
+        Exists(String attribute) {
+            super(attribute, Operator.EXISTS, List.of());
+        }
+
+        @Override
+        boolean testValue(Object value, InstantSource clock) {
+            return value != null;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.guidon.engine;
+
+/**
+ * The outcome of evaluating one flag for one context. Immutable; the evaluator returns instances it built
+ * once at load (one per flag and outcome), so a successful evaluation allocates nothing. An error is a result
+ * too ({@link Reason#ERROR} with an {@link ErrorCode}), never an exception.
+ */
+public final class EvaluationResult {
+
+    private final String flagKey;
+    private final Flag flag;
+    private final Variant variant;
+    private final Reason reason;
+    private final String ruleId;
+    private final ErrorCode errorCode;
+    private final String errorMessage;
+
+    EvaluationResult(Flag flag, Variant variant, Reason reason, String ruleId) {
+        this.flagKey = flag.key();
+        this.flag = flag;
+        this.variant = variant;
+        this.reason = reason;
+        this.ruleId = ruleId;
+        this.errorCode = null;
+        this.errorMessage = null;
+    }
+
+    private EvaluationResult(String flagKey, Flag flag, ErrorCode errorCode, String errorMessage) {
+        this.flagKey = flagKey;
+        this.flag = flag;
+        this.variant = null;
+        this.reason = Reason.ERROR;
+        this.ruleId = null;
+        this.errorCode = errorCode;
+        this.errorMessage = errorMessage;
+    }
+
+    static EvaluationResult error(String flagKey, Flag flag, ErrorCode code, String message) {
+        return new EvaluationResult(flagKey, flag, code, message);
+    }
+
+    public String flagKey() {
+        return flagKey;
+    }
+
+    /** The evaluated flag, or {@code null} when it was not found. */
+    public Flag flag() {
+        return flag;
+    }
+
+    /** The served variant, or {@code null} for an error. */
+    public Variant variant() {
+        return variant;
+    }
+
+    public String variantKey() {
+        return variant == null ? null : variant.key();
+    }
+
+    /** The served value, or {@code null} for an error. */
+    public Object value() {
+        return variant == null ? null : variant.value();
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The id of the rule that decided, or {@code null} when no rule did. */
+    public String ruleId() {
+        return ruleId;
+    }
+
+    public boolean isError() {
+        return errorCode != null;
+    }
+
+    public ErrorCode errorCode() {
+        return errorCode;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    @Override
+    public String toString() {
+        return isError()
+                ? "EvaluationResult[" + flagKey + " ERROR " + errorCode + ": " + errorMessage + "]"
+                : "EvaluationResult[" + flagKey + " " + variant.key() + "=" + variant.json() + " " + reason
+                        + (ruleId == null ? "" : " rule " + ruleId) + "]";
+    }
+}

@@ -1,0 +1,1084 @@
+package io.guidon.engine;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.google.re2j.PatternSyntaxException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.semver4j.Semver;
+
+/**
+ * Parses, validates and compiles flag documents (the format of docs/flag-format.md) into {@link FlagSet}s.
+ *
+ * <p>Validation finds every problem in one pass, each with its JSON path; a document with any problem yields
+ * no flag set at all. Thread-safe: one compiler serves any number of threads.
+ */
+public final class FlagDocumentCompiler {
+
+    /** Flag and segment keys: the same rule as the control plane's API. */
+    public static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final int MAX_CONDITION_DEPTH = 32;
+    static final int MAX_ATTRIBUTE_LENGTH = 256;
+
+    private static final Set<String> ROOT_FIELDS = Set.of("$schema", "segments", "flags");
+    private static final Set<String> SEGMENT_FIELDS = Set.of("description", "included", "excluded", "rules");
+    private static final Set<String> FLAG_FIELDS = Set.of("description", "enabled", "variants", "offVariant",
+            "prerequisites", "targets", "rules", "fallthrough", "salt", "tags", "metadata");
+    private static final Set<String> PREREQUISITE_FIELDS = Set.of("flag", "variant");
+    private static final Set<String> TARGET_FIELDS = Set.of("variant", "values");
+    private static final Set<String> RULE_FIELDS = Set.of("id", "description", "when", "serve");
+    private static final Set<String> SERVE_FIELDS = Set.of("variant", "rollout", "bucketBy");
+    private static final Set<String> CLAUSE_FIELDS = Set.of("attribute", "op", "values");
+    private static final List<String> CONDITION_KINDS = List.of("all", "any", "not", "segment");
+
+    private final ObjectMapper mapper;
+
+    public FlagDocumentCompiler() {
+        this.mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // Exact decimals, so that a weight of 33.333 is exactly 33,333 thousandths.
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+    }
+
+    /** Parses and compiles a document given as UTF-8 JSON. */
+    public Compilation compile(byte[] json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            return new Compilation(null, List.of(new ValidationError("", describe(e))));
+        } catch (IOException e) {
+            return new Compilation(null, List.of(new ValidationError("", "cannot read document: " + e.getMessage())));
+        }
+        if (root == null || root.isMissingNode()) {
+            return new Compilation(null, List.of(new ValidationError("", "the document is empty")));
+        }
+        return compile(root);
+    }
+
+    public Compilation compile(String json) {
+        return compile(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Compiles a document already parsed by Jackson (parsed with big decimals, or weights may lose precision). */
+    public Compilation compile(JsonNode root) {
+        return new Run().compile(root);
+    }
+
+    /** The mapper this compiler parses with: strict about duplicate keys, exact with decimals. */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return "invalid JSON" + where + ": " + e.getOriginalMessage();
+    }
+
+    /** One compilation: its error list and the references it resolves once everything is read. */
+    private final class Run {
+        private final List<ValidationError> errors = new ArrayList<>();
+        private final Map<String, Segment> segments = new LinkedHashMap<>();
+        private final Map<String, Set<String>> segmentDeps = new LinkedHashMap<>();
+        private final Map<String, JsonNode> segmentNodes = new HashMap<>();
+        private final Map<String, Flag> flags = new LinkedHashMap<>();
+        private final Map<String, Set<String>> flagSegmentDeps = new HashMap<>();
+        private final Map<String, JsonNode> flagNodes = new HashMap<>();
+        private final List<PendingSegmentRef> segmentRefs = new ArrayList<>();
+        private final Map<String, String> prerequisitePaths = new HashMap<>();
+        /** Segments referenced by the condition being compiled. */
+        private Set<String> deps;
+
+        Compilation compile(JsonNode root) {
+            if (!root.isObject()) {
+                error("", "the document must be a JSON object with \"flags\" (and optionally \"segments\"), not "
+                        + kind(root));
+                return done();
+            }
+            unknownFields(root, "", ROOT_FIELDS);
+            JsonNode segmentsNode = root.get("segments");
+            if (segmentsNode != null && !segmentsNode.isNull()) {
+                if (!segmentsNode.isObject()) {
+                    error("segments", "must be an object of segments by key, not " + kind(segmentsNode));
+                } else {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = segmentsNode.fields(); it.hasNext();) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        segment(e.getKey(), e.getValue(), Paths.key("segments", e.getKey()));
+                    }
+                }
+            }
+            JsonNode flagsNode = root.get("flags");
+            if (flagsNode == null || flagsNode.isNull()) {
+                error("flags", "required: an object of flags by key (it may be empty)");
+            } else if (!flagsNode.isObject()) {
+                error("flags", "must be an object of flags by key, not " + kind(flagsNode));
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = flagsNode.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    flag(e.getKey(), e.getValue(), Paths.key("flags", e.getKey()));
+                }
+            }
+            resolveSegments();
+            resolvePrerequisites();
+            if (!errors.isEmpty()) {
+                return done();
+            }
+            fingerprints();
+            String json;
+            try {
+                json = mapper.writeValueAsString(root);
+            } catch (JsonProcessingException e) {
+                error("", "cannot serialize the document: " + e.getOriginalMessage());
+                return done();
+            }
+            return new Compilation(new FlagSet(flags.values().toArray(new Flag[0]), segments, json), List.of());
+        }
+
+        private Compilation done() {
+            return new Compilation(null, errors);
+        }
+
+        // ---- segments
+
+        private void segment(String key, JsonNode node, String path) {
+            if (!KEY.matcher(key).matches()) {
+                error(path, "invalid segment key '" + key + "': use 1 to 128 of a-z, 0-9, '.', '_', '-', "
+                        + "starting with a letter or digit");
+            }
+            if (!node.isObject()) {
+                error(path, "a segment must be an object, not " + kind(node));
+                return;
+            }
+            unknownFields(node, path, SEGMENT_FIELDS);
+            optionalString(node, "description", path);
+            Set<String> included = stringSet(node.get("included"), Paths.field(path, "included"));
+            Set<String> excluded = stringSet(node.get("excluded"), Paths.field(path, "excluded"));
+            deps = new LinkedHashSet<>();
+            List<Condition> rules = new ArrayList<>();
+            JsonNode rulesNode = node.get("rules");
+            if (rulesNode != null && !rulesNode.isNull()) {
+                if (!rulesNode.isArray()) {
+                    error(Paths.field(path, "rules"), "must be an array of conditions, not " + kind(rulesNode));
+                } else {
+                    for (int i = 0; i < rulesNode.size(); i++) {
+                        Condition c = condition(rulesNode.get(i), Paths.index(Paths.field(path, "rules"), i), 1);
+                        if (c != null) {
+                            rules.add(c);
+                        }
+                    }
+                }
+            }
+            segmentDeps.put(key, deps);
+            segmentNodes.put(key, node);
+            segments.put(key, new Segment(key, included, excluded, rules.toArray(new Condition[0])));
+        }
+
+        private Set<String> stringSet(JsonNode node, String path) {
+            if (node == null || node.isNull()) {
+                return Set.of();
+            }
+            if (!node.isArray()) {
+                error(path, "must be an array of strings, not " + kind(node));
+                return Set.of();
+            }
+            Set<String> out = new HashSet<>(Math.max(4, node.size() * 2));
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode v = node.get(i);
+                if (!v.isTextual()) {
+                    error(Paths.index(path, i), "must be a string, not " + kind(v));
+                } else {
+                    out.add(v.textValue());
+                }
+            }
+            return Collections.unmodifiableSet(out);
+        }
+
+        // ---- flags
+
+        private void flag(String key, JsonNode node, String path) {
+            if (!KEY.matcher(key).matches()) {
+                error(path, "invalid flag key '" + key + "': use 1 to 128 of a-z, 0-9, '.', '_', '-', "
+                        + "starting with a letter or digit");
+            }
+            if (!node.isObject()) {
+                error(path, "a flag must be an object, not " + kind(node));
+                return;
+            }
+            unknownFields(node, path, FLAG_FIELDS);
+            String description = optionalString(node, "description", path);
+            JsonNode enabledNode = node.get("enabled");
+            boolean enabled = false;
+            if (enabledNode == null) {
+                error(Paths.field(path, "enabled"), "required: true or false");
+            } else if (!enabledNode.isBoolean()) {
+                error(Paths.field(path, "enabled"), "must be true or false, not " + kind(enabledNode));
+            } else {
+                enabled = enabledNode.booleanValue();
+            }
+            String salt = optionalString(node, "salt", path);
+            List<String> tags = tags(node.get("tags"), Paths.field(path, "tags"));
+            Map<String, Object> metadata = metadata(node.get("metadata"), Paths.field(path, "metadata"));
+
+            Map<String, Variant> variants = new LinkedHashMap<>();
+            FlagType type = variants(node.get("variants"), Paths.field(path, "variants"), variants);
+            Flag flag = new Flag(key, description, type, Collections.unmodifiableMap(variants), tags, metadata, enabled,
+                    salt == null ? key : salt);
+            flagNodes.put(key, node);
+
+            JsonNode offNode = node.get("offVariant");
+            Variant off = variantRef(offNode, Paths.field(path, "offVariant"), variants, true);
+            if (off != null) {
+                flag.offResult = new EvaluationResult(flag, off, Reason.DISABLED, null);
+                flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.PREREQUISITE_FAILED, null);
+            }
+            flag.prerequisites = prerequisites(key, node.get("prerequisites"), Paths.field(path, "prerequisites"));
+            flag.targets = targets(flag, node.get("targets"), Paths.field(path, "targets"), variants);
+            deps = new LinkedHashSet<>();
+            flag.rules = rules(flag, node.get("rules"), Paths.field(path, "rules"), variants);
+            flagSegmentDeps.put(key, deps);
+            boolean targeting = flag.prerequisites.length != 0 || flag.targets != null || flag.rules.length != 0;
+            JsonNode fallthrough = node.get("fallthrough");
+            if (fallthrough == null || fallthrough.isNull()) {
+                error(Paths.field(path, "fallthrough"),
+                        "required: what to serve when no target or rule matches, {\"variant\": ...} or {\"rollout\": {...}}");
+            } else {
+                flag.fallthrough = serve(flag, fallthrough, Paths.field(path, "fallthrough"), variants, null,
+                        targeting ? Reason.DEFAULT : Reason.STATIC);
+            }
+            flags.put(key, flag);
+        }
+
+        private FlagType variants(JsonNode node, String path, Map<String, Variant> out) {
+            if (node == null || node.isNull()) {
+                error(path, "required: an object of variant values by name, such as {\"on\": true, \"off\": false}");
+                return null;
+            }
+            if (!node.isObject() || node.isEmpty()) {
+                error(path, "must be a non-empty object of variant values by name, not " + kind(node));
+                return null;
+            }
+            FlagType type = null;
+            String firstName = null;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String vpath = Paths.key(path, e.getKey());
+                if (!NAME.matcher(e.getKey()).matches()) {
+                    error(vpath, "invalid variant name '" + e.getKey()
+                            + "': use 1 to 128 of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+                }
+                JsonNode v = e.getValue();
+                FlagType t = switch (v.getNodeType()) {
+                    case BOOLEAN -> FlagType.BOOLEAN;
+                    case STRING -> FlagType.STRING;
+                    case NUMBER -> FlagType.NUMBER;
+                    case OBJECT, ARRAY -> FlagType.OBJECT;
+                    default -> null;
+                };
+                if (t == null) {
+                    error(vpath, "a variant value must be a boolean, string, number or JSON object, not " + kind(v));
+                    continue;
+                }
+                if (type == null) {
+                    type = t;
+                    firstName = e.getKey();
+                } else if (t != type) {
+                    // Still declared below, so that references to it do not report a second, misleading problem.
+                    error(vpath, "variant is a " + t.jsonName() + " but variant '" + firstName + "' is a "
+                            + type.jsonName() + ": all variants of a flag have one type");
+                }
+                out.put(e.getKey(), new Variant(e.getKey(), javaValue(v), json(v)));
+            }
+            return type;
+        }
+
+        private Variant variantRef(JsonNode node, String path, Map<String, Variant> variants, boolean required) {
+            if (node == null || node.isNull()) {
+                if (required) {
+                    error(path, "required: the variant served when the flag is disabled or a prerequisite fails");
+                }
+                return null;
+            }
+            if (!node.isTextual()) {
+                error(path, "must be a variant name, not " + kind(node));
+                return null;
+            }
+            Variant v = variants.get(node.textValue());
+            if (v == null && !variants.isEmpty()) {
+                error(path, "variant '" + node.textValue() + "' is not declared (declared: "
+                        + String.join(", ", variants.keySet()) + ")");
+            }
+            return v;
+        }
+
+        private Flag.Prerequisite[] prerequisites(String flagKey, JsonNode node, String path) {
+            if (node == null || node.isNull()) {
+                return new Flag.Prerequisite[0];
+            }
+            if (!node.isArray()) {
+                error(path, "must be an array of {\"flag\", \"variant\"}, not " + kind(node));
+                return new Flag.Prerequisite[0];
+            }
+            List<Flag.Prerequisite> out = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode p = node.get(i);
+                String ppath = Paths.index(path, i);
+                if (!p.isObject()) {
+                    error(ppath, "must be an object {\"flag\", \"variant\"}, not " + kind(p));
+                    continue;
+                }
+                unknownFields(p, ppath, PREREQUISITE_FIELDS);
+                String f = requiredString(p, "flag", ppath);
+                String v = requiredString(p, "variant", ppath);
+                if (f != null && v != null) {
+                    Flag.Prerequisite prerequisite = new Flag.Prerequisite(f, v);
+                    prerequisitePaths.put(flagKey + "\u0000" + out.size(), ppath);
+                    out.add(prerequisite);
+                }
+            }
+            return out.toArray(new Flag.Prerequisite[0]);
+        }
+
+        private Map<String, EvaluationResult> targets(Flag flag, JsonNode node, String path,
+                Map<String, Variant> variants) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isArray()) {
+                error(path, "must be an array of {\"variant\", \"values\"}, not " + kind(node));
+                return null;
+            }
+            Map<String, EvaluationResult> out = new HashMap<>();
+            Map<String, String> firstPath = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode t = node.get(i);
+                String tpath = Paths.index(path, i);
+                if (!t.isObject()) {
+                    error(tpath, "must be an object {\"variant\", \"values\"}, not " + kind(t));
+                    continue;
+                }
+                unknownFields(t, tpath, TARGET_FIELDS);
+                Variant v = variantRef(t.get("variant"), Paths.field(tpath, "variant"), variants, false);
+                if (t.get("variant") == null) {
+                    error(Paths.field(tpath, "variant"), "required: the variant these keys get");
+                }
+                JsonNode values = t.get("values");
+                String vpath = Paths.field(tpath, "values");
+                if (values == null || !values.isArray() || values.isEmpty()) {
+                    error(vpath, "required: a non-empty array of targeting keys");
+                    continue;
+                }
+                EvaluationResult result = v == null ? null : new EvaluationResult(flag, v, Reason.TARGETING_MATCH, null);
+                for (int j = 0; j < values.size(); j++) {
+                    JsonNode k = values.get(j);
+                    if (!k.isTextual()) {
+                        error(Paths.index(vpath, j), "a targeting key must be a string, not " + kind(k));
+                        continue;
+                    }
+                    String previous = firstPath.putIfAbsent(k.textValue(), Paths.index(vpath, j));
+                    if (previous != null) {
+                        error(Paths.index(vpath, j), "'" + k.textValue() + "' is already targeted at " + previous);
+                    } else if (result != null) {
+                        out.put(k.textValue(), result);
+                    }
+                }
+            }
+            return out.isEmpty() ? null : out;
+        }
+
+        private Rule[] rules(Flag flag, JsonNode node, String path, Map<String, Variant> variants) {
+            if (node == null || node.isNull()) {
+                return new Rule[0];
+            }
+            if (!node.isArray()) {
+                error(path, "must be an array of rules, not " + kind(node));
+                return new Rule[0];
+            }
+            List<Rule> out = new ArrayList<>();
+            Map<String, String> ids = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode r = node.get(i);
+                String rpath = Paths.index(path, i);
+                if (!r.isObject()) {
+                    error(rpath, "a rule must be an object {\"id\", \"when\", \"serve\"}, not " + kind(r));
+                    continue;
+                }
+                unknownFields(r, rpath, RULE_FIELDS);
+                optionalString(r, "description", rpath);
+                String id = requiredString(r, "id", rpath);
+                if (id != null) {
+                    if (!NAME.matcher(id).matches()) {
+                        error(Paths.field(rpath, "id"), "invalid rule id '" + id
+                                + "': use 1 to 128 of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+                    }
+                    String previous = ids.putIfAbsent(id, rpath);
+                    if (previous != null) {
+                        error(Paths.field(rpath, "id"), "duplicate rule id '" + id + "' (also at " + previous + ")");
+                    }
+                }
+                JsonNode when = r.get("when");
+                Condition condition = null;
+                if (when == null || when.isNull()) {
+                    error(Paths.field(rpath, "when"), "required: the condition of the rule");
+                } else {
+                    condition = condition(when, Paths.field(rpath, "when"), 1);
+                }
+                JsonNode serveNode = r.get("serve");
+                Serve serve = null;
+                if (serveNode == null || serveNode.isNull()) {
+                    error(Paths.field(rpath, "serve"), "required: {\"variant\": ...} or {\"rollout\": {...}}");
+                } else {
+                    serve = serve(flag, serveNode, Paths.field(rpath, "serve"), variants, id, Reason.TARGETING_MATCH);
+                }
+                if (condition != null && serve != null && id != null) {
+                    out.add(new Rule(id, condition, serve));
+                }
+            }
+            return out.toArray(new Rule[0]);
+        }
+
+        private Serve serve(Flag flag, JsonNode node, String path, Map<String, Variant> variants, String ruleId,
+                Reason fixedReason) {
+            if (!node.isObject()) {
+                error(path, "must be {\"variant\": ...} or {\"rollout\": {...}}, not " + kind(node));
+                return null;
+            }
+            unknownFields(node, path, SERVE_FIELDS);
+            JsonNode variantNode = node.get("variant");
+            JsonNode rolloutNode = node.get("rollout");
+            JsonNode bucketByNode = node.get("bucketBy");
+            if ((variantNode == null) == (rolloutNode == null)) {
+                error(path, "must have exactly one of \"variant\" and \"rollout\"");
+                return null;
+            }
+            if (variantNode != null) {
+                if (bucketByNode != null) {
+                    error(Paths.field(path, "bucketBy"), "only a rollout buckets; remove it or serve a rollout");
+                }
+                Variant v = variantRef(variantNode, Paths.field(path, "variant"), variants, true);
+                return v == null ? null : new Serve.Fixed(new EvaluationResult(flag, v, fixedReason, ruleId));
+            }
+            String bucketBy = null;
+            if (bucketByNode != null) {
+                if (!bucketByNode.isTextual() || bucketByNode.textValue().isEmpty()
+                        || bucketByNode.textValue().length() > MAX_ATTRIBUTE_LENGTH) {
+                    error(Paths.field(path, "bucketBy"), "must be an attribute name, not " + kind(bucketByNode));
+                } else if (!bucketByNode.textValue().equals(EvaluationContext.TARGETING_KEY)) {
+                    bucketBy = bucketByNode.textValue();
+                }
+            }
+            String rpath = Paths.field(path, "rollout");
+            if (!rolloutNode.isObject() || rolloutNode.isEmpty()) {
+                error(rpath, "must be a non-empty object of percentages by variant, such as {\"on\": 10, \"off\": 90}");
+                return null;
+            }
+            int n = rolloutNode.size();
+            int[] upper = new int[n];
+            EvaluationResult[] results = new EvaluationResult[n];
+            Map<String, Object> weights = new LinkedHashMap<>();
+            int sum = 0;
+            int i = 0;
+            boolean valid = true;
+            for (Iterator<Map.Entry<String, JsonNode>> it = rolloutNode.fields(); it.hasNext(); i++) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String wpath = Paths.key(rpath, e.getKey());
+                Variant v = variants.get(e.getKey());
+                if (v == null) {
+                    if (!variants.isEmpty()) {
+                        error(wpath, "variant '" + e.getKey() + "' is not declared (declared: "
+                                + String.join(", ", variants.keySet()) + ")");
+                    }
+                    valid = false;
+                }
+                int thousandths = weight(e.getValue(), wpath);
+                if (thousandths < 0) {
+                    valid = false;
+                    continue;
+                }
+                sum += thousandths;
+                upper[i] = sum;
+                weights.put(e.getKey(), e.getValue().numberValue());
+                if (v != null) {
+                    results[i] = new EvaluationResult(flag, v, Reason.SPLIT, ruleId);
+                }
+            }
+            if (valid && sum != Bucketing.BUCKETS) {
+                error(rpath, "percentages sum to " + BigDecimal.valueOf(sum, 3).stripTrailingZeros().toPlainString()
+                        + ", not 100");
+                valid = false;
+            }
+            if (!valid) {
+                return null;
+            }
+            String missing = bucketBy == null
+                    ? "flag '" + flag.key() + "' serves a percentage rollout and needs a targetingKey in the context"
+                    : "flag '" + flag.key() + "' serves a percentage rollout by '" + bucketBy
+                            + "' and needs that attribute (a string or an integer) in the context";
+            EvaluationResult keyMissing = EvaluationResult.error(flag.key(), flag, ErrorCode.TARGETING_KEY_MISSING,
+                    missing);
+            return new Serve.Rollout(bucketBy, upper, results, keyMissing, Collections.unmodifiableMap(weights));
+        }
+
+        /** A percentage in thousandths of a percent, or -1 after reporting why it is not one. */
+        private int weight(JsonNode node, String path) {
+            if (!node.isNumber()) {
+                error(path, "a percentage must be a number from 0 to 100, not " + kind(node));
+                return -1;
+            }
+            BigDecimal d = node.decimalValue().stripTrailingZeros();
+            if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
+                error(path, "a percentage must be from 0 to 100, not " + d.toPlainString());
+                return -1;
+            }
+            if (d.scale() > 3) {
+                error(path, "a percentage has at most three decimals, not " + d.toPlainString());
+                return -1;
+            }
+            return d.movePointRight(3).intValueExact();
+        }
+
+        // ---- conditions
+
+        private Condition condition(JsonNode node, String path, int depth) {
+            if (depth > MAX_CONDITION_DEPTH) {
+                error(path, "conditions nest deeper than " + MAX_CONDITION_DEPTH + " levels");
+                return null;
+            }
+            if (!node.isObject()) {
+                error(path, "a condition must be an object ({\"all\": [...]}, {\"any\": [...]}, {\"not\": ...}, "
+                        + "{\"segment\": ...} or a clause {\"attribute\", \"op\", \"values\"}), not " + kind(node));
+                return null;
+            }
+            if (node.has("attribute") || node.has("op") || node.has("values")) {
+                return clause(node, path);
+            }
+            String kind = null;
+            for (String k : CONDITION_KINDS) {
+                if (node.has(k)) {
+                    if (kind != null) {
+                        error(path, "a condition has exactly one of all, any, not, segment or a clause; found both '"
+                                + kind + "' and '" + k + "'");
+                        return null;
+                    }
+                    kind = k;
+                }
+            }
+            if (kind == null) {
+                error(path, "a condition needs one of all, any, not, segment or a clause {\"attribute\", \"op\", "
+                        + "\"values\"}; found " + fieldNames(node));
+                return null;
+            }
+            unknownFields(node, path, Set.of(kind));
+            JsonNode inner = node.get(kind);
+            String ipath = Paths.field(path, kind);
+            switch (kind) {
+                case "all", "any" -> {
+                    if (!inner.isArray() || inner.isEmpty()) {
+                        error(ipath, "must be a non-empty array of conditions, not " + kind(inner));
+                        return null;
+                    }
+                    Condition[] parts = new Condition[inner.size()];
+                    boolean ok = true;
+                    for (int i = 0; i < inner.size(); i++) {
+                        parts[i] = condition(inner.get(i), Paths.index(ipath, i), depth + 1);
+                        ok &= parts[i] != null;
+                    }
+                    if (!ok) {
+                        return null;
+                    }
+                    return kind.equals("all") ? new Condition.All(parts) : new Condition.Any(parts);
+                }
+                case "not" -> {
+                    Condition c = condition(inner, ipath, depth + 1);
+                    return c == null ? null : new Condition.Not(c);
+                }
+                default -> {
+                    if (!inner.isTextual()) {
+                        error(ipath, "must be a segment key, not " + kind(inner));
+                        return null;
+                    }
+                    Condition.SegmentRef ref = new Condition.SegmentRef(inner.textValue());
+                    segmentRefs.add(new PendingSegmentRef(ref, ipath));
+                    deps.add(inner.textValue());
+                    return ref;
+                }
+            }
+        }
+
+        private Condition clause(JsonNode node, String path) {
+            unknownFields(node, path, CLAUSE_FIELDS);
+            String attribute = requiredString(node, "attribute", path);
+            if (attribute != null && (attribute.isEmpty() || attribute.length() > MAX_ATTRIBUTE_LENGTH)) {
+                error(Paths.field(path, "attribute"), "must be 1 to " + MAX_ATTRIBUTE_LENGTH + " characters");
+                attribute = null;
+            }
+            String opName = requiredString(node, "op", path);
+            Operator op = null;
+            if (opName != null) {
+                op = Operator.byName(opName);
+                if (op == null) {
+                    String suggestion = suggestOperator(opName);
+                    error(Paths.field(path, "op"), "unknown operator '" + opName + "'"
+                            + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
+                }
+            }
+            JsonNode values = node.get("values");
+            String vpath = Paths.field(path, "values");
+            if (op == null) {
+                return null;
+            }
+            if (op == Operator.EXISTS) {
+                if (values != null && !(values.isArray() && values.isEmpty())) {
+                    error(vpath, "exists takes no values");
+                    return null;
+                }
+                return attribute == null ? null : new Clause.Exists(attribute);
+            }
+            if (values == null || !values.isArray() || values.isEmpty()) {
+                error(vpath, "required: a non-empty array of values for '" + op.jsonName() + "'");
+                return null;
+            }
+            List<Object> source = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                source.add(javaValue(values.get(i)));
+            }
+            source = Collections.unmodifiableList(source);
+            int before = errors.size();
+            Clause clause = switch (op) {
+                case IN, NOT_IN -> inClause(attribute, op, values, vpath, source);
+                case CONTAINS, STARTS_WITH, ENDS_WITH -> {
+                    String[] strings = strings(values, vpath, op);
+                    yield new Clause.StringOp(attribute, op, source, strings);
+                }
+                case MATCHES -> {
+                    String[] strings = strings(values, vpath, op);
+                    com.google.re2j.Pattern[] patterns = new com.google.re2j.Pattern[strings.length];
+                    for (int i = 0; i < strings.length; i++) {
+                        if (strings[i] == null) {
+                            continue;
+                        }
+                        try {
+                            patterns[i] = com.google.re2j.Pattern.compile(strings[i]);
+                        } catch (PatternSyntaxException e) {
+                            error(Paths.index(vpath, i), "invalid regular expression: " + e.getDescription()
+                                    + " in '" + strings[i] + "'");
+                        }
+                    }
+                    yield new Clause.Matches(attribute, source, patterns);
+                }
+                case LT, LTE, GT, GTE -> {
+                    double[] numbers = new double[values.size()];
+                    for (int i = 0; i < values.size(); i++) {
+                        JsonNode v = values.get(i);
+                        if (!v.isNumber()) {
+                            error(Paths.index(vpath, i), "'" + op.jsonName() + "' compares numbers; "
+                                    + "this value is " + kind(v));
+                        } else {
+                            numbers[i] = v.doubleValue();
+                        }
+                    }
+                    yield new Clause.NumberOp(attribute, op, source, numbers);
+                }
+                case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                    String[] strings = strings(values, vpath, op);
+                    Semver[] versions = new Semver[strings.length];
+                    for (int i = 0; i < strings.length; i++) {
+                        if (strings[i] == null) {
+                            continue;
+                        }
+                        versions[i] = Versions.parseStrict(strings[i]);
+                        if (versions[i] == null) {
+                            error(Paths.index(vpath, i), "invalid semantic version '" + strings[i]
+                                    + "' (expected MAJOR.MINOR.PATCH, such as 1.4.0 or 2.0.0-beta.1)");
+                        }
+                    }
+                    yield new Clause.SemverOp(attribute, op, source, versions);
+                }
+                case BEFORE, AFTER -> {
+                    long[] millis = new long[values.size()];
+                    for (int i = 0; i < values.size(); i++) {
+                        JsonNode v = values.get(i);
+                        long t = v.isTextual() ? Instants.parse(v.textValue())
+                                : v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : Instants.INVALID;
+                        if (t == Instants.INVALID) {
+                            error(Paths.index(vpath, i), "invalid instant " + v
+                                    + " (expected ISO-8601 such as 2025-03-01T00:00:00Z, or epoch milliseconds)");
+                        }
+                        millis[i] = t;
+                    }
+                    yield new Clause.InstantOp(attribute, op, source, millis);
+                }
+                case OLDER_THAN, NEWER_THAN -> {
+                    String[] strings = strings(values, vpath, op);
+                    Duration[] durations = new Duration[strings.length];
+                    Period[] periods = new Period[strings.length];
+                    for (int i = 0; i < strings.length; i++) {
+                        if (strings[i] == null) {
+                            continue;
+                        }
+                        String s = strings[i];
+                        try {
+                            durations[i] = Duration.parse(s);
+                        } catch (DateTimeParseException notDuration) {
+                            try {
+                                periods[i] = Period.parse(s);
+                                durations[i] = Duration.ZERO;
+                            } catch (DateTimeParseException notPeriod) {
+                                error(Paths.index(vpath, i), "invalid ISO-8601 duration '" + s
+                                        + "' (such as P30D, PT12H, P2W or P1Y)");
+                                continue;
+                            }
+                        }
+                        if (durations[i].isNegative() || (periods[i] != null && periods[i].isNegative())) {
+                            error(Paths.index(vpath, i), "a duration must not be negative: '" + s + "'");
+                        }
+                    }
+                    yield new Clause.AgeOp(attribute, op, source, durations, periods);
+                }
+                case EXISTS -> throw new AssertionError("handled above");
+            };
+            return errors.size() == before && attribute != null ? clause : null;
+        }
+
+        private Clause inClause(String attribute, Operator op, JsonNode values, String vpath, List<Object> source) {
+            Set<String> strings = new HashSet<>();
+            double[] numbers = new double[values.size()];
+            int numberCount = 0;
+            boolean hasTrue = false;
+            boolean hasFalse = false;
+            for (int i = 0; i < values.size(); i++) {
+                JsonNode v = values.get(i);
+                if (v.isTextual()) {
+                    strings.add(v.textValue());
+                } else if (v.isNumber()) {
+                    numbers[numberCount++] = v.doubleValue() + 0.0;
+                } else if (v.isBoolean()) {
+                    hasTrue |= v.booleanValue();
+                    hasFalse |= !v.booleanValue();
+                } else {
+                    error(Paths.index(vpath, i), "'" + op.jsonName() + "' takes strings, numbers or booleans, not "
+                            + kind(v));
+                }
+            }
+            double[] sorted = Arrays.copyOf(numbers, numberCount);
+            Arrays.sort(sorted);
+            return new Clause.In(attribute, op, source, Collections.unmodifiableSet(strings), sorted, hasTrue,
+                    hasFalse);
+        }
+
+        /** The values as strings; an element that is not one is reported and left null. */
+        private String[] strings(JsonNode values, String vpath, Operator op) {
+            String[] out = new String[values.size()];
+            for (int i = 0; i < values.size(); i++) {
+                JsonNode v = values.get(i);
+                if (v.isTextual()) {
+                    out[i] = v.textValue();
+                } else {
+                    error(Paths.index(vpath, i), "'" + op.jsonName() + "' takes strings; this value is " + kind(v));
+                }
+            }
+            return out;
+        }
+
+        // ---- references
+
+        private void resolveSegments() {
+            for (PendingSegmentRef pending : segmentRefs) {
+                Segment s = segments.get(pending.ref.segmentKey);
+                if (s == null) {
+                    error(pending.path, "unknown segment '" + pending.ref.segmentKey + "'"
+                            + (segments.isEmpty() ? "" : " (defined: " + String.join(", ", segments.keySet()) + ")"));
+                } else {
+                    pending.ref.segment = s;
+                }
+            }
+            Cycles.find(segmentDeps, (key, cycle) -> error(Paths.key("segments", key),
+                    "segments reference each other in a cycle: " + String.join(" -> ", cycle)));
+        }
+
+        private void resolvePrerequisites() {
+            Map<String, Set<String>> graph = new LinkedHashMap<>();
+            for (Flag flag : flags.values()) {
+                Set<String> targets = new LinkedHashSet<>();
+                graph.put(flag.key(), targets);
+                for (int i = 0; i < flag.prerequisites.length; i++) {
+                    Flag.Prerequisite p = flag.prerequisites[i];
+                    String path = prerequisitePaths.get(flag.key() + "\u0000" + i);
+                    Flag target = flags.get(p.flagKey);
+                    if (target == null) {
+                        error(Paths.field(path, "flag"), "unknown flag '" + p.flagKey + "'");
+                        continue;
+                    }
+                    targets.add(p.flagKey);
+                    p.flag = target;
+                    p.variant = target.variants().get(p.variantKey);
+                    if (p.variant == null && !target.variants().isEmpty()) {
+                        error(Paths.field(path, "variant"), "flag '" + p.flagKey + "' has no variant '" + p.variantKey
+                                + "' (declared: " + String.join(", ", target.variants().keySet()) + ")");
+                    }
+                }
+            }
+            Cycles.find(graph, (key, cycle) -> error(Paths.field(Paths.key("flags", key), "prerequisites"),
+                    "prerequisites form a cycle: " + String.join(" -> ", cycle)));
+        }
+
+        // ---- fingerprints for FlagSet.changedSince
+
+        private void fingerprints() {
+            Map<String, Long> segmentPrints = new HashMap<>();
+            for (String key : segments.keySet()) {
+                segmentPrint(key, segmentPrints);
+            }
+            Map<String, Long> done = new HashMap<>();
+            for (Flag flag : flags.values()) {
+                flagPrint(flag, segmentPrints, done);
+            }
+        }
+
+        private long segmentPrint(String key, Map<String, Long> memo) {
+            Long known = memo.get(key);
+            if (known != null) {
+                return known;
+            }
+            long h = Fingerprint.of(json(segmentNodes.get(key)));
+            for (String dep : segmentDeps.get(key)) {
+                h = Fingerprint.combine(h, segmentPrint(dep, memo));
+            }
+            memo.put(key, h);
+            return h;
+        }
+
+        private long flagPrint(Flag flag, Map<String, Long> segmentPrints, Map<String, Long> memo) {
+            Long known = memo.get(flag.key());
+            if (known != null) {
+                return known;
+            }
+            long h = Fingerprint.of(json(flagNodes.get(flag.key())));
+            for (String dep : flagSegmentDeps.get(flag.key())) {
+                h = Fingerprint.combine(h, segmentPrints.get(dep));
+            }
+            for (Flag.Prerequisite p : flag.prerequisites) {
+                h = Fingerprint.combine(h, flagPrint(p.flag, segmentPrints, memo));
+            }
+            flag.fingerprint = h;
+            memo.put(flag.key(), h);
+            return h;
+        }
+
+        // ---- small helpers
+
+        private void unknownFields(JsonNode node, String path, Set<String> allowed) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+                String name = it.next();
+                if (!allowed.contains(name)) {
+                    List<String> sorted = new ArrayList<>(allowed);
+                    Collections.sort(sorted);
+                    error(Paths.key(path, name), "unknown field '" + name + "' (allowed: " + String.join(", ", sorted)
+                            + ")");
+                }
+            }
+        }
+
+        private String optionalString(JsonNode node, String field, String path) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                error(Paths.field(path, field), "must be a string, not " + kind(v));
+                return null;
+            }
+            return v.textValue();
+        }
+
+        private String requiredString(JsonNode node, String field, String path) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                error(Paths.field(path, field), "required");
+                return null;
+            }
+            if (!v.isTextual()) {
+                error(Paths.field(path, field), "must be a string, not " + kind(v));
+                return null;
+            }
+            return v.textValue();
+        }
+
+        private List<String> tags(JsonNode node, String path) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                error(path, "must be an array of strings, not " + kind(node));
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode t = node.get(i);
+                if (!t.isTextual() || t.textValue().isEmpty()) {
+                    error(Paths.index(path, i), "a tag must be a non-empty string, not " + kind(t));
+                } else {
+                    out.add(t.textValue());
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        private Map<String, Object> metadata(JsonNode node, String path) {
+            if (node == null || node.isNull()) {
+                return Map.of();
+            }
+            if (!node.isObject()) {
+                error(path, "must be an object of strings, numbers and booleans, not " + kind(node));
+                return Map.of();
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+                    error(Paths.key(path, e.getKey()), "metadata values are strings, numbers or booleans, not "
+                            + kind(v));
+                } else {
+                    out.put(e.getKey(), javaValue(v));
+                }
+            }
+            return Collections.unmodifiableMap(out);
+        }
+
+        private void error(String path, String message) {
+            errors.add(new ValidationError(path, message));
+        }
+    }
+
+    private record PendingSegmentRef(Condition.SegmentRef ref, String path) {
+    }
+
+    private String json(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed tree always serializes", e);
+        }
+    }
+
+    /** A JSON value as a plain Java value: Boolean, String, Long or Double, unmodifiable Map and List. */
+    static Object javaValue(JsonNode v) {
+        switch (v.getNodeType()) {
+            case BOOLEAN:
+                return v.booleanValue();
+            case STRING:
+                return v.textValue();
+            case NUMBER:
+                if (v.isIntegralNumber() && v.canConvertToLong()) {
+                    return v.longValue();
+                }
+                if (v.isBigDecimal()) {
+                    BigDecimal d = v.decimalValue();
+                    if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
+                        try {
+                            return d.longValueExact();
+                        } catch (ArithmeticException tooBig) {
+                            return d.doubleValue();
+                        }
+                    }
+                }
+                return v.doubleValue();
+            case OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    m.put(e.getKey(), javaValue(e.getValue()));
+                }
+                return Collections.unmodifiableMap(m);
+            }
+            case ARRAY: {
+                List<Object> l = new ArrayList<>(v.size());
+                for (JsonNode e : v) {
+                    l.add(javaValue(e));
+                }
+                return Collections.unmodifiableList(l);
+            }
+            default:
+                return null;
+        }
+    }
+
+    static String kind(JsonNode node) {
+        JsonNodeType t = node.getNodeType();
+        return switch (t) {
+            case OBJECT -> node.isEmpty() ? "an empty object" : "an object";
+            case ARRAY -> node.isEmpty() ? "an empty array" : "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> t.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names.isEmpty() ? "an empty object" : "fields " + names;
+    }
+
+    /** The closest operator name within two edits, for "did you mean" hints; {@code null} if none is that close. */
+    static String suggestOperator(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (Operator op : Operator.values()) {
+            int d = editDistance(name.toLowerCase(java.util.Locale.ROOT), op.jsonName().toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = op.jsonName();
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,85 @@
+package io.guidon.engine;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A compiled flag document: immutable, indexed by flag key, safe to share between threads without locks.
+ * Holders publish a new set by swapping one reference; nothing in a published set changes.
+ */
+public final class FlagSet {
+
+    public static final FlagSet EMPTY = new FlagSet(new Flag[0], Map.of(), "{\"segments\":{},\"flags\":{}}");
+
+    private final Flag[] flags;
+    private final Map<String, Flag> byKey;
+    private final Map<String, Segment> segments;
+    private final String documentJson;
+    private final List<Flag> flagList;
+
+    FlagSet(Flag[] flags, Map<String, Segment> segments, String documentJson) {
+        this.flags = flags;
+        Map<String, Flag> index = new HashMap<>(Math.max(16, flags.length * 2));
+        for (Flag f : flags) {
+            index.put(f.key(), f);
+        }
+        this.byKey = index;
+        this.segments = Collections.unmodifiableMap(new LinkedHashMap<>(segments));
+        this.documentJson = documentJson;
+        this.flagList = List.of(flags);
+    }
+
+    /** The flag with that key, or {@code null}. */
+    public Flag flag(String key) {
+        return byKey.get(key);
+    }
+
+    /** The flags in document order. */
+    public List<Flag> flags() {
+        return flagList;
+    }
+
+    public int size() {
+        return flags.length;
+    }
+
+    public Set<String> segmentKeys() {
+        return segments.keySet();
+    }
+
+    /** The document this set was compiled from, as compact JSON (field order kept). */
+    public String documentJson() {
+        return documentJson;
+    }
+
+    /**
+     * The keys of flags whose evaluation may differ between {@code previous} and this set: flags added, removed,
+     * changed, or depending (through prerequisites or segments) on something that changed. Sorted.
+     */
+    public Set<String> changedSince(FlagSet previous) {
+        Set<String> changed = new TreeSet<>();
+        for (Flag f : flags) {
+            Flag old = previous.byKey.get(f.key());
+            if (old == null || old.fingerprint != f.fingerprint) {
+                changed.add(f.key());
+            }
+        }
+        for (Flag f : previous.flags) {
+            if (!byKey.containsKey(f.key())) {
+                changed.add(f.key());
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public String toString() {
+        return "FlagSet" + Arrays.toString(Arrays.stream(flags).map(Flag::key).toArray());
+    }
+}
