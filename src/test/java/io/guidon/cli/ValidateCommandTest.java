@@ -1,0 +1,83 @@
+package io.guidon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+
+    @Test
+    void validExampleExitsZeroWithOneLineSummary() {
+        CliRun run = CliRun.of("validate", "config/flags.json");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().strip()).matches("config/flags.json: valid, \\d+ flags, \\d+ segments");
+    }
+
+    @Test
+    void brokenExampleListsEveryProblemWithItsPathAndExitsOne() {
+        CliRun run = CliRun.of("validate", "docs/examples/broken-flags.json");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out())
+                .contains("flags.new-checkout.rules[1].when.all[0].op: unknown operator 'inn'")
+                .contains("flags.new-checkout.offVariant: variant 'of' is not declared")
+                .contains("flags.new-checkout.fallthrough.rollout: percentages sum to 90, not 100")
+                .contains("flags.new-checkout.prerequisites[0].flag: unknown flag 'payments-v3'")
+                .contains("flags.chicken.prerequisites: prerequisites form a cycle: chicken -> egg -> chicken")
+                .contains("segments.loop-a: segments reference each other in a cycle")
+                .contains("flags[\"Bad Key\"]: invalid flag key 'Bad Key'");
+        long problems = run.out().lines().filter(l -> l.contains(": ") && !l.startsWith("docs/")).count();
+        assertThat(run.out()).contains("docs/examples/broken-flags.json: " + problems + " problems");
+        assertThat(problems).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void jsonFormatReportsEachFileAsOneObject() throws Exception {
+        CliRun run = CliRun.of("validate", "--format", "json", "config/flags.json", "docs/examples/broken-flags.json");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        ObjectMapper json = new ObjectMapper();
+        var lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonNode valid = json.readTree(lines.get(0));
+        JsonNode broken = json.readTree(lines.get(1));
+        assertThat(valid.get("valid").booleanValue()).isTrue();
+        assertThat(valid.get("flags").intValue()).isPositive();
+        assertThat(broken.get("valid").booleanValue()).isFalse();
+        assertThat(broken.get("errors").size()).isGreaterThanOrEqualTo(20);
+        assertThat(broken.get("errors").get(0).get("path").textValue()).startsWith("flags.new-checkout");
+    }
+
+    @Test
+    void invalidJsonIsReportedWithLineAndColumn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\n  \"flags\": {\n    \"a\": {,}\n  }\n}\n");
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("invalid JSON at line 3, column");
+    }
+
+    @Test
+    void missingFileIsAProblemNotACrash(@TempDir Path dir) {
+        CliRun run = CliRun.of("validate", dir.resolve("nope.json").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("cannot read").contains("nope.json");
+    }
+
+    @Test
+    void noFileIsAUsageError() {
+        CliRun run = CliRun.of("validate");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing required parameter").contains("FILE");
+    }
+}
