@@ -16,6 +16,7 @@ public final class Flag {
     private final Map<String, Variant> variants;
     private final List<String> tags;
     private final Map<String, Object> metadata;
+    private final String metadataJson;
     private final boolean enabled;
     private final String salt;
     final byte[] saltPrefix;
@@ -30,13 +31,14 @@ public final class Flag {
     long fingerprint;
 
     Flag(String key, String description, FlagType type, Map<String, Variant> variants, List<String> tags,
-            Map<String, Object> metadata, boolean enabled, String salt) {
+            Map<String, Object> metadata, String metadataJson, boolean enabled, String salt) {
         this.key = key;
         this.description = description;
         this.type = type;
         this.variants = variants;
         this.tags = tags;
         this.metadata = metadata;
+        this.metadataJson = metadataJson;
         this.enabled = enabled;
         this.salt = salt;
         this.saltPrefix = Bucketing.saltPrefix(salt);
@@ -66,6 +68,11 @@ public final class Flag {
     /** Scalar metadata for clients (served as OFREP flag metadata). */
     public Map<String, Object> metadata() {
         return metadata;
+    }
+
+    /** {@link #metadata()} serialized once at load, {@code {}} when there is none. */
+    public String metadataJson() {
+        return metadataJson;
     }
 
     public boolean enabled() {

@@ -248,8 +248,10 @@ public final class FlagDocumentCompiler {
 
             Map<String, Variant> variants = new LinkedHashMap<>();
             FlagType type = variants(node.get("variants"), Paths.field(path, "variants"), variants);
-            Flag flag = new Flag(key, description, type, Collections.unmodifiableMap(variants), tags, metadata, enabled,
-                    salt == null ? key : salt);
+            JsonNode metadataNode = node.get("metadata");
+            String metadataJson = metadata.isEmpty() || metadataNode == null ? "{}" : json(metadataNode);
+            Flag flag = new Flag(key, description, type, Collections.unmodifiableMap(variants), tags, metadata,
+                    metadataJson, enabled, salt == null ? key : salt);
             flagNodes.put(key, node);
 
             JsonNode offNode = node.get("offVariant");

@@ -1,0 +1,330 @@
+package io.guidon.common.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Settings in layers, each overriding the one before: the documented defaults (a YAML file shipped in the jar,
+ * the same as {@code config/*.yaml}), the user's YAML file, {@code GUIDON_*} environment variables, and
+ * command-line options. Keys are dotted paths ({@code http.max-body-size}); the environment variable of a key is
+ * {@code GUIDON_} and the key in upper case with dots and dashes as underscores ({@code GUIDON_HTTP_MAX_BODY_SIZE}).
+ *
+ * <p>Only keys the defaults declare exist: an unknown key in a file or an override is an error. Typed getters
+ * record problems instead of throwing, so that {@link #validate()} can report every problem at once; servers
+ * bind settings into immutable records once at start and never read them ad hoc.
+ */
+public final class Settings {
+
+    public enum Source { DEFAULT, FILE, ENV, CLI }
+
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|key)$");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]*:)([^@/]+)(@)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)",
+            Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private Settings() {
+    }
+
+    /**
+     * Loads the layers. {@code defaultsResource} is a classpath YAML resource; {@code file} may be null; {@code env}
+     * is usually {@code System.getenv()}; {@code overrides} maps keys to values given on the command line.
+     */
+    public static Settings load(String defaultsResource, Path file, Map<String, String> env,
+            Map<String, String> overrides) {
+        Settings s = new Settings();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(defaultsResource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing built-in defaults " + defaultsResource);
+            }
+            s.flatten("", yaml.readTree(in), Source.DEFAULT, null);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read built-in defaults " + defaultsResource, e);
+        }
+        if (file != null) {
+            try {
+                JsonNode tree = yaml.readTree(Files.readAllBytes(file));
+                if (tree != null && !tree.isMissingNode() && !tree.isNull()) {
+                    if (!tree.isObject()) {
+                        s.problems.add(file + ": must be a YAML mapping of settings");
+                    } else {
+                        s.flatten("", tree, Source.FILE, file.toString());
+                    }
+                }
+            } catch (IOException e) {
+                s.problems.add(file + ": cannot read: " + e.getMessage());
+            }
+        }
+        Map<String, String> envNames = new LinkedHashMap<>();
+        for (String key : s.values.keySet()) {
+            envNames.put(envName(key), key);
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String key = envNames.get(e.getKey());
+            if (key != null) {
+                s.set(key, e.getValue(), Source.ENV);
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!s.values.containsKey(e.getKey())) {
+                s.problems.add(e.getKey() + ": unknown setting (given on the command line)");
+            } else if (e.getValue() != null) {
+                s.set(e.getKey(), e.getValue(), Source.CLI);
+            }
+        }
+        return s;
+    }
+
+    public static String envName(String key) {
+        return "GUIDON_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private void flatten(String prefix, JsonNode node, Source source, String file) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject() && (source == Source.DEFAULT || isSection(key))) {
+                flatten(key, v, source, file);
+            } else if (source != Source.DEFAULT && !values.containsKey(key)) {
+                problems.add(key + ": unknown setting (in " + file + ")");
+            } else {
+                values.put(key, v);
+                sources.put(key, source);
+            }
+        }
+    }
+
+    private boolean isSection(String prefix) {
+        String p = prefix + ".";
+        for (String k : values.keySet()) {
+            if (k.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void set(String key, String text, Source source) {
+        values.put(key, com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
+        sources.put(key, source);
+    }
+
+    // ---- typed getters; each records a problem and returns a harmless value when the setting is invalid
+
+    public String string(String key) {
+        JsonNode v = node(key);
+        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    /** A string that must not be empty. */
+    public String requiredString(String key) {
+        String v = string(key);
+        if (v == null || v.isBlank()) {
+            problem(key, "required");
+            return "";
+        }
+        return v;
+    }
+
+    public boolean bool(String key) {
+        String v = string(key);
+        if ("true".equalsIgnoreCase(v)) {
+            return true;
+        }
+        if (!"false".equalsIgnoreCase(v)) {
+            problem(key, "must be true or false, not '" + v + "'");
+        }
+        return false;
+    }
+
+    public int integer(String key, int min, int max) {
+        String v = string(key);
+        try {
+            int i = Integer.parseInt(v == null ? "" : v.trim());
+            if (i < min || i > max) {
+                problem(key, "must be from " + min + " to " + max + ", not " + i);
+                return min;
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            problem(key, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+            return min;
+        }
+    }
+
+    public int port(String key) {
+        return integer(key, 0, 65535);
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT30S}). */
+    public Duration duration(String key, Duration min) {
+        String v = string(key);
+        Duration d = parseDuration(v);
+        if (d == null) {
+            problem(key, "must be a duration such as 500ms, 30s, 5m or PT30S, not '" + v + "'");
+            return min;
+        }
+        if (d.compareTo(min) < 0) {
+            problem(key, "must be at least " + min.toMillis() + "ms, not " + v);
+            return min;
+        }
+        return d;
+    }
+
+    static Duration parseDuration(String v) {
+        if (v == null) {
+            return null;
+        }
+        String t = v.trim();
+        Matcher m = DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(t);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** A size in bytes: {@code 65536}, {@code 64KiB}, {@code 1MiB} (KB and KiB both mean 1024). */
+    public long bytes(String key, long min, long max) {
+        String v = string(key);
+        Matcher m = v == null ? null : BYTES.matcher(v.trim());
+        if (m == null || !m.matches()) {
+            problem(key, "must be a size such as 65536, 64KiB or 1MiB, not '" + v + "'");
+            return min;
+        }
+        long n = Long.parseLong(m.group(1));
+        long size = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k", "kb", "kib" -> n * 1024;
+            case "m", "mb", "mib" -> n * 1024 * 1024;
+            case "g", "gb", "gib" -> n * 1024 * 1024 * 1024;
+            default -> n;
+        };
+        if (size < min || size > max) {
+            problem(key, "must be from " + min + " to " + max + " bytes, not " + v);
+            return min;
+        }
+        return size;
+    }
+
+    /** A URI with a scheme, or null when the setting is empty. */
+    public URI uri(String key, String... schemes) {
+        String v = string(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(v.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                problem(key, "must be a URL such as " + schemes[0] + "://host:port, not '" + mask(key, v) + "'");
+                return null;
+            }
+            for (String scheme : schemes) {
+                if (scheme.equalsIgnoreCase(uri.getScheme())) {
+                    return uri;
+                }
+            }
+            problem(key, "must be a " + String.join(" or ", schemes) + " URL, not '" + mask(key, v) + "'");
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            problem(key, "is not a valid URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    /** An optional path; {@code null} when empty. */
+    public Path path(String key) {
+        String v = string(key);
+        return v == null || v.isBlank() ? null : Path.of(v.trim());
+    }
+
+    public <E extends Enum<E>> E oneOf(String key, Class<E> type) {
+        String v = string(key);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v == null ? "" : v.trim().replace('-', '_'))) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        problem(key, "must be one of " + names + ", not '" + v + "'");
+        return type.getEnumConstants()[0];
+    }
+
+    public void problem(String key, String message) {
+        Source source = sources.get(key);
+        String from = source == null || source == Source.DEFAULT ? ""
+                : source == Source.ENV ? " (from " + envName(key) + ")"
+                : source == Source.CLI ? " (from the command line)" : " (from the config file)";
+        problems.add(key + ": " + message + from);
+    }
+
+    /** Throws a {@link ConfigException} with every problem recorded so far, if any. */
+    public void validate() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private JsonNode node(String key) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException("no default declares the setting " + key);
+        }
+        return values.get(key);
+    }
+
+    /** Every setting with its effective value, secrets masked, and where the value came from. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+            String v = e.getValue() == null || e.getValue().isNull() ? "" : e.getValue().isValueNode()
+                    ? e.getValue().asText() : e.getValue().toString();
+            out.put(e.getKey(), mask(e.getKey(), v) + " (" + sources.get(e.getKey()).name().toLowerCase(Locale.ROOT) + ")");
+        }
+        return out;
+    }
+
+    /** A value as it may be printed: secrets as {@code ****}, passwords inside URLs too. */
+    public static String mask(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        if (SECRET_KEY.matcher(key).matches()) {
+            return "****";
+        }
+        return URL_PASSWORD.matcher(value).replaceAll("$1****$3");
+    }
+}

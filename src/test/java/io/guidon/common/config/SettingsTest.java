@@ -1,0 +1,86 @@
+package io.guidon.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    private static final String DEFAULTS = "config/test-defaults.yaml";
+
+    enum Mode { STANDALONE, CONNECTED }
+
+    @Test
+    void defaultsApplyWhenNothingOverridesThem() {
+        Settings s = Settings.load(DEFAULTS, null, Map.of(), Map.of());
+
+        assertThat(s.port("http.port")).isEqualTo(7070);
+        assertThat(s.bytes("http.max-body-size", 1, Long.MAX_VALUE)).isEqualTo(64 * 1024);
+        assertThat(s.duration("http.idle-timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.oneOf("mode", Mode.class)).isEqualTo(Mode.STANDALONE);
+        s.validate();
+    }
+
+    @Test
+    void fileThenEnvironmentThenCommandLineEachWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "http:\n  port: 8000\n  host: 0.0.0.0\n  idle-timeout: 1m\n");
+
+        Settings s = Settings.load(DEFAULTS, file,
+                Map.of("GUIDON_HTTP_PORT", "9000", "GUIDON_HTTP_IDLE_TIMEOUT", "5s", "UNRELATED", "x"),
+                Map.of("http.port", "9100"));
+
+        assertThat(s.port("http.port")).isEqualTo(9100);
+        assertThat(s.duration("http.idle-timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.string("http.host")).isEqualTo("0.0.0.0");
+        assertThat(s.describe().get("http.port")).isEqualTo("9100 (cli)");
+        assertThat(s.describe().get("http.idle-timeout")).isEqualTo("5s (env)");
+        assertThat(s.describe().get("http.host")).isEqualTo("0.0.0.0 (file)");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceNamingItsSource(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "http:\n  prot: 8000\n");
+
+        Settings s = Settings.load(DEFAULTS, file, Map.of("GUIDON_HTTP_PORT", "seventy"),
+                Map.of("http.max-body-size", "lots", "nope.key", "1"));
+        s.port("http.port");
+        s.bytes("http.max-body-size", 1, Long.MAX_VALUE);
+        s.oneOf("mode", Mode.class);
+
+        assertThatThrownBy(s::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("http.prot: unknown setting"))
+                .anySatisfy(p -> assertThat(p).contains("nope.key: unknown setting"))
+                .anySatisfy(p -> assertThat(p).contains("http.port: must be a whole number").contains("GUIDON_HTTP_PORT"))
+                .anySatisfy(p -> assertThat(p).contains("http.max-body-size: must be a size").contains("command line"))
+                .hasSize(4));
+    }
+
+    @Test
+    void secretsAndUrlPasswordsAreMaskedWhenDescribed() {
+        Settings s = Settings.load(DEFAULTS, null,
+                Map.of("GUIDON_REDIS_URL", "redis://user:hunter2@localhost:6379/0",
+                        "GUIDON_CONTROL_PLANE_SIDECAR_KEY", "gsk_secret"),
+                Map.of());
+
+        assertThat(s.describe().get("redis.url")).isEqualTo("redis://user:****@localhost:6379/0 (env)");
+        assertThat(s.describe().get("control-plane.sidecar-key")).isEqualTo("**** (env)");
+        assertThat(String.join(" ", s.describe().values())).doesNotContain("hunter2").doesNotContain("gsk_secret");
+    }
+
+    @Test
+    void durationsAndSizesAcceptCommonSpellings() {
+        assertThat(Settings.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Settings.parseDuration("PT2M")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Settings.parseDuration("2 weeks")).isNull();
+        Settings s = Settings.load(DEFAULTS, null, Map.of(), Map.of("http.max-body-size", "1MiB"));
+        assertThat(s.bytes("http.max-body-size", 1, Long.MAX_VALUE)).isEqualTo(1024 * 1024);
+    }
+}
