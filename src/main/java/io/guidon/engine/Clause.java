@@ -284,15 +284,27 @@ abstract class Clause extends Condition {
             }
             long now = clock.millis();
             for (int i = 0; i < durations.length; i++) {
-                long threshold = periods[i] == null
-                        ? now - durations[i].toMillis()
-                        : java.time.Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC).minus(periods[i]).toInstant()
-                                .toEpochMilli();
+                long threshold = threshold(now, i);
                 if (op == Operator.OLDER_THAN ? t <= threshold : t > threshold) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * Now minus the age. An age too long for epoch milliseconds (the document may say {@code P999999999Y})
+         * reaches back before every instant a context can send: {@link Long#MIN_VALUE}, rather than an exception.
+         */
+        private long threshold(long now, int i) {
+            try {
+                return periods[i] == null
+                        ? Math.subtractExact(now, durations[i].toMillis())
+                        : java.time.Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC).minus(periods[i]).toInstant()
+                                .toEpochMilli();
+            } catch (ArithmeticException | java.time.DateTimeException beyondRange) {
+                return Long.MIN_VALUE;
+            }
         }
     }
 

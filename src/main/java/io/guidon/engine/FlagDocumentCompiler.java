@@ -62,6 +62,8 @@ public final class FlagDocumentCompiler {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 // Exact decimals, so that a weight of 33.333 is exactly 33,333 thousandths.
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // Anything after the document (a second one pasted below it) is an error, not silently ignored.
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
     }
@@ -387,7 +389,7 @@ public final class FlagDocumentCompiler {
                 }
                 unknownFields(t, tpath, TARGET_FIELDS);
                 Variant v = variantRef(t.get("variant"), Paths.field(tpath, "variant"), variants, false);
-                if (t.get("variant") == null) {
+                if (t.get("variant") == null || t.get("variant").isNull()) {
                     error(Paths.field(tpath, "variant"), "required: the variant these keys get");
                 }
                 JsonNode values = t.get("values");

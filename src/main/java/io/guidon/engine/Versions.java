@@ -10,7 +10,9 @@ final class Versions {
 
     /** A strict SemVer 2.0 version, or {@code null}: what documents must write. */
     static Semver parseStrict(String text) {
-        return Semver.parse(text);
+        // semver4j also takes "v1.2.3" and surrounding spaces; a document must write the version itself.
+        Semver version = Semver.parse(text);
+        return version != null && version.getVersion().equals(text) ? version : null;
     }
 
     /**
