@@ -90,7 +90,8 @@ public final class Flag {
 
     /** True when every context gets the same value: enabled with no prerequisites, targets or rules and a fixed fallthrough. */
     public boolean isStatic() {
-        return offResult != null && fallthrough instanceof Serve.Fixed f && f.result.reason() == Reason.STATIC;
+        return enabled && offResult != null && fallthrough instanceof Serve.Fixed f
+                && f.result.reason() == Reason.STATIC;
     }
 
     @Override

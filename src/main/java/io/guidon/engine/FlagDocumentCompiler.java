@@ -257,7 +257,8 @@ public final class FlagDocumentCompiler {
             flagNodes.put(key, node);
 
             JsonNode offNode = node.get("offVariant");
-            Variant off = variantRef(offNode, Paths.field(path, "offVariant"), variants, true);
+            Variant off = variantRef(offNode, Paths.field(path, "offVariant"), variants,
+                    "the variant served when the flag is disabled or a prerequisite fails");
             if (off != null) {
                 flag.offResult = new EvaluationResult(flag, off, Reason.DISABLED, null);
                 flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.PREREQUISITE_FAILED, null);
@@ -322,10 +323,11 @@ public final class FlagDocumentCompiler {
             return type;
         }
 
-        private Variant variantRef(JsonNode node, String path, Map<String, Variant> variants, boolean required) {
+        /** The variant {@code node} names; {@code requiredMessage} (null when optional) reports it missing. */
+        private Variant variantRef(JsonNode node, String path, Map<String, Variant> variants, String requiredMessage) {
             if (node == null || node.isNull()) {
-                if (required) {
-                    error(path, "required: the variant served when the flag is disabled or a prerequisite fails");
+                if (requiredMessage != null) {
+                    error(path, "required: " + requiredMessage);
                 }
                 return null;
             }
@@ -388,10 +390,8 @@ public final class FlagDocumentCompiler {
                     continue;
                 }
                 unknownFields(t, tpath, TARGET_FIELDS);
-                Variant v = variantRef(t.get("variant"), Paths.field(tpath, "variant"), variants, false);
-                if (t.get("variant") == null || t.get("variant").isNull()) {
-                    error(Paths.field(tpath, "variant"), "required: the variant these keys get");
-                }
+                Variant v = variantRef(t.get("variant"), Paths.field(tpath, "variant"), variants,
+                        "the variant these keys get");
                 JsonNode values = t.get("values");
                 String vpath = Paths.field(tpath, "values");
                 if (values == null || !values.isArray() || values.isEmpty()) {
@@ -485,14 +485,17 @@ public final class FlagDocumentCompiler {
                 if (bucketByNode != null) {
                     error(Paths.field(path, "bucketBy"), "only a rollout buckets; remove it or serve a rollout");
                 }
-                Variant v = variantRef(variantNode, Paths.field(path, "variant"), variants, true);
+                Variant v = variantRef(variantNode, Paths.field(path, "variant"), variants, "the variant to serve");
                 return v == null ? null : new Serve.Fixed(new EvaluationResult(flag, v, fixedReason, ruleId));
             }
             String bucketBy = null;
             if (bucketByNode != null) {
-                if (!bucketByNode.isTextual() || bucketByNode.textValue().isEmpty()
-                        || bucketByNode.textValue().length() > MAX_ATTRIBUTE_LENGTH) {
+                if (!bucketByNode.isTextual()) {
                     error(Paths.field(path, "bucketBy"), "must be an attribute name, not " + kind(bucketByNode));
+                } else if (bucketByNode.textValue().isEmpty()
+                        || bucketByNode.textValue().length() > MAX_ATTRIBUTE_LENGTH) {
+                    error(Paths.field(path, "bucketBy"), "an attribute name has 1 to " + MAX_ATTRIBUTE_LENGTH
+                            + " characters");
                 } else if (!bucketByNode.textValue().equals(EvaluationContext.TARGETING_KEY)) {
                     bucketBy = bucketByNode.textValue();
                 }
@@ -945,8 +948,10 @@ public final class FlagDocumentCompiler {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 JsonNode t = node.get(i);
-                if (!t.isTextual() || t.textValue().isEmpty()) {
-                    error(Paths.index(path, i), "a tag must be a non-empty string, not " + kind(t));
+                if (!t.isTextual()) {
+                    error(Paths.index(path, i), "a tag must be a string, not " + kind(t));
+                } else if (t.textValue().isEmpty()) {
+                    error(Paths.index(path, i), "a tag must not be empty");
                 } else {
                     out.add(t.textValue());
                 }

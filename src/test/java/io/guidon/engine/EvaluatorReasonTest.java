@@ -3,6 +3,7 @@ package io.guidon.engine;
 import static io.guidon.engine.Flags.EVALUATOR;
 import static io.guidon.engine.Flags.clause;
 import static io.guidon.engine.Flags.ctx;
+import static io.guidon.engine.Flags.json;
 import static io.guidon.engine.Flags.rollout;
 import static io.guidon.engine.Flags.rolloutBy;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,13 @@ class EvaluatorReasonTest {
         assertThat(r.ruleId()).isNull();
         assertThat(r.isError()).isFalse();
         assertThat(set.flag("f").isStatic()).isTrue();
+    }
+
+    @Test
+    void aDisabledFlagIsNotStaticEvenWithAFixedFallthrough() {
+        FlagSet set = Flags.doc().flag("f", f -> f.bool().set("enabled", json("false")).fallthrough("on")).compile();
+        assertThat(eval(set, "f", "targetingKey", "u1").reason()).isEqualTo(Reason.DISABLED);
+        assertThat(set.flag("f").isStatic()).isFalse();
     }
 
     @Test

@@ -195,9 +195,9 @@ class FlagDocumentCompilerFlagTest {
         @Test
         void tagsAreNonEmptyStrings() {
             assertOnlyError(flag(f -> f.bool().set("tags", json("['web', 7]"))), "flags.f.tags[1]",
-                    "a tag must be a non-empty string, not a number");
+                    "a tag must be a string, not a number");
             assertOnlyError(flag(f -> f.bool().set("tags", json("['web', '']"))), "flags.f.tags[1]",
-                    "a tag must be a non-empty string");
+                    "a tag must not be empty");
         }
 
         @Test

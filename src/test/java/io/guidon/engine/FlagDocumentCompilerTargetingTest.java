@@ -216,13 +216,19 @@ class FlagDocumentCompilerTargetingTest {
         }
 
         @Test
+        void aNullVariantIsReportedAsMissing() {
+            assertOnlyError(flag(f -> f.bool().fallthrough(json("{'variant': null}"))),
+                    "flags.f.fallthrough.variant", "required: the variant to serve");
+        }
+
+        @Test
         void bucketByIsAnAttributeName() {
             assertOnlyError(flag(f -> f.bool().fallthrough(json("{'rollout': {'on': 100}, 'bucketBy': 7}"))),
                     "flags.f.fallthrough.bucketBy", "must be an attribute name, not a number");
             assertOnlyError(flag(f -> f.bool().fallthrough(json("{'rollout': {'on': 100}, 'bucketBy': ''}"))),
-                    "flags.f.fallthrough.bucketBy", "must be an attribute name");
+                    "flags.f.fallthrough.bucketBy", "an attribute name has 1 to 256 characters");
             assertOnlyError(flag(f -> f.bool().fallthrough(Flags.rolloutBy("a".repeat(257), "on", 100))),
-                    "flags.f.fallthrough.bucketBy", "must be an attribute name");
+                    "flags.f.fallthrough.bucketBy", "an attribute name has 1 to 256 characters");
             assertThat(flag(f -> f.bool().fallthrough(Flags.rolloutBy("a".repeat(256), "on", 100))).compile())
                     .isNotNull();
         }
