@@ -153,10 +153,16 @@ abstract class Clause extends Condition {
     /** {@code matches}: RE2 semantics (linear time, no backtracking), searching anywhere in the string. */
     static final class Matches extends Clause {
         private final Pattern[] patterns;
+        /** For a pattern that is only literal text (with ^ or $), that text; it is then matched without RE2. */
+        private final LiteralPattern[] literals;
 
         Matches(String attribute, List<Object> source, Pattern[] patterns) {
             super(attribute, Operator.MATCHES, source);
             this.patterns = patterns;
+            this.literals = new LiteralPattern[patterns.length];
+            for (int i = 0; i < patterns.length; i++) {
+                literals[i] = patterns[i] == null ? null : LiteralPattern.of(patterns[i].pattern());
+            }
         }
 
         @Override
@@ -165,7 +171,8 @@ abstract class Clause extends Condition {
                 return false;
             }
             for (int i = 0; i < patterns.length; i++) {
-                if (patterns[i].matcher(s).find()) {
+                LiteralPattern literal = literals[i];
+                if (literal != null ? literal.find(s) : patterns[i].matcher(s).find()) {
                     return true;
                 }
             }
@@ -206,6 +213,13 @@ abstract class Clause extends Condition {
 
     /** {@code semverEq}, {@code semverLt}, {@code semverGt}: precedence as SemVer 2.0 defines it (build metadata ignored). */
     static final class SemverOp extends Clause {
+        /**
+         * Contexts send few distinct versions (the app versions in the field) and parsing one costs far more than
+         * comparing, so each clause remembers what it parsed, up to a bound; Semver objects are immutable.
+         */
+        private static final int MEMO_LIMIT = 1_000;
+        private final java.util.concurrent.ConcurrentHashMap<String, Semver> parsed =
+                new java.util.concurrent.ConcurrentHashMap<>();
         private final Semver[] values;
 
         SemverOp(String attribute, Operator op, List<Object> source, Semver[] values) {
@@ -218,9 +232,15 @@ abstract class Clause extends Condition {
             if (!(value instanceof String s)) {
                 return false;
             }
-            Semver version = Versions.parseLenient(s);
+            Semver version = parsed.get(s);
             if (version == null) {
-                return false;
+                version = Versions.parseLenient(s);
+                if (version == null) {
+                    return false;
+                }
+                if (parsed.size() < MEMO_LIMIT) {
+                    parsed.putIfAbsent(s, version);
+                }
             }
             for (int i = 0; i < values.length; i++) {
                 int c = version.compareTo(values[i]);
