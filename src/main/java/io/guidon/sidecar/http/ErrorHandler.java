@@ -23,13 +23,21 @@ final class ErrorHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        handle(ctx, ctx.statusCode());
+    }
+
+    /** For {@code router.errorHandler(status, ...)}, which may be called without the status set on the context. */
+    Handler<RoutingContext> forStatus(int status) {
+        return ctx -> handle(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : status);
+    }
+
+    private void handle(RoutingContext ctx, int status) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
             ctx.request().connection().close();
             return;
         }
         Throwable failure = ctx.failure();
-        int status = ctx.statusCode();
         String body;
         if (failure instanceof SidecarException e) {
             status = e.status();
@@ -44,7 +52,8 @@ final class ErrorHandler implements Handler<RoutingContext> {
             body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
                     + " bytes (http.max-body-size)", null);
         } else if (status >= 400 && status < 500) {
-            body = JsonText.error("GENERAL", "bad request", null);
+            body = JsonText.error("GENERAL", "malformed request" + (failure != null && failure.getMessage() != null
+                    ? ": " + failure.getMessage() : "; check the encoding of its path and query string"), null);
         } else {
             status = 500;
             log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);

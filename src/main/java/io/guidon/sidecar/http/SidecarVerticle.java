@@ -8,12 +8,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,21 @@ public final class SidecarVerticle extends VerticleBase {
 
     /** Event-bus address on which each published change reaches every instance, as {"version", "event"}. */
     public static final String CHANGES_ADDRESS = "guidon.sidecar.flags-changed";
+
+    /**
+     * Every body is JSON to this API, whatever its Content-Type says: {@code curl -d} labels it a form, and
+     * BodyHandler would then run Vert.x's form decoder over it, which fails on JSON holding a '%' or longer than
+     * 1 KiB (and a multipart body would never reach the handler at all). A platform handler, because Vert.x Web
+     * only lets those run before a BodyHandler.
+     */
+    private static final PlatformHandler BODY_IS_JSON = ctx -> {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        ctx.next();
+    };
 
     private final SidecarConfig config;
     private final FlagStore store;
@@ -65,14 +82,14 @@ public final class SidecarVerticle extends VerticleBase {
             router.route().handler(new AccessLog(clock));
         }
         BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
-        router.post("/ofrep/v1/evaluate/flags/:key").handler(body).handler(ofrep::single);
-        router.post("/ofrep/v1/evaluate/flags").handler(body).handler(ofrep::bulk);
+        router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
+        router.post("/ofrep/v1/evaluate/flags").handler(BODY_IS_JSON).handler(body).handler(ofrep::bulk);
         router.get("/ofrep/v1/configuration").handler(ofrep::configuration);
-        router.post("/v1/evaluate").handler(body).handler(api::evaluate);
+        router.post("/v1/evaluate").handler(BODY_IS_JSON).handler(body).handler(api::evaluate);
         router.get("/v1/flags/:key").handler(api::one);
         router.get("/v1/flags").handler(api::document);
         router.get("/users/:userId/flags").handler(api::forUser);
-        router.post("/v1/track").handler(body).handler(api::track);
+        router.post("/v1/track").handler(BODY_IS_JSON).handler(body).handler(api::track);
         router.get("/v1/stream").handler(streams::sse);
         router.route(HttpMethod.GET, "/ws/flags").handler(streams::webSocket);
         router.get("/healthz").handler(ops::health);
@@ -82,7 +99,8 @@ public final class SidecarVerticle extends VerticleBase {
         ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
         router.route().failureHandler(errors);
         for (int status : new int[] {400, 404, 405, 413, 500}) {
-            router.errorHandler(status, errors);
+            // The router calls these without setting the context's status when a path fails to decode.
+            router.errorHandler(status, errors.forStatus(status));
         }
 
         changes = vertx.eventBus().localConsumer(CHANGES_ADDRESS,
