@@ -3,6 +3,7 @@ package io.guidon;
 import io.guidon.cli.EvalCommand;
 import io.guidon.cli.TestCommand;
 import io.guidon.cli.ValidateCommand;
+import io.guidon.sidecar.SidecarCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Guidon feature flags: evaluation engine, sidecar and control plane.",
-        subcommands = {ValidateCommand.class, EvalCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, EvalCommand.class, SidecarCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './guidon COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 

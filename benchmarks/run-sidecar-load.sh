@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Load test of the running sidecar over 127.0.0.1 with wrk (Debian package `wrk`), bounded in time, plus its
+# resident memory with 100 and 10,000 flags and its time from process start to ready.
+#
+# Usage: benchmarks/run-sidecar-load.sh [DURATION_SECONDS] [CONNECTIONS] [WRK_THREADS]
+# Prints RESULT lines; copy them into benchmarks/RESULTS.md with the machine and JDK lines it prints first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../guidon
+source "$ROOT/guidon"
+find_java
+DURATION="${1:-20}"
+CONNECTIONS="${2:-32}"
+THREADS="${3:-1}"
+PORT="${PORT:-7171}"
+JVM_OPTS="${SIDECAR_JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -XX:+AlwaysPreTouch}"
+command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
+cd "$ROOT"
+ensure_jar
+./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+WORK="$(mktemp -d)"
+trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+BENCH_CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+"$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 100 > "$WORK/flags-100.json"
+"$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 10000 > "$WORK/flags-10000.json"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "jdk: $("$JAVA" -version 2>&1 | head -n 1)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "sidecar JVM options: $JVM_OPTS; wrk: -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+
+start_sidecar() { # $1 = flag file; sets PID, and READY_MS to the milliseconds from start to ready
+  local t0 t1
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT" --flags "$1" >"$WORK/sidecar.log" 2>&1 &
+  PID=$!
+  until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+    kill -0 "$PID" 2>/dev/null || { cat "$WORK/sidecar.log" >&2; die "the sidecar exited"; }
+    sleep 0.005
+  done
+  t1=$(date +%s%N)
+  READY_MS=$(((t1 - t0) / 1000000))
+}
+stop_sidecar() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$PID/status"; }
+
+export REPORT_LUA="$ROOT/benchmarks/wrk/report.lua"
+start_sidecar "$WORK/flags-100.json"
+# Warm-up, not reported: lets the JIT compile the hot paths.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s benchmarks/wrk/ofrep-single.lua "http://127.0.0.1:$PORT" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s benchmarks/wrk/ofrep-bulk.lua "http://127.0.0.1:$PORT" >/dev/null
+echo "RESULT-NAME single-flag OFREP (bench-rule, varying users, 100-flag document)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s benchmarks/wrk/ofrep-single.lua "http://127.0.0.1:$PORT" | grep RESULT
+echo "RESULT-NAME bulk OFREP (all 100 flags, varying users)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s benchmarks/wrk/ofrep-bulk.lua "http://127.0.0.1:$PORT" | grep RESULT
+echo "RESULT rss_after_load_100_flags_mb=$(rss_mb)"
+stop_sidecar
+
+for n in 100 10000; do
+  times=()
+  for i in 1 2 3 4 5; do
+    start_sidecar "$WORK/flags-$n.json"
+    times+=("$READY_MS")
+    if [ "$i" = 5 ]; then
+      curl -s -XPOST "http://127.0.0.1:$PORT/ofrep/v1/evaluate/flags" -d '{"context":{"targetingKey":"u1"}}' >/dev/null
+      sleep 2
+      echo "RESULT rss_idle_${n}_flags_mb=$(rss_mb)"
+    fi
+    stop_sidecar
+  done
+  sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
+  echo "RESULT start_to_ready_${n}_flags_ms runs=[${sorted}] median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)"
+done

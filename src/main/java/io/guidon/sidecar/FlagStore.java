@@ -1,0 +1,108 @@
+package io.guidon.sidecar;
+
+import io.guidon.engine.FlagSet;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Holds the flag set the sidecar serves. Readers take {@link #current()} (one volatile read, no lock) and use that
+ * snapshot for the whole request; a source publishes a new set with {@link #publish}, which swaps the reference
+ * atomically, so nobody ever sees half of a change. Remembers the last changes for clients that reconnect with
+ * the version they last saw.
+ */
+public final class FlagStore {
+
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final Deque<Snapshot> history = new ArrayDeque<>();
+    private final int historySize;
+    private final Clock clock;
+
+    public FlagStore(int historySize, Clock clock) {
+        this.historySize = historySize;
+        this.clock = clock;
+    }
+
+    /** The snapshot being served, or {@code null} before the first flag set is loaded. */
+    public Snapshot current() {
+        return current.get();
+    }
+
+    /**
+     * Publishes {@code flags} as the next version (the current version plus one) unless nothing in it differs
+     * from the current set; returns the new snapshot, or {@code null} when nothing changed.
+     */
+    public synchronized Snapshot publish(FlagSet flags, String origin) {
+        Snapshot previous = current.get();
+        long version = previous == null ? 1 : previous.version() + 1;
+        return publish(flags, version, origin);
+    }
+
+    /** Publishes {@code flags} with an explicit version (a control plane's); older or equal versions are ignored. */
+    public synchronized Snapshot publish(FlagSet flags, long version, String origin) {
+        Snapshot previous = current.get();
+        if (previous != null && version <= previous.version()) {
+            return null;
+        }
+        Set<String> changed = previous == null ? new TreeSet<>(keys(flags)) : flags.changedSince(previous.flags());
+        if (previous != null && changed.isEmpty() && previous.flags().documentJson().equals(flags.documentJson())) {
+            return null;
+        }
+        Snapshot next = new Snapshot(flags, version, clock.instant(), origin,
+                Collections.unmodifiableSortedSet(new TreeSet<>(changed)));
+        current.set(next);
+        history.addLast(next);
+        while (history.size() > historySize) {
+            history.removeFirst();
+        }
+        for (Consumer<Snapshot> listener : listeners) {
+            listener.accept(next);
+        }
+        return next;
+    }
+
+    /** Called with each published snapshot, on the thread that published it. */
+    public void onPublish(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * The flags that changed after the snapshot with {@code version} up to the current one, or {@code null} when
+     * that snapshot is no longer (or never was) in the history, and the caller must treat every flag as changed.
+     */
+    public synchronized Set<String> changedSince(long version) {
+        Snapshot now = current.get();
+        if (now == null || version == now.version()) {
+            return Set.of();
+        }
+        Set<String> changed = new TreeSet<>();
+        for (Iterator<Snapshot> it = history.descendingIterator(); it.hasNext();) {
+            Snapshot s = it.next();
+            if (s.version() == version) {
+                return changed;
+            }
+            if (s.version() < version) {
+                break;
+            }
+            changed.addAll(s.changed());
+        }
+        return null;
+    }
+
+    private static Set<String> keys(FlagSet flags) {
+        Set<String> keys = new TreeSet<>();
+        for (int i = 0; i < flags.size(); i++) {
+            keys.add(flags.flags().get(i).key());
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,136 @@
+package io.guidon.sidecar;
+
+import io.guidon.common.metrics.Metrics;
+import io.guidon.engine.Evaluator;
+import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.sidecar.http.SidecarVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's composition root: builds the metrics registry, Vert.x, the flag store, the flag source, the event
+ * sink and the evaluation service with constructors, deploys one HTTP verticle per event loop, and shuts all of it
+ * down in order.
+ */
+public final class SidecarMain {
+
+    private static final Logger log = LoggerFactory.getLogger(SidecarMain.class);
+
+    private final SidecarConfig config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry registry;
+    private final Vertx vertx;
+    private final FlagStore store;
+    private final SidecarMetrics metrics;
+    private final Evaluations evaluations;
+    private final FlagSource source;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final List<SidecarVerticle> verticles = new ArrayList<>();
+    private String deploymentId;
+
+    public SidecarMain(SidecarConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.registry = Metrics.newRegistry();
+        this.vertx = Metrics.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(config.http().instances(), 1)),
+                registry);
+        this.store = new FlagStore(config.stream().history(), clock);
+        this.metrics = new SidecarMetrics(registry, store, config.metrics().perFlag(), clock);
+        EventSink sink = new CountingEventSink(registry, config.metrics().perFlag());
+        this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics);
+        this.source = flagSource(new FlagDocumentCompiler());
+        store.onPublish(s -> vertx.eventBus().publish(SidecarVerticle.CHANGES_ADDRESS, new JsonObject()
+                .put("version", s.version())
+                .put("event", io.guidon.sidecar.http.ChangeEvents.flagsChanged(s))));
+    }
+
+    private FlagSource flagSource(FlagDocumentCompiler compiler) {
+        Path file = config.flags().file();
+        if (file == null) {
+            Path local = Path.of("config", "flags.json");
+            if (!Files.isRegularFile(local)) {
+                return new BundledFlagSource(compiler, store, metrics);
+            }
+            file = local;
+        }
+        return new FileFlagSource(vertx, file, config.flags().watchInterval(), compiler, store, metrics);
+    }
+
+    /** Starts the flag source and the HTTP verticles; completes when the server listens. */
+    public Future<Void> start() {
+        DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
+        return source.start()
+                .compose(v -> vertx.deployVerticle(() -> {
+                    SidecarVerticle verticle = new SidecarVerticle(config, store, evaluations, registry, draining::get,
+                            clock);
+                    synchronized (verticles) {
+                        verticles.add(verticle);
+                    }
+                    return verticle;
+                }, options))
+                .map(id -> {
+                    deploymentId = id;
+                    log.info("sidecar listening on http://{}:{} with {} event-loop instance(s), flags from {}",
+                            config.http().host(), port(), config.http().instances(), source.describe());
+                    return null;
+                });
+    }
+
+    /** The port the server bound (differs from the configured one when that is 0). */
+    public int port() {
+        synchronized (verticles) {
+            return verticles.isEmpty() ? -1 : verticles.get(0).port();
+        }
+    }
+
+    /**
+     * Graceful stop: readiness turns 503, the streams end, the server stops accepting and finishes requests in
+     * flight (up to the grace period), then the flag source stops. Vert.x itself stays up; see {@link #shutdown}.
+     */
+    public Future<Void> stop() {
+        draining.set(true);
+        Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        return undeploy.eventually(source::stop);
+    }
+
+    /**
+     * {@link #stop}, then closes Vert.x; blocks, so call it from a thread of its own (a shutdown hook, a test),
+     * never from an event loop. Vert.x is closed from here rather than in the future chain because a close
+     * completed on one of its own, by then terminated, event loops would never be delivered.
+     */
+    public void shutdown(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            stop().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            long left = Math.max(1_000, (deadline - System.nanoTime()) / 1_000_000);
+            vertx.close().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public FlagStore store() {
+        return store;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}

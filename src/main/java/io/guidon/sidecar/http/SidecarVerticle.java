@@ -1,0 +1,132 @@
+package io.guidon.sidecar.http;
+
+import io.guidon.common.json.BoundedJson;
+import io.guidon.sidecar.Evaluations;
+import io.guidon.sidecar.FlagStore;
+import io.guidon.sidecar.SidecarConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One event loop's share of the sidecar's HTTP server: the routes of the OFREP and native APIs, the change streams
+ * and the operations endpoints. Several instances listen on the same port (Vert.x spreads connections over them).
+ * Stopping ends the change streams, stops accepting, and lets requests in flight finish within the grace period.
+ */
+public final class SidecarVerticle extends VerticleBase {
+
+    /** Event-bus address on which each published change reaches every instance, as {"version", "event"}. */
+    public static final String CHANGES_ADDRESS = "guidon.sidecar.flags-changed";
+
+    /**
+     * Every body is JSON to this API, whatever its Content-Type says: {@code curl -d} labels it a form, and
+     * BodyHandler would then run Vert.x's form decoder over it, which fails on JSON holding a '%' or longer than
+     * 1 KiB (and a multipart body would never reach the handler at all). A platform handler, because Vert.x Web
+     * only lets those run before a BodyHandler.
+     */
+    private static final PlatformHandler BODY_IS_JSON = ctx -> {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        ctx.next();
+    };
+
+    private final SidecarConfig config;
+    private final FlagStore store;
+    private final Evaluations evaluations;
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier draining;
+    private final Clock clock;
+
+    private HttpServer server;
+    private ChangeStreams streams;
+    private MessageConsumer<JsonObject> changes;
+
+    public SidecarVerticle(SidecarConfig config, FlagStore store, Evaluations evaluations,
+            PrometheusMeterRegistry registry, BooleanSupplier draining, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.evaluations = evaluations;
+        this.registry = registry;
+        this.draining = draining;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        SidecarConfig.Http http = config.http();
+        Requests requests = new Requests(new BoundedJson(http.maxJsonDepth(), http.maxJsonElements(),
+                http.maxStringLength()));
+        OfrepApi ofrep = new OfrepApi(store, evaluations, requests, config.flags().watchInterval().toMillis());
+        NativeApi api = new NativeApi(store, evaluations, requests);
+        OpsApi ops = new OpsApi(store, draining, clock);
+        streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
+
+        Router router = Router.router(vertx);
+        if (http.accessLog()) {
+            router.route().handler(new AccessLog(clock));
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
+        router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
+        router.post("/ofrep/v1/evaluate/flags").handler(BODY_IS_JSON).handler(body).handler(ofrep::bulk);
+        router.get("/ofrep/v1/configuration").handler(ofrep::configuration);
+        router.post("/v1/evaluate").handler(BODY_IS_JSON).handler(body).handler(api::evaluate);
+        router.get("/v1/flags/:key").handler(api::one);
+        router.get("/v1/flags").handler(api::document);
+        router.get("/users/:userId/flags").handler(api::forUser);
+        router.post("/v1/track").handler(BODY_IS_JSON).handler(body).handler(api::track);
+        router.get("/v1/stream").handler(streams::sse);
+        router.route(HttpMethod.GET, "/ws/flags").handler(streams::webSocket);
+        router.get("/healthz").handler(ops::health);
+        router.get("/readyz").handler(ops::ready);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+
+        ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
+        router.route().failureHandler(errors);
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            // The router calls these without setting the context's status when a path fails to decode.
+            router.errorHandler(status, errors.forStatus(status));
+        }
+
+        changes = vertx.eventBus().localConsumer(CHANGES_ADDRESS,
+                msg -> streams.publish(msg.body().getLong("version"), msg.body().getString("event")));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(http.port())
+                .setIdleTimeout((int) http.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setCompressionSupported(http.compression())
+                .setCompressionContentSizeThreshold(1024)
+                .setTcpNoDelay(true);
+        server = vertx.createHttpServer(options).requestHandler(router);
+        return server.listen();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        streams.closeAll();
+        return changes.unregister()
+                .compose(v -> server.shutdown(config.shutdown().gracePeriod().toMillis(), TimeUnit.MILLISECONDS));
+    }
+}

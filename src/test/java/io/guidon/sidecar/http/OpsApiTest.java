@@ -1,0 +1,146 @@
+package io.guidon.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.guidon.sidecar.FlagFiles;
+import io.guidon.sidecar.HttpReply;
+import io.guidon.sidecar.Poll;
+import io.guidon.sidecar.PrometheusText;
+import io.guidon.sidecar.SidecarFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /healthz}, {@code /readyz} before and after the first flag set, and {@code /metrics}. */
+@ExtendWith(VertxExtension.class)
+class OpsApiTest {
+
+    @Test
+    void notReadyUntilTheMissingFlagFileIsWrittenThenReady(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("flags.json");
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx, file)) {
+            HttpReply notReady = sidecar.get("/readyz");
+            HttpReply alive = sidecar.get("/healthz");
+
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.json()).isEqualTo(new JsonObject().put("status", "NOT_READY")
+                    .put("reason", "no flag set loaded yet"));
+            assertThat(alive.status()).isEqualTo(200);
+            assertThat(alive.json()).isEqualTo(new JsonObject().put("status", "UP").putNull("flagSet"));
+
+            FlagFiles.install(file, "flags.json");
+            HttpReply ready = Poll.until("readiness", () -> sidecar.get("/readyz"), r -> r.status() == 200);
+
+            assertThat(ready.json()).isEqualTo(new JsonObject().put("status", "READY").put("version", 1));
+            HttpReply evaluated = sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
+            assertThat(evaluated.status()).isEqualTo(200);
+            assertThat(evaluated.json().getBoolean("value")).isTrue();
+        }
+    }
+
+    @Test
+    void evaluationsBeforeAnyFlagSetAre503SayingSo(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx, dir.resolve("not-yet.json"))) {
+            for (HttpReply r : new HttpReply[] {
+                    sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}"),
+                    sidecar.post("/ofrep/v1/evaluate/flags", "{}"),
+                    sidecar.post("/v1/evaluate", "{}"),
+                    sidecar.get("/v1/flags/static-on"),
+                    sidecar.get("/v1/flags"),
+                    sidecar.get("/users/u1/flags")}) {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
+                assertThat(r.json().getString("errorDetails")).isEqualTo("no flag set is loaded yet; see /readyz");
+            }
+            PrometheusText metrics = new PrometheusText(sidecar.get("/metrics").body());
+            assertThat(metrics.value("guidon_flagset_version")).isEqualTo(0.0);
+            assertThat(metrics.value("guidon_flagset_age_seconds")).isEqualTo(-1.0);
+        }
+    }
+
+    @Test
+    void healthAndReadinessDescribeTheLoadedSet(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = FlagFiles.install(dir.resolve("flags.json"), "flags.json");
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx, file)) {
+            HttpReply health = sidecar.get("/healthz");
+            HttpReply ready = sidecar.get("/readyz");
+
+            assertThat(health.status()).isEqualTo(200);
+            JsonObject flagSet = health.json().getJsonObject("flagSet");
+            assertThat(health.json().getString("status")).isEqualTo("UP");
+            assertThat(flagSet.getLong("version")).isEqualTo(1);
+            assertThat(flagSet.getInteger("flags")).isEqualTo(7);
+            assertThat(flagSet.getString("origin")).isEqualTo(file.toAbsolutePath().toString());
+            assertThat(flagSet.getLong("ageSeconds")).isBetween(0L, 60L);
+            assertThat(flagSet.getString("loadedAt")).isNotBlank();
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.json().getString("status")).isEqualTo("READY");
+        }
+    }
+
+    @Test
+    void metricsCountEvaluationsByFlagVariantAndReasonAndDescribeTheFlagSet(Vertx vertx, @TempDir Path dir)
+            throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"))) {
+            sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
+            sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
+            sidecar.get("/v1/flags/premium-feature?targetingKey=user-42");
+            sidecar.get("/v1/flags/premium-feature?targetingKey=u1");
+            sidecar.post("/ofrep/v1/evaluate/flags/gradual-rollout", "{}");
+            sidecar.post("/ofrep/v1/evaluate/flags/no-such-flag", "{}");
+
+            HttpReply r = sidecar.get("/metrics");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/plain");
+            assertThat(r.body()).contains("# TYPE guidon_evaluations_total counter");
+            PrometheusText m = new PrometheusText(r.body());
+            assertThat(m.value("guidon_evaluations_total", "flag", "static-on", "variant", "on", "reason", "STATIC"))
+                    .isEqualTo(2.0);
+            assertThat(m.value("guidon_evaluations_total", "flag", "premium-feature", "variant", "on",
+                    "reason", "TARGETING_MATCH")).isEqualTo(1.0);
+            assertThat(m.value("guidon_evaluations_total", "flag", "premium-feature", "variant", "off",
+                    "reason", "DEFAULT")).isEqualTo(1.0);
+            assertThat(m.value("guidon_evaluation_errors_total", "code", "TARGETING_KEY_MISSING")).isEqualTo(1.0);
+            assertThat(m.value("guidon_evaluation_errors_total", "code", "FLAG_NOT_FOUND")).isEqualTo(1.0);
+            assertThat(m.value("guidon_sink_exposures_total", "flag", "static-on", "variant", "on")).isEqualTo(2.0);
+            assertThat(m.value("guidon_flagset_version")).isEqualTo(1.0);
+            assertThat(m.value("guidon_flagset_flags")).isEqualTo(7.0);
+            assertThat(m.value("guidon_flagset_age_seconds")).isBetween(0.0, 60.0);
+            assertThat(m.value("guidon_flagset_loaded_timestamp_seconds"))
+                    .isBetween(System.currentTimeMillis() / 1000.0 - 60, System.currentTimeMillis() / 1000.0 + 1);
+            assertThat(m.value("guidon_flagset_reloads_total", "result", "applied")).isEqualTo(1.0);
+            assertThat(m.value("guidon_flagset_reloads_total", "result", "rejected")).isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void metricsHaveHttpLatencyHistogramsByRoute(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"))) {
+            sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
+            sidecar.get("/v1/flags/no-such-flag");
+
+            HttpReply r = sidecar.get("/metrics");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).contains("# TYPE vertx_http_server_response_time_seconds histogram");
+            PrometheusText m = new PrometheusText(r.body());
+            assertThat(m.samples("vertx_http_server_response_time_seconds_bucket"))
+                    .filteredOn(s -> "/ofrep/v1/evaluate/flags/:key".equals(s.labels().get("route"))
+                            && "200".equals(s.labels().get("code")))
+                    .hasSizeGreaterThan(10)
+                    .anySatisfy(s -> assertThat(s.labels().get("le")).isEqualTo("+Inf"))
+                    .allSatisfy(s -> assertThat(s.labels()).containsEntry("method", "POST"));
+            assertThat(m.value("vertx_http_server_response_time_seconds_count", "route",
+                    "/ofrep/v1/evaluate/flags/:key", "code", "200")).isEqualTo(1.0);
+            assertThat(m.value("vertx_http_server_response_time_seconds_count", "route", "/v1/flags/:key",
+                    "code", "404")).isEqualTo(1.0);
+        }
+    }
+}

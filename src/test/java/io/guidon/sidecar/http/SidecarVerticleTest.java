@@ -1,0 +1,248 @@
+package io.guidon.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.guidon.sidecar.FlagFiles;
+import io.guidon.sidecar.HttpReply;
+import io.guidon.sidecar.Poll;
+import io.guidon.sidecar.SidecarFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes as a whole, with small configured limits: bodies are JSON whatever their Content-Type says, every
+ * limit is enforced and named, wrong methods and unknown paths get a body, and no request gets a 500.
+ */
+@ExtendWith(VertxExtension.class)
+class SidecarVerticleTest {
+
+    static SidecarFixture sidecar;
+
+    @BeforeAll
+    static void start(Vertx vertx, @TempDir Path dir) throws Exception {
+        sidecar = SidecarFixture.start(vertx, FlagFiles.install(dir.resolve("flags.json"), "flags.json"),
+                "http.max-body-size=2KiB", "http.max-json-depth=4", "http.max-json-elements=10",
+                "http.max-string-length=64");
+    }
+
+    @AfterAll
+    static void stop() {
+        sidecar.close();
+    }
+
+    @Test
+    void formEncodedBodiesAreReadAsJsonLikeCurlDashDSendsThem() {
+        HttpReply percent = sidecar.post("/ofrep/v1/evaluate/flags/premium-feature",
+                "{\"context\":{\"targetingKey\":\"100%\",\"country\":\"US\",\"plan\":\"premium\"}}",
+                "Content-Type", "application/x-www-form-urlencoded");
+        HttpReply ampersands = sidecar.post("/v1/evaluate",
+                "{\"context\":{\"targetingKey\":\"a&b=c\"},\"flags\":[\"static-on\"]}",
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(percent.status()).as(percent.body()).isEqualTo(200);
+        assertThat(percent.json().getString("reason")).isEqualTo("TARGETING_MATCH");
+        assertThat(ampersands.status()).as(ampersands.body()).isEqualTo(200);
+        assertThat(ampersands.json().getJsonObject("flags").getJsonObject("static-on").getBoolean("value")).isTrue();
+    }
+
+    @Test
+    void formEncodedBodyOverOneKiBIsReadAsJson() {
+        StringBuilder context = new StringBuilder("{\"targetingKey\":\"u1\"");
+        String value = '"' + "v".repeat(60) + '"';
+        for (int i = 0; i < 9; i++) {
+            context.append(",\"attribute").append(i).append("\":[").append(value).append(',').append(value)
+                    .append(',').append(value).append(']');
+        }
+        String body = "{\"context\":" + context + "}}";
+        assertThat(body.length()).isBetween(1024, 2048);
+
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", body,
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().getBoolean("value")).isTrue();
+    }
+
+    @Test
+    void multipartBodyIsNotJsonAndSaysSo() {
+        String body = "--XyZ\r\nContent-Disposition: form-data; name=\"context\"\r\n\r\n{}\r\n--XyZ--\r\n";
+
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", body,
+                "Content-Type", "multipart/form-data; boundary=XyZ");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("key")).isEqualTo("static-on");
+        assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
+        assertThat(r.json().getString("errorDetails")).contains("malformed JSON");
+    }
+
+    @Test
+    void bodyOverTheConfiguredLimitIs413NamingIt() {
+        HttpReply r = sidecar.post("/v1/evaluate", "{\"context\":{\"pad\":\"" + "x".repeat(3000) + "\"}}");
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
+        assertThat(r.json().getString("errorDetails"))
+                .isEqualTo("the request body is larger than the limit of 2048 bytes (http.max-body-size)");
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIs413Too() {
+        HttpReply r = SidecarFixture.await(sidecar.client().request(HttpMethod.POST, "/v1/track")
+                .compose(req -> {
+                    // Reading the body straight from response()'s own future, set up before the server can answer.
+                    Future<HttpReply> reply = req.response().compose(resp -> resp.body()
+                            .map(b -> new HttpReply(resp.statusCode(), resp.headers(), b.toString())));
+                    req.setChunked(true);
+                    for (int i = 0; i < 5; i++) {
+                        req.write("{\"pad\":\"" + "x".repeat(1000) + "\"}");
+                    }
+                    req.end();
+                    return reply;
+                }));
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().getString("errorDetails")).contains("2048 bytes");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "too deep | {\"context\":{\"a\":[[[[1]]]]}} | nesting depth (5) exceeds the maximum allowed (4",
+        "too many entries | {\"context\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":10,\"k\":11}} | context has 11 entries; at most 10",
+        "too long an array | {\"context\":{\"ids\":[1,2,3,4,5,6,7,8,9,10,11,12]}} | context.ids has 12 elements; at most 10",
+        "too long a string | {\"context\":{\"targetingKey\":\"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\"}} | exceeds the maximum allowed (64",
+        "too long a number | {\"context\":{\"n\":11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111}} | Number value length",
+    })
+    void configuredJsonLimitsAre400NamingTheLimit(String what, String body, String details) {
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", body, "Content-Type", "application/json");
+
+        assertThat(r.status()).as(what).isEqualTo(400);
+        assertThat(r.json().getString("key")).isEqualTo("static-on");
+        assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
+        assertThat(r.json().getString("errorDetails")).as(what).contains("too large a JSON document")
+                .contains(details);
+    }
+
+    @Test
+    void duplicateKeysAreRejected() {
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on",
+                "{\"context\":{\"targetingKey\":\"a\",\"targetingKey\":\"b\"}}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
+        assertThat(r.json().getString("errorDetails")).contains("Duplicate field 'targetingKey'");
+    }
+
+    @Test
+    void trailingGarbageIsRejected() {
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{} {}");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
+        assertThat(r.json().getString("errorDetails")).startsWith("malformed JSON");
+    }
+
+    @Test
+    void badPercentEncodingInThePathIs400NotA500() {
+        HttpReply one = sidecar.get("/v1/flags/%zz");
+        HttpReply ofrep = sidecar.post("/ofrep/v1/evaluate/flags/%e0%a4", "{}");
+
+        assertThat(one.status()).as(one.body()).isEqualTo(400);
+        assertThat(one.json().getString("errorCode")).isEqualTo("GENERAL");
+        assertThat(one.json().getString("errorDetails")).contains("path");
+        assertThat(ofrep.status()).as(ofrep.body()).isIn(400, 404);
+        assertThat(ofrep.json().getString("errorDetails")).isNotBlank();
+    }
+
+    @Test
+    void badPercentEncodingInTheQueryIs400NotA500() {
+        HttpReply one = sidecar.get("/v1/flags/premium-feature?targetingKey=u1&country=%zz");
+        HttpReply user = sidecar.get("/users/u1/flags?country=%e");
+
+        assertThat(one.status()).as(one.body()).isEqualTo(400);
+        assertThat(one.json().getString("errorCode")).isEqualTo("GENERAL");
+        assertThat(one.json().getString("errorDetails")).contains("query string");
+        assertThat(user.status()).as(user.body()).isEqualTo(400);
+        assertThat(user.json().getString("errorDetails")).contains("query string");
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> Allow: {2}")
+    @CsvSource({
+        "GET, /v1/evaluate, POST",
+        "PUT, /v1/track, POST",
+        "DELETE, /ofrep/v1/evaluate/flags, POST",
+        "POST, /v1/flags/static-on, GET",
+        "POST, /v1/flags, GET",
+        "DELETE, /users/u1/flags, GET",
+        "POST, /healthz, GET",
+        "POST, /readyz, GET",
+        "POST, /metrics, GET",
+        "POST, /v1/stream, GET",
+    })
+    void everyEndpointAnswersAWrongMethodWith405AndAllow(String method, String path, String allow) {
+        HttpReply r = sidecar.request(HttpMethod.valueOf(method), path, method.equals("GET") ? null : "{}");
+
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.header("Allow")).isEqualTo(allow);
+        assertThat(r.json().getString("errorDetails")).isEqualTo("method " + method + " is not allowed on " + path);
+    }
+
+    @Test
+    void unknownPathIs404WithABody() {
+        HttpReply r = sidecar.get("/v2/flags");
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
+        assertThat(r.json().getString("errorDetails")).isEqualTo("no endpoint /v2/flags; see the README for the "
+                + "sidecar's API");
+    }
+
+    @Test
+    void largeResponsesAreCompressedForClientsThatAcceptIt() {
+        HttpReply r = sidecar.get("/v1/flags", "Accept-Encoding", "gzip");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(r.body()).isNotEmpty();
+    }
+
+    @Test
+    void accessLogWritesOneLinePerRequestWhenOn(Vertx vertx, @TempDir Path dir) throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger("guidon.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        try (SidecarFixture logged = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"), "http.access-log=true")) {
+            HttpReply ok = logged.post("/ofrep/v1/evaluate/flags/static-on", "{}", "X-Request-Id", "req-1");
+            HttpReply missing = logged.get("/nowhere");
+
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.json().getBoolean("value")).isTrue();
+            assertThat(missing.status()).isEqualTo(404);
+            Poll.until("two access log lines", () -> lines.list.size() >= 2);
+            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                    "method=POST path=/ofrep/v1/evaluate/flags/static-on status=200",
+                    "method=GET path=/nowhere status=404");
+            assertThat(lines.list.get(0).getArgumentArray()).extracting(Object::toString)
+                    .contains("requestId=req-1");
+        } finally {
+            access.detachAppender(lines);
+        }
+    }
+}
