@@ -101,8 +101,10 @@ public final class SidecarMain {
      * Graceful stop: readiness turns 503, the streams end, the server stops accepting and finishes requests in
      * flight (up to the grace period), then the flag source stops. Vert.x itself stays up; see {@link #shutdown}.
      */
-    public Future<Void> stop() {
-        draining.set(true);
+    public synchronized Future<Void> stop() {
+        if (draining.getAndSet(true)) {
+            return Future.succeededFuture();
+        }
         Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeploy.eventually(source::stop);
     }
