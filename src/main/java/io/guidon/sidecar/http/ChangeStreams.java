@@ -48,6 +48,10 @@ final class ChangeStreams {
     }
 
     void webSocket(RoutingContext ctx) {
+        if (!ctx.request().headers().contains("Upgrade", "websocket", true)) {
+            throw new SidecarException(400, "GENERAL", "/ws/flags is a WebSocket: connect with an Upgrade: websocket "
+                    + "request (or use the Server-Sent Events stream at /v1/stream)");
+        }
         String last = ctx.request().getHeader("Last-Event-ID");
         if (last == null) {
             last = ctx.request().getParam("lastEventId");
