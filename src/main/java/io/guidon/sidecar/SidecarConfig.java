@@ -95,9 +95,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         if (!config.controlPlane().enabled() && config.redis().url() != null) {
             s.problem("redis.url", "only used with control-plane.url (connected mode); set both or neither");
         }
-        if (config.redis().url() != null && !config.redis().url().startsWith("redis://")
-                && !config.redis().url().startsWith("rediss://")) {
-            s.problem("redis.url", "must be a redis:// or rediss:// URL");
+        if (config.redis().url() != null) {
+            s.uri("redis.url", "redis", "rediss"); // records the problem: a URL with a host, scheme redis or rediss
         }
         if (config.connected() && config.cache().dir() == null) {
             s.problem("cache.dir", "required in connected mode");

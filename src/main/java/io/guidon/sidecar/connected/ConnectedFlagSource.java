@@ -212,7 +212,16 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> merge(held.flags().documentJson(), r), false)
-                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + r.since() + ")"));
+                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + r.since() + ")"))
+                .recover(e -> {
+                    // Like a gap, not like an outage: the control plane answered, so ask it for everything now
+                    // (a whole document that does not compile either is then a failure, retried with backoff).
+                    log.warn("the delta from version {} to {} does not apply ({}); fetching everything", r.since(),
+                            r.version(), e.getMessage());
+                    forceFull = true;
+                    again = true;
+                    return Future.succeededFuture();
+                });
     }
 
     private ObjectNode merge(String heldJson, ControlPlaneClient.FlagsResponse r) throws Exception {

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ public final class DiskSpool {
     private final Path dir;
     private final long maxBytes;
     private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Map<Entry, Future<Void>> writing = new HashMap<>();
     private final Counter droppedEvents;
     private final Counter droppedBatches;
     private final Counter spilledBatches;
@@ -102,30 +105,41 @@ public final class DiskSpool {
         Path file = dir.resolve(String.format("%019d-%d-%s.json.gz", sequence, batch.events(), batch.id()));
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         long size = batch.body().length();
-        while (!entries.isEmpty() && totalBytes + size > maxBytes) {
-            dropOldest("the spool is full (" + maxBytes + " bytes)");
-        }
+        // Checked first: a batch that can never fit must not empty the spool on its way out.
         if (size > maxBytes) {
             droppedBatches.increment();
             droppedEvents.increment(batch.events());
             log.error("dropped event batch {} ({} events): larger than the whole spool", batch.id(), batch.events());
             return Future.succeededFuture();
         }
+        while (!entries.isEmpty() && totalBytes + size > maxBytes) {
+            dropOldest("the spool is full (" + maxBytes + " bytes)");
+        }
         Entry entry = new Entry(sequence, batch.events(), batch.id(), size, file);
         entries.addLast(entry);
         totalBytes += size;
         spilledBatches.increment();
-        return vertx.fileSystem().writeFile(tmp.toString(), batch.body())
+        Future<Void> write = vertx.fileSystem().writeFile(tmp.toString(), batch.body())
                 .compose(v -> vertx.fileSystem().move(tmp.toString(), file.toString(),
                         new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
                 .onFailure(e -> {
-                    entries.remove(entry);
-                    totalBytes -= size;
+                    if (entries.remove(entry)) {
+                        totalBytes -= size;
+                    }
                     droppedBatches.increment();
                     droppedEvents.increment(batch.events());
                     log.error("dropped event batch {} ({} events): cannot write {}: {}", batch.id(), batch.events(),
                             file, e.toString());
                 });
+        writing.put(entry, write);
+        write.onComplete(ar -> writing.remove(entry));
+        return write;
+    }
+
+    /** Completes once the entry's file is written (or its write failed); reads and deletes wait for it. */
+    private Future<Void> written(Entry e) {
+        Future<Void> w = writing.get(e);
+        return w == null ? Future.succeededFuture() : w.otherwiseEmpty();
     }
 
     private void dropOldest(String why) {
@@ -134,13 +148,13 @@ public final class DiskSpool {
         droppedBatches.increment();
         droppedEvents.increment(e.events());
         log.error("dropped the oldest event batch {} ({} events): {}", e.batchId(), e.events(), why);
-        vertx.fileSystem().delete(e.file().toString());
+        written(e).compose(v -> vertx.fileSystem().delete(e.file().toString()));
     }
 
-    /** The oldest spooled batch, read back. */
+    /** The oldest spooled batch, read back (once written, when it was appended just now). */
     public Future<EventBatch> oldest() {
         Entry e = entries.peekFirst();
-        return vertx.fileSystem().readFile(e.file().toString())
+        return written(e).compose(v -> vertx.fileSystem().readFile(e.file().toString()))
                 .map(body -> new EventBatch(e.batchId(), e.events(), body, e));
     }
 
@@ -150,6 +164,7 @@ public final class DiskSpool {
         if (entries.remove(e)) {
             totalBytes -= e.bytes();
         }
-        return vertx.fileSystem().delete(e.file().toString()).recover(x -> Future.succeededFuture());
+        return written(e).compose(v -> vertx.fileSystem().delete(e.file().toString()))
+                .recover(x -> Future.succeededFuture());
     }
 }

@@ -7,6 +7,7 @@ import io.guidon.sidecar.TrackEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -45,6 +46,7 @@ public final class EventUploader {
     private final Counter delivered;
     private final Counter refused;
     private final Counter deliveredEvents;
+    private volatile Context context;
     private long windowStart;
     private long flushTimer = -1;
     private long retryTimer = -1;
@@ -73,6 +75,7 @@ public final class EventUploader {
     }
 
     public Future<Void> start() {
+        context = vertx.getOrCreateContext();
         windowStart = System.currentTimeMillis();
         return spool.open().onComplete(ar -> {
             scheduleFlush();
@@ -80,9 +83,19 @@ public final class EventUploader {
         });
     }
 
-    /** Called from any thread when the sink holds a batch's worth. */
+    /**
+     * Called from any thread (an HTTP event loop, usually) when the sink holds a batch's worth; the flush runs on
+     * the uploader's own context, never on the caller's.
+     */
     public void flushSoon() {
-        vertx.runOnContext(v -> flush());
+        Context c = context;
+        if (c != null) {
+            c.runOnContext(v -> {
+                if (!stopped) {
+                    flush();
+                }
+            });
+        }
     }
 
     private void scheduleFlush() {
@@ -175,7 +188,7 @@ public final class EventUploader {
 
     /** Delivers the oldest waiting batch (spooled ones are older than those in memory), then the next. */
     private void send() {
-        if (sending || retryTimer >= 0 || stopped && memory.isEmpty() && spool.isEmpty()) {
+        if (sending || retryTimer >= 0 || stopped) {
             return;
         }
         Future<EventBatch> next;
@@ -249,8 +262,9 @@ public final class EventUploader {
         if (flushTimer >= 0) {
             vertx.cancelTimer(flushTimer);
         }
-        flush();
+        // Stopped first, so that the last flush starts no new delivery: what is left goes to disk.
         stopped = true;
+        flush();
         if (retryTimer >= 0) {
             vertx.cancelTimer(retryTimer);
             retryTimer = -1;

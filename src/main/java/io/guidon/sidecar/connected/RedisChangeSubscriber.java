@@ -28,6 +28,7 @@ public final class RedisChangeSubscriber {
     public enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
 
     private final Vertx vertx;
+    private final long pingEveryMs;
     private final SidecarConfig.Redis config;
     private final Redis client;
     private final Runnable onConnected;
@@ -42,6 +43,13 @@ public final class RedisChangeSubscriber {
 
     public RedisChangeSubscriber(Vertx vertx, SidecarConfig.Redis config, Runnable onConnected,
             Consumer<String> onMessage) {
+        this(vertx, config, onConnected, onMessage, PING_EVERY_MS);
+    }
+
+    /** With another health-check interval (tests). */
+    RedisChangeSubscriber(Vertx vertx, SidecarConfig.Redis config, Runnable onConnected, Consumer<String> onMessage,
+            long pingEveryMs) {
+        this.pingEveryMs = pingEveryMs;
         this.vertx = vertx;
         this.config = config;
         this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
@@ -86,7 +94,7 @@ public final class RedisChangeSubscriber {
                 state = State.CONNECTED;
                 attempts = 0;
                 connectedSince = System.currentTimeMillis();
-                pingTimer = vertx.setPeriodic(PING_EVERY_MS, id -> ping(conn));
+                pingTimer = vertx.setPeriodic(pingEveryMs, id -> ping(conn));
                 onConnected.run();
             }).onFailure(e -> lost(conn, e.toString()));
         }).onFailure(e -> {
@@ -100,7 +108,7 @@ public final class RedisChangeSubscriber {
     }
 
     private void ping(RedisConnection conn) {
-        conn.send(Request.cmd(Command.PING)).timeout(PING_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        conn.send(Request.cmd(Command.PING)).timeout(pingEveryMs, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .onFailure(e -> lost(conn, "no answer to PING: " + e.getMessage()));
     }
 

@@ -46,6 +46,9 @@ public final class UpstreamEventSink implements EventSink {
         }
     }
 
+    /** How long a result of a replaced flag set is kept counting after it was retired before it may be pruned. */
+    static final long PRUNE_AFTER_MILLIS = 60_000;
+
     private record SeenKey(String flag, String variant, String targetingKey) {
     }
 
@@ -62,6 +65,8 @@ public final class UpstreamEventSink implements EventSink {
     private final ConcurrentLinkedQueue<Exposure> exposures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TrackEvent> conversions = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** When each result of a replaced flag set was first seen retired by {@link #drain} (drain's thread only). */
+    private final Map<EvaluationResult, Long> retiredSince = new java.util.HashMap<>();
     private final Counter dropped;
 
     /**
@@ -131,10 +136,15 @@ public final class UpstreamEventSink implements EventSink {
             long n = e.getValue().sumThenReset();
             EvaluationResult r = e.getKey();
             boolean retired = current == null || current.flags().flag(r.flagKey()) != r.flag();
-            if (n == 0 && retired) {
-                // Results of a replaced flag set are no longer handed out once requests on that set are done;
-                // anything that still slipped in between the read above and the removal is picked up here.
+            if (!retired) {
+                retiredSince.remove(r);
+            } else if (n == 0 && now - retiredSince.computeIfAbsent(r, k -> now) >= PRUNE_AFTER_MILLIS) {
+                // Results of a replaced flag set are no longer handed out once requests on that set are done. A
+                // thread may still hold this adder between its lookup and its increment, so the entry goes only
+                // after it has been retired and idle for a while (drains can follow each other closely); what
+                // slipped in between the read above and the removal is picked up here.
                 it.remove();
+                retiredSince.remove(r);
                 n = e.getValue().sumThenReset();
             }
             if (n > 0) {
@@ -170,6 +180,11 @@ public final class UpstreamEventSink implements EventSink {
 
     public int queued() {
         return queued.get();
+    }
+
+    /** How many result objects (flag, variant, reason of some flag set) hold a count. */
+    int countedResults() {
+        return counts.size();
     }
 
     static long minuteOf(long millis) {
