@@ -3,6 +3,7 @@ package io.guidon.sidecar;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -11,11 +12,13 @@ public final class BundledFlagSource implements FlagSource {
 
     static final String RESOURCE = "config/flags.json";
 
+    private final Vertx vertx;
     private final FlagDocumentCompiler compiler;
     private final FlagStore store;
     private final SidecarMetrics metrics;
 
-    public BundledFlagSource(FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics) {
+    public BundledFlagSource(Vertx vertx, FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics) {
+        this.vertx = vertx;
         this.compiler = compiler;
         this.store = store;
         this.metrics = metrics;
@@ -23,19 +26,21 @@ public final class BundledFlagSource implements FlagSource {
 
     @Override
     public Future<Void> start() {
+        return vertx.executeBlocking(this::load, false);
+    }
+
+    private Void load() throws IOException {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return Future.failedFuture("the jar has no " + RESOURCE);
+                throw new IOException("the jar has no " + RESOURCE);
             }
             Compilation c = compiler.compile(in.readAllBytes());
             if (!c.ok()) {
-                return Future.failedFuture("the bundled " + RESOURCE + " is invalid: " + c.errors());
+                throw new IOException("the bundled " + RESOURCE + " is invalid: " + c.errors());
             }
             store.publish(c.flagSet(), describe());
             metrics.reloadApplied();
-            return Future.succeededFuture();
-        } catch (IOException e) {
-            return Future.failedFuture(e);
+            return null;
         }
     }
 

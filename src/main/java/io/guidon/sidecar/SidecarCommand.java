@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 /** {@code guidon sidecar}: runs the sidecar until SIGTERM or Ctrl-C. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
         header = "Run the sidecar: evaluate flags for the application beside it over HTTP (OFREP and native API).",
-        description = {"Serves a flag document from a file (standalone mode), watching it for changes.",
+        description = {"Standalone mode serves a flag document from a file, watching it for changes; connected mode",
+                "(--control-plane) serves the flags of one environment of a control plane, kept current through",
+                "Redis notifications and polling, and sends exposure and conversion events upstream.",
                 "Settings come from config/sidecar.yaml (built in), then --config FILE, then GUIDON_* environment",
                 "variables, then the options below; every effective setting is logged once at start, secrets masked."})
 public final class SidecarCommand implements Callable<Integer> {
@@ -39,6 +41,23 @@ public final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (http.host, default 127.0.0.1).")
     String host;
 
+    @Option(names = "--control-plane", paramLabel = "URL",
+            description = "Connected mode: take flags from this control plane (control-plane.url) instead of a file.")
+    String controlPlane;
+
+    @Option(names = "--sidecar-key", paramLabel = "KEY",
+            description = "The environment's sidecar key for the control plane (control-plane.sidecar-key). Prefer "
+                    + "GUIDON_CONTROL_PLANE_SIDECAR_KEY: options show in process lists.")
+    String sidecarKey;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Redis for change notifications in connected mode (redis.url), e.g. redis://127.0.0.1:6379.")
+    String redis;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where the last flag set and undelivered events are kept (cache.dir, default .guidon-cache).")
+    String cacheDir;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other setting, e.g. --set http.access-log=true.")
     Map<String, String> set = new LinkedHashMap<>();
 
@@ -51,6 +70,10 @@ public final class SidecarCommand implements Callable<Integer> {
         overrides.put("flags.file", flags);
         overrides.put("http.port", port);
         overrides.put("http.host", host);
+        overrides.put("control-plane.url", controlPlane);
+        overrides.put("control-plane.sidecar-key", sidecarKey);
+        overrides.put("redis.url", redis);
+        overrides.put("cache.dir", cacheDir);
         SidecarConfig config;
         Settings settings;
         try {

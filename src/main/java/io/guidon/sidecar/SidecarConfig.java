@@ -1,11 +1,13 @@
 package io.guidon.sidecar;
 
 import io.guidon.common.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** The sidecar's settings (config/sidecar.yaml documents each), bound once at start and validated. */
-public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metrics, Shutdown shutdown) {
+public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metrics, Shutdown shutdown,
+        ControlPlane controlPlane, Redis redis, Cache cache, Events events) {
 
     public record Http(String host, int port, int instances, int maxBodyBytes, int maxJsonDepth,
             int maxJsonElements, int maxStringLength, Duration idleTimeout, boolean accessLog, boolean compression) {
@@ -22,6 +24,30 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
     }
 
     public record Shutdown(Duration gracePeriod) {
+    }
+
+    /** {@code url} null means standalone mode. */
+    public record ControlPlane(URI url, String sidecarKey, Duration timeout, Duration pollInterval,
+            Duration pollJitter, Duration retryMin, Duration retryMax, int breakerFailures,
+            Duration breakerResetTimeout) {
+        public boolean enabled() {
+            return url != null;
+        }
+    }
+
+    /** {@code url} null means no Redis: changes are found by polling alone. */
+    public record Redis(String url, String channelPrefix, Duration reconnectMin, Duration reconnectMax) {
+    }
+
+    public record Cache(Path dir) {
+    }
+
+    public record Events(Duration flushInterval, int maxBatchEvents, Duration exposureWindow, int maxExposureKeys,
+            int maxMemoryBatches, long maxDiskBytes) {
+    }
+
+    public boolean connected() {
+        return controlPlane.enabled();
     }
 
     public static final String DEFAULTS = "config/sidecar.yaml";
@@ -43,8 +69,43 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                 new Stream(s.duration("stream.heartbeat-interval", Duration.ofMillis(100)),
                         s.integer("stream.history", 1, 100_000)),
                 new Metrics(s.bool("metrics.per-flag")),
-                new Shutdown(s.duration("shutdown.grace-period", Duration.ZERO)));
+                new Shutdown(s.duration("shutdown.grace-period", Duration.ZERO)),
+                new ControlPlane(s.uri("control-plane.url", "http", "https"), s.string("control-plane.sidecar-key"),
+                        s.duration("control-plane.timeout", Duration.ofMillis(50)),
+                        s.duration("control-plane.poll-interval", Duration.ofMillis(100)),
+                        s.duration("control-plane.poll-jitter", Duration.ZERO),
+                        s.duration("control-plane.retry-min", Duration.ofMillis(10)),
+                        s.duration("control-plane.retry-max", Duration.ofMillis(10)),
+                        s.integer("control-plane.breaker-failures", 1, 1000),
+                        s.duration("control-plane.breaker-reset-timeout", Duration.ofMillis(10))),
+                new Redis(blankToNull(s.string("redis.url")), s.requiredString("redis.channel-prefix"),
+                        s.duration("redis.reconnect-min", Duration.ofMillis(10)),
+                        s.duration("redis.reconnect-max", Duration.ofMillis(10))),
+                new Cache(s.path("cache.dir")),
+                new Events(s.duration("events.flush-interval", Duration.ofMillis(10)),
+                        s.integer("events.max-batch-events", 1, 1_000_000),
+                        s.duration("events.exposure-window", Duration.ZERO),
+                        s.integer("events.max-exposure-keys", 0, 100_000_000),
+                        s.integer("events.max-memory-batches", 1, 100_000),
+                        s.bytes("events.max-disk-bytes", 0, Long.MAX_VALUE)));
+        if (config.controlPlane().enabled() && (config.controlPlane().sidecarKey() == null
+                || config.controlPlane().sidecarKey().isBlank())) {
+            s.problem("control-plane.sidecar-key", "required when control-plane.url is set");
+        }
+        if (!config.controlPlane().enabled() && config.redis().url() != null) {
+            s.problem("redis.url", "only used with control-plane.url (connected mode); set both or neither");
+        }
+        if (config.redis().url() != null) {
+            s.uri("redis.url", "redis", "rediss"); // records the problem: a URL with a host, scheme redis or rediss
+        }
+        if (config.connected() && config.cache().dir() == null) {
+            s.problem("cache.dir", "required in connected mode");
+        }
         s.validate();
         return config;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 }

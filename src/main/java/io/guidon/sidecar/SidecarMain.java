@@ -3,6 +3,12 @@ package io.guidon.sidecar;
 import io.guidon.common.metrics.Metrics;
 import io.guidon.engine.Evaluator;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.sidecar.connected.ConnectedFlagSource;
+import io.guidon.sidecar.connected.ControlPlaneClient;
+import io.guidon.sidecar.connected.DiskSpool;
+import io.guidon.sidecar.connected.EventUploader;
+import io.guidon.sidecar.connected.FileSnapshotStore;
+import io.guidon.sidecar.connected.UpstreamEventSink;
 import io.guidon.sidecar.http.SidecarVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -38,9 +44,13 @@ public final class SidecarMain {
     private final SidecarMetrics metrics;
     private final Evaluations evaluations;
     private final FlagSource source;
+    private final UpstreamStatus upstream;
+    private final EventUploader uploader;
+    private final ControlPlaneClient controlPlane;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<SidecarVerticle> verticles = new ArrayList<>();
     private String deploymentId;
+    private String backgroundId;
 
     public SidecarMain(SidecarConfig config, Clock clock) {
         this.config = config;
@@ -50,9 +60,31 @@ public final class SidecarMain {
                 registry);
         this.store = new FlagStore(config.stream().history(), clock);
         this.metrics = new SidecarMetrics(registry, store, config.metrics().perFlag(), clock);
-        EventSink sink = new CountingEventSink(registry, config.metrics().perFlag());
-        this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics);
-        this.source = flagSource(new FlagDocumentCompiler());
+        FlagDocumentCompiler compiler = new FlagDocumentCompiler();
+        if (config.connected()) {
+            SidecarConfig.Events events = config.events();
+            this.controlPlane = new ControlPlaneClient(vertx, config.controlPlane());
+            EventUploader[] uploaderRef = new EventUploader[1];
+            UpstreamEventSink sink = new UpstreamEventSink(store, events.maxBatchEvents(), events.maxBatchEvents() * 4,
+                    events.maxExposureKeys(), events.exposureWindow().toMillis(), registry,
+                    () -> uploaderRef[0].flushSoon());
+            this.uploader = new EventUploader(vertx, config, sink, controlPlane,
+                    new DiskSpool(vertx, config.cache().dir().resolve("events"), events.maxDiskBytes(), registry),
+                    registry);
+            uploaderRef[0] = uploader;
+            ConnectedFlagSource connected = new ConnectedFlagSource(vertx, config, controlPlane,
+                    new FileSnapshotStore(vertx, config.cache().dir()), compiler, store, metrics, registry, clock);
+            this.source = connected;
+            this.upstream = connected;
+            this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics);
+        } else {
+            this.controlPlane = null;
+            this.uploader = null;
+            this.source = flagSource(compiler);
+            this.upstream = UpstreamStatus.STANDALONE;
+            this.evaluations = new Evaluations(new Evaluator(clock),
+                    new CountingEventSink(registry, config.metrics().perFlag()), metrics);
+        }
         store.onPublish(s -> vertx.eventBus().publish(SidecarVerticle.CHANGES_ADDRESS, new JsonObject()
                 .put("version", s.version())
                 .put("event", io.guidon.sidecar.http.ChangeEvents.flagsChanged(s))));
@@ -63,25 +95,33 @@ public final class SidecarMain {
         if (file == null) {
             Path local = Path.of("config", "flags.json");
             if (!Files.isRegularFile(local)) {
-                return new BundledFlagSource(compiler, store, metrics);
+                return new BundledFlagSource(vertx, compiler, store, metrics);
             }
             file = local;
         }
         return new FileFlagSource(vertx, file, config.flags().watchInterval(), compiler, store, metrics);
     }
 
-    /** Starts the flag source and the HTTP verticles; completes when the server listens. */
+    /** Starts the flag source, the event uploader and the HTTP verticles; completes when the server listens. */
     public Future<Void> start() {
         DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
-        return source.start()
-                .compose(v -> vertx.deployVerticle(() -> {
+        BackgroundVerticle background = new BackgroundVerticle(
+                () -> source.start().compose(v -> uploader == null ? Future.succeededFuture() : uploader.start()),
+                () -> (uploader == null ? Future.<Void>succeededFuture() : uploader.stop())
+                        .eventually(source::stop)
+                        .eventually(() -> controlPlane == null ? Future.succeededFuture() : controlPlane.close()));
+        return vertx.deployVerticle(background)
+                .compose(id -> {
+                    backgroundId = id;
+                    return vertx.deployVerticle(() -> {
                     SidecarVerticle verticle = new SidecarVerticle(config, store, evaluations, registry, draining::get,
-                            clock);
+                            upstream, clock);
                     synchronized (verticles) {
                         verticles.add(verticle);
                     }
                     return verticle;
-                }, options))
+                }, options);
+                })
                 .map(id -> {
                     deploymentId = id;
                     log.info("sidecar listening on http://{}:{} with {} event-loop instance(s), flags from {}",
@@ -99,14 +139,16 @@ public final class SidecarMain {
 
     /**
      * Graceful stop: readiness turns 503, the streams end, the server stops accepting and finishes requests in
-     * flight (up to the grace period), then the flag source stops. Vert.x itself stays up; see {@link #shutdown}.
+     * flight (up to the grace period), then the flag source and the event uploader stop (spilling undelivered
+     * events to disk). Vert.x itself stays up; see {@link #shutdown}.
      */
     public synchronized Future<Void> stop() {
         if (draining.getAndSet(true)) {
             return Future.succeededFuture();
         }
         Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-        return undeploy.eventually(source::stop);
+        return undeploy.eventually(() -> backgroundId == null ? Future.succeededFuture()
+                : vertx.undeploy(backgroundId));
     }
 
     /**

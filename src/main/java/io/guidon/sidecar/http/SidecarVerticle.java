@@ -4,6 +4,7 @@ import io.guidon.common.json.BoundedJson;
 import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.SidecarConfig;
+import io.guidon.sidecar.UpstreamStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +52,7 @@ public final class SidecarVerticle extends VerticleBase {
     private final Evaluations evaluations;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier draining;
+    private final UpstreamStatus upstream;
     private final Clock clock;
 
     private HttpServer server;
@@ -58,12 +60,13 @@ public final class SidecarVerticle extends VerticleBase {
     private MessageConsumer<JsonObject> changes;
 
     public SidecarVerticle(SidecarConfig config, FlagStore store, Evaluations evaluations,
-            PrometheusMeterRegistry registry, BooleanSupplier draining, Clock clock) {
+            PrometheusMeterRegistry registry, BooleanSupplier draining, UpstreamStatus upstream, Clock clock) {
         this.config = config;
         this.store = store;
         this.evaluations = evaluations;
         this.registry = registry;
         this.draining = draining;
+        this.upstream = upstream;
         this.clock = clock;
     }
 
@@ -74,7 +77,7 @@ public final class SidecarVerticle extends VerticleBase {
                 http.maxStringLength()));
         OfrepApi ofrep = new OfrepApi(store, evaluations, requests, config.flags().watchInterval().toMillis());
         NativeApi api = new NativeApi(store, evaluations, requests);
-        OpsApi ops = new OpsApi(store, draining, clock);
+        OpsApi ops = new OpsApi(store, draining, upstream, clock);
         streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
 
         Router router = Router.router(vertx);

@@ -30,7 +30,8 @@ class OpsApiTest {
             assertThat(notReady.json()).isEqualTo(new JsonObject().put("status", "NOT_READY")
                     .put("reason", "no flag set loaded yet"));
             assertThat(alive.status()).isEqualTo(200);
-            assertThat(alive.json()).isEqualTo(new JsonObject().put("status", "UP").putNull("flagSet"));
+            assertThat(alive.json()).isEqualTo(new JsonObject().put("status", "UP").putNull("flagSet")
+                    .put("upstream", new JsonObject().put("mode", "standalone")));
 
             FlagFiles.install(file, "flags.json");
             HttpReply ready = Poll.until("readiness", () -> sidecar.get("/readyz"), r -> r.status() == 200);

@@ -1,0 +1,151 @@
+package io.guidon.sidecar.connected;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.sidecar.FlagStore;
+import io.guidon.sidecar.SidecarConfig;
+import io.guidon.sidecar.SidecarMetrics;
+import io.guidon.sidecar.Snapshot;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connected source with a real Redis ({@link PrivateRedis}) and the fake control plane, the safety-net poll
+ * switched off (1 h): notifications alone bring new versions, and a (re)connection checks the version at once.
+ */
+@ExtendWith(VertxExtension.class)
+class ConnectedFlagSourceRedisIT {
+
+    private static final String CHANNEL = RedisChangeSubscriber.channel("guidon", FakeControlPlane.TENANT,
+            FakeControlPlane.ENVIRONMENT);
+
+    private static PrivateRedis redis;
+
+    @TempDir
+    Path cacheDir;
+
+    private Context context;
+    private FakeControlPlane cp;
+    private MeterRegistry registry;
+    private FlagStore store;
+    private ControlPlaneClient client;
+    private ConnectedFlagSource source;
+
+    @BeforeAll
+    static void startPrivateRedis() throws Exception {
+        redis = PrivateRedis.start();
+    }
+
+    @AfterAll
+    static void stopPrivateRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void start(Vertx vertx) throws Exception {
+        context = vertx.getOrCreateContext();
+        cp = new FakeControlPlane(vertx).start();
+        cp.publish(Docs.base());
+        registry = new SimpleMeterRegistry();
+        store = new FlagStore(100, Clock.systemUTC());
+        SidecarConfig config = Docs.config(cp.url(), cacheDir, "redis.url=" + redis.url());
+        client = new ControlPlaneClient(vertx, config.controlPlane());
+        source = new ConnectedFlagSource(vertx, config, client, new FileSnapshotStore(vertx, cacheDir), Docs.COMPILER,
+                store, new SidecarMetrics(registry, store, true, Clock.systemUTC()), registry, Clock.systemUTC());
+        Await.on(context, source::start);
+        Await.until("version 1", () -> store.current() != null && store.current().version() == 1);
+        awaitRedis("CONNECTED");
+        // Connecting checks the version at once (nothing new: 304).
+        Await.until("the check on connecting", () -> cp.flagRequests() == 2 && fetchesOk() == 2);
+        assertThat(cp.flagCalls().get(1).answer()).isEqualTo("304");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        Await.on(context, source::stop);
+        Await.result(client.close());
+        cp.close();
+        redis.restart();
+    }
+
+    private double fetchesOk() {
+        return registry.get("guidon.upstream.fetches").tag("result", "ok").counter().count();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> redisStatus() throws Exception {
+        return (Map<String, Object>) Await.on(context, () -> Future.succeededFuture(source.status())).get("redis");
+    }
+
+    private void awaitRedis(String state) {
+        Await.until("Redis " + state, () -> {
+            try {
+                return state.equals(redisStatus().get("state"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private Snapshot awaitVersion(long version) {
+        return Await.until("flags version " + version, store::current, s -> s != null && s.version() == version);
+    }
+
+    private static ObjectNode changed(String variant) {
+        ObjectNode doc = Docs.base();
+        doc.withObjectProperty("flags").set("a", Docs.booleanFlag(variant));
+        return doc;
+    }
+
+    @Test
+    void aNotificationOfANewerVersionIsFetchedAtOnceAndOlderOnesAreIgnored() throws Exception {
+        assertThat(redisStatus()).containsEntry("channel", "guidon:changes:acme:prod");
+        assertThat(registry.get("guidon.upstream.redis.connected").gauge().value()).isEqualTo(1);
+
+        cp.publish(changed("on"));
+        assertThat(redis.publish(CHANNEL,
+                "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2,\"changed\":[\"a\"]}")).isEqualTo(1);
+        awaitVersion(2);
+        assertThat(cp.flagCalls().get(2)).isEqualTo(new FakeControlPlane.FlagsCall(1L, "\"1\"", "delta", 2));
+
+        redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2,\"changed\":[\"a\"]}");
+        redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":1,\"changed\":[\"a\"]}");
+        Await.stays("versions already held are not fetched", Duration.ofMillis(300), () -> cp.flagRequests() == 3);
+
+        // A message it cannot read might have been news: it checks.
+        redis.publish(CHANNEL, "not json");
+        Await.until("a check", () -> cp.flagRequests() == 4);
+    }
+
+    @Test
+    void aChangeMissedWhileRedisWasDownArrivesWhenItReconnects() throws Exception {
+        redis.stop();
+        awaitRedis("DISCONNECTED");
+        assertThat(registry.get("guidon.upstream.redis.connected").gauge().value()).isZero();
+        cp.publish(changed("on")); // its notification is lost: nobody listens
+        assertThat(store.current().version()).as("still serving").isEqualTo(1);
+
+        redis.restart();
+        awaitRedis("CONNECTED");
+        awaitVersion(2);
+        assertThat(cp.flagCalls().get(cp.flagCalls().size() - 1).answer()).isEqualTo("delta");
+    }
+}
