@@ -43,20 +43,38 @@ public final class FlagStore {
      */
     public synchronized Snapshot publish(FlagSet flags, String origin) {
         Snapshot previous = current.get();
-        long version = previous == null ? 1 : previous.version() + 1;
-        return publish(flags, version, origin);
+        if (previous != null && flags.changedSince(previous.flags()).isEmpty()
+                && previous.flags().documentJson().equals(flags.documentJson())) {
+            return null;
+        }
+        return install(flags, previous == null ? 1 : previous.version() + 1, origin, previous);
     }
 
-    /** Publishes {@code flags} with an explicit version (a control plane's); older or equal versions are ignored. */
+    /**
+     * Publishes {@code flags} as {@code version} (a control plane's), even when the document is the same, so the
+     * held version always follows the control plane; an older or equal version is ignored.
+     */
     public synchronized Snapshot publish(FlagSet flags, long version, String origin) {
         Snapshot previous = current.get();
         if (previous != null && version <= previous.version()) {
             return null;
         }
+        return install(flags, version, origin, previous);
+    }
+
+    /**
+     * Publishes {@code flags} as {@code version} whatever the version held, for when the source says so (a
+     * control plane whose versions went back after a restore, another environment after a key change). The history
+     * is cleared, so stream clients that reconnect with an old version are told to resync.
+     */
+    public synchronized Snapshot replace(FlagSet flags, long version, String origin) {
+        Snapshot previous = current.get();
+        history.clear();
+        return install(flags, version, origin, previous);
+    }
+
+    private Snapshot install(FlagSet flags, long version, String origin, Snapshot previous) {
         Set<String> changed = previous == null ? new TreeSet<>(keys(flags)) : flags.changedSince(previous.flags());
-        if (previous != null && changed.isEmpty() && previous.flags().documentJson().equals(flags.documentJson())) {
-            return null;
-        }
         Snapshot next = new Snapshot(flags, version, clock.instant(), origin,
                 Collections.unmodifiableSortedSet(new TreeSet<>(changed)));
         current.set(next);

@@ -185,21 +185,32 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         if (r.notModified()) {
             return Future.succeededFuture();
         }
+        boolean otherEnvironment = false;
         if (r.tenant() != null && r.environment() != null) {
+            otherEnvironment = tenant != null && (!r.tenant().equals(tenant) || !r.environment().equals(environment));
             tenant = r.tenant();
             environment = r.environment();
             subscribe();
         }
         Snapshot held = store.current();
-        if (held != null && r.version() <= held.version() && r.full() && !forceFull) {
-            return Future.succeededFuture();
-        }
         if (r.full()) {
             if (r.document() == null || !r.document().isObject()) {
                 return Future.failedFuture("the control plane sent no document");
             }
+            // The control plane is the source of truth: a whole document from it replaces what is held even when
+            // its version is lower (a database restored from a backup) or it is another environment's (the key
+            // changed since the cache was written). Only one fetch is ever in flight, so it cannot be a stale answer.
+            boolean authoritative = held != null && (otherEnvironment || r.version() < held.version());
+            if (held != null && r.version() == held.version() && !forceFull && !otherEnvironment) {
+                return Future.succeededFuture();
+            }
+            if (authoritative) {
+                log.warn("the control plane serves {}/{} version {} while version {}{} is held; following it",
+                        tenant, environment, r.version(), held.version(), otherEnvironment ? " of another environment"
+                                : "");
+            }
             forceFull = false;
-            return compileAndPublish(r.document(), r.version(), "control plane");
+            return compileAndPublish(r.document(), r.version(), "control plane", authoritative);
         }
         if (held != null && r.version() <= held.version()) {
             return Future.succeededFuture();
@@ -212,7 +223,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> merge(held.flags().documentJson(), r), false)
-                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + r.since() + ")"))
+                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + r.since() + ")", false))
                 .recover(e -> {
                     // Like a gap, not like an outage: the control plane answered, so ask it for everything now
                     // (a whole document that does not compile either is then a failure, retried with backoff).
@@ -247,7 +258,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         }
     }
 
-    private Future<Void> compileAndPublish(JsonNode document, long version, String origin) {
+    private Future<Void> compileAndPublish(JsonNode document, long version, String origin, boolean replace) {
         return vertx.executeBlocking(() -> compiler.compile(document), false).compose(c -> {
             if (!c.ok()) {
                 metrics.reloadRejected();
@@ -256,12 +267,12 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                 forceFull = true;
                 return Future.failedFuture("version " + version + " does not compile");
             }
-            return publish(c, version, origin);
+            return publish(c, version, origin, replace);
         });
     }
 
-    private Future<Void> publish(Compilation c, long version, String origin) {
-        Snapshot s = store.publish(c.flagSet(), version, origin);
+    private Future<Void> publish(Compilation c, long version, String origin, boolean replace) {
+        Snapshot s = replace ? store.replace(c.flagSet(), version, origin) : store.publish(c.flagSet(), version, origin);
         if (s == null) {
             return Future.succeededFuture();
         }

@@ -16,9 +16,10 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 
 /**
- * The sidecar's calls to the control plane, each bounded by a timeout and guarded by one circuit breaker: after
+ * The sidecar's calls to the control plane, each bounded by a timeout and guarded by a circuit breaker: after
  * {@code breaker-failures} failures in a row the breaker opens and calls fail at once (the sidecar keeps serving
- * its last good flag set) until {@code breaker-reset-timeout} lets one call probe again.
+ * its last good flag set) until {@code breaker-reset-timeout} lets one call probe again. Flags and events have a
+ * breaker each, so that trouble with event ingestion never stops flag updates.
  */
 public final class ControlPlaneClient {
 
@@ -47,6 +48,7 @@ public final class ControlPlaneClient {
     private final String authorization;
     private final long timeoutMillis;
     private final CircuitBreaker breaker;
+    private final CircuitBreaker eventsBreaker;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public ControlPlaneClient(Vertx vertx, SidecarConfig.ControlPlane config) {
@@ -58,11 +60,16 @@ public final class ControlPlaneClient {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.authorization = "Bearer " + config.sidecarKey();
         this.timeoutMillis = config.timeout().toMillis();
-        this.breaker = CircuitBreaker.create("control-plane", vertx, new CircuitBreakerOptions()
+        this.breaker = CircuitBreaker.create("control-plane-flags", vertx, breakerOptions(config));
+        this.eventsBreaker = CircuitBreaker.create("control-plane-events", vertx, breakerOptions(config));
+    }
+
+    private CircuitBreakerOptions breakerOptions(SidecarConfig.ControlPlane config) {
+        return new CircuitBreakerOptions()
                 .setMaxFailures(config.breakerFailures())
                 .setTimeout(timeoutMillis + 1_000)
                 .setResetTimeout(config.breakerResetTimeout().toMillis())
-                .setFallbackOnFailure(false));
+                .setFallbackOnFailure(false);
     }
 
     public CircuitBreaker breaker() {
@@ -113,7 +120,7 @@ public final class ControlPlaneClient {
                 .putHeader("Content-Encoding", "gzip")
                 .putHeader("Idempotency-Key", batchId)
                 .setTimeout(timeoutMillis);
-        return breaker.execute(() -> http.request(options)
+        return eventsBreaker.execute(() -> http.request(options)
                 .compose(request -> request.send(gzippedJson))
                 .compose(response -> response.body().map(body -> {
                     int status = response.statusCode();

@@ -62,13 +62,21 @@ public final class RedisChangeSubscriber {
         return prefix + ":changes:" + tenant + ":" + environment;
     }
 
-    /** Starts listening to {@code channel}; a later call with another channel is ignored (one environment per sidecar). */
+    /**
+     * Listens to {@code channel}. Calling it again with the same channel does nothing; with another one (the
+     * sidecar's key now names another environment) the connection is replaced by one on the new channel.
+     */
     public void subscribe(String channel) {
-        if (this.channel != null || state == State.STOPPED) {
+        if (state == State.STOPPED || channel.equals(this.channel)) {
             return;
         }
+        boolean first = this.channel == null;
         this.channel = channel;
-        connect();
+        if (first) {
+            connect();
+        } else if (connection != null) {
+            lost(connection, "switching to channel " + channel);
+        }
     }
 
     private void connect() {

@@ -114,6 +114,14 @@ class ConnectedFlagSourceTest {
         return Await.on(context, files::load);
     }
 
+    private SnapshotStore.Cached cachedOrNull() {
+        try {
+            return cached();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private List<String> cacheFiles() throws Exception {
         try (Stream<Path> s = Files.list(cacheDir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -179,6 +187,53 @@ class ConnectedFlagSourceTest {
             }
         });
         assertThat(published).extracting(Snapshot::version).containsExactly(3L, 5L);
+    }
+
+    @Test
+    void aControlPlaneWhoseVersionWentBackIsFollowed() throws Exception {
+        cp.publish(Docs.base());
+        ObjectNode restored = Docs.base();
+        restored.withObjectProperty("flags").withObjectProperty("a").put("description", "restored");
+        cp.publish(restored);
+        // The cache says version 9: the control plane's database was restored to a backup at version 2 since.
+        Await.on(context, () -> new FileSnapshotStore(vertx, cacheDir).save(new SnapshotStore.Cached("acme", "prod", 9,
+                Docs.base().toString(), Instant.now())));
+        start();
+
+        Snapshot s = awaitVersion(2);
+        assertSameDocument(s.flags(), restored);
+        assertThat(s.origin()).isEqualTo("control plane");
+        Await.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
+    }
+
+    @Test
+    void anotherEnvironmentsCacheIsReplacedWhateverItsVersion() throws Exception {
+        cp.publish(Docs.base());
+        ObjectNode staging = Docs.base();
+        staging.withObjectProperty("flags").withObjectProperty("a").put("description", "staging");
+        // Left by a key of another environment; the sidecar's key now names acme/prod, at version 1.
+        Await.on(context, () -> new FileSnapshotStore(vertx, cacheDir).save(new SnapshotStore.Cached("acme",
+                "staging", 40, staging.toString(), Instant.now())));
+        start();
+
+        Snapshot s = awaitVersion(1);
+        assertSameDocument(s.flags(), Docs.base());
+        assertThat(status()).containsEntry("environment", "prod");
+        Await.until("the cache follows", () -> cachedOrNull() != null && "prod".equals(cachedOrNull().environment()));
+    }
+
+    @Test
+    void aNewVersionWithTheSameDocumentIsStillHeld() throws Exception {
+        cp.publish(Docs.base());
+        start();
+        awaitVersion(1);
+        cp.publish(Docs.base());
+
+        fetch();
+
+        Snapshot s = awaitVersion(2);
+        assertThat(s.changed()).isEmpty();
+        Await.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
     }
 
     @Test
