@@ -16,7 +16,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
     public record Http(String host, int port, long maxBodySize, Duration idleTimeout, Duration requestTimeout,
-            int eventLoops) {
+            int eventLoops, Duration shutdownTimeout) {
     }
 
     /** {@code host}, {@code port} and {@code name} come from the URL; user and password may override it. */
@@ -71,7 +71,8 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.bytes("http.max-body-size", 1024, 64L * 1024 * 1024),
                 s.duration("http.idle-timeout", Duration.ofSeconds(1)),
                 s.duration("http.request-timeout", Duration.ofMillis(100)),
-                s.integer("http.event-loops", 0, 256));
+                s.integer("http.event-loops", 0, 256),
+                s.duration("http.shutdown-timeout", Duration.ZERO));
 
         URI url = s.uri("database.url", "postgresql", "postgres");
         String host = "127.0.0.1";

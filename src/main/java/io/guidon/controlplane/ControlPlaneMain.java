@@ -91,10 +91,13 @@ public final class ControlPlaneMain {
         @Override
         public void close() throws Exception {
             listener.stop();
-            authenticator.flushLastUsed().recover(e -> Future.succeededFuture())
-                    .eventually(() -> pool.close())
-                    .eventually(() -> vertx.close())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try {
+                authenticator.flushLastUsed().recover(e -> Future.succeededFuture()).eventually(pool::close)
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } finally {
+                // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
         }
     }
 

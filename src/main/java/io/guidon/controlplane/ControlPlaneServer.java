@@ -63,6 +63,8 @@ final class ControlPlaneServer extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        // In-flight requests get shutdown-timeout to finish; idle keep-alive connections close at once.
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(config.http().shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

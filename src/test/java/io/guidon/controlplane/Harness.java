@@ -46,6 +46,7 @@ public final class Harness implements AutoCloseable {
         s.put("http.host", "127.0.0.1");
         s.put("http.port", "0");
         s.put("http.event-loops", "2");
+        s.put("http.shutdown-timeout", "200ms");
         s.put("database.url", db.url());
         s.put("database.user", TestDatabase.USER);
         s.put("database.password", TestDatabase.PASSWORD);
