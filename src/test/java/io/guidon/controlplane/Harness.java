@@ -33,8 +33,12 @@ public final class Harness implements AutoCloseable {
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Harness(TestDatabase db, String redisPrefix, Map<String, String> settings, ControlPlaneMain.Running running) {
+    private final boolean ownsDatabase;
+
+    private Harness(TestDatabase db, boolean ownsDatabase, String redisPrefix, Map<String, String> settings,
+            ControlPlaneMain.Running running) {
         this.db = db;
+        this.ownsDatabase = ownsDatabase;
         this.redisPrefix = redisPrefix;
         this.settings = settings;
         this.running = running;
@@ -62,18 +66,21 @@ public final class Harness implements AutoCloseable {
     public static Harness start(Map<String, String> overrides) throws Exception {
         TestDatabase db = TestDatabase.create();
         try {
-            return start(db, "guidon-it-" + UUID.randomUUID().toString().substring(0, 8), overrides);
+            String prefix = "guidon-it-" + UUID.randomUUID().toString().substring(0, 8);
+            Map<String, String> s = settings(db, prefix, overrides);
+            return new Harness(db, true, prefix, s, ControlPlaneMain.start(ControlPlaneConfig.load(null, Map.of(), s)
+                    .config()));
         } catch (Exception | Error e) {
             db.close();
             throw e;
         }
     }
 
-    /** A server on an existing database and prefix (a second replica). */
+    /** A server on an existing database and prefix (a second replica); closing it leaves the database. */
     public static Harness start(TestDatabase db, String redisPrefix, Map<String, String> overrides) throws Exception {
         Map<String, String> s = settings(db, redisPrefix, overrides);
         ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(), s).config();
-        return new Harness(db, redisPrefix, s, ControlPlaneMain.start(config));
+        return new Harness(db, false, redisPrefix, s, ControlPlaneMain.start(config));
     }
 
     public int port() {
@@ -204,7 +211,9 @@ public final class Harness implements AutoCloseable {
         try {
             running.close();
         } finally {
-            db.close();
+            if (ownsDatabase) {
+                db.close();
+            }
         }
     }
 
