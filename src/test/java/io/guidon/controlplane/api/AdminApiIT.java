@@ -543,4 +543,24 @@ class AdminApiIT {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> cp.db.execute("DELETE FROM audit_log"))
                 .hasMessageContaining("append-only");
     }
+
+    @Test
+    void metricsExposeHttpPoolPublishRateLimitAndSnapshotFigures() {
+        createFlag("metered");
+        cp.get("/api/v1/flags", admin);
+
+        String metrics = cp.get("/metrics", null).body();
+
+        // HTTP by route template (not the raw path), the PostgreSQL pool, publishes, rate limits, snapshots.
+        assertThat(metrics).contains("vertx_http_server_requests_total{")
+                .contains("/api/v1/flags\"}")
+                .contains("vertx_pool_in_use{").contains("pool_type=\"sql\"")
+                .contains("guidon_publish_total{outcome=\"published\"}")
+                .contains("guidon_publish_retries_total")
+                .contains("guidon_ratelimit_decisions_total{backend=\"redis\",outcome=\"allowed\"}")
+                .contains("guidon_snapshot_loads_total")
+                .doesNotContain("/api/v1/flags/metered");
+        org.assertj.core.api.Assertions.assertThat(cp.metric("guidon_publish_total", "outcome=\"published\""))
+                .isGreaterThanOrEqualTo(1);
+    }
 }
