@@ -23,7 +23,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Environments, flags (definitions and per-environment configurations) and segments of a tenant.
@@ -60,13 +63,31 @@ public final class ConfigService {
         this.changeLogRetention = changeLogRetention;
     }
 
-    /** What a change returns: its value for the response and the environments it changed. */
-    private record Outcome<T>(T value, List<ChangeEvent> events) {
+    /** What a change returns: its value for the response and what it did to each environment it changed. */
+    private record Outcome<T>(T value, List<Applied> applied) {
     }
+
+    /** A change applied to one environment: the event to publish, and the document and flag set it produced. */
+    private record Applied(ChangeEvent event, EnvDocument document, FlagSet flagSet) {
+    }
+
+    /** An environment's document and compiled flag set at one version, as this replica last committed it. */
+    private record Cached(long version, EnvDocument document, FlagSet flagSet) {
+    }
+
+    /**
+     * The last committed document of each environment changed through this replica. A change finds the version it
+     * locked here when this replica made the previous change, and then skips reading and compiling the document it
+     * starts from. Entries are added only after commit, and a version is never reused, so an entry whose version
+     * is the locked one is exactly the database's state.
+     */
+    private final Map<Long, Cached> documents = new ConcurrentHashMap<>();
 
     private <T> Future<T> change(Function<SqlConnection, Future<Outcome<T>>> work) {
         return pool.withTransaction(work).map(outcome -> {
-            for (ChangeEvent e : outcome.events()) {
+            for (Applied a : outcome.applied()) {
+                ChangeEvent e = a.event();
+                documents.put(e.environmentId(), new Cached(e.version(), a.document(), a.flagSet()));
                 versions.committed(e.environmentId(), e.version());
                 publisher.publish(e);
             }
@@ -126,9 +147,10 @@ public final class ConfigService {
     }
 
     public Future<Env> createEnvironment(Actor actor, String key, String name, String description) {
-        return change(c -> Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO environments (tenant_id, key, name,"
-                        + " description) VALUES ($1, $2, $3, $4) RETURNING " + ENV_COLUMNS, ConfigService::env,
-                actor.tenantId(), key, name, description), "environment '" + key + "' already exists")
+        return change(c -> lockTenant(c, actor.tenantId()).compose(locked -> Sql.conflictOnDuplicate(Sql.one(c,
+                        "INSERT INTO environments (tenant_id, key, name, description) VALUES ($1, $2, $3, $4)"
+                                + " RETURNING " + ENV_COLUMNS, ConfigService::env,
+                actor.tenantId(), key, name, description), "environment '" + key + "' already exists"))
                 // Every flag of the tenant gets its default (disabled) configuration here.
                 .compose(env -> Sql.list(c, "SELECT " + FLAG_COLUMNS + " FROM flags f WHERE f.tenant_id = $1",
                                 ConfigService::flagDef, actor.tenantId())
@@ -220,32 +242,42 @@ public final class ConfigService {
     }
 
     /**
-     * Validates the environment's document after a change, raises its version, writes the change log and returns
-     * the event to publish after commit. {@code flagKeys} and {@code segmentKeys} are what the change touched
-     * directly (what {@code ?since=} returns); the event names every flag whose evaluation may differ.
+     * Applies {@code edit} to the environment's document (locked by the caller), validates the result with the
+     * engine (on a worker thread), raises the version and writes the change log. {@code flagKeys} and
+     * {@code segmentKeys} are what the change touched directly (what {@code ?since=} returns); the event names every
+     * flag whose evaluation may differ. The document is read from the database unless this replica committed the
+     * locked version itself ({@link #documents}).
      */
-    private Future<ChangeEvent> applyToEnvironment(SqlConnection c, Actor actor, Env env, EnvDocument before,
-            EnvDocument after, List<String> flagKeys, List<String> segmentKeys, PathMapper paths) {
-        ObjectNode beforeJson = before.toJson();
-        ObjectNode afterJson = after.toJson();
-        return vertx.executeBlocking(() -> new Compilation[] {compiler.compile(beforeJson),
-                        compiler.compile(afterJson)}, false)
-                .compose(compiled -> {
-                    if (!compiled[1].ok()) {
-                        Set<FieldError> errors = new LinkedHashSet<>();
-                        for (ValidationError e : compiled[1].errors()) {
-                            errors.add(paths.map(env.key(), e));
+    private Future<Applied> applyToEnvironment(SqlConnection c, Actor actor, Env env, UnaryOperator<EnvDocument> edit,
+            List<String> flagKeys, List<String> segmentKeys, PathMapper paths) {
+        Cached cached = documents.get(env.id());
+        Future<EnvDocument> start = cached != null && cached.version() == env.version()
+                ? Future.succeededFuture(cached.document()) : loadDocument(c, actor.tenantId(), env.id());
+        FlagSet known = cached != null && cached.version() == env.version() ? cached.flagSet() : null;
+        return start.compose(before -> {
+            EnvDocument after = edit.apply(copy(before));
+            ObjectNode beforeJson = known == null ? before.toJson() : null;
+            ObjectNode afterJson = after.toJson();
+            return vertx.executeBlocking(() -> new Compilation[] {
+                            known == null ? compiler.compile(beforeJson) : null, compiler.compile(afterJson)}, false)
+                    .compose(compiled -> {
+                        if (!compiled[1].ok()) {
+                            Set<FieldError> errors = new LinkedHashSet<>();
+                            for (ValidationError e : compiled[1].errors()) {
+                                errors.add(paths.map(env.key(), e));
+                            }
+                            return Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
                         }
-                        return Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
-                    }
-                    Set<String> changed = new TreeSet<>(flagKeys);
-                    if (compiled[0].ok()) {
-                        changed.addAll(compiled[1].flagSet().changedSince(compiled[0].flagSet()));
-                    }
-                    return bumpVersion(c, actor, env, flagKeys, segmentKeys)
-                            .map(version -> new ChangeEvent(env.id(), actor.tenantKey(), env.key(), version,
-                                    List.copyOf(changed)));
-                });
+                        FlagSet previous = known != null ? known : compiled[0].ok() ? compiled[0].flagSet() : null;
+                        Set<String> changed = new TreeSet<>(flagKeys);
+                        if (previous != null) {
+                            changed.addAll(compiled[1].flagSet().changedSince(previous));
+                        }
+                        return bumpVersion(c, actor, env, flagKeys, segmentKeys)
+                                .map(version -> new Applied(new ChangeEvent(env.id(), actor.tenantKey(), env.key(),
+                                        version, List.copyOf(changed)), after, compiled[1].flagSet()));
+                    });
+        });
     }
 
     private Future<Long> bumpVersion(SqlConnection c, Actor actor, Env env, List<String> flagKeys,
@@ -268,9 +300,19 @@ public final class ConfigService {
                 });
     }
 
+    /**
+     * Locks the tenant, then every environment of it in id order: changes to flag definitions (which touch every
+     * environment) and environment creation (which copies every flag) are serialized per tenant, so that a new
+     * environment cannot miss a flag created at the same moment. Changes to one environment lock only its row and
+     * never wait for the tenant, so the lock order has no cycle.
+     */
     private Future<List<Env>> lockAllEnvironments(SqlConnection c, long tenantId) {
-        return Sql.list(c, "SELECT " + ENV_COLUMNS + " FROM environments WHERE tenant_id = $1 ORDER BY id FOR UPDATE",
-                ConfigService::env, tenantId);
+        return lockTenant(c, tenantId).compose(x -> Sql.list(c, "SELECT " + ENV_COLUMNS
+                + " FROM environments WHERE tenant_id = $1 ORDER BY id FOR UPDATE", ConfigService::env, tenantId));
+    }
+
+    private static Future<?> lockTenant(SqlConnection c, long tenantId) {
+        return Sql.query(c, "SELECT id FROM tenants WHERE id = $1 FOR UPDATE", tenantId);
     }
 
     // ---------------------------------------------------------------- flags (definitions)
@@ -370,22 +412,20 @@ public final class ConfigService {
                         fields.metadata() == null ? null : Json.write(fields.metadata()), fields.salt()),
                 "flag '" + key + "' already exists").compose(def -> {
                     ObjectNode config = EnvDocument.defaultConfig(def.variants(), offVariant);
-                    Future<List<ChangeEvent>> events = Future.succeededFuture(new ArrayList<>());
+                    Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
                     for (Env env : envs) {
-                        events = events.compose(list -> loadDocument(c, actor.tenantId(), env.id()).compose(before -> {
-                            EnvDocument after = copy(before);
-                            after.flags.put(key, def);
-                            after.configs.put(key, config);
-                            return Sql.query(c, "INSERT INTO flag_configs (environment_id, flag_id, tenant_id, config)"
-                                            + " VALUES ($1, $2, $3, $4::text::jsonb)", env.id(), def.id(),
-                                            actor.tenantId(), Json.write(config))
-                                    .compose(x -> applyToEnvironment(c, actor, env, before, after, List.of(key),
-                                            List.of(), definitionPaths(key)))
-                                    .map(e -> {
-                                        list.add(e);
-                                        return list;
-                                    });
-                        }));
+                        events = events.compose(list -> Sql.query(c, "INSERT INTO flag_configs (environment_id,"
+                                        + " flag_id, tenant_id, config) VALUES ($1, $2, $3, $4::text::jsonb)", env.id(),
+                                        def.id(), actor.tenantId(), Json.write(config))
+                                .compose(x -> applyToEnvironment(c, actor, env, d -> {
+                                    d.flags.put(key, def);
+                                    d.configs.put(key, config);
+                                    return d;
+                                }, List.of(key), List.of(), definitionPaths(key)))
+                                .map(e -> {
+                                    list.add(e);
+                                    return list;
+                                }));
                     }
                     return events.compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.create", "flag", key,
                                     null, null, flagJson(def)))
@@ -405,15 +445,12 @@ public final class ConfigService {
                             fields.tags().toArray(new String[0]), Json.write(fields.variants()),
                             fields.metadata() == null ? null : Json.write(fields.metadata()), fields.salt())
                             .compose(def -> {
-                                Future<List<ChangeEvent>> events = Future.succeededFuture(new ArrayList<>());
+                                Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
                                 for (Env env : envs) {
-                                    events = events.compose(list -> loadDocument(c, actor.tenantId(), env.id())
-                                            .compose(after -> {
-                                                EnvDocument prior = copy(after);
-                                                prior.flags.put(key, before);
-                                                return applyToEnvironment(c, actor, env, prior, after, List.of(key),
-                                                        List.of(), definitionPaths(key));
-                                            })
+                                    events = events.compose(list -> applyToEnvironment(c, actor, env, d -> {
+                                                d.flags.put(key, def);
+                                                return d;
+                                            }, List.of(key), List.of(), definitionPaths(key))
                                             .map(e -> {
                                                 list.add(e);
                                                 return list;
@@ -430,19 +467,18 @@ public final class ConfigService {
         return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> findFlag(c, actor.tenantId(), key)
                 .compose(before -> {
                     checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
-                    Future<List<ChangeEvent>> events = Future.succeededFuture(new ArrayList<>());
+                    Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
                     for (Env env : envs) {
-                        events = events.compose(list -> loadDocument(c, actor.tenantId(), env.id()).compose(doc -> {
-                            EnvDocument after = copy(doc);
-                            after.flags.remove(key);
-                            after.configs.remove(key);
-                            return applyToEnvironment(c, actor, env, doc, after, List.of(key), List.of(),
-                                    (envKey, e) -> new FieldError("environments." + envKey + "." + e.path(),
-                                            e.message() + " (flag '" + key + "' is still needed there)"));
-                        }).map(e -> {
-                            list.add(e);
-                            return list;
-                        }));
+                        events = events.compose(list -> applyToEnvironment(c, actor, env, d -> {
+                            d.flags.remove(key);
+                            d.configs.remove(key);
+                            return d;
+                        }, List.of(key), List.of(), (envKey, e) -> new FieldError("environments." + envKey + "."
+                                + e.path(), e.message() + " (flag '" + key + "' is still needed there)"))
+                                .map(e -> {
+                                    list.add(e);
+                                    return list;
+                                }));
                     }
                     return events.compose(list -> Sql.query(c, "DELETE FROM flags WHERE id = $1", before.id())
                             .compose(x -> audit.record(c, actor, new AuditLog.Entry("flag.delete", "flag", key, null,
@@ -518,15 +554,12 @@ public final class ConfigService {
                 findEnvFlag(c, actor.tenantId(), env, flagKey).compose(current -> {
                     checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
                     ObjectNode config = edit.apply(current);
-                    return loadDocument(c, actor.tenantId(), env.id()).compose(before -> {
-                        EnvDocument after = copy(before);
-                        after.configs.put(flagKey, config);
-                        return applyToEnvironment(c, actor, env, before, after, List.of(flagKey), List.of(),
-                                (ek, e) -> {
-                                    String rel = relative(e.path(), "flags", flagKey);
-                                    return rel != null ? new FieldError(rel, e.message())
-                                            : new FieldError(e.path(), e.message());
-                                });
+                    return applyToEnvironment(c, actor, env, d -> {
+                        d.configs.put(flagKey, config);
+                        return d;
+                    }, List.of(flagKey), List.of(), (ek, e) -> {
+                        String rel = relative(e.path(), "flags", flagKey);
+                        return rel != null ? new FieldError(rel, e.message()) : new FieldError(e.path(), e.message());
                     }).compose(event -> Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb,"
                                     + " revision = revision + 1, updated_at = now() WHERE environment_id = $1"
                                     + " AND flag_id = $2 RETURNING revision", r -> r.getInteger(0), env.id(),
@@ -607,12 +640,11 @@ public final class ConfigService {
                         checkRevision(ifMatch, s.revision(), "segment '" + key + "'");
                         return s;
                     });
-            return existing.compose(before -> loadDocument(c, actor.tenantId(), env.id()).compose(doc -> {
-                EnvDocument after = copy(doc);
-                after.segments.put(key, new SegmentRow(0, key, description == null ? "" : description, definition, 0,
+            return existing.compose(before -> applyToEnvironment(c, actor, env, d -> {
+                d.segments.put(key, new SegmentRow(0, key, description == null ? "" : description, definition, 0,
                         null, null));
-                return applyToEnvironment(c, actor, env, doc, after, List.of(), List.of(key), segmentPaths(key));
-            }).compose(event -> (create
+                return d;
+            }, List.of(), List.of(key), segmentPaths(key)).compose(event -> (create
                     ? Sql.one(c, "INSERT INTO segments (tenant_id, environment_id, key, description, definition)"
                                     + " VALUES ($1, $2, $3, $4, $5::text::jsonb) RETURNING " + SEGMENT_COLUMNS,
                             ConfigService::segmentRow, actor.tenantId(), env.id(), key,
@@ -632,13 +664,11 @@ public final class ConfigService {
         return change(c -> findEnv(c, actor.tenantId(), envKey, true).compose(env ->
                 findSegment(c, actor.tenantId(), env, key).compose(before -> {
                     checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
-                    return loadDocument(c, actor.tenantId(), env.id()).compose(doc -> {
-                        EnvDocument after = copy(doc);
-                        after.segments.remove(key);
-                        return applyToEnvironment(c, actor, env, doc, after, List.of(), List.of(key),
-                                (ek, e) -> new FieldError(e.path(), e.message() + " (segment '" + key
-                                        + "' is still used there)"));
-                    }).compose(event -> Sql.query(c, "DELETE FROM segments WHERE id = $1", before.id())
+                    return applyToEnvironment(c, actor, env, d -> {
+                        d.segments.remove(key);
+                        return d;
+                    }, List.of(), List.of(key), (ek, e) -> new FieldError(e.path(), e.message() + " (segment '" + key
+                            + "' is still used there)")).compose(event -> Sql.query(c, "DELETE FROM segments WHERE id = $1", before.id())
                             .compose(x -> audit.record(c, actor, new AuditLog.Entry("segment.delete", "segment", key,
                                     env.key(), segmentJson(env.key(), before), null)))
                             .map(x -> new Outcome<Void>(null, List.of(event))));
