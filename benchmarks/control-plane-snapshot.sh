@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: GET /api/v1/sidecar/flags of an environment with 1000 flags under concurrent requests (wrk).
-# Three runs of DURATION (default 10s) each with CONNECTIONS (default 32) connections on 2 threads: the full
-# document, a 304 (If-None-Match of the current version), and a delta since the previous version.
+# Four runs of DURATION (default 10s) each with CONNECTIONS (default 32) connections on 2 threads: the full
+# document, the full document gzipped, a 304 (If-None-Match of the current version), and a delta since the previous version.
 # Usage: benchmarks/control-plane-snapshot.sh   (FLAGS, DURATION, CONNECTIONS, PORT may be set)
 source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
 DURATION="${DURATION:-10s}"
@@ -25,6 +25,7 @@ run() {
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $SIDECAR_KEY" "$@"
 }
 run "full document" "$CP/api/v1/sidecar/flags"
+run "full document, gzip (compressed once per version)" -H "Accept-Encoding: gzip" "$CP/api/v1/sidecar/flags"
 run "not modified (If-None-Match: $ETAG)" -H "If-None-Match: $ETAG" "$CP/api/v1/sidecar/flags"
 run "delta since $((VERSION - 1))" "$CP/api/v1/sidecar/flags?since=$((VERSION - 1))"
 echo

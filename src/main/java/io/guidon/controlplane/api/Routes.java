@@ -526,8 +526,13 @@ public final class Routes {
             if (ifNoneMatch != null && (ifNoneMatch.trim().equals(etag) || ifNoneMatch.trim().equals("W/" + etag))) {
                 return new Reply(304, null, null, new java.util.LinkedHashMap<>()).header("ETag", etag);
             }
-            byte[] body = sinceVersion != null && s.covers(sinceVersion) ? s.delta(sinceVersion) : s.full();
-            return Reply.raw(200, body).header("ETag", etag).header("Cache-Control", "no-cache");
+            if (sinceVersion != null && s.covers(sinceVersion)) {
+                return Reply.raw(200, s.delta(sinceVersion)).header("ETag", etag).header("Cache-Control", "no-cache");
+            }
+            String accept = call.context().request().getHeader("Accept-Encoding");
+            Reply full = accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip")
+                    ? Reply.raw(200, s.fullGzip()).header("Content-Encoding", "gzip") : Reply.raw(200, s.full());
+            return full.header("ETag", etag).header("Cache-Control", "no-cache").header("Vary", "Accept-Encoding");
         });
     }
 }

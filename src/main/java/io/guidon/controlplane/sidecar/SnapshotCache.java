@@ -45,6 +45,7 @@ public final class SnapshotCache implements VersionListener {
         final ObjectNode document;
         final List<LogEntry> log;
         final byte[] fullBody;
+        private volatile byte[] fullGzip;
         private final Map<Long, byte[]> deltas = new ConcurrentHashMap<>();
 
         Snapshot(long environmentId, String tenant, String environment, long version, long logFloor,
@@ -81,6 +82,25 @@ public final class SnapshotCache implements VersionListener {
 
         public byte[] full() {
             return fullBody;
+        }
+
+        /**
+         * The full body gzip-compressed, made once per version: compressing a large document for every sidecar
+         * that asks would cost far more than serving it.
+         */
+        public byte[] fullGzip() {
+            byte[] g = fullGzip;
+            if (g == null) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(fullBody.length / 8 + 64);
+                try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+                    gz.write(fullBody);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                g = out.toByteArray();
+                fullGzip = g;
+            }
+            return g;
         }
 
         /** What changed after {@code since} (which {@link #covers}), as the response body. */

@@ -77,7 +77,7 @@ class SidecarSnapshotIT {
     }
 
     @Test
-    void theFullDocumentCompilesWithTheEngineAndCarriesItsVersionAsETag() {
+    void theFullDocumentCompilesWithTheEngineAndCarriesItsVersionAsETag() throws Exception {
         createFlag("doc-a");
         cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "doc-seg", "included", List.of("u1")));
         cp.put("/api/v1/environments/production/flags/doc-a", admin, Map.of("enabled", true, "offVariant", "off",
@@ -99,6 +99,15 @@ class SidecarSnapshotIT {
         assertThat(compiled.flagSet().segmentKeys()).contains("doc-seg");
         assertThat(body.get("document").get("flags").get("doc-a").get("fallthrough").get("rollout").get("on").asText())
                 .isEqualTo("33.333");
+
+        // Compressed once per version for sidecars that accept gzip: the same document.
+        java.net.http.HttpResponse<byte[]> gz = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + cp.port() + "/api/v1/sidecar/flags"))
+                .header("Authorization", "Bearer " + sidecar).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(r.body());
 
         Resp notModified = flags("", "If-None-Match", r.header("ETag"));
         assertThat(notModified.status()).isEqualTo(304);
