@@ -46,7 +46,8 @@ final class ControlPlaneServer extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi);
+        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi,
+                io.guidon.controlplane.store.Sql::unavailable);
         routes.register(api);
         routeTable.accept(api.routes());
         HttpServerOptions options = new HttpServerOptions()

@@ -60,10 +60,17 @@ public final class ApiRouter {
     private final ControlPlaneConfig config;
     private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
     private final List<RouteSpec> routes = new ArrayList<>();
+    private final java.util.function.Function<Throwable, ApiException> translate;
 
+    /**
+     * @param translate turns failures of the layers below that a client may retry (a lost database connection, a
+     *     statement timeout) into their problem; null for anything else (a 500)
+     */
     public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
-            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi) {
+            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
+            java.util.function.Function<Throwable, ApiException> translate) {
         this.router = router;
+        this.translate = translate;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.config = config;
@@ -210,9 +217,14 @@ public final class ApiRouter {
 
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
+        ApiException translated = e == null || e instanceof ApiException ? null : translate.apply(e);
         ApiException problem;
         if (e instanceof ApiException api) {
             problem = api;
+        } else if (translated != null) {
+            problem = translated;
+            ERRORS.warn("request failed: {}", e.toString(), kv("requestId", ctx.get("requestId")),
+                    kv("path", ctx.request().path()));
         } else if (e == null && ctx.statusCode() == 413) {
             problem = ApiException.tooLarge("the body exceeds " + config.http().maxBodySize() + " bytes");
         } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -3,6 +3,7 @@ package io.guidon.controlplane.store;
 import io.guidon.controlplane.api.ApiException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -17,8 +18,33 @@ public final class Sql {
     private Sql() {
     }
 
+    /**
+     * Runs a statement. Through the pool (outside a transaction, so only reads here), a statement that met a
+     * connection closed under it (PostgreSQL restarted, a proxy dropped it) is retried on another connection, up to
+     * twice: the pool replaces dead connections as it learns of them.
+     */
     public static Future<RowSet<Row>> query(SqlClient c, String sql, Object... args) {
-        return c.preparedQuery(sql).execute(Tuple.from(args));
+        Future<RowSet<Row>> f = c.preparedQuery(sql).execute(Tuple.from(args));
+        if (c instanceof io.vertx.sqlclient.Pool) {
+            for (int i = 0; i < 2; i++) {
+                f = f.recover(e -> e instanceof ClosedConnectionException
+                        ? c.preparedQuery(sql).execute(Tuple.from(args)) : Future.failedFuture(e));
+            }
+        }
+        return f;
+    }
+
+    /** Database failures a client may retry, as a 503; null for anything else. */
+    public static ApiException unavailable(Throwable e) {
+        if (e instanceof ClosedConnectionException) {
+            return ApiException.unavailable("the connection to the database was lost; retry the request");
+        }
+        if (e instanceof PgException pg && ("57014".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState())
+                || "40P01".equals(pg.getSqlState()) || pg.getSqlState() != null && pg.getSqlState().startsWith("08"))) {
+            return ApiException.unavailable("the database could not complete the request in time ("
+                    + pg.getSqlState() + "); retry the request");
+        }
+        return null;
     }
 
     public static <T> Future<List<T>> list(SqlClient c, String sql, Function<Row, T> mapper, Object... args) {

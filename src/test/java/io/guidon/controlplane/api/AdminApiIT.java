@@ -563,4 +563,85 @@ class AdminApiIT {
         org.assertj.core.api.Assertions.assertThat(cp.metric("guidon_publish_total", "outcome=\"published\""))
                 .isGreaterThanOrEqualTo(1);
     }
+
+    // ---------------------------------------------------------------- concurrency and connections
+
+    @Test
+    void ofTwoConcurrentUpdatesBasedOnTheSameRevisionExactlyOneWins() throws Exception {
+        createFlag("race");
+        String path = "/api/v1/environments/production/flags/race";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                boolean enabled = i % 2 == 0;
+                results.add(pool.submit(() -> cp.put(path, admin, Map.of("enabled", enabled, "offVariant", "off",
+                        "fallthrough", Map.of("variant", "on")), "If-Match", "\"1\"").status()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : results) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsOnly(200, 412);
+            assertThat(statuses.stream().filter(x -> x == 200).count()).isEqualTo(1);
+            assertThat(cp.get(path, admin).json().get("revision").asInt()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentChangesRaiseTheVersionOnceEachAndLeaveAContiguousChangeLog() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            createFlag("parallel-" + i);
+        }
+        long before = version("staging");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String flag = "parallel-" + (i % 4);
+                boolean enabled = i % 3 == 0;
+                results.add(pool.submit(() -> cp.put("/api/v1/environments/staging/flags/" + flag + "/enabled", admin,
+                        Map.of("enabled", enabled)).status()));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(version("staging")).isEqualTo(before + 24);
+        List<Long> versions = new ArrayList<>();
+        try (java.sql.Connection c = cp.db.connect(); java.sql.ResultSet rs = c.createStatement().executeQuery(
+                "SELECT l.version FROM change_log l JOIN environments e ON e.id = l.environment_id"
+                        + " WHERE e.key = 'staging' AND l.version > " + before + " ORDER BY l.version")) {
+            while (rs.next()) {
+                versions.add(rs.getLong(1));
+            }
+        }
+        assertThat(versions).hasSize(24).first().isEqualTo(before + 1);
+        assertThat(versions.get(23)).isEqualTo(before + 24);
+    }
+
+    @Test
+    void databaseConnectionsKilledUnderTheServerAreReplaced() throws Exception {
+        assertThat(cp.get("/api/v1/flags", admin).status()).isEqualTo(200);
+
+        // What a PostgreSQL restart or a dropped connection looks like to the pool.
+        try (java.sql.Connection c = cp.db.connect()) {
+            c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        }
+
+        // Reads are retried on another connection; a change caught by it would get a retryable 503, never a 500.
+        assertThat(cp.get("/api/v1/flags", admin).status()).isIn(200, 503);
+        Poll.until(Duration.ofSeconds(10), "the pool serves again",
+                () -> cp.get("/api/v1/flags", admin).status() == 200);
+        for (int i = 0; i < 10; i++) {
+            assertThat(cp.get("/api/v1/environments/production", admin).status()).isEqualTo(200);
+        }
+        assertThat(cp.get("/readyz", null).status()).isEqualTo(200);
+    }
 }
