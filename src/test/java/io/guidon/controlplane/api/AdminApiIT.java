@@ -440,6 +440,34 @@ class AdminApiIT {
     }
 
     @Test
+    void everyListingPagesThroughAllItemsOnceInAStableOrder() {
+        cp.createKey(admin, "pager-1", "viewer", null);
+        cp.createKey(admin, "pager-2", "viewer", null);
+        cp.post("/api/v1/environments/staging/segments", admin, Map.of("key", "pager-seg-1"));
+        cp.post("/api/v1/environments/staging/segments", admin, Map.of("key", "pager-seg-2"));
+        for (String path : List.of("/api/v1/keys", "/api/v1/environments", "/api/v1/environments/staging/segments",
+                "/api/v1/environments/staging/flags", "/api/v1/audit?resourceType=key")) {
+            JsonNode all = cp.get(path + (path.contains("?") ? "&" : "?") + "limit=200", admin).json();
+            List<String> expected = new ArrayList<>();
+            all.get("items").forEach(i -> expected.add(i.has("id") ? i.get("id").asText() : i.get("key").asText()));
+            assertThat(expected).as(path).hasSizeGreaterThanOrEqualTo(2);
+
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            do {
+                String sep = path.contains("?") ? "&" : "?";
+                JsonNode page = cp.get(path + sep + "limit=1" + (cursor == null ? "" : "&cursor=" + cursor), admin)
+                        .json();
+                assertThat(page.get("total").asInt()).as(path).isEqualTo(all.get("total").asInt());
+                page.get("items").forEach(i -> paged.add(i.has("id") ? i.get("id").asText() : i.get("key").asText()));
+                cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            } while (cursor != null && paged.size() < expected.size() + 5);
+
+            assertThat(paged).as(path).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void badPagingParametersAreRefused() {
         for (String query : List.of("limit=0", "limit=201", "limit=abc", "cursor=garbage", "limit=1&limit=2")) {
             Resp r = cp.get("/api/v1/flags?" + query, admin);
