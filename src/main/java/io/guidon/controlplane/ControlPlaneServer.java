@@ -54,7 +54,10 @@ final class ControlPlaneServer extends VerticleBase {
                 .setHost(config.http().host())
                 .setPort(config.http().port())
                 .setIdleTimeout((int) Math.max(1, config.http().idleTimeout().toSeconds()))
-                .setCompressionSupported(true);
+                .setCompressionSupported(true)
+                // HTTP/1.1 only on plain connections: an "Upgrade: h2c" from a client (the JDK's HttpClient sends one)
+                // is declined. HTTP/2 belongs behind TLS at the ingress.
+                .setHttp2ClearTextEnabled(false);
         return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
     }
 
