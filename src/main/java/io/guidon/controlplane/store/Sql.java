@@ -27,20 +27,35 @@ public final class Sql {
         Future<RowSet<Row>> f = c.preparedQuery(sql).execute(Tuple.from(args));
         if (c instanceof io.vertx.sqlclient.Pool) {
             for (int i = 0; i < 2; i++) {
-                f = f.recover(e -> e instanceof ClosedConnectionException
+                f = f.recover(e -> connectionLost(e)
                         ? c.preparedQuery(sql).execute(Tuple.from(args)) : Future.failedFuture(e));
             }
         }
         return f;
     }
 
+    /**
+     * Whether a statement failed because its connection died: closed under it, reset by the peer, or terminated by
+     * PostgreSQL (an administrator, a restart: SQLSTATE 57P01-57P03, or class 08).
+     */
+    public static boolean connectionLost(Throwable e) {
+        if (e instanceof ClosedConnectionException || e instanceof java.io.IOException) {
+            return true;
+        }
+        if (e instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+        }
+        return false;
+    }
+
     /** Database failures a client may retry, as a 503; null for anything else. */
     public static ApiException unavailable(Throwable e) {
-        if (e instanceof ClosedConnectionException) {
+        if (connectionLost(e)) {
             return ApiException.unavailable("the connection to the database was lost; retry the request");
         }
         if (e instanceof PgException pg && ("57014".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState())
-                || "40P01".equals(pg.getSqlState()) || pg.getSqlState() != null && pg.getSqlState().startsWith("08"))) {
+                || "40P01".equals(pg.getSqlState()))) {
             return ApiException.unavailable("the database could not complete the request in time ("
                     + pg.getSqlState() + "); retry the request");
         }
