@@ -89,14 +89,21 @@ public final class ControlPlaneMain {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             listener.stop();
             try {
-                authenticator.flushLastUsed().recover(e -> Future.succeededFuture()).eventually(pool::close)
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } finally {
-                // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
-                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                try {
+                    authenticator.flushLastUsed().recover(e -> Future.succeededFuture()).eventually(pool::close)
+                            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } finally {
+                    // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("could not stop cleanly: " + e, e);
             }
         }
     }

@@ -207,7 +207,7 @@ public final class Harness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             running.close();
         } finally {
@@ -218,7 +218,7 @@ public final class Harness implements AutoCloseable {
     }
 
     /** Stops the server but keeps the database (for a second replica or a restart). */
-    public void stop() throws Exception {
+    public void stop() {
         running.close();
     }
 }

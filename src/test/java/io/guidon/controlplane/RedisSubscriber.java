@@ -51,8 +51,12 @@ public final class RedisSubscriber implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         connection.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not close the subscriber's Vert.x", e);
+        }
     }
 }

@@ -57,7 +57,7 @@ public final class SnapshotCache implements VersionListener {
             this.logFloor = logFloor;
             this.document = document;
             this.log = log;
-            ObjectNode body = header(false);
+            ObjectNode body = header();
             body.put("full", true);
             body.set("document", document);
             this.fullBody = Json.bytes(body);
@@ -67,7 +67,7 @@ public final class SnapshotCache implements VersionListener {
             return version;
         }
 
-        private ObjectNode header(boolean unused) {
+        private ObjectNode header() {
             ObjectNode o = Json.object();
             o.put("tenant", tenant);
             o.put("environment", environment);
@@ -117,7 +117,7 @@ public final class SnapshotCache implements VersionListener {
                     segments.addAll(List.of(e.segments));
                 }
             }
-            ObjectNode body = header(false);
+            ObjectNode body = header();
             body.put("full", false);
             body.put("since", since);
             ObjectNode changed = body.putObject("changed");

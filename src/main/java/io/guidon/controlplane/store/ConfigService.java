@@ -18,12 +18,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -691,13 +690,5 @@ public final class ConfigService {
             throw ApiException.stale(what + " is at revision " + current + ", not " + ifMatch
                     + "; someone changed it since you read it: read it again and re-apply your change");
         }
-    }
-
-    static String[] array(List<String> list) {
-        return list.toArray(new String[0]);
-    }
-
-    static List<String> list(String[] array) {
-        return array == null ? List.of() : Arrays.asList(array);
     }
 }
