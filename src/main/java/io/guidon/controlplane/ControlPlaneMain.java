@@ -130,6 +130,8 @@ public final class ControlPlaneMain {
         try {
             Pool pool = pool(vertx, config.database());
             Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+                    .setNetClientOptions(new NetClientOptions().setMetricsName("redis")
+                            .setConnectTimeout((int) config.redis().commandTimeout().toMillis()))
                     .setMaxPoolSize(16).setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096));
 
             FlagDocumentCompiler compiler = new FlagDocumentCompiler();
@@ -185,7 +187,7 @@ public final class ControlPlaneMain {
                         Long.toString(Math.max(1000, db.statementTimeout().toMillis() * 2)));
         // TCP keep-alive finds connections that died silently (a restarted PostgreSQL, a dropped NAT entry).
         NetClientOptions net = new NetClientOptions().setConnectTimeout((int) db.connectionTimeout().toMillis())
-                .setTcpKeepAlive(true);
+                .setTcpKeepAlive(true).setMetricsName("postgresql");
         PoolOptions pool = new PoolOptions()
                 .setName("guidon-pg")
                 .setMaxSize(db.poolSize())

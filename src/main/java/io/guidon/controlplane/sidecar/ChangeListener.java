@@ -36,7 +36,9 @@ public final class ChangeListener {
         this.vertx = vertx;
         this.config = config;
         this.cache = cache;
-        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
+        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
+                .setNetClientOptions(new io.vertx.core.net.NetClientOptions().setMetricsName("redis-subscriber")
+                        .setConnectTimeout((int) config.commandTimeout().toMillis())));
     }
 
     public void start() {
