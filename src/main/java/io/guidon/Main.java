@@ -1,6 +1,9 @@
 package io.guidon;
 
+import io.guidon.cli.AdminCommand;
+import io.guidon.cli.ControlPlaneCommand;
 import io.guidon.cli.EvalCommand;
+import io.guidon.cli.MigrateCommand;
 import io.guidon.cli.TestCommand;
 import io.guidon.cli.ValidateCommand;
 import io.guidon.sidecar.SidecarCommand;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Guidon feature flags: evaluation engine, sidecar and control plane.",
-        subcommands = {ValidateCommand.class, EvalCommand.class, SidecarCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, EvalCommand.class, SidecarCommand.class, ControlPlaneCommand.class,
+                MigrateCommand.class, AdminCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './guidon COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 

@@ -11,7 +11,8 @@ class MainHelpTest {
         CliRun run = CliRun.of("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("validate").contains("eval").contains("test").contains("--version");
+        assertThat(run.out()).contains("validate").contains("eval").contains("test").contains("--version")
+                .contains("control-plane").contains("migrate").contains("admin");
     }
 
     @Test
@@ -19,6 +20,11 @@ class MainHelpTest {
         assertThat(CliRun.of("eval", "--help").out()).contains("--context").contains("--explain")
                 .contains("--context-file").contains("--at");
         assertThat(CliRun.of("validate", "--help").out()).contains("--format").contains("Exit codes");
+        assertThat(CliRun.of("control-plane", "--help").out()).contains("--config").contains("--port")
+                .contains("--set").contains("Exit codes");
+        assertThat(CliRun.of("migrate", "--help").out()).contains("--config").contains("--set");
+        assertThat(CliRun.of("admin", "bootstrap", "--help").out()).contains("--tenant").contains("--key-name")
+                .contains("--config");
     }
 
     @Test

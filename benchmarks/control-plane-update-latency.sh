@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmark: latency of a flag update in an environment of 1000 flags, from the admin's request to its commit
+# (the HTTP response) and to the change notification received by a Redis subscriber. UPDATES (default 300)
+# sequential toggles, after 30 warm-up ones.
+# Usage: benchmarks/control-plane-update-latency.sh   (FLAGS, UPDATES, PORT may be set)
+source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
+UPDATES="${UPDATES:-300}"
+
+(cd "$ROOT" && ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null)
+start_control_plane
+seed_flags
+echo "$(machine)"
+echo "environment: $FLAGS flags; $UPDATES updates"
+"$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/bench-runtime-classpath.txt")" "$ROOT/benchmarks/control-plane/UpdateLatency.java" \
+  "$CP" "$ADMIN_KEY" "redis://$REDIS_HOST:$REDIS_PORT" "$PREFIX:changes:bench:production" "$UPDATES"

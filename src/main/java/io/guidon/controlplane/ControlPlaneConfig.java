@@ -1,0 +1,151 @@
+package io.guidon.controlplane;
+
+import io.guidon.common.config.Settings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The control plane's configuration, bound once from {@link Settings} (defaults in {@code config/control-plane.yaml})
+ * and validated before anything starts. Immutable; passed to the parts that need it.
+ */
+public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
+        Sidecar sidecar) {
+
+    public static final String DEFAULTS = "config/control-plane.yaml";
+
+    public record Http(String host, int port, long maxBodySize, Duration idleTimeout, Duration requestTimeout,
+            int eventLoops, Duration shutdownTimeout) {
+    }
+
+    /** {@code host}, {@code port} and {@code name} come from the URL; user and password may override it. */
+    public record Database(String host, int port, String name, String user, String password, int poolSize,
+            int maxWaitQueue, Duration idleTimeout, Duration maxLifetime, Duration connectionTimeout,
+            Duration statementTimeout, boolean migrateAtStart) {
+
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[" + host + ":" + port + "/" + name + " as " + user + "]";
+        }
+    }
+
+    public record Redis(String url, String prefix, Duration commandTimeout, int publishRetries,
+            Duration publishBackoff) {
+        @Override
+        public String toString() {
+            return "Redis[" + Settings.mask("redis.url", url) + ", prefix " + prefix + "]";
+        }
+    }
+
+    public record Api(int defaultPageSize, int maxPageSize) {
+    }
+
+    public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
+    }
+
+    public record RateLimit(boolean enabled, Duration window, int perKey, int perAddress, Duration redisRetryAfter) {
+    }
+
+    public record Sidecar(int changeLogRetention, Duration maxStaleness) {
+    }
+
+    /** Loads the layers and binds them; throws {@link io.guidon.common.config.ConfigException} with every problem. */
+    public static Loaded load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Settings s = Settings.load(DEFAULTS, file, env, overrides);
+        ControlPlaneConfig config = from(s);
+        s.validate();
+        return new Loaded(config, s);
+    }
+
+    /** A bound configuration and the settings it came from (for {@link Settings#describe()}). */
+    public record Loaded(ControlPlaneConfig config, Settings settings) {
+    }
+
+    static ControlPlaneConfig from(Settings s) {
+        Http http = new Http(s.requiredString("http.host"), s.port("http.port"),
+                s.bytes("http.max-body-size", 1024, 64L * 1024 * 1024),
+                s.duration("http.idle-timeout", Duration.ofSeconds(1)),
+                s.duration("http.request-timeout", Duration.ofMillis(100)),
+                s.integer("http.event-loops", 0, 256),
+                s.duration("http.shutdown-timeout", Duration.ZERO));
+
+        URI url = s.uri("database.url", "postgresql", "postgres");
+        String host = "127.0.0.1";
+        int port = 5432;
+        String name = "guidon";
+        String urlUser = null;
+        String urlPassword = null;
+        if (url == null) {
+            s.problem("database.url", "required: postgresql://host:port/database");
+        } else {
+            host = url.getHost();
+            port = url.getPort() < 0 ? 5432 : url.getPort();
+            String path = url.getPath() == null ? "" : url.getPath().replaceFirst("^/", "");
+            if (path.isEmpty() || path.contains("/")) {
+                s.problem("database.url", "must name the database: postgresql://host:port/database");
+            } else {
+                name = path;
+            }
+            if (url.getUserInfo() != null) {
+                String[] parts = url.getUserInfo().split(":", 2);
+                urlUser = parts[0];
+                urlPassword = parts.length > 1 ? parts[1] : null;
+            }
+        }
+        String user = s.string("database.user");
+        String password = s.string("database.password");
+        if (user == null || user.isBlank()) {
+            user = urlUser;
+        }
+        if (password == null || password.isEmpty()) {
+            password = urlPassword == null ? "" : urlPassword;
+        }
+        if (user == null || user.isBlank()) {
+            s.problem("database.user", "required (or a user in database.url)");
+            user = "";
+        }
+        int poolSize = s.integer("database.pool-size", 1, 1000);
+        Database database = new Database(host, port, name, user, password, poolSize,
+                s.integer("database.max-wait-queue", 0, 1_000_000),
+                s.duration("database.idle-timeout", Duration.ofSeconds(1)),
+                s.duration("database.max-lifetime", Duration.ZERO),
+                s.duration("database.connection-timeout", Duration.ofMillis(100)),
+                s.duration("database.statement-timeout", Duration.ofMillis(100)),
+                s.bool("database.migrate-at-start"));
+
+        URI redisUrl = s.uri("redis.url", "redis", "rediss");
+        if (redisUrl == null) {
+            s.problem("redis.url", "required: redis://host:port");
+        }
+        String prefix = s.requiredString("redis.prefix");
+        if (!prefix.matches("[A-Za-z0-9._-]{1,64}")) {
+            s.problem("redis.prefix", "must be 1 to 64 of A-Z, a-z, 0-9, '.', '_', '-' (it starts every channel name)");
+        }
+        Redis redis = new Redis(redisUrl == null ? "" : redisUrl.toString(), prefix,
+                s.duration("redis.command-timeout", Duration.ofMillis(10)),
+                s.integer("redis.publish-retries", 0, 100),
+                s.duration("redis.publish-backoff", Duration.ofMillis(1)));
+
+        int defaultPage = s.integer("api.default-page-size", 1, 10_000);
+        int maxPage = s.integer("api.max-page-size", 1, 10_000);
+        if (defaultPage > maxPage) {
+            s.problem("api.default-page-size", "must not exceed api.max-page-size (" + maxPage + ")");
+        }
+        Api api = new Api(defaultPage, maxPage);
+        Auth auth = new Auth(s.duration("auth.cache-ttl", Duration.ZERO),
+                s.duration("auth.last-used-flush-interval", Duration.ofMillis(10)));
+        RateLimit rateLimit = new RateLimit(s.bool("rate-limit.enabled"),
+                s.duration("rate-limit.window", Duration.ofSeconds(1)),
+                s.integer("rate-limit.per-key", 1, Integer.MAX_VALUE),
+                s.integer("rate-limit.per-address", 1, Integer.MAX_VALUE),
+                s.duration("rate-limit.redis-retry-after", Duration.ofMillis(10)));
+        Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
+                s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
+        return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar);
+    }
+}

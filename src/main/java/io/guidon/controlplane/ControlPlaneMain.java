@@ -1,0 +1,230 @@
+package io.guidon.controlplane;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.guidon.common.metrics.Metrics;
+import io.guidon.controlplane.api.ApiRouter;
+import io.guidon.controlplane.api.Routes;
+import io.guidon.controlplane.auth.ApiKeys;
+import io.guidon.controlplane.auth.Authenticator;
+import io.guidon.controlplane.db.Migrations;
+import io.guidon.controlplane.publish.RedisChangePublisher;
+import io.guidon.controlplane.ratelimit.FailoverRateLimiter;
+import io.guidon.controlplane.ratelimit.LocalRateLimiter;
+import io.guidon.controlplane.ratelimit.RedisRateLimiter;
+import io.guidon.controlplane.sidecar.ChangeListener;
+import io.guidon.controlplane.sidecar.SnapshotCache;
+import io.guidon.controlplane.store.ConfigService;
+import io.guidon.controlplane.store.KeyService;
+import io.guidon.controlplane.store.PgAuditLog;
+import io.guidon.engine.FlagDocumentCompiler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the control plane: migrates the schema (before Vert.x starts, over JDBC), then builds
+ * every part with its constructor and starts the HTTP servers. Nothing else creates services; nothing is static.
+ */
+public final class ControlPlaneMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneMain.class);
+
+    /** A started control plane. {@link #close()} stops it (flushing last-used times first). */
+    public static final class Running implements AutoCloseable {
+        private final Vertx vertx;
+        private final Pool pool;
+        private final Authenticator authenticator;
+        private final int port;
+        private final PrometheusMeterRegistry registry;
+        private final List<ApiRouter.RouteSpec> routes;
+        private final ChangeListener listener;
+
+        Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, PrometheusMeterRegistry registry,
+                List<ApiRouter.RouteSpec> routes, ChangeListener listener) {
+            this.vertx = vertx;
+            this.pool = pool;
+            this.authenticator = authenticator;
+            this.port = port;
+            this.registry = registry;
+            this.routes = routes;
+            this.listener = listener;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public Vertx vertx() {
+            return vertx;
+        }
+
+        public PrometheusMeterRegistry registry() {
+            return registry;
+        }
+
+        public List<ApiRouter.RouteSpec> routes() {
+            return routes;
+        }
+
+        @Override
+        public void close() {
+            listener.stop();
+            try {
+                try {
+                    authenticator.flushLastUsed().recover(e -> Future.succeededFuture()).eventually(pool::close)
+                            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } finally {
+                    // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("could not stop cleanly: " + e, e);
+            }
+        }
+    }
+
+    private ControlPlaneMain() {
+    }
+
+    /** Migrates (or checks) the schema, starts every part, and returns once the server listens. */
+    public static Running start(ControlPlaneConfig config) throws Exception {
+        Migrations migrations = new Migrations(config.database());
+        if (config.database().migrateAtStart()) {
+            migrations.migrate();
+        } else {
+            migrations.requireUpToDate();
+        }
+        String schemaVersion = migrations.latestKnown();
+
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        VertxOptions options = new VertxOptions();
+        int eventLoops = config.http().eventLoops() > 0 ? config.http().eventLoops()
+                : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        options.setEventLoopPoolSize(eventLoops);
+        Vertx vertx = Metrics.vertx(options, registry);
+        try {
+            Pool pool = pool(vertx, config.database());
+            Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+                    .setNetClientOptions(new NetClientOptions().setMetricsName("redis")
+                            .setConnectTimeout((int) config.redis().commandTimeout().toMillis()))
+                    .setMaxPoolSize(16).setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096));
+
+            FlagDocumentCompiler compiler = new FlagDocumentCompiler();
+            PgAuditLog audit = new PgAuditLog(pool);
+            SnapshotCache snapshots = new SnapshotCache(pool, config.sidecar().maxStaleness(), registry);
+            RedisChangePublisher publisher = new RedisChangePublisher(vertx, redis, config.redis().prefix(),
+                    config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
+                    registry);
+            ConfigService configService = new ConfigService(vertx, pool, compiler, audit, publisher, snapshots,
+                    config.sidecar().changeLogRetention());
+            KeyService keys = new KeyService(pool, audit, new ApiKeys());
+            Authenticator authenticator = new Authenticator(keys, config.auth().cacheTtl());
+            FailoverRateLimiter limiter = new FailoverRateLimiter(
+                    new RedisRateLimiter(redis, config.redis().prefix(), config.rateLimit().window(),
+                            config.redis().commandTimeout()),
+                    new LocalRateLimiter(config.rateLimit().window()), config.rateLimit().redisRetryAfter(), registry);
+            Routes routes = new Routes(configService, keys, audit, snapshots, authenticator);
+            byte[] openApi = resource("controlplane/openapi.json");
+            ApiRouter.Readiness readiness = () -> readiness(pool, redis, schemaVersion, config);
+            ChangeListener listener = new ChangeListener(vertx, config.redis(), snapshots);
+            listener.start();
+
+            AtomicReference<List<ApiRouter.RouteSpec>> routeTable = new AtomicReference<>();
+            AtomicReference<ControlPlaneServer> first = new AtomicReference<>();
+            vertx.deployVerticle(() -> {
+                ControlPlaneServer s = new ControlPlaneServer(config, routes, authenticator, limiter,
+                        PrometheusScrapingHandler.create(registry), readiness, () -> openApi, routeTable::set);
+                first.compareAndSet(null, s);
+                return s;
+            }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+            vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
+            int port = first.get().port();
+            LOG.info("control plane listening", kv("port", port), kv("schema", schemaVersion),
+                    kv("eventLoops", eventLoops), kv("database", config.database().toString()),
+                    kv("redis", config.redis().toString()));
+            return new Running(vertx, pool, authenticator, port, registry, routeTable.get(), listener);
+        } catch (Exception | Error e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** A sized pool whose idle and old connections are closed and replaced (stale ones detected by keep-alive). */
+    public static Pool pool(Vertx vertx, ControlPlaneConfig.Database db) {
+        PgConnectOptions connect = new PgConnectOptions()
+                .setHost(db.host()).setPort(db.port()).setDatabase(db.name())
+                .setUser(db.user()).setPassword(db.password())
+                .setCachePreparedStatements(true)
+                .addProperty("application_name", "guidon-control-plane")
+                .addProperty("statement_timeout", Long.toString(db.statementTimeout().toMillis()))
+                .addProperty("idle_in_transaction_session_timeout",
+                        Long.toString(Math.max(1000, db.statementTimeout().toMillis() * 2)));
+        // TCP keep-alive finds connections that died silently (a restarted PostgreSQL, a dropped NAT entry).
+        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) db.connectionTimeout().toMillis())
+                .setTcpKeepAlive(true).setMetricsName("postgresql");
+        PoolOptions pool = new PoolOptions()
+                .setName("guidon-pg")
+                .setMaxSize(db.poolSize())
+                .setMaxWaitQueueSize(db.maxWaitQueue())
+                .setIdleTimeout((int) db.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxLifetime((int) db.maxLifetime().toMillis()).setMaxLifetimeUnit(TimeUnit.MILLISECONDS)
+                .setConnectionTimeout((int) db.connectionTimeout().toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setPoolCleanerPeriod(1000);
+        return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    }
+
+    private static Future<Map<String, Object>> readiness(Pool pool, Redis redis, String schemaVersion,
+            ControlPlaneConfig config) {
+        Future<String> schema = pool.query("SELECT version FROM " + Migrations.HISTORY_TABLE
+                        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1").execute()
+                .map(rs -> rs.size() == 0 ? "none" : rs.iterator().next().getString(0))
+                .compose(v -> v.equals(schemaVersion) ? Future.succeededFuture(v)
+                        : Future.failedFuture("database schema is at " + v + ", this build needs " + schemaVersion));
+        Future<String> redisUp = redis.send(Request.cmd(Command.PING))
+                .timeout(config.redis().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .map("up").otherwise("down (notifications are retried; rate limits are per replica)");
+        return schema.compose(v -> redisUp.map(r -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("database", "up");
+            details.put("schema", v);
+            details.put("redis", r);
+            return details;
+        }));
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = ControlPlaneMain.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+}

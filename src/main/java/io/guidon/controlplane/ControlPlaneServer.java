@@ -1,0 +1,74 @@
+package io.guidon.controlplane;
+
+import io.guidon.controlplane.api.ApiRouter;
+import io.guidon.controlplane.api.Routes;
+import io.guidon.controlplane.auth.Authenticator;
+import io.guidon.controlplane.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One HTTP server instance of the control plane (one per event loop; they share the port and every service).
+ * Its state is the router only; everything else is passed in by {@link ControlPlaneMain}.
+ */
+final class ControlPlaneServer extends VerticleBase {
+
+    private final ControlPlaneConfig config;
+    private final Routes routes;
+    private final Authenticator authenticator;
+    private final RateLimiter limiter;
+    private final io.vertx.core.Handler<RoutingContext> metrics;
+    private final ApiRouter.Readiness readiness;
+    private final Supplier<byte[]> openApi;
+    private final Consumer<List<ApiRouter.RouteSpec>> routeTable;
+    private HttpServer server;
+
+    ControlPlaneServer(ControlPlaneConfig config, Routes routes, Authenticator authenticator, RateLimiter limiter,
+            io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
+            Consumer<List<ApiRouter.RouteSpec>> routeTable) {
+        this.config = config;
+        this.routes = routes;
+        this.authenticator = authenticator;
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.openApi = openApi;
+        this.routeTable = routeTable;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi,
+                io.guidon.controlplane.store.Sql::unavailable);
+        routes.register(api);
+        routeTable.accept(api.routes());
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setIdleTimeout((int) Math.max(1, config.http().idleTimeout().toSeconds()))
+                .setCompressionSupported(true)
+                // HTTP/1.1 only on plain connections: an "Upgrade: h2c" from a client (the JDK's HttpClient sends one)
+                // is declined. HTTP/2 belongs behind TLS at the ingress.
+                .setHttp2ClearTextEnabled(false);
+        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        // In-flight requests get shutdown-timeout to finish; idle keep-alive connections close at once.
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(config.http().shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,113 @@
+package io.guidon.controlplane.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one error type of the control plane's API. The failure handler of {@link ApiRouter} turns it into an
+ * RFC 9457 {@code application/problem+json} response; nothing else writes error responses.
+ */
+public final class ApiException extends RuntimeException {
+
+    public static final String TYPE_BASE = "https://guidon.io/problems/";
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final List<FieldError> errors;
+    private final Map<String, String> headers;
+
+    public ApiException(int status, String type, String title, String detail, List<FieldError> errors,
+            Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.headers = Map.copyOf(headers);
+    }
+
+    public ApiException(int status, String type, String title, String detail) {
+        this(status, type, title, detail, List.of(), Map.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The problem type URI. */
+    public String type() {
+        return TYPE_BASE + type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static ApiException malformed(String detail) {
+        return new ApiException(400, "malformed-request", "Malformed request", detail);
+    }
+
+    public static ApiException invalid(List<FieldError> errors) {
+        return new ApiException(422, "validation", "Invalid request",
+                errors.size() == 1 ? errors.get(0).path() + ": " + errors.get(0).message()
+                        : errors.size() + " problems; see errors",
+                errors, Map.of());
+    }
+
+    public static ApiException invalidQuery(List<FieldError> errors) {
+        return new ApiException(400, "invalid-parameter", "Invalid query parameter",
+                errors.get(0).path() + ": " + errors.get(0).message(), errors, Map.of());
+    }
+
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(401, "unauthorized", "Unauthorized", detail, List.of(),
+                Map.of("WWW-Authenticate", "Bearer realm=\"guidon\""));
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, "forbidden", "Forbidden", detail);
+    }
+
+    public static ApiException notFound(String detail) {
+        return new ApiException(404, "not-found", "Not found", detail);
+    }
+
+    public static ApiException conflict(String detail) {
+        return new ApiException(409, "conflict", "Conflict", detail);
+    }
+
+    public static ApiException stale(String detail) {
+        return new ApiException(412, "stale", "Precondition failed", detail);
+    }
+
+    public static ApiException preconditionRequired(String detail) {
+        return new ApiException(428, "precondition-required", "Precondition required", detail);
+    }
+
+    public static ApiException tooLarge(String detail) {
+        return new ApiException(413, "too-large", "Request body too large", detail);
+    }
+
+    public static ApiException tooManyRequests(long retryAfterSeconds) {
+        return new ApiException(429, "rate-limited", "Too many requests",
+                "rate limit exceeded; retry after " + retryAfterSeconds + " s", List.of(),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    public static ApiException unavailable(String detail) {
+        return new ApiException(503, "unavailable", "Service unavailable", detail);
+    }
+}

@@ -1,0 +1,267 @@
+package io.guidon.controlplane.api;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.common.json.BoundedJson;
+import io.guidon.controlplane.ControlPlaneConfig;
+import io.guidon.controlplane.auth.Authenticator;
+import io.guidon.controlplane.auth.Principal;
+import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface of the control plane: request ids, body limits, authentication and rate limiting of
+ * {@code /api/v1}, the route table with the role each route needs, and the one failure handler that turns every
+ * error into RFC 9457 problem+json. Also {@code /healthz}, {@code /readyz}, {@code /metrics} and the OpenAPI
+ * document.
+ */
+public final class ApiRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.guidon.controlplane.access");
+    private static final Logger ERRORS = LoggerFactory.getLogger(ApiRouter.class);
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    /** Handles one authorized call. */
+    public interface Handler {
+        Future<Reply> handle(Call call);
+    }
+
+    /** A route of the API and the role it needs ({@code null}: public). */
+    public record RouteSpec(HttpMethod method, String path, Role role, String summary) {
+    }
+
+    /** Readiness: completes when the server can serve (database reachable, schema current); fails with why not. */
+    public interface Readiness {
+        Future<Map<String, Object>> check();
+    }
+
+    private final Router router;
+    private final Authenticator authenticator;
+    private final RateLimiter limiter;
+    private final ControlPlaneConfig config;
+    private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
+    private final List<RouteSpec> routes = new ArrayList<>();
+    private final java.util.function.Function<Throwable, ApiException> translate;
+
+    /**
+     * @param translate turns failures of the layers below that a client may retry (a lost database connection, a
+     *     statement timeout) into their problem; null for anything else (a 500)
+     */
+    public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
+            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
+            java.util.function.Function<Throwable, ApiException> translate) {
+        this.router = router;
+        this.translate = translate;
+        this.authenticator = authenticator;
+        this.limiter = limiter;
+        this.config = config;
+
+        router.route().handler(this::requestId);
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end("{\"status\":\"up\"}"));
+        router.get("/readyz").handler(ctx -> readiness.check()
+                .timeout(config.http().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .onSuccess(details -> {
+                    ObjectNode o = Json.MAPPER.valueToTree(details);
+                    o.put("status", "ready");
+                    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(o));
+                })
+                .onFailure(e -> {
+                    ObjectNode o = Json.object().put("status", "not ready").put("reason", String.valueOf(e.getMessage()));
+                    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(Json.write(o));
+                }));
+        router.get("/metrics").handler(metrics);
+        routes.add(new RouteSpec(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1"));
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi.get())));
+
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodySize());
+        router.post("/api/v1/*").handler(body);
+        router.put("/api/v1/*").handler(body);
+        router.patch("/api/v1/*").handler(body);
+        router.route("/api/v1/*").handler(this::gate);
+
+        router.route().failureHandler(this::failure);
+        router.errorHandler(404, ctx -> problem(ctx, ApiException.notFound("no such resource: "
+                + ctx.request().method() + " " + ctx.request().path())));
+        router.errorHandler(405, ctx -> problem(ctx, new ApiException(405, "method-not-allowed",
+                "Method not allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    }
+
+    /** Adds a route that needs {@code role} (or a role above it; sidecar routes need exactly a sidecar key). */
+    public void add(HttpMethod method, String path, Role role, String summary, Handler handler) {
+        routes.add(new RouteSpec(method, path, role, summary));
+        router.route(method, path).handler(ctx -> {
+            Principal p = ctx.get("principal");
+            String requestId = ctx.get("requestId");
+            if (!p.role().satisfies(role)) {
+                ctx.fail(ApiException.forbidden("a " + p.role().jsonName() + " key cannot " + method + " " + path
+                        + (role == Role.SIDECAR ? " (sidecar keys only)" : " (needs " + role.jsonName() + ")")));
+                return;
+            }
+            Future<Reply> reply;
+            try {
+                reply = handler.handle(new Call(ctx, p, requestId, json, config.api().defaultPageSize(),
+                        config.api().maxPageSize()));
+            } catch (RuntimeException e) {
+                reply = Future.failedFuture(e);
+            }
+            reply.timeout(config.http().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .onSuccess(r -> write(ctx, r))
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    public List<RouteSpec> routes() {
+        return List.copyOf(routes);
+    }
+
+    private void requestId(RoutingContext ctx) {
+        String given = ctx.request().getHeader("X-Request-Id");
+        String id = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        ctx.put("requestId", id);
+        ctx.response().putHeader("X-Request-Id", id);
+        long started = System.nanoTime();
+        ctx.addEndHandler(x -> {
+            Principal p = ctx.get("principal");
+            String path = ctx.request().path();
+            boolean quiet = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz")
+                    || path.startsWith("/api/v1/sidecar/");
+            if (quiet ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+                Object[] fields = {kv("requestId", id), kv("method", ctx.request().method().name()), kv("path", path),
+                        kv("status", ctx.response().getStatusCode()),
+                        kv("durationMs", (System.nanoTime() - started) / 1_000_000.0),
+                        kv("tenant", p == null ? null : p.tenantKey()),
+                        kv("keyId", p == null ? null : p.keyId().toString())};
+                if (quiet) {
+                    LOG.debug("request", fields);
+                } else {
+                    LOG.info("request", fields);
+                }
+            }
+        });
+        ctx.next();
+    }
+
+    /** Authenticates, then counts the request against its key's limit, or its address's when unauthenticated. */
+    private void gate(RoutingContext ctx) {
+        authenticator.authenticate(ctx.request().getHeader("Authorization")).onComplete(auth -> {
+            if (!config.rateLimit().enabled()) {
+                proceed(ctx, auth.succeeded() ? auth.result() : null, auth.cause());
+                return;
+            }
+            String bucket;
+            int limit;
+            if (auth.succeeded()) {
+                bucket = "key:" + auth.result().keyId();
+                limit = config.rateLimit().perKey();
+            } else {
+                bucket = "addr:" + ctx.request().remoteAddress().hostAddress();
+                limit = config.rateLimit().perAddress();
+            }
+            limiter.acquire(bucket, limit).onComplete(d -> {
+                if (d.succeeded()) {
+                    HttpServerResponse res = ctx.response();
+                    res.putHeader("RateLimit-Limit", Integer.toString(limit));
+                    res.putHeader("RateLimit-Remaining", Long.toString(Math.max(0, limit - d.result().count())));
+                    if (!d.result().allowed()) {
+                        ctx.fail(ApiException.tooManyRequests(Math.max(1, (d.result().retryAfterMillis() + 999) / 1000)));
+                        return;
+                    }
+                }
+                proceed(ctx, auth.succeeded() ? auth.result() : null, auth.cause());
+            });
+        });
+    }
+
+    private static void proceed(RoutingContext ctx, Principal p, Throwable authFailure) {
+        if (p == null) {
+            ctx.fail(authFailure);
+            return;
+        }
+        ctx.put("principal", p);
+        ctx.next();
+    }
+
+    private static void write(RoutingContext ctx, Reply r) {
+        HttpServerResponse res = ctx.response();
+        res.setStatusCode(r.status());
+        r.headers().forEach(res::putHeader);
+        if (r.raw() != null) {
+            res.putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(r.raw()));
+        } else if (r.body() != null) {
+            res.putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(Json.bytes(r.body())));
+        } else {
+            res.end();
+        }
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable e = ctx.failure();
+        ApiException translated = e == null || e instanceof ApiException ? null : translate.apply(e);
+        ApiException problem;
+        if (e instanceof ApiException api) {
+            problem = api;
+        } else if (translated != null) {
+            problem = translated;
+            ERRORS.warn("request failed: {}", e.toString(), kv("requestId", ctx.get("requestId")),
+                    kv("path", ctx.request().path()));
+        } else if (e == null && ctx.statusCode() == 413) {
+            problem = ApiException.tooLarge("the body exceeds " + config.http().maxBodySize() + " bytes");
+        } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", "the request was refused");
+        } else if (e instanceof TimeoutException
+                || (e != null && e.getClass().getSimpleName().contains("Timeout"))) {
+            problem = ApiException.unavailable("the request timed out; it may be retried");
+            ERRORS.warn("request timed out", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()));
+        } else {
+            ERRORS.error("request failed", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()), e);
+            problem = new ApiException(500, "internal", "Internal server error",
+                    "an unexpected error occurred; the request id identifies it in the server's log");
+        }
+        problem(ctx, problem);
+    }
+
+    private static void problem(RoutingContext ctx, ApiException p) {
+        HttpServerResponse res = ctx.response();
+        if (res.ended()) {
+            return;
+        }
+        String requestId = ctx.get("requestId");
+        ObjectNode o = Json.object();
+        o.put("type", p.type());
+        o.put("title", p.title());
+        o.put("status", p.status());
+        o.put("detail", p.detail());
+        o.put("instance", "urn:guidon:request:" + requestId);
+        o.put("requestId", requestId);
+        if (!p.errors().isEmpty()) {
+            ArrayNode errors = o.putArray("errors");
+            for (FieldError fe : p.errors()) {
+                errors.addObject().put("path", fe.path()).put("message", fe.message());
+            }
+        }
+        res.setStatusCode(p.status());
+        p.headers().forEach(res::putHeader);
+        res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o));
+    }
+}

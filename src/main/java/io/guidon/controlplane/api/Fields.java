@@ -1,0 +1,193 @@
+package io.guidon.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.engine.FlagDocumentCompiler;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads the fields of a JSON object from a request, collecting every problem with its path instead of stopping
+ * at the first; {@link #done()} throws one 422 listing them all.
+ */
+public final class Fields {
+
+    public static final int MAX_NAME = 200;
+    public static final int MAX_DESCRIPTION = 2000;
+
+    private final ObjectNode node;
+    private final String prefix;
+    private final List<FieldError> errors;
+
+    public Fields(ObjectNode node) {
+        this(node, "", new ArrayList<>());
+    }
+
+    private Fields(ObjectNode node, String prefix, List<FieldError> errors) {
+        this.node = node;
+        this.prefix = prefix;
+        this.errors = errors;
+    }
+
+    public ObjectNode node() {
+        return node;
+    }
+
+    public String path(String field) {
+        return prefix.isEmpty() ? field : prefix + "." + field;
+    }
+
+    public void error(String field, String message) {
+        errors.add(new FieldError(path(field), message));
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    /** Reports every field not in {@code allowed}. */
+    public Fields allow(String... allowed) {
+        Set<String> set = Set.of(allowed);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!set.contains(name)) {
+                error(name, "unknown field (allowed: " + String.join(", ", new TreeSet<>(set)) + ")");
+            }
+        }
+        return this;
+    }
+
+    public boolean has(String field) {
+        JsonNode v = node.get(field);
+        return v != null && !v.isNull();
+    }
+
+    /** A flag, segment or environment key: {@code [a-z0-9][a-z0-9._-]{0,127}}. */
+    public String key(String field) {
+        String v = requiredString(field);
+        if (v != null && !FlagDocumentCompiler.KEY.matcher(v).matches()) {
+            error(field, "must be 1 to 128 of a-z, 0-9, '.', '_', '-', starting with a letter or digit, not '"
+                    + abbreviate(v) + "'");
+            return null;
+        }
+        return v;
+    }
+
+    public String requiredString(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            error(field, "required");
+            return null;
+        }
+        if (!v.isTextual()) {
+            error(field, "must be a string, not " + kind(v));
+            return null;
+        }
+        return v.textValue();
+    }
+
+    /** Plain text (see {@link Text}); null when absent. */
+    public String text(String field, int maxLength, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(field, "required");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            error(field, "must be a string, not " + kind(v));
+            return null;
+        }
+        String problem = Text.problem(v.textValue(), maxLength);
+        if (problem != null) {
+            error(field, problem);
+            return null;
+        }
+        if (required && v.textValue().isBlank()) {
+            error(field, "must not be empty");
+            return null;
+        }
+        return v.textValue();
+    }
+
+    public Boolean bool(String field, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(field, "required: true or false");
+            }
+            return null;
+        }
+        if (!v.isBoolean()) {
+            error(field, "must be true or false, not " + kind(v));
+            return null;
+        }
+        return v.booleanValue();
+    }
+
+    /** An array of non-empty plain-text strings. */
+    public List<String> strings(String field, int maxItems, int maxLength) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            error(field, "must be an array of strings, not " + kind(v));
+            return List.of();
+        }
+        if (v.size() > maxItems) {
+            error(field, "at most " + maxItems + " entries, not " + v.size());
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            String p = field + "[" + i + "]";
+            if (!e.isTextual() || e.textValue().isEmpty()) {
+                error(p, "must be a non-empty string, not " + kind(e));
+                continue;
+            }
+            String problem = Text.problem(e.textValue(), maxLength);
+            if (problem != null) {
+                error(p, problem);
+                continue;
+            }
+            if (!out.contains(e.textValue())) {
+                out.add(e.textValue());
+            }
+        }
+        return out;
+    }
+
+    public JsonNode raw(String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    /** Throws a 422 with every problem found so far. */
+    public void done() {
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    public static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

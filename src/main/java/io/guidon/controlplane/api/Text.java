@@ -1,0 +1,29 @@
+package io.guidon.controlplane.api;
+
+/** Checks on human-written text (names, descriptions) that will be shown in consoles and logs. */
+public final class Text {
+
+    private Text() {
+    }
+
+    /**
+     * Why {@code s} is not acceptable as human-readable text, or null. Angle brackets are refused outright: a
+     * description is plain text, and refusing every {@code <} and {@code >} leaves no markup (tags, comments,
+     * script) to slip through a cleverer filter into a console that renders it.
+     */
+    public static String problem(String s, int maxLength) {
+        if (s.length() > maxLength) {
+            return "must be at most " + maxLength + " characters, not " + s.length();
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '<' || c == '>') {
+                return "must be plain text: '<' and '>' are not allowed (no HTML or other markup)";
+            }
+            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+                return "must not contain control characters";
+            }
+        }
+        return null;
+    }
+}

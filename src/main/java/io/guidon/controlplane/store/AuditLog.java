@@ -1,0 +1,28 @@
+package io.guidon.controlplane.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.OffsetDateTime;
+
+/**
+ * The append-only record of every change. {@link #record} writes an entry inside the caller's transaction, so an
+ * entry exists exactly when its change was committed. {@link #list} reads one tenant's entries, newest first,
+ * filtered by resource and time. There is no way to change or remove an entry (the table refuses it too).
+ */
+public interface AuditLog {
+
+    /** One change: the action ({@code flag.update}), the resource, its environment (or null), before and after. */
+    record Entry(String action, String resourceType, String resourceKey, String environmentKey, JsonNode before,
+            JsonNode after) {
+    }
+
+    /** Filters of {@link #list}; null means any. {@code afterId} is the cursor (entries older than it). */
+    record Filter(String resourceType, String resourceKey, String environmentKey, String action,
+            OffsetDateTime from, OffsetDateTime to, Long beforeId) {
+    }
+
+    Future<Void> record(SqlConnection tx, Actor actor, Entry entry);
+
+    Future<Page<JsonNode>> list(long tenantId, Filter filter, int limit);
+}

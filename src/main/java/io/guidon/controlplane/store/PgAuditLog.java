@@ -1,0 +1,90 @@
+package io.guidon.controlplane.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.api.Json;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link AuditLog} in the {@code audit_log} table. */
+public final class PgAuditLog implements AuditLog {
+
+    private static final String FILTER = " WHERE tenant_id = $1"
+            + " AND ($2::text IS NULL OR resource_type = $2)"
+            + " AND ($3::text IS NULL OR resource_key = $3)"
+            + " AND ($4::text IS NULL OR environment_key = $4)"
+            + " AND ($5::text IS NULL OR action = $5)"
+            + " AND ($6::timestamptz IS NULL OR at >= $6)"
+            + " AND ($7::timestamptz IS NULL OR at < $7)";
+
+    private final Pool pool;
+
+    public PgAuditLog(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<Void> record(SqlConnection tx, Actor actor, Entry e) {
+        return tx.preparedQuery("INSERT INTO audit_log (tenant_id, request_id, actor_key_id, actor_name, action,"
+                        + " resource_type, resource_key, environment_key, before, after)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb)")
+                .execute(Tuple.from(new Object[] {actor.tenantId(), actor.requestId(), actor.keyId(), actor.keyName(),
+                        e.action(), e.resourceType(), e.resourceKey(), e.environmentKey(),
+                        e.before() == null ? null : Json.write(e.before()),
+                        e.after() == null ? null : Json.write(e.after())}))
+                .mapEmpty();
+    }
+
+    @Override
+    public Future<Page<JsonNode>> list(long tenantId, Filter f, int limit) {
+        Object[] args = {tenantId, f.resourceType(), f.resourceKey(), f.environmentKey(), f.action(), f.from(),
+                f.to()};
+        List<Object> pageArgs = new ArrayList<>(java.util.Arrays.asList(args));
+        pageArgs.add(f.beforeId());
+        pageArgs.add(limit + 1);
+        Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log" + FILTER)
+                .execute(Tuple.from(args)).map(rs -> rs.iterator().next().getLong(0));
+        Future<List<JsonNode>> rows = pool.preparedQuery("SELECT id, at, request_id, actor_key_id, actor_name,"
+                        + " action, resource_type, resource_key, environment_key, before::text AS before,"
+                        + " after::text AS after FROM audit_log" + FILTER
+                        + " AND ($8::bigint IS NULL OR id < $8) ORDER BY id DESC LIMIT $9")
+                .execute(Tuple.from(pageArgs)).map(rs -> {
+                    List<JsonNode> out = new ArrayList<>();
+                    for (Row r : rs) {
+                        out.add(json(r));
+                    }
+                    return out;
+                });
+        return Future.all(total, rows).map(x -> {
+            List<JsonNode> items = rows.result();
+            String next = null;
+            if (items.size() > limit) {
+                items = items.subList(0, limit);
+                next = items.get(limit - 1).get("id").asText();
+            }
+            return new Page<>(List.copyOf(items), total.result(), next);
+        });
+    }
+
+    private static JsonNode json(Row r) {
+        ObjectNode o = Json.object();
+        o.put("id", r.getLong("id"));
+        o.put("at", r.getOffsetDateTime("at").toInstant().toString());
+        o.put("requestId", r.getString("request_id"));
+        ObjectNode actor = o.putObject("actor");
+        actor.put("keyId", r.getUUID("actor_key_id") == null ? null : r.getUUID("actor_key_id").toString());
+        actor.put("name", r.getString("actor_name"));
+        o.put("action", r.getString("action"));
+        o.put("resourceType", r.getString("resource_type"));
+        o.put("resource", r.getString("resource_key"));
+        o.put("environment", r.getString("environment_key"));
+        o.set("before", r.getString("before") == null ? Json.NODES.nullNode() : Json.parse(r.getString("before")));
+        o.set("after", r.getString("after") == null ? Json.NODES.nullNode() : Json.parse(r.getString("after")));
+        return o;
+    }
+}

@@ -1,0 +1,53 @@
+package io.guidon.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.guidon.common.config.ConfigException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControlPlaneConfigTest {
+
+    @Test
+    void theShippedDefaultsAreValidAndDocumented() {
+        ControlPlaneConfig c = ControlPlaneConfig.load(null, Map.of(), Map.of()).config();
+
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/guidon");
+        assertThat(c.database().poolSize()).isEqualTo(10);
+        assertThat(c.redis().prefix()).isEqualTo("guidon");
+        assertThat(c.api().maxPageSize()).isEqualTo(200);
+        assertThat(c.rateLimit().window()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void environmentAndOptionsOverrideAndPasswordsNeverShow() {
+        ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(null,
+                Map.of("GUIDON_DATABASE_URL", "postgresql://app:s3cret@db.internal:6543/flags",
+                        "GUIDON_DATABASE_USER", "", "GUIDON_REDIS_URL", "redis://:hunter2@cache:6380"),
+                Map.of("http.port", "9090"));
+
+        ControlPlaneConfig c = loaded.config();
+        assertThat(c.http().port()).isEqualTo(9090);
+        assertThat(c.database().host()).isEqualTo("db.internal");
+        assertThat(c.database().port()).isEqualTo(6543);
+        assertThat(c.database().name()).isEqualTo("flags");
+        assertThat(c.database().user()).isEqualTo("app");
+        assertThat(c.database().password()).isEqualTo("s3cret");
+        String described = loaded.settings().describe().toString() + c.database() + c.redis();
+        assertThat(described).doesNotContain("s3cret").doesNotContain("hunter2");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(), Map.of("database.url", "mysql://x/y",
+                "redis.prefix", "has space", "api.default-page-size", "500", "database.pool-size", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("database.url"))
+                        .anySatisfy(p -> assertThat(p).startsWith("redis.prefix"))
+                        .anySatisfy(p -> assertThat(p).startsWith("api.default-page-size"))
+                        .anySatisfy(p -> assertThat(p).startsWith("database.pool-size")));
+    }
+}

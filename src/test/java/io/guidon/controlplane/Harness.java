@@ -1,0 +1,224 @@
+package io.guidon.controlplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guidon.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine;
+
+/**
+ * A control plane started in-process for one test class: its own database, its own Redis key and channel prefix,
+ * a real HTTP server on a free loopback port, and a plain HTTP client.
+ */
+public final class Harness implements AutoCloseable {
+
+    public static final String REDIS_HOST = TestDatabase.env("GUIDON_TEST_REDIS_HOST", "127.0.0.1");
+    public static final int REDIS_PORT = Integer.parseInt(TestDatabase.env("GUIDON_TEST_REDIS_PORT", "6379"));
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public final TestDatabase db;
+    public final String redisPrefix;
+    public final ControlPlaneMain.Running running;
+    private final Map<String, String> settings;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final boolean ownsDatabase;
+
+    private Harness(TestDatabase db, boolean ownsDatabase, String redisPrefix, Map<String, String> settings,
+            ControlPlaneMain.Running running) {
+        this.db = db;
+        this.ownsDatabase = ownsDatabase;
+        this.redisPrefix = redisPrefix;
+        this.settings = settings;
+        this.running = running;
+    }
+
+    /** Settings of a test server; {@code overrides} win. */
+    public static Map<String, String> settings(TestDatabase db, String redisPrefix, Map<String, String> overrides) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("http.host", "127.0.0.1");
+        s.put("http.port", "0");
+        s.put("http.event-loops", "2");
+        s.put("http.shutdown-timeout", "200ms");
+        s.put("database.url", db.url());
+        s.put("database.user", TestDatabase.USER);
+        s.put("database.password", TestDatabase.PASSWORD);
+        s.put("database.pool-size", "4");
+        s.put("redis.url", "redis://" + REDIS_HOST + ":" + REDIS_PORT);
+        s.put("redis.prefix", redisPrefix);
+        s.put("rate-limit.per-key", "1000000");
+        s.put("rate-limit.per-address", "1000000");
+        s.putAll(overrides);
+        return s;
+    }
+
+    public static Harness start(Map<String, String> overrides) throws Exception {
+        TestDatabase db = TestDatabase.create();
+        try {
+            String prefix = "guidon-it-" + UUID.randomUUID().toString().substring(0, 8);
+            Map<String, String> s = settings(db, prefix, overrides);
+            return new Harness(db, true, prefix, s, ControlPlaneMain.start(ControlPlaneConfig.load(null, Map.of(), s)
+                    .config()));
+        } catch (Exception | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** A server on an existing database and prefix (a second replica); closing it leaves the database. */
+    public static Harness start(TestDatabase db, String redisPrefix, Map<String, String> overrides) throws Exception {
+        Map<String, String> s = settings(db, redisPrefix, overrides);
+        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(), s).config();
+        return new Harness(db, false, redisPrefix, s, ControlPlaneMain.start(config));
+    }
+
+    public int port() {
+        return running.port();
+    }
+
+    /** Runs {@code guidon admin bootstrap} in-process against this server's database; returns the admin key. */
+    public String bootstrap(String tenant) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        List<String> args = new ArrayList<>(List.of("admin", "bootstrap", "--tenant", tenant));
+        for (String key : List.of("database.url", "database.user", "database.password")) {
+            args.add("--set");
+            args.add(key + "=" + settings.get(key));
+        }
+        int code = cli.execute(args.toArray(new String[0]));
+        if (code != 0) {
+            throw new IllegalStateException("bootstrap failed (" + code + "): " + err);
+        }
+        String[] lines = out.toString().trim().split("\n");
+        return lines[lines.length - 1].trim();
+    }
+
+    /** An HTTP response with its body parsed when it is JSON. */
+    public record Resp(int status, Map<String, List<String>> headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public Resp call(String method, String path, String key, Object body, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                    .timeout(Duration.ofSeconds(20));
+            if (key != null) {
+                b.header("Authorization", "Bearer " + key);
+            }
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
+            if (body != null) {
+                String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+                publisher = HttpRequest.BodyPublishers.ofString(text);
+                boolean typed = false;
+                for (int i = 0; i < headers.length; i += 2) {
+                    typed |= headers[i].equalsIgnoreCase("Content-Type");
+                }
+                if (!typed) {
+                    b.header("Content-Type", "application/json");
+                }
+            }
+            b.method(method, publisher);
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.headers().map(), r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        }
+    }
+
+    public Resp get(String path, String key, String... headers) {
+        return call("GET", path, key, null, headers);
+    }
+
+    public Resp post(String path, String key, Object body, String... headers) {
+        return call("POST", path, key, body, headers);
+    }
+
+    public Resp put(String path, String key, Object body, String... headers) {
+        return call("PUT", path, key, body, headers);
+    }
+
+    public Resp delete(String path, String key, String... headers) {
+        return call("DELETE", path, key, null, headers);
+    }
+
+    /** Reads Prometheus text and returns the sum of the samples of a metric whose labels contain all of {@code labels}. */
+    public double metric(String name, String... labels) {
+        String text = get("/metrics", null).body();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                boolean all = true;
+                for (String l : labels) {
+                    all &= line.contains(l);
+                }
+                if (all) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    public Resp createKey(String adminKey, String name, String role, String environment) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("role", role);
+        if (environment != null) {
+            body.put("environment", environment);
+        }
+        return post("/api/v1/keys", adminKey, body);
+    }
+
+    @Override
+    public void close() {
+        try {
+            running.close();
+        } finally {
+            if (ownsDatabase) {
+                db.close();
+            }
+        }
+    }
+
+    /** Stops the server but keeps the database (for a second replica or a restart). */
+    public void stop() {
+        running.close();
+    }
+}

@@ -1,0 +1,72 @@
+package io.guidon.controlplane;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A PostgreSQL database of its own for one test class ({@code guidon_it_<random>}), dropped afterwards, so that
+ * test runs never see each other. Server and credentials: GUIDON_TEST_PG_HOST/PORT/USER/PASSWORD, else
+ * 127.0.0.1:5432 as postgres/postgres.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    public static final String HOST = env("GUIDON_TEST_PG_HOST", "127.0.0.1");
+    public static final int PORT = Integer.parseInt(env("GUIDON_TEST_PG_PORT", "5432"));
+    public static final String USER = env("GUIDON_TEST_PG_USER", "postgres");
+    public static final String PASSWORD = env("GUIDON_TEST_PG_PASSWORD", "postgres");
+
+    private final String name;
+
+    private TestDatabase(String name) {
+        this.name = name;
+    }
+
+    public static TestDatabase create() {
+        String name = "guidon_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        admin("CREATE DATABASE " + name);
+        return new TestDatabase(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String url() {
+        return "postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/" + name, USER, PASSWORD);
+    }
+
+    /** Runs SQL in this database (test setup only). */
+    public void execute(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    private static void admin(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", USER,
+                PASSWORD); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on " + HOST + ":" + PORT + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

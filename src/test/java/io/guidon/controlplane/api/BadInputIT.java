@@ -1,0 +1,188 @@
+package io.guidon.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.Harness;
+import io.guidon.controlplane.Harness.Resp;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kind of bad input gets a clear 4xx problem (with the path of each error for validation) and changes
+ * nothing: no resource, no environment version, no audit entry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+
+    static Harness cp;
+    static String admin;
+
+    @BeforeAll
+    void start() throws Exception {
+        // A small body limit, so that the 413 needs no megabytes.
+        cp = Harness.start(Map.of("http.max-body-size", "4KiB"));
+        admin = cp.bootstrap("acme");
+        cp.post("/api/v1/environments", admin, Map.of("key", "production"));
+        cp.post("/api/v1/flags", admin, Map.of("key", "existing", "variants", Map.of("on", true, "off", false)));
+        cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "seg"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        cp.close();
+    }
+
+    /** A request, what must come back, and the path of the error (null when the problem has no errors list). */
+    record Case(String name, String method, String path, String body, String contentType, int status, String type,
+            String errorPath) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final String FLAGS = "/api/v1/flags";
+    private static final String ENV_FLAG = "/api/v1/environments/production/flags/existing";
+    private static final String SEGMENTS = "/api/v1/environments/production/segments";
+
+    static Stream<Arguments> cases() {
+        String deep = "[".repeat(100) + "]".repeat(100);
+        String big = "{\"key\":\"big\",\"description\":\"" + "x".repeat(5000) + "\",\"variants\":{\"a\":1}}";
+        return Stream.of(
+                new Case("malformed JSON", "POST", FLAGS, "{\"key\":", "application/json", 400, "malformed-request", null),
+                new Case("a JSON array instead of an object", "POST", FLAGS, "[1,2]", "application/json", 400,
+                        "malformed-request", null),
+                new Case("an empty body", "POST", FLAGS, "", "application/json", 400, "malformed-request", null),
+                new Case("duplicate keys", "POST", FLAGS, "{\"key\":\"a\",\"key\":\"b\"}", "application/json", 400,
+                        "malformed-request", null),
+                new Case("not JSON at all", "POST", FLAGS, "key=a", "application/x-www-form-urlencoded", 415,
+                        "unsupported-media-type", null),
+                new Case("an oversized body", "POST", FLAGS, big, "application/json", 413, "too-large", null),
+                new Case("too deeply nested JSON", "POST", FLAGS, "{\"variants\":" + deep + "}", "application/json",
+                        413, "too-large", null),
+                new Case("an unknown field", "POST", FLAGS,
+                        "{\"key\":\"a\",\"variants\":{\"on\":true},\"colour\":\"red\"}", "application/json", 422,
+                        "validation", "colour"),
+                new Case("a key with a space and capitals", "POST", FLAGS,
+                        "{\"key\":\"Bad Key\",\"variants\":{\"on\":true}}", "application/json", 422, "validation", "key"),
+                new Case("a key of 129 characters", "POST", FLAGS, "{\"key\":\"" + "a".repeat(129)
+                        + "\",\"variants\":{\"on\":true}}", "application/json", 422, "validation", "key"),
+                new Case("a key starting with a dash", "POST", FLAGS, "{\"key\":\"-x\",\"variants\":{\"on\":true}}",
+                        "application/json", 422, "validation", "key"),
+                new Case("a key that is a number", "POST", FLAGS, "{\"key\":42,\"variants\":{\"on\":true}}",
+                        "application/json", 422, "validation", "key"),
+                new Case("a script in a description", "POST", FLAGS,
+                        "{\"key\":\"x1\",\"description\":\"<script>alert(1)</script>\",\"variants\":{\"on\":true}}",
+                        "application/json", 422, "validation", "description"),
+                new Case("a bold tag in a description", "POST", FLAGS,
+                        "{\"key\":\"x2\",\"description\":\"<b>new</b>\",\"variants\":{\"on\":true}}",
+                        "application/json", 422, "validation", "description"),
+                new Case("markup in an environment name", "POST", "/api/v1/environments",
+                        "{\"key\":\"x3\",\"name\":\"<img src=x onerror=alert(1)>\"}", "application/json", 422,
+                        "validation", "name"),
+                new Case("markup in a segment description", "POST", SEGMENTS,
+                        "{\"key\":\"x4\",\"description\":\"<i>x</i>\"}", "application/json", 422, "validation",
+                        "description"),
+                new Case("markup in a rule description", "PUT", ENV_FLAG,
+                        "{\"enabled\":true,\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"},\"rules\":"
+                                + "[{\"id\":\"r\",\"description\":\"<a href=x>\",\"when\":{\"attribute\":\"a\","
+                                + "\"op\":\"exists\"},\"serve\":{\"variant\":\"on\"}}]}", "application/json", 422,
+                        "validation", "rules[0].description"),
+                new Case("markup in a key name", "POST", "/api/v1/keys", "{\"name\":\"<x>\",\"role\":\"viewer\"}",
+                        "application/json", 422, "validation", "name"),
+                new Case("tags that are not strings", "POST", FLAGS,
+                        "{\"key\":\"x5\",\"variants\":{\"on\":true},\"tags\":[1]}", "application/json", 422,
+                        "validation", "tags[0]"),
+                new Case("variants that are not an object", "POST", FLAGS, "{\"key\":\"x6\",\"variants\":\"on\"}",
+                        "application/json", 422, "validation", "variants"),
+                new Case("variants of mixed types", "POST", FLAGS,
+                        "{\"key\":\"x7\",\"variants\":{\"on\":true,\"off\":\"no\"}}", "application/json", 422,
+                        "validation", "variants.off"),
+                new Case("missing variants", "POST", FLAGS, "{\"key\":\"x8\"}", "application/json", 422, "validation",
+                        "variants"),
+                new Case("metadata that is not an object", "POST", FLAGS,
+                        "{\"key\":\"x9\",\"variants\":{\"on\":true},\"metadata\":[1]}", "application/json", 422,
+                        "validation", "metadata"),
+                new Case("enabled as a string", "PUT", ENV_FLAG + "/enabled", "{\"enabled\":\"yes\"}",
+                        "application/json", 422, "validation", "enabled"),
+                new Case("a percentage that is text", "PUT", ENV_FLAG + "/rollout", "{\"percentage\":\"ten\"}",
+                        "application/json", 422, "validation", "percentage"),
+                new Case("a configuration without enabled", "PUT", ENV_FLAG,
+                        "{\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"}}", "application/json", 422,
+                        "validation", "enabled"),
+                new Case("a clause with an unknown operator", "PUT", ENV_FLAG,
+                        "{\"enabled\":true,\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"},\"rules\":"
+                                + "[{\"id\":\"r\",\"when\":{\"attribute\":\"a\",\"op\":\"like\",\"values\":[\"x\"]},"
+                                + "\"serve\":{\"variant\":\"on\"}}]}", "application/json", 422, "validation",
+                        "rules[0].when.op"),
+                new Case("a segment with included as a string", "POST", SEGMENTS, "{\"key\":\"x10\",\"included\":\"u\"}",
+                        "application/json", 422, "validation", "included"),
+                new Case("a role that does not exist", "POST", "/api/v1/keys", "{\"name\":\"k\",\"role\":\"owner\"}",
+                        "application/json", 422, "validation", "role"))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputGetsAClearProblemAndChangesNothing(Case c) {
+        long auditBefore = total("/api/v1/audit");
+        long versionBefore = version();
+        String ifMatch = c.method().equals("PUT") && c.path().equals(ENV_FLAG)
+                ? cp.get(ENV_FLAG, admin).header("ETag") : "*";
+
+        Resp r = cp.call(c.method(), c.path(), admin, c.body(), "Content-Type", c.contentType(), "If-Match", ifMatch);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(c.status());
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        JsonNode problem = r.json();
+        assertThat(problem.get("type").asText()).isEqualTo("https://guidon.io/problems/" + c.type());
+        assertThat(problem.get("status").asInt()).isEqualTo(c.status());
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(problem.get("instance").asText()).isEqualTo("urn:guidon:request:" + r.header("X-Request-Id"));
+        if (c.errorPath() != null) {
+            assertThat(problem.get("errors").findValuesAsText("path")).contains(c.errorPath());
+            assertThat(problem.get("errors").findValuesAsText("message")).allSatisfy(m -> assertThat(m).isNotBlank());
+        }
+        assertThat(total("/api/v1/audit")).isEqualTo(auditBefore);
+        assertThat(version()).isEqualTo(versionBefore);
+        assertThat(cp.get(ENV_FLAG, admin).json().get("revision").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void everyValidationErrorOfOneBodyIsReportedAtOnce() {
+        Resp r = cp.post(FLAGS, admin, Map.of("key", "Bad Key", "description", "<p>", "tags", List.of(1, "ok"),
+                "extra", true, "variants", Map.of("on", true)));
+
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("errors").findValuesAsText("path"))
+                .containsExactlyInAnyOrder("extra", "key", "description", "tags[0]");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblemsToo() {
+        Resp unknown = cp.get("/api/v1/nothing-here", admin);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).isEqualTo("application/problem+json");
+        Resp method = cp.call("PATCH", "/api/v1/flags", admin, "{}");
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.json().get("status").asInt()).isEqualTo(405);
+    }
+
+    private long total(String path) {
+        return cp.get(path, admin).json().get("total").asLong();
+    }
+
+    private long version() {
+        return cp.get("/api/v1/environments/production", admin).json().get("version").asLong();
+    }
+}

@@ -1,0 +1,161 @@
+package io.guidon.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.Harness;
+import io.guidon.controlplane.Harness.Resp;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * No key of tenant A can read, change, or learn of the existence of anything in tenant B: on every route, B's
+ * environments, flags, segments and keys answer A exactly like names that exist nowhere, and B is unchanged.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TenantIsolationIT {
+
+    Harness cp;
+    String adminA;
+    String adminB;
+    String keyIdB;
+    String sidecarA;
+
+    @BeforeAll
+    void start() throws Exception {
+        cp = Harness.start(Map.of());
+        adminA = cp.bootstrap("tenant-a");
+        adminB = cp.bootstrap("tenant-b");
+        cp.post("/api/v1/environments", adminA, Map.of("key", "a-env"));
+        cp.post("/api/v1/flags", adminA, Map.of("key", "a-flag", "variants", Map.of("on", true, "off", false)));
+        sidecarA = cp.createKey(adminA, "a sidecar", "sidecar", "a-env").json().get("key").asText();
+
+        cp.post("/api/v1/environments", adminB, Map.of("key", "b-env"));
+        cp.post("/api/v1/flags", adminB, Map.of("key", "b-flag", "description", "secret of B",
+                "variants", Map.of("on", true, "off", false)));
+        cp.post("/api/v1/environments/b-env/segments", adminB, Map.of("key", "b-seg"));
+        keyIdB = cp.createKey(adminB, "b viewer", "viewer", null).json().get("id").asText();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        cp.close();
+    }
+
+    private String fill(String path, boolean tenantB) {
+        return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
+                .replace(":segment", tenantB ? "b-seg" : "no-seg")
+                .replace(":id", tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001");
+    }
+
+    /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
+    private static String validBody(String route) {
+        if (route.endsWith("/enabled")) {
+            return "{\"enabled\":true}";
+        }
+        if (route.endsWith("/rollout")) {
+            return "{\"percentage\":5}";
+        }
+        if (route.endsWith("/segments")) {
+            return "{\"key\":\"fresh\"}";
+        }
+        if (route.endsWith("/segments/:segment")) {
+            return "{\"included\":[\"u\"]}";
+        }
+        if (route.endsWith("/flags/:flag") && route.contains(":env")) {
+            return "{\"enabled\":true,\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"}}";
+        }
+        if (route.endsWith("/flags/:flag")) {
+            return "{\"variants\":{\"on\":true,\"off\":false}}";
+        }
+        return "{\"name\":\"x\"}";
+    }
+
+    private Resp call(String method, String route, String path, String ifMatch) {
+        return switch (method) {
+            case "GET" -> cp.get(path, adminA);
+            case "DELETE" -> ifMatch == null ? cp.delete(path, adminA) : cp.delete(path, adminA, "If-Match", ifMatch);
+            default -> ifMatch == null ? cp.call(method, path, adminA, validBody(route))
+                    : cp.call(method, path, adminA, validBody(route), "If-Match", ifMatch);
+        };
+    }
+
+    @Test
+    void tenantBsResourcesLookExactlyLikeNonexistentOnesOnEveryRoute() {
+        int compared = 0;
+        for (ApiRouter.RouteSpec route : cp.running.routes()) {
+            if (!route.path().contains(":") || route.role() == io.guidon.controlplane.auth.Role.SIDECAR) {
+                continue;
+            }
+            // With and without If-Match, so that both the precondition check and the lookup are compared.
+            for (String ifMatch : new String[] {null, "\"1\""}) {
+                Resp b = call(route.method().name(), route.path(), fill(route.path(), true), ifMatch);
+                Resp none = call(route.method().name(), route.path(), fill(route.path(), false), ifMatch);
+                String what = route.method() + " " + route.path() + " If-Match " + ifMatch;
+                assertThat(b.status()).as(what + ": " + b.body()).isEqualTo(none.status()).isIn(404, 428);
+                assertThat(b.json().get("type")).as(what).isEqualTo(none.json().get("type"));
+                assertThat(b.json().get("title")).as(what).isEqualTo(none.json().get("title"));
+                assertThat(b.json().get("detail").asText().replace(keyIdB, "00000000-0000-0000-0000-000000000001")
+                        .replace("'b-", "'no-")).as(what).isEqualTo(none.json().get("detail").asText());
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(2 * 18);
+
+        // And B is untouched.
+        JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
+        assertThat(flag.get("revision").asInt()).isEqualTo(1);
+        assertThat(cp.get("/api/v1/environments/b-env/segments/b-seg", adminB).status()).isEqualTo(200);
+        assertThat(cp.get("/api/v1/keys/" + keyIdB, adminB).json().get("revokedAt").isNull()).isTrue();
+        assertThat(cp.get("/api/v1/audit?limit=200&resource=b-flag", adminB).json().get("total").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void listingsShowOnlyTheCallersTenant() {
+        for (String path : List.of("/api/v1/environments", "/api/v1/flags", "/api/v1/keys", "/api/v1/audit?limit=200",
+                "/api/v1/flags?q=b-", "/api/v1/environments/a-env/flags", "/api/v1/environments/a-env/segments")) {
+            Resp r = cp.get(path, adminA);
+            assertThat(r.status()).as(path).isEqualTo(200);
+            assertThat(r.body()).as(path).doesNotContain("b-env").doesNotContain("b-flag").doesNotContain("b-seg")
+                    .doesNotContain(keyIdB).doesNotContain("secret of B").doesNotContain("tenant-b");
+        }
+        JsonNode audit = cp.get("/api/v1/audit?limit=200", adminB).json();
+        assertThat(audit.toString()).doesNotContain("a-env").doesNotContain("a-flag");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // it gives A resources named like B's, which the listing test must not see
+    void keysAreNamespacedPerTenantSoCreatingBsNamesRevealsNothing() {
+        assertThat(cp.post("/api/v1/environments", adminA, Map.of("key", "b-env")).status()).isEqualTo(201);
+        assertThat(cp.post("/api/v1/flags", adminA, Map.of("key", "b-flag",
+                "variants", Map.of("on", true, "off", false))).status()).isEqualTo(201);
+        assertThat(cp.post("/api/v1/environments/b-env/segments", adminA, Map.of("key", "b-seg")).status())
+                .isEqualTo(201);
+
+        // A's b-flag is A's own; B's is unchanged.
+        assertThat(cp.get("/api/v1/flags/b-flag", adminA).json().get("description").asText()).isEmpty();
+        assertThat(cp.get("/api/v1/flags/b-flag", adminB).json().get("description").asText()).isEqualTo("secret of B");
+        cp.delete("/api/v1/environments/b-env/segments/b-seg", adminA);
+        cp.delete("/api/v1/flags/b-flag", adminA);
+        cp.delete("/api/v1/environments/b-env", adminA);
+        assertThat(cp.get("/api/v1/flags/b-flag", adminB).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSidecarKeyOfTenantAGetsOnlyTenantAsDocument() {
+        JsonNode doc = cp.get("/api/v1/sidecar/flags", sidecarA).json();
+
+        assertThat(doc.get("tenant").asText()).isEqualTo("tenant-a");
+        assertThat(doc.get("document").get("flags").has("a-flag")).isTrue();
+        assertThat(doc.toString()).doesNotContain("b-flag");
+    }
+}

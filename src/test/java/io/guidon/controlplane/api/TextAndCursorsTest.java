@@ -1,0 +1,32 @@
+package io.guidon.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TextAndCursorsTest {
+
+    @Test
+    void plainTextPassesAndAnyAngleBracketOrControlCharacterDoesNot() {
+        assertThat(Text.problem("New checkout flow, 50% of EU users (v2)", 200)).isNull();
+        assertThat(Text.problem("line one\nline two", 200)).isNull();
+        assertThat(Text.problem("<script>alert(1)</script>", 200)).contains("markup");
+        assertThat(Text.problem("a <b>bold</b> claim", 200)).contains("markup");
+        assertThat(Text.problem("<!-- comment -->", 200)).contains("markup");
+        assertThat(Text.problem("x > y", 200)).contains("markup");
+        assertThat(Text.problem("bell\u0007", 200)).contains("control");
+        assertThat(Text.problem("x".repeat(201), 200)).contains("at most 200");
+    }
+
+    @Test
+    void cursorsRoundTripAndForeignOnesAreA400() {
+        assertThat(Cursors.decode(Cursors.encode("flag-a"))).isEqualTo("flag-a");
+        assertThat(Cursors.encode(null)).isNull();
+        assertThat(Cursors.decode(null)).isNull();
+        for (String bad : new String[] {"garbage!", "ZmxhZy1h", "YzE6"}) {
+            assertThatThrownBy(() -> Cursors.decode(bad)).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.status()).isEqualTo(400));
+        }
+    }
+}
