@@ -2,6 +2,7 @@ package io.guidon;
 
 import io.guidon.cli.AdminCommand;
 import io.guidon.cli.ControlPlaneCommand;
+import io.guidon.cli.DemoCommand;
 import io.guidon.cli.EvalCommand;
 import io.guidon.cli.MigrateCommand;
 import io.guidon.cli.TestCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Guidon feature flags: evaluation engine, sidecar and control plane.",
         subcommands = {ValidateCommand.class, EvalCommand.class, SidecarCommand.class, ControlPlaneCommand.class,
-                MigrateCommand.class, AdminCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+                MigrateCommand.class, AdminCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './guidon COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 

@@ -1,0 +1,338 @@
+package io.guidon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guidon.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code guidon demo}: the whole system on this machine. Recreates a demo database, starts a control plane and a
+ * connected sidecar as child processes (their JSON logs go to files), creates a tenant, an environment, a sidecar
+ * key and a few flags through the control plane's API, prints what to try, and on Ctrl-C stops both children
+ * gracefully. The {@code ./guidon} launcher first makes sure PostgreSQL and Redis run, as for the tests.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Run the whole system locally: a control plane, a connected sidecar and demo flags.",
+        description = {"Needs PostgreSQL and Redis on this machine (./guidon demo starts or installs them like",
+                "./guidon test). Recreates the database given by --database, starts the control plane and a",
+                "sidecar connected to it, creates tenant 'demo' with environment 'production', a few flags and",
+                "keys, and prints what to try. Ctrl-C stops everything it started."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    @Option(names = "--control-plane-port", defaultValue = "8080", paramLabel = "N",
+            description = "Port of the control plane (default ${DEFAULT-VALUE}).")
+    int controlPlanePort;
+
+    @Option(names = "--sidecar-port", defaultValue = "7070", paramLabel = "N",
+            description = "Port of the sidecar (default ${DEFAULT-VALUE}).")
+    int sidecarPort;
+
+    @Option(names = "--database", defaultValue = "guidon_demo", paramLabel = "NAME",
+            description = "PostgreSQL database to (re)create for the demo (default ${DEFAULT-VALUE}); dropped first.")
+    String database;
+
+    @Option(names = "--pg", defaultValue = "postgresql://127.0.0.1:5432", paramLabel = "URL",
+            description = "PostgreSQL server (default ${DEFAULT-VALUE}).")
+    String pg;
+
+    @Option(names = "--pg-user", defaultValue = "postgres", paramLabel = "USER", description = "Default ${DEFAULT-VALUE}.")
+    String pgUser;
+
+    @Option(names = "--pg-password", defaultValue = "postgres", paramLabel = "PASSWORD",
+            description = "Default ${DEFAULT-VALUE} (ignored by trust authentication).")
+    String pgPassword;
+
+    @Option(names = "--redis", defaultValue = "redis://127.0.0.1:6379", paramLabel = "URL",
+            description = "Redis server (default ${DEFAULT-VALUE}).")
+    String redis;
+
+    @Option(names = "--dir", defaultValue = ".guidon-demo", paramLabel = "DIR",
+            description = "Where the logs and the sidecar's cache go (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Process> children = new ArrayList<>();
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
+            err.println("guidon demo: --database must be a plain PostgreSQL name (a-z, 0-9, _)");
+            return 2;
+        }
+        Files.createDirectories(dir);
+        String prefix = "guidon-demo-" + Long.toString(System.nanoTime() % 100_000, 36);
+        String jdbcBase = pg.replaceFirst("^postgres(ql)?://", "jdbc:postgresql://");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopChildren(out);
+            stopped.countDown();
+        }, "guidon-demo-stop"));
+        try {
+            out.println("Recreating database " + database + " ...");
+            out.flush();
+            recreateDatabase(jdbcBase);
+            String dbUrl = pg + "/" + database;
+
+            out.println("Bootstrapping tenant 'demo' ...");
+            out.flush();
+            String adminKey = bootstrap(dbUrl, prefix);
+
+            out.println("Starting the control plane on port " + controlPlanePort + " (log: "
+                    + dir.resolve("control-plane.log") + ") ...");
+            out.flush();
+            children.add(start("control-plane", List.of("control-plane", "--port", String.valueOf(controlPlanePort),
+                    "--set", "database.url=" + dbUrl, "--set", "database.user=" + pgUser,
+                    "--set", "database.password=" + pgPassword, "--set", "redis.url=" + redis,
+                    "--set", "redis.prefix=" + prefix), List.of()));
+            String cp = "http://127.0.0.1:" + controlPlanePort;
+            awaitReady(cp + "/readyz", "the control plane");
+
+            String sidecarKey = createDemoFlags(cp, adminKey);
+
+            out.println("Starting a connected sidecar on port " + sidecarPort + " (log: "
+                    + dir.resolve("sidecar.log") + ") ...");
+            out.flush();
+            children.add(start("sidecar", List.of("sidecar", "--port", String.valueOf(sidecarPort),
+                    "--control-plane", cp, "--redis", redis, "--cache-dir", dir.resolve("sidecar-cache").toString(),
+                    "--set", "redis.channel-prefix=" + prefix, "--set", "events.flush-interval=2s"),
+                    List.of("GUIDON_CONTROL_PLANE_SIDECAR_KEY=" + sidecarKey)));
+            String sidecar = "http://127.0.0.1:" + sidecarPort;
+            awaitReady(sidecar + "/readyz", "the sidecar");
+
+            out.println(instructions(cp, sidecar, adminKey));
+            out.println("Guidon demo ready. Press Ctrl-C to stop.");
+            out.flush();
+        } catch (Exception e) {
+            err.println("guidon demo: " + e.getMessage());
+            err.flush();
+            stopChildren(out);
+            return 1;
+        }
+        for (Process p : children) {
+            p.onExit().thenRun(() -> {
+                if (!stopping) {
+                    err.println("guidon demo: a child process exited (" + p.info().commandLine().orElse("?")
+                            + "); see the logs in " + dir);
+                    err.flush();
+                }
+            });
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private void recreateDatabase(String jdbcBase) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcBase + "/postgres", pgUser, pgPassword);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    /** Runs {@code admin bootstrap} against the demo database and returns the admin key it prints. */
+    private String bootstrap(String dbUrl, String prefix) throws Exception {
+        Process p = new ProcessBuilder(javaCommand(List.of("admin", "bootstrap", "--tenant", "demo",
+                "--set", "database.url=" + dbUrl, "--set", "database.user=" + pgUser,
+                "--set", "database.password=" + pgPassword, "--set", "redis.prefix=" + prefix)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("admin bootstrap failed:\n" + output);
+        }
+        for (String line : output.split("\n")) {
+            if (line.startsWith("gdn_")) {
+                return line.strip();
+            }
+        }
+        throw new IOException("admin bootstrap printed no key:\n" + output);
+    }
+
+    private Process start(String name, List<String> args, List<String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(args))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+        }
+        return pb.start();
+    }
+
+    private static List<String> javaCommand(List<String> args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar;
+        try {
+            jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot locate the guidon jar", e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.add("-XX:+UseSerialGC");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(args);
+        return command;
+    }
+
+    private void awaitReady(String url, String what) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process p : children) {
+                if (!p.isAlive()) {
+                    throw new IOException(what + " exited during start; see the logs in " + dir);
+                }
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(what + " was not ready within " + START_TIMEOUT.toSeconds() + "s; see the logs in " + dir);
+    }
+
+    /** Creates environment production, four flags configured in it, and a sidecar key; returns the key. */
+    private String createDemoFlags(String cp, String adminKey) throws Exception {
+        call(cp, adminKey, "POST", "/api/v1/environments", "{\"key\":\"production\",\"name\":\"Production\"}");
+        flag(cp, adminKey, "new-checkout", "New checkout flow", "{\"on\":true,\"off\":false}",
+                "{\"enabled\":true,\"offVariant\":\"off\",\"rules\":[{\"id\":\"eu\",\"when\":{\"attribute\":\"country\","
+                        + "\"op\":\"in\",\"values\":[\"DE\",\"FR\"]},\"serve\":{\"variant\":\"on\"}}],"
+                        + "\"fallthrough\":{\"rollout\":{\"on\":10,\"off\":90}}}");
+        flag(cp, adminKey, "checkout-button-color", "A/B/C test of the checkout button",
+                "{\"blue\":\"blue\",\"green\":\"green\",\"orange\":\"orange\"}",
+                "{\"enabled\":true,\"offVariant\":\"blue\",\"fallthrough\":{\"rollout\":{\"blue\":33.334,"
+                        + "\"green\":33.333,\"orange\":33.333}}}");
+        flag(cp, adminKey, "search-results-limit", "Search results per page", "{\"small\":10,\"default\":25}",
+                "{\"enabled\":true,\"offVariant\":\"default\",\"rules\":[{\"id\":\"mobile\",\"when\":{\"attribute\":"
+                        + "\"deviceType\",\"op\":\"in\",\"values\":[\"ios\",\"android\"]},\"serve\":{\"variant\":"
+                        + "\"small\"}}],\"fallthrough\":{\"variant\":\"default\"}}");
+        flag(cp, adminKey, "dark-mode", "Dark mode", "{\"on\":true,\"off\":false}",
+                "{\"enabled\":true,\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"}}");
+        JsonNode key = call(cp, adminKey, "POST", "/api/v1/keys",
+                "{\"name\":\"demo sidecar\",\"role\":\"sidecar\",\"environment\":\"production\"}");
+        return key.path("key").asText();
+    }
+
+    private void flag(String cp, String adminKey, String key, String description, String variants, String config)
+            throws Exception {
+        call(cp, adminKey, "POST", "/api/v1/flags", "{\"key\":\"" + key + "\",\"description\":\"" + description
+                + "\",\"variants\":" + variants + "}");
+        HttpResponse<String> current = send(cp, adminKey, "GET", "/api/v1/environments/production/flags/" + key, null,
+                null);
+        String etag = current.headers().firstValue("ETag").orElseThrow(() -> new IOException("no ETag for " + key));
+        HttpResponse<String> r = send(cp, adminKey, "PUT", "/api/v1/environments/production/flags/" + key, config,
+                etag);
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("configuring " + key + " failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private JsonNode call(String cp, String adminKey, String method, String path, String body) throws Exception {
+        HttpResponse<String> r = send(cp, adminKey, method, path, body, null);
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(method + " " + path + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return json.readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String cp, String adminKey, String method, String path, String body,
+            String ifMatch) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cp + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + adminKey)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (ifMatch != null) {
+            b.header("If-Match", ifMatch);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String instructions(String cp, String sidecar, String adminKey) {
+        return String.join("\n",
+                "",
+                "=== The sidecar (what your application calls) ===",
+                "curl -s -XPOST " + sidecar + "/ofrep/v1/evaluate/flags/new-checkout -d '{\"context\":{\"targetingKey\":\"u1\",\"country\":\"DE\"}}'",
+                "curl -s '" + sidecar + "/v1/flags/search-results-limit?targetingKey=u1&deviceType=ios'",
+                "curl -s " + sidecar + "/users/u42/flags",
+                "curl -s " + sidecar + "/healthz          # connection states, held version",
+                "",
+                "=== Watch changes arrive (in a second terminal) ===",
+                "curl -sN " + sidecar + "/v1/stream",
+                "",
+                "=== The control plane's admin API (admin key of tenant 'demo', shown only here) ===",
+                "export GUIDON_KEY=" + adminKey,
+                "curl -s -H \"Authorization: Bearer $GUIDON_KEY\" " + cp + "/api/v1/environments/production/flags",
+                "",
+                "=== Make a change and watch it arrive ===",
+                "curl -s -XPUT -H \"Authorization: Bearer $GUIDON_KEY\" -H 'Content-Type: application/json' \\",
+                "  " + cp + "/api/v1/environments/production/flags/dark-mode/enabled -d '{\"enabled\":false}'",
+                "curl -s -XPOST " + sidecar + "/ofrep/v1/evaluate/flags/dark-mode -d '{\"context\":{\"targetingKey\":\"u1\"}}'",
+                "curl -s -H \"Authorization: Bearer $GUIDON_KEY\" '" + cp + "/api/v1/audit?resource=dark-mode'",
+                "",
+                "Logs: " + dir.resolve("control-plane.log") + ", " + dir.resolve("sidecar.log"),
+                "");
+    }
+
+    private synchronized void stopChildren(PrintWriter out) {
+        stopping = true;
+        if (children.isEmpty()) {
+            return;
+        }
+        out.println("Stopping the sidecar and the control plane ...");
+        out.flush();
+        for (int i = children.size() - 1; i >= 0; i--) {
+            Process p = children.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        children.clear();
+        out.println("Stopped.");
+        out.flush();
+    }
+}

@@ -1,0 +1,119 @@
+package io.guidon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code guidon demo} as a user runs it: a real process that starts two more, wires them, and stops them all. */
+class DemoIT {
+
+    private static final String PG_HOST = System.getenv().getOrDefault("GUIDON_TEST_PG_HOST", "127.0.0.1");
+    private static final String PG_PORT = System.getenv().getOrDefault("GUIDON_TEST_PG_PORT", "5432");
+    private static final String DATABASE = "guidon_demo_it_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void startsTheSystemServesAChangeAndStopsEverythingOnSigterm() throws Exception {
+        int cpPort = freePort();
+        int sidecarPort = freePort();
+        Path dir = Files.createTempDirectory("guidon-demo-it");
+        Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", "target/guidon.jar",
+                "demo", "--control-plane-port", String.valueOf(cpPort), "--sidecar-port", String.valueOf(sidecarPort),
+                "--database", DATABASE, "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT, "--dir", dir.toString())
+                .redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(demo.getInputStream()));
+            String adminKey = null;
+            for (String line; (line = lines.readLine()) != null;) {
+                output.add(line);
+                Matcher m = Pattern.compile("export GUIDON_KEY=(gdn_\\S+)").matcher(line);
+                if (m.find()) {
+                    adminKey = m.group(1);
+                }
+                if (line.contains("Guidon demo ready")) {
+                    break;
+                }
+            }
+            assertThat(output).as(String.join("\n", output)).anyMatch(l -> l.contains("Guidon demo ready"));
+            assertThat(adminKey).isNotNull();
+            String sidecar = "http://127.0.0.1:" + sidecarPort;
+            String cp = "http://127.0.0.1:" + cpPort;
+
+            assertThat(evaluate(sidecar, "dark-mode")).contains("\"value\":true");
+            assertThat(evaluate(sidecar, "new-checkout")).contains("\"key\":\"new-checkout\"");
+
+            HttpResponse<String> change = http.send(HttpRequest.newBuilder(
+                            URI.create(cp + "/api/v1/environments/production/flags/dark-mode/enabled"))
+                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\":false}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(change.statusCode()).as(change.body()).isEqualTo(200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String after = evaluate(sidecar, "dark-mode");
+            while (!after.contains("\"reason\":\"DISABLED\"") && System.nanoTime() < deadline) {
+                after = evaluate(sidecar, "dark-mode");
+            }
+            assertThat(after).contains("\"value\":false").contains("\"reason\":\"DISABLED\"");
+
+            demo.destroy();
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(listening(cpPort)).as("the control plane stopped").isFalse();
+            assertThat(listening(sidecarPort)).as("the sidecar stopped").isFalse();
+            assertThat(Files.readString(dir.resolve("sidecar.log"))).contains("stopped");
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    private String evaluate(String sidecar, String flag) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(sidecar + "/ofrep/v1/evaluate/flags/" + flag))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"u1\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres",
+                System.getenv().getOrDefault("GUIDON_TEST_PG_USER", "postgres"),
+                System.getenv().getOrDefault("GUIDON_TEST_PG_PASSWORD", "postgres"));
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        }
+    }
+}
