@@ -1,0 +1,183 @@
+package io.guidon.controlplane.events;
+
+import io.guidon.controlplane.store.Sql;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link BatchStore} and {@link DailyTotals} on PostgreSQL (tables of {@code V2__events.sql}). A batch is a handful
+ * of statements in one transaction whatever its size: the batch row first ({@code ON CONFLICT DO NOTHING} on its
+ * primary key is the dedupe, and a concurrent insert of the same id waits on that key until the first commits),
+ * then one {@code INSERT ... SELECT FROM unnest(arrays)} per kind of event, and one upsert of the day totals,
+ * aggregated here first and sent in one fixed order so that concurrent batches lock total rows in the same order
+ * and cannot deadlock.
+ */
+public final class PgEventStore implements BatchStore, DailyTotals {
+
+    private static final String INSERT_BATCH = "INSERT INTO event_batches (tenant_id, environment_id, batch_id,"
+            + " sidecar_id, created_at, events) VALUES ($1, $2, $3, $4, $5, $6)"
+            + " ON CONFLICT (environment_id, batch_id) DO NOTHING RETURNING events";
+    private static final String STORED_BATCH = "SELECT events FROM event_batches WHERE environment_id = $1"
+            + " AND batch_id = $2";
+    private static final String INSERT_COUNTS = "INSERT INTO flag_evaluation_counts (tenant_id, environment_id,"
+            + " batch_id, minute, flag, variant, count) SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[],"
+            + " $5::text[], $6::text[], $7::bigint[]) AS u";
+    private static final String INSERT_EXPOSURES = "INSERT INTO flag_exposures (tenant_id, environment_id, batch_id,"
+            + " occurred_at, flag, variant, targeting_key) SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[],"
+            + " $5::text[], $6::text[], $7::text[]) AS u";
+    private static final String INSERT_CONVERSIONS = "INSERT INTO conversion_events (tenant_id, environment_id,"
+            + " batch_id, occurred_at, targeting_key, event, value) SELECT $1, $2, $3, u.* FROM"
+            + " unnest($4::timestamptz[], $5::text[], $6::text[], $7::float8[]) AS u";
+    private static final String UPSERT_TOTALS = "INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day,"
+            + " variant, evaluations, exposures) SELECT $1, $2, u.* FROM unnest($3::text[], $4::date[], $5::text[],"
+            + " $6::bigint[], $7::bigint[]) AS u ON CONFLICT (environment_id, flag, day, variant) DO UPDATE SET"
+            + " evaluations = flag_daily_totals.evaluations + EXCLUDED.evaluations,"
+            + " exposures = flag_daily_totals.exposures + EXCLUDED.exposures";
+    private static final String DAILY = "SELECT day, variant, evaluations, exposures FROM flag_daily_totals"
+            + " WHERE environment_id = $1 AND flag = $2 AND day BETWEEN $3 AND $4 ORDER BY day, variant COLLATE \"C\"";
+
+    private final Pool pool;
+
+    public PgEventStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<Outcome> store(long tenantId, long environmentId, EventBatch batch) {
+        return pool.withTransaction(c -> Sql.one(c, INSERT_BATCH, r -> r.getInteger(0), tenantId, environmentId,
+                        batch.batchId(), batch.sidecarId(), utc(batch.createdAt()), batch.events())
+                .compose(inserted -> inserted == null
+                        ? Sql.one(c, STORED_BATCH, r -> new Outcome(true, r.getInteger(0)), environmentId,
+                                batch.batchId())
+                        : events(c, tenantId, environmentId, batch).map(x -> new Outcome(false, batch.events()))))
+                .recover(e -> Future.failedFuture(noPartition(e)
+                        ? new MissingPartition("no partition for the time of an event of batch " + batch.batchId()
+                                + ": " + e.getMessage(), e) : e));
+    }
+
+    /** PostgreSQL's "no partition of relation ... found for row" (a check violation). */
+    private static boolean noPartition(Throwable e) {
+        return e instanceof PgException pg && "23514".equals(pg.getSqlState()) && pg.getMessage() != null
+                && pg.getMessage().contains("no partition");
+    }
+
+    private static Future<?> events(SqlConnection c, long tenantId, long environmentId, EventBatch batch) {
+        List<Future<?>> writes = new ArrayList<>(4);
+        List<EventBatch.Count> counts = batch.counts();
+        if (!counts.isEmpty()) {
+            int n = counts.size();
+            OffsetDateTime[] minutes = new OffsetDateTime[n];
+            String[] flags = new String[n];
+            String[] variants = new String[n];
+            Long[] values = new Long[n];
+            for (int i = 0; i < n; i++) {
+                EventBatch.Count x = counts.get(i);
+                minutes[i] = utc(x.minute());
+                flags[i] = x.flag();
+                variants[i] = x.variant();
+                values[i] = x.count();
+            }
+            writes.add(Sql.query(c, INSERT_COUNTS, tenantId, environmentId, batch.batchId(), minutes, flags, variants,
+                    values));
+        }
+        List<EventBatch.Exposure> exposures = batch.exposures();
+        if (!exposures.isEmpty()) {
+            int n = exposures.size();
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] flags = new String[n];
+            String[] variants = new String[n];
+            String[] keys = new String[n];
+            for (int i = 0; i < n; i++) {
+                EventBatch.Exposure x = exposures.get(i);
+                times[i] = utc(x.timestamp());
+                flags[i] = x.flag();
+                variants[i] = x.variant();
+                keys[i] = x.targetingKey();
+            }
+            writes.add(Sql.query(c, INSERT_EXPOSURES, tenantId, environmentId, batch.batchId(), times, flags, variants,
+                    keys));
+        }
+        List<EventBatch.Conversion> conversions = batch.conversions();
+        if (!conversions.isEmpty()) {
+            int n = conversions.size();
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] keys = new String[n];
+            String[] names = new String[n];
+            Double[] values = new Double[n];
+            for (int i = 0; i < n; i++) {
+                EventBatch.Conversion x = conversions.get(i);
+                times[i] = utc(x.timestamp());
+                keys[i] = x.targetingKey();
+                names[i] = x.event();
+                values[i] = x.value();
+            }
+            writes.add(Sql.query(c, INSERT_CONVERSIONS, tenantId, environmentId, batch.batchId(), times, keys, names,
+                    values));
+        }
+        Map<TotalKey, long[]> totals = totals(batch);
+        if (!totals.isEmpty()) {
+            int n = totals.size();
+            String[] flags = new String[n];
+            LocalDate[] days = new LocalDate[n];
+            String[] variants = new String[n];
+            Long[] evaluations = new Long[n];
+            Long[] exposed = new Long[n];
+            int i = 0;
+            for (Map.Entry<TotalKey, long[]> e : totals.entrySet()) {
+                flags[i] = e.getKey().flag();
+                days[i] = e.getKey().day();
+                variants[i] = e.getKey().variant();
+                evaluations[i] = e.getValue()[0];
+                exposed[i] = e.getValue()[1];
+                i++;
+            }
+            writes.add(Sql.query(c, UPSERT_TOTALS, tenantId, environmentId, flags, days, variants, evaluations,
+                    exposed));
+        }
+        return Future.all(writes);
+    }
+
+    /** One row of the day totals. */
+    record TotalKey(String flag, LocalDate day, String variant) {
+        static final Comparator<TotalKey> ORDER = Comparator.comparing(TotalKey::flag)
+                .thenComparing(TotalKey::day).thenComparing(TotalKey::variant);
+    }
+
+    /** The batch's evaluations and exposures by flag, UTC day and variant, in {@link TotalKey#ORDER}. */
+    static Map<TotalKey, long[]> totals(EventBatch batch) {
+        Map<TotalKey, long[]> totals = new TreeMap<>(TotalKey.ORDER);
+        for (EventBatch.Count c : batch.counts()) {
+            totals.computeIfAbsent(new TotalKey(c.flag(), day(c.minute()), c.variant()), k -> new long[2])[0]
+                    += c.count();
+        }
+        for (EventBatch.Exposure x : batch.exposures()) {
+            totals.computeIfAbsent(new TotalKey(x.flag(), day(x.timestamp()), x.variant()), k -> new long[2])[1]++;
+        }
+        return totals;
+    }
+
+    private static LocalDate day(Instant i) {
+        return LocalDate.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static OffsetDateTime utc(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+
+    @Override
+    public Future<List<Day>> daily(long environmentId, String flag, LocalDate from, LocalDate to) {
+        return Sql.list(pool, DAILY, r -> new Day(r.getLocalDate("day"), r.getString("variant"),
+                r.getLong("evaluations"), r.getLong("exposures")), environmentId, flag, from, to);
+    }
+}
