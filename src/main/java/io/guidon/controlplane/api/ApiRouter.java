@@ -283,6 +283,17 @@ public final class ApiRouter {
         }
         res.setStatusCode(p.status());
         p.headers().forEach(res::putHeader);
-        res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o));
+        // Refused before its body was read (no key, too large, an event batch of another role): the rest of the body
+        // is still on the connection, which cannot carry another request. It is closed after the answer rather than
+        // read to the end, however long the client would keep sending.
+        boolean unread = !ctx.request().isEnded();
+        if (unread) {
+            res.putHeader("Connection", "close");
+        }
+        res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o)).onComplete(x -> {
+            if (unread && !ctx.request().isEnded()) {
+                ctx.request().connection().close();
+            }
+        });
     }
 }
