@@ -124,8 +124,13 @@ class SidecarEventsIT {
                     assertThat(v.get("evaluations").asLong()).as(variant).isEqualTo(evaluations.get(variant).longValue());
                     assertThat(v.get("exposures").asLong()).as(variant).isEqualTo((long) users.get(variant).size());
                 }
-                JsonNode banner = cp.get("/api/v1/flags/banner/exposures?environment=production", admin).json();
-                assertThat(banner.get("variants").toString()).isEqualTo("{\"blue\":{\"evaluations\":10,"
+                AtomicReference<JsonNode> banner = new AtomicReference<>();
+                Poll.until(Duration.ofSeconds(20), "the banner's evaluations reach the totals", () -> {
+                    banner.set(cp.get("/api/v1/flags/banner/exposures?environment=production", admin).json());
+                    JsonNode blue = banner.get().get("variants").get("blue");
+                    return blue.get("evaluations").asLong() >= 10 && blue.get("exposures").asLong() >= 1;
+                });
+                assertThat(banner.get().get("variants").toString()).isEqualTo("{\"blue\":{\"evaluations\":10,"
                         + "\"exposures\":1},\"green\":{\"evaluations\":0,\"exposures\":0}}");
                 Poll.until(Duration.ofSeconds(20), "the conversions are stored", () -> rows(cp,
                         "SELECT count(*) FROM conversion_events WHERE event = 'bought'") == 3);
