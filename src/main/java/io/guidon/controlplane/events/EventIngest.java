@@ -21,6 +21,8 @@ import java.util.UUID;
  */
 public final class EventIngest {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventIngest.class);
+
     /** The answer to a sidecar: its batch id, whether it was a duplicate, and the batch's events. */
     public record Result(UUID batchId, boolean duplicate, int events) {
     }
@@ -85,6 +87,7 @@ public final class EventIngest {
                         }))
                 .recover(e -> {
                     if (e instanceof BatchStore.MissingPartition) {
+                        LOG.warn("{}; making partitions now", e.getMessage());
                         partitions.maintain();
                         return Future.failedFuture(ApiException.unavailable("an event's month has no partition yet;"
                                 + " partitions are being made: retry the batch"));
