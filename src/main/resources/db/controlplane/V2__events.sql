@@ -62,16 +62,23 @@ CREATE TABLE conversion_events (
 CREATE INDEX conversion_events_event ON conversion_events (environment_id, event, occurred_at);
 
 -- Per flag, variant and UTC day: evaluations (the sum of the counts) and exposures, raised in the transaction of
--- each batch. What GET /api/v1/flags/{flag}/exposures and later analytics read; kept longer than the raw events
--- (events.totals-retention-months).
+-- each batch. What GET /api/v1/flags/{flag}/exposures and later analytics read (summing over stripe); kept longer
+-- than the raw events (events.totals-retention-months).
+--
+-- A day's totals are spread over up to events.totals-stripes rows (stripe 0..n-1, one picked at random per batch):
+-- every batch of an environment updates the rows of the same flags, and one row per flag would make concurrent
+-- batches wait for each other's commit. The maintenance folds the stripes of days that are over into stripe 0.
 CREATE TABLE flag_daily_totals (
-    tenant_id       bigint  NOT NULL,
-    environment_id  bigint  NOT NULL,
-    flag            text    NOT NULL,
-    day             date    NOT NULL,
-    variant         text    NOT NULL,
-    evaluations     bigint  NOT NULL DEFAULT 0,
-    exposures       bigint  NOT NULL DEFAULT 0,
-    PRIMARY KEY (environment_id, flag, day, variant)
+    tenant_id       bigint   NOT NULL,
+    environment_id  bigint   NOT NULL,
+    flag            text     NOT NULL,
+    day             date     NOT NULL,
+    variant         text     NOT NULL,
+    stripe          smallint NOT NULL DEFAULT 0,
+    evaluations     bigint   NOT NULL DEFAULT 0,
+    exposures       bigint   NOT NULL DEFAULT 0,
+    PRIMARY KEY (environment_id, flag, day, variant, stripe)
 );
 CREATE INDEX flag_daily_totals_day ON flag_daily_totals (day);
+-- The rows still to fold.
+CREATE INDEX flag_daily_totals_striped ON flag_daily_totals (day) WHERE stripe > 0;

@@ -57,7 +57,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
     /** Event batches from sidecars and their retention; see {@code config/control-plane.yaml}. */
     public record Events(long maxBodySize, long maxDecompressedSize, int maxBatchEvents, Duration maxEventAge,
             Duration maxClockSkew, int partitionsAhead, int retentionMonths, int totalsRetentionMonths,
-            Duration maintenanceInterval, int maxQueryDays) {
+            int totalsStripes, Duration maintenanceInterval, int maxQueryDays) {
     }
 
     /** Loads the layers and binds them; throws {@link io.guidon.common.config.ConfigException} with every problem. */
@@ -179,6 +179,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         }
         return new Events(maxBody, maxDecompressed, s.integer("events.max-batch-events", 1, 10_000_000), maxAge, skew,
                 s.integer("events.partitions-ahead", 1, 120), retention, totalsRetention,
+                s.integer("events.totals-stripes", 1, 256),
                 s.duration("events.maintenance-interval", Duration.ofMillis(10)),
                 s.integer("events.max-query-days", 1, 100_000));
     }

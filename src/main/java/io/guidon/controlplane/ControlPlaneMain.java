@@ -164,7 +164,7 @@ public final class ControlPlaneMain {
             Routes routes = new Routes(configService, keys, audit, snapshots, authenticator);
             Clock clock = Clock.systemUTC();
             ControlPlaneConfig.Events events = config.events();
-            PgEventStore eventStore = new PgEventStore(pool);
+            PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());
             EventPartitions partitions = new EventPartitions(pool, events, clock, registry);
             EventIngest ingest = new EventIngest(vertx, new EventBatchReader(new EventBatchReader.Limits(
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,

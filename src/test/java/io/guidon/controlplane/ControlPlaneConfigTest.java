@@ -21,7 +21,7 @@ class ControlPlaneConfigTest {
         assertThat(c.api().maxPageSize()).isEqualTo(200);
         assertThat(c.rateLimit().window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.events()).isEqualTo(new ControlPlaneConfig.Events(8L * 1024 * 1024, 32L * 1024 * 1024, 100_000,
-                Duration.ofDays(30), Duration.ofHours(1), 3, 13, 36, Duration.ofHours(1), 366));
+                Duration.ofDays(30), Duration.ofHours(1), 3, 13, 36, 8, Duration.ofHours(1), 366));
     }
 
     @Test

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the monthly partitions of the raw event tables (ADR 0107): creates every month's partition from the month of
  * the oldest accepted event ({@code events.max-event-age} ago) to {@code events.partitions-ahead} months after the
  * current one, and drops those of months {@code events.retention-months} or more before the current one. Then it
- * removes day totals older than {@code events.totals-retention-months} and batch ids too old to be retried.
+ * removes day totals older than {@code events.totals-retention-months} and batch ids too old to be retried, and
+ * folds the stripes of past days' totals into one row each (see {@code flag_daily_totals}).
  *
  * <p>Runs at start (before the server accepts batches), every {@code events.maintenance-interval}, and when a batch
  * met a missing partition. The partition changes run in one transaction under a PostgreSQL advisory lock, so
@@ -51,7 +52,8 @@ public final class EventPartitions {
     private static final int DELETE_CHUNK = 10_000;
 
     /** What a run did. */
-    public record Report(List<String> created, List<String> dropped, long totalsDeleted, long batchesForgotten) {
+    public record Report(List<String> created, List<String> dropped, long totalsDeleted, long batchesForgotten,
+            long stripesFolded) {
     }
 
     private final Pool pool;
@@ -92,7 +94,8 @@ public final class EventPartitions {
                 if (!r.created().isEmpty() || !r.dropped().isEmpty() || r.totalsDeleted() > 0
                         || r.batchesForgotten() > 0) {
                     LOG.info("event partitions maintained", kv("created", r.created()), kv("dropped", r.dropped()),
-                            kv("totalsDeleted", r.totalsDeleted()), kv("batchesForgotten", r.batchesForgotten()));
+                            kv("totalsDeleted", r.totalsDeleted()), kv("batchesForgotten", r.batchesForgotten()),
+                            kv("stripesFolded", r.stripesFolded()));
                 }
                 promise.complete(r);
             } else {
@@ -144,7 +147,28 @@ public final class EventPartitions {
                                         .minusMonths(config.totalsRetentionMonths()), 0))
                 .compose(totals -> prune("event_batches", "received_at",
                         now.minus(config.maxEventAge()).minus(config.maxClockSkew()).atOffset(ZoneOffset.UTC), 0)
-                        .map(batches -> new Report(List.copyOf(created), List.copyOf(dropped), totals, batches)));
+                        .compose(batches -> fold(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(1))
+                                .map(folded -> new Report(List.copyOf(created), List.copyOf(dropped), totals, batches,
+                                        folded))));
+    }
+
+    /**
+     * Folds the stripes of the day totals before {@code before} (days that are over, with a day's margin for late
+     * batches) into stripe 0, in one statement: rows a batch updates meanwhile are folded with their new values, and
+     * a row a batch adds later is folded by a later run. The number of stripe rows folded.
+     */
+    private Future<Long> fold(LocalDate before) {
+        return Sql.query(pool, "WITH folded AS (DELETE FROM flag_daily_totals WHERE stripe > 0 AND day < $1"
+                        + " RETURNING tenant_id, environment_id, flag, day, variant, evaluations, exposures),"
+                        + " merged AS (INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day, variant, stripe,"
+                        + " evaluations, exposures) SELECT tenant_id, environment_id, flag, day, variant, 0,"
+                        + " sum(evaluations), sum(exposures) FROM folded"
+                        + " GROUP BY tenant_id, environment_id, flag, day, variant"
+                        + " ON CONFLICT (environment_id, flag, day, variant, stripe) DO UPDATE SET"
+                        + " evaluations = flag_daily_totals.evaluations + EXCLUDED.evaluations,"
+                        + " exposures = flag_daily_totals.exposures + EXCLUDED.exposures RETURNING 1)"
+                        + " SELECT count(*) FROM folded", before)
+                .map(rs -> rs.iterator().next().getLong(0));
     }
 
     /** The partitions of the event tables that exist now, by name. */

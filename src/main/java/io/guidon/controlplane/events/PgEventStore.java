@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link BatchStore} and {@link DailyTotals} on PostgreSQL (tables of {@code V2__events.sql}). A batch is a handful
@@ -21,7 +22,9 @@ import java.util.TreeMap;
  * primary key is the dedupe, and a concurrent insert of the same id waits on that key until the first commits),
  * then one {@code INSERT ... SELECT FROM unnest(arrays)} per kind of event, and one upsert of the day totals,
  * aggregated here first and sent in one fixed order so that concurrent batches lock total rows in the same order
- * and cannot deadlock.
+ * and cannot deadlock. Each batch adds its totals to one stripe, picked at random, of the rows of its flags, so
+ * that concurrent batches of one environment rarely wait for each other's commit (ADR 0106); reads sum the
+ * stripes.
  */
 public final class PgEventStore implements BatchStore, DailyTotals {
 
@@ -39,18 +42,23 @@ public final class PgEventStore implements BatchStore, DailyTotals {
     private static final String INSERT_CONVERSIONS = "INSERT INTO conversion_events (tenant_id, environment_id,"
             + " batch_id, occurred_at, targeting_key, event, value) SELECT $1, $2, $3, u.* FROM"
             + " unnest($4::timestamptz[], $5::text[], $6::text[], $7::float8[]) AS u";
-    private static final String UPSERT_TOTALS = "INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day,"
-            + " variant, evaluations, exposures) SELECT $1, $2, u.* FROM unnest($3::text[], $4::date[], $5::text[],"
-            + " $6::bigint[], $7::bigint[]) AS u ON CONFLICT (environment_id, flag, day, variant) DO UPDATE SET"
+    private static final String UPSERT_TOTALS = "INSERT INTO flag_daily_totals (tenant_id, environment_id, stripe, flag,"
+            + " day, variant, evaluations, exposures) SELECT $1, $2, $3, u.* FROM unnest($4::text[], $5::date[],"
+            + " $6::text[], $7::bigint[], $8::bigint[]) AS u ON CONFLICT (environment_id, flag, day, variant, stripe)"
+            + " DO UPDATE SET"
             + " evaluations = flag_daily_totals.evaluations + EXCLUDED.evaluations,"
             + " exposures = flag_daily_totals.exposures + EXCLUDED.exposures";
-    private static final String DAILY = "SELECT day, variant, evaluations, exposures FROM flag_daily_totals"
-            + " WHERE environment_id = $1 AND flag = $2 AND day BETWEEN $3 AND $4 ORDER BY day, variant COLLATE \"C\"";
+    private static final String DAILY = "SELECT day, variant, sum(evaluations)::bigint AS evaluations,"
+            + " sum(exposures)::bigint AS exposures FROM flag_daily_totals WHERE environment_id = $1 AND flag = $2"
+            + " AND day BETWEEN $3 AND $4 GROUP BY day, variant ORDER BY day, variant COLLATE \"C\"";
 
     private final Pool pool;
+    private final int stripes;
 
-    public PgEventStore(Pool pool) {
+    /** @param stripes rows per flag, variant and day over which batches spread their totals (at least 1) */
+    public PgEventStore(Pool pool, int stripes) {
         this.pool = pool;
+        this.stripes = stripes;
     }
 
     @Override
@@ -60,7 +68,8 @@ public final class PgEventStore implements BatchStore, DailyTotals {
                 .compose(inserted -> inserted == null
                         ? Sql.one(c, STORED_BATCH, r -> new Outcome(true, r.getInteger(0)), environmentId,
                                 batch.batchId())
-                        : events(c, tenantId, environmentId, batch).map(x -> new Outcome(false, batch.events()))))
+                        : events(c, tenantId, environmentId, batch, (short) ThreadLocalRandom.current().nextInt(stripes))
+                                .map(x -> new Outcome(false, batch.events()))))
                 .recover(e -> Future.failedFuture(noPartition(e)
                         ? new MissingPartition("no partition for the time of an event of batch " + batch.batchId()
                                 + ": " + e.getMessage(), e) : e));
@@ -72,7 +81,8 @@ public final class PgEventStore implements BatchStore, DailyTotals {
                 && pg.getMessage().contains("no partition");
     }
 
-    private static Future<?> events(SqlConnection c, long tenantId, long environmentId, EventBatch batch) {
+    private static Future<?> events(SqlConnection c, long tenantId, long environmentId, EventBatch batch,
+            short stripe) {
         List<Future<?>> writes = new ArrayList<>(4);
         List<EventBatch.Count> counts = batch.counts();
         if (!counts.isEmpty()) {
@@ -142,7 +152,7 @@ public final class PgEventStore implements BatchStore, DailyTotals {
                 exposed[i] = e.getValue()[1];
                 i++;
             }
-            writes.add(Sql.query(c, UPSERT_TOTALS, tenantId, environmentId, flags, days, variants, evaluations,
+            writes.add(Sql.query(c, UPSERT_TOTALS, tenantId, environmentId, stripe, flags, days, variants, evaluations,
                     exposed));
         }
         return Future.all(writes);

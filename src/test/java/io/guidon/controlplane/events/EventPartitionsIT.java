@@ -124,8 +124,9 @@ class EventPartitionsIT {
                 + " 'f', 'on', 12)");
         long env = Long.parseLong(strings("SELECT id FROM environments WHERE key = 'production'").get(0));
         long tenant = Long.parseLong(strings("SELECT id FROM tenants WHERE key = 'acme'").get(0));
-        cp.db.execute("INSERT INTO flag_daily_totals VALUES (" + tenant + ", " + env + ", 'f', '2020-01-15', 'on', 12,"
-                + " 1), (" + tenant + ", " + env + ", 'f', '2015-06-01', 'on', 99, 9)");
+        cp.db.execute("INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day, variant, evaluations,"
+                + " exposures) VALUES (" + tenant + ", " + env + ", 'f', '2020-01-15', 'on', 12, 1), (" + tenant + ", "
+                + env + ", 'f', '2015-06-01', 'on', 99, 9)");
         cp.db.execute("INSERT INTO event_batches VALUES (" + tenant + ", " + env + ", gen_random_uuid(),"
                 + " gen_random_uuid(), '2020-01-15T10:00:00Z', '2020-01-15T10:00:01Z', 2)");
 
@@ -153,6 +154,43 @@ class EventPartitionsIT {
 
     @Test
     @Order(3)
+    void theStripesOfPastDaysAreFoldedIntoOneRowAndReadsSumTheStripesOfToday() throws Exception {
+        long env = Long.parseLong(strings("SELECT id FROM environments WHERE key = 'production'").get(0));
+        long tenant = Long.parseLong(strings("SELECT id FROM tenants WHERE key = 'acme'").get(0));
+        java.time.LocalDate today = java.time.LocalDate.now(ZoneOffset.UTC);
+        java.time.LocalDate past = today.minusDays(3);
+        StringBuilder values = new StringBuilder();
+        int[][] rows = {{0, 10, 1}, {2, 20, 2}, {5, 30, 3}};
+        for (java.time.LocalDate day : List.of(past, today)) {
+            for (int[] r : rows) {
+                values.append(values.isEmpty() ? "" : ", ").append("(").append(tenant).append(", ").append(env)
+                        .append(", 'striped', '").append(day).append("', 'on', ").append(r[0]).append(", ")
+                        .append(r[1]).append(", ").append(r[2]).append(")");
+            }
+        }
+        cp.db.execute("INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day, variant, stripe,"
+                + " evaluations, exposures) VALUES " + values);
+        cp.post("/api/v1/flags", admin, Map.of("key", "striped", "variants", Map.of("on", true, "off", false)));
+        String range = "&from=" + past + "&to=" + today;
+        String before = cp.get("/api/v1/flags/striped/exposures?environment=production" + range, admin).json()
+                .get("days").toString();
+
+        EventPartitions.Report report = maintain(cp);
+
+        assertThat(report.stripesFolded()).isEqualTo(2);
+        assertThat(strings("SELECT stripe || ':' || evaluations || ':' || exposures FROM flag_daily_totals WHERE flag"
+                + " = 'striped' AND day = '" + past + "'")).containsExactly("0:60:6");
+        assertThat(strings("SELECT count(*) FROM flag_daily_totals WHERE flag = 'striped' AND day = '" + today + "'"))
+                .containsExactly("3");
+        String after = cp.get("/api/v1/flags/striped/exposures?environment=production" + range, admin).json()
+                .get("days").toString();
+        assertThat(after).isEqualTo(before).isEqualTo("[{\"day\":\"" + past + "\",\"variant\":\"on\","
+                + "\"evaluations\":60,\"exposures\":6},{\"day\":\"" + today + "\",\"variant\":\"on\","
+                + "\"evaluations\":60,\"exposures\":6}]");
+    }
+
+    @Test
+    @Order(4)
     void aBatchThatFindsNoPartitionIsAnswered503AndItsRetryIsStoredOnceThePartitionIsMade() {
         for (String t : TABLES) {
             cp.db.execute("DROP TABLE " + name(t, current));
@@ -181,7 +219,7 @@ class EventPartitionsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void twoReplicasMaintainingAtTheSameMomentTakeTurns() throws Exception {
         try (Harness second = Harness.start(cp.db, cp.redisPrefix, settings())) {
             for (int round = 0; round < 5; round++) {
