@@ -286,7 +286,9 @@ public final class ApiRouter {
         // Refused before its body was read (no key, too large, an event batch of another role): the rest of the body
         // is still on the connection, which cannot carry another request. It is closed after the answer rather than
         // read to the end, however long the client would keep sending.
-        boolean unread = !ctx.request().isEnded();
+        String length = ctx.request().getHeader("Content-Length");
+        boolean unread = !ctx.request().isEnded() && (ctx.request().getHeader("Transfer-Encoding") != null
+                || length != null && !length.trim().equals("0"));
         if (unread) {
             res.putHeader("Connection", "close");
         }

@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class EventPartitions {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPartitions.class);
-    /** The raw event tables and the column each is partitioned on. */
+    /** The raw event tables, each partitioned by month on its time column. */
     static final List<String> TABLES = List.of("flag_evaluation_counts", "flag_exposures", "conversion_events");
-    private static final Pattern PARTITION = Pattern.compile("([a-z_]+)_p(\\d{4})(\\d{2})");
+    /** The partitions this class makes; any other partition of the tables is left alone. */
+    private static final Pattern PARTITION = Pattern.compile("([a-z_]+)_p(\\d{4})(0[1-9]|1[0-2])");
     /** pg_advisory_xact_lock key of the partition changes ("guidon-events" in ASCII, shortened). */
     private static final long LOCK_KEY = 0x6775_6964_6f6e_6576L;
     /** Rows deleted per statement when pruning, so no statement runs long. */

@@ -222,6 +222,43 @@ class EventsIT {
     }
 
     @Test
+    void concurrentBatchesOnTheSameTotalsAllCommitAndAddUpExactly() throws Exception {
+        flag("busy", "a", "b", "c");
+        Instant m = Batches.minute(Instant.now());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<Integer>>> posters = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                long seed = t;
+                posters.add(pool.submit(() -> {
+                    List<Integer> statuses = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        // The same rows in a different order in every batch: the store sorts them, so no deadlock.
+                        List<String> variants = new ArrayList<>(List.of("a", "b", "c"));
+                        java.util.Collections.shuffle(variants, new Random(seed * 100 + i));
+                        Batches b = new Batches();
+                        for (String v : variants) {
+                            b.count("busy", v, m, 2).count("busy", v, m.minus(Duration.ofDays(1)), 1)
+                                    .exposure("busy", v, "u-" + seed + "-" + i, m);
+                        }
+                        statuses.add(b.post(cp, sidecar).status());
+                    }
+                    return statuses;
+                }));
+            }
+            for (Future<List<Integer>> p : posters) {
+                assertThat(p.get(60, TimeUnit.SECONDS)).containsOnly(202);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode variants = totals("busy", "environment=production").get("variants");
+        for (String v : List.of("a", "b", "c")) {
+            assertThat(variants.get(v).toString()).isEqualTo("{\"evaluations\":120,\"exposures\":40}");
+        }
+    }
+
+    @Test
     void everyKindOfMalformedBatchIsRefusedWithItsPathsAndNothingIsStored() {
         Instant m = Batches.minute(Instant.now());
         String ok = "{\"flag\":\"f\",\"variant\":\"on\",\"minute\":\"" + m + "\",\"count\":1}";
