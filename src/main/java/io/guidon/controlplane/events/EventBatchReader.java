@@ -99,7 +99,7 @@ public final class EventBatchReader {
             throw new ApiException(400, "invalid-event-batch", "Invalid event batch", detail + "; nothing was stored",
                     parse.errors, Map.of());
         }
-        return new EventBatch(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts, parse.exposures,
+        return EventBatch.of(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts, parse.exposures,
                 parse.conversions);
     }
 

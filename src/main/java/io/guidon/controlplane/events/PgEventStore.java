@@ -10,10 +10,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * of statements in one transaction whatever its size: the batch row first ({@code ON CONFLICT DO NOTHING} on its
  * primary key is the dedupe, and a concurrent insert of the same id waits on that key until the first commits),
  * then one {@code INSERT ... SELECT FROM unnest(arrays)} per kind of event, and one upsert of the day totals,
- * aggregated here first and sent in one fixed order so that concurrent batches lock total rows in the same order
- * and cannot deadlock. Each batch adds its totals to one stripe, picked at random, of the rows of its flags, so
+ * aggregated by the reader and sent in its one fixed order ({@link EventBatch#totals()}), so that concurrent batches
+ * lock total rows in the same order and cannot deadlock. Each batch adds its totals to one stripe, picked at random, of the rows of its flags, so
  * that concurrent batches of one environment rarely wait for each other's commit (ADR 0106); reads sum the
  * stripes.
  */
@@ -135,7 +132,7 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             writes.add(Sql.query(c, INSERT_CONVERSIONS, tenantId, environmentId, batch.batchId(), times, keys, names,
                     values));
         }
-        Map<TotalKey, long[]> totals = totals(batch);
+        List<EventBatch.DayTotal> totals = batch.totals();
         if (!totals.isEmpty()) {
             int n = totals.size();
             String[] flags = new String[n];
@@ -143,42 +140,18 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             String[] variants = new String[n];
             Long[] evaluations = new Long[n];
             Long[] exposed = new Long[n];
-            int i = 0;
-            for (Map.Entry<TotalKey, long[]> e : totals.entrySet()) {
-                flags[i] = e.getKey().flag();
-                days[i] = e.getKey().day();
-                variants[i] = e.getKey().variant();
-                evaluations[i] = e.getValue()[0];
-                exposed[i] = e.getValue()[1];
-                i++;
+            for (int i = 0; i < n; i++) {
+                EventBatch.DayTotal t = totals.get(i);
+                flags[i] = t.flag();
+                days[i] = t.day();
+                variants[i] = t.variant();
+                evaluations[i] = t.evaluations();
+                exposed[i] = t.exposures();
             }
             writes.add(Sql.query(c, UPSERT_TOTALS, tenantId, environmentId, stripe, flags, days, variants, evaluations,
                     exposed));
         }
         return Future.all(writes);
-    }
-
-    /** One row of the day totals. */
-    record TotalKey(String flag, LocalDate day, String variant) {
-        static final Comparator<TotalKey> ORDER = Comparator.comparing(TotalKey::flag)
-                .thenComparing(TotalKey::day).thenComparing(TotalKey::variant);
-    }
-
-    /** The batch's evaluations and exposures by flag, UTC day and variant, in {@link TotalKey#ORDER}. */
-    static Map<TotalKey, long[]> totals(EventBatch batch) {
-        Map<TotalKey, long[]> totals = new TreeMap<>(TotalKey.ORDER);
-        for (EventBatch.Count c : batch.counts()) {
-            totals.computeIfAbsent(new TotalKey(c.flag(), day(c.minute()), c.variant()), k -> new long[2])[0]
-                    += c.count();
-        }
-        for (EventBatch.Exposure x : batch.exposures()) {
-            totals.computeIfAbsent(new TotalKey(x.flag(), day(x.timestamp()), x.variant()), k -> new long[2])[1]++;
-        }
-        return totals;
-    }
-
-    private static LocalDate day(Instant i) {
-        return LocalDate.ofInstant(i, ZoneOffset.UTC);
     }
 
     private static OffsetDateTime utc(Instant i) {

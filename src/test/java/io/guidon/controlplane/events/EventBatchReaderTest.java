@@ -83,6 +83,21 @@ class EventBatchReaderTest {
     }
 
     @Test
+    void theDayTotalsSumCountsAndCountExposuresPerFlagUtcDayAndVariantInOneOrder() {
+        EventBatch b = read(batch(
+                COUNT + "," + COUNT.replace("\"on\"", "\"off\"") + "," + COUNT.replace(":7", ":5")
+                        + "," + COUNT.replace("2026-11-26T10:14", "2026-11-25T23:59").replace(":7", ":1")
+                        + "," + COUNT.replace("new-checkout", "a-flag"),
+                EXPOSURE + "," + EXPOSURE.replace("u1", "u2") + "," + EXPOSURE.replace("\"on\"", "\"off\""), ""));
+
+        assertThat(b.totals()).containsExactly(
+                new EventBatch.DayTotal("a-flag", java.time.LocalDate.parse("2026-11-26"), "on", 7, 0),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-25"), "on", 1, 0),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "off", 7, 1),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "on", 12, 2));
+    }
+
+    @Test
     void gzipAndPlainBodiesReadTheSame() throws IOException {
         byte[] raw = batch(COUNT, EXPOSURE, CONVERSION).getBytes(StandardCharsets.UTF_8);
         Instant from = NOW.minus(Duration.ofDays(1));
