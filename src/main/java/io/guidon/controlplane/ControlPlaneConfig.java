@@ -11,7 +11,7 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar) {
+        Sidecar sidecar, Events events) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -52,6 +52,12 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
     }
 
     public record Sidecar(int changeLogRetention, Duration maxStaleness) {
+    }
+
+    /** Event batches from sidecars and their retention; see {@code config/control-plane.yaml}. */
+    public record Events(long maxBodySize, long maxDecompressedSize, int maxBatchEvents, Duration maxEventAge,
+            Duration maxClockSkew, int partitionsAhead, int retentionMonths, int totalsRetentionMonths,
+            int totalsStripes, Duration maintenanceInterval, int maxQueryDays) {
     }
 
     /** Loads the layers and binds them; throws {@link io.guidon.common.config.ConfigException} with every problem. */
@@ -146,6 +152,35 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("rate-limit.redis-retry-after", Duration.ofMillis(10)));
         Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
                 s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
-        return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar);
+        return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s));
+    }
+
+    private static Events events(Settings s) {
+        long maxBody = s.bytes("events.max-body-size", 1024, 1024L * 1024 * 1024);
+        long maxDecompressed = s.bytes("events.max-decompressed-size", 1024, 1024L * 1024 * 1024);
+        if (maxDecompressed < maxBody) {
+            s.problem("events.max-decompressed-size", "must be at least events.max-body-size (" + maxBody
+                    + " bytes): an uncompressed batch is as large as its body");
+        }
+        int retention = s.integer("events.retention-months", 1, 1200);
+        int totalsRetention = s.integer("events.totals-retention-months", 0, 1200);
+        if (totalsRetention != 0 && totalsRetention < retention) {
+            s.problem("events.totals-retention-months", "must be 0 (keep) or at least events.retention-months ("
+                    + retention + "): the totals outlive the raw events");
+        }
+        Duration maxAge = s.duration("events.max-event-age", Duration.ofMinutes(1));
+        if (maxAge.compareTo(Duration.ofDays(28L * retention)) > 0) {
+            s.problem("events.max-event-age", "must be at most events.retention-months x 28 days ("
+                    + 28L * retention + "d): an event that is accepted must have a partition that is kept");
+        }
+        Duration skew = s.duration("events.max-clock-skew", Duration.ZERO);
+        if (skew.compareTo(Duration.ofDays(7)) > 0) {
+            s.problem("events.max-clock-skew", "must be at most 7d");
+        }
+        return new Events(maxBody, maxDecompressed, s.integer("events.max-batch-events", 1, 10_000_000), maxAge, skew,
+                s.integer("events.partitions-ahead", 1, 120), retention, totalsRetention,
+                s.integer("events.totals-stripes", 1, 256),
+                s.duration("events.maintenance-interval", Duration.ofMillis(10)),
+                s.integer("events.max-query-days", 1, 100_000));
     }
 }

@@ -4,10 +4,15 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.guidon.common.metrics.Metrics;
 import io.guidon.controlplane.api.ApiRouter;
+import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.db.Migrations;
+import io.guidon.controlplane.events.EventBatchReader;
+import io.guidon.controlplane.events.EventIngest;
+import io.guidon.controlplane.events.EventPartitions;
+import io.guidon.controlplane.events.PgEventStore;
 import io.guidon.controlplane.publish.RedisChangePublisher;
 import io.guidon.controlplane.ratelimit.FailoverRateLimiter;
 import io.guidon.controlplane.ratelimit.LocalRateLimiter;
@@ -35,6 +40,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +66,10 @@ public final class ControlPlaneMain {
         private final PrometheusMeterRegistry registry;
         private final List<ApiRouter.RouteSpec> routes;
         private final ChangeListener listener;
+        private final EventPartitions partitions;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, PrometheusMeterRegistry registry,
-                List<ApiRouter.RouteSpec> routes, ChangeListener listener) {
+                List<ApiRouter.RouteSpec> routes, ChangeListener listener, EventPartitions partitions) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -70,6 +77,12 @@ public final class ControlPlaneMain {
             this.registry = registry;
             this.routes = routes;
             this.listener = listener;
+            this.partitions = partitions;
+        }
+
+        /** The event partition maintenance (which also runs on its own, every {@code events.maintenance-interval}). */
+        public EventPartitions eventPartitions() {
+            return partitions;
         }
 
         public int port() {
@@ -149,6 +162,16 @@ public final class ControlPlaneMain {
                             config.redis().commandTimeout()),
                     new LocalRateLimiter(config.rateLimit().window()), config.rateLimit().redisRetryAfter(), registry);
             Routes routes = new Routes(configService, keys, audit, snapshots, authenticator);
+            Clock clock = Clock.systemUTC();
+            ControlPlaneConfig.Events events = config.events();
+            PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());
+            EventPartitions partitions = new EventPartitions(pool, events, clock, registry);
+            EventIngest ingest = new EventIngest(vertx, new EventBatchReader(new EventBatchReader.Limits(
+                    events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
+                    registry);
+            EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, configService, clock, events.maxQueryDays());
+            // The partitions for the events accepted now exist before the first batch can arrive.
+            partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
             ApiRouter.Readiness readiness = () -> readiness(pool, redis, schemaVersion, config);
             ChangeListener listener = new ChangeListener(vertx, config.redis(), snapshots);
@@ -157,18 +180,22 @@ public final class ControlPlaneMain {
             AtomicReference<List<ApiRouter.RouteSpec>> routeTable = new AtomicReference<>();
             AtomicReference<ControlPlaneServer> first = new AtomicReference<>();
             vertx.deployVerticle(() -> {
-                ControlPlaneServer s = new ControlPlaneServer(config, routes, authenticator, limiter,
+                ControlPlaneServer s = new ControlPlaneServer(config, api -> {
+                    routes.register(api);
+                    eventRoutes.register(api);
+                }, authenticator, limiter,
                         PrometheusScrapingHandler.create(registry), readiness, () -> openApi, routeTable::set);
                 first.compareAndSet(null, s);
                 return s;
             }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
             vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
+            partitions.schedule(vertx);
             int port = first.get().port();
             LOG.info("control plane listening", kv("port", port), kv("schema", schemaVersion),
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
-            return new Running(vertx, pool, authenticator, port, registry, routeTable.get(), listener);
+            return new Running(vertx, pool, authenticator, port, registry, routeTable.get(), listener, partitions);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

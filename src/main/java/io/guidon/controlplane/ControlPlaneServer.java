@@ -1,7 +1,6 @@
 package io.guidon.controlplane;
 
 import io.guidon.controlplane.api.ApiRouter;
-import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.ratelimit.RateLimiter;
 import io.vertx.core.Future;
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
 final class ControlPlaneServer extends VerticleBase {
 
     private final ControlPlaneConfig config;
-    private final Routes routes;
+    private final Consumer<ApiRouter> routes;
     private final Authenticator authenticator;
     private final RateLimiter limiter;
     private final io.vertx.core.Handler<RoutingContext> metrics;
@@ -30,7 +29,7 @@ final class ControlPlaneServer extends VerticleBase {
     private final Consumer<List<ApiRouter.RouteSpec>> routeTable;
     private HttpServer server;
 
-    ControlPlaneServer(ControlPlaneConfig config, Routes routes, Authenticator authenticator, RateLimiter limiter,
+    ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
             io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
             Consumer<List<ApiRouter.RouteSpec>> routeTable) {
         this.config = config;
@@ -48,7 +47,7 @@ final class ControlPlaneServer extends VerticleBase {
         Router router = Router.router(vertx);
         ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi,
                 io.guidon.controlplane.store.Sql::unavailable);
-        routes.register(api);
+        routes.accept(api);
         routeTable.accept(api.routes());
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())

@@ -40,7 +40,8 @@ public final class FlagDocumentCompiler {
 
     /** Flag and segment keys: the same rule as the control plane's API. */
     public static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** Variant names and rule ids. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final int MAX_CONDITION_DEPTH = 32;
     static final int MAX_ATTRIBUTE_LENGTH = 256;
 

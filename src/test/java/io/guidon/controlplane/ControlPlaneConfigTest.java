@@ -20,6 +20,23 @@ class ControlPlaneConfigTest {
         assertThat(c.redis().prefix()).isEqualTo("guidon");
         assertThat(c.api().maxPageSize()).isEqualTo(200);
         assertThat(c.rateLimit().window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.events()).isEqualTo(new ControlPlaneConfig.Events(8L * 1024 * 1024, 32L * 1024 * 1024, 100_000,
+                Duration.ofDays(30), Duration.ofHours(1), 3, 13, 36, 8, Duration.ofHours(1), 366));
+    }
+
+    @Test
+    void eventSettingsThatContradictEachOtherAreRefused() {
+        assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(), Map.of("events.max-body-size", "8MiB",
+                "events.max-decompressed-size", "1MiB", "events.retention-months", "1", "events.max-event-age", "60d",
+                "events.totals-retention-months", "0", "events.max-clock-skew", "30d")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("events.max-decompressed-size"))
+                        .anySatisfy(p -> assertThat(p).startsWith("events.max-event-age"))
+                        .anySatisfy(p -> assertThat(p).startsWith("events.max-clock-skew"))
+                        .noneSatisfy(p -> assertThat(p).startsWith("events.totals-retention-months")));
+        assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(), Map.of("events.totals-retention-months", "6")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("events.totals-retention-months")));
     }
 
     @Test

@@ -162,6 +162,25 @@ public final class Harness implements AutoCloseable {
         }
     }
 
+    /** A request with a body of raw bytes (a gzip-compressed event batch) and exactly the headers given. */
+    public Resp send(String method, String path, String key, byte[] body, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                    .timeout(Duration.ofSeconds(30));
+            if (key != null) {
+                b.header("Authorization", "Bearer " + key);
+            }
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.headers().map(), r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        }
+    }
+
     public Resp get(String path, String key, String... headers) {
         return call("GET", path, key, null, headers);
     }

@@ -39,6 +39,8 @@ public final class ApiRouter {
     private static final Logger ERRORS = LoggerFactory.getLogger(ApiRouter.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String PROBLEM_JSON = "application/problem+json";
+    /** Where sidecars send event batches: a body limit of its own, read only after the key is checked. */
+    public static final String EVENTS = "/api/v1/events";
 
     /** Handles one authorized call. */
     public interface Handler {
@@ -61,6 +63,7 @@ public final class ApiRouter {
     private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
     private final List<RouteSpec> routes = new ArrayList<>();
     private final java.util.function.Function<Throwable, ApiException> translate;
+    private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
 
     /**
      * @param translate turns failures of the layers below that a client may retry (a lost database connection, a
@@ -94,11 +97,18 @@ public final class ApiRouter {
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi.get())));
 
+        // Event batches may be far larger than admin requests: their body is read only once the key is known to be
+        // good (the request is paused until then, so no byte of it is lost or buffered).
+        router.post(EVENTS).handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        });
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodySize());
-        router.post("/api/v1/*").handler(body);
+        router.postWithRegex("/api/v1/(?!events$).*").handler(body);
         router.put("/api/v1/*").handler(body);
         router.patch("/api/v1/*").handler(body);
         router.route("/api/v1/*").handler(this::gate);
+        router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(config.events().maxBodySize()));
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> problem(ctx, ApiException.notFound("no such resource: "
@@ -131,6 +141,11 @@ public final class ApiRouter {
         });
     }
 
+    /** Calls {@code observer} with every problem answered on {@code path} (for the metrics of a route). */
+    public void observeProblems(String path, java.util.function.Consumer<ApiException> observer) {
+        observers.put(path, observer);
+    }
+
     public List<RouteSpec> routes() {
         return List.copyOf(routes);
     }
@@ -145,7 +160,7 @@ public final class ApiRouter {
             Principal p = ctx.get("principal");
             String path = ctx.request().path();
             boolean quiet = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz")
-                    || path.startsWith("/api/v1/sidecar/");
+                    || path.startsWith("/api/v1/sidecar/") || path.equals(EVENTS);
             if (quiet ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
                 Object[] fields = {kv("requestId", id), kv("method", ctx.request().method().name()), kv("path", path),
                         kv("status", ctx.response().getStatusCode()),
@@ -226,7 +241,9 @@ public final class ApiRouter {
             ERRORS.warn("request failed: {}", e.toString(), kv("requestId", ctx.get("requestId")),
                     kv("path", ctx.request().path()));
         } else if (e == null && ctx.statusCode() == 413) {
-            problem = ApiException.tooLarge("the body exceeds " + config.http().maxBodySize() + " bytes");
+            boolean events = ctx.request().path().equals(EVENTS);
+            problem = ApiException.tooLarge("the body exceeds " + (events ? config.events().maxBodySize()
+                    : config.http().maxBodySize()) + " bytes" + (events ? " (events.max-body-size)" : ""));
         } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", "the request was refused");
         } else if (e instanceof TimeoutException
@@ -237,6 +254,10 @@ public final class ApiRouter {
             ERRORS.error("request failed", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()), e);
             problem = new ApiException(500, "internal", "Internal server error",
                     "an unexpected error occurred; the request id identifies it in the server's log");
+        }
+        java.util.function.Consumer<ApiException> observer = observers.get(ctx.request().path());
+        if (observer != null) {
+            observer.accept(problem);
         }
         problem(ctx, problem);
     }
@@ -262,6 +283,19 @@ public final class ApiRouter {
         }
         res.setStatusCode(p.status());
         p.headers().forEach(res::putHeader);
-        res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o));
+        // Refused before its body was read (no key, too large, an event batch of another role): the rest of the body
+        // is still on the connection, which cannot carry another request. It is closed after the answer rather than
+        // read to the end, however long the client would keep sending.
+        String length = ctx.request().getHeader("Content-Length");
+        boolean unread = !ctx.request().isEnded() && (ctx.request().getHeader("Transfer-Encoding") != null
+                || length != null && !length.trim().equals("0"));
+        if (unread) {
+            res.putHeader("Connection", "close");
+        }
+        res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o)).onComplete(x -> {
+            if (unread && !ctx.request().isEnded()) {
+                ctx.request().connection().close();
+            }
+        });
     }
 }

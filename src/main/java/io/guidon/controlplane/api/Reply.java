@@ -11,6 +11,10 @@ public record Reply(int status, JsonNode body, byte[] raw, Map<String, String> h
         return new Reply(200, body, null, new LinkedHashMap<>());
     }
 
+    public static Reply of(int status, JsonNode body) {
+        return new Reply(status, body, null, new LinkedHashMap<>());
+    }
+
     public static Reply created(JsonNode body, String location) {
         Reply r = new Reply(201, body, null, new LinkedHashMap<>());
         r.headers.put("Location", location);

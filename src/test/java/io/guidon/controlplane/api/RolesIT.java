@@ -51,7 +51,8 @@ class RolesIT {
     /** A request for the route that authorization lets through but that then fails or only reads. */
     private Resp harmless(String method, String path, String key) {
         String concrete = path.replace(":env", "production").replace(":flag", "f").replace(":segment", "s")
-                .replace(":id", "00000000-0000-0000-0000-000000000000");
+                .replace(":id", "00000000-0000-0000-0000-000000000000")
+                + (path.endsWith("/exposures") ? "?environment=production" : "");
         return switch (method) {
             case "GET" -> cp.get(concrete, key);
             case "DELETE" -> cp.delete(concrete, key, "If-Match", "\"999\"");
@@ -83,8 +84,8 @@ class RolesIT {
                 checked++;
             }
         }
-        // 26 routes need a key; 4 roles each.
-        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 26);
+        // 28 routes need a key; 4 roles each.
+        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 28);
     }
 
     @Test
@@ -119,6 +120,21 @@ class RolesIT {
         assertThat(doc.json().get("environment").asText()).isEqualTo("production");
         assertThat(cp.get("/api/v1/environments/production", keys.get(Role.SIDECAR)).status()).isEqualTo(403);
         assertThat(cp.get("/api/v1/sidecar/flags", keys.get(Role.ADMIN)).status()).isEqualTo(403);
+    }
+
+    @Test
+    void onlyTheSidecarKeyPostsEventsAndItCannotReadTheTotals() {
+        String batch = "{\"batchId\":\"0b6c3d1e-6f8a-4c0e-9d2b-5a7e1f3c9b40\",\"sidecarId\":"
+                + "\"0b6c3d1e-6f8a-4c0e-9d2b-5a7e1f3c9b41\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"counts\":[],"
+                + "\"exposures\":[],\"conversions\":[]}";
+        for (Role role : List.of(Role.ADMIN, Role.EDITOR, Role.VIEWER)) {
+            assertThat(cp.post("/api/v1/events", keys.get(role), batch).status()).as(role.jsonName()).isEqualTo(403);
+            assertThat(cp.get("/api/v1/flags/f/exposures?environment=production", keys.get(role)).status())
+                    .as(role.jsonName()).isEqualTo(200);
+        }
+        assertThat(cp.post("/api/v1/events", keys.get(Role.SIDECAR), batch).status()).isEqualTo(202);
+        assertThat(cp.get("/api/v1/flags/f/exposures?environment=production", keys.get(Role.SIDECAR)).status())
+                .isEqualTo(403);
     }
 
     @Test

@@ -53,7 +53,9 @@ class TenantIsolationIT {
     private String fill(String path, boolean tenantB) {
         return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
-                .replace(":id", tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001");
+                .replace(":id", tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001")
+                // A's own environment: whether B's flag can be seen through it.
+                + (path.endsWith("/exposures") ? "?environment=a-env" : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
@@ -108,7 +110,7 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        assertThat(compared).isEqualTo(2 * 18);
+        assertThat(compared).isEqualTo(2 * 19);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
@@ -148,6 +150,33 @@ class TenantIsolationIT {
         cp.delete("/api/v1/flags/b-flag", adminA);
         cp.delete("/api/v1/environments/b-env", adminA);
         assertThat(cp.get("/api/v1/flags/b-flag", adminB).status()).isEqualTo(200);
+    }
+
+    @Test
+    void eventsOfTenantAsSidecarCountOnlyInTenantAAndNeitherTenantReadsTheOthersTotals() {
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+        String batch = "{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"sidecarId\":\""
+                + java.util.UUID.randomUUID() + "\",\"createdAt\":\"" + now + "\",\"counts\":["
+                + "{\"flag\":\"a-flag\",\"variant\":\"on\",\"minute\":\"" + now + "\",\"count\":5},"
+                + "{\"flag\":\"b-flag\",\"variant\":\"on\",\"minute\":\"" + now + "\",\"count\":7}],"
+                + "\"exposures\":[],\"conversions\":[]}";
+        assertThat(cp.post("/api/v1/events", sidecarA, batch).status()).isEqualTo(202);
+
+        // A's sidecar named B's flag key: it is stored in A's environment, and B's totals do not move.
+        assertThat(cp.get("/api/v1/flags/a-flag/exposures?environment=a-env", adminA).json().get("variants")
+                .get("on").get("evaluations").asLong()).isEqualTo(5);
+        assertThat(cp.get("/api/v1/flags/b-flag/exposures?environment=b-env", adminB).json().get("variants")
+                .get("on").get("evaluations").asLong()).isZero();
+        // Each tenant's environment and flag are not found by the other, exactly like names that exist nowhere.
+        for (String path : List.of("/api/v1/flags/a-flag/exposures?environment=b-env",
+                "/api/v1/flags/b-flag/exposures?environment=a-env")) {
+            Resp r = cp.get(path, adminA);
+            Resp none = cp.get(path.replace("b-", "no-"), adminA);
+            assertThat(r.status()).as(path).isEqualTo(404);
+            assertThat(r.json().get("detail").asText().replace("'b-", "'no-")).isEqualTo(none.json().get("detail")
+                    .asText());
+        }
+        assertThat(cp.get("/api/v1/flags/a-flag/exposures?environment=a-env", adminB).status()).isEqualTo(404);
     }
 
     @Test

@@ -61,13 +61,14 @@ class MigrationsIT {
         try (TestDatabase db = TestDatabase.create()) {
             Run first = cli(db, "migrate");
             assertThat(first.code()).as(first.err()).isZero();
-            assertThat(first.out()).contains("schema migrated from none to 1");
+            assertThat(first.out()).contains("schema migrated from none to 2");
             assertThat(tables(db)).contains("tenants", "environments", "flags", "flag_configs", "segments",
-                    "change_log", "audit_log", "api_keys", "flyway_schema_history");
+                    "change_log", "audit_log", "api_keys", "flyway_schema_history", "event_batches",
+                    "flag_evaluation_counts", "flag_exposures", "conversion_events", "flag_daily_totals");
 
             Run second = cli(db, "migrate");
             assertThat(second.code()).isZero();
-            assertThat(second.out()).contains("schema up to date at version 1");
+            assertThat(second.out()).contains("schema up to date at version 2");
         }
     }
 
@@ -115,7 +116,7 @@ class MigrationsIT {
     @Test
     void readinessFailsWhenTheSchemaChangesUnderARunningServer() throws Exception {
         try (Harness cp = Harness.start(Map.of())) {
-            assertThat(cp.get("/readyz", null).json().get("schema").asText()).isEqualTo("1");
+            assertThat(cp.get("/readyz", null).json().get("schema").asText()).isEqualTo("2");
 
             pretendANewerBuildMigrated(cp.db);
             Harness.Resp r = cp.get("/readyz", null);

@@ -1,0 +1,170 @@
+package io.guidon.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.auth.Principal;
+import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.events.DailyTotals;
+import io.guidon.controlplane.events.EventIngest;
+import io.guidon.controlplane.store.ConfigService;
+import io.guidon.controlplane.store.Env;
+import io.guidon.controlplane.store.FlagDef;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Events: {@code POST /api/v1/events}, where sidecars send their batches (ADR 0106), and
+ * {@code GET /api/v1/flags/{flag}/exposures}, the per-day totals of a flag in one environment.
+ */
+public final class EventRoutes {
+
+    /** Days a range covers when {@code from} is not given. */
+    static final int DEFAULT_DAYS = 30;
+
+    private final EventIngest ingest;
+    private final DailyTotals totals;
+    private final ConfigService config;
+    private final Clock clock;
+    private final int maxQueryDays;
+
+    public EventRoutes(EventIngest ingest, DailyTotals totals, ConfigService config, Clock clock, int maxQueryDays) {
+        this.ingest = ingest;
+        this.totals = totals;
+        this.config = config;
+        this.clock = clock;
+        this.maxQueryDays = maxQueryDays;
+    }
+
+    public void register(ApiRouter api) {
+        api.add(HttpMethod.POST, ApiRouter.EVENTS, Role.SIDECAR, "Send a batch of events (counts, exposures,"
+                + " conversions) of the key's environment", this::postEvents);
+        api.add(HttpMethod.GET, Routes.V1 + "/flags/:flag/exposures", Role.VIEWER,
+                "Per-day evaluation and exposure totals of a flag in an environment", this::exposures);
+        api.observeProblems(ApiRouter.EVENTS, p -> {
+            if (p.status() == 400 || p.status() == 413 || p.status() == 415) {
+                ingest.rejected();
+            }
+        });
+    }
+
+    private Future<Reply> postEvents(Call call) {
+        HttpServerRequest request = call.context().request();
+        String type = request.getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+                    "send the batch as JSON with Content-Type: application/json");
+        }
+        String encoding = request.getHeader("Content-Encoding");
+        boolean gzip;
+        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+            gzip = false;
+        } else if (encoding.trim().equalsIgnoreCase("gzip") || encoding.trim().equalsIgnoreCase("x-gzip")) {
+            gzip = true;
+        } else {
+            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+                    "Content-Encoding '" + encoding + "' is not supported: send the batch gzip-compressed or plain");
+        }
+        byte[] body = call.context().body() == null || call.context().body().buffer() == null ? new byte[0]
+                : call.context().body().buffer().getBytes();
+        Principal p = call.principal();
+        return ingest.ingest(p.tenantId(), p.environmentId(), body, gzip, request.getHeader("Idempotency-Key"))
+                .map(r -> {
+                    ObjectNode o = Json.object();
+                    o.put("batchId", r.batchId().toString());
+                    o.put("accepted", true);
+                    o.put("duplicate", r.duplicate());
+                    o.put("events", r.events());
+                    return Reply.of(r.duplicate() ? 200 : 202, o);
+                });
+    }
+
+    private Future<Reply> exposures(Call call) {
+        List<FieldError> errors = new ArrayList<>();
+        String environment = call.query("environment");
+        if (environment == null) {
+            errors.add(new FieldError("environment", "required: the key of the environment"));
+        }
+        LocalDate to = date(call.query("to"), "to", errors);
+        LocalDate from = date(call.query("from"), "from", errors);
+        if (errors.isEmpty()) {
+            if (to == null) {
+                to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            }
+            if (from == null) {
+                from = to.minusDays(DEFAULT_DAYS - 1);
+            }
+            long days = ChronoUnit.DAYS.between(from, to) + 1;
+            if (from.isAfter(to)) {
+                errors.add(new FieldError("from", "must not be after to (" + from + " is after " + to + ")"));
+            } else if (days > maxQueryDays) {
+                errors.add(new FieldError("to", "the range " + from + ".." + to + " is " + days
+                        + " days; at most " + maxQueryDays + " (events.max-query-days)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidQuery(errors);
+        }
+        LocalDate first = from;
+        LocalDate last = to;
+        String flag = call.param("flag");
+        long tenant = call.tenantId();
+        return config.environment(tenant, environment).compose(env -> config.flag(tenant, flag)
+                .compose(def -> totals.daily(env.id(), def.key(), first, last)
+                        .map(days -> Reply.ok(json(def, env, first, last, days)))));
+    }
+
+    private static LocalDate date(String v, String name, List<FieldError> errors) {
+        if (v == null) {
+            return null;
+        }
+        if (v.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            try {
+                return LocalDate.parse(v);
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        errors.add(new FieldError(name, "must be a date YYYY-MM-DD such as 2026-11-26 (UTC days), not '"
+                + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'"));
+        return null;
+    }
+
+    /** Every declared variant (zero when it has no events) and any other that has some, then the days. */
+    private static ObjectNode json(FlagDef def, Env env, LocalDate from, LocalDate to, List<DailyTotals.Day> days) {
+        Map<String, long[]> byVariant = new TreeMap<>();
+        if (def.variants() != null) {
+            for (Iterator<String> it = def.variants().fieldNames(); it.hasNext();) {
+                byVariant.put(it.next(), new long[2]);
+            }
+        }
+        ObjectNode o = Json.object();
+        o.put("flag", def.key());
+        o.put("environment", env.key());
+        o.put("from", from.toString());
+        o.put("to", to.toString());
+        ObjectNode variants = o.putObject("variants");
+        ArrayNode list = o.putArray("days");
+        for (DailyTotals.Day d : days) {
+            long[] sum = byVariant.computeIfAbsent(d.variant(), k -> new long[2]);
+            sum[0] += d.evaluations();
+            sum[1] += d.exposures();
+            list.addObject().put("day", d.day().toString()).put("variant", d.variant())
+                    .put("evaluations", d.evaluations()).put("exposures", d.exposures());
+        }
+        byVariant.forEach((variant, sum) -> variants.putObject(variant).put("evaluations", sum[0])
+                .put("exposures", sum[1]));
+        return o;
+    }
+}

@@ -1,0 +1,104 @@
+package io.guidon.controlplane.events;
+
+import io.guidon.controlplane.ControlPlaneConfig;
+import io.guidon.controlplane.api.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Takes in one event batch of a sidecar's environment: reads and checks it on a worker thread (inflating, parsing and
+ * validating a batch of thousands of events is CPU work an event loop must not do), then stores it once through the
+ * {@link BatchStore}. Counts batches by outcome ({@code guidon_events_batches_total{result}}; the HTTP layer reports
+ * refusals through {@link #rejected()}), stored events by kind
+ * ({@code guidon_events_stored_total{kind}}) and times each ingest ({@code guidon_events_ingest_seconds}). A batch
+ * that met a missing partition starts a partition run and is answered 503, so the sidecar retries it.
+ */
+public final class EventIngest {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventIngest.class);
+
+    /** The answer to a sidecar: its batch id, whether it was a duplicate, and the batch's events. */
+    public record Result(UUID batchId, boolean duplicate, int events) {
+    }
+
+    private final Vertx vertx;
+    private final EventBatchReader reader;
+    private final BatchStore store;
+    private final EventPartitions partitions;
+    private final ControlPlaneConfig.Events config;
+    private final Clock clock;
+    private final Counter stored;
+    private final Counter duplicate;
+    private final Counter rejected;
+    private final Counter counts;
+    private final Counter exposures;
+    private final Counter conversions;
+    private final Timer latency;
+
+    public EventIngest(Vertx vertx, EventBatchReader reader, BatchStore store, EventPartitions partitions,
+            ControlPlaneConfig.Events config, Clock clock, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.reader = reader;
+        this.store = store;
+        this.partitions = partitions;
+        this.config = config;
+        this.clock = clock;
+        String batches = "guidon.events.batches";
+        String what = "Event batches received from sidecars, by what became of them";
+        this.stored = Counter.builder(batches).tag("result", "stored").description(what).register(registry);
+        this.duplicate = Counter.builder(batches).tag("result", "duplicate").description(what).register(registry);
+        this.rejected = Counter.builder(batches).tag("result", "rejected").description(what).register(registry);
+        String events = "guidon.events.stored";
+        String kinds = "Events stored, by kind";
+        this.counts = Counter.builder(events).tag("kind", "counts").description(kinds).register(registry);
+        this.exposures = Counter.builder(events).tag("kind", "exposures").description(kinds).register(registry);
+        this.conversions = Counter.builder(events).tag("kind", "conversions").description(kinds).register(registry);
+        this.latency = Timer.builder("guidon.events.ingest").publishPercentileHistogram()
+                .description("Time to read, check and store one event batch").register(registry);
+    }
+
+    /**
+     * Reads {@code body} (gzip-compressed when {@code gzip}) and stores it for the environment; fails with a 400
+     * {@link ApiException} listing every problem when the batch is malformed (nothing is stored then).
+     */
+    public Future<Result> ingest(long tenantId, long environmentId, byte[] body, boolean gzip, String idempotencyKey) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        Instant notBefore = now.minus(config.maxEventAge());
+        Instant notAfter = now.plus(config.maxClockSkew());
+        return vertx.executeBlocking(() -> reader.read(body, gzip, idempotencyKey, notBefore, notAfter), false)
+                .compose(batch -> store.store(tenantId, environmentId, batch)
+                        .map(outcome -> {
+                            if (outcome.duplicate()) {
+                                duplicate.increment();
+                            } else {
+                                stored.increment();
+                                counts.increment(batch.counts().size());
+                                exposures.increment(batch.exposures().size());
+                                conversions.increment(batch.conversions().size());
+                            }
+                            return new Result(batch.batchId(), outcome.duplicate(), outcome.events());
+                        }))
+                .recover(e -> {
+                    if (e instanceof BatchStore.MissingPartition) {
+                        LOG.warn("{}; making partitions now", e.getMessage());
+                        partitions.maintain();
+                        return Future.failedFuture(ApiException.unavailable("an event's month has no partition yet;"
+                                + " partitions are being made: retry the batch"));
+                    }
+                    return Future.failedFuture(e);
+                })
+                .onComplete(ar -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /** Counts a refused batch (malformed, too large, of the wrong media type or encoding): the HTTP layer sees them all. */
+    public void rejected() {
+        rejected.increment();
+    }
+}

@@ -1,0 +1,264 @@
+package io.guidon.controlplane.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.api.FieldError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Reading and checking event batches: every problem with its path, gzip and its bounds, the event limit. */
+class EventBatchReaderTest {
+
+    static final Instant NOW = Instant.parse("2026-11-26T10:15:30Z");
+    static final String BATCH = "0b6c3d1e-6f8a-4c0e-9d2b-5a7e1f3c9b40";
+    static final String SIDECAR = "9a1f0c2e-1111-4c0e-9d2b-5a7e1f3c9b41";
+
+    final EventBatchReader reader = new EventBatchReader(new EventBatchReader.Limits(64 * 1024, 10));
+
+    static String batch(String counts, String exposures, String conversions) {
+        return "{\"batchId\":\"" + BATCH + "\",\"sidecarId\":\"" + SIDECAR + "\",\"createdAt\":\"2026-11-26T10:15:00Z\","
+                + "\"counts\":[" + counts + "],\"exposures\":[" + exposures + "],\"conversions\":[" + conversions + "]}";
+    }
+
+    static final String COUNT = "{\"flag\":\"new-checkout\",\"variant\":\"on\",\"minute\":\"2026-11-26T10:14:00Z\",\"count\":7}";
+    static final String EXPOSURE = "{\"flag\":\"new-checkout\",\"variant\":\"on\",\"targetingKey\":\"u1\","
+            + "\"timestamp\":\"2026-11-26T10:14:31.123Z\"}";
+    static final String CONVERSION = "{\"targetingKey\":\"u1\",\"event\":\"checkout-completed\",\"value\":42.5,"
+            + "\"timestamp\":\"2026-11-26T10:15:01Z\"}";
+
+    EventBatch read(String json) {
+        return reader.read(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(Duration.ofDays(30)),
+                NOW.plus(Duration.ofHours(1)));
+    }
+
+    static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    List<FieldError> problems(String json) {
+        try {
+            read(json);
+        } catch (ApiException e) {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.type()).endsWith("/invalid-event-batch");
+            return e.errors();
+        }
+        throw new AssertionError("accepted: " + json);
+    }
+
+    List<String> paths(String json) {
+        return problems(json).stream().map(FieldError::path).toList();
+    }
+
+    @Test
+    void aWellFormedBatchIsReadWhole() {
+        EventBatch b = read(batch(COUNT, EXPOSURE, CONVERSION + ",{\"targetingKey\":\"u2\",\"event\":\"signup\","
+                + "\"timestamp\":\"2026-11-26T10:15:02Z\"}"));
+
+        assertThat(b.batchId().toString()).isEqualTo(BATCH);
+        assertThat(b.sidecarId().toString()).isEqualTo(SIDECAR);
+        assertThat(b.counts()).containsExactly(new EventBatch.Count("new-checkout", "on",
+                Instant.parse("2026-11-26T10:14:00Z"), 7));
+        assertThat(b.exposures()).containsExactly(new EventBatch.Exposure("new-checkout", "on", "u1",
+                Instant.parse("2026-11-26T10:14:31.123Z")));
+        assertThat(b.conversions()).containsExactly(
+                new EventBatch.Conversion("u1", "checkout-completed", 42.5, Instant.parse("2026-11-26T10:15:01Z")),
+                new EventBatch.Conversion("u2", "signup", null, Instant.parse("2026-11-26T10:15:02Z")));
+        assertThat(b.events()).isEqualTo(4);
+    }
+
+    @Test
+    void theDayTotalsSumCountsAndCountExposuresPerFlagUtcDayAndVariantInOneOrder() {
+        EventBatch b = read(batch(
+                COUNT + "," + COUNT.replace("\"on\"", "\"off\"") + "," + COUNT.replace(":7", ":5")
+                        + "," + COUNT.replace("2026-11-26T10:14", "2026-11-25T23:59").replace(":7", ":1")
+                        + "," + COUNT.replace("new-checkout", "a-flag"),
+                EXPOSURE + "," + EXPOSURE.replace("u1", "u2") + "," + EXPOSURE.replace("\"on\"", "\"off\""), ""));
+
+        assertThat(b.totals()).containsExactly(
+                new EventBatch.DayTotal("a-flag", java.time.LocalDate.parse("2026-11-26"), "on", 7, 0),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-25"), "on", 1, 0),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "off", 7, 1),
+                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "on", 12, 2));
+    }
+
+    @Test
+    void gzipAndPlainBodiesReadTheSame() throws IOException {
+        byte[] raw = batch(COUNT, EXPOSURE, CONVERSION).getBytes(StandardCharsets.UTF_8);
+        Instant from = NOW.minus(Duration.ofDays(1));
+        Instant to = NOW.plus(Duration.ofHours(1));
+
+        assertThat(reader.read(gzip(raw), true, BATCH, from, to)).isEqualTo(reader.read(raw, false, BATCH, from, to));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            flag not a key             | {"flag":"New Checkout","variant":"on","minute":"2026-11-26T10:14:00Z","count":1} | counts[0].flag
+            flag a number              | {"flag":5,"variant":"on","minute":"2026-11-26T10:14:00Z","count":1}              | counts[0].flag
+            variant with a space       | {"flag":"f","variant":"o n","minute":"2026-11-26T10:14:00Z","count":1}          | counts[0].variant
+            minute not on a minute     | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:01Z","count":1}           | counts[0].minute
+            minute not an instant      | {"flag":"f","variant":"on","minute":"yesterday","count":1}                      | counts[0].minute
+            count zero                 | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":0}           | counts[0].count
+            count negative             | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":-3}          | counts[0].count
+            count fractional           | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":1.5}         | counts[0].count
+            count a string             | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":"1"}         | counts[0].count
+            count huge                 | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":99999999999999999999} | counts[0].count
+            count missing              | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z"}                     | counts[0].count
+            unknown field              | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":1,"x":{"y":[1]}} | counts[0].x
+            not an object              | "f"                                                                              | counts[0]
+            """)
+    void aBadCountIsNamedByItsPath(String what, String count, String path) {
+        assertThat(paths(batch(COUNT + "," + count, "", ""))).as(what).containsExactly(path.replace("[0]", "[1]"));
+    }
+
+    @Test
+    void everyProblemOfEveryKindIsListedWithItsPath() {
+        List<String> paths = paths(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
+                EXPOSURE + "," + EXPOSURE + ",{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"\","
+                        + "\"timestamp\":\"2026-13-01T00:00:00Z\"}",
+                "{\"targetingKey\":\"u\",\"event\":\"bad event\",\"value\":\"12\",\"timestamp\":\"2026-11-26T10:00:00Z\"},"
+                        + "{\"event\":\"x\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"extra\":true}"));
+
+        assertThat(paths).containsExactly("counts[1].minute", "exposures[2].targetingKey", "exposures[2].timestamp",
+                "conversions[0].event", "conversions[0].value", "conversions[1].extra",
+                "conversions[1].targetingKey");
+    }
+
+    @Test
+    void topLevelFieldsAreRequiredTypedAndClosed() {
+        assertThat(paths("{}")).containsExactly("batchId", "sidecarId", "createdAt", "counts", "exposures",
+                "conversions");
+        assertThat(paths("{\"batchId\":\"not-a-uuid\",\"sidecarId\":7,\"createdAt\":\"now\",\"counts\":{},"
+                + "\"exposures\":null,\"conversions\":[],\"more\":1}"))
+                .containsExactly("batchId", "sidecarId", "createdAt", "counts", "exposures", "more");
+        assertThat(paths("[]")).containsExactly("body");
+        assertThat(paths("")).containsExactly("body");
+        assertThat(paths(batch("", "", "") + "{}")).containsExactly("body");
+    }
+
+    @Test
+    void malformedJsonIsReportedWhereTheParserWas() {
+        List<FieldError> errors = problems(batch(COUNT, "{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"u\","
+                + "\"timestamp\":", ""));
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).path()).isEqualTo("exposures[0].timestamp");
+        assertThat(errors.get(0).message()).startsWith("malformed JSON");
+
+        assertThat(paths(batch(COUNT.replace("\"count\":7", "\"count\":7,\"count\":8"), "", "")))
+                .containsExactly("counts[0].count");
+        assertThat(paths("{\"batchId\":")).containsExactly("batchId");
+    }
+
+    @Test
+    void eventTimesOutsideTheAcceptedWindowAreRefusedWithTheirPaths() {
+        List<FieldError> errors = problems(batch(COUNT.replace("2026-11-26T10:14:00Z", "2020-01-01T00:00:00Z"),
+                EXPOSURE.replace("2026-11-26T10:14:31.123Z", "2026-11-26T12:00:00Z"),
+                CONVERSION.replace("2026-11-26T10:15:01Z", "2031-01-01T00:00:00Z")));
+
+        assertThat(errors).extracting(FieldError::path).containsExactly("counts[0].minute", "exposures[0].timestamp",
+                "conversions[0].timestamp");
+        assertThat(errors.get(0).message()).contains("older than events.max-event-age");
+        assertThat(errors.get(1).message()).contains("events.max-clock-skew");
+        // createdAt is the sidecar's own stamp and is not held to the window.
+        assertThat(read(batch("", "", "").replace("2026-11-26T10:15:00Z", "2001-01-01T00:00:00Z")).createdAt())
+                .isEqualTo(Instant.parse("2001-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void stringsThatPostgresCannotStoreOrThatAreTooLongAreRefused() {
+        assertThat(paths(batch("", EXPOSURE.replace("\"u1\"", "\"a\\u0000b\""), ""))).containsExactly(
+                "exposures[0].targetingKey");
+        assertThat(paths(batch("", EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(257) + "\""), ""))).containsExactly(
+                "exposures[0].targetingKey");
+        assertThat(read(batch("", EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(256) + "\""), "")).exposures())
+                .hasSize(1);
+        assertThat(paths(batch("", "", CONVERSION.replace("42.5", "1e999")))).containsExactly("conversions[0].value");
+    }
+
+    @Test
+    void moreEventsThanTheLimitStopReadingAtTheFirstOneOver() {
+        String tenCounts = String.join(",", java.util.Collections.nCopies(6, COUNT));
+        String fiveExposures = String.join(",", java.util.Collections.nCopies(5, EXPOSURE));
+
+        List<FieldError> errors = problems(batch(tenCounts, fiveExposures, ""));
+
+        assertThat(errors).extracting(FieldError::path).containsExactly("exposures[4]");
+        assertThat(errors.get(0).message()).contains("more than 10 events");
+        assertThat(read(batch(tenCounts, fiveExposures.substring(EXPOSURE.length() + 1), "")).events()).isEqualTo(10);
+    }
+
+    @Test
+    void anIdempotencyKeyMustBeTheBatchId() {
+        byte[] raw = batch(COUNT, "", "").getBytes(StandardCharsets.UTF_8);
+        Instant from = NOW.minus(Duration.ofDays(1));
+        Instant to = NOW.plus(Duration.ofHours(1));
+
+        assertThat(reader.read(raw, false, BATCH.toUpperCase(), from, to).counts()).hasSize(1);
+        assertThatThrownBy(() -> reader.read(raw, false, "another", from, to))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::path)
+                        .containsExactly("Idempotency-Key"));
+    }
+
+    @Test
+    void aGzipBombIsStoppedAtTheDecompressedLimit() throws IOException {
+        // 64 MiB of spaces inside a string: about 64 KiB compressed, refused after inflating 64 KiB + 1 byte.
+        byte[] raw = new byte[64 * 1024 * 1024];
+        Arrays.fill(raw, (byte) ' ');
+        byte[] head = "{\"batchId\":\"".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(head, 0, raw, 0, head.length);
+        byte[] bomb = gzip(raw);
+        assertThat(bomb.length).isLessThan(128 * 1024);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> reader.read(bomb, true, null, NOW, NOW))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.errors()).extracting(FieldError::path).containsExactly("body");
+                    assertThat(e.errors().get(0).message()).contains("65536 bytes once decompressed");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void notGzipOrATruncatedGzipIsRefused() throws IOException {
+        byte[] raw = batch(COUNT, "", "").getBytes(StandardCharsets.UTF_8);
+        byte[] gz = gzip(raw);
+
+        for (byte[] body : List.of(raw, Arrays.copyOf(gz, gz.length / 2), new byte[0])) {
+            assertThatThrownBy(() -> reader.read(body, true, null, NOW.minus(Duration.ofDays(1)), NOW))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.errors()).extracting(FieldError::path).containsExactly("body");
+                        assertThat(e.errors().get(0).message()).contains("gzip");
+                    });
+        }
+    }
+
+    @Test
+    void atMostAThousandProblemsAreListedButAllAreCounted() {
+        String bad = "{\"flag\":\"F\",\"variant\":\"on\",\"minute\":\"2026-11-26T10:14:00Z\",\"count\":1}";
+        EventBatchReader roomy = new EventBatchReader(new EventBatchReader.Limits(10 * 1024 * 1024, 5000));
+        String json = batch(String.join(",", java.util.Collections.nCopies(1500, bad)), "", "");
+
+        assertThatThrownBy(() -> roomy.read(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(
+                Duration.ofDays(1)), NOW))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.errors()).hasSize(1000);
+                    assertThat(e.detail()).startsWith("1500 problems; the first 1000 are listed");
+                });
+    }
+}
