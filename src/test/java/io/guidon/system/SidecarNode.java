@@ -130,8 +130,12 @@ final class SidecarNode implements AutoCloseable {
 
     /** What the sidecar serves for {@code flag} (OFREP value) and with which flag-set version (native API). */
     boolean serves(String flag, boolean value, long version) {
-        JsonNode n = nativeFlag(flag);
-        return n.get("version").asLong() == version && n.get("value").asBoolean() == value
+        Resp r = get("/v1/flags/" + flag + "?targetingKey=" + USER);
+        if (r.status() == 503) {
+            return false; // no flag set yet
+        }
+        JsonNode n = r.json();
+        return r.status() == 200 && n.get("version").asLong() == version && n.get("value").asBoolean() == value
                 && ofrep(flag).get("value").asBoolean() == value;
     }
 
@@ -144,7 +148,8 @@ final class SidecarNode implements AutoCloseable {
         while (!serves(flag, value, version)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(name + " does not serve " + flag + "=" + value + " in version " + version
-                        + " within " + timeout + "; it serves " + nativeFlag(flag) + "; health " + health());
+                        + " within " + timeout + "; it serves " + get("/v1/flags/" + flag + "?targetingKey=" + USER)
+                        + "; health " + health());
             }
             LockSupport.parkNanos(5_000_000);
         }
