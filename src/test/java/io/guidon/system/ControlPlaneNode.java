@@ -88,7 +88,13 @@ final class ControlPlaneNode implements AutoCloseable {
 
     /** Another replica (another port, the same database and prefix); the caller closes it. */
     Harness replica() throws Exception {
+        return replica(Map.of());
+    }
+
+    /** The same with other settings ({@code changes} over this node's). */
+    Harness replica(Map<String, String> changes) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(overrides);
+        o.putAll(changes);
         o.put("http.port", "0");
         return Harness.start(db, prefix, o);
     }
