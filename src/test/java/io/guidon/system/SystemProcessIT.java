@@ -124,6 +124,16 @@ class SystemProcessIT {
         }
     }
 
+    /** The value of one Prometheus sample (name with labels, as printed) of the sidecar at {@code base}. */
+    private double metric(String base, String sample) {
+        for (String line : send(HttpRequest.newBuilder(URI.create(base + "/metrics"))).body().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     private static String bootstrap(TestDatabase db, String tenant) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -175,7 +185,7 @@ class SystemProcessIT {
                     "--port", String.valueOf(port), "--control-plane", cp, "--sidecar-key", sidecarKey,
                     "--redis", redisUrl, "--cache-dir", dir.resolve("sidecar-cache").toString(),
                     "--set", "redis.channel-prefix=" + prefix, "--set", "control-plane.poll-interval=60s",
-                    "--set", "http.instances=1", "--set", "events.flush-interval=1h",
+                    "--set", "http.instances=1", "--set", "events.flush-interval=200ms",
                     "--set", "shutdown.grace-period=1s"));
             Poll.until(Duration.ofSeconds(60), "the sidecar is ready and listens on Redis", () -> {
                 assertThat(sidecarProcess.isAlive()).as("the sidecar runs; its log:\n%s", log("sidecar")).isTrue();
@@ -201,6 +211,11 @@ class SystemProcessIT {
             assertThat(log("sidecar")).contains("listening").doesNotContain(secret);
             assertThat(log("control-plane")).doesNotContain(adminKey.substring(adminKey.lastIndexOf('_') + 1));
 
+            // The evaluations' events wait in the sidecar: this control plane has no events route yet (404).
+            Poll.until(Duration.ofSeconds(10), "event batches wait in the sidecar",
+                    () -> metric(sidecar, "guidon_events_pending_batches") >= 1);
+            assertThat(metric(sidecar, "guidon_events_batches_total{result=\"delivered\"}")).isZero();
+
             sidecarProcess.destroy();
             controlPlane.destroy();
             assertThat(sidecarProcess.waitFor(15, TimeUnit.SECONDS)).as("the sidecar stops on SIGTERM").isTrue();
@@ -208,6 +223,12 @@ class SystemProcessIT {
                     .isTrue();
             assertThat(sidecarProcess.exitValue()).isEqualTo(143);
             assertThat(Files.exists(dir.resolve("sidecar-cache/flags-cache.json"))).isTrue();
+            // On SIGTERM, what waited in memory is written to the spool on disk, nothing dropped.
+            assertThat(log("sidecar")).doesNotContain("dropped event batch");
+            try (var spool = Files.list(dir.resolve("sidecar-cache/events"))) {
+                assertThat(spool.filter(f -> f.toString().endsWith(".json.gz")).count())
+                        .as("spooled batches; the sidecar's log:%n%s", log("sidecar")).isPositive();
+            }
         }
     }
 }
