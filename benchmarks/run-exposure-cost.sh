@@ -7,13 +7,14 @@
 #       per flag, variant and minute, plus one exposure per flag, variant and user in the exposure window, batched
 #       for POST /api/v1/events; a control plane without that route answers 404 and the batches wait on disk).
 # Both run from target/guidon.jar with the same JVM options; runs alternate a/b (the order flipping every round),
-# ROUNDS (default 5) of DURATION seconds (default 10) each after a warm-up of each; medians are compared.
-# Bounded: about 3 minutes.
+# ROUNDS (default 6) of DURATION seconds (default 10) each after two warm-up runs of each; medians are compared.
+# Bounded: about 3.5 minutes.
 #
 # Usage: benchmarks/run-exposure-cost.sh   (ROUNDS, DURATION, CONNECTIONS, WRK_THREADS, PORT may be set)
 FLAGS=0
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
-ROUNDS="${ROUNDS:-5}"
+ROUNDS="${ROUNDS:-6}"
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${WRK_THREADS:-1}"
@@ -82,7 +83,7 @@ for port in "$PORT_A" "$PORT_B"; do
 done
 cmp -s "$WORK/eval-$PORT_A.json" "$WORK/eval-$PORT_B.json" || die "the two sidecars evaluate differently"
 
-echo "$(machine)"
+echo "$(machine); load average before the run: $LOAD_BEFORE"
 echo "sidecars: $JVM_OPTS, defaults (http.instances = cores); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s," \
   "benchmarks/wrk/ofrep-single.lua; $ROUNDS rounds"
 export REPORT_LUA="$ROOT/benchmarks/wrk/report.lua"
@@ -90,8 +91,10 @@ load() { # $1 = port, $2 = seconds; prints requests per second
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" -s benchmarks/wrk/ofrep-single.lua "http://127.0.0.1:$1" \
     | sed -n 's/^RESULT rps=\([0-9]*\) .*non2xx=\([0-9]*\)$/\1 \2/p'
 }
-load "$PORT_A" "$DURATION" >/dev/null   # warm-up, not reported
-load "$PORT_B" "$DURATION" >/dev/null
+for _ in 1 2; do   # warm-up, not reported: the JIT, and the connected sidecar's first sight of every user
+  load "$PORT_A" "$DURATION" >/dev/null
+  load "$PORT_B" "$DURATION" >/dev/null
+done
 a=(); b=()
 for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then order="a b"; else order="b a"; fi

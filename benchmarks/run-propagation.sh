@@ -8,6 +8,7 @@
 #
 # Usage: benchmarks/run-propagation.sh     (SIDECARS, CHANGES, WARMUP, FLAGS, PORT may be set)
 FLAGS="${FLAGS:-100}"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
 SIDECARS="${SIDECARS:-4}"
 CHANGES="${CHANGES:-200}"
@@ -56,7 +57,7 @@ for i in $(seq 1 "$SIDECARS"); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$WORK/sidecar-$i.log" >&2; die "sidecar $i is not ready"; }
 done
 
-echo "$(machine)"
+echo "$(machine); load average before the run: $LOAD_BEFORE"
 echo "control plane and $SIDECARS connected sidecars as processes from target/guidon.jar (sidecars: $SIDECAR_JVM_OPTS,"
 echo "http.instances=1); environment: $FLAGS seeded flags + bench-propagation; Redis $REDIS_HOST:$REDIS_PORT"
 "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.Propagation \
