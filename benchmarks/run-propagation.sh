@@ -3,8 +3,8 @@
 # (default 4) connected sidecars run as real processes from target/guidon.jar, with a database of their own
 # (created and dropped here) and a Redis prefix of their own; the environment holds FLAGS (default 100) seeded
 # flags plus the flag "bench-propagation", which io.guidon.bench.Propagation toggles CHANGES (default 200) times
-# through the API, one change at a time after WARMUP (default 20), timing each until every sidecar serves it.
-# Bounded: about a minute.
+# through the API, one change at a time after WARMUP (default 100, unmeasured: the JIT of every process), timing
+# each until every sidecar serves it. Bounded: about a minute.
 #
 # Usage: benchmarks/run-propagation.sh     (SIDECARS, CHANGES, WARMUP, FLAGS, PORT may be set)
 FLAGS="${FLAGS:-100}"
@@ -12,7 +12,7 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
 SIDECARS="${SIDECARS:-4}"
 CHANGES="${CHANGES:-200}"
-WARMUP="${WARMUP:-20}"
+WARMUP="${WARMUP:-100}"
 SIDECAR_JVM_OPTS="${SIDECAR_JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}"
 WORK="$(mktemp -d)"
 SIDECAR_PIDS=()
