@@ -40,18 +40,10 @@ class ChangePropagationIT {
         }
     }
 
-    /** Waits until the sidecar serves version {@code version} and listens on Redis. */
-    private static void awaitConnected(SidecarNode s, long version) {
-        Poll.until(Duration.ofSeconds(20), s + " ready with version " + version + " and Redis connected",
-                () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() == version
-                        && "CONNECTED".equals(s.redisState()));
-    }
-
     @Test
     void aChangeThroughTheApiReachesAConnectedSidecarThroughRedisWellWithinThePollInterval() throws Exception {
         long v0 = system.createFlag("redis-checkout");
-        try (SidecarNode s = system.sidecar("redis-one")) {
-            awaitConnected(s, v0);
+        try (SidecarNode s = system.connectedSidecar("redis-one", v0)) {
             assertThat(s.serves("redis-checkout", false, v0)).as("a new flag is off").isTrue();
             assertThat(s.ofrep("redis-checkout").get("reason").asText()).isEqualTo("DISABLED");
             SseStream stream = system.stream(s);
@@ -81,10 +73,9 @@ class ChangePropagationIT {
         List<SseStream> streams = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                fleet.add(system.sidecar("fleet-" + i));
+                fleet.add(system.connectedSidecar("fleet-" + i, v0));
             }
             for (SidecarNode s : fleet) {
-                awaitConnected(s, v0);
                 SseStream stream = system.stream(s);
                 assertThat(Streams.hello(stream)).isEqualTo(v0);
                 streams.add(stream);

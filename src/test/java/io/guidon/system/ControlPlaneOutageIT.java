@@ -49,14 +49,6 @@ class ControlPlaneOutageIT {
         }
     }
 
-    private static SidecarNode connectedSidecar(String name, long version) throws Exception {
-        SidecarNode s = system.sidecar(name);
-        Poll.until(Duration.ofSeconds(20), s + " ready with version " + version + ", Redis connected",
-                () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() == version
-                        && "CONNECTED".equals(s.redisState()));
-        return s;
-    }
-
     /** The version in the sidecar's disk cache, -1 before there is one. */
     private static long cachedVersion(SidecarNode s) {
         Path file = Path.of(s.settings().get("cache.dir"), "flags-cache.json");
@@ -74,7 +66,7 @@ class ControlPlaneOutageIT {
     @Test
     void whileTheControlPlaneIsDownTheSidecarServesItsLastSetAndSyncsToTheNewestWhenItIsBack() throws Exception {
         long v0 = system.createFlag("cp-down");
-        try (SidecarNode s = connectedSidecar("cp-down", v0)) {
+        try (SidecarNode s = system.connectedSidecar("cp-down", v0)) {
             long v1 = system.setEnabled("cp-down", true);
             s.awaitServes("cp-down", true, v1, FAST);
             SseStream stream = system.stream(s);
@@ -120,7 +112,7 @@ class ControlPlaneOutageIT {
             throws Exception {
         long v0 = system.createFlag("cached");
         long v1 = system.setEnabled("cached", true);
-        try (SidecarNode s = connectedSidecar("restarted", v1)) {
+        try (SidecarNode s = system.connectedSidecar("restarted", v1)) {
             Poll.until(FAST, "the disk cache holds version " + v1, () -> cachedVersion(s) == v1);
             assertThat(v1).isGreaterThan(v0);
             s.stop();

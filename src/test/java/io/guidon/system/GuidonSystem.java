@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
+import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SidecarFixture;
 import io.guidon.sidecar.SseStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,6 +151,18 @@ final class GuidonSystem implements AutoCloseable {
         SidecarNode node = SidecarNode.start(name, sidecarSettings(name, overrides));
         sidecars.add(node);
         return node;
+    }
+
+    /**
+     * {@link #sidecar}, then waits until it is ready with {@code version} and listens on Redis (so that a change
+     * made next is announced to it).
+     */
+    SidecarNode connectedSidecar(String name, long version, String... overrides) throws Exception {
+        SidecarNode s = sidecar(name, overrides);
+        Poll.until(Duration.ofSeconds(20), s + " ready with version " + version + ", Redis connected",
+                () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() == version
+                        && "CONNECTED".equals(s.redisState()));
+        return s;
     }
 
     /** Opens the sidecar's {@code /v1/stream}; closed with the system. */

@@ -66,18 +66,10 @@ class RedisOutageIT {
         Poll.until(Duration.ofSeconds(10), s + ": Redis " + state, () -> state.equals(s.redisState()));
     }
 
-    private static SidecarNode connectedSidecar(String name, long version) throws Exception {
-        SidecarNode s = system.sidecar(name);
-        Poll.until(Duration.ofSeconds(20), s + " ready with version " + version, () -> s.readyStatus() == 200
-                && s.health().path("flagSet").path("version").asLong() == version);
-        awaitRedis(s, "CONNECTED");
-        return s;
-    }
-
     @Test
     void aChangeWhoseNotificationWasLostWhileRedisWasDownArrivesWhenTheSidecarReconnects() throws Exception {
         long v0 = system.createFlag("lost-message");
-        try (SidecarNode s = connectedSidecar("reconnect", v0)) {
+        try (SidecarNode s = system.connectedSidecar("reconnect", v0)) {
             SseStream stream = system.stream(s);
             assertThat(Streams.hello(stream)).isEqualTo(v0);
 
@@ -100,7 +92,7 @@ class RedisOutageIT {
     @Test
     void theSidecarKeepsServingThroughARedisOutageAndChangesFlowThroughRedisAgainAfterwards() throws Exception {
         long v0 = system.createFlag("through-outage");
-        try (SidecarNode s = connectedSidecar("keeps-serving", v0)) {
+        try (SidecarNode s = system.connectedSidecar("keeps-serving", v0)) {
             ConcurrentMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             AtomicInteger duringOutage = new AtomicInteger();
             AtomicBoolean outage = new AtomicBoolean();

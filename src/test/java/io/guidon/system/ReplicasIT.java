@@ -3,7 +3,6 @@ package io.guidon.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness;
-import io.guidon.controlplane.Poll;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -40,10 +39,7 @@ class ReplicasIT {
                 "redis://127.0.0.1:" + unusedPort(), "sidecar.max-staleness", "3s"));
                 Harness b = system.cp.replica(Map.of("redis.url", REDIS))) {
             long v0 = system.createFlag("lagging");
-            SidecarNode s = system.sidecar("lagging", "redis.url=" + REDIS);
-            Poll.until(Duration.ofSeconds(20), "ready with version " + v0 + ", Redis connected",
-                    () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() == v0
-                            && "CONNECTED".equals(s.redisState()));
+            SidecarNode s = system.connectedSidecar("lagging", v0, "redis.url=" + REDIS);
 
             // A has just checked the version (as for any sidecar's request), so it holds v0 as current for 3 s...
             assertThat(system.api().get("/api/v1/sidecar/flags?since=" + v0, system.sidecarKey,
