@@ -50,7 +50,8 @@ done
 for i in $(seq 1 "$SIDECARS"); do
   port="${ports[$((i - 1))]}"
   for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q '"redis":{"state":"CONNECTED"' && break
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 \
+      && curl -sf "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q '"redis":{"state":"CONNECTED"' && break
     kill -0 "${SIDECAR_PIDS[$((i - 1))]}" 2>/dev/null || { cat "$WORK/sidecar-$i.log" >&2; die "sidecar $i exited"; }
     sleep 0.1
   done
