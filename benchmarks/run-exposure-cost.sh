@@ -109,7 +109,11 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? 
 ma=$(median "${a[@]}"); mb=$(median "${b[@]}")
 echo "RESULT standalone (counting sink)   runs=[${a[*]}] median=$ma"
 echo "RESULT connected (upstream sink)    runs=[${b[*]}] median=$mb"
-awk -v a="$ma" -v b="$mb" 'BEGIN {printf "RESULT overhead of exposure recording: %.1f%% of throughput\n", (a - b) * 100 / a}'
+awk -v a="$ma" -v b="$mb" 'BEGIN {printf "RESULT overhead of exposure recording: %.1f%% of throughput (medians)\n", (a - b) * 100 / a}'
+# The same from each round's pair of neighbouring runs, which a machine whose load drifts affects less.
+ratios=()
+for i in "${!a[@]}"; do ratios+=("$(awk -v a="${a[$i]}" -v b="${b[$i]}" 'BEGIN {printf "%.2f", (a - b) * 100 / a}')"); done
+echo "RESULT overhead per round: [${ratios[*]}] %, median $(median "${ratios[@]}")%"
 echo "connected sidecar's event metrics:"
 curl -sf "http://127.0.0.1:$PORT_B/metrics" | grep -E '^guidon_events_|^guidon_flag_evaluations_total' | grep -v '^#' \
   | grep -E 'pending|spool|dropped|batches|delivered' | head -20
