@@ -23,9 +23,16 @@ public final class FlagStore {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
-    private final Deque<Snapshot> history = new ArrayDeque<>();
+    /**
+     * The last changes: versions and changed keys only, never the flag sets themselves (a hundred whole sets of a
+     * large document would hold hundreds of megabytes that nothing reads).
+     */
+    private final Deque<Change> history = new ArrayDeque<>();
     private final int historySize;
     private final Clock clock;
+
+    private record Change(long version, Set<String> changed) {
+    }
 
     public FlagStore(int historySize, Clock clock) {
         this.historySize = historySize;
@@ -78,7 +85,7 @@ public final class FlagStore {
         Snapshot next = new Snapshot(flags, version, clock.instant(), origin,
                 Collections.unmodifiableSortedSet(new TreeSet<>(changed)));
         current.set(next);
-        history.addLast(next);
+        history.addLast(new Change(next.version(), next.changed()));
         while (history.size() > historySize) {
             history.removeFirst();
         }
@@ -103,8 +110,8 @@ public final class FlagStore {
             return Set.of();
         }
         Set<String> changed = new TreeSet<>();
-        for (Iterator<Snapshot> it = history.descendingIterator(); it.hasNext();) {
-            Snapshot s = it.next();
+        for (Iterator<Change> it = history.descendingIterator(); it.hasNext();) {
+            Change s = it.next();
             if (s.version() == version) {
                 return changed;
             }

@@ -15,6 +15,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +57,12 @@ public final class SidecarMain {
         this.config = config;
         this.clock = clock;
         this.registry = Metrics.newRegistry();
-        this.vertx = Metrics.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(config.http().instances(), 1)),
-                registry);
+        // Files are the sidecar's own (flag file, flag cache, event spool), never classpath resources: without
+        // classpath resolving Vert.x keeps no file cache, whose JVM shutdown hook would otherwise remove it on
+        // SIGTERM while the stop still writes (every file operation then fails, and the spill of events with it).
+        this.vertx = Metrics.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(config.http().instances(), 1))
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)), registry);
         this.store = new FlagStore(config.stream().history(), clock);
         this.metrics = new SidecarMetrics(registry, store, config.metrics().perFlag(), clock);
         FlagDocumentCompiler compiler = new FlagDocumentCompiler();

@@ -1,5 +1,6 @@
 package io.guidon.sidecar;
 
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -32,15 +33,21 @@ public final class SseStream implements AutoCloseable {
 
     /** Opens the stream; {@code headers} are name, value pairs (such as Last-Event-ID). */
     public static SseStream open(SidecarFixture sidecar, String... headers) {
+        return open(sidecar.client(), sidecar.port(), headers);
+    }
+
+    /** Opens the stream of the sidecar on {@code port} of 127.0.0.1 with {@code client}. */
+    public static SseStream open(HttpClient client, int port, String... headers) {
         SseStream s = new SseStream();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/v1/stream");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                .setURI("/v1/stream");
         for (int i = 0; i < headers.length; i += 2) {
             options.addHeader(headers[i], headers[i + 1]);
         }
         // A response drops data that arrives before its handler is set: the handlers must be set by a callback on
         // send()'s own future, which runs as the response arrives. (One on a future composed from it may be
         // called later, from another context, after the first chunks were dropped.)
-        s.response = SidecarFixture.await(sidecar.client().request(options).compose(req -> req.send().map(resp -> {
+        s.response = SidecarFixture.await(client.request(options).compose(req -> req.send().map(resp -> {
             resp.handler(buffer -> s.onData(buffer.toString(StandardCharsets.UTF_8)));
             resp.endHandler(v -> s.ended.complete(null));
             resp.exceptionHandler(e -> s.ended.complete(null));

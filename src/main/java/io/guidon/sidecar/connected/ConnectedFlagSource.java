@@ -34,11 +34,15 @@ import org.slf4j.LoggerFactory;
  * A delta is applied to the held document and the result compiled whole; a delta that does not follow the held
  * version or does not compile falls back to a full fetch. Failures back off exponentially; nothing that fails
  * upstream ever replaces the set being served. All of it runs on one event-loop context (compilation on a
- * worker).
+ * worker). A notification announcing a version that the control plane does not serve yet (its replica has not
+ * heard of it) is asked for again with backoff for a while, rather than left to the poll.
  */
 public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectedFlagSource.class);
+
+    /** How long a version announced by a notification is asked for again before it is left to the poll. */
+    static final long ANNOUNCED_WAIT_MS = 10_000;
 
     private final Vertx vertx;
     private final SidecarConfig config;
@@ -51,6 +55,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     private final RedisChangeSubscriber redis;
     private final Counter fetchOk;
     private final Counter fetchFailed;
+    private final long announcedWaitMs;
 
     private String tenant;
     private String environment;
@@ -64,10 +69,22 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     private long pollTimer = -1;
     private long lastSync;
     private String lastError;
+    /** The newest version a notification announced and no fetch has brought yet (-1: none). */
+    private long announced = -1;
+    private long announcedAt;
+    private int announcedChecks;
 
     public ConnectedFlagSource(Vertx vertx, SidecarConfig config, ControlPlaneClient client, SnapshotStore cache,
             FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics, MeterRegistry registry,
             Clock clock) {
+        this(vertx, config, client, cache, compiler, store, metrics, registry, clock, ANNOUNCED_WAIT_MS);
+    }
+
+    /** With another wait for announced versions (tests). */
+    ConnectedFlagSource(Vertx vertx, SidecarConfig config, ControlPlaneClient client, SnapshotStore cache,
+            FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics, MeterRegistry registry,
+            Clock clock, long announcedWaitMs) {
+        this.announcedWaitMs = announcedWaitMs;
         this.vertx = vertx;
         this.config = config;
         this.client = client;
@@ -132,8 +149,43 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         }
         Snapshot held = store.current();
         if (version < 0 || held == null || version > held.version()) {
+            if (version > announced) {
+                announced = version;
+                announcedAt = clock.millis();
+                announcedChecks = 0;
+            }
             fetch("notified of version " + version);
         }
+    }
+
+    /**
+     * After a successful fetch: a notification is a hint that can run ahead of the replica that answered (one whose
+     * own notification lags learns of another replica's commit only when its version check expires, after the
+     * control plane's {@code sidecar.max-staleness}), so while the version held is older than one announced, ask
+     * again, backing off from retry-min to retry-max, for up to {@link #ANNOUNCED_WAIT_MS}; then leave it to the poll.
+     */
+    private void checkAnnounced() {
+        Snapshot held = store.current();
+        if (announced < 0 || held != null && held.version() >= announced) {
+            announced = -1;
+            return;
+        }
+        if (clock.millis() - announcedAt > announcedWaitMs) {
+            log.warn("notified of flags version {}, but the control plane still serves {}; leaving it to the poll",
+                    announced, held == null ? "none" : held.version());
+            announced = -1;
+            return;
+        }
+        if (stopped || retryTimer >= 0 || again) {
+            return; // a fetch is coming anyway
+        }
+        long min = config.controlPlane().retryMin().toMillis();
+        long delay = Math.min(config.controlPlane().retryMax().toMillis(), min << Math.min(announcedChecks, 20));
+        announcedChecks++;
+        retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+            retryTimer = -1;
+            fetch("notified of version " + announced + ", not served yet");
+        });
     }
 
     /** Asks the control plane for what changed; coalesces with a fetch in flight. */
@@ -160,6 +212,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                     lastError = null;
                     stale = false;
                     lastSync = clock.millis();
+                    checkAnnounced();
                 })
                 .onFailure(e -> {
                     fetchFailed.increment();

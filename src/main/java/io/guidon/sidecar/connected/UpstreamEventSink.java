@@ -102,7 +102,9 @@ public final class UpstreamEventSink implements EventSink {
             return;
         }
         SeenKey key = new SeenKey(result.flagKey(), result.variantKey(), targetingKey);
-        if (seenBefore.containsKey(key) || seen.putIfAbsent(key, Boolean.TRUE) != null) {
+        // Looked up before putIfAbsent: nearly every key was seen already, and a lookup takes no lock, whereas
+        // putIfAbsent locks the key's bin unless the key happens to be its first entry.
+        if (seenBefore.containsKey(key) || seen.containsKey(key) || seen.putIfAbsent(key, Boolean.TRUE) != null) {
             return;
         }
         enqueue(() -> exposures.add(new Exposure(result.flagKey(), result.variantKey(), targetingKey,

@@ -148,4 +148,43 @@ class ConnectedFlagSourceRedisIT {
         awaitVersion(2);
         assertThat(cp.flagCalls().get(cp.flagCalls().size() - 1).answer()).isEqualTo("delta");
     }
+
+    @Test
+    void aNotifiedVersionTheControlPlaneDoesNotServeYetIsAskedForAgainUntilItDoes() throws Exception {
+        // The replica that answers has not heard of version 2 yet (its own notification lags): "not modified".
+        redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2,\"changed\":[\"a\"]}");
+        Await.until("the notified fetch", () -> cp.flagRequests() >= 3);
+        assertThat(cp.flagCalls().get(2).answer()).isEqualTo("304");
+        Await.until("asked again", () -> cp.flagRequests() >= 4);
+
+        cp.publish(changed("on")); // now it knows
+        awaitVersion(2);
+        int calls = cp.flagRequests();
+        Await.stays("no more asking once version 2 is held", Duration.ofMillis(500),
+                () -> cp.flagRequests() == calls);
+    }
+
+    @Test
+    void aNotifiedVersionThatNeverComesIsLeftToThePollAfterAWhile(Vertx vertx) throws Exception {
+        // The same source with a 1 s wait instead of 10 s.
+        Await.on(context, source::stop);
+        SidecarConfig config = Docs.config(cp.url(), cacheDir, "redis.url=" + redis.url());
+        source = new ConnectedFlagSource(vertx, config, client, new FileSnapshotStore(vertx, cacheDir), Docs.COMPILER,
+                store, new SidecarMetrics(registry, store, true, Clock.systemUTC()), registry, Clock.systemUTC(),
+                1_000);
+        Await.on(context, source::start);
+        awaitRedis("CONNECTED");
+        Await.until("the start and connection checks", () -> cp.flagRequests() == 4);
+
+        redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":9,\"changed\":[\"a\"]}");
+        Await.until("asked again", () -> cp.flagRequests() >= 6);
+        // Backing off from 20 ms to retry-max (200 ms), it asks a few times within the second, then stops.
+        Await.until("it gives up", Duration.ofSeconds(5), () -> {
+            int before = cp.flagRequests();
+            Await.stays("(quiet for 400 ms)", Duration.ofMillis(400), () -> true);
+            return cp.flagRequests() == before;
+        });
+        assertThat(cp.flagRequests()).isBetween(4 + 4, 4 + 10);
+        assertThat(store.current().version()).isEqualTo(1);
+    }
 }

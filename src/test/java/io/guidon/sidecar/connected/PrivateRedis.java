@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * persistence, so that a test can stop, freeze and restart it. A machine without redis-server fails the test with a
  * message saying so; it never skips.
  */
-final class PrivateRedis {
+public final class PrivateRedis implements AutoCloseable {
 
     private final Path executable;
     private final Path workDir;
@@ -36,7 +36,7 @@ final class PrivateRedis {
         this.port = port;
     }
 
-    static PrivateRedis start() throws Exception {
+    public static PrivateRedis start() throws Exception {
         Path exe = findRedisServer();
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "redis-it");
         int port;
@@ -63,20 +63,20 @@ final class PrivateRedis {
                 + "it can stop and restart; install Redis (e.g. apt-get install redis-server)");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    boolean running() {
+    public boolean running() {
         return process != null && process.isAlive();
     }
 
     /** Starts redis-server on the same port (if it is not running) and waits until it answers PING. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         if (running()) {
             return;
         }
@@ -109,7 +109,7 @@ final class PrivateRedis {
     }
 
     /** Stops redis-server (SIGTERM, then SIGKILL) and waits for it to exit. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (running()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -119,13 +119,13 @@ final class PrivateRedis {
     }
 
     /** Sends a signal (STOP, CONT) to the redis-server process. */
-    void signal(String signal) throws Exception {
+    public void signal(String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
     }
 
     /** Sends one command over a fresh connection and returns the first line of the reply. */
-    String command(String... args) throws IOException {
+    public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(2000);
@@ -143,13 +143,14 @@ final class PrivateRedis {
     }
 
     /** Publishes and returns how many subscribers received it. */
-    int publish(String channel, String payload) throws IOException {
+    public int publish(String channel, String payload) throws IOException {
         String reply = command("PUBLISH", channel, payload);
         assertThat(reply).startsWith(":");
         return Integer.parseInt(reply.substring(1));
     }
 
-    void close() throws Exception {
+    @Override
+    public void close() throws Exception {
         stop();
     }
 }
