@@ -13,7 +13,8 @@ DURATION="${1:-20}"
 CONNECTIONS="${2:-32}"
 THREADS="${3:-1}"
 PORT="${PORT:-7171}"
-JVM_OPTS="${SIDECAR_JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -XX:+AlwaysPreTouch}"
+# The JVM options ./guidon sidecar uses (class-data archive, serial GC, a heap that shrinks), unless overridden.
+JVM_OPTS="${SIDECAR_JVM_OPTS:-$(server_java_opts sidecar)}"
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
 ensure_jar

@@ -25,7 +25,13 @@ import picocli.CommandLine.Option;
                 "2:wrong usage"})
 public final class ControlPlaneCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneCommand.class);
+    /**
+     * Looked up when first used rather than at class load: picocli loads every command class to print help, and
+     * a static logger would start the whole logging system (hundreds of milliseconds) for {@code --help} too.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ControlPlaneCommand.class);
+    }
 
     @Mixin
     ControlPlaneOptions options;
@@ -59,17 +65,17 @@ public final class ControlPlaneCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("guidon control-plane: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            LOG.error("could not start the control plane", e);
+            log().error("could not start the control plane", e);
             spec.commandLine().getErr().println("guidon control-plane: could not start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping the control plane");
+            log().info("stopping the control plane");
             try {
                 running.close();
             } catch (Exception e) {
-                LOG.warn("error while stopping: {}", e.getMessage());
+                log().warn("error while stopping: {}", e.getMessage());
             }
             stopped.countDown();
         }, "guidon-shutdown"));

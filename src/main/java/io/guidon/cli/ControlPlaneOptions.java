@@ -12,7 +12,13 @@ import picocli.CommandLine.Option;
 /** The configuration options every control-plane command takes: a file and single settings. */
 final class ControlPlaneOptions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneOptions.class);
+    /**
+     * Looked up when first used rather than at class load: picocli loads every command class to print help, and
+     * a static logger would start the whole logging system (hundreds of milliseconds) for {@code --help} too.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ControlPlaneOptions.class);
+    }
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "YAML settings over the built-in defaults (config/control-plane.yaml documents every key).")
@@ -28,7 +34,7 @@ final class ControlPlaneOptions {
         overrides.putAll(extra);
         try {
             ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(config, System.getenv(), overrides);
-            LOG.info("configuration", net.logstash.logback.argument.StructuredArguments.entries(
+            log().info("configuration", net.logstash.logback.argument.StructuredArguments.entries(
                     loaded.settings().describe()));
             return loaded;
         } catch (ConfigException e) {

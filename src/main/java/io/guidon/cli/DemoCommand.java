@@ -75,14 +75,17 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    // Made in call(), not at construction: picocli constructs every command to print --help.
+    private ObjectMapper json;
+    private HttpClient http;
     private final List<Process> children = new ArrayList<>();
     private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
+        json = new ObjectMapper();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+                .build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {

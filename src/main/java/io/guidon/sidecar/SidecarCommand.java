@@ -25,7 +25,13 @@ import picocli.CommandLine.Option;
                 "variables, then the options below; every effective setting is logged once at start, secrets masked."})
 public final class SidecarCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(SidecarCommand.class);
+    /**
+     * Looked up when first used rather than at class load: picocli loads every command class to print help, and
+     * a static logger would start the whole logging system (hundreds of milliseconds) for {@code --help} too.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(SidecarCommand.class);
+    }
 
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings (see config/sidecar.yaml).")
     Path configFile;
@@ -83,16 +89,16 @@ public final class SidecarCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
-        log.info("sidecar settings {}", settings.describe());
+        log().info("sidecar settings {}", settings.describe());
         SidecarMain main = new SidecarMain(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            log.info("stopping: finishing requests in flight (up to {})", config.shutdown().gracePeriod());
+            log().info("stopping: finishing requests in flight (up to {})", config.shutdown().gracePeriod());
             try {
                 main.shutdown(config.shutdown().gracePeriod().plusSeconds(5));
-                log.info("stopped");
+                log().info("stopped");
             } catch (Exception e) {
-                log.warn("shutdown did not complete cleanly: {}", e.toString());
+                log().warn("shutdown did not complete cleanly: {}", e.toString());
             } finally {
                 stopped.countDown();
             }
@@ -100,7 +106,7 @@ public final class SidecarCommand implements Callable<Integer> {
         try {
             main.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.error("the sidecar could not start: {}", e.getCause() == null ? e : e.getCause().toString());
+            log().error("the sidecar could not start: {}", e.getCause() == null ? e : e.getCause().toString());
             main.shutdown(java.time.Duration.ofSeconds(5));
             return 1;
         }
