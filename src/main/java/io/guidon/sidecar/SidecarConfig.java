@@ -98,6 +98,14 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         if (config.redis().url() != null) {
             s.uri("redis.url", "redis", "rediss"); // records the problem: a URL with a host, scheme redis or rediss
         }
+        if (config.controlPlane().retryMax().compareTo(config.controlPlane().retryMin()) < 0) {
+            s.problem("control-plane.retry-max", "must be at least control-plane.retry-min ("
+                    + config.controlPlane().retryMin().toMillis() + "ms)");
+        }
+        if (config.redis().reconnectMax().compareTo(config.redis().reconnectMin()) < 0) {
+            s.problem("redis.reconnect-max", "must be at least redis.reconnect-min ("
+                    + config.redis().reconnectMin().toMillis() + "ms)");
+        }
         if (config.connected() && config.cache().dir() == null) {
             s.problem("cache.dir", "required in connected mode");
         }

@@ -127,4 +127,14 @@ class SidecarConnectedConfigTest {
                         .anySatisfy(p -> assertThat(p).startsWith("events.max-batch-events:"))
                         .hasSize(4));
     }
+
+    @Test
+    void aBackoffMaximumBelowItsMinimumIsRefused() {
+        assertThat(problems("control-plane.url=http://cp:8080", "control-plane.sidecar-key=k",
+                "control-plane.retry-min=2s", "control-plane.retry-max=1s", "redis.reconnect-min=5s",
+                "redis.reconnect-max=100ms"))
+                .anySatisfy(p -> assertThat(p).startsWith("control-plane.retry-max:").contains("2000ms"))
+                .anySatisfy(p -> assertThat(p).startsWith("redis.reconnect-max:").contains("5000ms"))
+                .hasSize(2);
+    }
 }

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.controlplane.Harness;
+import io.guidon.controlplane.Harness.Resp;
 import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SseStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +152,77 @@ class ControlPlaneOutageIT {
             assertThat(health.path("upstream").path("controlPlane").path("state").asText()).isEqualTo("UP");
             assertThat(health.path("flagSet").path("origin").asText()).startsWith("control plane");
             Poll.until(FAST, "the disk cache holds version " + v2, () -> cachedVersion(s) == v2);
+        }
+    }
+
+    /** The evaluations and exposures of every variant of {@code flag} in the control plane's totals. */
+    private static Map<String, List<Long>> totals(String flag) {
+        Resp r = system.api().get("/api/v1/flags/" + flag + "/exposures?environment=" + GuidonSystem.ENV,
+                system.adminKey);
+        assertThat(r.status()).as("exposures of %s: %s", flag, r).isEqualTo(200);
+        Map<String, List<Long>> out = new TreeMap<>();
+        r.json().get("variants").fields().forEachRemaining(e -> out.put(e.getKey(),
+                List.of(e.getValue().get("evaluations").asLong(), e.getValue().get("exposures").asLong())));
+        return out;
+    }
+
+    private static long conversions(String event) {
+        try (Connection c = system.cp.db().connect();
+                PreparedStatement q = c.prepareStatement("SELECT count(*) FROM conversion_events WHERE event = ?")) {
+            q.setString(1, event);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void eventsWaitWhileTheControlPlaneIsDownAndEveryOneIsCountedOnceWhenItIsBack() throws Exception {
+        // A flag of its own, evaluated only by this test's requests, so that every evaluation is known.
+        system.createFlag("events-wait");
+        long v = system.setEnabled("events-wait", true);
+        // Batches every 100 ms, one kept in memory: an outage of a few flushes spills batches to disk.
+        try (SidecarNode s = system.connectedSidecar("events", v, "events.flush-interval=100ms",
+                "events.max-memory-batches=1")) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(s.get("/v1/flags/events-wait?targetingKey=before-" + i).status()).isEqualTo(200);
+            }
+            Poll.until(FAST, "the evaluations before the outage are counted",
+                    () -> totals("events-wait").equals(Map.of("on", List.of(5L, 5L), "off", List.of(0L, 0L))));
+
+            system.cp.stop();
+            // 30 users evaluated twice each over several flushes, and 7 conversions, all while nothing answers.
+            for (int round = 0; round < 6; round++) {
+                for (int i = 0; i < 10; i++) {
+                    String user = "during-" + ((round * 10 + i) % 30);
+                    JsonNode r = s.get("/v1/flags/events-wait?targetingKey=" + user).json();
+                    assertThat(r.get("value").asBoolean()).as("the last set is served").isTrue();
+                }
+                assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-" + round
+                        + "\",\"event\":\"outage-purchase\",\"value\":1}").status()).isEqualTo(202);
+                Thread.sleep(150);
+            }
+            assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-9\",\"event\":\"outage-purchase\"}")
+                    .status()).isEqualTo(202);
+            Poll.until(FAST, "batches wait, some spilled to disk",
+                    () -> s.metric("guidon_events_pending_batches") >= 2
+                            && s.metric("guidon_events_batches_total{result=\"spilled\"}") >= 1);
+            assertThat(s.metric("guidon_events_dropped_total{where=\"disk\"}")).isLessThanOrEqualTo(0);
+
+            system.cp.restart();
+            Poll.until(Duration.ofSeconds(15), "every waiting batch is delivered",
+                    () -> s.metric("guidon_events_pending_batches") == 0);
+            Map<String, List<Long>> expected = Map.of("on", List.of(65L, 35L), "off", List.of(0L, 0L));
+            Poll.until(FAST, "the totals count every evaluation", () -> totals("events-wait").equals(expected));
+            assertThat(conversions("outage-purchase")).isEqualTo(7);
+            // Several more flushes later nothing was counted twice.
+            Thread.sleep(500);
+            assertThat(totals("events-wait")).isEqualTo(expected);
+            assertThat(conversions("outage-purchase")).isEqualTo(7);
+            assertThat(s.metric("guidon_events_batches_total{result=\"refused\"}")).isLessThanOrEqualTo(0);
         }
     }
 }

@@ -167,6 +167,16 @@ final class SidecarNode implements AutoCloseable {
         return get("/readyz").status();
     }
 
+    /** The value of one Prometheus sample of the sidecar (name and labels as printed), or -1 when absent. */
+    double metric(String sample) {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     String redisState() {
         return health().path("upstream").path("redis").path("state").asText();
     }

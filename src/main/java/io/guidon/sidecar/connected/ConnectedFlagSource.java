@@ -2,6 +2,7 @@ package io.guidon.sidecar.connected;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.common.retry.Backoff;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.guidon.sidecar.FlagSource;
@@ -46,6 +47,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
 
     private final Vertx vertx;
     private final SidecarConfig config;
+    private final Backoff retryBackoff;
     private final ControlPlaneClient client;
     private final SnapshotStore cache;
     private final FlagDocumentCompiler compiler;
@@ -87,6 +89,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         this.announcedWaitMs = announcedWaitMs;
         this.vertx = vertx;
         this.config = config;
+        this.retryBackoff = new Backoff(config.controlPlane().retryMin(), config.controlPlane().retryMax());
         this.client = client;
         this.cache = cache;
         this.compiler = compiler;
@@ -179,10 +182,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         if (stopped || retryTimer >= 0 || again) {
             return; // a fetch is coming anyway
         }
-        long min = config.controlPlane().retryMin().toMillis();
-        long delay = Math.min(config.controlPlane().retryMax().toMillis(), min << Math.min(announcedChecks, 20));
+        long delay = retryBackoff.delayMillis(announcedChecks);
         announcedChecks++;
-        retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+        retryTimer = vertx.setTimer(delay, id -> {
             retryTimer = -1;
             fetch("notified of version " + announced + ", not served yet");
         });
@@ -346,11 +348,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         if (stopped || retryTimer >= 0) {
             return;
         }
-        long min = config.controlPlane().retryMin().toMillis();
-        long max = config.controlPlane().retryMax().toMillis();
-        long delay = Math.min(max, min << Math.min(failures, 20));
-        delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-        retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+        retryTimer = vertx.setTimer(retryBackoff.jittered(failures), id -> {
             retryTimer = -1;
             fetch("retry");
         });

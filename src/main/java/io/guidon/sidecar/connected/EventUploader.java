@@ -2,6 +2,7 @@ package io.guidon.sidecar.connected;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.guidon.common.retry.Backoff;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.TrackEvent;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +38,7 @@ public final class EventUploader {
 
     private final Vertx vertx;
     private final SidecarConfig config;
+    private final Backoff retryBackoff;
     private final UpstreamEventSink sink;
     private final ControlPlaneClient client;
     private final DiskSpool spool;
@@ -58,6 +59,7 @@ public final class EventUploader {
             DiskSpool spool, MeterRegistry registry) {
         this.vertx = vertx;
         this.config = config;
+        this.retryBackoff = new Backoff(config.controlPlane().retryMin(), config.controlPlane().retryMax());
         this.sink = sink;
         this.client = client;
         this.spool = spool;
@@ -244,11 +246,7 @@ public final class EventUploader {
         if (retryTimer >= 0 || stopped) {
             return;
         }
-        long min = config.controlPlane().retryMin().toMillis();
-        long max = config.controlPlane().retryMax().toMillis();
-        long delay = Math.min(max, min << Math.min(attempts, 20));
-        delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-        retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+        retryTimer = vertx.setTimer(retryBackoff.jittered(attempts), id -> {
             retryTimer = -1;
             send();
         });

@@ -1,5 +1,6 @@
 package io.guidon.sidecar.connected;
 
+import io.guidon.common.retry.Backoff;
 import io.guidon.sidecar.SidecarConfig;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -9,7 +10,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +30,7 @@ public final class RedisChangeSubscriber {
     private final Vertx vertx;
     private final long pingEveryMs;
     private final SidecarConfig.Redis config;
+    private final Backoff reconnectBackoff;
     private final Redis client;
     private final Runnable onConnected;
     private final Consumer<String> onMessage;
@@ -52,6 +53,7 @@ public final class RedisChangeSubscriber {
         this.pingEveryMs = pingEveryMs;
         this.vertx = vertx;
         this.config = config;
+        this.reconnectBackoff = new Backoff(config.reconnectMin(), config.reconnectMax());
         this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
                 .setMaxPoolSize(1).setMaxWaitingHandlers(16));
         this.onConnected = onConnected;
@@ -149,12 +151,9 @@ public final class RedisChangeSubscriber {
         if (state == State.STOPPED || reconnectTimer >= 0) {
             return;
         }
-        long min = config.reconnectMin().toMillis();
-        long max = config.reconnectMax().toMillis();
-        long delay = Math.min(max, min << Math.min(attempts, 20));
-        delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        long delay = reconnectBackoff.jittered(attempts);
         attempts++;
-        reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> {
+        reconnectTimer = vertx.setTimer(delay, id -> {
             reconnectTimer = -1;
             connect();
         });
