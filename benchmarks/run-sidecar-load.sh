@@ -15,9 +15,12 @@ THREADS="${3:-1}"
 PORT="${PORT:-7171}"
 # The JVM options ./guidon sidecar uses (class-data archive, serial GC, a heap that shrinks), unless overridden.
 JVM_OPTS="${SIDECAR_JVM_OPTS:-$(server_java_opts sidecar)}"
+# Extra sidecar options, such as SIDECAR_ARGS="--set http.instances=1".
+SIDECAR_ARGS="${SIDECAR_ARGS:-}"
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
-ensure_jar
+# JAR=path runs another build of the sidecar (to compare two builds in one session).
+if [ -z "${JAR:-}" ]; then ensure_jar; JAR=target/guidon.jar; fi
 ./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 WORK="$(mktemp -d)"
@@ -29,13 +32,14 @@ BENCH_CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 echo "jdk: $("$JAVA" -version 2>&1 | head -n 1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "sidecar JVM options: $JVM_OPTS; wrk: -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+echo "sidecar jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"
+echo "sidecar JVM options: $JVM_OPTS; sidecar options: ${SIDECAR_ARGS:-none}; wrk: -t$THREADS -c$CONNECTIONS -d${DURATION}s"
 
 start_sidecar() { # $1 = flag file; sets PID, and READY_MS to the milliseconds from start to ready
   local t0 t1
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT" --flags "$1" >"$WORK/sidecar.log" 2>&1 &
+  "$JAVA" $JVM_OPTS -jar "$JAR" sidecar --port "$PORT" --flags "$1" $SIDECAR_ARGS >"$WORK/sidecar.log" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     kill -0 "$PID" 2>/dev/null || { cat "$WORK/sidecar.log" >&2; die "the sidecar exited"; }
@@ -58,6 +62,9 @@ echo "RESULT-NAME bulk OFREP (all 100 flags, varying users)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s benchmarks/wrk/ofrep-bulk.lua "http://127.0.0.1:$PORT" | grep RESULT
 echo "RESULT rss_after_load_100_flags_mb=$(rss_mb)"
 stop_sidecar
+
+# LOAD_ONLY=1 stops here (to compare settings of the load test alone).
+[ "${LOAD_ONLY:-0}" = 1 ] && exit 0
 
 for n in 100 10000; do
   times=()
