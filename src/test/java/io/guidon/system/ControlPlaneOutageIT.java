@@ -194,7 +194,7 @@ class ControlPlaneOutageIT {
                     () -> totals("events-wait").equals(Map.of("on", List.of(5L, 5L), "off", List.of(0L, 0L))));
 
             system.cp.stop();
-            // 30 users evaluated twice each over several flushes, and 7 conversions, all while nothing answers.
+            // 30 users evaluated twice each in six batches, and 7 conversions, all while nothing answers.
             for (int round = 0; round < 6; round++) {
                 for (int i = 0; i < 10; i++) {
                     String user = "during-" + ((round * 10 + i) % 30);
@@ -203,12 +203,14 @@ class ControlPlaneOutageIT {
                 }
                 assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-" + round
                         + "\",\"event\":\"outage-purchase\",\"value\":1}").status()).isEqualTo(202);
-                Thread.sleep(150);
+                int batches = round + 1;
+                Poll.until(FAST, "round " + round + " waits as a batch of its own",
+                        () -> s.metric("guidon_events_pending_batches") >= batches);
             }
             assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-9\",\"event\":\"outage-purchase\"}")
                     .status()).isEqualTo(202);
-            Poll.until(FAST, "batches wait, some spilled to disk",
-                    () -> s.metric("guidon_events_pending_batches") >= 2
+            Poll.until(FAST, "all seven batches wait, some spilled to disk",
+                    () -> s.metric("guidon_events_pending_batches") == 7
                             && s.metric("guidon_events_batches_total{result=\"spilled\"}") >= 1);
             assertThat(s.metric("guidon_events_dropped_total{where=\"disk\"}")).isLessThanOrEqualTo(0);
 
@@ -218,9 +220,11 @@ class ControlPlaneOutageIT {
             Map<String, List<Long>> expected = Map.of("on", List.of(65L, 35L), "off", List.of(0L, 0L));
             Poll.until(FAST, "the totals count every evaluation", () -> totals("events-wait").equals(expected));
             assertThat(conversions("outage-purchase")).isEqualTo(7);
-            // Several more flushes later nothing was counted twice.
-            Thread.sleep(500);
-            assertThat(totals("events-wait")).isEqualTo(expected);
+            // Batches go one at a time, oldest first: once a later evaluation is counted, every retry of an earlier
+            // batch has been answered, and none was counted twice.
+            assertThat(s.get("/v1/flags/events-wait?targetingKey=after-0").status()).isEqualTo(200);
+            Map<String, List<Long>> later = Map.of("on", List.of(66L, 36L), "off", List.of(0L, 0L));
+            Poll.until(FAST, "a later evaluation is counted", () -> totals("events-wait").equals(later));
             assertThat(conversions("outage-purchase")).isEqualTo(7);
             assertThat(s.metric("guidon_events_batches_total{result=\"refused\"}")).isLessThanOrEqualTo(0);
         }
