@@ -17,10 +17,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,6 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Recreating database " + database + " ...");
             out.flush();
             recreateDatabase(jdbcBase);
+            // The sidecar's cache and event spool belong to the database just dropped: flags of an older demo
+            // would be served until the first fetch, and its spooled events counted in this one.
+            deleteTree(dir.resolve("sidecar-cache"));
             String dbUrl = pg + "/" + database;
 
             out.println("Bootstrapping tenant 'demo' ...");
@@ -340,5 +345,16 @@ public final class DemoCommand implements Callable<Integer> {
         children.clear();
         out.println("Stopped.");
         out.flush();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

@@ -38,6 +38,9 @@ class DemoIT {
         int cpPort = freePort();
         int sidecarPort = freePort();
         Path dir = Files.createTempDirectory("guidon-demo-it");
+        // What an earlier demo left: its cache and spool belong to a database the demo drops, so they go too.
+        Path leftover = Files.createDirectories(dir.resolve("sidecar-cache/events")).resolve("000001-1-old.json.gz");
+        Files.writeString(leftover, "from an earlier demo");
         Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", "target/guidon.jar",
                 "demo", "--control-plane-port", String.valueOf(cpPort), "--sidecar-port", String.valueOf(sidecarPort),
                 "--database", DATABASE, "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT, "--dir", dir.toString())
@@ -58,6 +61,7 @@ class DemoIT {
             }
             assertThat(output).as(String.join("\n", output)).anyMatch(l -> l.contains("Guidon demo ready"));
             assertThat(adminKey).isNotNull();
+            assertThat(leftover).doesNotExist();
             String sidecar = "http://127.0.0.1:" + sidecarPort;
             String cp = "http://127.0.0.1:" + cpPort;
 
