@@ -2,6 +2,7 @@ package io.guidon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.testing.CliRun;
 import org.junit.jupiter.api.Test;
 
 class MainHelpTest {

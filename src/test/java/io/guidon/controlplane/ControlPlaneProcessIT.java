@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guidon.testing.Poll;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -56,7 +57,7 @@ class ControlPlaneProcessIT {
             });
             reader.start();
             try {
-                Poll.until(Duration.ofSeconds(60), "the server listens or stops",
+                Poll.until("the server listens or stops", Duration.ofSeconds(60),
                         () -> !p.isAlive() || lines.stream().anyMatch(l -> l.contains("control plane listening")));
                 assertThat(lines).as("the server's output").anySatisfy(l -> assertThat(l).contains("listening"));
                 JsonNode listening = JSON.readTree(lines.stream().filter(l -> l.contains("control plane listening"))
@@ -73,7 +74,7 @@ class ControlPlaneProcessIT {
                 assertThat(denied.statusCode()).isEqualTo(401);
                 assertThat(denied.headers().firstValue("X-Request-Id")).contains("it-process-42");
 
-                Poll.until(Duration.ofSeconds(10), "the request is logged with its id",
+                Poll.until("the request is logged with its id", Duration.ofSeconds(10),
                         () -> lines.stream().anyMatch(l -> l.contains("\"requestId\":\"it-process-42\"")));
                 for (String line : lines) {
                     if (line.startsWith("{")) {

@@ -2,20 +2,16 @@ package io.guidon.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guidon.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.guidon.testing.CliRun;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import picocli.CommandLine;
 
 /**
  * A control plane started in-process for one test class: its own database, its own Redis key and channel prefix,
@@ -89,21 +85,17 @@ public final class Harness implements AutoCloseable {
 
     /** Runs {@code guidon admin bootstrap} in-process against this server's database; returns the admin key. */
     public String bootstrap(String tenant) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        List<String> args = new ArrayList<>(List.of("admin", "bootstrap", "--tenant", tenant));
-        for (String key : List.of("database.url", "database.user", "database.password")) {
-            args.add("--set");
-            args.add(key + "=" + settings.get(key));
+        return bootstrap(db, tenant);
+    }
+
+    /** Runs {@code guidon admin bootstrap} in-process against {@code db}; returns the admin key it printed. */
+    public static String bootstrap(TestDatabase db, String tenant) {
+        CliRun r = CliRun.of("admin", "bootstrap", "--tenant", tenant, "--set", "database.url=" + db.url(),
+                "--set", "database.user=" + TestDatabase.USER, "--set", "database.password=" + TestDatabase.PASSWORD);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("bootstrap failed (" + r.exitCode() + "): " + r.err());
         }
-        int code = cli.execute(args.toArray(new String[0]));
-        if (code != 0) {
-            throw new IllegalStateException("bootstrap failed (" + code + "): " + err);
-        }
-        String[] lines = out.toString().trim().split("\n");
+        String[] lines = r.out().trim().split("\n");
         return lines[lines.length - 1].trim();
     }
 

@@ -2,6 +2,7 @@ package io.guidon.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.testing.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -2,6 +2,7 @@ package io.guidon.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.testing.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

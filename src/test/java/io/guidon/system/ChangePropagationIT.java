@@ -2,8 +2,8 @@ package io.guidon.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SseStream;
+import io.guidon.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +100,7 @@ class ChangePropagationIT {
         long v0 = system.createFlag("poll-only");
         try (SidecarNode s = system.sidecar("poll-only", "redis.url=", "control-plane.poll-interval=200ms",
                 "control-plane.poll-jitter=50ms")) {
-            Poll.until(Duration.ofSeconds(20), "ready with version " + v0,
+            Poll.until("ready with version " + v0, Duration.ofSeconds(20),
                     () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() >= v0);
             assertThat(s.redisState()).isEqualTo("DISABLED");
             SseStream stream = system.stream(s);

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SseStream;
+import io.guidon.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,7 +67,7 @@ class ControlPlaneOutageIT {
     }
 
     private static void awaitControlPlane(SidecarNode s, String state) {
-        Poll.until(FAST, s + ": control plane " + state, () -> state.equals(s.controlPlaneState()));
+        Poll.until(s + ": control plane " + state, FAST, () -> state.equals(s.controlPlaneState()));
     }
 
     @Test
@@ -95,7 +95,7 @@ class ControlPlaneOutageIT {
             assertThat(s.readyStatus()).isEqualTo(200);
             assertThat(s.serves("cp-down", true, v1)).as("the last set is served").isTrue();
             // Retries keep failing for a while (the breaker opens): it stays so, and keeps serving.
-            Poll.until(FAST, "the circuit breaker opens",
+            Poll.until("the circuit breaker opens", FAST,
                     () -> !"CLOSED".equals(s.health().path("upstream").path("controlPlane").path("circuitBreaker")
                             .asText()));
             assertThat(s.readyStatus()).isEqualTo(200);
@@ -120,7 +120,7 @@ class ControlPlaneOutageIT {
         long v0 = system.createFlag("cached");
         long v1 = system.setEnabled("cached", true);
         try (SidecarNode s = system.connectedSidecar("restarted", v1)) {
-            Poll.until(FAST, "the disk cache holds version " + v1, () -> cachedVersion(s) == v1);
+            Poll.until("the disk cache holds version " + v1, FAST, () -> cachedVersion(s) == v1);
             assertThat(v1).isGreaterThan(v0);
             s.stop();
             long v2 = system.setEnabled("cached", false); // while the sidecar is away
@@ -151,7 +151,7 @@ class ControlPlaneOutageIT {
             assertThat(health.path("upstream").path("stale").asBoolean()).isFalse();
             assertThat(health.path("upstream").path("controlPlane").path("state").asText()).isEqualTo("UP");
             assertThat(health.path("flagSet").path("origin").asText()).startsWith("control plane");
-            Poll.until(FAST, "the disk cache holds version " + v2, () -> cachedVersion(s) == v2);
+            Poll.until("the disk cache holds version " + v2, FAST, () -> cachedVersion(s) == v2);
         }
     }
 
@@ -190,7 +190,7 @@ class ControlPlaneOutageIT {
             for (int i = 0; i < 5; i++) {
                 assertThat(s.get("/v1/flags/events-wait?targetingKey=before-" + i).status()).isEqualTo(200);
             }
-            Poll.until(FAST, "the evaluations before the outage are counted",
+            Poll.until("the evaluations before the outage are counted", FAST,
                     () -> totals("events-wait").equals(Map.of("on", List.of(5L, 5L), "off", List.of(0L, 0L))));
 
             system.cp.stop();
@@ -204,27 +204,27 @@ class ControlPlaneOutageIT {
                 assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-" + round
                         + "\",\"event\":\"outage-purchase\",\"value\":1}").status()).isEqualTo(202);
                 int batches = round + 1;
-                Poll.until(FAST, "round " + round + " waits as a batch of its own",
+                Poll.until("round " + round + " waits as a batch of its own", FAST,
                         () -> s.metric("guidon_events_pending_batches") >= batches);
             }
             assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-9\",\"event\":\"outage-purchase\"}")
                     .status()).isEqualTo(202);
-            Poll.until(FAST, "all seven batches wait, some spilled to disk",
+            Poll.until("all seven batches wait, some spilled to disk", FAST,
                     () -> s.metric("guidon_events_pending_batches") == 7
                             && s.metric("guidon_events_batches_total{result=\"spilled\"}") >= 1);
             assertThat(s.metric("guidon_events_dropped_total{where=\"disk\"}")).isLessThanOrEqualTo(0);
 
             system.cp.restart();
-            Poll.until(Duration.ofSeconds(15), "every waiting batch is delivered",
+            Poll.until("every waiting batch is delivered", Duration.ofSeconds(15),
                     () -> s.metric("guidon_events_pending_batches") == 0);
             Map<String, List<Long>> expected = Map.of("on", List.of(65L, 35L), "off", List.of(0L, 0L));
-            Poll.until(FAST, "the totals count every evaluation", () -> totals("events-wait").equals(expected));
+            Poll.until("the totals count every evaluation", FAST, () -> totals("events-wait").equals(expected));
             assertThat(conversions("outage-purchase")).isEqualTo(7);
             // Batches go one at a time, oldest first: once a later evaluation is counted, every retry of an earlier
             // batch has been answered, and none was counted twice.
             assertThat(s.get("/v1/flags/events-wait?targetingKey=after-0").status()).isEqualTo(200);
             Map<String, List<Long>> later = Map.of("on", List.of(66L, 36L), "off", List.of(0L, 0L));
-            Poll.until(FAST, "a later evaluation is counted", () -> totals("events-wait").equals(later));
+            Poll.until("a later evaluation is counted", FAST, () -> totals("events-wait").equals(later));
             assertThat(conversions("outage-purchase")).isEqualTo(7);
             assertThat(s.metric("guidon_events_batches_total{result=\"refused\"}")).isLessThanOrEqualTo(0);
         }

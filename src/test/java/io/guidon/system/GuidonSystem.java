@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SidecarFixture;
 import io.guidon.sidecar.SseStream;
+import io.guidon.testing.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.nio.file.Path;
@@ -159,7 +159,7 @@ final class GuidonSystem implements AutoCloseable {
      */
     SidecarNode connectedSidecar(String name, long version, String... overrides) throws Exception {
         SidecarNode s = sidecar(name, overrides);
-        Poll.until(Duration.ofSeconds(20), s + " ready with version " + version + ", Redis connected",
+        Poll.until(s + " ready with version " + version + ", Redis connected", Duration.ofSeconds(20),
                 () -> s.readyStatus() == 200 && s.health().path("flagSet").path("version").asLong() == version
                         && "CONNECTED".equals(s.redisState()));
         return s;

@@ -2,9 +2,9 @@ package io.guidon.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SseStream;
 import io.guidon.sidecar.connected.PrivateRedis;
+import io.guidon.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,7 +63,7 @@ class RedisOutageIT {
     }
 
     private static void awaitRedis(SidecarNode s, String state) {
-        Poll.until(Duration.ofSeconds(10), s + ": Redis " + state, () -> state.equals(s.redisState()));
+        Poll.until(s + ": Redis " + state, Duration.ofSeconds(10), () -> state.equals(s.redisState()));
     }
 
     @Test
@@ -77,7 +77,7 @@ class RedisOutageIT {
             awaitRedis(s, "DISCONNECTED");
             double failedBefore = published("failed");
             long v1 = system.setEnabled("lost-message", true); // the admin's request succeeds without Redis
-            Poll.until(FAST, "the control plane gives up publishing version " + v1 + " and counts it",
+            Poll.until("the control plane gives up publishing version " + v1 + " and counts it", FAST,
                     () -> published("failed") > failedBefore);
             assertThat(s.serves("lost-message", false, v0)).as("nothing reached the sidecar").isTrue();
             assertThat(s.health().path("upstream").path("redis").path("state").asText()).isNotEqualTo("CONNECTED");
@@ -115,7 +115,7 @@ class RedisOutageIT {
                 redis.stop();
                 outage.set(true);
                 awaitRedis(s, "DISCONNECTED");
-                Poll.until(FAST, "requests while Redis is down", () -> duringOutage.get() >= 50);
+                Poll.until("requests while Redis is down", FAST, () -> duringOutage.get() >= 50);
                 assertThat(s.serves("through-outage", false, v0)).isTrue();
                 redis.restart();
                 awaitRedis(s, "CONNECTED");
@@ -131,7 +131,7 @@ class RedisOutageIT {
             // Without restarting anything, changes flow through Redis again.
             SseStream stream = system.stream(s);
             assertThat(Streams.hello(stream)).isEqualTo(v0);
-            Poll.until(FAST, "the control plane's Redis is up again",
+            Poll.until("the control plane's Redis is up again", FAST,
                     () -> system.api().get("/readyz", null).body().contains("\"redis\":\"up\""));
             double publishedBefore = published("published");
             long v1 = system.setEnabled("through-outage", true);

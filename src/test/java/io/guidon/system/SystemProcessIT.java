@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guidon.Main;
 import io.guidon.controlplane.Harness;
-import io.guidon.controlplane.Poll;
 import io.guidon.controlplane.TestDatabase;
+import io.guidon.testing.Poll;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The system as an operator runs it: the control plane and a connected sidecar as real processes from the jar
@@ -134,19 +130,6 @@ class SystemProcessIT {
         return -1;
     }
 
-    private static String bootstrap(TestDatabase db, String tenant) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute("admin", "bootstrap", "--tenant", tenant, "--set", "database.url=" + db.url(),
-                "--set", "database.user=" + TestDatabase.USER, "--set", "database.password=" + TestDatabase.PASSWORD);
-        assertThat(code).as("bootstrap: %s", err).isZero();
-        String[] lines = out.toString().trim().split("\n");
-        return lines[lines.length - 1].trim();
-    }
-
     @Test
     void aChangeMadeWithTheAdminApiIsServedByASidecarProcessThroughRedis() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
@@ -163,8 +146,8 @@ class SystemProcessIT {
             env.put("GUIDON_REDIS_URL", redisUrl);
             env.put("GUIDON_REDIS_PREFIX", prefix);
             Process controlPlane = start("control-plane", cpBuilder);
-            String adminKey = bootstrap(db, "acme");
-            Poll.until(Duration.ofSeconds(60), "the control plane is ready", () -> {
+            String adminKey = Harness.bootstrap(db, "acme");
+            Poll.until("the control plane is ready", Duration.ofSeconds(60), () -> {
                 assertThat(controlPlane.isAlive()).as("the control plane runs; its log:\n%s", log("control-plane"))
                         .isTrue();
                 return status(cp + "/readyz") == 200;
@@ -187,7 +170,7 @@ class SystemProcessIT {
                     "--set", "redis.channel-prefix=" + prefix, "--set", "control-plane.poll-interval=60s",
                     "--set", "http.instances=1", "--set", "events.flush-interval=200ms",
                     "--set", "shutdown.grace-period=1s"));
-            Poll.until(Duration.ofSeconds(60), "the sidecar is ready and listens on Redis", () -> {
+            Poll.until("the sidecar is ready and listens on Redis", Duration.ofSeconds(60), () -> {
                 assertThat(sidecarProcess.isAlive()).as("the sidecar runs; its log:\n%s", log("sidecar")).isTrue();
                 return status(sidecar + "/readyz") == 200
                         && get(sidecar + "/healthz").path("upstream").path("redis").path("state").asText()
@@ -202,7 +185,7 @@ class SystemProcessIT {
             long version = admin("GET", cp + "/api/v1/environments/production", adminKey, null).get("version")
                     .asLong();
             assertThat(version).isEqualTo(off.get("version").asLong() + 1);
-            Poll.until(Duration.ofSeconds(5), "the sidecar process serves version " + version,
+            Poll.until("the sidecar process serves version " + version, Duration.ofSeconds(5),
                     () -> get(sidecar + "/v1/flags/new-checkout?targetingKey=u1").get("version").asLong() == version);
             assertThat(get(sidecar + "/v1/flags/new-checkout?targetingKey=u1").get("value").asBoolean()).isTrue();
 
@@ -212,9 +195,9 @@ class SystemProcessIT {
             assertThat(log("control-plane")).doesNotContain(adminKey.substring(adminKey.lastIndexOf('_') + 1));
 
             // The evaluations above reach the control plane as event batches.
-            Poll.until(Duration.ofSeconds(10), "event batches are delivered",
+            Poll.until("event batches are delivered", Duration.ofSeconds(10),
                     () -> metric(sidecar, "guidon_events_batches_total{result=\"delivered\"}") >= 1);
-            Poll.until(Duration.ofSeconds(10), "nothing waits in the sidecar",
+            Poll.until("nothing waits in the sidecar", Duration.ofSeconds(10),
                     () -> metric(sidecar, "guidon_events_pending_batches") == 0);
 
             // With the control plane gone, new evaluations' events cannot be delivered...

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
+import io.guidon.testing.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -346,7 +346,7 @@ class AdminApiIT {
 
         // The key works; its last-used time is recorded (in a batch, not by the request itself).
         assertThat(cp.get("/api/v1/flags", key).status()).isEqualTo(200);
-        Poll.until(Duration.ofSeconds(10), "lastUsedAt recorded",
+        Poll.until("lastUsedAt recorded", Duration.ofSeconds(10),
                 () -> !cp.get("/api/v1/keys/" + id, admin).json().get("lastUsedAt").isNull());
 
         Resp revoked = cp.delete("/api/v1/keys/" + id, admin);
@@ -665,7 +665,7 @@ class AdminApiIT {
 
         // Reads are retried on another connection; a change caught by it would get a retryable 503, never a 500.
         assertThat(cp.get("/api/v1/flags", admin).status()).isIn(200, 503);
-        Poll.until(Duration.ofSeconds(10), "the pool serves again",
+        Poll.until("the pool serves again", Duration.ofSeconds(10),
                 () -> cp.get("/api/v1/flags", admin).status() == 200);
         for (int i = 0; i < 10; i++) {
             assertThat(cp.get("/api/v1/environments/production", admin).status()).isEqualTo(200);

@@ -2,43 +2,32 @@ package io.guidon.controlplane.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.Main;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.controlplane.auth.ApiKeys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.guidon.testing.CliRun;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code guidon admin bootstrap}: migrates an empty database, creates the tenant and prints its admin key once. */
 class BootstrapIT {
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run bootstrap(TestDatabase db, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
+    private static CliRun bootstrap(TestDatabase db, String... args) {
         List<String> all = new ArrayList<>(List.of("admin", "bootstrap"));
         all.addAll(List.of(args));
         all.addAll(List.of("--set", "database.url=" + db.url(), "--set", "database.user=" + TestDatabase.USER,
                 "--set", "database.password=" + TestDatabase.PASSWORD));
-        return new Run(cli.execute(all.toArray(new String[0])), out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     @Test
     void bootstrapMigratesCreatesTheTenantAndPrintsAnAdminKeyThatIsStoredOnlyAsAHash() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
-            Run r = bootstrap(db, "--tenant", "acme", "--name", "ACME Corp");
+            CliRun r = bootstrap(db, "--tenant", "acme", "--name", "ACME Corp");
 
-            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).contains("Created tenant 'acme'").contains("shown only this once");
             String[] lines = r.out().trim().split("\n");
             String key = lines[lines.length - 1].trim();
@@ -65,14 +54,14 @@ class BootstrapIT {
     @Test
     void anExistingTenantOrAnInvalidKeyIsRefused() {
         try (TestDatabase db = TestDatabase.create()) {
-            assertThat(bootstrap(db, "--tenant", "acme").code()).isZero();
+            assertThat(bootstrap(db, "--tenant", "acme").exitCode()).isZero();
 
-            Run again = bootstrap(db, "--tenant", "acme");
-            assertThat(again.code()).isEqualTo(1);
+            CliRun again = bootstrap(db, "--tenant", "acme");
+            assertThat(again.exitCode()).isEqualTo(1);
             assertThat(again.err()).contains("tenant 'acme' already exists");
 
-            Run invalid = bootstrap(db, "--tenant", "Not Valid");
-            assertThat(invalid.code()).isEqualTo(2);
+            CliRun invalid = bootstrap(db, "--tenant", "Not Valid");
+            assertThat(invalid.exitCode()).isEqualTo(2);
             assertThat(invalid.err()).contains("invalid tenant key");
         }
     }

@@ -3,20 +3,17 @@ package io.guidon.controlplane.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.guidon.Main;
 import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.ControlPlaneMain;
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.guidon.testing.CliRun;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Migrations on an empty database and on an up-to-date one (through {@code guidon migrate}), and the refusal of a
@@ -24,19 +21,11 @@ import picocli.CommandLine;
  */
 class MigrationsIT {
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(TestDatabase db, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
+    private static CliRun cli(TestDatabase db, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--set", "database.url=" + db.url(), "--set", "database.user=" + TestDatabase.USER,
                 "--set", "database.password=" + TestDatabase.PASSWORD));
-        return new Run(cli.execute(all.toArray(new String[0])), out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     private static List<String> tables(TestDatabase db) throws Exception {
@@ -59,15 +48,15 @@ class MigrationsIT {
     @Test
     void migrateCreatesTheSchemaOnAnEmptyDatabaseAndThenHasNothingToDo() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
-            Run first = cli(db, "migrate");
-            assertThat(first.code()).as(first.err()).isZero();
+            CliRun first = cli(db, "migrate");
+            assertThat(first.exitCode()).as(first.err()).isZero();
             assertThat(first.out()).contains("schema migrated from none to 2");
             assertThat(tables(db)).contains("tenants", "environments", "flags", "flag_configs", "segments",
                     "change_log", "audit_log", "api_keys", "flyway_schema_history", "event_batches",
                     "flag_evaluation_counts", "flag_exposures", "conversion_events", "flag_daily_totals");
 
-            Run second = cli(db, "migrate");
-            assertThat(second.code()).isZero();
+            CliRun second = cli(db, "migrate");
+            assertThat(second.exitCode()).isZero();
             assertThat(second.out()).contains("schema up to date at version 2");
         }
     }
@@ -75,11 +64,11 @@ class MigrationsIT {
     @Test
     void aSchemaNewerThanThisBuildIsRefusedByMigrateAndAtStart() {
         try (TestDatabase db = TestDatabase.create()) {
-            assertThat(cli(db, "migrate").code()).isZero();
+            assertThat(cli(db, "migrate").exitCode()).isZero();
             pretendANewerBuildMigrated(db);
 
-            Run migrate = cli(db, "migrate");
-            assertThat(migrate.code()).isEqualTo(1);
+            CliRun migrate = cli(db, "migrate");
+            assertThat(migrate.exitCode()).isEqualTo(1);
             assertThat(migrate.err()).contains("newer than this build").contains("999");
 
             Map<String, String> s = Harness.settings(db, "guidon-it-mig", Map.of());
@@ -93,11 +82,9 @@ class MigrationsIT {
                 args.add("--set");
                 args.add(k + "=" + v);
             });
-            StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new Main());
-            cli.setErr(new PrintWriter(err));
-            assertThat(cli.execute(args.toArray(new String[0]))).isEqualTo(1);
-            assertThat(err.toString()).contains("newer than this build");
+            CliRun r = CliRun.of(args);
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).contains("newer than this build");
         }
     }
 

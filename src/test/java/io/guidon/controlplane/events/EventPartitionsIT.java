@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
+import io.guidon.testing.Poll;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -205,7 +205,7 @@ class EventPartitionsIT {
         assertThat(first.json().get("detail").asText()).contains("no partition");
         // The refused batch made the server run the maintenance; the sidecar's retry then goes through, once.
         List<Integer> statuses = new ArrayList<>();
-        Poll.until(Duration.ofSeconds(20), "the batch is accepted", () -> {
+        Poll.until("the batch is accepted", Duration.ofSeconds(20), () -> {
             int s = b.post(cp, sidecar).status();
             statuses.add(s);
             return s != 503;

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.common.config.Settings;
 import io.guidon.controlplane.Harness;
-import io.guidon.controlplane.Poll;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.SidecarMain;
+import io.guidon.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +78,7 @@ class SidecarEventsIT {
             sidecar.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             try {
                 String base = "http://127.0.0.1:" + sidecar.port();
-                Poll.until(Duration.ofSeconds(20), "the sidecar serves the control plane's flags", () -> {
+                Poll.until("the sidecar serves the control plane's flags", Duration.ofSeconds(20), () -> {
                     try {
                         return http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
@@ -109,7 +109,7 @@ class SidecarEventsIT {
                 assertThat(evaluations.keySet()).as("a 50% rollout over 20 users serves both").hasSize(2);
 
                 AtomicReference<JsonNode> checkout = new AtomicReference<>();
-                Poll.until(Duration.ofSeconds(20), "the evaluations reach the totals", () -> {
+                Poll.until("the evaluations reach the totals", Duration.ofSeconds(20), () -> {
                     checkout.set(cp.get("/api/v1/flags/new-checkout/exposures?environment=production", admin).json());
                     long evaluated = 0;
                     long exposed = 0;
@@ -125,14 +125,14 @@ class SidecarEventsIT {
                     assertThat(v.get("exposures").asLong()).as(variant).isEqualTo((long) users.get(variant).size());
                 }
                 AtomicReference<JsonNode> banner = new AtomicReference<>();
-                Poll.until(Duration.ofSeconds(20), "the banner's evaluations reach the totals", () -> {
+                Poll.until("the banner's evaluations reach the totals", Duration.ofSeconds(20), () -> {
                     banner.set(cp.get("/api/v1/flags/banner/exposures?environment=production", admin).json());
                     JsonNode blue = banner.get().get("variants").get("blue");
                     return blue.get("evaluations").asLong() >= 10 && blue.get("exposures").asLong() >= 1;
                 });
                 assertThat(banner.get().get("variants").toString()).isEqualTo("{\"blue\":{\"evaluations\":10,"
                         + "\"exposures\":1},\"green\":{\"evaluations\":0,\"exposures\":0}}");
-                Poll.until(Duration.ofSeconds(20), "the conversions are stored", () -> rows(cp,
+                Poll.until("the conversions are stored", Duration.ofSeconds(20), () -> rows(cp,
                         "SELECT count(*) FROM conversion_events WHERE event = 'bought'") == 3);
                 assertThat(rows(cp, "SELECT sum(value) FROM conversion_events")).isEqualTo(33);
                 assertThat(cp.metric("guidon_events_batches_total", "result=\"rejected\"")).isZero();

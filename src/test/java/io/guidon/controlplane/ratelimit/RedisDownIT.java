@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
+import io.guidon.testing.Poll;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,7 @@ class RedisDownIT {
                 "variants", Map.of("on", true, "off", false)));
 
         assertThat(created.status()).isEqualTo(201);
-        Poll.until(Duration.ofSeconds(10), "the publish is given up and counted",
+        Poll.until("the publish is given up and counted", Duration.ofSeconds(10),
                 () -> cp.metric("guidon_publish_total", "outcome=\"failed\"") >= failedBefore + 1);
         assertThat(cp.metric("guidon_publish_retries_total")).isGreaterThanOrEqualTo(2);
         assertThat(cp.get("/api/v1/flags/still-works", admin).status()).isEqualTo(200);

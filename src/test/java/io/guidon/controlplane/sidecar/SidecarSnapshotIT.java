@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.Harness.Resp;
-import io.guidon.controlplane.Poll;
 import io.guidon.controlplane.RedisSubscriber;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -191,7 +191,7 @@ class SidecarSnapshotIT {
 
             createFlag("replica-after");
             // Replica 2 keeps versions for 60 s; only the notification published by replica 1 can tell it.
-            Poll.until(WAIT, "replica 2 serves the new flag",
+            Poll.until("replica 2 serves the new flag", WAIT,
                     () -> replica.get("/api/v1/sidecar/flags", sidecar).body().contains("replica-after"));
         } finally {
             drain();

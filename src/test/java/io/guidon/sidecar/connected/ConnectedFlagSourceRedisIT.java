@@ -7,6 +7,7 @@ import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.SidecarMetrics;
 import io.guidon.sidecar.Snapshot;
+import io.guidon.testing.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -71,10 +72,10 @@ class ConnectedFlagSourceRedisIT {
         source = new ConnectedFlagSource(vertx, config, client, new FileSnapshotStore(vertx, cacheDir), Docs.COMPILER,
                 store, new SidecarMetrics(registry, store, true, Clock.systemUTC()), registry, Clock.systemUTC());
         Await.on(context, source::start);
-        Await.until("version 1", () -> store.current() != null && store.current().version() == 1);
+        Poll.until("version 1", () -> store.current() != null && store.current().version() == 1);
         awaitRedis("CONNECTED");
         // Connecting checks the version at once (nothing new: 304).
-        Await.until("the check on connecting", () -> cp.flagRequests() == 2 && fetchesOk() == 2);
+        Poll.until("the check on connecting", () -> cp.flagRequests() == 2 && fetchesOk() == 2);
         assertThat(cp.flagCalls().get(1).answer()).isEqualTo("304");
     }
 
@@ -96,7 +97,7 @@ class ConnectedFlagSourceRedisIT {
     }
 
     private void awaitRedis(String state) {
-        Await.until("Redis " + state, () -> {
+        Poll.until("Redis " + state, () -> {
             try {
                 return state.equals(redisStatus().get("state"));
             } catch (Exception e) {
@@ -106,7 +107,7 @@ class ConnectedFlagSourceRedisIT {
     }
 
     private Snapshot awaitVersion(long version) {
-        return Await.until("flags version " + version, store::current, s -> s != null && s.version() == version);
+        return Poll.until("flags version " + version, store::current, s -> s != null && s.version() == version);
     }
 
     private static ObjectNode changed(String variant) {
@@ -128,11 +129,11 @@ class ConnectedFlagSourceRedisIT {
 
         redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2,\"changed\":[\"a\"]}");
         redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":1,\"changed\":[\"a\"]}");
-        Await.stays("versions already held are not fetched", Duration.ofMillis(300), () -> cp.flagRequests() == 3);
+        Poll.stays("versions already held are not fetched", Duration.ofMillis(300), () -> cp.flagRequests() == 3);
 
         // A message it cannot read might have been news: it checks.
         redis.publish(CHANNEL, "not json");
-        Await.until("a check", () -> cp.flagRequests() == 4);
+        Poll.until("a check", () -> cp.flagRequests() == 4);
     }
 
     @Test
@@ -153,14 +154,14 @@ class ConnectedFlagSourceRedisIT {
     void aNotifiedVersionTheControlPlaneDoesNotServeYetIsAskedForAgainUntilItDoes() throws Exception {
         // The replica that answers has not heard of version 2 yet (its own notification lags): "not modified".
         redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2,\"changed\":[\"a\"]}");
-        Await.until("the notified fetch", () -> cp.flagRequests() >= 3);
+        Poll.until("the notified fetch", () -> cp.flagRequests() >= 3);
         assertThat(cp.flagCalls().get(2).answer()).isEqualTo("304");
-        Await.until("asked again", () -> cp.flagRequests() >= 4);
+        Poll.until("asked again", () -> cp.flagRequests() >= 4);
 
         cp.publish(changed("on")); // now it knows
         awaitVersion(2);
         int calls = cp.flagRequests();
-        Await.stays("no more asking once version 2 is held", Duration.ofMillis(500),
+        Poll.stays("no more asking once version 2 is held", Duration.ofMillis(500),
                 () -> cp.flagRequests() == calls);
     }
 
@@ -174,14 +175,14 @@ class ConnectedFlagSourceRedisIT {
                 1_000);
         Await.on(context, source::start);
         awaitRedis("CONNECTED");
-        Await.until("the start and connection checks", () -> cp.flagRequests() == 4);
+        Poll.until("the start and connection checks", () -> cp.flagRequests() == 4);
 
         redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":9,\"changed\":[\"a\"]}");
-        Await.until("asked again", () -> cp.flagRequests() >= 6);
+        Poll.until("asked again", () -> cp.flagRequests() >= 6);
         // Backing off from 20 ms to retry-max (200 ms), it asks a few times within the second, then stops.
-        Await.until("it gives up", Duration.ofSeconds(5), () -> {
+        Poll.until("it gives up", Duration.ofSeconds(5), () -> {
             int before = cp.flagRequests();
-            Await.stays("(quiet for 400 ms)", Duration.ofMillis(400), () -> true);
+            Poll.stays("(quiet for 400 ms)", Duration.ofMillis(400), () -> true);
             return cp.flagRequests() == before;
         });
         assertThat(cp.flagRequests()).isBetween(4 + 4, 4 + 10);

@@ -10,6 +10,7 @@ import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.SidecarMetrics;
 import io.guidon.sidecar.Snapshot;
+import io.guidon.testing.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -99,7 +100,7 @@ class ConnectedFlagSourceTest {
     }
 
     private Snapshot awaitVersion(long version) {
-        return Await.until("flags version " + version, store::current, s -> s != null && s.version() == version);
+        return Poll.until("flags version " + version, store::current, s -> s != null && s.version() == version);
     }
 
     private static void assertSameDocument(FlagSet actual, ObjectNode expected) {
@@ -137,7 +138,7 @@ class ConnectedFlagSourceTest {
         assertSameDocument(s.flags(), Docs.base());
         assertThat(s.origin()).isEqualTo("control plane");
         assertThat(cp.flagCalls()).containsExactly(new FakeControlPlane.FlagsCall(null, null, "full", 1));
-        Await.until("the fetch is recorded", () -> fetches("ok") == 1);
+        Poll.until("the fetch is recorded", () -> fetches("ok") == 1);
         Map<String, Object> status = status();
         assertThat(status).containsEntry("mode", "connected").containsEntry("tenant", "acme")
                 .containsEntry("environment", "prod").containsEntry("stale", false)
@@ -174,12 +175,12 @@ class ConnectedFlagSourceTest {
         assertThat(status()).containsEntry("stale", true).containsEntry("tenant", "acme");
         assertThat(controlPlaneStatus()).containsEntry("state", "UNKNOWN");
 
-        Await.until("the fetch reaches the control plane", () -> cp.heldCount() == 1);
+        Poll.until("the fetch reaches the control plane", () -> cp.heldCount() == 1);
         cp.releaseAll();
         Snapshot fetched = awaitVersion(5);
         assertSameDocument(fetched.flags(), cp.documentAt(5));
         assertThat(cp.flagCalls()).containsExactly(new FakeControlPlane.FlagsCall(3L, "\"3\"", "delta", 5));
-        Await.until("no longer stale", () -> {
+        Poll.until("no longer stale", () -> {
             try {
                 return Boolean.FALSE.equals(status().get("stale"));
             } catch (Exception e) {
@@ -203,7 +204,7 @@ class ConnectedFlagSourceTest {
         Snapshot s = awaitVersion(2);
         assertSameDocument(s.flags(), restored);
         assertThat(s.origin()).isEqualTo("control plane");
-        Await.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
+        Poll.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
     }
 
     @Test
@@ -219,7 +220,7 @@ class ConnectedFlagSourceTest {
         Snapshot s = awaitVersion(1);
         assertSameDocument(s.flags(), Docs.base());
         assertThat(status()).containsEntry("environment", "prod");
-        Await.until("the cache follows", () -> cachedOrNull() != null && "prod".equals(cachedOrNull().environment()));
+        Poll.until("the cache follows", () -> cachedOrNull() != null && "prod".equals(cachedOrNull().environment()));
     }
 
     @Test
@@ -233,7 +234,7 @@ class ConnectedFlagSourceTest {
 
         Snapshot s = awaitVersion(2);
         assertThat(s.changed()).isEmpty();
-        Await.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
+        Poll.until("the cache follows", () -> cachedOrNull() != null && cachedOrNull().version() == 2);
     }
 
     @Test
@@ -242,7 +243,7 @@ class ConnectedFlagSourceTest {
         Await.on(context, () -> new FileSnapshotStore(vertx, cacheDir).save(new SnapshotStore.Cached("acme", "prod", 1,
                 cp.documentAt(1).toString(), Instant.now())));
         start();
-        Await.until("confirmed", () -> fetches("ok") == 1);
+        Poll.until("confirmed", () -> fetches("ok") == 1);
         assertThat(cp.flagCalls()).containsExactly(new FakeControlPlane.FlagsCall(1L, "\"1\"", "304", 1));
         assertThat(status()).containsEntry("stale", false);
         assertThat(published).extracting(Snapshot::version).containsExactly(1L);
@@ -283,7 +284,7 @@ class ConnectedFlagSourceTest {
         assertThat(evaluator.evaluate(s.flags(), "c", EvaluationContext.of(Map.of("targetingKey", "user-2")))
                 .variantKey()).isEqualTo("on");
         assertThat(s.flags().flag("b")).isNull();
-        Await.until("the delta's result is cached", () -> {
+        Poll.until("the delta's result is cached", () -> {
             try {
                 return cached().version() == 2;
             } catch (Exception e) {
@@ -355,7 +356,7 @@ class ConnectedFlagSourceTest {
         cp.deltas(false);
         fetch();
 
-        Await.until("retried", () -> cp.flagRequests() >= 3);
+        Poll.until("retried", () -> cp.flagRequests() >= 3);
         assertThat(store.current().version()).isEqualTo(1);
         assertThat(published).extracting(Snapshot::version).containsExactly(1L);
 
@@ -371,21 +372,21 @@ class ConnectedFlagSourceTest {
         cp.publish(Docs.base());
         start();
         awaitVersion(1);
-        Await.until("the first fetch is done", () -> fetches("ok") == 1);
+        Poll.until("the first fetch is done", () -> fetches("ok") == 1);
 
         cp.hold(true);
         ObjectNode v2 = Docs.base();
         v2.withObjectProperty("flags").set("a", Docs.booleanFlag("on"));
         cp.publish(v2);
         fetch();
-        Await.until("the fetch is in flight", () -> cp.heldCount() == 1);
+        Poll.until("the fetch is in flight", () -> cp.heldCount() == 1);
         Await.run(context, () -> {
             for (int i = 0; i < 10; i++) {
                 source.fetch("burst " + i);
             }
         });
         cp.releaseOne();
-        Await.until("the coalesced fetch is in flight", () -> cp.heldCount() == 1);
+        Poll.until("the coalesced fetch is in flight", () -> cp.heldCount() == 1);
         // While it is held nothing else can start: 1 (start) + 1 (in flight) + 1 (the whole burst).
         assertThat(cp.flagRequests()).isEqualTo(3);
         assertThat(store.current().version()).isEqualTo(2);
@@ -395,8 +396,8 @@ class ConnectedFlagSourceTest {
         cp.publish(v3);
         cp.releaseAll();
         awaitVersion(3);
-        Await.until("the last fetch is done", () -> fetches("ok") == 3);
-        Await.stays("no further fetch", Duration.ofMillis(300), () -> cp.flagRequests() == 3);
+        Poll.until("the last fetch is done", () -> fetches("ok") == 3);
+        Poll.stays("no further fetch", Duration.ofMillis(300), () -> cp.flagRequests() == 3);
         assertThat(cp.flagCalls()).containsExactly(new FakeControlPlane.FlagsCall(null, null, "full", 1),
                 new FakeControlPlane.FlagsCall(1L, "\"1\"", "delta", 2),
                 new FakeControlPlane.FlagsCall(2L, "\"2\"", "delta", 3));
@@ -407,7 +408,7 @@ class ConnectedFlagSourceTest {
         cp.publish(Docs.base());
         start("control-plane.breaker-failures=3", "control-plane.breaker-reset-timeout=1s");
         awaitVersion(1);
-        Await.until("the first fetch is done", () -> fetches("ok") == 1);
+        Poll.until("the first fetch is done", () -> fetches("ok") == 1);
 
         cp.flagsStatus(503);
         ObjectNode v2 = Docs.base();
@@ -415,7 +416,7 @@ class ConnectedFlagSourceTest {
         cp.publish(v2);
         long t0 = System.nanoTime();
         fetch();
-        Await.until("five failures in a row", () -> fetches("failed") >= 5);
+        Poll.until("five failures in a row", () -> fetches("failed") >= 5);
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         // Retries wait at least half of 40, 80, 160, 200 ms (retry-min 20 ms doubling, retry-max 200 ms).
         assertThat(elapsedMs).as("backed off").isGreaterThanOrEqualTo(240);
@@ -430,7 +431,7 @@ class ConnectedFlagSourceTest {
 
         cp.flagsStatus(200);
         assertSameDocument(awaitVersion(2).flags(), v2);
-        Await.until("up again", () -> {
+        Poll.until("up again", () -> {
             try {
                 return "UP".equals(controlPlaneStatus().get("state"));
             } catch (Exception e) {
@@ -446,7 +447,7 @@ class ConnectedFlagSourceTest {
         cp.stop();
         start();
 
-        Await.until("several failed attempts", () -> fetches("failed") >= 3);
+        Poll.until("several failed attempts", () -> fetches("failed") >= 3);
         assertThat(store.current()).as("not ready").isNull();
         assertThat(controlPlaneStatus()).containsEntry("state", "DOWN");
         assertThat(status()).containsEntry("stale", true);
@@ -462,7 +463,7 @@ class ConnectedFlagSourceTest {
         cp.publish(Docs.base());
         source("control-plane.sidecar-key=wrong");
         Await.on(context, source::start);
-        Await.until("a failed attempt", () -> fetches("failed") >= 1);
+        Poll.until("a failed attempt", () -> fetches("failed") >= 1);
         assertThat(store.current()).isNull();
         assertThat((String) controlPlaneStatus().get("lastError")).contains("401");
     }
@@ -491,7 +492,7 @@ class ConnectedFlagSourceTest {
             fetch();
             awaitVersion(v);
             long version = v;
-            Await.until("version " + v + " is cached", () -> fetches("ok") == version);
+            Poll.until("version " + v + " is cached", () -> fetches("ok") == version);
             SnapshotStore.Cached c = cached();
             assertThat(c.version()).isEqualTo(v);
             assertThat(Docs.tree(c.documentJson())).isEqualTo(Docs.tree(store.current().flags().documentJson()));

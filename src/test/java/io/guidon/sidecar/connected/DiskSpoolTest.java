@@ -2,6 +2,7 @@ package io.guidon.sidecar.connected;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.testing.Poll;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -125,7 +126,7 @@ class DiskSpoolTest {
         assertThat(oldest(spool).id()).isEqualTo("b3");
         assertThat(metric("guidon_events_dropped_total{where=\"disk\"}")).isEqualTo(12);
         assertThat(metric("guidon_events_batches_total{result=\"dropped\"}")).isEqualTo(2);
-        Await.until("the dropped batches' files are deleted", () -> {
+        Poll.until("the dropped batches' files are deleted", () -> {
             try {
                 return files().size() == 2;
             } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.guidon.engine.Evaluator;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.TrackEvent;
+import io.guidon.testing.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -81,7 +82,7 @@ class EventUploaderTest {
 
         /** Waits until every batch is settled (the client has seen each answer). */
         void awaitNothingPending() {
-            Await.until("nothing pending", () -> {
+            Poll.until("nothing pending", () -> {
                 try {
                     return pending() == 0;
                 } catch (Exception e) {
@@ -136,7 +137,7 @@ class EventUploaderTest {
     }
 
     private void awaitStored(String... conversions) {
-        Await.until("stored conversions " + List.of(conversions),
+        Poll.until("stored conversions " + List.of(conversions),
                 () -> cp.conversionEvents().size() >= conversions.length);
         assertThat(cp.conversionEvents()).containsExactly(conversions);
     }
@@ -164,7 +165,7 @@ class EventUploaderTest {
             r.batch("e" + i + "a", "e" + i + "b");
         }
 
-        Await.until("five batches", () -> cp.batches().size() == 5);
+        Poll.until("five batches", () -> cp.batches().size() == 5);
         List<FakeControlPlane.Batch> got = cp.batches();
         assertThat(got).extracting(FakeControlPlane.Batch::batchId).doesNotHaveDuplicates();
         assertThat(cp.conversionEvents()).containsExactly("purchase", "e2a", "e2b", "e3a", "e3b", "e4a", "e4b",
@@ -257,7 +258,7 @@ class EventUploaderTest {
         r.batch("e1");
         r.batch("e2", "e3");
         r.batch("e4");
-        Await.until("several refused attempts", () -> cp.eventPosts() >= 3);
+        Poll.until("several refused attempts", () -> cp.eventPosts() >= 3);
         assertThat(cp.batches()).isEmpty();
         assertThat(r.pending()).isEqualTo(3);
 
@@ -277,7 +278,7 @@ class EventUploaderTest {
         for (int i = 1; i <= 5; i++) {
             r.batch("e" + i);
         }
-        Await.until("three spilled batches written", () -> {
+        Poll.until("three spilled batches written", () -> {
             try {
                 return spoolFiles().size() == 3;
             } catch (Exception e) {
@@ -290,7 +291,7 @@ class EventUploaderTest {
 
         cp.start(port);
         awaitStored("e1", "e2", "e3", "e4", "e5");
-        Await.until("the spool is emptied", () -> {
+        Poll.until("the spool is emptied", () -> {
             try {
                 return spoolFiles().isEmpty() && r.pending() == 0;
             } catch (Exception e) {
@@ -317,7 +318,7 @@ class EventUploaderTest {
     void anUnauthorizedSidecarKeepsItsBatchesAndRetries() throws Exception {
         Running r = new Running("control-plane.sidecar-key=revoked");
         r.batch("e1");
-        Await.until("retried", () -> cp.eventPosts() >= 2);
+        Poll.until("retried", () -> cp.eventPosts() >= 2);
         assertThat(cp.eventAnswers()).containsOnly(401);
         assertThat(r.pending()).isEqualTo(1);
         assertThat(batches("refused")).isZero();
@@ -338,7 +339,7 @@ class EventUploaderTest {
         Running after = new Running();
         awaitStored("e1", "e2", "e3");
         after.awaitNothingPending();
-        Await.until("the spool is emptied", () -> {
+        Poll.until("the spool is emptied", () -> {
             try {
                 return spoolFiles().isEmpty();
             } catch (Exception e) {
@@ -352,7 +353,7 @@ class EventUploaderTest {
         cp.holdEvents(true);
         Running before = new Running();
         before.batch("e1");
-        Await.until("e1 in flight", () -> cp.heldEvents() == 1);
+        Poll.until("e1 in flight", () -> cp.heldEvents() == 1);
         before.batch("e2");
         before.sink.track(new TrackEvent("user-1", "e3", null, 1L));
         before.stopUploader();
@@ -360,17 +361,17 @@ class EventUploaderTest {
 
         cp.releaseEvents(); // e1 arrives after all
         awaitStored("e1");
-        Await.stays("a stopped uploader sends nothing more", Duration.ofMillis(300), () -> cp.eventPosts() == 1);
+        Poll.stays("a stopped uploader sends nothing more", Duration.ofMillis(300), () -> cp.eventPosts() == 1);
 
         Running after = new Running();
         awaitStored("e1", "e2", "e3");
-        Await.until("every post answered", () -> cp.eventAnswers().size() == 4);
+        Poll.until("every post answered", () -> cp.eventAnswers().size() == 4);
         assertThat(cp.duplicatePosts()).isEqualTo(1);
         assertThat(cp.accepted()).extracting(FakeControlPlane.Batch::batchId)
                 .containsExactly(cp.batches().get(0).batchId(), cp.batches().get(0).batchId(),
                         cp.batches().get(1).batchId(), cp.batches().get(2).batchId());
         assertRetriesAreIdentical();
-        Await.until("the spool is emptied", () -> {
+        Poll.until("the spool is emptied", () -> {
             try {
                 return spoolFiles().isEmpty() && after.pending() == 0;
             } catch (Exception e) {

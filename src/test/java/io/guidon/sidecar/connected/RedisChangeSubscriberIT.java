@@ -3,6 +3,7 @@ package io.guidon.sidecar.connected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.sidecar.SidecarConfig;
+import io.guidon.testing.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,7 +71,7 @@ class RedisChangeSubscriberIT {
     }
 
     private void awaitState(RedisChangeSubscriber.State expected) {
-        Await.until("state " + expected, () -> {
+        Poll.until("state " + expected, () -> {
             try {
                 return state() == expected;
             } catch (Exception e) {
@@ -80,20 +81,20 @@ class RedisChangeSubscriberIT {
     }
 
     private void awaitConnections(int n) throws Exception {
-        Await.until(n + " connection(s)", () -> connections.get() == n);
+        Poll.until(n + " connection(s)", () -> connections.get() == n);
         awaitState(RedisChangeSubscriber.State.CONNECTED);
     }
 
     /** Publishes {@code payload} once the server counts a subscriber, and waits for it to arrive. */
     private void publishAndReceive(String payload) throws Exception {
-        Await.until("a subscriber on " + CHANNEL, () -> {
+        Poll.until("a subscriber on " + CHANNEL, () -> {
             try {
                 return publish(payload) == 1;
             } catch (IOException e) {
                 return false;
             }
         });
-        Await.until("message " + payload, () -> messages.contains(payload));
+        Poll.until("message " + payload, () -> messages.contains(payload));
     }
 
     @Test
@@ -105,14 +106,14 @@ class RedisChangeSubscriberIT {
         for (int v = 2; v <= 5; v++) {
             assertThat(publish("{\"version\":" + v + "}")).isEqualTo(1);
         }
-        Await.until("all messages", () -> messages.size() == 5);
+        Poll.until("all messages", () -> messages.size() == 5);
         assertThat(messages.subList(1, 5)).containsExactly("{\"version\":2}", "{\"version\":3}", "{\"version\":4}",
                 "{\"version\":5}");
         assertThat(redis.command("PUBLISH", "guidon:changes:acme:staging", "{}")).as("other channels are not heard")
                 .isEqualTo(":0");
 
         // Several PINGs (every 100 ms) are answered in subscribed mode: the connection is kept.
-        Await.stays("connected once", Duration.ofMillis(600), () -> connections.get() == 1);
+        Poll.stays("connected once", Duration.ofMillis(600), () -> connections.get() == 1);
         assertThat(state()).isEqualTo(RedisChangeSubscriber.State.CONNECTED);
     }
 
@@ -136,7 +137,7 @@ class RedisChangeSubscriberIT {
         awaitConnections(1);
         redis.signal("STOP");
         try {
-            Await.until("the frozen connection is given up", () -> {
+            Poll.until("the frozen connection is given up", () -> {
                 try {
                     return state() != RedisChangeSubscriber.State.CONNECTED;
                 } catch (Exception e) {
@@ -156,7 +157,7 @@ class RedisChangeSubscriberIT {
         publishAndReceive("one");
         Await.run(context, subscriber::stop);
         assertThat(state()).isEqualTo(RedisChangeSubscriber.State.STOPPED);
-        Await.until("the server forgets the subscriber", () -> {
+        Poll.until("the server forgets the subscriber", () -> {
             try {
                 return publish("two") == 0;
             } catch (IOException e) {

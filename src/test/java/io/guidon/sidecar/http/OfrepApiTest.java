@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.sidecar.FlagFiles;
 import io.guidon.sidecar.HttpReply;
-import io.guidon.sidecar.Poll;
 import io.guidon.sidecar.SidecarFixture;
+import io.guidon.testing.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
