@@ -60,6 +60,16 @@ class SystemProcessIT {
         }
     }
 
+    /**
+     * The secret part of a {@code gdn_<prefix>_<secret>} key. The secret is base64url and may itself contain
+     * '_', so it is everything after the second separator, not after the last one.
+     */
+    private static String secretOf(String key) {
+        String secret = key.split("_", 3)[2];
+        assertThat(secret).hasSize(43);
+        return secret;
+    }
+
     private Process start(String name, ProcessBuilder pb) throws IOException {
         Path log = dir.resolve(name + ".log");
         Process p = pb.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -190,9 +200,8 @@ class SystemProcessIT {
             assertThat(get(sidecar + "/v1/flags/new-checkout?targetingKey=u1").get("value").asBoolean()).isTrue();
 
             // The sidecar key never appears in the sidecar's log; the admin's key not in the control plane's.
-            String secret = sidecarKey.substring(sidecarKey.lastIndexOf('_') + 1);
-            assertThat(log("sidecar")).contains("listening").doesNotContain(secret);
-            assertThat(log("control-plane")).doesNotContain(adminKey.substring(adminKey.lastIndexOf('_') + 1));
+            assertThat(log("sidecar")).contains("listening").doesNotContain(secretOf(sidecarKey));
+            assertThat(log("control-plane")).doesNotContain(secretOf(adminKey));
 
             // The evaluations above reach the control plane as event batches.
             Poll.until("event batches are delivered", Duration.ofSeconds(10),
