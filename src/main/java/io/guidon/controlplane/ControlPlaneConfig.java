@@ -1,6 +1,7 @@
 package io.guidon.controlplane;
 
 import io.guidon.common.config.Settings;
+import io.guidon.controlplane.api.TrustedProxies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,9 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
+    /** {@code trustedProxies}: whose {@code X-Forwarded-For} names the client (for per-address limits and logs). */
     public record Http(String host, int port, long maxBodySize, Duration idleTimeout, Duration requestTimeout,
-            int eventLoops, Duration shutdownTimeout) {
+            int eventLoops, Duration shutdownTimeout, TrustedProxies trustedProxies) {
     }
 
     /** {@code host}, {@code port} and {@code name} come from the URL; user and password may override it. */
@@ -78,7 +80,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("http.idle-timeout", Duration.ofSeconds(1)),
                 s.duration("http.request-timeout", Duration.ofMillis(100)),
                 s.integer("http.event-loops", 0, 256),
-                s.duration("http.shutdown-timeout", Duration.ZERO));
+                s.duration("http.shutdown-timeout", Duration.ZERO), trustedProxies(s));
 
         URI url = s.uri("database.url", "postgresql", "postgres");
         String host = "127.0.0.1";
@@ -153,6 +155,15 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
                 s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s));
+    }
+
+    private static TrustedProxies trustedProxies(Settings s) {
+        try {
+            return TrustedProxies.of(s.strings("http.trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            s.problem("http.trusted-proxies", e.getMessage());
+            return TrustedProxies.none();
+        }
     }
 
     private static Events events(Settings s) {

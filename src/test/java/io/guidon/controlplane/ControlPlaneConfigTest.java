@@ -67,4 +67,21 @@ class ControlPlaneConfigTest {
                         .anySatisfy(p -> assertThat(p).startsWith("api.default-page-size"))
                         .anySatisfy(p -> assertThat(p).startsWith("database.pool-size")));
     }
+
+    @Test
+    void trustedProxiesAreReadFromTheEnvironmentAndBadRangesAreRefused() {
+        assertThat(ControlPlaneConfig.load(null, Map.of(), Map.of()).config().http().trustedProxies().isEmpty())
+                .isTrue();
+        ControlPlaneConfig c = ControlPlaneConfig.load(null,
+                Map.of("GUIDON_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8"), Map.of()).config();
+        assertThat(c.http().trustedProxies().ranges()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(c.http().trustedProxies().clientAddress("10.0.0.5", java.util.List.of("203.0.113.7")))
+                .isEqualTo("203.0.113.7");
+
+        assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(),
+                Map.of("http.trusted-proxies", "10.0.0.0/8,ingress.internal")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("http.trusted-proxies: 'ingress.internal' is not an IP address")
+                        .endsWith("(from the command line)"));
+    }
 }

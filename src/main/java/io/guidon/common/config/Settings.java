@@ -263,6 +263,43 @@ public final class Settings {
         }
     }
 
+    /**
+     * A list of strings: a YAML sequence in a file, or one comma-separated value from the environment or the
+     * command line ({@code 10.0.0.0/8,fd00::/8}). Blank items are dropped; an empty value is an empty list.
+     */
+    public List<String> strings(String key) {
+        JsonNode v = node(key);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (v.isArray()) {
+            for (JsonNode item : v) {
+                if (!item.isValueNode() || item.isNull()) {
+                    problem(key, "must be a list of plain values, not " + v);
+                    return new ArrayList<>();
+                }
+                addItem(out, item.asText());
+            }
+            return out;
+        }
+        if (!v.isValueNode()) {
+            problem(key, "must be a list, not " + v);
+            return out;
+        }
+        for (String item : v.asText().split(",")) {
+            addItem(out, item);
+        }
+        return out;
+    }
+
+    private static void addItem(List<String> out, String item) {
+        String t = item.trim();
+        if (!t.isEmpty()) {
+            out.add(t);
+        }
+    }
+
     /** An optional path; {@code null} when empty. */
     public Path path(String key) {
         String v = string(key);

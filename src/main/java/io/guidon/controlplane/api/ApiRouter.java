@@ -41,6 +41,8 @@ public final class ApiRouter {
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Where sidecars send event batches: a body limit of its own, read only after the key is checked. */
     public static final String EVENTS = "/api/v1/events";
+    private static final String CLIENT = "client";
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     /** Handles one authorized call. */
     public interface Handler {
@@ -150,11 +152,23 @@ public final class ApiRouter {
         return List.copyOf(routes);
     }
 
+    /** The client as {@link TrustedProxies} sees it; the TCP peer unless a trusted proxy forwarded the request. */
+    private String clientAddress(RoutingContext ctx) {
+        io.vertx.core.net.SocketAddress peer = ctx.request().remoteAddress();
+        String peerHost = peer == null ? null : peer.hostAddress();
+        if (peerHost == null) {
+            return "unknown";
+        }
+        return config.http().trustedProxies().clientAddress(peerHost, ctx.request().headers().getAll(FORWARDED_FOR));
+    }
+
     private void requestId(RoutingContext ctx) {
         String given = ctx.request().getHeader("X-Request-Id");
         String id = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         ctx.put("requestId", id);
         ctx.response().putHeader("X-Request-Id", id);
+        String client = clientAddress(ctx);
+        ctx.put(CLIENT, client);
         long started = System.nanoTime();
         ctx.addEndHandler(x -> {
             Principal p = ctx.get("principal");
@@ -163,7 +177,7 @@ public final class ApiRouter {
                     || path.startsWith("/api/v1/sidecar/") || path.equals(EVENTS);
             if (quiet ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
                 Object[] fields = {kv("requestId", id), kv("method", ctx.request().method().name()), kv("path", path),
-                        kv("status", ctx.response().getStatusCode()),
+                        kv("client", client), kv("status", ctx.response().getStatusCode()),
                         kv("durationMs", (System.nanoTime() - started) / 1_000_000.0),
                         kv("tenant", p == null ? null : p.tenantKey()),
                         kv("keyId", p == null ? null : p.keyId().toString())};
@@ -190,7 +204,7 @@ public final class ApiRouter {
                 bucket = "key:" + auth.result().keyId();
                 limit = config.rateLimit().perKey();
             } else {
-                bucket = "addr:" + ctx.request().remoteAddress().hostAddress();
+                bucket = "addr:" + ctx.<String>get(CLIENT);
                 limit = config.rateLimit().perAddress();
             }
             limiter.acquire(bucket, limit).onComplete(d -> {

@@ -83,4 +83,30 @@ class SettingsTest {
         Settings s = Settings.load(DEFAULTS, null, Map.of(), Map.of("http.max-body-size", "1MiB"));
         assertThat(s.bytes("http.max-body-size", 1, Long.MAX_VALUE)).isEqualTo(1024 * 1024);
     }
+
+    @Test
+    void aListComesFromAYamlSequenceOrOneCommaSeparatedValue(@TempDir Path dir) throws Exception {
+        assertThat(Settings.load(DEFAULTS, null, Map.of(), Map.of()).strings("allowed")).isEmpty();
+
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "allowed:\n  - 10.0.0.0/8\n  - ' fd00::/8 '\n");
+        assertThat(Settings.load(DEFAULTS, file, Map.of(), Map.of()).strings("allowed"))
+                .containsExactly("10.0.0.0/8", "fd00::/8");
+
+        Settings fromEnv = Settings.load(DEFAULTS, file, Map.of("GUIDON_ALLOWED", "10.1.0.0/16, ,192.0.2.1"), Map.of());
+        assertThat(fromEnv.strings("allowed")).containsExactly("10.1.0.0/16", "192.0.2.1");
+        assertThat(Settings.load(DEFAULTS, null, Map.of(), Map.of("allowed", "")).strings("allowed")).isEmpty();
+    }
+
+    @Test
+    void aListOfMappingsIsAProblem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "allowed:\n  - range: 10.0.0.0/8\n");
+        Settings s = Settings.load(DEFAULTS, file, Map.of(), Map.of());
+
+        assertThat(s.strings("allowed")).isEmpty();
+        assertThatThrownBy(s::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .singleElement().asString().startsWith("allowed: must be a list of plain values")
+                .endsWith("(from the config file)"));
+    }
 }

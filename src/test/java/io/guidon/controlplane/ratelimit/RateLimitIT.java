@@ -90,4 +90,37 @@ class RateLimitIT {
             assertThat(replica.get("/api/v1/flags", key).status()).isEqualTo(429);
         }
     }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasItsOwnLimit() throws Exception {
+        // A prefix of its own: the address buckets of this test must not meet those of the others.
+        try (Harness behindProxy = Harness.start(cp.db, "guidon-it-" + java.util.UUID.randomUUID(),
+                Map.of("rate-limit.per-address", "2", "http.trusted-proxies", "127.0.0.1/32"))) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(behindProxy.get("/api/v1/flags", null, "X-Forwarded-For", "203.0.113.7").status())
+                        .isEqualTo(401);
+            }
+            assertThat(behindProxy.get("/api/v1/flags", null, "X-Forwarded-For", "203.0.113.7").status())
+                    .isEqualTo(429);
+
+            // Another client behind the same proxy still has its own budget...
+            Resp other = behindProxy.get("/api/v1/flags", null, "X-Forwarded-For", "198.51.100.9");
+            assertThat(other.status()).isEqualTo(401);
+            assertThat(other.header("RateLimit-Remaining")).isEqualTo("1");
+            // ...and the limited one cannot escape by writing the header itself: the proxy appends what it saw.
+            assertThat(behindProxy.get("/api/v1/flags", null, "X-Forwarded-For", "192.0.2.44, 203.0.113.7")
+                    .status()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void fromAPeerThatIsNotATrustedProxyTheHeaderIsIgnored() throws Exception {
+        try (Harness direct = Harness.start(cp.db, "guidon-it-" + java.util.UUID.randomUUID(),
+                Map.of("rate-limit.per-address", "2", "http.trusted-proxies", "10.0.0.0/8"))) {
+            // Each request claims another address; all of them come from 127.0.0.1, which nobody vouches for.
+            assertThat(direct.get("/api/v1/flags", null, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(401);
+            assertThat(direct.get("/api/v1/flags", null, "X-Forwarded-For", "203.0.113.2").status()).isEqualTo(401);
+            assertThat(direct.get("/api/v1/flags", null, "X-Forwarded-For", "203.0.113.3").status()).isEqualTo(429);
+        }
+    }
 }
