@@ -136,8 +136,8 @@ final class GuidonSystem implements AutoCloseable {
         s.put("redis.reconnect-min", "20ms");
         s.put("redis.reconnect-max", "250ms");
         s.put("cache.dir", workDir.resolve(name + "-cache").toString());
-        // Exposure events are not under test here (the control plane's events route is another change): keep
-        // them in the sidecar for the length of a test.
+        // Most system tests are about flags, not events: keep exposure events in the sidecar for the length of a
+        // test, so no upload competes with what is measured. The event tests set a short flush interval.
         s.put("events.flush-interval", "1h");
         for (String kv : overrides) {
             int eq = kv.indexOf('=');
