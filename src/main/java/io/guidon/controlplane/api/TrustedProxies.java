@@ -6,7 +6,6 @@ import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +20,8 @@ import java.util.List;
  *
  * <p>Ranges are matched with Netty's {@link IpSubnetFilterRule} (IPv4 and IPv6, already on the classpath with
  * Vert.x); addresses are parsed as literals only, never looked up in DNS, and returned in one canonical form
- * (RFC 5952 for IPv6) so that the same client always lands in the same bucket. Immutable and thread-safe.
+ * (RFC 5952 for IPv6) so that the same client always lands in the same bucket. With no trusted ranges (the
+ * default) the peer is returned as given and nothing is parsed. Immutable and thread-safe.
  */
 public final class TrustedProxies {
 
@@ -97,29 +97,32 @@ public final class TrustedProxies {
      *     comma-separated list of hops
      */
     public String clientAddress(String peer, List<String> forwardedFor) {
+        if (ranges.length == 0) {
+            return peer;
+        }
         InetAddress peerAddress = parse(peer);
         if (peerAddress == null) {
             return peer;
         }
         String client = NetUtil.toAddressString(peerAddress);
-        if (ranges.length == 0 || forwardedFor.isEmpty() || !trusted(peerAddress)) {
+        if (!trusted(peerAddress)) {
             return client;
         }
-        List<String> hops = new ArrayList<>();
-        for (int i = 0; i < forwardedFor.size(); i++) {
-            for (String hop : forwardedFor.get(i).split(",", -1)) {
-                hops.add(hop);
-            }
-        }
         int walked = 0;
-        for (int i = hops.size() - 1; i >= 0 && walked < MAX_HOPS; i--, walked++) {
-            InetAddress hop = parse(hops.get(i));
-            if (hop == null) {
-                return client;
-            }
-            client = NetUtil.toAddressString(hop);
-            if (!trusted(hop)) {
-                return client;
+        for (int line = forwardedFor.size() - 1; line >= 0; line--) {
+            String[] hops = forwardedFor.get(line).split(",", -1);
+            for (int i = hops.length - 1; i >= 0; i--) {
+                if (walked++ == MAX_HOPS) {
+                    return client;
+                }
+                InetAddress hop = parse(hops[i]);
+                if (hop == null) {
+                    return client;
+                }
+                client = NetUtil.toAddressString(hop);
+                if (!trusted(hop)) {
+                    return client;
+                }
             }
         }
         return client;
@@ -158,17 +161,8 @@ public final class TrustedProxies {
             }
             t = t.substring(0, colon);
         }
-        InetAddress address = NetUtil.createInetAddressFromIpAddressString(t);
-        if (address == null) {
-            return null;
-        }
-        // An IPv4 client seen through an IPv6 socket (::ffff:192.0.2.1) is the IPv4 client.
-        byte[] raw = address.getAddress();
-        if (raw.length == 16 && isV4Mapped(raw)) {
-            return NetUtil.createInetAddressFromIpAddressString(
-                    (raw[12] & 0xff) + "." + (raw[13] & 0xff) + "." + (raw[14] & 0xff) + "." + (raw[15] & 0xff));
-        }
-        return address;
+        // NetUtil gives an IPv4 client seen through an IPv6 socket (::ffff:192.0.2.1) as the IPv4 address.
+        return NetUtil.createInetAddressFromIpAddressString(t);
     }
 
     /** Whether {@code s} from {@code from} to its end is 1 to 5 digits. */
@@ -183,19 +177,5 @@ public final class TrustedProxies {
             }
         }
         return true;
-    }
-
-    private static boolean isV4Mapped(byte[] raw) {
-        for (int i = 0; i < 10; i++) {
-            if (raw[i] != 0) {
-                return false;
-            }
-        }
-        return raw[10] == (byte) 0xff && raw[11] == (byte) 0xff;
-    }
-
-    @Override
-    public String toString() {
-        return cidrs.isEmpty() ? "none" : String.join(",", cidrs);
     }
 }
