@@ -314,7 +314,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             int status = ((ControlPlaneClient.Rejected) e).status();
             if (h.authStatus() != status) {
                 log.error("the control plane refuses this sidecar's key (HTTP {}); serving {}; retrying with "
-                        + "backoff up to {}", status, serving, config.controlPlane().retryMax());
+                        + "backoff up to {} ms", status, serving, config.controlPlane().retryMax().toMillis());
             }
             health = h.failed(authError(status), status);
         } else if (e instanceof OpenCircuitException) {

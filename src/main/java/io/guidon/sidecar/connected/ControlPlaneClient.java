@@ -224,12 +224,13 @@ public final class ControlPlaneClient {
             }
             chunks.clear();
             response.handler(null);
-            response.request().reset();
+            // Settled first: the reset reports a "stream reset" of its own, which must not be the outcome.
             if (success) {
                 promise.tryFail(new TooLarge(limit, ""));
             } else {
                 promise.tryComplete(Buffer.buffer("(an error body over " + limit + " bytes, not read)"));
             }
+            response.request().reset();
         });
         response.endHandler(v -> {
             Buffer whole = Buffer.buffer((int) size[0]);
