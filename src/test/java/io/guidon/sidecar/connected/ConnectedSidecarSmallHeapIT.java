@@ -206,8 +206,9 @@ class ConnectedSidecarSmallHeapIT {
         assertThat(Duration.ofNanos(System.nanoTime() - healthy)).isLessThan(POLL.plusSeconds(3));
         assertThat(evaluate(port).path("value").asBoolean()).isTrue();
 
-        JsonNode health = Docs.tree(get(port, "/healthz").body());
-        assertThat(health.path("upstream").path("controlPlane").path("state").asText()).isEqualTo("UP");
+        // The new set serves first; the state turns UP once its cache file is written.
+        Poll.until("the control plane is UP in /healthz", () -> "UP".equals(Docs.tree(get(port, "/healthz").body())
+                .path("upstream").path("controlPlane").path("state").asText()));
         assertThat(process.isAlive()).isTrue();
         assertThat(logText()).doesNotContain("OutOfMemoryError")
                 .contains("larger than control-plane.max-response-size");
