@@ -26,10 +26,13 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
     public record Shutdown(Duration gracePeriod) {
     }
 
-    /** {@code url} null means standalone mode. */
+    /**
+     * {@code url} null means standalone mode. {@code maxResponseSize}: the most bytes (decompressed) read from any
+     * one answer of the control plane.
+     */
     public record ControlPlane(URI url, String sidecarKey, Duration timeout, Duration pollInterval,
             Duration pollJitter, Duration retryMin, Duration retryMax, int breakerFailures,
-            Duration breakerResetTimeout) {
+            Duration breakerResetTimeout, long maxResponseSize) {
         public boolean enabled() {
             return url != null;
         }
@@ -77,7 +80,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.duration("control-plane.retry-min", Duration.ofMillis(10)),
                         s.duration("control-plane.retry-max", Duration.ofMillis(10)),
                         s.integer("control-plane.breaker-failures", 1, 1000),
-                        s.duration("control-plane.breaker-reset-timeout", Duration.ofMillis(10))),
+                        s.duration("control-plane.breaker-reset-timeout", Duration.ofMillis(10)),
+                        s.bytes("control-plane.max-response-size", 64L * 1024, Integer.MAX_VALUE - 8)),
                 new Redis(blankToNull(s.string("redis.url")), s.requiredString("redis.channel-prefix"),
                         s.duration("redis.reconnect-min", Duration.ofMillis(10)),
                         s.duration("redis.reconnect-max", Duration.ofMillis(10))),

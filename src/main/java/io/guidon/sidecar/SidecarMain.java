@@ -50,8 +50,8 @@ public final class SidecarMain {
     private final ControlPlaneClient controlPlane;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<SidecarVerticle> verticles = new ArrayList<>();
-    private String deploymentId;
-    private String backgroundId;
+    private volatile String deploymentId;
+    private volatile String backgroundId;
 
     public SidecarMain(SidecarConfig config, Clock clock) {
         this.config = config;
@@ -68,7 +68,7 @@ public final class SidecarMain {
         FlagDocumentCompiler compiler = new FlagDocumentCompiler();
         if (config.connected()) {
             SidecarConfig.Events events = config.events();
-            this.controlPlane = new ControlPlaneClient(vertx, config.controlPlane());
+            this.controlPlane = new ControlPlaneClient(vertx, config.controlPlane(), registry);
             EventUploader[] uploaderRef = new EventUploader[1];
             UpstreamEventSink sink = new UpstreamEventSink(store, events.maxBatchEvents(), events.maxBatchEvents() * 4,
                     events.maxExposureKeys(), events.exposureWindow().toMillis(), registry,

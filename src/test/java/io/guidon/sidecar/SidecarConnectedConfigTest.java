@@ -137,4 +137,17 @@ class SidecarConnectedConfigTest {
                 .anySatisfy(p -> assertThat(p).startsWith("redis.reconnect-max:").contains("5000ms"))
                 .hasSize(2);
     }
+
+    @Test
+    void theResponseSizeLimitDefaultsWellAboveARealDocumentAndRefusesTinyOrHugeValues() {
+        SidecarConfig c = config("control-plane.url=http://cp.internal:8080", "control-plane.sidecar-key=k");
+        // A 10,000-flag document (benchmarks' MixedDocument) is about 2.3 MiB.
+        assertThat(c.controlPlane().maxResponseSize()).isEqualTo(16L * 1024 * 1024);
+        assertThat(config("control-plane.max-response-size=256KiB").controlPlane().maxResponseSize())
+                .isEqualTo(256L * 1024);
+        assertThat(problems("control-plane.max-response-size=1KiB"))
+                .anySatisfy(p -> assertThat(p).contains("control-plane.max-response-size"));
+        assertThat(problems("control-plane.max-response-size=4GiB"))
+                .anySatisfy(p -> assertThat(p).contains("control-plane.max-response-size"));
+    }
 }

@@ -76,6 +76,11 @@ final class SidecarNode implements AutoCloseable {
         return name;
     }
 
+    /** The value of the gauge {@code name} (Micrometer's dotted name) in the running sidecar's registry. */
+    double gauge(String name) {
+        return main.registry().get(name).gauge().value();
+    }
+
     int port() {
         return port;
     }

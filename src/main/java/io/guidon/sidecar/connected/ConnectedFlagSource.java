@@ -14,6 +14,7 @@ import io.guidon.sidecar.UpstreamStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -37,6 +38,16 @@ import org.slf4j.LoggerFactory;
  * upstream ever replaces the set being served. All of it runs on one event-loop context (compilation on a
  * worker). A notification announcing a version that the control plane does not serve yet (its replica has not
  * heard of it) is asked for again with backoff for a while, rather than left to the poll.
+ *
+ * <p>What other threads read ({@code /healthz} on the HTTP event loops, gauges on the scraping thread) is one
+ * immutable {@link Health} value in a volatile field, replaced whole on the source's context: a reader always sees
+ * a consistent, fully published state. Every other mutable field is confined to that context.
+ *
+ * <p>Notifications that never arrive are detected: when a fetch brings a version that no Redis message announced,
+ * although the sidecar was subscribed since before the previous confirmed version, and no message announces it
+ * within a short grace either, the notifications are "missing" (typically the sidecar listens on another prefix than
+ * the one the control plane publishes on). It is said in {@code /healthz}, counted in
+ * {@code guidon_upstream_notifications_missed_total} and logged (rate-limited) until a notification arrives again.
  */
 public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
 
@@ -44,6 +55,41 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
 
     /** How long a version announced by a notification is asked for again before it is left to the poll. */
     static final long ANNOUNCED_WAIT_MS = 10_000;
+    /** How long a version found by polling may wait for its notification before notifications count as missing. */
+    static final long NOTIFICATION_GRACE_MS = 5_000;
+    /** Repeated warnings about missing notifications: at most one per this interval. */
+    static final long MISSING_LOG_EVERY_MS = 10 * 60_000;
+
+    /**
+     * Everything about upstream that other threads read, published whole through a volatile field.
+     * {@code lastSync} is a {@code clock.millis()} (0: never); {@code authStatus} the HTTP status of a refused key
+     * (0: none); {@code notifications} UNKNOWN, OK or MISSING; {@code notificationsHint} says why when MISSING.
+     */
+    record Health(String tenant, String environment, boolean stale, long lastSync, int failures, String lastError,
+            int authStatus, String notifications, long notificationsMissed, String notificationsHint) {
+
+        static final Health INITIAL = new Health(null, null, true, 0, 0, null, 0, "UNKNOWN", 0, null);
+
+        Health environment(String tenant, String environment) {
+            return new Health(tenant, environment, stale, lastSync, failures, lastError, authStatus, notifications,
+                    notificationsMissed, notificationsHint);
+        }
+
+        Health synced(long at) {
+            return new Health(tenant, environment, false, at, 0, null, 0, notifications, notificationsMissed,
+                    notificationsHint);
+        }
+
+        Health failed(String error, int auth) {
+            return new Health(tenant, environment, stale, lastSync, failures + 1, error, auth, notifications,
+                    notificationsMissed, notificationsHint);
+        }
+
+        Health notifications(String state, long missed, String hint) {
+            return new Health(tenant, environment, stale, lastSync, failures, lastError, authStatus, state, missed,
+                    hint);
+        }
+    }
 
     private final Vertx vertx;
     private final SidecarConfig config;
@@ -57,20 +103,31 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     private final RedisChangeSubscriber redis;
     private final Counter fetchOk;
     private final Counter fetchFailed;
+    private final Counter notificationsMissed;
     private final long announcedWaitMs;
+    private final long notificationGraceMs;
 
-    private String tenant;
-    private String environment;
+    /** Read from any thread; written only on the source's context. */
+    private volatile Health health = Health.INITIAL;
+
+    // ---- confined to the source's context
     private boolean fetching;
     private boolean again;
     private boolean forceFull;
-    private boolean stale = true;
     private boolean stopped;
-    private int failures;
     private long retryTimer = -1;
     private long pollTimer = -1;
-    private long lastSync;
-    private String lastError;
+    /** When the fetch in flight started, and when the one that last succeeded did (clock millis; -1: none). */
+    private long fetchStartedAt = -1;
+    private long confirmedFrom = -1;
+    /** When the Redis subscription last came up (clock millis; -1: never). */
+    private long subscribedAt = -1;
+    /** The newest version any notification named (-1: none yet). */
+    private long lastNotified = -1;
+    /** A version fetched that no notification announced yet, waiting for the grace to end (-1: none). */
+    private long unannounced = -1;
+    private long graceTimer = -1;
+    private long lastMissingLog = -1;
     /** The newest version a notification announced and no fetch has brought yet (-1: none). */
     private long announced = -1;
     private long announcedAt;
@@ -79,14 +136,24 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     public ConnectedFlagSource(Vertx vertx, SidecarConfig config, ControlPlaneClient client, SnapshotStore cache,
             FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics, MeterRegistry registry,
             Clock clock) {
-        this(vertx, config, client, cache, compiler, store, metrics, registry, clock, ANNOUNCED_WAIT_MS);
+        this(vertx, config, client, cache, compiler, store, metrics, registry, clock, ANNOUNCED_WAIT_MS,
+                NOTIFICATION_GRACE_MS);
     }
 
     /** With another wait for announced versions (tests). */
     ConnectedFlagSource(Vertx vertx, SidecarConfig config, ControlPlaneClient client, SnapshotStore cache,
             FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics, MeterRegistry registry,
             Clock clock, long announcedWaitMs) {
+        this(vertx, config, client, cache, compiler, store, metrics, registry, clock, announcedWaitMs,
+                NOTIFICATION_GRACE_MS);
+    }
+
+    /** With other waits for announced versions and for the notification of a polled version (tests). */
+    ConnectedFlagSource(Vertx vertx, SidecarConfig config, ControlPlaneClient client, SnapshotStore cache,
+            FlagDocumentCompiler compiler, FlagStore store, SidecarMetrics metrics, MeterRegistry registry,
+            Clock clock, long announcedWaitMs, long notificationGraceMs) {
         this.announcedWaitMs = announcedWaitMs;
+        this.notificationGraceMs = notificationGraceMs;
         this.vertx = vertx;
         this.config = config;
         this.retryBackoff = new Backoff(config.controlPlane().retryMin(), config.controlPlane().retryMax());
@@ -97,21 +164,32 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         this.metrics = metrics;
         this.clock = clock;
         this.redis = config.redis().url() == null ? null
-                : new RedisChangeSubscriber(vertx, config.redis(), () -> fetch("redis connected"), this::onMessage);
+                : new RedisChangeSubscriber(vertx, config.redis(), this::onRedisConnected, this::onMessage);
         this.fetchOk = Counter.builder("guidon.upstream.fetches").tag("result", "ok")
                 .description("Fetches of flags from the control plane").register(registry);
         this.fetchFailed = Counter.builder("guidon.upstream.fetches").tag("result", "failed")
                 .description("Fetches of flags from the control plane").register(registry);
-        Gauge.builder("guidon.upstream.control.plane.up", this, s -> s.failures == 0 && s.lastSync > 0 ? 1 : 0)
+        this.notificationsMissed = Counter.builder("guidon.upstream.notifications.missed")
+                .description("Versions found by polling that no Redis notification announced although subscribed "
+                        + "(the sidecar's Redis prefix differs from the control plane's, or it does not publish)")
+                .register(registry);
+        Gauge.builder("guidon.upstream.control.plane.up", this,
+                        s -> s.health.failures() == 0 && s.health.lastSync() > 0 ? 1 : 0)
                 .description("1 when the last call to the control plane succeeded").register(registry);
+        Gauge.builder("guidon.upstream.control.plane.auth.failed", this, s -> s.health.authStatus() != 0 ? 1 : 0)
+                .description("1 while the control plane refuses the sidecar key (401 or 403)").register(registry);
+        Gauge.builder("guidon.upstream.notifications.missing", this,
+                        s -> "MISSING".equals(s.health.notifications()) ? 1 : 0)
+                .description("1 while versions arrive by polling only, not announced on the Redis channel")
+                .register(registry);
         Gauge.builder("guidon.upstream.redis.connected", this,
                         s -> s.redis != null && s.redis.state() == RedisChangeSubscriber.State.CONNECTED ? 1 : 0)
                 .description("1 while the Redis change subscription is up").register(registry);
-        Gauge.builder("guidon.flagset.stale", this, s -> s.stale ? 1 : 0)
+        Gauge.builder("guidon.flagset.stale", this, s -> s.health.stale() ? 1 : 0)
                 .description("1 while serving a cached flag set not yet confirmed by the control plane")
                 .register(registry);
         Gauge.builder("guidon.upstream.last.sync.age.seconds", this,
-                        s -> s.lastSync == 0 ? -1 : (clock.millis() - s.lastSync) / 1000.0)
+                        s -> s.health.lastSync() == 0 ? -1 : (clock.millis() - s.health.lastSync()) / 1000.0)
                 .description("Seconds since the control plane last confirmed the flag set (-1: never)")
                 .register(registry);
     }
@@ -124,11 +202,10 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             }
             return vertx.executeBlocking(() -> compiler.compile(cached.documentJson()), false).map(c -> {
                 if (c.ok()) {
-                    tenant = cached.tenant();
-                    environment = cached.environment();
+                    health = health.environment(cached.tenant(), cached.environment());
                     store.publish(c.flagSet(), cached.version(), "cache (saved " + cached.savedAt() + ")");
                     log.info("serving cached flags version {} of {}/{} until the control plane confirms them",
-                            cached.version(), tenant, environment);
+                            cached.version(), cached.tenant(), cached.environment());
                     subscribe();
                 } else {
                     log.warn("ignoring the flag cache: it no longer compiles ({} problems)", c.errors().size());
@@ -149,6 +226,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         } catch (Exception e) {
             log.warn("ignoring an unreadable change message: {}", payload.length() > 200 ? payload.substring(0, 200)
                     : payload);
+        }
+        if (version >= 0) {
+            notified(version);
         }
         Snapshot held = store.current();
         if (version < 0 || held == null || version > held.version()) {
@@ -200,33 +280,23 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             return;
         }
         fetching = true;
+        fetchStartedAt = clock.millis();
         Snapshot held = store.current();
         long since = held == null || forceFull ? -1 : held.version();
         client.fetchFlags(since)
                 .compose(this::apply)
                 .onSuccess(v -> {
                     fetchOk.increment();
-                    if (failures > 0) {
+                    if (health.failures() > 0) {
                         log.info("the control plane answers again; serving version {}",
                                 store.current() == null ? "none" : store.current().version());
                     }
-                    failures = 0;
-                    lastError = null;
-                    stale = false;
-                    lastSync = clock.millis();
+                    checkNotified(held, store.current());
+                    confirmedFrom = fetchStartedAt;
+                    health = health.synced(clock.millis());
                     checkAnnounced();
                 })
-                .onFailure(e -> {
-                    fetchFailed.increment();
-                    lastError = e.getMessage();
-                    if (failures == 0) {
-                        log.warn("cannot fetch flags from the control plane ({}): {}; serving {}", why,
-                                e.getMessage(), store.current() == null ? "nothing yet (not ready)"
-                                        : "version " + store.current().version());
-                    }
-                    failures++;
-                    scheduleRetry();
-                })
+                .onFailure(this::failed)
                 .onComplete(ar -> {
                     fetching = false;
                     if (again) {
@@ -236,15 +306,114 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                 });
     }
 
+    private void failed(Throwable e) {
+        fetchFailed.increment();
+        Health h = health;
+        String serving = store.current() == null ? "nothing yet (not ready)" : "version " + store.current().version();
+        if (ControlPlaneClient.isAuthFailure(e)) {
+            int status = ((ControlPlaneClient.Rejected) e).status();
+            if (h.authStatus() != status) {
+                log.error("the control plane refuses this sidecar's key (HTTP {}); serving {}; retrying with "
+                        + "backoff up to {} ms", status, serving, config.controlPlane().retryMax().toMillis());
+            }
+            health = h.failed(authError(status), status);
+        } else if (e instanceof OpenCircuitException) {
+            // The breaker only says that earlier calls failed: keep saying what they failed with.
+            String cause = h.lastError() == null ? "earlier calls failed" : h.lastError();
+            health = h.failed(cause.endsWith(CIRCUIT_OPEN) ? cause : cause + CIRCUIT_OPEN, h.authStatus());
+        } else {
+            if (h.failures() == 0) {
+                log.warn("cannot fetch flags from the control plane: {}; serving {}", e.getMessage(), serving);
+            }
+            health = h.failed(e.getMessage(), 0);
+        }
+        scheduleRetry();
+    }
+
+    private static final String CIRCUIT_OPEN = " (circuit breaker open: calls wait for breaker-reset-timeout)";
+
+    private static String authError(int status) {
+        return "HTTP " + status + (status == 401 ? " Unauthorized" : " Forbidden")
+                + " from the control plane: it refuses this sidecar's key (revoked, mistyped, or not a sidecar key "
+                + "of this environment); create a sidecar key for the environment and set control-plane.sidecar-key"
+                + ". Retrying with backoff; the last good flag set keeps serving";
+    }
+
+    private void onRedisConnected() {
+        subscribedAt = clock.millis();
+        fetch("redis connected");
+    }
+
+    /** A notification named {@code version}: notifications arrive. */
+    private void notified(long version) {
+        lastNotified = Math.max(lastNotified, version);
+        if (unannounced >= 0 && lastNotified >= unannounced) {
+            unannounced = -1; // late, but it came
+        }
+        Health h = health;
+        if (!"OK".equals(h.notifications())) {
+            if ("MISSING".equals(h.notifications())) {
+                log.info("Redis notifications arrive again on {}", redis == null ? null : redis.channel());
+            }
+            health = h.notifications("OK", h.notificationsMissed(), null);
+        }
+    }
+
+    /**
+     * After a successful fetch that moved from {@code before} to {@code after}: a newer version no notification
+     * named, although subscribed since before the previous confirmed fetch started, must be announced within the
+     * grace, or notifications are missing.
+     */
+    private void checkNotified(Snapshot before, Snapshot after) {
+        if (redis == null || before == null || after == null || after.version() <= before.version()
+                || lastNotified >= after.version() || redis.state() != RedisChangeSubscriber.State.CONNECTED
+                || subscribedAt < 0 || confirmedFrom < 0 || subscribedAt > confirmedFrom) {
+            return;
+        }
+        unannounced = Math.max(unannounced, after.version());
+        if (graceTimer >= 0 || stopped) {
+            return;
+        }
+        graceTimer = vertx.setTimer(notificationGraceMs, id -> {
+            graceTimer = -1;
+            if (unannounced < 0 || stopped) {
+                return;
+            }
+            missed(unannounced);
+            unannounced = -1;
+        });
+    }
+
+    private void missed(long version) {
+        notificationsMissed.increment();
+        Health h = health;
+        String channel = redis.channel();
+        String hint = "version " + version + " arrived by polling, not by a notification, although this sidecar is "
+                + "subscribed to Redis channel " + channel + " (prefix \"" + config.redis().channelPrefix()
+                + "\"); the control plane publishes on <its redis.prefix>:changes:<tenant>:<environment>: this "
+                + "sidecar's Redis prefix must equal the control plane's redis.prefix, and the control plane must "
+                + "use the same Redis (its redis.url). Until then changes arrive only by polling, every "
+                + config.controlPlane().pollInterval().toSeconds() + " s";
+        health = h.notifications("MISSING", h.notificationsMissed() + 1, hint);
+        long now = clock.millis();
+        if (lastMissingLog < 0 || now - lastMissingLog >= MISSING_LOG_EVERY_MS) {
+            lastMissingLog = now;
+            log.warn("Redis notifications are missing: {}", hint);
+        }
+    }
+
     private Future<Void> apply(ControlPlaneClient.FlagsResponse r) {
         if (r.notModified()) {
             return Future.succeededFuture();
         }
         boolean otherEnvironment = false;
+        String tenant = health.tenant();
+        String environment = health.environment();
         if (r.tenant() != null && r.environment() != null) {
             otherEnvironment = tenant != null && (!r.tenant().equals(tenant) || !r.environment().equals(environment));
             tenant = r.tenant();
             environment = r.environment();
+            health = health.environment(tenant, environment);
             subscribe();
         }
         Snapshot held = store.current();
@@ -334,13 +503,16 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         metrics.reloadApplied();
         log.info("applied flags version {} ({} flags, changed: {}) from {}", version, s.flags().size(),
                 s.changed().size() > 20 ? s.changed().size() + " flags" : s.changed(), origin);
-        return cache.save(new SnapshotStore.Cached(tenant, environment, version, s.flags().documentJson(),
+        Health h = health;
+        return cache.save(new SnapshotStore.Cached(h.tenant(), h.environment(), version, s.flags().documentJson(),
                 Instant.now(clock))).recover(e -> Future.succeededFuture());
     }
 
     private void subscribe() {
-        if (redis != null && tenant != null && environment != null) {
-            redis.subscribe(RedisChangeSubscriber.channel(config.redis().channelPrefix(), tenant, environment));
+        Health h = health;
+        if (redis != null && h.tenant() != null && h.environment() != null) {
+            redis.subscribe(RedisChangeSubscriber.channel(config.redis().channelPrefix(), h.tenant(),
+                    h.environment()));
         }
     }
 
@@ -348,7 +520,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         if (stopped || retryTimer >= 0) {
             return;
         }
-        retryTimer = vertx.setTimer(retryBackoff.jittered(failures), id -> {
+        retryTimer = vertx.setTimer(retryBackoff.jittered(health.failures()), id -> {
             retryTimer = -1;
             fetch("retry");
         });
@@ -376,6 +548,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
         }
+        if (graceTimer >= 0) {
+            vertx.cancelTimer(graceTimer);
+        }
         if (redis != null) {
             redis.stop();
         }
@@ -387,25 +562,38 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         return "control plane " + config.controlPlane().url();
     }
 
-    /** For /healthz: connection states, the held version and how stale it is. */
+    /**
+     * For /healthz, from any thread: connection states, the held version's staleness, a refused key
+     * ({@code controlPlane.state} AUTH_FAILED, {@code lastError} naming the status and the fix) and whether Redis
+     * notifications arrive ({@code redis.notifications}: UNKNOWN, OK or MISSING with a {@code hint}).
+     */
     @Override
     public Map<String, Object> status() {
+        Health h = health;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "connected");
-        m.put("tenant", tenant);
-        m.put("environment", environment);
-        m.put("stale", stale);
+        m.put("tenant", h.tenant());
+        m.put("environment", h.environment());
+        m.put("stale", h.stale());
         Map<String, Object> cp = new LinkedHashMap<>();
         cp.put("url", config.controlPlane().url().toString());
-        cp.put("state", lastSync == 0 && failures == 0 ? "UNKNOWN" : failures == 0 ? "UP" : "DOWN");
+        cp.put("state", h.authStatus() != 0 ? "AUTH_FAILED"
+                : h.lastSync() == 0 && h.failures() == 0 ? "UNKNOWN" : h.failures() == 0 ? "UP" : "DOWN");
         cp.put("circuitBreaker", client.breaker().state().name());
-        cp.put("lastSyncAgeSeconds", lastSync == 0 ? null : (clock.millis() - lastSync) / 1000);
-        cp.put("consecutiveFailures", failures);
-        cp.put("lastError", lastError);
+        cp.put("lastSyncAgeSeconds", h.lastSync() == 0 ? null : (clock.millis() - h.lastSync()) / 1000);
+        cp.put("consecutiveFailures", h.failures());
+        cp.put("lastError", h.lastError());
         m.put("controlPlane", cp);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("state", redis == null ? "DISABLED" : redis.state().name());
         r.put("channel", redis == null ? null : redis.channel());
+        if (redis != null) {
+            r.put("notifications", h.notifications());
+            r.put("notificationsMissed", h.notificationsMissed());
+            if (h.notificationsHint() != null) {
+                r.put("hint", h.notificationsHint());
+            }
+        }
         m.put("redis", r);
         return m;
     }

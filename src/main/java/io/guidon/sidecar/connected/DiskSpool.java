@@ -7,12 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.CopyOptions;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +32,13 @@ public final class DiskSpool {
     private final Vertx vertx;
     private final Path dir;
     private final long maxBytes;
-    private final Deque<Entry> entries = new ArrayDeque<>();
+    /** Concurrent, and totalBytes volatile, because the gauges read them from the scraping thread. */
+    private final Deque<Entry> entries = new ConcurrentLinkedDeque<>();
     private final Map<Entry, Future<Void>> writing = new HashMap<>();
     private final Counter droppedEvents;
     private final Counter droppedBatches;
     private final Counter spilledBatches;
-    private long totalBytes;
+    private volatile long totalBytes;
     private long nextSequence;
 
     public DiskSpool(Vertx vertx, Path dir, long maxBytes, MeterRegistry registry) {

@@ -15,9 +15,9 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,8 @@ public final class EventUploader {
     private final ControlPlaneClient client;
     private final DiskSpool spool;
     private final String sidecarId;
-    private final Deque<EventBatch> memory = new ArrayDeque<>();
+    /** Concurrent because the pending-batches gauge reads its size from the scraping thread. */
+    private final Deque<EventBatch> memory = new ConcurrentLinkedDeque<>();
     private final Counter delivered;
     private final Counter refused;
     private final Counter deliveredEvents;

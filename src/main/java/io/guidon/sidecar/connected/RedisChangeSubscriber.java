@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Listens to the environment's change channel on a connection of its own (a subscribed connection can do nothing
  * else). Redis forgets messages published while nobody listens, so every (re)connection calls {@code onConnected}
  * and the caller checks the version at once. A lost connection (closed, failed, or not answering the periodic
- * PING) is replaced with exponential backoff and jitter, for as long as the sidecar runs. Runs on one context.
+ * PING) is replaced with exponential backoff and jitter, for as long as the sidecar runs. Runs on one context;
+ * {@link #state()}, {@link #channel()} and {@link #connectedSince()} may be read from any thread (volatile).
  */
 public final class RedisChangeSubscriber {
 
@@ -34,13 +35,13 @@ public final class RedisChangeSubscriber {
     private final Redis client;
     private final Runnable onConnected;
     private final Consumer<String> onMessage;
-    private String channel;
+    private volatile String channel;
     private RedisConnection connection;
-    private State state = State.DISCONNECTED;
+    private volatile State state = State.DISCONNECTED;
     private int attempts;
     private long pingTimer = -1;
     private long reconnectTimer = -1;
-    private long connectedSince;
+    private volatile long connectedSince;
 
     public RedisChangeSubscriber(Vertx vertx, SidecarConfig.Redis config, Runnable onConnected,
             Consumer<String> onMessage) {

@@ -55,7 +55,7 @@ public final class SidecarVerticle extends VerticleBase {
     private final UpstreamStatus upstream;
     private final Clock clock;
 
-    private HttpServer server;
+    private volatile HttpServer server;
     private ChangeStreams streams;
     private MessageConsumer<JsonObject> changes;
 

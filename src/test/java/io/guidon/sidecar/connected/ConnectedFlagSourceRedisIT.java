@@ -188,4 +188,87 @@ class ConnectedFlagSourceRedisIT {
         assertThat(cp.flagRequests()).isBetween(4 + 4, 4 + 10);
         assertThat(store.current().version()).isEqualTo(1);
     }
+
+    /** Replaces the source with one polling every 300 ms, waiting 300 ms for late notifications, on {@code prefix}. */
+    private void restartPolling(Vertx vertx, String prefix) throws Exception {
+        Await.on(context, source::stop);
+        SidecarConfig config = Docs.config(cp.url(), cacheDir, "redis.url=" + redis.url(),
+                "redis.channel-prefix=" + prefix, "control-plane.poll-interval=300ms");
+        registry = new SimpleMeterRegistry();
+        source = new ConnectedFlagSource(vertx, config, client, new FileSnapshotStore(vertx, cacheDir), Docs.COMPILER,
+                store, new SidecarMetrics(registry, store, true, Clock.systemUTC()), registry, Clock.systemUTC(),
+                ConnectedFlagSource.ANNOUNCED_WAIT_MS, 300);
+        Await.on(context, source::start);
+        awaitRedis("CONNECTED");
+    }
+
+    private double missed() {
+        return registry.get("guidon.upstream.notifications.missed").counter().count();
+    }
+
+    @Test
+    void aSidecarListeningOnAnotherPrefixThanTheControlPlaneSaysNotificationsAreMissing(Vertx vertx)
+            throws Exception {
+        restartPolling(vertx, "wrong");
+        assertThat(redisStatus()).containsEntry("channel", "wrong:changes:acme:prod")
+                .containsEntry("notifications", "UNKNOWN");
+        // Let the subscription settle: a version found by the check on connecting is not judged.
+        long before = cp.flagRequests();
+        Poll.until("a poll after subscribing", () -> cp.flagRequests() >= before + 2);
+
+        // The control plane commits version 2 and publishes on its own prefix: nobody listens there.
+        cp.publish(changed("on"));
+        assertThat(redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":2}"))
+                .isZero();
+        awaitVersion(2); // by polling alone
+        Poll.until("notifications reported missing", () -> {
+            try {
+                return "MISSING".equals(redisStatus().get("notifications"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Map<String, Object> status = redisStatus();
+        assertThat(status).containsEntry("state", "CONNECTED").containsEntry("notificationsMissed", 1L);
+        assertThat((String) status.get("hint")).contains("version 2").contains("wrong:changes:acme:prod")
+                .contains("redis.prefix");
+        assertThat(missed()).isEqualTo(1);
+        assertThat(registry.get("guidon.upstream.notifications.missing").gauge().value()).isEqualTo(1);
+
+        cp.publish(changed("off"));
+        redis.publish(CHANNEL, "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":3}");
+        awaitVersion(3);
+        Poll.until("a second miss counted", () -> missed() == 2);
+
+        // A notification on the channel it listens on: notifications arrive after all.
+        assertThat(redis.publish("wrong:changes:acme:prod",
+                "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":3}")).isEqualTo(1);
+        Poll.until("notifications OK again", () -> {
+            try {
+                return "OK".equals(redisStatus().get("notifications"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(redisStatus()).doesNotContainKey("hint");
+        assertThat(registry.get("guidon.upstream.notifications.missing").gauge().value()).isZero();
+    }
+
+    @Test
+    void notificationsOnTheRightPrefixAreNeverMissedEvenWhenThePollIsFaster(Vertx vertx) throws Exception {
+        restartPolling(vertx, "guidon");
+        long before = cp.flagRequests();
+        Poll.until("a poll after subscribing", () -> cp.flagRequests() >= before + 2);
+        for (int v = 2; v <= 6; v++) {
+            cp.publish(changed(v % 2 == 0 ? "on" : "off"));
+            if (v % 2 == 0) {
+                awaitVersion(v); // the poll is first; the notification follows late, within the grace
+            }
+            assertThat(redis.publish(CHANNEL,
+                    "{\"tenant\":\"acme\",\"environment\":\"prod\",\"version\":" + v + "}")).isEqualTo(1);
+            awaitVersion(v);
+        }
+        Poll.stays("no miss over the grace", Duration.ofMillis(800), () -> missed() == 0);
+        assertThat(redisStatus()).containsEntry("notifications", "OK").containsEntry("notificationsMissed", 0L);
+    }
 }

@@ -70,7 +70,7 @@ class ConnectedFlagSourceTest {
 
     private ConnectedFlagSource source(String... overrides) {
         SidecarConfig config = Docs.config(cp.url(), cacheDir, overrides);
-        client = new ControlPlaneClient(vertx, config.controlPlane());
+        client = new ControlPlaneClient(vertx, config.controlPlane(), registry);
         source = new ConnectedFlagSource(vertx, config, client, new FileSnapshotStore(vertx, cacheDir),
                 Docs.COMPILER, store, new SidecarMetrics(registry, store, true, Clock.systemUTC()), registry,
                 Clock.systemUTC());
@@ -466,6 +466,103 @@ class ConnectedFlagSourceTest {
         Poll.until("a failed attempt", () -> fetches("failed") >= 1);
         assertThat(store.current()).isNull();
         assertThat((String) controlPlaneStatus().get("lastError")).contains("401");
+    }
+
+    @Test
+    void aRevokedKeyShowsAsAnAuthFailureNamingTheStatusNotAsAnOpenCircuit() throws Exception {
+        cp.publish(Docs.base());
+        start("control-plane.breaker-failures=2", "control-plane.breaker-reset-timeout=10s");
+        awaitVersion(1);
+        Poll.until("the first fetch is done", () -> fetches("ok") == 1);
+
+        cp.flagsStatus(401); // the key was revoked
+        fetch();
+        Poll.until("several refused attempts", () -> fetches("failed") >= 4);
+        Map<String, Object> cpStatus = controlPlaneStatus();
+        assertThat(cpStatus).containsEntry("state", "AUTH_FAILED").containsEntry("circuitBreaker", "CLOSED");
+        assertThat((String) cpStatus.get("lastError")).contains("HTTP 401 Unauthorized")
+                .contains("control-plane.sidecar-key");
+        assertThat(cp.flagRequests()).as("every retry asked the control plane (no open breaker in between)")
+                .isEqualTo(1 + (int) fetches("failed"));
+        assertThat(registry.get("guidon.upstream.control.plane.auth.failed").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("guidon.upstream.auth.failures").tag("call", "flags").counter().count())
+                .isGreaterThanOrEqualTo(4);
+        assertThat(store.current().version()).as("still serving").isEqualTo(1);
+
+        cp.flagsStatus(403);
+        Poll.until("a 403 is named too", () -> String.valueOf(controlPlaneStatusOrEmpty().get("lastError"))
+                .contains("HTTP 403 Forbidden"));
+
+        cp.flagsStatus(200); // a new key was configured on the control plane side
+        Poll.until("up again", () -> "UP".equals(controlPlaneStatusOrEmpty().get("state")));
+        assertThat(registry.get("guidon.upstream.control.plane.auth.failed").gauge().value()).isZero();
+    }
+
+    @Test
+    void anOpenBreakerKeepsSayingWhatTheCallsFailedWith() throws Exception {
+        cp.publish(Docs.base());
+        start("control-plane.breaker-failures=2", "control-plane.breaker-reset-timeout=10s");
+        awaitVersion(1);
+        cp.flagsStatus(503);
+        fetch();
+        Poll.until("the breaker opens", () -> "OPEN".equals(controlPlaneStatusOrEmpty().get("circuitBreaker")));
+        Poll.until("a call refused by the open breaker", () -> fetches("failed") >= 3);
+        assertThat((String) controlPlaneStatus().get("lastError")).contains("503").contains("circuit breaker open");
+    }
+
+    @Test
+    void theStatusReadFromAnotherThreadIsAlwaysOneConsistentState() throws Exception {
+        cp.publish(Docs.base());
+        start("control-plane.breaker-failures=1000", "control-plane.retry-min=10ms", "control-plane.retry-max=20ms");
+        awaitVersion(1);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> inconsistent = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                Map<String, Object> cpStatus = controlPlaneStatusFromThisThread();
+                Object state = cpStatus.get("state");
+                int failures = (Integer) cpStatus.get("consecutiveFailures");
+                Object error = cpStatus.get("lastError");
+                boolean ok = "UP".equals(state) ? failures == 0 && error == null
+                        : "DOWN".equals(state) ? failures > 0 && error != null : "UNKNOWN".equals(state);
+                if (!ok) {
+                    inconsistent.add(cpStatus.toString());
+                }
+                reads.incrementAndGet();
+            }
+        }, "healthz-reader");
+        reader.start();
+        try {
+            for (int round = 0; round < 20; round++) {
+                cp.flagsStatus(503);
+                fetch();
+                double failed = fetches("failed");
+                Poll.until("a failure", () -> fetches("failed") > failed);
+                cp.flagsStatus(200);
+                double ok = fetches("ok");
+                Poll.until("a success", () -> fetches("ok") > ok);
+            }
+        } finally {
+            done.set(true);
+            reader.join(10_000);
+        }
+        assertThat(reads.get()).isGreaterThan(100);
+        assertThat(inconsistent).isEmpty();
+    }
+
+    /** Called on the JUnit or a reader thread, never on the source's context: what /healthz does. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> controlPlaneStatusFromThisThread() {
+        return (Map<String, Object>) source.status().get("controlPlane");
+    }
+
+    private Map<String, Object> controlPlaneStatusOrEmpty() {
+        try {
+            return controlPlaneStatus();
+        } catch (Exception e) {
+            return Map.of();
+        }
     }
 
     @Test
