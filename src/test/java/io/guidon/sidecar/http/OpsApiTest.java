@@ -57,7 +57,7 @@ class OpsApiTest {
                 assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
                 assertThat(r.json().getString("errorDetails")).isEqualTo("no flag set is loaded yet; see /readyz");
             }
-            PrometheusText metrics = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText metrics = sidecar.metrics();
             assertThat(metrics.value("guidon_flagset_version")).isEqualTo(0.0);
             assertThat(metrics.value("guidon_flagset_age_seconds")).isEqualTo(-1.0);
         }
@@ -95,7 +95,7 @@ class OpsApiTest {
             sidecar.post("/ofrep/v1/evaluate/flags/gradual-rollout", "{}");
             sidecar.post("/ofrep/v1/evaluate/flags/no-such-flag", "{}");
 
-            HttpReply r = sidecar.get("/metrics");
+            HttpReply r = sidecar.management("/metrics");
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Content-Type")).startsWith("text/plain");
@@ -127,7 +127,7 @@ class OpsApiTest {
             sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
             sidecar.get("/v1/flags/no-such-flag");
 
-            HttpReply r = sidecar.get("/metrics");
+            HttpReply r = sidecar.management("/metrics");
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).contains("# TYPE vertx_http_server_response_time_seconds histogram");
