@@ -48,8 +48,13 @@ public final class ControlPlaneCommand implements Callable<Integer> {
             description = "Address to listen on (http.host, default 127.0.0.1; 0.0.0.0 for every interface).")
     String host;
 
+    /** The command line's settings: {@code --set}, then {@link #dedicatedOptions()} that were given over it. */
+    public Map<String, String> overrides() {
+        return options.overrides(dedicatedOptions());
+    }
+
     /** Each setting that has an option of its own, with the option's value (null when not given). */
-    Map<String, String> dedicatedOptions() {
+    public Map<String, String> dedicatedOptions() {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("http.port", port);
         options.put("http.host", host);

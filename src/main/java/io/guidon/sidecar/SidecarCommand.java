@@ -82,7 +82,7 @@ public final class SidecarCommand implements Callable<Integer> {
      * The command line's settings: {@code --set} first, then each option that names one setting over it (an option
      * not given leaves the {@code --set} value, the environment's or the file's in place).
      */
-    Map<String, String> overrides() {
+    public Map<String, String> overrides() {
         Map<String, String> overrides = new LinkedHashMap<>(set);
         for (Map.Entry<String, String> option : dedicatedOptions().entrySet()) {
             if (option.getValue() != null) {
@@ -93,7 +93,7 @@ public final class SidecarCommand implements Callable<Integer> {
     }
 
     /** Each setting that has an option of its own, with the option's value (null when not given). */
-    Map<String, String> dedicatedOptions() {
+    public Map<String, String> dedicatedOptions() {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("flags.file", flags);
         options.put("http.port", port);
