@@ -9,8 +9,7 @@ CP_ROOT="${CP_ROOT:-$ROOT}"
 SECONDS_PER_PHASE="${PHASE_SECONDS:-20}"
 ADMIN_CLIENTS="${ADMIN_CLIENTS:-4}"
 SCRAPERS="${SCRAPERS:-50}"
-MANAGEMENT_PORT="${MANAGEMENT_PORT:-18182}"
-export GUIDON_MANAGEMENT_PORT="$MANAGEMENT_PORT"   # ignored by a build without a management port
+# common.sh sets GUIDON_MANAGEMENT_PORT (PORT + 100), which a build without a management port ignores.
 
 psql_admin -c "CREATE DATABASE $DB"
 ADMIN_KEY=$("$CP_ROOT/guidon" admin bootstrap --tenant bench 2>/dev/null | tail -n 1)
