@@ -29,4 +29,4 @@ run "full document, gzip (compressed once per version)" -H "Accept-Encoding: gzi
 run "not modified (If-None-Match: $ETAG)" -H "If-None-Match: $ETAG" "$CP/api/v1/sidecar/flags"
 run "delta since $((VERSION - 1))" "$CP/api/v1/sidecar/flags?since=$((VERSION - 1))"
 echo
-echo "database reads for all of the above: $(curl -s "$CP/metrics" | awk '/^guidon_snapshot_loads_total/ {print $2}')"
+echo "database reads for all of the above: $(curl -s "http://127.0.0.1:$MANAGEMENT_PORT/metrics" | awk '/^guidon_snapshot_loads_total/ {print $2}')"

@@ -59,13 +59,13 @@ SQL
 unset_guidon=()
 for v in $(compgen -e | grep '^GUIDON_' | grep -v '^GUIDON_LOG_LEVEL$'); do unset_guidon+=(-u "$v"); done
 # shellcheck disable=SC2086
-env "${unset_guidon[@]}" "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT_A" --flags "$WORK/flags.json" \
+env "${unset_guidon[@]}" "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT_A" --set management.port=$((PORT_A + 100)) --flags "$WORK/flags.json" \
   >"$WORK/standalone.log" 2>&1 &
 PIDS+=($!)
 # shellcheck disable=SC2086
-env "${unset_guidon[@]}" "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT_B" --control-plane "$CP" \
+env "${unset_guidon[@]}" "$JAVA" $JVM_OPTS -jar target/guidon.jar sidecar --port "$PORT_B" --set management.port=$((PORT_B + 100)) --control-plane "$CP" \
   --sidecar-key "$SIDECAR_KEY" --redis "redis://$REDIS_HOST:$REDIS_PORT" --cache-dir "$WORK/cache" \
-  --set redis.channel-prefix="$PREFIX" >"$WORK/connected.log" 2>&1 &
+  --set redis.prefix="$PREFIX" >"$WORK/connected.log" 2>&1 &
 PIDS+=($!)
 for port in "$PORT_A" "$PORT_B"; do
   for _ in $(seq 1 300); do
@@ -84,7 +84,7 @@ done
 cmp -s "$WORK/eval-$PORT_A.json" "$WORK/eval-$PORT_B.json" || die "the two sidecars evaluate differently"
 
 echo "$(machine); load average before the run: $LOAD_BEFORE"
-echo "sidecars: $JVM_OPTS, defaults (http.instances = cores); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s," \
+echo "sidecars: $JVM_OPTS, defaults (http.event-loops = cores); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s," \
   "benchmarks/wrk/ofrep-single.lua; $ROUNDS rounds"
 export REPORT_LUA="$ROOT/benchmarks/wrk/report.lua"
 load() { # $1 = port, $2 = seconds; prints requests per second
@@ -115,5 +115,5 @@ ratios=()
 for i in "${!a[@]}"; do ratios+=("$(awk -v a="${a[$i]}" -v b="${b[$i]}" 'BEGIN {printf "%.2f", (a - b) * 100 / a}')"); done
 echo "RESULT overhead per round: [${ratios[*]}] %, median $(median "${ratios[@]}")%"
 echo "connected sidecar's event metrics:"
-curl -sf "http://127.0.0.1:$PORT_B/metrics" | grep -E '^guidon_events_|^guidon_flag_evaluations_total' | grep -v '^#' \
+curl -sf "http://127.0.0.1:$((PORT_B + 100))/metrics" | grep -E '^guidon_events_|^guidon_flag_evaluations_total' | grep -v '^#' \
   | grep -E 'pending|spool|dropped|batches|delivered' | head -20

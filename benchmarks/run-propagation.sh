@@ -42,7 +42,7 @@ for i in $(seq 1 "$SIDECARS"); do
   # shellcheck disable=SC2086
   env "${unset_guidon[@]}" "$JAVA" $SIDECAR_JVM_OPTS -jar target/guidon.jar sidecar --port "$port" \
     --control-plane "$CP" --sidecar-key "$SIDECAR_KEY" --redis "redis://$REDIS_HOST:$REDIS_PORT" \
-    --cache-dir "$WORK/sidecar-$i" --set redis.channel-prefix="$PREFIX" --set http.instances=1 \
+    --cache-dir "$WORK/sidecar-$i" --set redis.prefix="$PREFIX" --set http.event-loops=1 --set management.port=$((port + 100)) \
     >"$WORK/sidecar-$i.log" 2>&1 &
   SIDECAR_PIDS+=($!)
   ports+=("$port")
@@ -60,6 +60,6 @@ done
 
 echo "$(machine); load average before the run: $LOAD_BEFORE"
 echo "control plane and $SIDECARS connected sidecars as processes from target/guidon.jar (sidecars: $SIDECAR_JVM_OPTS,"
-echo "http.instances=1); environment: $FLAGS seeded flags + bench-propagation; Redis $REDIS_HOST:$REDIS_PORT"
+echo "http.event-loops=1); environment: $FLAGS seeded flags + bench-propagation; Redis $REDIS_HOST:$REDIS_PORT"
 "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.Propagation \
   "$CP" "$ADMIN_KEY" production bench-propagation "$CHANGES" "$WARMUP" "${ports[@]}"

@@ -15,7 +15,7 @@ THREADS="${3:-1}"
 PORT="${PORT:-7171}"
 # The JVM options ./guidon sidecar uses (class-data archive, serial GC, a heap that shrinks), unless overridden.
 JVM_OPTS="${SIDECAR_JVM_OPTS:-$(server_java_opts sidecar)}"
-# Extra sidecar options, such as SIDECAR_ARGS="--set http.instances=1".
+# Extra sidecar options, such as SIDECAR_ARGS="--set http.event-loops=1".
 SIDECAR_ARGS="${SIDECAR_ARGS:-}"
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
@@ -39,7 +39,7 @@ start_sidecar() { # $1 = flag file; sets PID, and READY_MS to the milliseconds f
   local t0 t1
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  "$JAVA" $JVM_OPTS -jar "$JAR" sidecar --port "$PORT" --flags "$1" $SIDECAR_ARGS >"$WORK/sidecar.log" 2>&1 &
+  "$JAVA" $JVM_OPTS -jar "$JAR" sidecar --port "$PORT" --set management.port=$((PORT + 100)) --flags "$1" $SIDECAR_ARGS >"$WORK/sidecar.log" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     kill -0 "$PID" 2>/dev/null || { cat "$WORK/sidecar.log" >&2; die "the sidecar exited"; }

@@ -41,7 +41,8 @@ public final class AdminCommand implements Runnable {
                     "migrations, creates the tenant and an admin key, and prints the key. It is shown only",
                     "this once: store it in a secret manager."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:created", "1:failed (the tenant exists, configuration, database)", "2:wrong usage"})
+            exitCodeList = {"0:created", "1:failed (the tenant exists, database)",
+                    "2:wrong usage or an invalid setting"})
     public static final class Bootstrap implements Callable<Integer> {
 
         @Mixin
@@ -72,7 +73,7 @@ public final class AdminCommand implements Runnable {
             }
             ControlPlaneConfig.Loaded loaded = options.load(Map.of(), err);
             if (loaded == null) {
-                return 1;
+                return ControlPlaneOptions.INVALID_SETTING;
             }
             try {
                 new Migrations(loaded.config().database()).migrate();

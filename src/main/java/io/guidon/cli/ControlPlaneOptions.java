@@ -28,18 +28,38 @@ final class ControlPlaneOptions {
             description = "One setting, over the file and GUIDON_* variables, e.g. --set database.pool-size=20.")
     Map<String, String> set = new LinkedHashMap<>();
 
-    /** Loads and validates; prints every problem and returns null when the configuration is invalid. */
-    ControlPlaneConfig.Loaded load(Map<String, String> extra, java.io.PrintWriter err) {
-        Map<String, String> overrides = new LinkedHashMap<>(set);
-        overrides.putAll(extra);
+    /** The exit code of every command for an invalid setting, as for any other usage error. */
+    static final int INVALID_SETTING = 2;
+
+    /**
+     * Loads and validates; prints every problem and returns null when the configuration is invalid (the command
+     * then exits with {@link #INVALID_SETTING}). {@code options} are the settings that have an option of their own
+     * (null when not given): they go over {@code --set}, which goes over the environment and the file.
+     */
+    ControlPlaneConfig.Loaded load(Map<String, String> options, java.io.PrintWriter err) {
         try {
-            ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(config, System.getenv(), overrides);
+            ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(config, System.getenv(), overrides(options));
+            for (String warning : loaded.settings().warnings()) {
+                log().warn(warning);
+            }
             log().info("configuration", net.logstash.logback.argument.StructuredArguments.entries(
                     loaded.settings().describe()));
             return loaded;
         } catch (ConfigException e) {
             err.println(e.getMessage());
+            err.flush();
             return null;
         }
+    }
+
+    /** {@code --set}, then the given options that are not null over it. */
+    Map<String, String> overrides(Map<String, String> options) {
+        Map<String, String> overrides = new LinkedHashMap<>(set);
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            if (o.getValue() != null) {
+                overrides.put(o.getKey(), o.getValue());
+            }
+        }
+        return overrides;
     }
 }

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
         description = {"Needs PostgreSQL and Redis on this machine (./guidon demo starts or installs them like",
                 "./guidon test). Recreates the database given by --database, starts the control plane and a",
                 "sidecar connected to it, creates tenant 'demo' with environment 'production', a few flags and",
-                "keys, and prints what to try. Ctrl-C stops everything it started."})
+                "keys, and prints what to try. Ctrl-C or SIGTERM stops everything it started (a demo started in the",
+                "background by a script ignores SIGINT, as the shell marks it ignored: send SIGTERM, kill PID)."})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -50,6 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sidecar-port", defaultValue = "7070", paramLabel = "N",
             description = "Port of the sidecar (default ${DEFAULT-VALUE}).")
     int sidecarPort;
+
+    @Option(names = "--control-plane-management-port", paramLabel = "N",
+            description = "The control plane's /metrics, /healthz, /readyz port (default: its port + 1).")
+    Integer controlPlaneManagementPort;
+
+    @Option(names = "--sidecar-management-port", paramLabel = "N",
+            description = "The sidecar's /metrics, /healthz, /readyz port (default: its port + 1).")
+    Integer sidecarManagementPort;
 
     @Option(names = "--database", defaultValue = "guidon_demo", paramLabel = "NAME",
             description = "PostgreSQL database to (re)create for the demo (default ${DEFAULT-VALUE}); dropped first.")
@@ -118,10 +127,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Starting the control plane on port " + controlPlanePort + " (log: "
                     + dir.resolve("control-plane.log") + ") ...");
             out.flush();
+            int cpManagement = controlPlaneManagementPort != null ? controlPlaneManagementPort : controlPlanePort + 1;
+            // The password goes in the child's environment: a command line is readable by every user of the machine.
             children.add(start("control-plane", List.of("control-plane", "--port", String.valueOf(controlPlanePort),
+                    "--set", "management.port=" + cpManagement,
                     "--set", "database.url=" + dbUrl, "--set", "database.user=" + pgUser,
-                    "--set", "database.password=" + pgPassword, "--set", "redis.url=" + redis,
-                    "--set", "redis.prefix=" + prefix), List.of()));
+                    "--set", "redis.url=" + redis, "--set", "redis.prefix=" + prefix),
+                    List.of("GUIDON_DATABASE_PASSWORD=" + pgPassword)));
             String cp = "http://127.0.0.1:" + controlPlanePort;
             awaitReady(cp + "/readyz", "the control plane");
 
@@ -130,14 +142,16 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Starting a connected sidecar on port " + sidecarPort + " (log: "
                     + dir.resolve("sidecar.log") + ") ...");
             out.flush();
+            int sidecarManagement = sidecarManagementPort != null ? sidecarManagementPort : sidecarPort + 1;
             children.add(start("sidecar", List.of("sidecar", "--port", String.valueOf(sidecarPort),
+                    "--set", "management.port=" + sidecarManagement,
                     "--control-plane", cp, "--redis", redis, "--cache-dir", dir.resolve("sidecar-cache").toString(),
-                    "--set", "redis.channel-prefix=" + prefix, "--set", "events.flush-interval=2s"),
+                    "--set", "redis.prefix=" + prefix, "--set", "events.flush-interval=2s"),
                     List.of("GUIDON_CONTROL_PLANE_SIDECAR_KEY=" + sidecarKey)));
             String sidecar = "http://127.0.0.1:" + sidecarPort;
             awaitReady(sidecar + "/readyz", "the sidecar");
 
-            out.println(instructions(cp, sidecar, adminKey));
+            out.println(instructions(cp, sidecar, adminKey, sidecarKey, prefix, sidecarManagement));
             out.println("Guidon demo ready. Press Ctrl-C to stop.");
             out.flush();
         } catch (Exception e) {
@@ -169,10 +183,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Runs {@code admin bootstrap} against the demo database and returns the admin key it prints. */
     private String bootstrap(String dbUrl, String prefix) throws Exception {
-        Process p = new ProcessBuilder(javaCommand(List.of("admin", "bootstrap", "--tenant", "demo",
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("admin", "bootstrap", "--tenant", "demo",
                 "--set", "database.url=" + dbUrl, "--set", "database.user=" + pgUser,
-                "--set", "database.password=" + pgPassword, "--set", "redis.prefix=" + prefix)))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+                "--set", "redis.prefix=" + prefix)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().put("GUIDON_DATABASE_PASSWORD", pgPassword);
+        Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("admin bootstrap failed:\n" + output);
@@ -210,6 +226,10 @@ public final class DemoCommand implements Callable<Integer> {
         // A class-data archive per command, made on the first demo run: later starts take half the time.
         command.add("-XX:+AutoCreateSharedArchive");
         command.add("-XX:SharedArchiveFile=" + dir.toAbsolutePath().resolve(args.get(0) + ".jsa"));
+        // Classes the archive cannot hold are each reported as a warning when it is written at the first exit:
+        // hundreds of lines of no use in a JSON log.
+        command.add("-Xlog:cds=off");
+        command.add("-Xlog:cds+dynamic=off");
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
@@ -297,7 +317,11 @@ public final class DemoCommand implements Callable<Integer> {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private String instructions(String cp, String sidecar, String adminKey) {
+    /** What to try, printed once the system is ready; DemoIT runs the change block as a shell would. */
+    private String instructions(String cp, String sidecar, String adminKey, String sidecarKey, String prefix,
+            int sidecarManagementPort) {
+        String evaluate = "curl -s -XPOST " + sidecar
+                + "/ofrep/v1/evaluate/flags/dark-mode -d '{\"context\":{\"targetingKey\":\"u1\"}}'";
         return String.join("\n",
                 "",
                 "=== The sidecar (what your application calls) ===",
@@ -305,6 +329,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "curl -s '" + sidecar + "/v1/flags/search-results-limit?targetingKey=u1&deviceType=ios'",
                 "curl -s " + sidecar + "/users/u42/flags",
                 "curl -s " + sidecar + "/healthz          # connection states, held version",
+                "curl -s " + sidecar.replaceFirst(":\\d+$", ":" + sidecarManagementPort)
+                        + "/metrics          # the management port: /metrics, /healthz, /readyz",
                 "",
                 "=== Watch changes arrive (in a second terminal) ===",
                 "curl -sN " + sidecar + "/v1/stream",
@@ -313,11 +339,17 @@ public final class DemoCommand implements Callable<Integer> {
                 "export GUIDON_KEY=" + adminKey,
                 "curl -s -H \"Authorization: Bearer $GUIDON_KEY\" " + cp + "/api/v1/environments/production/flags",
                 "",
-                "=== Make a change and watch it arrive ===",
+                "=== Make a change and watch it arrive (the loop waits until the sidecar serves it) ===",
                 "curl -s -XPUT -H \"Authorization: Bearer $GUIDON_KEY\" -H 'Content-Type: application/json' \\",
                 "  " + cp + "/api/v1/environments/production/flags/dark-mode/enabled -d '{\"enabled\":false}'",
-                "curl -s -XPOST " + sidecar + "/ofrep/v1/evaluate/flags/dark-mode -d '{\"context\":{\"targetingKey\":\"u1\"}}'",
+                "for i in $(seq 50); do " + evaluate + " | grep -q DISABLED && break; sleep 0.2; done",
+                evaluate,
                 "curl -s -H \"Authorization: Bearer $GUIDON_KEY\" '" + cp + "/api/v1/audit?resource=dark-mode'",
+                "",
+                "=== A second sidecar of the same environment (Redis channel prefix of this demo: " + prefix + ") ===",
+                "GUIDON_CONTROL_PLANE_SIDECAR_KEY=" + sidecarKey + " ./guidon sidecar --port 7170 \\",
+                "  --set management.port=7171 --control-plane " + cp + " --redis " + redis
+                        + " --cache-dir " + dir.resolve("sidecar-2") + " --set redis.prefix=" + prefix,
                 "",
                 "Logs: " + dir.resolve("control-plane.log") + ", " + dir.resolve("sidecar.log"),
                 "");

@@ -14,8 +14,8 @@ import picocli.CommandLine.Mixin;
         description = {"Brings the control plane's PostgreSQL schema up to this build's version.",
                 "Refuses a database whose schema is newer than this build."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the schema is up to date", "1:failed (configuration, database, newer schema)",
-                "2:wrong usage"})
+        exitCodeList = {"0:the schema is up to date", "1:failed (database, newer schema)",
+                "2:wrong usage or an invalid setting"})
 public final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,7 +28,7 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         ControlPlaneConfig.Loaded loaded = options.load(Map.of(), spec.commandLine().getErr());
         if (loaded == null) {
-            return 1;
+            return ControlPlaneOptions.INVALID_SETTING;
         }
         try {
             Migrations.Outcome outcome = new Migrations(loaded.config().database()).migrate();

@@ -1,6 +1,7 @@
 package io.guidon.controlplane;
 
 import io.guidon.common.config.Settings;
+import io.guidon.common.ops.Management;
 import io.guidon.controlplane.api.TrustedProxies;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,11 +13,15 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar, Events events) {
+        Sidecar sidecar, Events events, Management management) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
-    /** {@code trustedProxies}: whose {@code X-Forwarded-For} names the client (for per-address limits and logs). */
+    /**
+     * {@code shutdownTimeout} is the setting {@code shutdown.grace-period} (formerly {@code http.shutdown-timeout}),
+     * named as the sidecar names it. {@code trustedProxies}: whose {@code X-Forwarded-For} names the client (for
+     * per-address limits and logs).
+     */
     public record Http(String host, int port, long maxBodySize, Duration idleTimeout, Duration requestTimeout,
             int eventLoops, Duration shutdownTimeout, TrustedProxies trustedProxies) {
     }
@@ -80,7 +85,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("http.idle-timeout", Duration.ofSeconds(1)),
                 s.duration("http.request-timeout", Duration.ofMillis(100)),
                 s.integer("http.event-loops", 0, 256),
-                s.duration("http.shutdown-timeout", Duration.ZERO), trustedProxies(s));
+                s.duration("shutdown.grace-period", Duration.ZERO), trustedProxies(s));
 
         URI url = s.uri("database.url", "postgresql", "postgres");
         String host = "127.0.0.1";
@@ -154,7 +159,8 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("rate-limit.redis-retry-after", Duration.ofMillis(10)));
         Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
                 s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
-        return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s));
+        return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
+                Management.from(s, http.host(), http.port()));
     }
 
     private static TrustedProxies trustedProxies(Settings s) {

@@ -29,7 +29,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
@@ -63,17 +62,20 @@ public final class ControlPlaneMain {
         private final Pool pool;
         private final Authenticator authenticator;
         private final int port;
+        private final int managementPort;
         private final PrometheusMeterRegistry registry;
         private final List<ApiRouter.RouteSpec> routes;
         private final ChangeListener listener;
         private final EventPartitions partitions;
 
-        Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, PrometheusMeterRegistry registry,
-                List<ApiRouter.RouteSpec> routes, ChangeListener listener, EventPartitions partitions) {
+        Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
+                PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
+                EventPartitions partitions) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
             this.port = port;
+            this.managementPort = managementPort;
             this.registry = registry;
             this.routes = routes;
             this.listener = listener;
@@ -87,6 +89,11 @@ public final class ControlPlaneMain {
 
         public int port() {
             return port;
+        }
+
+        /** The port of /metrics, /healthz and /readyz ({@code management.port}; the bound one when that is 0). */
+        public int managementPort() {
+            return managementPort;
         }
 
         public Vertx vertx() {
@@ -173,7 +180,16 @@ public final class ControlPlaneMain {
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
-            ApiRouter.Readiness readiness = () -> readiness(pool, redis, schemaVersion, config);
+            // Shared for management.readiness-max-age by every probe on both ports: a flood of /readyz costs at most
+            // one PostgreSQL query and one Redis PING per interval.
+            io.guidon.common.ops.Cached<Map<String, Object>> readinessCheck = new io.guidon.common.ops.Cached<>(
+                    () -> readiness(pool, redis, schemaVersion, config), config.management().readinessMaxAge());
+            io.micrometer.core.instrument.FunctionCounter.builder("guidon.readiness.checks", readinessCheck,
+                            io.guidon.common.ops.Cached::computations)
+                    .description("Readiness checks made against PostgreSQL and Redis (probes within "
+                            + "management.readiness-max-age share one)")
+                    .register(registry);
+            ApiRouter.Readiness readiness = readinessCheck::get;
             ChangeListener listener = new ChangeListener(vertx, config.redis(), snapshots);
             listener.start();
 
@@ -184,18 +200,29 @@ public final class ControlPlaneMain {
                     routes.register(api);
                     eventRoutes.register(api);
                 }, authenticator, limiter,
-                        PrometheusScrapingHandler.create(registry), readiness, () -> openApi, routeTable::set);
+                        null, readiness, () -> openApi, routeTable::set);
                 first.compareAndSet(null, s);
                 return s;
             }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
+            io.guidon.common.ops.MetricsEndpoint metrics = new io.guidon.common.ops.MetricsEndpoint(vertx, registry,
+                    config.management().metricsMaxAge());
+            io.guidon.common.ops.ManagementServer management = new io.guidon.common.ops.ManagementServer(
+                    config.management().host(), config.management().port(), router -> {
+                        ApiRouter.healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
+                        router.get("/metrics").handler(metrics);
+                    });
+            vertx.deployVerticle(management).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
             partitions.schedule(vertx);
             int port = first.get().port();
-            LOG.info("control plane listening", kv("port", port), kv("schema", schemaVersion),
+            LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
+                    kv("managementHost", config.management().host()), kv("managementPort", management.port()),
+                    kv("schema", schemaVersion),
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
-            return new Running(vertx, pool, authenticator, port, registry, routeTable.get(), listener, partitions);
+            return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
+                    listener, partitions);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;
@@ -242,7 +269,8 @@ public final class ControlPlaneMain {
             details.put("database", "up");
             details.put("schema", v);
             details.put("redis", r);
-            return details;
+            // Shared by every probe within management.readiness-max-age, on any event loop: never changed again.
+            return java.util.Collections.unmodifiableMap(details);
         }));
     }
 

@@ -57,7 +57,10 @@ final class ControlPlaneServer extends VerticleBase {
                 // HTTP/1.1 only on plain connections: an "Upgrade: h2c" from a client (the JDK's HttpClient sends one)
                 // is declined. HTTP/2 belongs behind TLS at the ingress.
                 .setHttp2ClearTextEnabled(false);
-        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+        return vertx.createHttpServer(options).requestHandler(router).listen()
+                .recover(e -> Future.failedFuture(new io.guidon.common.ops.ListenException(config.http().host(),
+                        config.http().port(), "http.port", e)))
+                .onSuccess(s -> server = s);
     }
 
     int port() {
@@ -66,7 +69,7 @@ final class ControlPlaneServer extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        // In-flight requests get shutdown-timeout to finish; idle keep-alive connections close at once.
+        // In-flight requests get shutdown.grace-period to finish; idle keep-alive connections close at once.
         return server == null ? Future.succeededFuture()
                 : server.shutdown(config.http().shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }

@@ -21,8 +21,16 @@ import picocli.CommandLine.Option;
         description = {"Standalone mode serves a flag document from a file, watching it for changes; connected mode",
                 "(--control-plane) serves the flags of one environment of a control plane, kept current through",
                 "Redis notifications and polling, and sends exposure and conversion events upstream.",
-                "Settings come from config/sidecar.yaml (built in), then --config FILE, then GUIDON_* environment",
-                "variables, then the options below; every effective setting is logged once at start, secrets masked."})
+                "Settings, each layer over the one before: config/sidecar.yaml (built in), --config FILE, GUIDON_*",
+                "environment variables, --set KEY=VALUE, then the options below that name a setting. Every effective",
+                "setting is logged once at start, secrets masked. /metrics is on management.port (default 7071).",
+                "",
+                "Stop it with SIGTERM (kill PID, systemctl stop, docker stop) or Ctrl-C: it drains requests in flight",
+                "first. A sidecar started in the background by a script ignores SIGINT (the shell marks it ignored):",
+                "send SIGTERM."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "1:could not start (e.g. a port in use: the message names host:port "
+                + "and the setting)", "2:wrong usage or an invalid setting (every problem is named)"})
 public final class SidecarCommand implements Callable<Integer> {
 
     /**
@@ -41,7 +49,7 @@ public final class SidecarCommand implements Callable<Integer> {
                     + "else the bundled example.")
     String flags;
 
-    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (http.port, default 7070).")
+    @Option(names = "--port", paramLabel = "N", description = "Port of the API (http.port, default 7070).")
     String port;
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (http.host, default 127.0.0.1).")
@@ -70,24 +78,46 @@ public final class SidecarCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The command line's settings: {@code --set} first, then each option that names one setting over it (an option
+     * not given leaves the {@code --set} value, the environment's or the file's in place).
+     */
+    public Map<String, String> overrides() {
+        Map<String, String> overrides = new LinkedHashMap<>(set);
+        for (Map.Entry<String, String> option : dedicatedOptions().entrySet()) {
+            if (option.getValue() != null) {
+                overrides.put(option.getKey(), option.getValue());
+            }
+        }
+        return overrides;
+    }
+
+    /** Each setting that has an option of its own, with the option's value (null when not given). */
+    public Map<String, String> dedicatedOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("flags.file", flags);
+        options.put("http.port", port);
+        options.put("http.host", host);
+        options.put("control-plane.url", controlPlane);
+        options.put("control-plane.sidecar-key", sidecarKey);
+        options.put("redis.url", redis);
+        options.put("cache.dir", cacheDir);
+        return options;
+    }
+
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>(set);
-        overrides.put("flags.file", flags);
-        overrides.put("http.port", port);
-        overrides.put("http.host", host);
-        overrides.put("control-plane.url", controlPlane);
-        overrides.put("control-plane.sidecar-key", sidecarKey);
-        overrides.put("redis.url", redis);
-        overrides.put("cache.dir", cacheDir);
         SidecarConfig config;
         Settings settings;
         try {
-            settings = Settings.load(SidecarConfig.DEFAULTS, configFile, System.getenv(), overrides);
+            settings = Settings.load(SidecarConfig.DEFAULTS, configFile, System.getenv(), overrides());
             config = SidecarConfig.from(settings);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
+        }
+        for (String warning : settings.warnings()) {
+            log().warn(warning);
         }
         log().info("sidecar settings {}", settings.describe());
         SidecarMain main = new SidecarMain(config, Clock.systemUTC());
@@ -106,7 +136,12 @@ public final class SidecarCommand implements Callable<Integer> {
         try {
             main.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log().error("the sidecar could not start: {}", e.getCause() == null ? e : e.getCause().toString());
+            io.guidon.common.ops.ListenException busy = io.guidon.common.ops.ListenException.in(e);
+            String why = busy != null ? busy.getMessage()
+                    : String.valueOf(e.getCause() == null ? e : e.getCause().toString());
+            log().error("the sidecar could not start: {}", why);
+            spec.commandLine().getErr().println("guidon sidecar: " + why);
+            spec.commandLine().getErr().flush();
             main.shutdown(java.time.Duration.ofSeconds(5));
             return 1;
         }

@@ -1,14 +1,16 @@
 package io.guidon.sidecar;
 
 import io.guidon.common.config.Settings;
+import io.guidon.common.ops.Management;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** The sidecar's settings (config/sidecar.yaml documents each), bound once at start and validated. */
 public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metrics, Shutdown shutdown,
-        ControlPlane controlPlane, Redis redis, Cache cache, Events events) {
+        ControlPlane controlPlane, Redis redis, Cache cache, Events events, Management management) {
 
+    /** {@code instances}: event loops, one HTTP server each (setting {@code http.event-loops}). */
     public record Http(String host, int port, int instances, int maxBodyBytes, int maxJsonDepth,
             int maxJsonElements, int maxStringLength, Duration idleTimeout, boolean accessLog, boolean compression) {
     }
@@ -38,7 +40,10 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         }
     }
 
-    /** {@code url} null means no Redis: changes are found by polling alone. */
+    /**
+     * {@code url} null means no Redis: changes are found by polling alone. {@code channelPrefix} is the setting
+     * {@code redis.prefix} (formerly {@code redis.channel-prefix}), the same as the control plane's.
+     */
     public record Redis(String url, String channelPrefix, Duration reconnectMin, Duration reconnectMax) {
     }
 
@@ -57,9 +62,11 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
 
     /** Binds and validates; throws {@link io.guidon.common.config.ConfigException} listing every problem. */
     public static SidecarConfig from(Settings s) {
-        int instances = s.integer("http.instances", 0, 256);
+        int instances = s.integer("http.event-loops", 0, 256);
+        String host = s.requiredString("http.host");
+        int port = s.port("http.port");
         SidecarConfig config = new SidecarConfig(
-                new Http(s.requiredString("http.host"), s.port("http.port"),
+                new Http(host, port,
                         instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
                         (int) s.bytes("http.max-body-size", 1024, 64L * 1024 * 1024),
                         s.integer("http.max-json-depth", 2, 200),
@@ -82,7 +89,7 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.integer("control-plane.breaker-failures", 1, 1000),
                         s.duration("control-plane.breaker-reset-timeout", Duration.ofMillis(10)),
                         s.bytes("control-plane.max-response-size", 64L * 1024, Integer.MAX_VALUE - 8)),
-                new Redis(blankToNull(s.string("redis.url")), s.requiredString("redis.channel-prefix"),
+                new Redis(blankToNull(s.string("redis.url")), redisPrefix(s),
                         s.duration("redis.reconnect-min", Duration.ofMillis(10)),
                         s.duration("redis.reconnect-max", Duration.ofMillis(10))),
                 new Cache(s.path("cache.dir")),
@@ -91,7 +98,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.duration("events.exposure-window", Duration.ZERO),
                         s.integer("events.max-exposure-keys", 0, 100_000_000),
                         s.integer("events.max-memory-batches", 1, 100_000),
-                        s.bytes("events.max-disk-bytes", 0, Long.MAX_VALUE)));
+                        s.bytes("events.max-disk-bytes", 0, Long.MAX_VALUE)),
+                Management.from(s, host, port));
         if (config.controlPlane().enabled() && (config.controlPlane().sidecarKey() == null
                 || config.controlPlane().sidecarKey().isBlank())) {
             s.problem("control-plane.sidecar-key", "required when control-plane.url is set");
@@ -115,6 +123,15 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         }
         s.validate();
         return config;
+    }
+
+    /** The same rule as the control plane's: the prefix starts every channel name. */
+    static String redisPrefix(Settings s) {
+        String prefix = s.requiredString("redis.prefix");
+        if (!prefix.isEmpty() && !prefix.matches("[A-Za-z0-9._-]{1,64}")) {
+            s.problem("redis.prefix", "must be 1 to 64 of A-Z, a-z, 0-9, '.', '_', '-' (it starts every channel name)");
+        }
+        return prefix;
     }
 
     private static String blankToNull(String s) {

@@ -52,6 +52,8 @@ public final class SidecarMain {
     private final List<SidecarVerticle> verticles = new ArrayList<>();
     private volatile String deploymentId;
     private volatile String backgroundId;
+    private volatile String managementId;
+    private volatile io.guidon.common.ops.ManagementServer management;
 
     public SidecarMain(SidecarConfig config, Clock clock) {
         this.config = config;
@@ -127,10 +129,25 @@ public final class SidecarMain {
                     return verticle;
                 }, options);
                 })
-                .map(id -> {
+                .compose(id -> {
                     deploymentId = id;
-                    log.info("sidecar listening on http://{}:{} with {} event-loop instance(s), flags from {}",
-                            config.http().host(), port(), config.http().instances(), source.describe());
+                    io.guidon.common.ops.MetricsEndpoint metricsEndpoint = new io.guidon.common.ops.MetricsEndpoint(
+                            vertx, registry, config.management().metricsMaxAge());
+                    io.guidon.sidecar.http.OpsApi ops = new io.guidon.sidecar.http.OpsApi(store, draining::get,
+                            upstream, clock);
+                    management = new io.guidon.common.ops.ManagementServer(config.management().host(),
+                            config.management().port(), router -> {
+                                ops.register(router);
+                                router.get("/metrics").handler(metricsEndpoint);
+                            });
+                    return vertx.deployVerticle(management);
+                })
+                .map(id -> {
+                    managementId = id;
+                    log.info("sidecar listening on http://{}:{} with {} event loop(s), management (/metrics, "
+                            + "/healthz, /readyz) on http://{}:{}, flags from {}", config.http().host(), port(),
+                            config.http().instances(), config.management().host(), managementPort(),
+                            source.describe());
                     return null;
                 });
     }
@@ -142,6 +159,11 @@ public final class SidecarMain {
         }
     }
 
+    /** The port of /metrics, /healthz and /readyz ({@code management.port}; the bound one when that is 0). */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
     /**
      * Graceful stop: readiness turns 503, the streams end, the server stops accepting and finishes requests in
      * flight (up to the grace period), then the flag source and the event uploader stop (spilling undelivered
@@ -151,9 +173,11 @@ public final class SidecarMain {
         if (draining.getAndSet(true)) {
             return Future.succeededFuture();
         }
+        // The management port stays up while the API drains, so probes see /readyz turn 503; it closes last.
         Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeploy.eventually(() -> backgroundId == null ? Future.succeededFuture()
-                : vertx.undeploy(backgroundId));
+                : vertx.undeploy(backgroundId))
+                .eventually(() -> managementId == null ? Future.succeededFuture() : vertx.undeploy(managementId));
     }
 
     /**

@@ -41,8 +41,11 @@ class DemoIT {
         // What an earlier demo left: its cache and spool belong to a database the demo drops, so they go too.
         Path leftover = Files.createDirectories(dir.resolve("sidecar-cache/events")).resolve("000001-1-old.json.gz");
         Files.writeString(leftover, "from an earlier demo");
+        int sidecarManagementPort = freePort();
         Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", "target/guidon.jar",
                 "demo", "--control-plane-port", String.valueOf(cpPort), "--sidecar-port", String.valueOf(sidecarPort),
+                "--control-plane-management-port", String.valueOf(freePort()),
+                "--sidecar-management-port", String.valueOf(sidecarManagementPort),
                 "--database", DATABASE, "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT, "--dir", dir.toString())
                 .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
@@ -63,22 +66,34 @@ class DemoIT {
             assertThat(adminKey).isNotNull();
             assertThat(leftover).doesNotExist();
             String sidecar = "http://127.0.0.1:" + sidecarPort;
-            String cp = "http://127.0.0.1:" + cpPort;
 
             assertThat(evaluate(sidecar, "dark-mode")).contains("\"value\":true");
             assertThat(evaluate(sidecar, "new-checkout")).contains("\"key\":\"new-checkout\"");
+            assertThat(status("http://127.0.0.1:" + sidecarManagementPort + "/metrics")).isEqualTo(200);
 
-            HttpResponse<String> change = http.send(HttpRequest.newBuilder(
-                            URI.create(cp + "/api/v1/environments/production/flags/dark-mode/enabled"))
-                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\":false}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(change.statusCode()).as(change.body()).isEqualTo(200);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            String after = evaluate(sidecar, "dark-mode");
-            while (!after.contains("\"reason\":\"DISABLED\"") && System.nanoTime() < deadline) {
-                after = evaluate(sidecar, "dark-mode");
+            // The database password reaches the children in their environment, never on a command line.
+            assertThat(demo.descendants().map(p -> p.info().commandLine().orElse("")).toList())
+                    .isNotEmpty().noneSatisfy(c -> assertThat(c).contains("database.password"));
+
+            // The printed Redis prefix is the one the printed second sidecar uses.
+            String prefix = output.stream().map(l -> PREFIX.matcher(l)).filter(Matcher::find).map(m -> m.group(1))
+                    .findFirst().orElseThrow(() -> new AssertionError("no prefix printed:\n" + output));
+            assertThat(output).anySatisfy(l -> assertThat(l).contains("--set redis.prefix=" + prefix));
+
+            // The printed "make a change" block, run as a shell runs it, ends by showing the change served.
+            int block = output.indexOf(output.stream().filter(l -> l.startsWith("=== Make a change")).findFirst()
+                    .orElseThrow());
+            StringBuilder script = new StringBuilder("set -e\nexport GUIDON_KEY=" + adminKey + "\n");
+            for (int i = block + 1; i < output.size() && !output.get(i).isBlank(); i++) {
+                script.append(output.get(i)).append('\n');
             }
+            Process shell = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
+            String shown = new String(shell.getInputStream().readAllBytes());
+            assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(shown).as(script + "\n->\n" + shown)
+                    .containsPattern("\"key\":\"dark-mode\",\"value\":false,[^}]*\"reason\":\"DISABLED\"")
+                    .contains("\"action\"");
+            String after = evaluate(sidecar, "dark-mode");
             assertThat(after).contains("\"value\":false").contains("\"reason\":\"DISABLED\"");
 
             demo.destroy();
@@ -89,6 +104,13 @@ class DemoIT {
         } finally {
             demo.destroyForcibly();
         }
+    }
+
+    private static final Pattern PREFIX = Pattern.compile("Redis channel prefix of this demo: (\\S+)\\)");
+
+    private int status(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private String evaluate(String sidecar, String flag) throws Exception {

@@ -36,7 +36,8 @@ class ControlPlaneProcessIT {
             Files.writeString(config, "http:\n  host: 127.0.0.1\nredis:\n  prefix: guidon-it-process\n"
                     + "api:\n  default-page-size: 10\n  max-page-size: 20\n");
             ProcessBuilder pb = new ProcessBuilder(Path.of("guidon").toAbsolutePath().toString(), "control-plane",
-                    "--config", config.toString(), "--port", "0", "--set", "http.event-loops=1")
+                    "--config", config.toString(), "--port", "0", "--set", "http.event-loops=1",
+                    "--set", "management.port=0")
                     .redirectErrorStream(true);
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             pb.environment().put("GUIDON_DATABASE_URL", db.url());
@@ -68,6 +69,11 @@ class ControlPlaneProcessIT {
                 HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(ready.statusCode()).isEqualTo(200);
+                int management = listening.get("managementPort").asInt();
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + management + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.body()).contains("guidon_readiness_checks_total");
                 HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                                 + "/api/v1/flags")).header("X-Request-Id", "it-process-42").build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -46,7 +46,11 @@ public final class Harness implements AutoCloseable {
         s.put("http.host", "127.0.0.1");
         s.put("http.port", "0");
         s.put("http.event-loops", "2");
-        s.put("http.shutdown-timeout", "200ms");
+        s.put("shutdown.grace-period", "200ms");
+        s.put("management.port", "0");
+        // Tests read /metrics and /readyz right after what they change; the caching has tests of its own.
+        s.put("management.metrics-max-age", "0s");
+        s.put("management.readiness-max-age", "0s");
         s.put("database.url", db.url());
         s.put("database.user", TestDatabase.USER);
         s.put("database.password", TestDatabase.PASSWORD);
@@ -81,6 +85,32 @@ public final class Harness implements AutoCloseable {
 
     public int port() {
         return running.port();
+    }
+
+    /** The management port: /metrics, /healthz, /readyz. */
+    public int managementPort() {
+        return running.managementPort();
+    }
+
+    /** A GET on the management port. */
+    public Resp management(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + managementPort() + path)).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.headers().map(), r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + path + " (management port): " + e, e);
+        }
+    }
+
+    /** The Prometheus text of {@code /metrics}, from the management port. */
+    public String metrics() {
+        Resp r = management("/metrics");
+        if (r.status() != 200) {
+            throw new IllegalStateException("/metrics answered " + r);
+        }
+        return r.body();
     }
 
     /** Runs {@code guidon admin bootstrap} in-process against this server's database; returns the admin key. */
@@ -191,7 +221,7 @@ public final class Harness implements AutoCloseable {
 
     /** Reads Prometheus text and returns the sum of the samples of a metric whose labels contain all of {@code labels}. */
     public double metric(String name, String... labels) {
-        String text = get("/metrics", null).body();
+        String text = metrics();
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {

@@ -39,7 +39,7 @@ class FileFlagSourceTest {
     }
 
     private PrometheusText metrics() {
-        HttpReply r = sidecar.get("/metrics");
+        HttpReply r = sidecar.management("/metrics");
         assertThat(r.status()).isEqualTo(200);
         return new PrometheusText(r.body());
     }
@@ -152,7 +152,7 @@ class FileFlagSourceTest {
             HttpReply ready = notReady.get("/readyz");
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.json().getString("reason")).isEqualTo("no flag set loaded yet");
-            assertThat(new PrometheusText(notReady.get("/metrics").body())
+            assertThat(notReady.metrics()
                     .value("guidon_flagset_reloads_total", "result", "rejected")).isEqualTo(1.0);
 
             FlagFiles.install(broken, "flags.json");

@@ -60,7 +60,7 @@ class FlagStoreAtomicSwapTest {
     @Test
     void concurrentEvaluationsAlwaysSeeExactlyOneWholeDocument(Vertx vertx, @TempDir Path dir) throws Exception {
         Path file = FlagFiles.write(dir.resolve("flags.json"), document(A.value, false));
-        try (SidecarFixture sidecar = SidecarFixture.start(vertx, file, "http.instances=2")) {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx, file, "http.event-loops=2")) {
             Queue<String> violations = new ConcurrentLinkedQueue<>();
             Set<String> seen = ConcurrentHashMap.newKeySet();
             AtomicInteger answers = new AtomicInteger();

@@ -41,4 +41,18 @@ class SidecarCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--prot");
     }
+
+    @Test
+    void aBusyManagementPortStopsTheStartWithOneLineNamingItAndTheSetting() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            CliRun r = CliRun.of("sidecar", "--port", "0", "--set", "management.port=" + busy.getLocalPort(),
+                    "--set", "http.event-loops=1");
+
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("guidon sidecar: cannot listen on 127.0.0.1:" + busy.getLocalPort()
+                    + " (management.port): address already in use (another process listens there; choose another "
+                    + "port)");
+        }
+    }
 }

@@ -87,8 +87,8 @@ class SidecarConfigTest {
 
     @Test
     void zeroInstancesMeansOnePerCore() {
-        assertThat(bind(null, Map.of(), Map.of("http.instances", "0")).http().instances())
+        assertThat(bind(null, Map.of(), Map.of("http.event-loops", "0")).http().instances())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(bind(null, Map.of(), Map.of("http.instances", "3")).http().instances()).isEqualTo(3);
+        assertThat(bind(null, Map.of(), Map.of("http.event-loops", "3")).http().instances()).isEqualTo(3);
     }
 }

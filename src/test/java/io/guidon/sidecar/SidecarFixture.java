@@ -30,6 +30,7 @@ public final class SidecarFixture implements AutoCloseable {
     private final SidecarMain main;
     private final Vertx clientVertx;
     private final HttpClient client;
+    private final HttpClient managementClient;
     private final int port;
 
     private SidecarFixture(SidecarMain main, Vertx clientVertx) {
@@ -38,6 +39,8 @@ public final class SidecarFixture implements AutoCloseable {
         this.port = main.port();
         this.client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(port));
+        this.managementClient = clientVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(main.managementPort()));
     }
 
     /**
@@ -59,7 +62,10 @@ public final class SidecarFixture implements AutoCloseable {
     public static Settings settings(Path flagsFile, String... overrides) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("http.port", "0");
-        o.put("http.instances", "1");
+        o.put("http.event-loops", "1");
+        o.put("management.port", "0");
+        // Tests read /metrics right after what they change; MetricsEndpointTest covers the sharing.
+        o.put("management.metrics-max-age", "0s");
         o.put("flags.file", flagsFile.toString());
         o.put("flags.watch-interval", "50ms");
         o.put("shutdown.grace-period", "1s");
@@ -72,6 +78,27 @@ public final class SidecarFixture implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management port: /metrics, /healthz, /readyz. */
+    public int managementPort() {
+        return main.managementPort();
+    }
+
+    /** A GET on the management port. */
+    public HttpReply management(String uri) {
+        return await(managementClient.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri))
+                .compose(req -> req.send().compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(),
+                        resp.headers(), b.toString(StandardCharsets.UTF_8))))));
+    }
+
+    /** The Prometheus text of {@code /metrics}, from the management port. */
+    public PrometheusText metrics() {
+        HttpReply r = management("/metrics");
+        if (r.status() != 200) {
+            throw new AssertionError("/metrics answered " + r.status() + ": " + r.body());
+        }
+        return new PrometheusText(r.body());
     }
 
     public SidecarMain main() {
@@ -133,6 +160,7 @@ public final class SidecarFixture implements AutoCloseable {
     public void close() {
         try {
             await(client.close());
+            await(managementClient.close());
         } finally {
             try {
                 main.shutdown(TIMEOUT);

@@ -43,6 +43,7 @@ class SidecarProcessIT {
     Path dir;
     Process process;
     Path log;
+    int managementPort;
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
@@ -60,11 +61,21 @@ class SidecarProcessIT {
     /** Starts {@code guidon sidecar} on {@code flags} and waits until /readyz answers 200. */
     private int startSidecar(Path flags) throws Exception {
         int port = freePort();
+        return startSidecar(flags, port, "--port", String.valueOf(port));
+    }
+
+    /**
+     * Starts {@code guidon sidecar} on {@code flags} with {@code portArgs} (which make it listen on {@code port})
+     * and a free management port, and waits until /readyz answers 200 on {@code port}.
+     */
+    private int startSidecar(Path flags, int port, String... portArgs) throws Exception {
+        managementPort = freePort();
         log = dir.resolve("sidecar.log");
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", ROOT.resolve("target/guidon.jar").toString(),
-                "sidecar", "--port", String.valueOf(port), "--flags", flags.toString(),
+                "sidecar", "--flags", flags.toString(), "--set", "management.port=" + managementPort,
                 "--set", "flags.watch-interval=50ms", "--set", "shutdown.grace-period=" + GRACE.toSeconds() + "s",
-                "--set", "http.instances=1"));
+                "--set", "http.event-loops=1"));
+        command.addAll(List.of(portArgs));
         process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         Poll.until("the sidecar process to be ready", Duration.ofSeconds(60), () -> {
@@ -103,7 +114,7 @@ class SidecarProcessIT {
 
     private double activeRequests(int port, String method) {
         try {
-            Double v = new PrometheusText(get(port, "/metrics").body())
+            Double v = new PrometheusText(get(managementPort, "/metrics").body())
                     .value("vertx_http_server_active_requests", "method", method);
             return v == null ? 0 : v;
         } catch (IOException e) {
@@ -150,6 +161,41 @@ class SidecarProcessIT {
         // The JVM reports a shutdown started by SIGTERM as 128 + 15, whatever the command returns.
         assertThat(process.exitValue()).isEqualTo(143);
         assertThat(logText()).contains("stopping: finishing requests in flight").contains("\"message\":\"stopped\"");
+    }
+
+    @Test
+    void setHttpPortIsHonouredAndMetricsAreOnTheManagementPortOnly() throws Exception {
+        int port = freePort();
+        startSidecar(FlagFiles.install(dir.resolve("flags.json"), "flags.json"), port,
+                "--set", "http.port=" + port);
+
+        assertThat(status(port, "/v1/flags/static-on")).isEqualTo(200);
+        assertThat(status(port, "/metrics")).as("/metrics is not on the API port").isEqualTo(404);
+        assertThat(status(managementPort, "/readyz")).isEqualTo(200);
+        assertThat(status(managementPort, "/healthz")).isEqualTo(200);
+        HttpResponse<String> metrics = get(managementPort, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("guidon_flagset_version");
+        assertThat(logText()).contains("http.port=" + port + " (cli)");
+
+        process.destroy();
+        assertThat(process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    @Test
+    void aBusyPortStopsTheStartWithOneLineNamingItAndTheSetting() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = new ProcessBuilder(JAVA, "-jar", ROOT.resolve("target/guidon.jar").toString(), "sidecar",
+                    "--port", String.valueOf(busy.getLocalPort()), "--set", "management.port=0")
+                    .directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(err).isEqualTo(1);
+            assertThat(err.strip()).isEqualTo("guidon sidecar: cannot listen on 127.0.0.1:" + busy.getLocalPort()
+                    + " (http.port): address already in use (another process listens there; choose another port)");
+        }
     }
 
     @Test

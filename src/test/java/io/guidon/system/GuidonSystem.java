@@ -120,7 +120,9 @@ final class GuidonSystem implements AutoCloseable {
     Map<String, String> sidecarSettings(String name, String... overrides) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("http.port", "0");
-        s.put("http.instances", "1");
+        s.put("http.event-loops", "1");
+        s.put("management.port", "0");
+        s.put("management.metrics-max-age", "0s");
         s.put("shutdown.grace-period", "1s");
         s.put("control-plane.url", cp.url());
         s.put("control-plane.sidecar-key", sidecarKey);
@@ -132,7 +134,7 @@ final class GuidonSystem implements AutoCloseable {
         s.put("control-plane.breaker-failures", "3");
         s.put("control-plane.breaker-reset-timeout", "250ms");
         s.put("redis.url", cp.redisUrl());
-        s.put("redis.channel-prefix", cp.prefix());
+        s.put("redis.prefix", cp.prefix());
         s.put("redis.reconnect-min", "20ms");
         s.put("redis.reconnect-max", "250ms");
         s.put("cache.dir", workDir.resolve(name + "-cache").toString());

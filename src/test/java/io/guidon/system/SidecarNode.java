@@ -33,6 +33,7 @@ final class SidecarNode implements AutoCloseable {
     private final Map<String, String> settings;
     private SidecarMain main;
     private int port = -1;
+    private int managementPort = -1;
 
     private SidecarNode(String name, Map<String, String> settings) {
         this.name = name;
@@ -61,6 +62,7 @@ final class SidecarNode implements AutoCloseable {
         }
         main = m;
         port = m.port();
+        managementPort = m.managementPort();
     }
 
     /** Shuts it down as SIGTERM would. */
@@ -172,9 +174,18 @@ final class SidecarNode implements AutoCloseable {
         return get("/readyz").status();
     }
 
+    /** The Prometheus text of {@code /metrics}, from the management port. */
+    String metrics() {
+        Resp r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).GET());
+        if (r.status() != 200) {
+            throw new AssertionError(name + ": /metrics: " + r);
+        }
+        return r.body();
+    }
+
     /** The value of one Prometheus sample of the sidecar (name and labels as printed), or -1 when absent. */
     double metric(String sample) {
-        for (String line : get("/metrics").body().split("\n")) {
+        for (String line : metrics().split("\n")) {
             if (line.startsWith(sample + " ")) {
                 return Double.parseDouble(line.substring(sample.length() + 1).trim());
             }

@@ -130,9 +130,9 @@ class SystemProcessIT {
         }
     }
 
-    /** The value of one Prometheus sample (name with labels, as printed) of the sidecar at {@code base}. */
-    private double metric(String base, String sample) {
-        for (String line : send(HttpRequest.newBuilder(URI.create(base + "/metrics"))).body().split("\n")) {
+    /** The value of one Prometheus sample (name with labels, as printed) at {@code management}, a management port. */
+    private double metric(String management, String sample) {
+        for (String line : send(HttpRequest.newBuilder(URI.create(management + "/metrics"))).body().split("\n")) {
             if (line.startsWith(sample + " ")) {
                 return Double.parseDouble(line.substring(sample.length() + 1).trim());
             }
@@ -148,7 +148,8 @@ class SystemProcessIT {
             int cpPort = freePort();
             String cp = "http://127.0.0.1:" + cpPort;
             ProcessBuilder cpBuilder = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "control-plane",
-                    "--port", String.valueOf(cpPort), "--set", "http.host=127.0.0.1", "--set", "http.event-loops=1");
+                    "--port", String.valueOf(cpPort), "--set", "management.port=" + freePort(),
+                    "--set", "http.event-loops=1");
             Map<String, String> env = cpBuilder.environment();
             env.put("GUIDON_DATABASE_URL", db.url());
             env.put("GUIDON_DATABASE_USER", TestDatabase.USER);
@@ -173,12 +174,15 @@ class SystemProcessIT {
                     .get("key").asText();
 
             int port = freePort();
+            int managementPort = freePort();
             String sidecar = "http://127.0.0.1:" + port;
+            String sidecarManagement = "http://127.0.0.1:" + managementPort;
             Process sidecarProcess = start("sidecar", new ProcessBuilder(JAVA, "-jar", JAR.toString(), "sidecar",
                     "--port", String.valueOf(port), "--control-plane", cp, "--sidecar-key", sidecarKey,
                     "--redis", redisUrl, "--cache-dir", dir.resolve("sidecar-cache").toString(),
-                    "--set", "redis.channel-prefix=" + prefix, "--set", "control-plane.poll-interval=60s",
-                    "--set", "http.instances=1", "--set", "events.flush-interval=200ms",
+                    "--set", "management.port=" + managementPort,
+                    "--set", "redis.prefix=" + prefix, "--set", "control-plane.poll-interval=60s",
+                    "--set", "http.event-loops=1", "--set", "events.flush-interval=200ms",
                     "--set", "shutdown.grace-period=1s"));
             Poll.until("the sidecar is ready and listens on Redis", Duration.ofSeconds(60), () -> {
                 assertThat(sidecarProcess.isAlive()).as("the sidecar runs; its log:\n%s", log("sidecar")).isTrue();
@@ -206,9 +210,9 @@ class SystemProcessIT {
 
             // The evaluations above reach the control plane as event batches.
             Poll.until("event batches are delivered", Duration.ofSeconds(10),
-                    () -> metric(sidecar, "guidon_events_batches_total{result=\"delivered\"}") >= 1);
+                    () -> metric(sidecarManagement, "guidon_events_batches_total{result=\"delivered\"}") >= 1);
             Poll.until("nothing waits in the sidecar", Duration.ofSeconds(10),
-                    () -> metric(sidecar, "guidon_events_pending_batches") == 0);
+                    () -> metric(sidecarManagement, "guidon_events_pending_batches") == 0);
 
             // With the control plane gone, new evaluations' events cannot be delivered...
             controlPlane.destroy();

@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * command-line options. Keys are dotted paths ({@code http.max-body-size}); the environment variable of a key is
  * {@code GUIDON_} and the key in upper case with dots and dashes as underscores ({@code GUIDON_HTTP_MAX_BODY_SIZE}).
  *
+ * <p>Precedence, lowest to highest, the same for every key: defaults, {@code --config} file, environment, then the
+ * {@code overrides} map (the command line: a command puts {@code --set KEY=VALUE} in first and its dedicated options,
+ * such as {@code --port}, over them). A key that was renamed ({@link #RENAMED}) is still accepted under its old name
+ * in every layer, as the new key, with a deprecation warning ({@link #warnings()}); the new name wins when a layer
+ * gives both.
+ *
  * <p>Only keys the defaults declare exist: an unknown key in a file or an override is an error. Typed getters
  * record problems instead of throwing, so that {@link #validate()} can report every problem at once; servers
  * bind settings into immutable records once at start and never read them ad hoc.
@@ -39,7 +45,17 @@ public final class Settings {
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)",
             Pattern.CASE_INSENSITIVE);
 
+    /**
+     * Old setting names and the names that replaced them, for both servers (one name per concept across the
+     * sidecar and the control plane). An old name is honoured only where the defaults declare its new name.
+     */
+    public static final Map<String, String> RENAMED = Map.of(
+            "redis.channel-prefix", "redis.prefix",
+            "http.instances", "http.event-loops",
+            "http.shutdown-timeout", "shutdown.grace-period");
+
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -80,16 +96,38 @@ public final class Settings {
         for (String key : s.values.keySet()) {
             envNames.put(envName(key), key);
         }
+        Map<String, String> oldEnvNames = new LinkedHashMap<>();
+        for (Map.Entry<String, String> r : RENAMED.entrySet()) {
+            if (s.values.containsKey(r.getValue())) {
+                oldEnvNames.put(envName(r.getKey()), r.getKey());
+            }
+        }
         for (Map.Entry<String, String> e : env.entrySet()) {
             String key = envNames.get(e.getKey());
+            String old = oldEnvNames.get(e.getKey());
             if (key != null) {
                 s.set(key, e.getValue(), Source.ENV);
+            } else if (old != null) {
+                String now = RENAMED.get(old);
+                s.deprecated(old, now, "as " + e.getKey());
+                if (s.sources.get(now) != Source.ENV) {
+                    s.set(now, e.getValue(), Source.ENV);
+                }
             }
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            if (!s.values.containsKey(e.getKey())) {
+            if (e.getValue() == null) {
+                continue; // an option that was not given
+            }
+            String now = s.renamedTo(e.getKey());
+            if (now != null) {
+                s.deprecated(e.getKey(), now, "on the command line");
+                if (s.sources.get(now) != Source.CLI) {
+                    s.set(now, e.getValue(), Source.CLI);
+                }
+            } else if (!s.values.containsKey(e.getKey())) {
                 s.problems.add(e.getKey() + ": unknown setting (given on the command line)");
-            } else if (e.getValue() != null) {
+            } else {
                 s.set(e.getKey(), e.getValue(), Source.CLI);
             }
         }
@@ -107,6 +145,13 @@ public final class Settings {
             JsonNode v = e.getValue();
             if (v.isObject() && (source == Source.DEFAULT || isSection(key))) {
                 flatten(key, v, source, file);
+            } else if (source != Source.DEFAULT && renamedTo(key) != null) {
+                String now = renamedTo(key);
+                deprecated(key, now, "in " + file);
+                if (sources.get(now) != source) {
+                    values.put(now, v);
+                    sources.put(now, source);
+                }
             } else if (source != Source.DEFAULT && !values.containsKey(key)) {
                 problems.add(key + ": unknown setting (in " + file + ")");
             } else {
@@ -114,6 +159,24 @@ public final class Settings {
                 sources.put(key, source);
             }
         }
+    }
+
+    /** The new name of {@code key} when it is a renamed key of these settings, else null. */
+    private String renamedTo(String key) {
+        String now = RENAMED.get(key);
+        return now != null && !values.containsKey(key) && values.containsKey(now) ? now : null;
+    }
+
+    private void deprecated(String old, String now, String where) {
+        String w = "setting " + old + " is deprecated (given " + where + "): use " + now + " (" + envName(now) + ")";
+        if (!warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+
+    /** Deprecation warnings (an old setting name was used); servers log each once at start. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     private boolean isSection(String prefix) {
@@ -129,6 +192,11 @@ public final class Settings {
     private void set(String key, String text, Source source) {
         values.put(key, com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
         sources.put(key, source);
+    }
+
+    /** Whether the defaults declare {@code key} (for settings that only one server has). */
+    public boolean has(String key) {
+        return values.containsKey(key);
     }
 
     // ---- typed getters; each records a problem and returns a harmless value when the setting is invalid

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP surface of the control plane: request ids, body limits, authentication and rate limiting of
  * {@code /api/v1}, the route table with the role each route needs, and the one failure handler that turns every
- * error into RFC 9457 problem+json. Also {@code /healthz}, {@code /readyz}, {@code /metrics} and the OpenAPI
- * document.
+ * error into RFC 9457 problem+json. Also {@code /healthz}, {@code /readyz} and the OpenAPI document
+ * ({@code /metrics} is on the management port, see {@link #healthRoutes}).
  */
 public final class ApiRouter {
 
@@ -68,6 +68,8 @@ public final class ApiRouter {
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
 
     /**
+     * @param metrics a {@code /metrics} handler on this router, or null (the servers serve it on the management
+     *     port only)
      * @param translate turns failures of the layers below that a client may retry (a lost database connection, a
      *     statement timeout) into their problem; null for anything else (a 500)
      */
@@ -81,20 +83,10 @@ public final class ApiRouter {
         this.config = config;
 
         router.route().handler(this::requestId);
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .end("{\"status\":\"up\"}"));
-        router.get("/readyz").handler(ctx -> readiness.check()
-                .timeout(config.http().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .onSuccess(details -> {
-                    ObjectNode o = Json.MAPPER.valueToTree(details);
-                    o.put("status", "ready");
-                    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(o));
-                })
-                .onFailure(e -> {
-                    ObjectNode o = Json.object().put("status", "not ready").put("reason", String.valueOf(e.getMessage()));
-                    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(Json.write(o));
-                }));
-        router.get("/metrics").handler(metrics);
+        healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
+        if (metrics != null) {
+            router.get("/metrics").handler(metrics);
+        }
         routes.add(new RouteSpec(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1"));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi.get())));
@@ -117,6 +109,33 @@ public final class ApiRouter {
                 + ctx.request().method() + " " + ctx.request().path())));
         router.errorHandler(405, ctx -> problem(ctx, new ApiException(405, "method-not-allowed",
                 "Method not allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    }
+
+    /**
+     * {@code /healthz} (the process answers) and {@code /readyz} (the {@code readiness} check, within
+     * {@code timeoutMillis}: 200 with its details, else 503 with why), on the API port and on the management port.
+     * The check is cached by the caller ({@code management.readiness-max-age}), so a flood of probes is cheap.
+     */
+    public static void healthRoutes(Router router, Readiness readiness, long timeoutMillis) {
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end("{\"status\":\"up\"}"));
+        router.get("/readyz").handler(ctx -> {
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            // The shared check may complete on another event loop: the answer is written from this request's own.
+            readiness.check().timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                    .onComplete(r -> context.runOnContext(v -> {
+                        if (r.succeeded()) {
+                            ObjectNode o = Json.MAPPER.valueToTree(r.result());
+                            o.put("status", "ready");
+                            ctx.response().putHeader("Content-Type", "application/json").end(Json.write(o));
+                        } else {
+                            ObjectNode o = Json.object().put("status", "not ready")
+                                    .put("reason", String.valueOf(r.cause().getMessage()));
+                            ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                                    .end(Json.write(o));
+                        }
+                    }));
+        });
     }
 
     /** Adds a route that needs {@code role} (or a role above it; sidecar routes need exactly a sidecar key). */

@@ -3,6 +3,7 @@ package io.guidon.sidecar.http;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.guidon.sidecar.UpstreamStatus;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -10,20 +11,27 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code /healthz} (the process answers; with the flag set's version and age and, in connected mode, the state of
  * the control plane and Redis connections) and {@code /readyz} (a flag set is loaded and we are not draining;
- * nothing upstream counts).
+ * nothing upstream counts). Both read memory only, so a flood of probes costs no I/O. They answer on the API port
+ * (where deployments probe them) and on the management port, which also serves {@code /metrics}.
  */
-final class OpsApi {
+public final class OpsApi {
 
     private final FlagStore store;
     private final BooleanSupplier draining;
     private final UpstreamStatus upstream;
     private final Clock clock;
 
-    OpsApi(FlagStore store, BooleanSupplier draining, UpstreamStatus upstream, Clock clock) {
+    public OpsApi(FlagStore store, BooleanSupplier draining, UpstreamStatus upstream, Clock clock) {
         this.store = store;
         this.draining = draining;
         this.upstream = upstream;
         this.clock = clock;
+    }
+
+    /** Adds {@code GET /healthz} and {@code GET /readyz} to {@code router}. */
+    public void register(Router router) {
+        router.get("/healthz").handler(this::health);
+        router.get("/readyz").handler(this::ready);
     }
 
     void health(RoutingContext ctx) {

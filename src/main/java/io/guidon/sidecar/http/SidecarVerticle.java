@@ -17,14 +17,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * One event loop's share of the sidecar's HTTP server: the routes of the OFREP and native APIs, the change streams
- * and the operations endpoints. Several instances listen on the same port (Vert.x spreads connections over them).
+ * and {@code /healthz}, {@code /readyz}. Several instances listen on the same port (Vert.x spreads connections over them).
  * Stopping ends the change streams, stops accepting, and lets requests in flight finish within the grace period.
  */
 public final class SidecarVerticle extends VerticleBase {
@@ -95,9 +94,7 @@ public final class SidecarVerticle extends VerticleBase {
         router.post("/v1/track").handler(BODY_IS_JSON).handler(body).handler(api::track);
         router.get("/v1/stream").handler(streams::sse);
         router.route(HttpMethod.GET, "/ws/flags").handler(streams::webSocket);
-        router.get("/healthz").handler(ops::health);
-        router.get("/readyz").handler(ops::ready);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        ops.register(router); // /metrics is on the management port only (SidecarMain)
 
         ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
         router.route().failureHandler(errors);
@@ -118,7 +115,8 @@ public final class SidecarVerticle extends VerticleBase {
                 .setCompressionContentSizeThreshold(1024)
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen();
+        return server.listen().recover(e -> Future.failedFuture(
+                new io.guidon.common.ops.ListenException(http.host(), http.port(), "http.port", e)));
     }
 
     /** The port actually bound (useful with port 0). */

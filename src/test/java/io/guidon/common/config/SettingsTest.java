@@ -109,4 +109,80 @@ class SettingsTest {
                 .singleElement().asString().startsWith("allowed: must be a list of plain values")
                 .endsWith("(from the config file)"));
     }
+
+    @Test
+    void renamedKeysStillWorkInEveryLayerWithAWarning(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "redis:\n  channel-prefix: from-file\n");
+
+        Settings fromFile = Settings.load("config/sidecar.yaml", file, Map.of(), Map.of());
+        Settings fromEnv = Settings.load("config/sidecar.yaml", null, Map.of("GUIDON_HTTP_INSTANCES", "3"), Map.of());
+        Settings fromCli = Settings.load("config/control-plane.yaml", null, Map.of(),
+                Map.of("http.shutdown-timeout", "2s"));
+
+        assertThat(fromFile.string("redis.prefix")).isEqualTo("from-file");
+        assertThat(fromFile.warnings()).containsExactly("setting redis.channel-prefix is deprecated (given in "
+                + file + "): use redis.prefix (GUIDON_REDIS_PREFIX)");
+        assertThat(fromEnv.integer("http.event-loops", 0, 256)).isEqualTo(3);
+        assertThat(fromEnv.warnings()).containsExactly("setting http.instances is deprecated (given as "
+                + "GUIDON_HTTP_INSTANCES): use http.event-loops (GUIDON_HTTP_EVENT_LOOPS)");
+        assertThat(fromCli.duration("shutdown.grace-period", Duration.ZERO)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(fromCli.describe().get("shutdown.grace-period")).isEqualTo("2s (cli)");
+        assertThat(fromCli.warnings()).singleElement().asString().contains("http.shutdown-timeout is deprecated");
+        fromFile.validate();
+        fromEnv.validate();
+        fromCli.validate();
+    }
+
+    @Test
+    void theNewNameWinsOverTheOldInOneLayerAndALaterLayerWinsOverEither() {
+        Settings sameLayer = Settings.load("config/sidecar.yaml", null, Map.of(),
+                orderedMap("redis.prefix", "new", "redis.channel-prefix", "old"));
+        Settings laterLayer = Settings.load("config/sidecar.yaml", null, Map.of("GUIDON_REDIS_PREFIX", "env"),
+                Map.of("redis.channel-prefix", "cli-old"));
+
+        assertThat(sameLayer.string("redis.prefix")).isEqualTo("new");
+        assertThat(laterLayer.string("redis.prefix")).isEqualTo("cli-old");
+        assertThat(laterLayer.warnings()).hasSize(1);
+    }
+
+    @Test
+    void eitherServerTakesTheOtherServersOldNameForTheSameConcept() {
+        // The control plane always called it redis.prefix; given the sidecar's old name it means the same thing.
+        Settings cp = Settings.load("config/control-plane.yaml", null, Map.of(), Map.of("redis.channel-prefix", "x"));
+        Settings sidecar = Settings.load("config/sidecar.yaml", null, Map.of("GUIDON_HTTP_SHUTDOWN_TIMEOUT", "3s"),
+                Map.of());
+
+        assertThat(cp.string("redis.prefix")).isEqualTo("x");
+        assertThat(cp.warnings()).hasSize(1);
+        assertThat(sidecar.string("shutdown.grace-period")).isEqualTo("3s");
+        cp.validate();
+        sidecar.validate();
+    }
+
+    @Test
+    void aKeyThatNeverExistedIsStillUnknown() {
+        Settings s = Settings.load("config/sidecar.yaml", null, Map.of(), Map.of("redis.channel-prefx", "x"));
+
+        assertThatThrownBy(s::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactly("redis.channel-prefx: unknown setting (given on the command line)"));
+    }
+
+    @Test
+    void anOptionThatWasNotGivenLeavesTheLowerLayersInPlace() {
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        overrides.put("http.port", null);
+
+        Settings s = Settings.load(DEFAULTS, null, Map.of("GUIDON_HTTP_PORT", "9000"), overrides);
+
+        assertThat(s.port("http.port")).isEqualTo(9000);
+    }
+
+    private static Map<String, String> orderedMap(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
 }

@@ -577,7 +577,7 @@ class AdminApiIT {
         createFlag("metered");
         cp.get("/api/v1/flags", admin);
 
-        String metrics = cp.get("/metrics", null).body();
+        String metrics = cp.metrics();
 
         // HTTP by route template (not the raw path), the PostgreSQL pool, publishes, rate limits, snapshots.
         assertThat(metrics).contains("vertx_http_server_requests_total{")

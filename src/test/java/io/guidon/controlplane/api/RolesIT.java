@@ -142,6 +142,8 @@ class RolesIT {
         assertThat(cp.get("/api/v1/openapi.json", null).status()).isEqualTo(200);
         assertThat(cp.get("/healthz", null).status()).isEqualTo(200);
         assertThat(cp.get("/readyz", null).status()).isEqualTo(200);
-        assertThat(cp.get("/metrics", null).status()).isEqualTo(200);
+        assertThat(cp.management("/healthz").status()).isEqualTo(200);
+        assertThat(cp.management("/readyz").status()).isEqualTo(200);
+        assertThat(cp.management("/metrics").status()).isEqualTo(200);
     }
 }

@@ -67,7 +67,8 @@ class SidecarEventsIT {
 
             Map<String, String> o = new LinkedHashMap<>();
             o.put("http.port", "0");
-            o.put("http.instances", "1");
+            o.put("http.event-loops", "1");
+            o.put("management.port", "0");
             o.put("shutdown.grace-period", "1s");
             o.put("control-plane.url", "http://127.0.0.1:" + cp.port());
             o.put("control-plane.sidecar-key", key);

@@ -313,7 +313,7 @@ class NativeApiTest {
             assertThat(r.status()).isEqualTo(202);
             assertThat(r.json()).isEqualTo(new JsonObject().put("status", "accepted"));
             assertThat(second.status()).isEqualTo(202);
-            PrometheusText metrics = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText metrics = sidecar.metrics();
             assertThat(metrics.value("guidon_sink_track_events_total", "event", event)).isEqualTo(2.0);
         }
 
@@ -343,7 +343,7 @@ class NativeApiTest {
         void rejectedEventsAreNotCounted() {
             sidecar.post("/v1/track", "{\"targetingKey\":\"u1\",\"event\":\"never-counted\",\"value\":\"x\"}");
 
-            PrometheusText metrics = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText metrics = sidecar.metrics();
             assertThat(metrics.value("guidon_sink_track_events_total", "event", "never-counted")).isNull();
         }
     }
@@ -353,7 +353,7 @@ class NativeApiTest {
 
         @Test
         void everyEvaluationPathRecordsAnExposure() {
-            PrometheusText before = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText before = sidecar.metrics();
             double start = before.count("guidon_sink_exposures_total", "flag", "page-layout", "variant", "cards");
 
             sidecar.post("/ofrep/v1/evaluate/flags/page-layout", "{}");
@@ -363,20 +363,20 @@ class NativeApiTest {
             sidecar.get("/v1/flags/page-layout");
             sidecar.get("/users/u1/flags");
 
-            PrometheusText after = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText after = sidecar.metrics();
             assertThat(after.count("guidon_sink_exposures_total", "flag", "page-layout", "variant", "cards"))
                     .isEqualTo(start + 6);
         }
 
         @Test
         void failedEvaluationsAreNotExposures() {
-            double start = new PrometheusText(sidecar.get("/metrics").body())
+            double start = sidecar.metrics()
                     .count("guidon_sink_exposures_total", "flag", "gradual-rollout");
 
             HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/gradual-rollout", "{}");
 
             assertThat(r.status()).isEqualTo(400);
-            PrometheusText after = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText after = sidecar.metrics();
             assertThat(after.samples("guidon_sink_exposures_total").stream()
                     .filter(s -> "gradual-rollout".equals(s.labels().get("flag")))
                     .mapToDouble(PrometheusText.Sample::value).sum()).isEqualTo(start);

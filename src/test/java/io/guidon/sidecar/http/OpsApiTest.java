@@ -57,7 +57,7 @@ class OpsApiTest {
                 assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
                 assertThat(r.json().getString("errorDetails")).isEqualTo("no flag set is loaded yet; see /readyz");
             }
-            PrometheusText metrics = new PrometheusText(sidecar.get("/metrics").body());
+            PrometheusText metrics = sidecar.metrics();
             assertThat(metrics.value("guidon_flagset_version")).isEqualTo(0.0);
             assertThat(metrics.value("guidon_flagset_age_seconds")).isEqualTo(-1.0);
         }
@@ -95,7 +95,7 @@ class OpsApiTest {
             sidecar.post("/ofrep/v1/evaluate/flags/gradual-rollout", "{}");
             sidecar.post("/ofrep/v1/evaluate/flags/no-such-flag", "{}");
 
-            HttpReply r = sidecar.get("/metrics");
+            HttpReply r = sidecar.management("/metrics");
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Content-Type")).startsWith("text/plain");
@@ -127,7 +127,7 @@ class OpsApiTest {
             sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
             sidecar.get("/v1/flags/no-such-flag");
 
-            HttpReply r = sidecar.get("/metrics");
+            HttpReply r = sidecar.management("/metrics");
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).contains("# TYPE vertx_http_server_response_time_seconds histogram");
@@ -142,6 +142,48 @@ class OpsApiTest {
                     "/ofrep/v1/evaluate/flags/:key", "code", "200")).isEqualTo(1.0);
             assertThat(m.value("vertx_http_server_response_time_seconds_count", "route", "/v1/flags/:key",
                     "code", "404")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void theManagementPortServesMetricsAndProbesAndTheApiPortNoMetrics(Vertx vertx, @TempDir Path dir)
+            throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"))) {
+            assertThat(sidecar.managementPort()).isPositive().isNotEqualTo(sidecar.port());
+            assertThat(sidecar.get("/metrics").status()).as("/metrics on the API port").isEqualTo(404);
+            assertThat(sidecar.management("/healthz").json().getString("status")).isEqualTo("UP");
+            assertThat(sidecar.management("/readyz").json().getString("status")).isEqualTo("READY");
+            assertThat(sidecar.management("/metrics").header("Content-Type")).startsWith("text/plain; version=0.0.4");
+            assertThat(sidecar.management("/v1/flags").status()).as("the API is not on the management port")
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void concurrentScrapesShareOneRenderingWithinMetricsMaxAge(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"), "management.metrics-max-age=1m")) {
+            java.util.List<io.vertx.core.Future<HttpReply>> scrapes = new java.util.ArrayList<>();
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.PoolOptions()
+                    .setHttp1MaxSize(50));
+            for (int i = 0; i < 200; i++) {
+                scrapes.add(client.request(io.vertx.core.http.HttpMethod.GET, sidecar.managementPort(), "127.0.0.1",
+                                "/metrics")
+                        .compose(req -> req.send().compose(resp -> resp.body().map(b -> new HttpReply(
+                                resp.statusCode(), resp.headers(), b.toString())))));
+            }
+            String first = null;
+            for (io.vertx.core.Future<HttpReply> f : scrapes) {
+                HttpReply r = SidecarFixture.await(f);
+                assertThat(r.status()).isEqualTo(200);
+                first = first == null ? r.body() : first;
+                assertThat(r.body()).as("every scraper within the max age gets the same text").isEqualTo(first);
+            }
+            SidecarFixture.await(client.close());
+
+            PrometheusText m = new PrometheusText(first);
+            assertThat(m.value("guidon_metrics_renders_total")).isEqualTo(1.0);
         }
     }
 }

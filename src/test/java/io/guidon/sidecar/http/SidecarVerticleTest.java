@@ -190,7 +190,6 @@ class SidecarVerticleTest {
         "DELETE, /users/u1/flags, GET",
         "POST, /healthz, GET",
         "POST, /readyz, GET",
-        "POST, /metrics, GET",
         "POST, /v1/stream, GET",
     })
     void everyEndpointAnswersAWrongMethodWith405AndAllow(String method, String path, String allow) {

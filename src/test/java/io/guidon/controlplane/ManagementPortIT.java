@@ -1,0 +1,104 @@
+package io.guidon.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane's operations endpoints: {@code /metrics} only on the management port, {@code /healthz} and
+ * {@code /readyz} on both, and a flood of scrapes or probes costing a bounded number of renderings and database
+ * checks (the readiness and metrics sharing is on, one second, as shipped).
+ */
+class ManagementPortIT {
+
+    static Harness cp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cp = Harness.start(Map.of("management.metrics-max-age", "1s", "management.readiness-max-age", "1s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        cp.close();
+    }
+
+    @Test
+    void metricsAreOnTheManagementPortOnlyAndProbesOnBoth() {
+        assertThat(cp.managementPort()).isPositive().isNotEqualTo(cp.port());
+        assertThat(cp.get("/metrics", null).status()).as("/metrics on the API port").isEqualTo(404);
+        assertThat(cp.get("/healthz", null).status()).isEqualTo(200);
+        assertThat(cp.get("/readyz", null).json().get("status").asText()).isEqualTo("ready");
+        assertThat(cp.management("/healthz").status()).isEqualTo(200);
+        assertThat(cp.management("/readyz").json().get("database").asText()).isEqualTo("up");
+        Harness.Resp metrics = cp.management("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+        assertThat(metrics.body()).contains("guidon_readiness_checks_total").contains("guidon_metrics_renders_total");
+        assertThat(cp.management("/api/v1/flags").status()).as("the API is not on the management port")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aFloodOfReadinessProbesOnBothPortsCostsAFewDatabaseChecks() throws Exception {
+        double before = cp.metric("guidon_readiness_checks_total");
+        long started = System.nanoTime();
+        List<Integer> statuses = flood(200, i -> i % 2 == 0 ? cp.get("/readyz", null).status()
+                : cp.management("/readyz").status());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double checks = cp.metric("guidon_readiness_checks_total") - before;
+
+        assertThat(statuses).containsOnly(200);
+        // At most one check per second started, whatever the number of probes.
+        assertThat(checks).as("readiness checks for 200 probes in %.1f s", seconds)
+                .isBetween(0.0, Math.floor(seconds) + 2);
+    }
+
+    @Test
+    void aFloodOfScrapesCostsAFewRenderingsAndTheTextIsSmall() throws Exception {
+        // Traffic on many routes and statuses, as in production: each (method, route, status) has a histogram.
+        String admin = cp.bootstrap("metered-" + System.nanoTime() % 100_000);
+        for (int i = 0; i < 20; i++) {
+            cp.get("/api/v1/flags/none-" + i, admin);
+            cp.get("/api/v1/environments", admin);
+            cp.get("/api/v1/flags", null);
+        }
+        double before = cp.metric("guidon_metrics_renders_total");
+        long started = System.nanoTime();
+        List<Integer> sizes = flood(100, i -> cp.management("/metrics").body().length());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double renders = cp.metric("guidon_metrics_renders_total") - before;
+
+        assertThat(renders).as("renderings for 100 scrapes in %.1f s", seconds)
+                .isBetween(0.0, Math.floor(seconds) + 2);
+        assertThat(sizes).allSatisfy(size -> assertThat(size).as("bytes of /metrics").isBetween(1000, 400_000));
+    }
+
+    private static List<Integer> flood(int requests, java.util.function.IntFunction<Integer> request)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<CompletableFuture<Integer>> all = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int n = i;
+                all.add(CompletableFuture.supplyAsync(() -> request.apply(n), pool));
+            }
+            List<Integer> out = new ArrayList<>();
+            for (CompletableFuture<Integer> f : all) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
