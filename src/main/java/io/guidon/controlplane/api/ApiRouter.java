@@ -134,8 +134,12 @@ public final class ApiRouter {
         router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(config.events().maxBodySize()));
 
         router.route().failureHandler(this::failure);
-        router.errorHandler(400, ctx -> problem(ctx, ApiException.malformed("the request's path or query string is"
-                + " not valid: percent-encode it as UTF-8 (%XX with two hexadecimal digits)")));
+        router.errorHandler(400, ctx -> {
+            List<FieldError> where = Parameters.encodingErrors(ctx.request());
+            problem(ctx, where.isEmpty() ? ApiException.malformed("the request's path or query string is not valid:"
+                    + " percent-encode it as UTF-8 (%XX with two hexadecimal digits)")
+                    : ApiException.invalidParameter(where));
+        });
         router.errorHandler(404, ctx -> problem(ctx, ApiException.notFound("no such resource: "
                 + ctx.request().method() + " " + ctx.request().path())));
         router.errorHandler(405, ctx -> {

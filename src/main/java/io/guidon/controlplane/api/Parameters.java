@@ -18,6 +18,42 @@ final class Parameters {
     private Parameters() {
     }
 
+    /**
+     * Where the request's path or query string is not percent-encoded UTF-8 ({@code path}, or the query parameter),
+     * for the router's own 400, which it answers before any route runs; empty when both decode.
+     */
+    static List<FieldError> encodingErrors(io.vertx.core.http.HttpServerRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        String rawPath = request.path() == null ? "" : request.path();
+        try {
+            for (String segment : rawPath.split("/", -1)) {
+                ValueChecks.decodeUriComponent(segment, false);
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("path", "is not percent-encoded UTF-8: " + e.getMessage()));
+        }
+        String query = request.query();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String rawName = eq < 0 ? pair : pair.substring(0, eq);
+                try {
+                    String name = ValueChecks.decodeUriComponent(rawName, true);
+                    try {
+                        ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
+                    } catch (IllegalArgumentException e) {
+                        errors.add(new FieldError(ValueChecks.printable(name, 60), "is not percent-encoded UTF-8: "
+                                + e.getMessage()));
+                    }
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError(ValueChecks.printable(rawName, 60), "the name is not percent-encoded"
+                            + " UTF-8: " + e.getMessage()));
+                }
+            }
+        }
+        return errors;
+    }
+
     /** Every problem of the request's parameters, each named by its parameter; empty when there is none. */
     static List<FieldError> check(RoutingContext ctx, List<String> allowedQuery) {
         List<FieldError> errors = new ArrayList<>();
