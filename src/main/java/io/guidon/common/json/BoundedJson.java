@@ -31,6 +31,8 @@ public final class BoundedJson {
     /** Most value problems listed in one refusal; past that the body is clearly not worth reporting on. */
     private static final int MAX_PROBLEMS = 50;
     private static final int MAX_NUMBER_LENGTH = 100;
+    /** Jackson reads a number before its name is reported; ours is checked after, with the name in the path. */
+    private static final int BACKSTOP_NUMBER_LENGTH = 1000;
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_$@-]+");
 
     /** Why a body was refused. */
@@ -100,7 +102,7 @@ public final class BoundedJson {
                 .maxNestingDepth(maxDepth + 1)
                 .maxStringLength(maxStringLength + 1)
                 .maxNameLength(maxStringLength + 1)
-                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .maxNumberLength(BACKSTOP_NUMBER_LENGTH)
                 .build());
     }
 
@@ -184,8 +186,12 @@ public final class BoundedJson {
                         }
                         value = s;
                     }
-                    case VALUE_NUMBER_INT -> value = p.getNumberValue();
+                    case VALUE_NUMBER_INT -> {
+                        checkNumberLength(p, stack);
+                        value = p.getNumberValue();
+                    }
                     case VALUE_NUMBER_FLOAT -> {
+                        checkNumberLength(p, stack);
                         BigDecimal d = p.getDecimalValue();
                         String problem = ValueChecks.numberProblem(d);
                         if (problem != null && problems.size() < MAX_PROBLEMS) {
@@ -230,7 +236,7 @@ public final class BoundedJson {
         } catch (StreamConstraintsException e) {
             // Only the backstops can fire here: a string or a name beyond our limit, or a number too long.
             String msg = e.getOriginalMessage();
-            String what = msg != null && msg.contains("Number") ? "holds a number longer than " + MAX_NUMBER_LENGTH
+            String what = msg != null && msg.contains("Number") ? "holds a number longer than " + BACKSTOP_NUMBER_LENGTH
                     + " characters, the limit"
                     : msg != null && msg.contains("Name") ? "has a field name longer than " + maxStringLength
                             + " characters, the limit"
@@ -241,6 +247,13 @@ public final class BoundedJson {
                     + e.getOriginalMessage(), List.of());
         } catch (IOException e) {
             throw new Rejected(Kind.MALFORMED, "unreadable body: " + e.getMessage(), List.of());
+        }
+    }
+
+    private static void checkNumberLength(JsonParser p, List<Frame> stack) throws IOException, Rejected {
+        if (p.getTextLength() > MAX_NUMBER_LENGTH) {
+            throw Rejected.at(Kind.LIMIT, valuePath(stack), "holds a number longer than " + MAX_NUMBER_LENGTH
+                    + " characters, the limit");
         }
     }
 
@@ -269,7 +282,11 @@ public final class BoundedJson {
             Frame f = stack.get(i);
             // A frame's step is the name or index under which its current child is read.
             if (f.object != null) {
-                String name = f.name == null ? "" : f.name;
+                String name = f.name;
+                if (name == null) {
+                    // A value read ahead of its name (Jackson's backstops): the object is the closest place.
+                    continue;
+                }
                 if (PLAIN_NAME.matcher(name).matches()) {
                     if (b.length() > 0) {
                         b.append('.');

@@ -110,6 +110,17 @@ class BoundedJsonTest {
         assertThat(e.problems().get(0).message()).as(what).contains(message).endsWith("the limit");
     }
 
+    @Test
+    void aNumberLongerThanTheLimitIsRefusedWithItsPath() {
+        BoundedJson.Rejected e = rejected("{\"n\":[" + "1".repeat(101) + "]}");
+        BoundedJson.Rejected far = rejected("{\"n\":" + "1".repeat(2000) + "}");
+
+        assertThat(e.kind()).isEqualTo(BoundedJson.Kind.LIMIT);
+        assertThat(e.problems()).extracting(BoundedJson.Problem::path).containsExactly("n[0]");
+        assertThat(e.getMessage()).contains("longer than 100 characters");
+        assertThat(far.kind()).isEqualTo(BoundedJson.Kind.LIMIT);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "cut short | {\"a\":",
