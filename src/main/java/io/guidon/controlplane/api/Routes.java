@@ -253,7 +253,9 @@ public final class Routes {
         Fields f = new Fields(body).allow(allowed.toArray(new String[0]));
         keyMatchesPath(f, call.param("flag"));
         ruleDescriptions(f);
-        f.done();
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
+        List<FieldError> shape = List.copyOf(f.errors());
+        List<FieldError> errors = new ArrayList<>(shape);
         ObjectNode cfg = Json.object();
         for (String field : EnvDocument.CONFIG_FIELDS) {
             if (body.has(field)) {
@@ -264,7 +266,9 @@ public final class Routes {
                 "flag.configure", current -> {
                     // The definition fields may be sent back as read (GET, edit, PUT) but must not differ.
                     ObjectNode def = EnvDocument.flagObject(current.def(), null);
-                    List<FieldError> errors = new ArrayList<>();
+                    // Afresh on every run: the transaction may be run again.
+                    errors.clear();
+                    errors.addAll(shape);
                     for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
                         JsonNode sent = body.get(field);
                         JsonNode have = def.get(field);
@@ -273,11 +277,8 @@ public final class Routes {
                                     + " environment: change it with PUT /api/v1/flags/" + current.def().key()));
                         }
                     }
-                    if (!errors.isEmpty()) {
-                        throw ApiException.invalid(errors);
-                    }
                     return cfg;
-                }).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
+                }, errors).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
     }
 
     private static JsonNode defaultOf(String field) {
