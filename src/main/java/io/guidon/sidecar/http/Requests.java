@@ -26,7 +26,8 @@ final class Requests {
     /**
      * The edge check of every request's path and query string, as {@link BoundedJson} is of its body: both are
      * percent-encoded UTF-8 ({@code GENERAL} when not), and no path segment ({@code GENERAL}), query name or value
-     * ({@code INVALID_CONTEXT}: they are context attributes) holds U+0000. A 400 that names the part; otherwise the
+     * ({@code INVALID_CONTEXT}: they are context attributes) holds U+0000, nor is a query value a number beyond the
+     * double range or one that would round to zero. A 400 that names the part; otherwise the
      * next handler runs.
      */
     static void checkUri(RoutingContext ctx) {
@@ -63,6 +64,11 @@ final class Requests {
                 try {
                     String value = ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
                     String problem = ValueChecks.textProblem(value);
+                    if (problem == null && value.length() < 400 && DECIMAL.matcher(value).matches()) {
+                        // A query value that looks like a number becomes one (see typed): 1e400 would be infinity.
+                        String numberProblem = ValueChecks.numberProblem(new java.math.BigDecimal(value));
+                        problem = numberProblem == null ? null : value + " " + numberProblem;
+                    }
                     if (problem != null) {
                         throw SidecarException.invalidContext("the query parameter '" + ValueChecks.printable(name, 60)
                                 + "' " + problem);
