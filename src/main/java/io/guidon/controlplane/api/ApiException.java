@@ -72,6 +72,25 @@ public final class ApiException extends RuntimeException {
                 errors.get(0).path() + ": " + errors.get(0).message(), errors, Map.of());
     }
 
+    /** A path or query parameter that no store can hold (U+0000) or that is not percent-encoded UTF-8. */
+    public static ApiException invalidParameter(List<FieldError> errors) {
+        return new ApiException(400, "invalid-parameter", "Invalid parameter",
+                errors.get(0).path() + ": " + errors.get(0).message(), errors, Map.of());
+    }
+
+    /** A body beyond a limit of the JSON parser (depth, entries, length), with where. */
+    public static ApiException limitExceeded(String detail, List<FieldError> errors) {
+        return new ApiException(400, "limit-exceeded", "Request exceeds a limit", detail, errors, Map.of());
+    }
+
+    /**
+     * A body holding text or numbers that cannot be kept exactly (U+0000, unpaired surrogates, numbers beyond the
+     * double range or that underflow to zero), each with its path.
+     */
+    public static ApiException unsupportedValues(String detail, List<FieldError> errors) {
+        return new ApiException(400, "unsupported-value", "Value not accepted", detail, errors, Map.of());
+    }
+
     public static ApiException unauthorized(String detail) {
         return new ApiException(401, "unauthorized", "Unauthorized", detail, List.of(),
                 Map.of("WWW-Authenticate", "Bearer realm=\"guidon\""));

@@ -49,8 +49,29 @@ public final class ApiRouter {
         Future<Reply> handle(Call call);
     }
 
-    /** A route of the API and the role it needs ({@code null}: public). */
-    public record RouteSpec(HttpMethod method, String path, Role role, String summary) {
+    /**
+     * A route of the API, the role it needs ({@code null}: public) and the query parameters it reads (any other is
+     * refused with 400, so that a misspelt filter is never silently ignored).
+     */
+    public record RouteSpec(HttpMethod method, String path, Role role, String summary, List<String> query) {
+        public RouteSpec {
+            query = List.copyOf(query);
+        }
+
+        /** Whether this route's path (with {@code :name} parameters) matches {@code requestPath}. */
+        boolean matches(String requestPath) {
+            String[] want = path.split("/", -1);
+            String[] have = requestPath.split("/", -1);
+            if (want.length != have.length) {
+                return false;
+            }
+            for (int i = 0; i < want.length; i++) {
+                if (!(want[i].startsWith(":") ? !have[i].isEmpty() : want[i].equals(have[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Readiness: completes when the server can serve (database reachable, schema current); fails with why not. */
@@ -87,7 +108,7 @@ public final class ApiRouter {
         if (metrics != null) {
             router.get("/metrics").handler(metrics);
         }
-        routes.add(new RouteSpec(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1"));
+        routes.add(new RouteSpec(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1", List.of()));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi.get())));
 
@@ -105,10 +126,20 @@ public final class ApiRouter {
         router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(config.events().maxBodySize()));
 
         router.route().failureHandler(this::failure);
+        router.errorHandler(400, ctx -> {
+            List<FieldError> where = Parameters.encodingErrors(ctx.request());
+            problem(ctx, where.isEmpty() ? ApiException.malformed("the request's path or query string is not valid:"
+                    + " percent-encode it as UTF-8 (%XX with two hexadecimal digits)")
+                    : ApiException.invalidParameter(where));
+        });
         router.errorHandler(404, ctx -> problem(ctx, ApiException.notFound("no such resource: "
                 + ctx.request().method() + " " + ctx.request().path())));
-        router.errorHandler(405, ctx -> problem(ctx, new ApiException(405, "method-not-allowed",
-                "Method not allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
+        router.errorHandler(405, ctx -> {
+            String allow = allowed(ctx.request().path());
+            problem(ctx, new ApiException(405, "method-not-allowed", "Method not allowed",
+                    ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow,
+                    List.of(), Map.of("Allow", allow)));
+        });
     }
 
     /**
@@ -138,15 +169,49 @@ public final class ApiRouter {
         });
     }
 
-    /** Adds a route that needs {@code role} (or a role above it; sidecar routes need exactly a sidecar key). */
+    /** The methods routed on {@code path}, for {@code Allow}. */
+    private String allowed(String path) {
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
+            methods.add("GET");
+        }
+        for (RouteSpec r : routes) {
+            if (r.matches(path)) {
+                methods.add(r.method().name());
+            }
+        }
+        return String.join(", ", methods);
+    }
+
+    /**
+     * Adds a route that needs {@code role} (or a role above it; sidecar routes need exactly a sidecar key) and takes
+     * no query parameters.
+     */
     public void add(HttpMethod method, String path, Role role, String summary, Handler handler) {
-        routes.add(new RouteSpec(method, path, role, summary));
+        add(method, path, role, summary, List.of(), handler);
+    }
+
+    /**
+     * Adds a route that needs {@code role} (or a role above it; sidecar routes need exactly a sidecar key) and reads
+     * the query parameters {@code query}. Before the handler runs, every path and query parameter is checked (see
+     * {@link Parameters}): a query parameter not in {@code query} and a value no store can hold are a 400 that names
+     * them, so the handler sees only parameters it knows.
+     */
+    public void add(HttpMethod method, String path, Role role, String summary, List<String> query,
+            Handler handler) {
+        RouteSpec spec = new RouteSpec(method, path, role, summary, query);
+        routes.add(spec);
         router.route(method, path).handler(ctx -> {
             Principal p = ctx.get("principal");
             String requestId = ctx.get("requestId");
             if (!p.role().satisfies(role)) {
                 ctx.fail(ApiException.forbidden("a " + p.role().jsonName() + " key cannot " + method + " " + path
                         + (role == Role.SIDECAR ? " (sidecar keys only)" : " (needs " + role.jsonName() + ")")));
+                return;
+            }
+            List<FieldError> parameterErrors = Parameters.check(ctx, spec.query());
+            if (!parameterErrors.isEmpty()) {
+                ctx.fail(ApiException.invalidParameter(parameterErrors));
                 return;
             }
             Future<Reply> reply;
@@ -186,6 +251,7 @@ public final class ApiRouter {
         String id = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         ctx.put("requestId", id);
         ctx.response().putHeader("X-Request-Id", id);
+        safeHeaders(ctx);
         String client = clientAddress(ctx);
         ctx.put(CLIENT, client);
         long started = System.nanoTime();
@@ -208,6 +274,19 @@ public final class ApiRouter {
             }
         });
         ctx.next();
+    }
+
+    /**
+     * On every response: {@code nosniff}, so no browser reads a JSON body as HTML or script; and on the API's,
+     * {@code Cache-Control: no-store}, so no cache keeps a new key's secret or a tenant's data (a route may
+     * answer otherwise, as the sidecars' document does with {@code no-cache} and its ETag).
+     */
+    private static void safeHeaders(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        res.putHeader("X-Content-Type-Options", "nosniff");
+        if (ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
+            res.putHeader("Cache-Control", "no-store");
+        }
     }
 
     /** Authenticates, then counts the request against its key's limit, or its address's when unauthenticated. */
@@ -301,6 +380,11 @@ public final class ApiRouter {
             return;
         }
         String requestId = ctx.get("requestId");
+        if (requestId == null) {
+            // Refused by the router before any handler ran (a path that does not decode).
+            requestId = UUID.randomUUID().toString();
+            res.putHeader("X-Request-Id", requestId);
+        }
         ObjectNode o = Json.object();
         o.put("type", p.type());
         o.put("title", p.title());
@@ -315,6 +399,7 @@ public final class ApiRouter {
             }
         }
         res.setStatusCode(p.status());
+        safeHeaders(ctx);
         p.headers().forEach(res::putHeader);
         // Refused before its body was read (no key, too large, an event batch of another role): the rest of the body
         // is still on the connection, which cannot carry another request. It is closed after the answer rather than

@@ -87,7 +87,10 @@ public final class Call {
         return Cursors.decode(query("cursor"));
     }
 
-    /** The body as a JSON object: 400 when it is not JSON or not an object, 413 when it exceeds a limit. */
+    /**
+     * The body as a JSON object: 400 when it is not JSON or not an object, exceeds a limit of the parser, or holds a
+     * value that cannot be kept exactly (each with its path); 415 when it is not labelled JSON.
+     */
     public ObjectNode body() {
         String type = ctx.request().getHeader("Content-Type");
         if (type == null || !(type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
@@ -100,10 +103,15 @@ public final class Call {
         try {
             value = json.parse(bytes);
         } catch (BoundedJson.Rejected e) {
-            if (e.isLimit()) {
-                throw ApiException.tooLarge(e.getMessage());
+            List<FieldError> errors = new java.util.ArrayList<>();
+            for (BoundedJson.Problem p : e.problems()) {
+                errors.add(new FieldError(p.path(), p.message()));
             }
-            throw ApiException.malformed(e.getMessage());
+            throw switch (e.kind()) {
+                case LIMIT -> ApiException.limitExceeded(e.getMessage(), errors);
+                case VALUE -> ApiException.unsupportedValues(e.getMessage(), errors);
+                case MALFORMED -> ApiException.malformed(e.getMessage());
+            };
         }
         if (value == null) {
             throw ApiException.malformed("the body is empty; send a JSON object");

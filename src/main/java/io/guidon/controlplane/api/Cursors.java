@@ -26,11 +26,14 @@ public final class Cursors {
             return null;
         }
         try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (s.startsWith(TAG) && s.length() > TAG.length()) {
+            // Strictly: a cursor this server made is UTF-8 text without U+0000 (it is a key the database held).
+            String s = StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+            if (s.startsWith(TAG) && s.length() > TAG.length()
+                    && io.guidon.common.json.ValueChecks.textProblem(s) == null) {
                 return s.substring(TAG.length());
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             // reported below
         }
         throw ApiException.invalidQuery(List.of(new FieldError("cursor",

@@ -51,7 +51,8 @@ public final class EventRoutes {
         api.add(HttpMethod.POST, ApiRouter.EVENTS, Role.SIDECAR, "Send a batch of events (counts, exposures,"
                 + " conversions) of the key's environment", this::postEvents);
         api.add(HttpMethod.GET, Routes.V1 + "/flags/:flag/exposures", Role.VIEWER,
-                "Per-day evaluation and exposure totals of a flag in an environment", this::exposures);
+                "Per-day evaluation and exposure totals of a flag in an environment",
+                List.of("environment", "from", "to"), this::exposures);
         api.observeProblems(ApiRouter.EVENTS, p -> {
             if (p.status() == 400 || p.status() == 413 || p.status() == 415) {
                 ingest.rejected();

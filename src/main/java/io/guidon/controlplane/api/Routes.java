@@ -49,21 +49,24 @@ public final class Routes {
 
     public void register(ApiRouter api) {
         String envs = V1 + "/environments";
-        api.add(HttpMethod.GET, envs, Role.VIEWER, "List environments", this::listEnvironments);
+        api.add(HttpMethod.GET, envs, Role.VIEWER, "List environments", List.of("q", "limit", "cursor"),
+                this::listEnvironments);
         api.add(HttpMethod.POST, envs, Role.ADMIN, "Create an environment", this::createEnvironment);
         api.add(HttpMethod.GET, envs + "/:env", Role.VIEWER, "Read an environment", this::getEnvironment);
         api.add(HttpMethod.PUT, envs + "/:env", Role.ADMIN, "Update an environment", this::updateEnvironment);
         api.add(HttpMethod.DELETE, envs + "/:env", Role.ADMIN, "Delete an environment", this::deleteEnvironment);
 
         String flags = V1 + "/flags";
-        api.add(HttpMethod.GET, flags, Role.VIEWER, "List flag definitions", this::listFlags);
+        api.add(HttpMethod.GET, flags, Role.VIEWER, "List flag definitions", List.of("tag", "q", "limit", "cursor"),
+                this::listFlags);
         api.add(HttpMethod.POST, flags, Role.EDITOR, "Create a flag", this::createFlag);
         api.add(HttpMethod.GET, flags + "/:flag", Role.VIEWER, "Read a flag definition", this::getFlag);
         api.add(HttpMethod.PUT, flags + "/:flag", Role.EDITOR, "Update a flag definition", this::updateFlag);
         api.add(HttpMethod.DELETE, flags + "/:flag", Role.EDITOR, "Delete a flag", this::deleteFlag);
 
         String envFlags = envs + "/:env/flags";
-        api.add(HttpMethod.GET, envFlags, Role.VIEWER, "List flags in an environment", this::listEnvFlags);
+        api.add(HttpMethod.GET, envFlags, Role.VIEWER, "List flags in an environment",
+                List.of("tag", "q", "limit", "cursor"), this::listEnvFlags);
         api.add(HttpMethod.GET, envFlags + "/:flag", Role.VIEWER, "Read a flag in an environment", this::getEnvFlag);
         api.add(HttpMethod.PUT, envFlags + "/:flag", Role.EDITOR, "Configure a flag in an environment",
                 this::putEnvFlag);
@@ -71,22 +74,24 @@ public final class Routes {
         api.add(HttpMethod.PUT, envFlags + "/:flag/rollout", Role.EDITOR, "Set a flag's rollout", this::rollout);
 
         String segments = envs + "/:env/segments";
-        api.add(HttpMethod.GET, segments, Role.VIEWER, "List segments", this::listSegments);
+        api.add(HttpMethod.GET, segments, Role.VIEWER, "List segments", List.of("q", "limit", "cursor"),
+                this::listSegments);
         api.add(HttpMethod.POST, segments, Role.EDITOR, "Create a segment", this::createSegment);
         api.add(HttpMethod.GET, segments + "/:segment", Role.VIEWER, "Read a segment", this::getSegment);
         api.add(HttpMethod.PUT, segments + "/:segment", Role.EDITOR, "Update a segment", this::updateSegment);
         api.add(HttpMethod.DELETE, segments + "/:segment", Role.EDITOR, "Delete a segment", this::deleteSegment);
 
         String keyPath = V1 + "/keys";
-        api.add(HttpMethod.GET, keyPath, Role.ADMIN, "List API keys", this::listKeys);
+        api.add(HttpMethod.GET, keyPath, Role.ADMIN, "List API keys", List.of("limit", "cursor"), this::listKeys);
         api.add(HttpMethod.POST, keyPath, Role.ADMIN, "Create an API key", this::createKey);
         api.add(HttpMethod.GET, keyPath + "/:id", Role.ADMIN, "Read an API key", this::getKey);
         api.add(HttpMethod.DELETE, keyPath + "/:id", Role.ADMIN, "Revoke an API key", this::revokeKey);
 
-        api.add(HttpMethod.GET, V1 + "/audit", Role.VIEWER, "Read the audit log", this::listAudit);
+        api.add(HttpMethod.GET, V1 + "/audit", Role.VIEWER, "Read the audit log", List.of("resourceType", "resource",
+                "environment", "action", "from", "to", "limit", "cursor"), this::listAudit);
 
         api.add(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR, "The flag document of the key's environment",
-                this::sidecarFlags);
+                List.of("since"), this::sidecarFlags);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -248,7 +253,9 @@ public final class Routes {
         Fields f = new Fields(body).allow(allowed.toArray(new String[0]));
         keyMatchesPath(f, call.param("flag"));
         ruleDescriptions(f);
-        f.done();
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
+        List<FieldError> shape = List.copyOf(f.errors());
+        List<FieldError> errors = new ArrayList<>(shape);
         ObjectNode cfg = Json.object();
         for (String field : EnvDocument.CONFIG_FIELDS) {
             if (body.has(field)) {
@@ -259,7 +266,9 @@ public final class Routes {
                 "flag.configure", current -> {
                     // The definition fields may be sent back as read (GET, edit, PUT) but must not differ.
                     ObjectNode def = EnvDocument.flagObject(current.def(), null);
-                    List<FieldError> errors = new ArrayList<>();
+                    // Afresh on every run: the transaction may be run again.
+                    errors.clear();
+                    errors.addAll(shape);
                     for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
                         JsonNode sent = body.get(field);
                         JsonNode have = def.get(field);
@@ -268,11 +277,8 @@ public final class Routes {
                                     + " environment: change it with PUT /api/v1/flags/" + current.def().key()));
                         }
                     }
-                    if (!errors.isEmpty()) {
-                        throw ApiException.invalid(errors);
-                    }
                     return cfg;
-                }).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
+                }, errors).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
     }
 
     private static JsonNode defaultOf(String field) {
@@ -503,7 +509,13 @@ public final class Routes {
             return null;
         }
         try {
-            return Instant.parse(v).atOffset(ZoneOffset.UTC);
+            Instant instant = Instant.parse(v);
+            String problem = io.guidon.common.json.ValueChecks.instantProblem(instant);
+            if (problem != null) {
+                errors.add(new FieldError(name, problem));
+                return null;
+            }
+            return instant.atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, not '" + v
                     + "'"));
@@ -518,6 +530,9 @@ public final class Routes {
         Long since = null;
         if (sinceText != null && sinceText.matches("\\d{1,18}")) {
             since = Long.parseLong(sinceText);
+        } else if (sinceText != null) {
+            throw ApiException.invalidQuery(List.of(new FieldError("since", "must be a version (a whole number of at"
+                    + " most 18 digits), not '" + io.guidon.common.json.ValueChecks.printable(sinceText, 40) + "'")));
         }
         String ifNoneMatch = call.context().request().getHeader("If-None-Match");
         Long sinceVersion = since;

@@ -238,6 +238,11 @@ public final class ConfigService {
     /** How a validation error of an environment's document is reported for the request at hand. */
     private interface PathMapper {
         FieldError map(String envKey, ValidationError error);
+
+        /** Errors the request has besides the engine's (its shape), reported with them in one answer. */
+        default List<FieldError> requestErrors() {
+            return List.of();
+        }
     }
 
     /**
@@ -260,9 +265,10 @@ public final class ConfigService {
             return vertx.executeBlocking(() -> new Compilation[] {
                             known == null ? compiler.compile(beforeJson) : null, compiler.compile(afterJson)}, false)
                     .compose(compiled -> {
-                        if (!compiled[1].ok()) {
-                            Set<FieldError> errors = new LinkedHashSet<>();
-                            for (ValidationError e : compiled[1].errors()) {
+                        if (!compiled[1].ok() || !paths.requestErrors().isEmpty()) {
+                            Set<FieldError> errors = new LinkedHashSet<>(paths.requestErrors());
+                            for (ValidationError e : compiled[1].ok() ? List.<ValidationError>of()
+                                    : compiled[1].errors()) {
                                 errors.add(paths.map(env.key(), e));
                             }
                             return Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
@@ -549,6 +555,16 @@ public final class ConfigService {
      */
     public Future<EnvFlag> updateEnvironmentFlag(Actor actor, String envKey, String flagKey, Integer ifMatch,
             String action, Function<EnvFlag, ObjectNode> edit) {
+        return updateEnvironmentFlag(actor, envKey, flagKey, ifMatch, action, edit, new ArrayList<>());
+    }
+
+    /**
+     * Like {@link #updateEnvironmentFlag(Actor, String, String, Integer, String, Function)}, for a request with
+     * errors of its own: {@code requestErrors} (which {@code edit} may add to) are answered in one 422 together with
+     * the engine's errors of the edited configuration, so a client sees every problem at once; nothing changes.
+     */
+    public Future<EnvFlag> updateEnvironmentFlag(Actor actor, String envKey, String flagKey, Integer ifMatch,
+            String action, Function<EnvFlag, ObjectNode> edit, List<FieldError> requestErrors) {
         return change(c -> findEnv(c, actor.tenantId(), envKey, true).compose(env ->
                 findEnvFlag(c, actor.tenantId(), env, flagKey).compose(current -> {
                     checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
@@ -556,9 +572,18 @@ public final class ConfigService {
                     return applyToEnvironment(c, actor, env, d -> {
                         d.configs.put(flagKey, config);
                         return d;
-                    }, List.of(flagKey), List.of(), (ek, e) -> {
-                        String rel = relative(e.path(), "flags", flagKey);
-                        return rel != null ? new FieldError(rel, e.message()) : new FieldError(e.path(), e.message());
+                    }, List.of(flagKey), List.of(), new PathMapper() {
+                        @Override
+                        public FieldError map(String ek, ValidationError e) {
+                            String rel = relative(e.path(), "flags", flagKey);
+                            return rel != null ? new FieldError(rel, e.message())
+                                    : new FieldError(e.path(), e.message());
+                        }
+
+                        @Override
+                        public List<FieldError> requestErrors() {
+                            return requestErrors;
+                        }
                     }).compose(event -> Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb,"
                                     + " revision = revision + 1, updated_at = now() WHERE environment_id = $1"
                                     + " AND flag_id = $2 RETURNING revision", r -> r.getInteger(0), env.id(),

@@ -62,6 +62,8 @@ final class ErrorHandler implements Handler<RoutingContext> {
         if (status == 405) {
             response.putHeader("Allow", allowed(ctx.request().path()));
         }
+        // Also here: the router answers a path it cannot decode before any handler ran.
+        response.putHeader(SidecarVerticle.NOSNIFF, "nosniff");
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 

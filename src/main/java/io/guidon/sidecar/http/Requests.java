@@ -1,6 +1,7 @@
 package io.guidon.sidecar.http;
 
 import io.guidon.common.json.BoundedJson;
+import io.guidon.common.json.ValueChecks;
 import io.guidon.engine.EvaluationContext;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -22,6 +23,65 @@ final class Requests {
         this.json = json;
     }
 
+    /**
+     * The edge check of every request's path and query string, as {@link BoundedJson} is of its body: both are
+     * percent-encoded UTF-8 ({@code GENERAL} when not), and no path segment ({@code GENERAL}), query name or value
+     * ({@code INVALID_CONTEXT}: they are context attributes) holds U+0000, nor is a query value a number beyond the
+     * double range or one that would round to zero. A 400 that names the part; otherwise the
+     * next handler runs.
+     */
+    static void checkUri(RoutingContext ctx) {
+        String rawPath = ctx.request().path();
+        try {
+            for (String segment : rawPath.split("/", -1)) {
+                String problem = ValueChecks.textProblem(ValueChecks.decodeUriComponent(segment, false));
+                if (problem != null) {
+                    throw new SidecarException(400, "GENERAL", "the path segment '"
+                            + ValueChecks.printable(ValueChecks.decodeUriComponent(segment, false), 60) + "' "
+                            + problem);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SidecarException(400, "GENERAL", "the path is not percent-encoded UTF-8: " + e.getMessage());
+        }
+        String query = ctx.request().query();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String rawName = eq < 0 ? pair : pair.substring(0, eq);
+                String name;
+                try {
+                    name = ValueChecks.decodeUriComponent(rawName, true);
+                    String problem = ValueChecks.textProblem(name);
+                    if (problem != null) {
+                        throw SidecarException.invalidContext("the query parameter name '"
+                                + ValueChecks.printable(name, 60) + "' " + problem);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new SidecarException(400, "GENERAL", "the query string is not percent-encoded UTF-8: the"
+                            + " name '" + ValueChecks.printable(rawName, 60) + "': " + e.getMessage());
+                }
+                try {
+                    String value = ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
+                    String problem = ValueChecks.textProblem(value);
+                    if (problem == null && value.length() < 400 && DECIMAL.matcher(value).matches()) {
+                        // A query value that looks like a number becomes one (see typed): 1e400 would be infinity.
+                        String numberProblem = ValueChecks.numberProblem(new java.math.BigDecimal(value));
+                        problem = numberProblem == null ? null : value + " " + numberProblem;
+                    }
+                    if (problem != null) {
+                        throw SidecarException.invalidContext("the query parameter '" + ValueChecks.printable(name, 60)
+                                + "' " + problem);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new SidecarException(400, "GENERAL", "the query string is not percent-encoded UTF-8: the"
+                            + " parameter '" + ValueChecks.printable(name, 60) + "': " + e.getMessage());
+                }
+            }
+        }
+        ctx.next();
+    }
+
     /** The body as a JSON object; an empty body is an empty object. */
     @SuppressWarnings("unchecked")
     Map<String, Object> object(RoutingContext ctx) {
@@ -30,7 +90,7 @@ final class Requests {
         try {
             value = json.parse(bytes);
         } catch (BoundedJson.Rejected e) {
-            throw SidecarException.parse(e.isLimit() ? "the body is too large a JSON document: " + e.getMessage()
+            throw SidecarException.parse(e.isLimit() ? "the body exceeds a limit: " + e.getMessage()
                     : e.getMessage());
         }
         if (value == null) {

@@ -46,6 +46,9 @@ public final class SidecarVerticle extends VerticleBase {
         ctx.next();
     };
 
+    /** On every response, so that no browser reads a JSON body as HTML or script. */
+    static final String NOSNIFF = "X-Content-Type-Options";
+
     private final SidecarConfig config;
     private final FlagStore store;
     private final Evaluations evaluations;
@@ -80,9 +83,14 @@ public final class SidecarVerticle extends VerticleBase {
         streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
 
         Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.response().putHeader(NOSNIFF, "nosniff");
+            ctx.next();
+        });
         if (http.accessLog()) {
             router.route().handler(new AccessLog(clock));
         }
+        router.route().handler(Requests::checkUri);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
         router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
         router.post("/ofrep/v1/evaluate/flags").handler(BODY_IS_JSON).handler(body).handler(ofrep::bulk);

@@ -68,7 +68,7 @@ class BadInputIT {
                         "unsupported-media-type", null),
                 new Case("an oversized body", "POST", FLAGS, big, "application/json", 413, "too-large", null),
                 new Case("too deeply nested JSON", "POST", FLAGS, "{\"variants\":" + deep + "}", "application/json",
-                        413, "too-large", null),
+                        400, "limit-exceeded", "variants" + "[0]".repeat(63)),
                 new Case("an unknown field", "POST", FLAGS,
                         "{\"key\":\"a\",\"variants\":{\"on\":true},\"colour\":\"red\"}", "application/json", 422,
                         "validation", "colour"),
@@ -169,6 +169,26 @@ class BadInputIT {
     }
 
     @Test
+    void aConfigurationsShapeErrorsAndTheEnginesErrorsAreReportedTogether() {
+        long auditBefore = total("/api/v1/audit");
+        String etag = cp.get(ENV_FLAG, admin).header("ETag");
+
+        Resp r = cp.call("PUT", ENV_FLAG, admin, "{\"enabled\":true,\"colour\":\"red\",\"description\":\"changed\","
+                + "\"offVariant\":\"nope\",\"fallthrough\":{\"variant\":\"on\"},\"rules\":[{\"id\":\"r\","
+                + "\"description\":\"<b>\",\"when\":{\"attribute\":\"a\",\"op\":\"like\",\"values\":[\"x\"]},"
+                + "\"serve\":{\"variant\":\"on\"}}]}", "If-Match", etag);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.json().get("errors").findValuesAsText("path")).contains(
+                // the request's shape
+                "colour", "rules[0].description", "description",
+                // the engine's
+                "offVariant", "rules[0].when.op");
+        assertThat(total("/api/v1/audit")).isEqualTo(auditBefore);
+        assertThat(cp.get(ENV_FLAG, admin).header("ETag")).isEqualTo(etag);
+    }
+
+    @Test
     void unknownRoutesAndMethodsAreProblemsToo() {
         Resp unknown = cp.get("/api/v1/nothing-here", admin);
         assertThat(unknown.status()).isEqualTo(404);
@@ -176,6 +196,7 @@ class BadInputIT {
         Resp method = cp.call("PATCH", "/api/v1/flags", admin, "{}");
         assertThat(method.status()).isEqualTo(405);
         assertThat(method.json().get("status").asInt()).isEqualTo(405);
+        assertThat(method.header("Allow")).isEqualTo("GET, POST");
     }
 
     private long total(String path) {

@@ -56,6 +56,32 @@ class OpenApiIT {
     }
 
     @Test
+    void theDocumentedQueryParametersOfEveryRouteAreExactlyThoseItAccepts() {
+        JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
+        Map<String, java.util.Set<String>> documented = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            String routerPath = path.getKey().replaceAll("\\{([a-z]+)}", ":$1");
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                for (JsonNode p : op.getValue().path("parameters")) {
+                    if (p.get("in").asText().equals("query")) {
+                        names.add(p.get("name").asText());
+                    }
+                }
+                documented.put(op.getKey().toUpperCase() + " " + routerPath, names);
+            }
+        }
+        Map<String, java.util.Set<String>> accepted = new TreeMap<>();
+        for (ApiRouter.RouteSpec r : cp.running.routes()) {
+            accepted.put(r.method().name() + " " + r.path(), new java.util.TreeSet<>(r.query()));
+        }
+
+        assertThat(documented).isEqualTo(accepted);
+    }
+
+    @Test
     void everyReferencedSchemaAndResponseExists() {
         JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
         java.util.List<String> refs = doc.findValuesAsText("$ref");

@@ -20,6 +20,20 @@ class TextAndCursorsTest {
     }
 
     @Test
+    void aCursorHoldingNulOrBytesThatAreNotUtf8IsA400NotADatabaseError() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String nul = b64.encodeToString("c1:a\u0000b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String notUtf8 = b64.encodeToString(new byte[] {'c', '1', ':', (byte) 0xff});
+
+        for (String bad : new String[] {nul, notUtf8}) {
+            assertThatThrownBy(() -> Cursors.decode(bad)).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.errors()).extracting(FieldError::path).containsExactly("cursor");
+            });
+        }
+    }
+
+    @Test
     void cursorsRoundTripAndForeignOnesAreA400() {
         assertThat(Cursors.decode(Cursors.encode("flag-a"))).isEqualTo("flag-a");
         assertThat(Cursors.encode(null)).isNull();

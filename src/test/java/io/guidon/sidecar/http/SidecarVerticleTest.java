@@ -121,11 +121,11 @@ class SidecarVerticleTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "too deep | {\"context\":{\"a\":[[[[1]]]]}} | nesting depth (5) exceeds the maximum allowed (4",
-        "too many entries | {\"context\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":10,\"k\":11}} | context has 11 entries; at most 10",
-        "too long an array | {\"context\":{\"ids\":[1,2,3,4,5,6,7,8,9,10,11,12]}} | context.ids has 12 elements; at most 10",
-        "too long a string | {\"context\":{\"targetingKey\":\"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\"}} | exceeds the maximum allowed (64",
-        "too long a number | {\"context\":{\"n\":11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111}} | Number value length",
+        "too deep | {\"context\":{\"a\":[[[[1]]]]}} | context.a[0][0] nests arrays and objects deeper than 4 levels, the limit",
+        "too many entries | {\"context\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":10,\"k\":11}} | context has more than 10 entries, the limit",
+        "too long an array | {\"context\":{\"ids\":[1,2,3,4,5,6,7,8,9,10,11,12]}} | context.ids has more than 10 elements, the limit",
+        "too long a string | {\"context\":{\"targetingKey\":\"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\"}} | context.targetingKey holds a string longer than 64 characters, the limit",
+        "too long a number | {\"context\":{\"n\":11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111}} | context.n holds a number longer than 100 characters, the limit",
     })
     void configuredJsonLimitsAre400NamingTheLimit(String what, String body, String details) {
         HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", body, "Content-Type", "application/json");
@@ -133,8 +133,7 @@ class SidecarVerticleTest {
         assertThat(r.status()).as(what).isEqualTo(400);
         assertThat(r.json().getString("key")).isEqualTo("static-on");
         assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
-        assertThat(r.json().getString("errorDetails")).as(what).contains("too large a JSON document")
-                .contains(details);
+        assertThat(r.json().getString("errorDetails")).as(what).isEqualTo("the body exceeds a limit: " + details);
     }
 
     @Test
@@ -178,6 +177,69 @@ class SidecarVerticleTest {
         assertThat(one.json().getString("errorDetails")).contains("query string");
         assertThat(user.status()).as(user.body()).isEqualTo(400);
         assertThat(user.json().getString("errorDetails")).contains("query string");
+    }
+
+    @Test
+    void aNulInAFlagKeyIs400NotA500() {
+        HttpReply issueExample = sidecar.get("/v1/flags/x%00?attr=%ED%A0%80");
+        HttpReply ofrep = sidecar.post("/ofrep/v1/evaluate/flags/x%00", "{}");
+        HttpReply user = sidecar.get("/users/u%00/flags");
+
+        for (HttpReply r : new HttpReply[] {issueExample, ofrep, user}) {
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
+            assertThat(r.json().getString("errorDetails")).contains("path segment").contains("U+0000");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "NUL in a value | /v1/flags/static-on?attr=a%00 | INVALID_CONTEXT | 'attr' contains U+0000",
+        "NUL in a name | /users/u1/flags?a%00=1 | INVALID_CONTEXT | name 'a\\u0000' contains U+0000",
+        "a number beyond the double range | /v1/flags/static-on?n=1e400 | INVALID_CONTEXT | 'n' 1e400 is outside the range of numbers",
+        "a number that would round to zero | /users/u1/flags?n=-1e-400 | INVALID_CONTEXT | 'n' -1e-400 is too close to zero",
+        "a surrogate as CESU-8 bytes | /v1/flags/static-on?attr=%ED%A0%80 | GENERAL | parameter 'attr': the percent-encoded bytes are not UTF-8",
+        "bytes that are not UTF-8 | /v1/flags/static-on?attr=%C0%80 | GENERAL | parameter 'attr': the percent-encoded bytes are not UTF-8",
+    })
+    void queryTextNoContextCanHoldIs400NamingTheParameter(String what, String uri, String code, String details) {
+        HttpReply r = sidecar.get(uri);
+
+        assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(400);
+        assertThat(r.json().getString("errorCode")).as(what).isEqualTo(code);
+        assertThat(r.json().getString("errorDetails")).as(what).contains(details);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "NUL | {\"context\":{\"targetingKey\":\"u\",\"a\":\"x\\u0000\"}} | context.a contains U+0000",
+        "lone surrogate | {\"context\":{\"targetingKey\":\"\\ud800\"}} | context.targetingKey contains an unpaired UTF-16 surrogate U+D800",
+        "NUL in a name | {\"context\":{\"\\u0000\":1}} | context has a field name",
+        "1e400 | {\"context\":{\"n\":1e400}} | context.n 1e400 is outside the range of numbers",
+        "-1e400 | {\"context\":{\"n\":[-1e400]}} | context.n[0] -1e400 is outside the range of numbers",
+        "1e-400 | {\"context\":{\"n\":1e-400}} | context.n 1e-400 is too close to zero",
+    })
+    void bodyValuesNoContextCanHoldAre400NamingTheirPath(String what, String body, String details) {
+        HttpReply r = sidecar.post("/ofrep/v1/evaluate/flags/static-on", body, "Content-Type", "application/json");
+
+        assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(400);
+        assertThat(r.json().getString("errorCode")).as(what).isEqualTo("PARSE_ERROR");
+        assertThat(r.json().getString("errorDetails")).as(what).contains(details);
+    }
+
+    @Test
+    void everyResponseSaysNosniff() {
+        HttpReply ok = sidecar.get("/healthz");
+        HttpReply evaluated = sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}");
+        HttpReply notFound = sidecar.get("/v2/flags");
+        HttpReply wrongMethod = sidecar.request(HttpMethod.DELETE, "/v1/flags", null);
+        HttpReply undecodable = sidecar.get("/v1/flags/%zz");
+        HttpReply tooLarge = sidecar.post("/v1/evaluate", "{\"pad\":\"" + "x".repeat(3000) + "\"}");
+
+        for (HttpReply r : new HttpReply[] {ok, evaluated, notFound, wrongMethod, undecodable, tooLarge}) {
+            assertThat(r.header("X-Content-Type-Options")).as(r.status() + " " + r.body()).isEqualTo("nosniff");
+        }
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(undecodable.status()).isEqualTo(400);
     }
 
     @ParameterizedTest(name = "{0} {1} -> Allow: {2}")
