@@ -149,7 +149,7 @@ public final class EventUploader {
             return;
         }
         String id = UUID.randomUUID().toString();
-        EventBatch batch = new EventBatch(id, d.size(), Buffer.buffer(gzip(json(id, now, d))), null);
+        EventBatch batch = new EventBatch(id, d.size(), Buffer.buffer(gzip(json(id, sidecarId, now, d))), null);
         if (memory.size() >= config.events().maxMemoryBatches()) {
             EventBatch oldest = memory.pollFirst();
             spool.append(oldest);
@@ -209,7 +209,12 @@ public final class EventUploader {
                 .register(registry);
     }
 
-    private byte[] json(String id, long now, UpstreamEventSink.Drained d) {
+    /**
+     * One batch as JSON ({@code POST /api/v1/events}'s body before gzip): {@code batchId}, {@code sidecarId},
+     * {@code createdAt} ({@code nowMillis}), then the drain's counts, exposures and conversions. Public for the
+     * tests that hold this format against the control plane's reader.
+     */
+    public static byte[] json(String id, String sidecarId, long now, UpstreamEventSink.Drained d) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + d.size() * 96);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
