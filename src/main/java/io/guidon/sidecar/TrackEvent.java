@@ -9,21 +9,17 @@ import io.guidon.common.events.EventRules;
 public record TrackEvent(String targetingKey, String event, Double value, long timestampMillis) {
 
     /**
-     * The first rule of {@link EventRules} this event breaks when it is sent at {@code nowMillis}, or null. The
-     * control plane's window is wider than the sidecar's by {@link EventRules#DELIVERY_MARGIN}, so an event that
-     * waited that long before delivery still passes this check and may be refused there.
+     * The first rule of {@link EventRules} on its content (targeting key, event name, value) that this event breaks,
+     * or null. Its time is not checked here: the window depends on when it is checked ({@code /v1/track} holds it
+     * to the sidecar's window; the control plane to its own on arrival).
      */
-    public EventRules.Problem problem(long nowMillis) {
+    public EventRules.Problem problem() {
         EventRules.Problem p = targetingKey == null ? EventRules.Problem.EMPTY : EventRules.targetingKey(targetingKey);
         if (p == null) {
             p = event == null ? EventRules.Problem.NOT_AN_EVENT_NAME : EventRules.eventName(event);
         }
         if (p == null && value != null) {
             p = EventRules.value(value);
-        }
-        if (p == null) {
-            p = EventRules.time(timestampMillis, nowMillis - EventRules.DEFAULT_MAX_EVENT_AGE.toMillis(),
-                    nowMillis + EventRules.DEFAULT_MAX_CLOCK_SKEW.toMillis());
         }
         return p;
     }

@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * ones that broke a rule ({@code rejected}); those are dropped and counted in
  * {@code guidon_events_rejected_total{kind}} by kind. Any other 4xx refuses the whole batch: counted in
  * {@code guidon_events_batches_total{result="refused"}} and {@code guidon_events_rejected_total{kind="batch"}} (its
- * events) and logged with the control plane's reason. Before a drain is written, each event is checked once more
- * against {@link EventRules} (the sink and {@code /v1/track} already did): one that would be refused is left out and
- * counted in {@code guidon_events_unrecordable_total{kind,reason}}, so that no event can cost its batch.
+ * events) and logged with the control plane's reason. Before a drain is written, the content of each event (keys,
+ * names, value; not its time, which the control plane judges on arrival) is checked once more against
+ * {@link EventRules} (the sink and {@code /v1/track} already did): one that would be refused is left out and counted
+ * in {@code guidon_events_unrecordable_total{kind,reason}}, so that no event can cost its batch (an unpaired
+ * surrogate, for one, would make the JSON writer fail the whole drain).
  */
 public final class EventUploader {
 
@@ -143,7 +145,7 @@ public final class EventUploader {
     /** Drains the sink into one batch and queues it. */
     void flush() {
         long now = System.currentTimeMillis();
-        UpstreamEventSink.Drained d = recordable(sink.drain(now, UpstreamEventSink.minuteOf(windowStart)), now);
+        UpstreamEventSink.Drained d = recordable(sink.drain(now, UpstreamEventSink.minuteOf(windowStart)));
         windowStart = now;
         if (d.size() == 0) {
             return;
@@ -159,7 +161,7 @@ public final class EventUploader {
     }
 
     /** The drain without any event the control plane would refuse; those are counted and logged. */
-    private UpstreamEventSink.Drained recordable(UpstreamEventSink.Drained d, long now) {
+    private UpstreamEventSink.Drained recordable(UpstreamEventSink.Drained d) {
         List<UpstreamEventSink.Count> counts = d.counts();
         List<UpstreamEventSink.Exposure> exposures = d.exposures();
         List<TrackEvent> conversions = d.conversions();
@@ -178,7 +180,7 @@ public final class EventUploader {
             }
         }
         for (TrackEvent t : d.conversions()) {
-            EventRules.Problem p = t.problem(now);
+            EventRules.Problem p = t.problem();
             if (p != null) {
                 conversions = without(conversions, t, "conversion", p, t.event());
             }
