@@ -25,7 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Events: {@code POST /api/v1/events}, where sidecars send their batches (ADR 0106), and
+ * Events: {@code POST /api/v1/events}, where sidecars send their batches (ADR 0106; the answer lists the events left
+ * out as invalid, {@code rejected[{path, reason}]}, while the rest is stored), and
  * {@code GET /api/v1/flags/{flag}/exposures}, the per-day totals of a flag in one environment.
  */
 public final class EventRoutes {
@@ -87,6 +88,15 @@ public final class EventRoutes {
                     o.put("accepted", true);
                     o.put("duplicate", r.duplicate());
                     o.put("events", r.events());
+                    // Events that broke a rule were left out; the rest is stored. The sidecar drops these (counted).
+                    ArrayNode rejected = o.putArray("rejected");
+                    for (FieldError e : r.rejected()) {
+                        rejected.addObject().put("path", e.path()).put("reason", e.message());
+                    }
+                    if (!r.rejected().isEmpty()) {
+                        o.putObject("rejectedEvents").put("counts", r.rejectedCounts())
+                                .put("exposures", r.rejectedExposures()).put("conversions", r.rejectedConversions());
+                    }
                     return Reply.of(r.duplicate() ? 200 : 202, o);
                 });
     }

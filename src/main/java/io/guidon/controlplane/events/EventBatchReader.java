@@ -9,9 +9,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.guidon.common.events.EventRules;
 import io.guidon.controlplane.api.ApiException;
 import io.guidon.controlplane.api.FieldError;
-import io.guidon.engine.FlagDocumentCompiler;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -22,16 +22,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Reads one event batch from the bytes of a request: inflates it when gzip-compressed (stopping at
  * {@code maxDecompressedBytes}, so that a small body that inflates to gigabytes costs no more than the limit),
- * parses it as a stream (no tree of the whole batch is built), and checks every field. Any problem refuses the
- * whole batch: one 400 problem lists each with its path ({@code counts[3].minute}), up to
- * {@value #MAX_LISTED_ERRORS} of them. Parsing stops at the first event beyond {@code maxEvents}. CPU-bound: call it
- * on a worker thread, never on an event loop.
+ * parses it as a stream (no tree of the whole batch is built), and checks every field of every event against
+ * {@link EventRules}, the rules the sidecar applies too.
+ *
+ * <p>One bad event never costs the good ones: an event that breaks a rule (a 300-character targeting key, a time
+ * older than {@code events.max-event-age}, a value of {@code 1e400}, an unknown field, ...) is left out and listed
+ * in {@link Read#rejected()} with its path ({@code exposures[3].targetingKey}) and reason, and the rest of the batch
+ * is read. Only a batch whose envelope is unusable is refused whole, with one 400 problem that lists each problem
+ * with its path, up to {@value #MAX_LISTED_ERRORS} of them: not JSON or not gzip, over
+ * {@code max-decompressed-size}, more than {@code maxEvents} events (parsing stops at the first one over), a
+ * missing or malformed {@code batchId}, {@code sidecarId} or {@code createdAt}, a missing event array, an unknown
+ * top-level field, or an {@code Idempotency-Key} that is not the batch id. CPU-bound: call it on a worker thread,
+ * never on an event loop.
  */
 public final class EventBatchReader {
 
@@ -39,12 +46,20 @@ public final class EventBatchReader {
     public record Limits(long maxDecompressedBytes, int maxEvents) {
     }
 
+    /**
+     * What was read: the batch of every valid event, and the events left out. {@code rejected} lists at most
+     * {@value #MAX_LISTED_ERRORS} of them (one entry per event: the path of its first problem and every reason);
+     * the counts by kind cover them all.
+     */
+    public record Read(EventBatch batch, List<FieldError> rejected, int rejectedCounts, int rejectedExposures,
+            int rejectedConversions) {
+        /** Events left out, of every kind. */
+        public int rejectedEvents() {
+            return rejectedCounts + rejectedExposures + rejectedConversions;
+        }
+    }
+
     static final int MAX_LISTED_ERRORS = 1000;
-    /** The largest count of one row: a sidecar at a million evaluations a second makes 6e7 a minute. */
-    static final long MAX_COUNT = 1_000_000_000_000L;
-    /** As the sidecar's {@code POST /v1/track} accepts them. */
-    static final int MAX_TARGETING_KEY = 256;
-    static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final String TOP_FIELDS = "batchId, conversions, counts, createdAt, exposures, sidecarId";
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -60,22 +75,25 @@ public final class EventBatchReader {
     }
 
     /**
-     * The batch in {@code body}, or an {@link ApiException} (400) naming every problem.
+     * The valid events of the batch in {@code body} and the ones left out, or an {@link ApiException} (400) naming
+     * every problem when the envelope is unusable.
      *
      * @param idempotencyKey the request's {@code Idempotency-Key}, which must equal the batch id when given
      * @param notBefore the oldest event time accepted
      * @param notAfter the newest event time accepted
      */
-    public EventBatch read(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
+    public Read read(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
         Parse parse = new Parse(notBefore, notAfter);
         try (InputStream in = new Bounded(gzip ? new GZIPInputStream(new ByteArrayInputStream(body), 8192)
                 : new ByteArrayInputStream(body), limits.maxDecompressedBytes());
                 JsonParser json = JSON.createParser(in)) {
             parse.batch(json);
         } catch (TooLarge e) {
+            parse.element = null;
             parse.error("body", "larger than " + limits.maxDecompressedBytes() + " bytes"
                     + (gzip ? " once decompressed" : "") + " (events.max-decompressed-size)");
         } catch (JsonProcessingException e) {
+            parse.element = null;
             JsonLocation where = e.getLocation();
             String path = e instanceof StreamReadException r && r.getProcessor() != null
                     ? path(r.getProcessor().getParsingContext()) : null;
@@ -84,6 +102,7 @@ public final class EventBatchReader {
         } catch (Stop e) {
             // reported where it was thrown
         } catch (IOException e) {
+            parse.element = null;
             // Only the inflater reads anything but memory.
             parse.error("body", "not valid gzip data (Content-Encoding: gzip): " + e.getMessage());
         }
@@ -99,8 +118,9 @@ public final class EventBatchReader {
             throw new ApiException(400, "invalid-event-batch", "Invalid event batch", detail + "; nothing was stored",
                     parse.errors, Map.of());
         }
-        return EventBatch.of(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts, parse.exposures,
-                parse.conversions);
+        return new Read(EventBatch.of(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts,
+                parse.exposures, parse.conversions), parse.rejected, parse.rejectedByKind[0], parse.rejectedByKind[1],
+                parse.rejectedByKind[2]);
     }
 
     /** One batch being read: what was read so far and every problem found. */
@@ -118,6 +138,13 @@ public final class EventBatchReader {
         final List<EventBatch.Count> counts = new ArrayList<>();
         final List<EventBatch.Exposure> exposures = new ArrayList<>();
         final List<EventBatch.Conversion> conversions = new ArrayList<>();
+        /** Events left out, listed up to the limit, and counted by kind (counts, exposures, conversions). */
+        final List<FieldError> rejected = new ArrayList<>();
+        final int[] rejectedByKind = new int[3];
+        /** The event being read, while one is: its problems leave it out rather than refuse the batch. */
+        String element;
+        String elementPath;
+        StringBuilder elementReason;
 
         Parse(Instant notBefore, Instant notAfter) {
             this.notBefore = notBefore;
@@ -125,6 +152,15 @@ public final class EventBatchReader {
         }
 
         void error(String path, String message) {
+            if (element != null) {
+                if (elementPath == null) {
+                    elementPath = path;
+                    elementReason = new StringBuilder(message);
+                } else {
+                    elementReason.append("; ").append(path).append(": ").append(message);
+                }
+                return;
+            }
             total++;
             if (errors.size() < MAX_LISTED_ERRORS) {
                 errors.add(new FieldError(path, message));
@@ -166,15 +202,15 @@ public final class EventBatchReader {
                     }
                     case "counts" -> {
                         hasCounts = true;
-                        array(p, name, this::count);
+                        array(p, name, 0, this::count);
                     }
                     case "exposures" -> {
                         hasExposures = true;
-                        array(p, name, this::exposure);
+                        array(p, name, 1, this::exposure);
                     }
                     case "conversions" -> {
                         hasConversions = true;
-                        array(p, name, this::conversion);
+                        array(p, name, 2, this::conversion);
                     }
                     default -> {
                         error(abbreviate(name), "unknown field (allowed: " + TOP_FIELDS + ")");
@@ -201,10 +237,16 @@ public final class EventBatchReader {
         }
 
         private interface Element {
+            /** Reads one event; when it broke no rule (none was reported), keeps it. */
             void read(JsonParser p, String path) throws IOException;
         }
 
-        private void array(JsonParser p, String name, Element element) throws IOException {
+        /** Whether the event being read broke no rule so far. */
+        boolean fine() {
+            return elementPath == null;
+        }
+
+        private void array(JsonParser p, String name, int kind, Element element) throws IOException {
             if (p.currentToken() != JsonToken.START_ARRAY) {
                 error(name, "must be an array of objects, not " + kind(p.currentToken()));
                 p.skipChildren();
@@ -219,18 +261,27 @@ public final class EventBatchReader {
                     throw new Stop();
                 }
                 at = path;
+                this.element = path;
                 if (p.currentToken() != JsonToken.START_OBJECT) {
                     error(path, "must be an object, not " + kind(p.currentToken()));
                     p.skipChildren();
                 } else {
                     element.read(p, path);
                 }
+                if (elementPath != null) {
+                    rejectedByKind[kind]++;
+                    if (rejected.size() < MAX_LISTED_ERRORS) {
+                        rejected.add(new FieldError(elementPath, elementReason.toString()));
+                    }
+                }
+                this.element = null;
+                elementPath = null;
+                elementReason = null;
                 i++;
             }
         }
 
         private void count(JsonParser p, String path) throws IOException {
-            int before = total;
             String flag = null;
             String variant = null;
             Instant minute = null;
@@ -253,8 +304,8 @@ public final class EventBatchReader {
                     case "minute" -> {
                         has[2] = true;
                         minute = instant(p, fp, true);
-                        if (minute != null && (minute.getEpochSecond() % 60 != 0 || minute.getNano() != 0)) {
-                            error(fp, "must be the start of a minute (seconds and fractions zero), not '" + minute + "'");
+                        if (minute != null && EventRules.minute(minute) != null) {
+                            error(fp, EventRules.minute(minute).message() + ", not '" + minute + "'");
                         }
                     }
                     case "count" -> {
@@ -265,13 +316,12 @@ public final class EventBatchReader {
                 }
             }
             missing(path, has, "flag", "variant", "minute", "count");
-            if (total == before) {
+            if (fine()) {
                 counts.add(new EventBatch.Count(flag, variant, minute, count));
             }
         }
 
         private void exposure(JsonParser p, String path) throws IOException {
-            int before = total;
             String flag = null;
             String variant = null;
             String targetingKey = null;
@@ -303,13 +353,12 @@ public final class EventBatchReader {
                 }
             }
             missing(path, has, "flag", "variant", "targetingKey", "timestamp");
-            if (total == before) {
+            if (fine()) {
                 exposures.add(new EventBatch.Exposure(flag, variant, targetingKey, timestamp));
             }
         }
 
         private void conversion(JsonParser p, String path) throws IOException {
-            int before = total;
             String targetingKey = null;
             String event = null;
             Double value = null;
@@ -328,9 +377,9 @@ public final class EventBatchReader {
                     case "event" -> {
                         has[1] = true;
                         String s = string(p, fp, "an event name");
-                        if (s != null && !EVENT_NAME.matcher(s).matches()) {
-                            error(fp, "must be 1 to 128 of A-Z, a-z, 0-9, '.', '_', ':', '/', '-', starting with a"
-                                    + " letter or digit, not '" + abbreviate(s) + "'");
+                        EventRules.Problem problem = s == null ? null : EventRules.eventName(s);
+                        if (problem != null) {
+                            error(fp, problem.message() + ", not '" + abbreviate(s) + "'");
                         } else {
                             event = s;
                         }
@@ -344,7 +393,7 @@ public final class EventBatchReader {
                 }
             }
             missing(path, has, "targetingKey", "event", "timestamp");
-            if (total == before) {
+            if (fine()) {
                 conversions.add(new EventBatch.Conversion(targetingKey, event, value, timestamp));
             }
         }
@@ -374,9 +423,9 @@ public final class EventBatchReader {
 
         private String flagKey(JsonParser p, String path) throws IOException {
             String s = string(p, path, "a flag key");
-            if (s != null && !FlagDocumentCompiler.KEY.matcher(s).matches()) {
-                error(path, "must be a flag key: 1 to 128 of a-z, 0-9, '.', '_', '-', starting with a letter or"
-                        + " digit, not '" + abbreviate(s) + "'");
+            EventRules.Problem problem = s == null ? null : EventRules.flagKey(s);
+            if (problem != null) {
+                error(path, problem.message() + ", not '" + abbreviate(s) + "'");
                 return null;
             }
             return s;
@@ -384,9 +433,9 @@ public final class EventBatchReader {
 
         private String variantName(JsonParser p, String path) throws IOException {
             String s = string(p, path, "a variant name");
-            if (s != null && !FlagDocumentCompiler.NAME.matcher(s).matches()) {
-                error(path, "must be a variant name: 1 to 128 of A-Z, a-z, 0-9, '.', '_', '-', starting with a"
-                        + " letter or digit, not '" + abbreviate(s) + "'");
+            EventRules.Problem problem = s == null ? null : EventRules.variantName(s);
+            if (problem != null) {
+                error(path, problem.message() + ", not '" + abbreviate(s) + "'");
                 return null;
             }
             return s;
@@ -397,12 +446,9 @@ public final class EventBatchReader {
             if (s == null) {
                 return null;
             }
-            if (s.isEmpty() || s.length() > MAX_TARGETING_KEY) {
-                error(path, "must be 1 to " + MAX_TARGETING_KEY + " characters, not " + s.length());
-                return null;
-            }
-            if (s.indexOf('\u0000') >= 0) {
-                error(path, "must not contain the NUL character");
+            EventRules.Problem problem = EventRules.targetingKey(s);
+            if (problem != null) {
+                error(path, "a targeting key " + problem.describe(s));
                 return null;
             }
             return s;
@@ -436,12 +482,13 @@ public final class EventBatchReader {
                 error(path, "must be an ISO-8601 instant such as 2026-11-26T10:15:00Z, not '" + abbreviate(s) + "'");
                 return null;
             }
-            if (inWindow && i.isBefore(notBefore)) {
+            EventRules.Problem problem = inWindow ? EventRules.time(i, notBefore, notAfter) : null;
+            if (problem == EventRules.Problem.TOO_OLD) {
                 error(path, "'" + s + "' is older than events.max-event-age allows (the oldest accepted now is "
                         + notBefore + ")");
                 return null;
             }
-            if (inWindow && i.isAfter(notAfter)) {
+            if (problem == EventRules.Problem.IN_FUTURE) {
                 error(path, "'" + s + "' is in the future by more than events.max-clock-skew (the latest accepted"
                         + " now is " + notAfter + "); is the sidecar's clock right?");
                 return null;
@@ -455,14 +502,14 @@ public final class EventBatchReader {
                 JsonParser.NumberType type = p.getNumberType();
                 if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
                     long n = p.getLongValue();
-                    if (n >= 1 && n <= MAX_COUNT) {
+                    if (EventRules.count(n) == null) {
                         return n;
                     }
                 }
-                error(path, "must be a whole number from 1 to " + MAX_COUNT + ", not " + abbreviate(p.getText()));
+                error(path, EventRules.Problem.COUNT_OUT_OF_RANGE.message() + ", not " + abbreviate(p.getText()));
                 return 0;
             }
-            error(path, "must be a whole number from 1 to " + MAX_COUNT + ", not "
+            error(path, EventRules.Problem.COUNT_OUT_OF_RANGE.message() + ", not "
                     + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t)));
             p.skipChildren();
             return 0;
@@ -474,11 +521,13 @@ public final class EventBatchReader {
                 return null;
             }
             if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                String literal = p.getText();
                 double d = p.getDoubleValue();
-                if (Double.isFinite(d)) {
+                EventRules.Problem problem = EventRules.value(literal, d);
+                if (problem == null) {
                     return d;
                 }
-                error(path, "must be a number within the range of a double, not " + abbreviate(p.getText()));
+                error(path, problem.message() + ", not " + abbreviate(literal));
                 return null;
             }
             error(path, "must be a number, not " + kind(t));

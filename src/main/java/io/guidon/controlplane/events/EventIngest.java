@@ -2,6 +2,7 @@ package io.guidon.controlplane.events;
 
 import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.api.FieldError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -23,8 +25,12 @@ public final class EventIngest {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventIngest.class);
 
-    /** The answer to a sidecar: its batch id, whether it was a duplicate, and the batch's events. */
-    public record Result(UUID batchId, boolean duplicate, int events) {
+    /**
+     * The answer to a sidecar: its batch id, whether it was a duplicate, the batch's stored events, and the events
+     * left out as invalid (listed up to a limit, counted by kind in full; see {@link EventBatchReader.Read}).
+     */
+    public record Result(UUID batchId, boolean duplicate, int events, List<FieldError> rejected, int rejectedCounts,
+            int rejectedExposures, int rejectedConversions) {
     }
 
     private final Vertx vertx;
@@ -39,6 +45,9 @@ public final class EventIngest {
     private final Counter counts;
     private final Counter exposures;
     private final Counter conversions;
+    private final Counter rejectedCounts;
+    private final Counter rejectedExposures;
+    private final Counter rejectedConversions;
     private final Timer latency;
 
     public EventIngest(Vertx vertx, EventBatchReader reader, BatchStore store, EventPartitions partitions,
@@ -59,13 +68,21 @@ public final class EventIngest {
         this.counts = Counter.builder(events).tag("kind", "counts").description(kinds).register(registry);
         this.exposures = Counter.builder(events).tag("kind", "exposures").description(kinds).register(registry);
         this.conversions = Counter.builder(events).tag("kind", "conversions").description(kinds).register(registry);
+        String refused = "guidon.events.rejected";
+        String invalid = "Events left out of a stored batch because they broke a rule (the rest was stored), by kind";
+        this.rejectedCounts = Counter.builder(refused).tag("kind", "counts").description(invalid).register(registry);
+        this.rejectedExposures = Counter.builder(refused).tag("kind", "exposures").description(invalid)
+                .register(registry);
+        this.rejectedConversions = Counter.builder(refused).tag("kind", "conversions").description(invalid)
+                .register(registry);
         this.latency = Timer.builder("guidon.events.ingest").publishPercentileHistogram()
                 .description("Time to read, check and store one event batch").register(registry);
     }
 
     /**
-     * Reads {@code body} (gzip-compressed when {@code gzip}) and stores it for the environment; fails with a 400
-     * {@link ApiException} listing every problem when the batch is malformed (nothing is stored then).
+     * Reads {@code body} (gzip-compressed when {@code gzip}) and stores its valid events for the environment, once
+     * per batch id; the events that broke a rule are left out and reported in the result. Fails with a 400
+     * {@link ApiException} listing every problem when the batch's envelope is unusable (nothing is stored then).
      */
     public Future<Result> ingest(long tenantId, long environmentId, byte[] body, boolean gzip, String idempotencyKey) {
         long started = System.nanoTime();
@@ -73,8 +90,9 @@ public final class EventIngest {
         Instant notBefore = now.minus(config.maxEventAge());
         Instant notAfter = now.plus(config.maxClockSkew());
         return vertx.executeBlocking(() -> reader.read(body, gzip, idempotencyKey, notBefore, notAfter), false)
-                .compose(batch -> store.store(tenantId, environmentId, batch)
+                .compose(read -> store.store(tenantId, environmentId, read.batch())
                         .map(outcome -> {
+                            EventBatch batch = read.batch();
                             if (outcome.duplicate()) {
                                 duplicate.increment();
                             } else {
@@ -82,8 +100,19 @@ public final class EventIngest {
                                 counts.increment(batch.counts().size());
                                 exposures.increment(batch.exposures().size());
                                 conversions.increment(batch.conversions().size());
+                                rejectedCounts.increment(read.rejectedCounts());
+                                rejectedExposures.increment(read.rejectedExposures());
+                                rejectedConversions.increment(read.rejectedConversions());
+                                if (read.rejectedEvents() > 0) {
+                                    FieldError first = read.rejected().get(0);
+                                    LOG.info("event batch {}: stored {} events, left out {} that broke a rule"
+                                            + " (first: {}: {})", batch.batchId(), batch.events(),
+                                            read.rejectedEvents(), first.path(), first.message());
+                                }
                             }
-                            return new Result(batch.batchId(), outcome.duplicate(), outcome.events());
+                            return new Result(batch.batchId(), outcome.duplicate(), outcome.events(),
+                                    read.rejected(), read.rejectedCounts(), read.rejectedExposures(),
+                                    read.rejectedConversions());
                         }))
                 .recover(e -> {
                     if (e instanceof BatchStore.MissingPartition) {

@@ -263,8 +263,15 @@ public final class ControlPlaneClient {
         }
     }
 
-    /** Posts one gzipped event batch; yields the HTTP status (2xx delivered, 4xx refused for good). */
-    public Future<Integer> postEvents(Buffer gzippedJson, String batchId) {
+    /** What {@code POST /api/v1/events} answered: its status and body (which lists the events it left out). */
+    public record EventsAnswer(int status, Buffer body) {
+    }
+
+    /**
+     * Posts one gzipped event batch; yields the answer (2xx delivered, 4xx refused for good). 5xx, 408, 429 and
+     * network errors fail the future: the batch is to be retried.
+     */
+    public Future<EventsAnswer> postEvents(Buffer gzippedJson, String batchId) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(base + "/api/v1/events")
                 .putHeader("Authorization", authorization)
@@ -280,7 +287,7 @@ public final class ControlPlaneClient {
                     if (status == 401 || status == 403) {
                         eventsAuthFailures.increment();
                     }
-                    return status;
+                    return new EventsAnswer(status, body);
                 })));
     }
 

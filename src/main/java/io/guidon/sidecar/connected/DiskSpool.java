@@ -152,11 +152,33 @@ public final class DiskSpool {
         written(e).compose(v -> vertx.fileSystem().delete(e.file().toString()));
     }
 
-    /** The oldest spooled batch, read back (once written, when it was appended just now). */
+    /**
+     * The oldest spooled batch, read back (once written, when it was appended just now). A file that cannot be read
+     * (deleted or damaged from outside) is dropped, counted and logged, and the future fails with {@link Unreadable}:
+     * one bad file must not hold back every batch behind it.
+     */
     public Future<EventBatch> oldest() {
         Entry e = entries.peekFirst();
         return written(e).compose(v -> vertx.fileSystem().readFile(e.file().toString()))
-                .map(body -> new EventBatch(e.batchId(), e.events(), body, e));
+                .map(body -> new EventBatch(e.batchId(), e.events(), body, e))
+                .recover(x -> {
+                    if (entries.remove(e)) {
+                        totalBytes -= e.bytes();
+                        droppedBatches.increment();
+                        droppedEvents.increment(e.events());
+                        log.error("dropped event batch {} ({} events): cannot read {}: {}", e.batchId(), e.events(),
+                                e.file(), x.toString());
+                        vertx.fileSystem().delete(e.file().toString());
+                    }
+                    return Future.failedFuture(new Unreadable(e.file() + ": " + x.getMessage()));
+                });
+    }
+
+    /** A spooled batch could not be read back and was dropped. */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Removes a delivered (or refused) spooled batch. */

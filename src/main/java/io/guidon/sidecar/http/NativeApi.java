@@ -1,5 +1,6 @@
 package io.guidon.sidecar.http;
 
+import io.guidon.common.events.EventRules;
 import io.guidon.engine.EvaluationContext;
 import io.guidon.engine.EvaluationResult;
 import io.guidon.engine.Evaluator;
@@ -14,13 +15,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Guidon's own API: everything OFREP has, plus rule ids, versions, explanations, the document and tracking. */
 final class NativeApi {
 
-    static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-    static final int MAX_KEY_LENGTH = 256;
+    static final int MAX_KEY_LENGTH = EventRules.MAX_TARGETING_KEY_LENGTH;
 
     private final FlagStore store;
     private final Evaluations evaluations;
@@ -167,7 +166,12 @@ final class NativeApi {
         Http.json(ctx, 200, sb);
     }
 
-    /** {@code POST /v1/track}: {@code {"targetingKey", "event", "value"?, "timestamp"?}} → 202. */
+    /**
+     * {@code POST /v1/track}: {@code {"targetingKey", "event", "value"?, "timestamp"?}} → 202. An event the control
+     * plane would refuse ({@link EventRules}: a targeting key over 256 characters, a value such as {@code 1e400}, a
+     * time older than {@link EventRules#SIDECAR_MAX_AGE} or more than {@link EventRules#SIDECAR_MAX_AHEAD} ahead) is
+     * a 400 that says why, and is not recorded.
+     */
     void track(RoutingContext ctx) {
         Map<String, Object> body = requests.object(ctx);
         for (String field : body.keySet()) {
@@ -178,12 +182,17 @@ final class NativeApi {
             }
         }
         Object key = body.get("targetingKey");
-        if (!(key instanceof String k) || k.isEmpty() || k.length() > MAX_KEY_LENGTH) {
-            throw SidecarException.invalidContext("\"targetingKey\" is required: a string of 1 to " + MAX_KEY_LENGTH
-                    + " characters");
+        if (!(key instanceof String k)) {
+            throw SidecarException.invalidContext("\"targetingKey\" is required: a string of 1 to "
+                    + EventRules.MAX_TARGETING_KEY_LENGTH + " characters");
+        }
+        EventRules.Problem keyProblem = EventRules.targetingKey(k);
+        if (keyProblem != null) {
+            throw SidecarException.invalidContext("\"targetingKey\" is required: a string of 1 to "
+                    + EventRules.MAX_TARGETING_KEY_LENGTH + " characters; this one " + keyProblem.describe(k));
         }
         Object event = body.get("event");
-        if (!(event instanceof String name) || !EVENT_NAME.matcher(name).matches()) {
+        if (!(event instanceof String name) || EventRules.eventName(name) != null) {
             throw SidecarException.parse("\"event\" is required: a name of 1 to 128 letters, digits and . _ : / - "
                     + "(such as \"checkout-completed\")");
         }
@@ -191,14 +200,27 @@ final class NativeApi {
         if (value != null && !(value instanceof Number)) {
             throw SidecarException.parse("\"value\" must be a number, not " + Requests.describe(value));
         }
-        long timestamp = timestamp(body.get("timestamp"));
-        evaluations.track(new TrackEvent(k, name, value == null ? null : ((Number) value).doubleValue(), timestamp));
+        Double amount = value == null ? null : ((Number) value).doubleValue();
+        if (amount != null && EventRules.value(amount) != null) {
+            throw SidecarException.parse("\"value\" " + EventRules.value(amount).message() + ", not " + value);
+        }
+        long now = System.currentTimeMillis();
+        long timestamp = timestamp(body.get("timestamp"), now);
+        EventRules.Problem time = EventRules.sidecarTime(timestamp, now);
+        if (time != null) {
+            throw SidecarException.parse("\"timestamp\" " + Instant.ofEpochMilli(timestamp) + " is "
+                    + (time == EventRules.Problem.TOO_OLD ? "older than " + EventRules.SIDECAR_MAX_AGE.toDays()
+                            + " days: the control plane would refuse it (events.max-event-age)"
+                            : "more than " + EventRules.SIDECAR_MAX_AHEAD.toMinutes() + " minutes ahead of this"
+                                    + " sidecar's clock; is the sender's clock right?"));
+        }
+        evaluations.track(new TrackEvent(k, name, amount, timestamp));
         Http.json(ctx, 202, "{\"status\":\"accepted\"}");
     }
 
-    private static long timestamp(Object value) {
+    private static long timestamp(Object value, long now) {
         if (value == null) {
-            return System.currentTimeMillis();
+            return now;
         }
         if (value instanceof Long || value instanceof Integer) {
             return ((Number) value).longValue();
@@ -206,8 +228,8 @@ final class NativeApi {
         if (value instanceof String s) {
             try {
                 return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                // reported below
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // reported below (an instant too far away for epoch milliseconds is an ArithmeticException)
             }
         }
         throw SidecarException.parse("\"timestamp\" must be an ISO-8601 instant such as 2025-06-01T12:00:00Z or "

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Reading and checking event batches: every problem with its path, gzip and its bounds, the event limit. */
+/**
+ * Reading and checking event batches: an event that breaks a rule is left out with its path and reason while the
+ * rest is read; an unusable envelope refuses the batch with every problem and its path; gzip and its bounds; the
+ * event limit.
+ */
 class EventBatchReaderTest {
 
     static final Instant NOW = Instant.parse("2026-11-26T10:15:30Z");
@@ -37,9 +41,21 @@ class EventBatchReaderTest {
     static final String CONVERSION = "{\"targetingKey\":\"u1\",\"event\":\"checkout-completed\",\"value\":42.5,"
             + "\"timestamp\":\"2026-11-26T10:15:01Z\"}";
 
-    EventBatch read(String json) {
+    EventBatchReader.Read readAll(String json) {
         return reader.read(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(Duration.ofDays(30)),
                 NOW.plus(Duration.ofHours(1)));
+    }
+
+    /** The batch of a body in which every event is valid. */
+    EventBatch read(String json) {
+        EventBatchReader.Read r = readAll(json);
+        assertThat(r.rejected()).as("rejected events").isEmpty();
+        return r.batch();
+    }
+
+    /** The paths of the events left out. */
+    List<String> rejected(String json) {
+        return readAll(json).rejected().stream().map(FieldError::path).toList();
     }
 
     static byte[] gzip(byte[] raw) throws IOException {
@@ -52,7 +68,7 @@ class EventBatchReaderTest {
 
     List<FieldError> problems(String json) {
         try {
-            read(json);
+            readAll(json);
         } catch (ApiException e) {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.type()).endsWith("/invalid-event-batch");
@@ -103,7 +119,8 @@ class EventBatchReaderTest {
         Instant from = NOW.minus(Duration.ofDays(1));
         Instant to = NOW.plus(Duration.ofHours(1));
 
-        assertThat(reader.read(gzip(raw), true, BATCH, from, to)).isEqualTo(reader.read(raw, false, BATCH, from, to));
+        assertThat(reader.read(gzip(raw), true, BATCH, from, to).batch())
+                .isEqualTo(reader.read(raw, false, BATCH, from, to).batch());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -122,21 +139,33 @@ class EventBatchReaderTest {
             unknown field              | {"flag":"f","variant":"on","minute":"2026-11-26T10:14:00Z","count":1,"x":{"y":[1]}} | counts[0].x
             not an object              | "f"                                                                              | counts[0]
             """)
-    void aBadCountIsNamedByItsPath(String what, String count, String path) {
-        assertThat(paths(batch(COUNT + "," + count, "", ""))).as(what).containsExactly(path.replace("[0]", "[1]"));
+    void aBadCountIsLeftOutAndNamedByItsPathWhileTheGoodOneIsRead(String what, String count, String path) {
+        EventBatchReader.Read r = readAll(batch(COUNT + "," + count, "", ""));
+
+        assertThat(r.rejected()).extracting(FieldError::path).as(what).containsExactly(path.replace("[0]", "[1]"));
+        assertThat(r.rejectedCounts()).isEqualTo(1);
+        assertThat(r.batch().counts()).as(what).hasSize(1);
     }
 
     @Test
-    void everyProblemOfEveryKindIsListedWithItsPath() {
-        List<String> paths = paths(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
+    void everyBadEventOfEveryKindIsLeftOutWithThePathOfItsFirstProblemAndEveryReason() {
+        EventBatchReader.Read r = readAll(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
                 EXPOSURE + "," + EXPOSURE + ",{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"\","
                         + "\"timestamp\":\"2026-13-01T00:00:00Z\"}",
                 "{\"targetingKey\":\"u\",\"event\":\"bad event\",\"value\":\"12\",\"timestamp\":\"2026-11-26T10:00:00Z\"},"
-                        + "{\"event\":\"x\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"extra\":true}"));
+                        + "{\"event\":\"x\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"extra\":true}," + CONVERSION));
 
-        assertThat(paths).containsExactly("counts[1].minute", "exposures[2].targetingKey", "exposures[2].timestamp",
-                "conversions[0].event", "conversions[0].value", "conversions[1].extra",
-                "conversions[1].targetingKey");
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[1].minute",
+                "exposures[2].targetingKey", "conversions[0].event", "conversions[1].extra");
+        assertThat(r.rejected().get(1).message()).contains("must not be empty")
+                .contains("exposures[2].timestamp: must be an ISO-8601 instant");
+        assertThat(r.rejected().get(2).message()).contains("conversions[0].value: must be a number");
+        assertThat(r.rejected().get(3).message()).contains("conversions[1].targetingKey: required");
+        assertThat(List.of(r.rejectedCounts(), r.rejectedExposures(), r.rejectedConversions())).containsExactly(1, 1, 2);
+        assertThat(r.batch().counts()).hasSize(1);
+        assertThat(r.batch().exposures()).hasSize(2);
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::event).containsExactly("checkout-completed");
+        assertThat(r.batch().totals()).extracting(EventBatch.DayTotal::exposures).containsExactly(2L);
     }
 
     @Test
@@ -165,29 +194,79 @@ class EventBatchReaderTest {
     }
 
     @Test
-    void eventTimesOutsideTheAcceptedWindowAreRefusedWithTheirPaths() {
-        List<FieldError> errors = problems(batch(COUNT.replace("2026-11-26T10:14:00Z", "2020-01-01T00:00:00Z"),
-                EXPOSURE.replace("2026-11-26T10:14:31.123Z", "2026-11-26T12:00:00Z"),
-                CONVERSION.replace("2026-11-26T10:15:01Z", "2031-01-01T00:00:00Z")));
+    void eventTimesOutsideTheAcceptedWindowAreLeftOutWithTheirPaths() {
+        EventBatchReader.Read r = readAll(batch(COUNT + "," + COUNT.replace("2026-11-26T10:14:00Z",
+                        "2020-01-01T00:00:00Z"),
+                EXPOSURE.replace("2026-11-26T10:14:31.123Z", "2026-11-26T12:00:00Z") + "," + EXPOSURE,
+                CONVERSION.replace("2026-11-26T10:15:01Z", "2031-01-01T00:00:00Z") + "," + CONVERSION));
 
-        assertThat(errors).extracting(FieldError::path).containsExactly("counts[0].minute", "exposures[0].timestamp",
-                "conversions[0].timestamp");
-        assertThat(errors.get(0).message()).contains("older than events.max-event-age");
-        assertThat(errors.get(1).message()).contains("events.max-clock-skew");
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[1].minute",
+                "exposures[0].timestamp", "conversions[0].timestamp");
+        assertThat(r.rejected().get(0).message()).contains("older than events.max-event-age");
+        assertThat(r.rejected().get(1).message()).contains("events.max-clock-skew");
+        assertThat(r.batch().events()).isEqualTo(3);
         // createdAt is the sidecar's own stamp and is not held to the window.
         assertThat(read(batch("", "", "").replace("2026-11-26T10:15:00Z", "2001-01-01T00:00:00Z")).createdAt())
                 .isEqualTo(Instant.parse("2001-01-01T00:00:00Z"));
     }
 
     @Test
-    void stringsThatPostgresCannotStoreOrThatAreTooLongAreRefused() {
-        assertThat(paths(batch("", EXPOSURE.replace("\"u1\"", "\"a\\u0000b\""), ""))).containsExactly(
+    void aConversionOfTheYear2020IsLeftOutAndTheRestStored() {
+        // Issue 9's example: POST /v1/track {"targetingKey":"u","event":"buy","timestamp":"2020-01-01T00:00:00Z"}.
+        EventBatchReader.Read r = readAll(batch(COUNT, EXPOSURE,
+                "{\"targetingKey\":\"u\",\"event\":\"buy\",\"timestamp\":\"2020-01-01T00:00:00Z\"}," + CONVERSION));
+
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("conversions[0].timestamp");
+        assertThat(r.batch().events()).isEqualTo(3);
+    }
+
+    @Test
+    void aValueOutsideTheDoubleRangeIsLeftOut() {
+        // Issue 9's example: "value": 1e400; and its mirror image, which would be stored as 0.
+        EventBatchReader.Read r = readAll(batch("", "", CONVERSION.replace("42.5", "1e400") + ","
+                + CONVERSION.replace("42.5", "-1e400") + "," + CONVERSION.replace("42.5", "1e-400") + ","
+                + CONVERSION.replace("42.5", "0e-400") + "," + CONVERSION.replace("42.5", "4.9e-324")));
+
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("conversions[0].value",
+                "conversions[1].value", "conversions[2].value");
+        assertThat(r.rejected().get(0).message()).contains("range of a double").contains("1e400");
+        assertThat(r.rejected().get(2).message()).contains("stored as 0");
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(0.0, 4.9e-324);
+    }
+
+    @Test
+    void anExposureWithATargetingKeyOf300CharactersIsLeftOutAndTheOthersStored() {
+        // Issue 9's example: an evaluation whose targetingKey is 300 characters long, among good ones.
+        StringBuilder exposures = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            exposures.append(EXPOSURE.replace("\"u1\"", "\"user-" + i + "\"")).append(',');
+        }
+        exposures.append(EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(300) + "\""));
+        EventBatchReader roomy = new EventBatchReader(new EventBatchReader.Limits(1024 * 1024, 100));
+
+        EventBatchReader.Read r = roomy.read(batch(COUNT, exposures.toString(), "").getBytes(StandardCharsets.UTF_8),
+                false, null, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofHours(1)));
+
+        assertThat(r.rejected()).containsExactly(new FieldError("exposures[30].targetingKey",
+                "a targeting key must be at most 256 characters, not 300"));
+        assertThat(r.batch().exposures()).hasSize(30);
+        assertThat(r.batch().counts()).hasSize(1);
+    }
+
+    @Test
+    void stringsThatPostgresOrJsonCannotStoreOrThatAreTooLongAreLeftOut() {
+        assertThat(rejected(batch("", EXPOSURE.replace("\"u1\"", "\"a\\u0000b\""), ""))).containsExactly(
                 "exposures[0].targetingKey");
-        assertThat(paths(batch("", EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(257) + "\""), ""))).containsExactly(
+        assertThat(rejected(batch("", EXPOSURE.replace("\"u1\"", "\"a\\ud800b\""), ""))).containsExactly(
                 "exposures[0].targetingKey");
+        assertThat(rejected(batch("", EXPOSURE.replace("\"u1\"", "\"\\udc00\""), ""))).containsExactly(
+                "exposures[0].targetingKey");
+        assertThat(rejected(batch("", EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(257) + "\""), "")))
+                .containsExactly("exposures[0].targetingKey");
         assertThat(read(batch("", EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(256) + "\""), "")).exposures())
                 .hasSize(1);
-        assertThat(paths(batch("", "", CONVERSION.replace("42.5", "1e999")))).containsExactly("conversions[0].value");
+        assertThat(read(batch("", EXPOSURE.replace("\"u1\"", "\"\\ud83d\\ude00\""), "")).exposures()).hasSize(1);
+        assertThat(rejected(batch("", "", CONVERSION.replace("42.5", "1e999")))).containsExactly("conversions[0].value");
     }
 
     @Test
@@ -208,7 +287,7 @@ class EventBatchReaderTest {
         Instant from = NOW.minus(Duration.ofDays(1));
         Instant to = NOW.plus(Duration.ofHours(1));
 
-        assertThat(reader.read(raw, false, BATCH.toUpperCase(), from, to).counts()).hasSize(1);
+        assertThat(reader.read(raw, false, BATCH.toUpperCase(), from, to).batch().counts()).hasSize(1);
         assertThatThrownBy(() -> reader.read(raw, false, "another", from, to))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::path)
                         .containsExactly("Idempotency-Key"));
@@ -249,16 +328,31 @@ class EventBatchReaderTest {
     }
 
     @Test
-    void atMostAThousandProblemsAreListedButAllAreCounted() {
+    void atMostAThousandRejectedEventsAreListedButAllAreCounted() {
         String bad = "{\"flag\":\"F\",\"variant\":\"on\",\"minute\":\"2026-11-26T10:14:00Z\",\"count\":1}";
         EventBatchReader roomy = new EventBatchReader(new EventBatchReader.Limits(10 * 1024 * 1024, 5000));
-        String json = batch(String.join(",", java.util.Collections.nCopies(1500, bad)), "", "");
+        String json = batch(String.join(",", java.util.Collections.nCopies(1500, bad)), EXPOSURE, "");
 
-        assertThatThrownBy(() -> roomy.read(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(
-                Duration.ofDays(1)), NOW))
+        EventBatchReader.Read r = roomy.read(json.getBytes(StandardCharsets.UTF_8), false, null,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofHours(1)));
+
+        assertThat(r.rejected()).hasSize(1000);
+        assertThat(r.rejectedCounts()).isEqualTo(1500);
+        assertThat(r.batch().exposures()).hasSize(1);
+    }
+
+    @Test
+    void atMostAThousandEnvelopeProblemsAreListedButAllAreCounted() {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < 1500; i++) {
+            json.append("\"x").append(i).append("\":1,");
+        }
+        json.append("\"batchId\":\"").append(BATCH).append("\"}");
+
+        assertThatThrownBy(() -> readAll(json.toString()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.errors()).hasSize(1000);
-                    assertThat(e.detail()).startsWith("1500 problems; the first 1000 are listed");
+                    assertThat(e.detail()).startsWith("1505 problems; the first 1000 are listed");
                 });
     }
 }

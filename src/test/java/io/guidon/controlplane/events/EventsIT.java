@@ -259,30 +259,22 @@ class EventsIT {
     }
 
     @Test
-    void everyKindOfMalformedBatchIsRefusedWithItsPathsAndNothingIsStored() {
+    void aBatchWhoseEnvelopeIsUnusableIsRefusedWholeWithItsPathsAndNothingIsStored() {
         Instant m = Batches.minute(Instant.now());
         String ok = "{\"flag\":\"f\",\"variant\":\"on\",\"minute\":\"" + m + "\",\"count\":1}";
-        String exposure = "{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"u\",\"timestamp\":\"" + m + "\"}";
         String head = "{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"sidecarId\":\""
                 + java.util.UUID.randomUUID() + "\",\"createdAt\":\"" + m + "\",";
         Map<String, String[]> cases = new LinkedHashMap<>();
         cases.put("bad JSON", new String[] {head + "\"counts\":[" + ok + ",{\"flag\":}]", "counts[1].flag"});
-        cases.put("wrong types", new String[] {head + "\"counts\":[" + ok + ",{\"flag\":1,\"variant\":true,"
-                + "\"minute\":[],\"count\":\"2\"}],\"exposures\":[],\"conversions\":[]}",
-            "counts[1].flag counts[1].variant counts[1].minute counts[1].count"});
-        cases.put("missing fields", new String[] {head + "\"counts\":[" + ok + ",{}],\"exposures\":[{\"flag\":\"f\"}]}",
-            "counts[1].flag counts[1].variant counts[1].minute counts[1].count exposures[0].variant"
-                    + " exposures[0].targetingKey exposures[0].timestamp conversions"});
-        cases.put("bad instants", new String[] {head + "\"counts\":[" + ok.replace(m.toString(), "2026-11-26 10:00")
-                + "],\"exposures\":[" + exposure.replace(m.toString(), "2020-01-01T00:00:00Z") + "],"
-                + "\"conversions\":[{\"targetingKey\":\"u\",\"event\":\"e\",\"timestamp\":\"2099-01-01T00:00:00Z\"}]}",
-            "counts[0].minute exposures[0].timestamp conversions[0].timestamp"});
-        cases.put("counts not positive", new String[] {head + "\"counts\":[" + ok + "," + ok.replace(":1}", ":0}") + ","
-                + ok.replace(":1}", ":-5}") + "],\"exposures\":[],\"conversions\":[]}", "counts[1].count counts[2].count"});
-        cases.put("unknown fields", new String[] {head + "\"counts\":[" + ok.replace("}", ",\"reason\":\"x\"}")
-                + "],\"exposures\":[],\"conversions\":[],\"version\":2}", "counts[0].reason version"});
-        cases.put("keys out of pattern", new String[] {head + "\"counts\":[" + ok.replace("\"f\"", "\"Bad Flag\"")
-                + "],\"exposures\":[],\"conversions\":[]}", "counts[0].flag"});
+        cases.put("missing arrays", new String[] {head + "\"counts\":[" + ok + "]}", "exposures conversions"});
+        cases.put("an array that is not one", new String[] {head + "\"counts\":{},\"exposures\":[],"
+                + "\"conversions\":[]}", "counts"});
+        cases.put("unknown top-level field", new String[] {head + "\"counts\":[" + ok
+                + "],\"exposures\":[],\"conversions\":[],\"version\":2}", "version"});
+        cases.put("bad batch id", new String[] {head.replaceFirst("\"batchId\":\"[^\"]+\"", "\"batchId\":\"b-1\"")
+                + "\"counts\":[" + ok + "],\"exposures\":[],\"conversions\":[]}", "batchId"});
+        cases.put("no sidecar id", new String[] {head.replaceFirst("\"sidecarId\":\"[^\"]+\",", "")
+                + "\"counts\":[" + ok + "],\"exposures\":[],\"conversions\":[]}", "sidecarId"});
         StringBuilder many = new StringBuilder(head + "\"counts\":[");
         for (int i = 0; i < 2001; i++) {
             many.append(i == 0 ? "" : ",").append(ok);
@@ -311,6 +303,75 @@ class EventsIT {
         assertThat(rows()).isEqualTo(before);
         assertThat(cp.metric("guidon_events_batches_total", "result=\"rejected\""))
                 .isEqualTo(rejectedBefore + 2 * cases.size());
+    }
+
+    @Test
+    void everyKindOfBadEventIsLeftOutWithItsPathAndReasonWhileTheGoodOnesAreStoredOnce() {
+        flag("mixed", "on", "off");
+        Instant m = Batches.minute(Instant.now());
+        String ok = "{\"flag\":\"mixed\",\"variant\":\"on\",\"minute\":\"" + m + "\",\"count\":5}";
+        String exposure = "{\"flag\":\"mixed\",\"variant\":\"on\",\"targetingKey\":\"u\",\"timestamp\":\"" + m + "\"}";
+        String conversion = "{\"targetingKey\":\"u\",\"event\":\"mixed-buy\",\"value\":42.5,\"timestamp\":\"" + m
+                + "\"}";
+        String json = "{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"sidecarId\":\""
+                + java.util.UUID.randomUUID() + "\",\"createdAt\":\"" + m + "\","
+                + "\"counts\":[" + ok + ",{\"flag\":1,\"variant\":true,\"minute\":[],\"count\":\"2\"},{},"
+                + ok.replace(m.toString(), "2026-11-26 10:00") + "," + ok.replace(":5}", ":0}") + ","
+                + ok.replace("}", ",\"reason\":\"x\"}") + "," + ok.replace("\"mixed\"", "\"Bad Flag\"") + "],"
+                + "\"exposures\":[" + exposure + "," + exposure.replace(m.toString(), "2020-01-01T00:00:00Z") + ","
+                + exposure.replace("\"u\"", "\"" + "k".repeat(300) + "\"") + ",{\"flag\":\"f\"}],"
+                + "\"conversions\":[" + conversion + "," + conversion.replace(m.toString(), "2099-01-01T00:00:00Z") + ","
+                + conversion.replace("42.5", "1e400") + ",{\"targetingKey\":\"u\",\"event\":\"buy\","
+                + "\"timestamp\":\"2020-01-01T00:00:00Z\"}]}";
+        List<String> expected = List.of("counts[1].flag", "counts[2].flag", "counts[3].minute", "counts[4].count",
+                "counts[5].reason", "counts[6].flag", "exposures[1].timestamp", "exposures[2].targetingKey",
+                "exposures[3].variant", "conversions[1].timestamp", "conversions[2].value", "conversions[3].timestamp");
+        Map<String, Long> before = rows();
+        double countsRejected = cp.metric("guidon_events_rejected_total", "kind=\"counts\"");
+
+        Resp first = Batches.postGzip(cp, sidecar, Batches.utf8(json), null);
+        Resp again = Batches.postPlain(cp, sidecar, Batches.utf8(json));
+
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(first.json().get("accepted").asBoolean()).isTrue();
+        assertThat(first.json().get("duplicate").asBoolean()).isFalse();
+        assertThat(first.json().get("events").asInt()).isEqualTo(3);
+        List<String> paths = new ArrayList<>();
+        first.json().get("rejected").forEach(e -> paths.add(e.get("path").asText()));
+        assertThat(paths).containsExactlyElementsOf(expected);
+        assertThat(first.json().get("rejected").get(7).get("reason").asText())
+                .isEqualTo("a targeting key must be at most 256 characters, not 300");
+        assertThat(first.json().get("rejectedEvents").toString())
+                .isEqualTo("{\"counts\":6,\"exposures\":3,\"conversions\":3}");
+        // Sent again (a retry): counted once, and told again what was left out.
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("duplicate").asBoolean()).isTrue();
+        List<String> againPaths = new ArrayList<>();
+        again.json().get("rejected").forEach(e -> againPaths.add(e.get("path").asText()));
+        assertThat(againPaths).isEqualTo(paths);
+        Map<String, Long> after = rows();
+        assertThat(after.get("event_batches")).isEqualTo(before.get("event_batches") + 1);
+        assertThat(after.get("flag_evaluation_counts")).isEqualTo(before.get("flag_evaluation_counts") + 1);
+        assertThat(after.get("flag_exposures")).isEqualTo(before.get("flag_exposures") + 1);
+        assertThat(after.get("conversion_events")).isEqualTo(before.get("conversion_events") + 1);
+        assertThat(totals("mixed", "environment=production").get("variants").get("on").toString())
+                .isEqualTo("{\"evaluations\":5,\"exposures\":1}");
+        assertThat(cp.metric("guidon_events_rejected_total", "kind=\"counts\"")).isEqualTo(countsRejected + 6);
+    }
+
+    @Test
+    void aBatchOfOnlyBadEventsIsStoredEmptyOnceSoItsRetriesAreDuplicates() {
+        Instant m = Batches.minute(Instant.now());
+        Batches b = new Batches().exposure("f", "on", "k".repeat(300), m);
+
+        Resp first = b.post(cp, sidecar);
+        Resp again = b.post(cp, sidecar);
+
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(first.json().get("events").asInt()).isZero();
+        assertThat(first.json().get("rejected").get(0).get("path").asText()).isEqualTo("exposures[0].targetingKey");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("duplicate").asBoolean()).isTrue();
     }
 
     @Test

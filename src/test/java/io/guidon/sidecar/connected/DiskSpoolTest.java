@@ -182,4 +182,17 @@ class DiskSpoolTest {
         assertThat(b.id()).isEqualTo(id);
         assertThat(b.events()).isEqualTo(42);
     }
+
+    @Test
+    void aFileThatCannotBeReadIsDroppedAndCountedAndTheNextBatchComesBack() throws Exception {
+        DiskSpool spool = open(10_000);
+        Await.on(context, () -> Future.all(spool.append(batch("b1", 4, 100)), spool.append(batch("b2", 2, 200))));
+        Files.delete(dir.resolve(files().get(0)));
+
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> oldest(spool)))
+                .isInstanceOf(DiskSpool.Unreadable.class);
+        assertThat(metric("guidon_events_dropped_total{where=\"disk\"}")).isEqualTo(4);
+        assertThat(spool.batches()).isEqualTo(1);
+        assertThat(oldest(spool).id()).isEqualTo("b2");
+    }
 }

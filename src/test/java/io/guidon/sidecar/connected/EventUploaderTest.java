@@ -312,6 +312,44 @@ class EventUploaderTest {
         assertThat(cp.eventAnswers()).containsExactly(400, 202);
         assertThat(batches("refused")).isEqualTo(1);
         assertThat(batches("delivered")).isEqualTo(1);
+        assertThat(registry.get("guidon.events.rejected").tag("kind", "batch").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsTheControlPlaneLeftOutAreCountedByKindAndTheirBatchIsNotSentAgain() throws Exception {
+        cp.eventsBody(b -> !b.conversionEvents().contains("too-old") ? "{}" : "{\"batchId\":\"" + b.batchId() + "\",\"accepted\":true,\"duplicate\":false,\"events\":2,"
+                + "\"rejected\":[{\"path\":\"conversions[0].timestamp\",\"reason\":\"older than events.max-event-age\"}],"
+                + "\"rejectedEvents\":{\"counts\":0,\"exposures\":0,\"conversions\":1}}");
+        Running r = new Running();
+        r.batch("too-old", "fine", "fine-too");
+        r.awaitNothingPending();
+        r.batch("next");
+        awaitStored("too-old", "fine", "fine-too", "next");
+        r.awaitNothingPending();
+
+        assertThat(cp.eventPosts()).isEqualTo(2);
+        assertThat(registry.get("guidon.events.rejected").tag("kind", "conversions").counter().count()).isEqualTo(1);
+        assertThat(registry.get("guidon.events.rejected").tag("kind", "exposures").counter().count()).isZero();
+        assertThat(registry.get("guidon.events.delivered").counter().count()).isEqualTo(3 - 1 + 1);
+        assertThat(batches("delivered")).isEqualTo(2);
+        assertThat(batches("refused")).isZero();
+    }
+
+    @Test
+    void anEventTheControlPlaneWouldRefuseIsLeftOutOfItsDrainAndTheRestDelivered() throws Exception {
+        Running r = new Running();
+        // Not through /v1/track (which answers 400): straight into the sink, as a bug might.
+        r.sink.track(new TrackEvent("user-\ud800", "lone-surrogate", null, System.currentTimeMillis()));
+        r.sink.track(new TrackEvent("user-1", "huge", 1e308 * 10, System.currentTimeMillis()));
+        r.batch("good");
+
+        awaitStored("good");
+        r.awaitNothingPending();
+        assertThat(registry.get("guidon.events.unrecordable").tag("kind", "conversion")
+                .tag("reason", "unpaired-surrogate").counter().count()).isEqualTo(1);
+        assertThat(registry.get("guidon.events.unrecordable").tag("kind", "conversion").tag("reason", "not-finite")
+                .counter().count()).isEqualTo(1);
+        assertThat(batches("refused")).isZero();
     }
 
     @Test

@@ -78,6 +78,7 @@ final class FakeControlPlane {
 
     // ---- events state, guarded by this
     private Function<Batch, Integer> eventsStatus = b -> 202;
+    private Function<Batch, String> eventsBody = b -> "{\"stored\":true}";
     private final List<Batch> batches = new ArrayList<>();
     private final List<Batch> accepted = new ArrayList<>();
     private final Set<String> batchIds = new HashSet<>();
@@ -246,6 +247,11 @@ final class FakeControlPlane {
     }
 
     /** While on, event posts wait (their bodies read) until released. */
+    /** The body of a 2xx answer to a batch (such as one that lists rejected events). */
+    synchronized void eventsBody(Function<Batch, String> body) {
+        eventsBody = body;
+    }
+
     synchronized void holdEvents(boolean on) {
         holdEvents = on;
     }
@@ -406,8 +412,10 @@ final class FakeControlPlane {
             return;
         }
         int status;
+        String answer;
         synchronized (this) {
             status = eventsStatus.apply(batch);
+            answer = status / 100 == 2 ? eventsBody.apply(batch) : "{\"error\":\"no\"}";
             eventAnswers.add(status);
             if (status / 100 == 2) {
                 accepted.add(batch);
@@ -418,6 +426,6 @@ final class FakeControlPlane {
                 }
             }
         }
-        request.response().setStatusCode(status).end(status / 100 == 2 ? "{\"stored\":true}" : "{\"error\":\"no\"}");
+        request.response().setStatusCode(status).end(answer);
     }
 }

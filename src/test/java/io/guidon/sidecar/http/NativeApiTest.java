@@ -305,10 +305,11 @@ class NativeApiTest {
         @Test
         void acceptedEventsAreCountedInTheMetrics() {
             String event = "checkout-completed-" + System.nanoTime();
+            java.time.Instant anHourAgo = java.time.Instant.now().minusSeconds(3600);
             HttpReply r = sidecar.post("/v1/track", "{\"targetingKey\":\"u1\",\"event\":\"" + event
-                    + "\",\"value\":42.5,\"timestamp\":\"2025-06-01T12:00:00Z\"}");
+                    + "\",\"value\":42.5,\"timestamp\":\"" + anHourAgo + "\"}");
             HttpReply second = sidecar.post("/v1/track", "{\"targetingKey\":\"u2\",\"event\":\"" + event
-                    + "\",\"timestamp\":1748779200000}");
+                    + "\",\"timestamp\":" + anHourAgo.toEpochMilli() + "}");
 
             assertThat(r.status()).isEqualTo(202);
             assertThat(r.json()).isEqualTo(new JsonObject().put("status", "accepted"));
