@@ -66,7 +66,7 @@ class UpstreamDiagnosisIT {
     @Test
     void aSidecarOnAnotherPrefixSaysNotificationsAreMissingAndNamesItsChannel() throws Exception {
         long v0 = system.createFlag("wrong-prefix");
-        try (SidecarNode s = system.connectedSidecar("wrong-prefix", v0, "redis.channel-prefix=not-the-cp-prefix",
+        try (SidecarNode s = system.connectedSidecar("wrong-prefix", v0, "redis.prefix=not-the-cp-prefix",
                 "control-plane.poll-interval=1s")) {
             JsonNode redis = s.health().path("upstream").path("redis");
             assertThat(redis.path("state").asText()).isEqualTo("CONNECTED");
