@@ -136,7 +136,7 @@ class EvaluatorReasonTest {
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
             EvaluationResult r = eval(set, "checkout", "targetingKey", "u1");
-            assertThat(r.reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(r.reason()).isEqualTo(Reason.DISABLED);
             assertThat(r.variantKey()).isEqualTo("off");
             assertThat(r.ruleId()).isNull();
         }
@@ -147,7 +147,7 @@ class EvaluatorReasonTest {
                     .flag("payments", f -> f.bool().fallthrough("on").enabled(false))
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
-            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.DISABLED);
         }
 
         @Test
@@ -168,7 +168,7 @@ class EvaluatorReasonTest {
                     .flag("payments", f -> f.bool().fallthrough(rollout("on", 100, "off", 0)))
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
-            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.DISABLED);
             assertThat(eval(set, "checkout", "targetingKey", "u1").reason()).isEqualTo(Reason.DEFAULT);
         }
 

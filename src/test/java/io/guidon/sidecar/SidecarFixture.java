@@ -96,8 +96,20 @@ public final class SidecarFixture implements AutoCloseable {
         return request(HttpMethod.GET, uri, null, headers);
     }
 
+    /** A POST; a body goes as {@code application/json} unless {@code headers} name a Content-Type. */
     public HttpReply post(String uri, String body, String... headers) {
-        return request(HttpMethod.POST, uri, body, headers);
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Content-Type")) {
+                return request(HttpMethod.POST, uri, body, headers);
+            }
+        }
+        if (body == null) {
+            return request(HttpMethod.POST, uri, null, headers);
+        }
+        String[] withType = java.util.Arrays.copyOf(headers, headers.length + 2);
+        withType[headers.length] = "Content-Type";
+        withType[headers.length + 1] = "application/json";
+        return request(HttpMethod.POST, uri, body, withType);
     }
 
     /** One request; {@code headers} are name, value pairs; a null body sends none. */
