@@ -96,23 +96,14 @@ public final class SidecarFixture implements AutoCloseable {
         return request(HttpMethod.GET, uri, null, headers);
     }
 
-    /** A POST; a body goes as {@code application/json} unless {@code headers} name a Content-Type. */
     public HttpReply post(String uri, String body, String... headers) {
-        for (int i = 0; i < headers.length; i += 2) {
-            if (headers[i].equalsIgnoreCase("Content-Type")) {
-                return request(HttpMethod.POST, uri, body, headers);
-            }
-        }
-        if (body == null) {
-            return request(HttpMethod.POST, uri, null, headers);
-        }
-        String[] withType = java.util.Arrays.copyOf(headers, headers.length + 2);
-        withType[headers.length] = "Content-Type";
-        withType[headers.length + 1] = "application/json";
-        return request(HttpMethod.POST, uri, body, withType);
+        return request(HttpMethod.POST, uri, body, headers);
     }
 
-    /** One request; {@code headers} are name, value pairs; a null body sends none. */
+    /**
+     * One request; {@code headers} are name, value pairs; a null body sends none, a body goes as
+     * {@code application/json} unless {@code headers} name a Content-Type.
+     */
     public HttpReply request(HttpMethod method, String uri, String body, String... headers) {
         return await(send(method, uri, body, headers));
     }
@@ -120,8 +111,13 @@ public final class SidecarFixture implements AutoCloseable {
     /** The same, without waiting. */
     public Future<HttpReply> send(HttpMethod method, String uri, String body, String... headers) {
         RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+        boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
             options.addHeader(headers[i], headers[i + 1]);
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (body != null && !typed) {
+            options.addHeader("Content-Type", "application/json");
         }
         return client.request(options)
                 .compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body, "UTF-8")))
