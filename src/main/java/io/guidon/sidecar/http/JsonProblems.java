@@ -19,6 +19,9 @@ final class JsonProblems {
     private static final Pattern CHARACTER = Pattern.compile("Unexpected character \\('(.{1,2})' \\(code \\d+\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("Unrecognized token '([^']{0,40})[^']*'");
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,80})[^']*'");
+    private static final Pattern CLOSE = Pattern.compile("Unexpected close marker '(.)': expected '(.)'");
+    private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '([^']{0,20})");
+    private static final Pattern CONTROL = Pattern.compile("Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern ESCAPE = Pattern.compile("Unrecognized character escape '(.{1,2})'");
 
     private JsonProblems() {
@@ -79,14 +82,32 @@ final class JsonProblems {
         }
         x = CHARACTER.matcher(m);
         if (x.find()) {
-            String c = x.group(1);
-            if (m.contains("double-quote to start field name")) {
-                return "unexpected '" + c + "' where a field name in double quotes was expected";
+            // The rest says what was expected in words already ("expected a value", "in numeric value: Decimal
+            // point not followed by a digit", "was expecting comma to separate Object entries").
+            if (m.contains("comment")) {
+                return "unexpected character '" + x.group(1) + "': JSON has no comments";
             }
-            if (m.contains("comma to separate")) {
-                return "unexpected '" + c + "' where a comma or the end of the object or array was expected";
-            }
-            return "unexpected character '" + c + "' where a value was expected";
+            String rest = m.substring(x.end()).replaceFirst("^:?\\s*", "").replace("was expecting", "expected");
+            return "unexpected character '" + x.group(1) + "'" + (rest.isEmpty() ? "" : ": " + scrub(rest));
+        }
+        x = CLOSE.matcher(m);
+        if (x.find()) {
+            return "unexpected '" + x.group(1) + "': it does not close the array or object that is open"
+                    + (m.contains("for root") ? " (none is)" : " (that needs '" + x.group(2) + "')");
+        }
+        x = NON_STANDARD.matcher(m);
+        if (x.find()) {
+            return "'" + x.group(1) + "' is not a JSON value (JSON has no NaN or Infinity)";
+        }
+        x = CONTROL.matcher(m);
+        if (x.find()) {
+            return "a control character (U+" + String.format("%04X", Integer.parseInt(x.group(1)))
+                    + ") inside a string must be escaped (\\t, \\n, "
+                    + "\\u0000 ...)";
+        }
+        if (m.startsWith("Invalid numeric value")) {
+            return "a number is not valid JSON: " + scrub(m.substring(m.indexOf(':') + 1)).toLowerCase(
+                    java.util.Locale.ROOT);
         }
         x = TOKEN.matcher(m);
         if (x.find()) {
@@ -112,6 +133,7 @@ final class JsonProblems {
         s = s.replaceAll("\\(code -?\\d+\\)", "")
                 .replaceAll("\\(?,? ?from `[^`]*`\\)?", "")
                 .replaceAll("`[^`]*`", "")
+                .replaceAll("\\(?[^()]*Feature '[A-Z_]+'[^()]*\\)?", "")
                 .replaceAll("\\b(com|java|io)\\.[A-Za-z0-9_.$]+", "")
                 .replaceAll("\\s+", " ")
                 .replaceAll("\\s+([):,.])", "$1")
