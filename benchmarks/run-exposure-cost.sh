@@ -78,7 +78,7 @@ done
 # Both serve the same evaluations.
 ctx='{"context":{"targetingKey":"user-5678","country":"FR","plan":"premium","email":"someone@corp.example","appVersion":"2.4.1","deviceType":"ios","signupDate":"2019-06-01T10:00:00Z","spend":250,"age":31}}'
 for port in "$PORT_A" "$PORT_B"; do
-  curl -sf -XPOST "http://127.0.0.1:$port/ofrep/v1/evaluate/flags" -d "$ctx" \
+  curl -sf -XPOST "http://127.0.0.1:$port/ofrep/v1/evaluate/flags" -H "Content-Type: application/json" -d "$ctx" \
     | jq -S '.flags | map({key, value, variant, reason}) | sort_by(.key)' >"$WORK/eval-$port.json"
 done
 cmp -s "$WORK/eval-$PORT_A.json" "$WORK/eval-$PORT_B.json" || die "the two sidecars evaluate differently"

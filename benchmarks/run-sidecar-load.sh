@@ -72,7 +72,7 @@ for n in 100 10000; do
     start_sidecar "$WORK/flags-$n.json"
     times+=("$READY_MS")
     if [ "$i" = 5 ]; then
-      curl -s -XPOST "http://127.0.0.1:$PORT/ofrep/v1/evaluate/flags" -d '{"context":{"targetingKey":"u1"}}' >/dev/null
+      curl -s -XPOST "http://127.0.0.1:$PORT/ofrep/v1/evaluate/flags" -H 'Content-Type: application/json' -d '{"context":{"targetingKey":"u1"}}' >/dev/null
       sleep 2
       echo "RESULT rss_idle_${n}_flags_mb=$(rss_mb)"
     fi

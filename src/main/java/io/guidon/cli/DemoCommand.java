@@ -321,11 +321,12 @@ public final class DemoCommand implements Callable<Integer> {
     private String instructions(String cp, String sidecar, String adminKey, String sidecarKey, String prefix,
             int sidecarManagementPort) {
         String evaluate = "curl -s -XPOST " + sidecar
-                + "/ofrep/v1/evaluate/flags/dark-mode -d '{\"context\":{\"targetingKey\":\"u1\"}}'";
+                + "/ofrep/v1/evaluate/flags/dark-mode -H 'Content-Type: application/json'"
+                + " -d '{\"context\":{\"targetingKey\":\"u1\"}}'";
         return String.join("\n",
                 "",
                 "=== The sidecar (what your application calls) ===",
-                "curl -s -XPOST " + sidecar + "/ofrep/v1/evaluate/flags/new-checkout -d '{\"context\":{\"targetingKey\":\"u1\",\"country\":\"DE\"}}'",
+                "curl -s " + sidecar + "/ofrep/v1/evaluate/flags/new-checkout -H 'Content-Type: application/json' -d '{\"context\":{\"targetingKey\":\"u1\",\"country\":\"DE\"}}'",
                 "curl -s '" + sidecar + "/v1/flags/search-results-limit?targetingKey=u1&deviceType=ios'",
                 "curl -s " + sidecar + "/users/u42/flags",
                 "curl -s " + sidecar + "/healthz          # connection states, held version",

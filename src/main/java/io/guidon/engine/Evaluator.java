@@ -24,7 +24,7 @@ import java.util.Map;
  * </ul>
  *
  * <p>Order: disabled → off variant ({@code DISABLED}); a prerequisite not serving its variant → off variant
- * ({@code PREREQUISITE_FAILED}); the targeting key in a target list ({@code TARGETING_MATCH}); the first rule
+ * ({@code DISABLED} too); the targeting key in a target list ({@code TARGETING_MATCH}); the first rule
  * that holds ({@code TARGETING_MATCH} or {@code SPLIT}); the fallthrough ({@code DEFAULT}, {@code SPLIT}, or
  * {@code STATIC} for a flag without any targeting).
  */

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.PatternSyntaxException;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -252,7 +256,8 @@ public final class FlagDocumentCompiler {
             Map<String, Variant> variants = new LinkedHashMap<>();
             FlagType type = variants(node.get("variants"), Paths.field(path, "variants"), variants);
             JsonNode metadataNode = node.get("metadata");
-            String metadataJson = metadata.isEmpty() || metadataNode == null ? "{}" : json(metadataNode);
+            String metadataJson = metadata.isEmpty() || metadataNode == null ? "{}"
+                    : json(wireNumbers(metadataNode, Paths.field(path, "metadata"), false));
             Flag flag = new Flag(key, description, type, Collections.unmodifiableMap(variants), tags, metadata,
                     metadataJson, enabled, salt == null ? key : salt);
             flagNodes.put(key, node);
@@ -262,7 +267,9 @@ public final class FlagDocumentCompiler {
                     "the variant served when the flag is disabled or a prerequisite fails");
             if (off != null) {
                 flag.offResult = new EvaluationResult(flag, off, Reason.DISABLED, null);
-                flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.PREREQUISITE_FAILED, null);
+                // OpenFeature has no reason for a failed prerequisite: the flag is off for this context (as LaunchDarkly,
+                // whose PREREQUISITE_FAILED serves the off variation like OFF, treats it), so DISABLED.
+                flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.DISABLED, null);
             }
             flag.prerequisites = prerequisites(key, node.get("prerequisites"), Paths.field(path, "prerequisites"));
             flag.targets = targets(flag, node.get("targets"), Paths.field(path, "targets"), variants);
@@ -292,6 +299,12 @@ public final class FlagDocumentCompiler {
             }
             FlagType type = null;
             String firstName = null;
+            // A number flag with any variant written with a fraction or an exponent is a float flag: every value
+            // of it goes on the wire as a decimal, so that typed clients read a double, never an integer.
+            boolean decimal = false;
+            for (JsonNode v : node) {
+                decimal |= v.isNumber() && !v.isIntegralNumber();
+            }
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String vpath = Paths.key(path, e.getKey());
@@ -311,6 +324,13 @@ public final class FlagDocumentCompiler {
                     error(vpath, "a variant value must be a boolean, string, number or JSON object, not " + kind(v));
                     continue;
                 }
+                if (v.isArray()) {
+                    // Still declared below, like a variant of the wrong type. OpenFeature's object values are
+                    // structures and OFREP refuses arrays, so no client could read it.
+                    error(vpath, "an object flag's variant must be a JSON object, not " + kind(v)
+                            + " (OpenFeature object values are structures): wrap it, such as {\"items\": [...]}");
+                }
+                v = wireNumbers(v, vpath, decimal);
                 if (type == null) {
                     type = t;
                     firstName = e.getKey();
@@ -980,6 +1000,67 @@ public final class FlagDocumentCompiler {
                 }
             }
             return Collections.unmodifiableMap(out);
+        }
+
+        /**
+         * {@code node} with every number in the form it keeps on the wire: integers (also inside objects) as 64-bit
+         * integers, decimals as doubles (whose JSON form always has a fraction: {@code 2.0}, {@code 1.0E20}), and, when
+         * {@code decimal} (a float flag), a top-level integer as a double too. A number that cannot keep its form is
+         * reported at its path: an integer beyond signed 64 bits, a decimal beyond the double range or one that
+         * underflows to zero. Nodes without numbers are returned as they are.
+         */
+        private JsonNode wireNumbers(JsonNode node, String path, boolean decimal) {
+            if (node.isNumber()) {
+                if (node.isIntegralNumber() && !decimal) {
+                    if (!node.canConvertToLong()) {
+                        error(path, "the integer " + node.asText() + " does not fit in a signed 64-bit integer (-2^63 to "
+                                + "2^63-1); write it with a fraction (" + node.asText() + ".0) to make it a float");
+                        return node;
+                    }
+                    return node.isLong() ? node : LongNode.valueOf(node.longValue());
+                }
+                BigDecimal exact = node.decimalValue();
+                double d = exact.doubleValue();
+                if (Double.isInfinite(d)) {
+                    error(path, "the number " + exact + " is outside the range of a 64-bit floating-point number "
+                            + "(about ±1.8E308)");
+                    return node;
+                }
+                if (d == 0 && exact.signum() != 0) {
+                    error(path, "the number " + exact + " is too small for a 64-bit floating-point number: it would "
+                            + "become 0");
+                    return node;
+                }
+                return DoubleNode.valueOf(d);
+            }
+            if (node.isObject()) {
+                ObjectNode out = null;
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    JsonNode v = wireNumbers(e.getValue(), Paths.key(path, e.getKey()), false);
+                    if (v != e.getValue() && out == null) {
+                        out = ((ObjectNode) node).deepCopy();
+                    }
+                    if (out != null) {
+                        out.set(e.getKey(), v);
+                    }
+                }
+                return out == null ? node : out;
+            }
+            if (node.isArray()) {
+                ArrayNode out = null;
+                for (int i = 0; i < node.size(); i++) {
+                    JsonNode v = wireNumbers(node.get(i), path + "[" + i + "]", false);
+                    if (v != node.get(i) && out == null) {
+                        out = ((ArrayNode) node).deepCopy();
+                    }
+                    if (out != null) {
+                        out.set(i, v);
+                    }
+                }
+                return out == null ? node : out;
+            }
+            return node;
         }
 
         private void error(String path, String message) {

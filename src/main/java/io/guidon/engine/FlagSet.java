@@ -1,6 +1,10 @@
 package io.guidon.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +26,8 @@ public final class FlagSet {
     private final Map<String, Segment> segments;
     private final String documentJson;
     private final List<Flag> flagList;
+    private final byte[] contentDigest;
+    private final String contentHash;
 
     FlagSet(Flag[] flags, Map<String, Segment> segments, String documentJson) {
         this.flags = flags;
@@ -33,6 +39,13 @@ public final class FlagSet {
         this.segments = Collections.unmodifiableMap(new LinkedHashMap<>(segments));
         this.documentJson = documentJson;
         this.flagList = List.of(flags);
+        // Once per load, on the thread that compiles (never an event loop), so that validators cost nothing later.
+        try {
+            this.contentDigest = MessageDigest.getInstance("SHA-256").digest(documentJson.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        this.contentHash = Base64.getUrlEncoder().withoutPadding().encodeToString(contentDigest);
     }
 
     /** The flag with that key, or {@code null}. */
@@ -56,6 +69,19 @@ public final class FlagSet {
     /** The document this set was compiled from, as compact JSON (field order kept). */
     public String documentJson() {
         return documentJson;
+    }
+
+    /**
+     * SHA-256 of {@link #documentJson()}, base64url (43 characters): the same for the same document in any process
+     * and after any restart, different (short of a SHA-256 collision) for any other. For entity tags.
+     */
+    public String contentHash() {
+        return contentHash;
+    }
+
+    /** Feeds the 32 bytes of {@link #contentHash()} to {@code digest}, for validators that combine it with more. */
+    public void updateWithContentHash(MessageDigest digest) {
+        digest.update(contentDigest);
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.guidon.engine;
 
 /**
- * Why an evaluation produced its value. The names are OpenFeature's resolution reasons, so that the
- * sidecar can serve them unchanged over the OpenFeature Remote Evaluation Protocol.
+ * Why an evaluation produced its value. Only OpenFeature's standard resolution reasons, so that the sidecar can
+ * serve them unchanged over the OpenFeature Remote Evaluation Protocol and any OpenFeature SDK understands them;
+ * Guidon has no reasons of its own (docs/flag-format.md, "Reasons").
  */
 public enum Reason {
     /** The flag has no targets, rules, prerequisites or rollout: every context gets the same value. */
@@ -13,10 +14,11 @@ public enum Reason {
     TARGETING_MATCH,
     /** A percentage rollout chose the variant. */
     SPLIT,
-    /** The flag is disabled and served its off variant. */
+    /**
+     * The flag is off for this context and served its off variant: it is disabled, or a prerequisite did not
+     * serve its required variant (an explanation says which).
+     */
     DISABLED,
-    /** A prerequisite flag did not serve the required variant; the off variant was served. */
-    PREREQUISITE_FAILED,
     /** The evaluation failed; see the error code. */
     ERROR
 }

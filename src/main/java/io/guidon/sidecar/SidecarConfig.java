@@ -5,14 +5,22 @@ import io.guidon.common.ops.Management;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The sidecar's settings (config/sidecar.yaml documents each), bound once at start and validated. */
 public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metrics, Shutdown shutdown,
         ControlPlane controlPlane, Redis redis, Cache cache, Events events, Management management) {
 
-    /** {@code instances}: event loops, one HTTP server each (setting {@code http.event-loops}). */
+    /**
+     * {@code instances}: event loops, one HTTP server each (setting {@code http.event-loops}); {@code allowedHosts}:
+     * lower-case names besides the loopback ones that {@code Host} may carry ("*" is any).
+     */
     public record Http(String host, int port, int instances, int maxBodyBytes, int maxJsonDepth,
-            int maxJsonElements, int maxStringLength, Duration idleTimeout, boolean accessLog, boolean compression) {
+            int maxJsonElements, int maxStringLength, Duration idleTimeout, boolean accessLog, boolean compression,
+            List<String> allowedHosts) {
     }
 
     /** {@code file} null means: ./config/flags.json if present, else the bundled example. */
@@ -74,7 +82,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.integer("http.max-string-length", 16, 10_000_000),
                         s.duration("http.idle-timeout", Duration.ofSeconds(1)),
                         s.bool("http.access-log"),
-                        s.bool("http.compression")),
+                        s.bool("http.compression"),
+                        allowedHosts(s)),
                 new Flags(s.path("flags.file"), s.duration("flags.watch-interval", Duration.ofMillis(50))),
                 new Stream(s.duration("stream.heartbeat-interval", Duration.ofMillis(100)),
                         s.integer("stream.history", 1, 100_000)),
@@ -133,6 +142,25 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         }
         return prefix;
     }
+    /** Host names or IP addresses, without ports (any port goes); IPv6 with or without brackets. */
+    private static List<String> allowedHosts(Settings s) {
+        List<String> out = new ArrayList<>();
+        for (String h : s.strings("http.allowed-hosts")) {
+            String name = h.toLowerCase(Locale.ROOT);
+            if (name.startsWith("[") && name.endsWith("]")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            if (!name.equals("*") && !ALLOWED_HOST.matcher(name).matches()) {
+                s.problem("http.allowed-hosts", "'" + h + "' is not a host name or IP address (no scheme, port or "
+                        + "path: api.internal, 10.0.0.5, [fd00::5], or * for any)");
+            } else {
+                out.add(name);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static final Pattern ALLOWED_HOST = Pattern.compile("[a-z0-9.-]+|[0-9a-f:.]*:[0-9a-f:.]*");
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();

@@ -10,8 +10,12 @@ import java.util.Set;
  */
 public record Snapshot(FlagSet flags, long version, Instant loadedAt, String origin, Set<String> changed) {
 
-    /** The entity tag of everything derived from this snapshot alone. */
+    /**
+     * The entity tag of everything derived from this snapshot alone: the document's content hash (so that it
+     * changes with the content across restarts and processes, where versions start again at 1), the version and
+     * the load time (which {@code GET /v1/flags} shows too).
+     */
     public String etag() {
-        return "\"v" + version + "\"";
+        return "\"" + flags.contentHash() + "." + version + "." + loadedAt.toEpochMilli() + "\"";
     }
 }

@@ -115,7 +115,7 @@ class DemoIT {
 
     private String evaluate(String sidecar, String flag) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(sidecar + "/ofrep/v1/evaluate/flags/" + flag))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"u1\"}}")).build(),
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"u1\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -123,7 +123,7 @@ class EvaluatorExplainTest {
         assertThat(prerequisite).containsEntry("flag", "legacy").containsEntry("actual", "off")
                 .containsEntry("passed", false);
         assertThat(map(prerequisite.get("trace"))).containsEntry("enabled", false);
-        assertThat(e.result().reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+        assertThat(e.result().reason()).isEqualTo(Reason.DISABLED);
         assertThat(e.trace()).doesNotContainKeys("targets", "rules", "serve");
     }
 

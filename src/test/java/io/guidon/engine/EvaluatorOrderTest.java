@@ -35,7 +35,7 @@ class EvaluatorOrderTest {
                 .flag("p", f -> f.bool().fallthrough("off"))
                 .flag("f", f -> f.bool().prerequisite("p", "on").target("on", "u1"))
                 .compile();
-        assertThat(eval(set, "f", "targetingKey", "u1").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+        assertThat(eval(set, "f", "targetingKey", "u1").reason()).isEqualTo(Reason.DISABLED);
     }
 
     @Test
@@ -71,7 +71,7 @@ class EvaluatorOrderTest {
                 .flag("f", f -> f.bool().fallthrough("on").prerequisite("p", "on"))
                 .compile();
         assertThat(eval(set, "f", "country", "DE").variantKey()).isEqualTo("on");
-        assertThat(eval(set, "f", "country", "FR").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+        assertThat(eval(set, "f", "country", "FR").reason()).isEqualTo(Reason.DISABLED);
     }
 
     @Test
@@ -83,7 +83,7 @@ class EvaluatorOrderTest {
                 .compile();
         assertThat(eval(set, "a", "beta", true).variantKey()).isEqualTo("on");
         // c serves off, so b fails and serves its off variant, so a fails too.
-        assertThat(eval(set, "a", "beta", false).reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+        assertThat(eval(set, "a", "beta", false).reason()).isEqualTo(Reason.DISABLED);
     }
 
     @Test
@@ -93,6 +93,6 @@ class EvaluatorOrderTest {
                 .flag("p2", f -> f.bool().fallthrough("off"))
                 .flag("f", f -> f.bool().fallthrough("on").prerequisite("p1", "on").prerequisite("p2", "on"))
                 .compile();
-        assertThat(eval(set, "f").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+        assertThat(eval(set, "f").reason()).isEqualTo(Reason.DISABLED);
     }
 }

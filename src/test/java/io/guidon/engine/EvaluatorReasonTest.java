@@ -136,7 +136,7 @@ class EvaluatorReasonTest {
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
             EvaluationResult r = eval(set, "checkout", "targetingKey", "u1");
-            assertThat(r.reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(r.reason()).isEqualTo(Reason.DISABLED);
             assertThat(r.variantKey()).isEqualTo("off");
             assertThat(r.ruleId()).isNull();
         }
@@ -147,7 +147,7 @@ class EvaluatorReasonTest {
                     .flag("payments", f -> f.bool().fallthrough("on").enabled(false))
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
-            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.DISABLED);
         }
 
         @Test
@@ -168,7 +168,7 @@ class EvaluatorReasonTest {
                     .flag("payments", f -> f.bool().fallthrough(rollout("on", 100, "off", 0)))
                     .flag("checkout", f -> f.bool().fallthrough("on").prerequisite("payments", "on"))
                     .compile();
-            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.PREREQUISITE_FAILED);
+            assertThat(eval(set, "checkout").reason()).isEqualTo(Reason.DISABLED);
             assertThat(eval(set, "checkout", "targetingKey", "u1").reason()).isEqualTo(Reason.DEFAULT);
         }
 
@@ -268,17 +268,26 @@ class EvaluatorReasonTest {
         FlagSet set = Flags.doc()
                 .flag("s", f -> f.variants("a", "blue", "b", "green").off("a").fallthrough("b"))
                 .flag("n", f -> f.variants("small", 10, "big", 2.5).off("small").fallthrough("small"))
-                .flag("o", f -> f.variants("x", Map.of("layout", "cards", "cols", 3), "y", List.of(1, 2))
+                .flag("o", f -> f.variants("x", Map.of("layout", "cards", "cols", 3), "y", Map.of("ids", List.of(1, 2)))
                         .off("x").fallthrough("x"))
                 .compile();
         assertThat(eval(set, "s").value()).isEqualTo("green");
-        assertThat(eval(set, "n").value()).isEqualTo(10L);
+        // 2.5 makes "n" a float flag: every value of it is a double, 10 too.
+        assertThat(eval(set, "n").value()).isEqualTo(10.0);
         assertThat(set.flag("n").variants().get("big").value()).isEqualTo(2.5);
         assertThat(eval(set, "o").value()).isEqualTo(Map.of("layout", "cards", "cols", 3L));
-        assertThat(set.flag("o").variants().get("y").value()).isEqualTo(List.of(1L, 2L));
+        assertThat(set.flag("o").variants().get("y").value()).isEqualTo(Map.of("ids", List.of(1L, 2L)));
         assertThat(set.flag("s").type()).isEqualTo(FlagType.STRING);
         assertThat(set.flag("n").type()).isEqualTo(FlagType.NUMBER);
         assertThat(set.flag("o").type()).isEqualTo(FlagType.OBJECT);
         assertThat(Flags.doc().flag("b", f -> f.bool()).compile().flag("b").type()).isEqualTo(FlagType.BOOLEAN);
+    }
+
+    @Test
+    void everyReasonIsAStandardOpenFeatureReason() {
+        // Served unchanged over OFREP: a client must know every one (the SDK's own list is the reference).
+        for (Reason r : Reason.values()) {
+            assertThat(dev.openfeature.sdk.Reason.valueOf(r.name()).name()).isEqualTo(r.name());
+        }
     }
 }

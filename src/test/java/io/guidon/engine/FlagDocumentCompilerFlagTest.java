@@ -115,10 +115,12 @@ class FlagDocumentCompilerFlagTest {
         }
 
         @Test
-        void objectsAndArraysAreBothObjectVariants() {
-            FlagSet set = flag(f -> f.variants("a", Map.of("x", 1), "b", List.of(1)).off("a").fallthrough("b"))
+        void anArrayIsNotAnObjectVariantBecauseOpenFeatureObjectsAreStructures() {
+            assertOnlyError(flag(f -> f.variants("a", Map.of("x", 1), "b", List.of(1)).off("a").fallthrough("b")),
+                    "flags.f.variants.b", "an object flag's variant must be a JSON object, not an array");
+            FlagSet inside = flag(f -> f.variants("a", Map.of("x", List.of(1)), "b", Map.of()).off("a").fallthrough("b"))
                     .compile();
-            assertThat(set.flag("f").type()).isEqualTo(FlagType.OBJECT);
+            assertThat(inside.flag("f").type()).isEqualTo(FlagType.OBJECT);
         }
 
         @Test

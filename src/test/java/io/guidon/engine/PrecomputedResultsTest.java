@@ -31,7 +31,7 @@ class PrecomputedResultsTest {
     private static final List<Object[]> CASES = List.of(
             new Object[] {"static", ctx("targetingKey", "u1"), Reason.STATIC},
             new Object[] {"disabled", ctx("targetingKey", "u1"), Reason.DISABLED},
-            new Object[] {"failing", ctx("targetingKey", "u1"), Reason.PREREQUISITE_FAILED},
+            new Object[] {"failing", ctx("targetingKey", "u1"), Reason.DISABLED},
             new Object[] {"full", ctx("targetingKey", "u1"), Reason.TARGETING_MATCH},
             new Object[] {"full", ctx("targetingKey", "u2", "country", "DE"), Reason.TARGETING_MATCH},
             new Object[] {"full", ctx("targetingKey", "u2", "beta", true), Reason.SPLIT},

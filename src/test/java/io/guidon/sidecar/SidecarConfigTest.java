@@ -25,7 +25,7 @@ class SidecarConfigTest {
 
         assertThat(c.http()).isEqualTo(new SidecarConfig.Http("127.0.0.1", 7070,
                 Runtime.getRuntime().availableProcessors(), 64 * 1024, 16, 1000, 8192, Duration.ofSeconds(60),
-                false, true));
+                false, true, java.util.List.of()));
         assertThat(c.flags()).isEqualTo(new SidecarConfig.Flags(null, Duration.ofSeconds(1)));
         assertThat(c.stream()).isEqualTo(new SidecarConfig.Stream(Duration.ofSeconds(15), 100));
         assertThat(c.metrics().perFlag()).isTrue();

@@ -127,7 +127,10 @@ public final class SidecarFixture implements AutoCloseable {
         return request(HttpMethod.POST, uri, body, headers);
     }
 
-    /** One request; {@code headers} are name, value pairs; a null body sends none. */
+    /**
+     * One request; {@code headers} are name, value pairs; a null body sends none, a body goes as
+     * {@code application/json} unless {@code headers} name a Content-Type.
+     */
     public HttpReply request(HttpMethod method, String uri, String body, String... headers) {
         return await(send(method, uri, body, headers));
     }
@@ -135,8 +138,13 @@ public final class SidecarFixture implements AutoCloseable {
     /** The same, without waiting. */
     public Future<HttpReply> send(HttpMethod method, String uri, String body, String... headers) {
         RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
+        boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
             options.addHeader(headers[i], headers[i + 1]);
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (body != null && !typed) {
+            options.addHeader("Content-Type", "application/json");
         }
         return client.request(options)
                 .compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body, "UTF-8")))

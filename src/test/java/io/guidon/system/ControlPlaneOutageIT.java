@@ -209,8 +209,9 @@ class ControlPlaneOutageIT {
             }
             assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-9\",\"event\":\"outage-purchase\"}")
                     .status()).isEqualTo(202);
+            // Seven at least: a run that crosses a minute boundary also flushes there, making one batch more.
             Poll.until("all seven batches wait, some spilled to disk", FAST,
-                    () -> s.metric("guidon_events_pending_batches") == 7
+                    () -> s.metric("guidon_events_pending_batches") >= 7
                             && s.metric("guidon_events_batches_total{result=\"spilled\"}") >= 1);
             assertThat(s.metric("guidon_events_dropped_total{where=\"disk\"}")).isLessThanOrEqualTo(0);
 

@@ -51,9 +51,22 @@ final class ErrorHandler implements Handler<RoutingContext> {
         } else if (status == 413) {
             body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
                     + " bytes (http.max-body-size)", null);
+        } else if (status == 400 && failure == null) {
+            // The router could not decode the path: name the flag key (OFREP's bodies carry it) as it was sent.
+            String path = ctx.request().path();
+            String key = rawFlagKey(path);
+            if (path != null && decodes(path)) {
+                body = JsonText.error("PARSE_ERROR", "the query string is not valid percent-encoding (such as %20 "
+                        + "for a space, %25 for '%'): " + ctx.request().query(), key);
+            } else {
+                body = JsonText.error("PARSE_ERROR", key != null
+                        ? "the flag key in the path is not valid percent-encoding (such as %2F for '/'): " + key
+                        : "the path is not valid percent-encoding (such as %20 for a space): " + path, key);
+            }
         } else if (status >= 400 && status < 500) {
-            body = JsonText.error("GENERAL", "malformed request" + (failure != null && failure.getMessage() != null
-                    ? ": " + failure.getMessage() : "; check the encoding of its path and query string"), null);
+            body = JsonText.error("GENERAL", "malformed request" + (failure instanceof IllegalArgumentException
+                    ? ": the path or query string is not valid percent-encoding (such as %20 for a space)"
+                    : "; check the encoding of its path and query string"), null);
         } else {
             status = 500;
             log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
@@ -72,5 +85,40 @@ final class ErrorHandler implements Handler<RoutingContext> {
             return "POST";
         }
         return "GET";
+    }
+
+    /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */
+    static boolean decodes(String raw) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
+                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** The flag key of a single-flag path, as sent (undecoded); null for other paths. */
+    static String rawFlagKey(String path) {
+        for (String prefix : new String[] {"/ofrep/v1/evaluate/flags/", "/v1/flags/"}) {
+            if (path != null && path.startsWith(prefix) && path.length() > prefix.length()) {
+                return path.substring(prefix.length());
+            }
+        }
+        return null;
     }
 }

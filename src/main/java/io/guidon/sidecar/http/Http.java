@@ -2,7 +2,12 @@ package io.guidon.sidecar.http;
 
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Small response helpers shared by the sidecar's handlers. */
 final class Http {
@@ -43,5 +48,95 @@ final class Http {
             }
         }
         return false;
+    }
+
+    /**
+     * A body route's check, before the body is read: a body must be {@code application/json} (UTF-8, the only
+     * charset JSON has), or 415. A web page can post {@code text/plain} or a form to any address without asking
+     * (no CORS preflight), but not JSON; and a body labelled as something else is a client's mistake worth naming.
+     * An empty body needs no type.
+     */
+    static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+                    && (length == null || length.trim().equals("0"))) {
+                ctx.next();
+                return;
+            }
+            ctx.fail(unsupported("the request has a body but no Content-Type; send it as application/json"));
+            return;
+        }
+        String[] parts = type.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            ctx.fail(unsupported("Content-Type " + parts[0].trim() + " is not accepted; send the body as "
+                    + "application/json"));
+            return;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            int eq = p.indexOf('=');
+            if (eq > 0 && p.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String charset = p.substring(eq + 1).trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    ctx.fail(unsupported("charset " + charset + " is not accepted; JSON is UTF-8 "
+                            + "(application/json; charset=utf-8, or no charset)"));
+                    return;
+                }
+            }
+        }
+        ctx.next();
+    }
+
+    private static SidecarException unsupported(String details) {
+        return new SidecarException(415, "PARSE_ERROR", details);
+    }
+
+    /** Paths that answer whatever the {@code Host}: probes and scrapers reach them by the pod's address. */
+    private static final Set<String> ANY_HOST_PATHS = Set.of("/healthz", "/readyz", "/metrics");
+    private static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "::1");
+
+    /**
+     * The first handler of every request: marks every response {@code nosniff}, and answers 421 to a request
+     * whose {@code Host} is neither a loopback name nor one of {@code allowed} (any port), so that a web page whose
+     * own name resolves to this machine (DNS rebinding) cannot use the API from a browser. {@code allowed} holds
+     * lower-case names, IPv6 addresses without brackets; "*" allows any.
+     */
+    static void guard(RoutingContext ctx, Set<String> allowed) {
+        ctx.response().putHeader(SidecarVerticle.NOSNIFF, "nosniff");
+        if (allowed.contains("*") || ANY_HOST_PATHS.contains(ctx.request().path())) {
+            ctx.next();
+            return;
+        }
+        HostAndPort authority = ctx.request().authority();
+        if (authority == null) {
+            // HTTP/1.0 without Host: not a browser, which always names the host.
+            ctx.next();
+            return;
+        }
+        String host = authority.host().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (LOOPBACK.contains(host) || allowed.contains(host)) {
+            ctx.next();
+            return;
+        }
+        ctx.fail(new SidecarException(421, "GENERAL", "this sidecar does not answer to the host name '"
+                + authority.host() + "' (Host header): use localhost, 127.0.0.1 or [::1], or list the name in the "
+                + "setting http.allowed-hosts"));
+    }
+
+    /**
+     * Refuses a flag key the router decoded with replacement characters because its percent-encoding is not UTF-8
+     * ({@code %e0%a4}): 400 naming the key as sent, like a key that does not decode at all.
+     */
+    static void requireDecodableKey(RoutingContext ctx, String key) {
+        if (key.indexOf('\uFFFD') >= 0 && !ErrorHandler.decodes(ctx.request().path())) {
+            String raw = ErrorHandler.rawFlagKey(ctx.request().path());
+            throw new SidecarException(400, "PARSE_ERROR", "the flag key in the path is not valid percent-encoding "
+                    + "of UTF-8 text: " + raw, raw);
+        }
     }
 }

@@ -21,6 +21,9 @@ final class NativeApi {
 
     static final int MAX_KEY_LENGTH = EventRules.MAX_TARGETING_KEY_LENGTH;
 
+    /** {@code POST /v1/evaluate}'s body. */
+    static final List<String> EVALUATE_FIELDS = List.of("context", "flags", "explain");
+
     private final FlagStore store;
     private final Evaluations evaluations;
     private final Requests requests;
@@ -35,6 +38,7 @@ final class NativeApi {
     void evaluate(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         Map<String, Object> body = requests.object(ctx);
+        Requests.onlyFields(body, EVALUATE_FIELDS);
         EvaluationContext context = Requests.context(body);
         Object explainField = body.get("explain");
         if (explainField != null && !(explainField instanceof Boolean)) {
@@ -114,7 +118,14 @@ final class NativeApi {
     void one(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         String key = ctx.pathParam("key");
-        EvaluationResult r = evaluations.evaluate(snapshot.flags(), key, Requests.fromQuery(ctx.queryParams(), null));
+        Http.requireDecodableKey(ctx, key);
+        EvaluationContext context;
+        try {
+            context = Requests.fromQuery(ctx.queryParams(), null);
+        } catch (SidecarException e) {
+            throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
+        }
+        EvaluationResult r = evaluations.evaluate(snapshot.flags(), key, context);
         int status = !r.isError() ? 200 : switch (r.errorCode()) {
             case FLAG_NOT_FOUND -> 404;
             case GENERAL -> 500;
@@ -153,6 +164,11 @@ final class NativeApi {
 
     /** {@code GET /v1/flags}: the loaded document and its version, for debugging and client bootstrapping. */
     void document(RoutingContext ctx) {
+        if (ctx.request().path().endsWith("/")) {
+            // The router matches "/v1/flags/" here too: an empty flag key must not get the whole document.
+            throw new SidecarException(404, "FLAG_NOT_FOUND", "the flag key is empty: GET /v1/flags/{key} evaluates "
+                    + "one flag, GET /v1/flags (no slash) returns the document", "");
+        }
         Snapshot snapshot = Http.ready(store);
         if (Http.notModified(ctx, snapshot.etag())) {
             return;

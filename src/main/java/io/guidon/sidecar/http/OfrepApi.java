@@ -8,9 +8,11 @@ import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP v1, github.com/open-feature/protocol service/openapi.yaml):
@@ -23,11 +25,21 @@ final class OfrepApi {
     private final Evaluations evaluations;
     private final Requests requests;
     private final String configurationBody;
+    /** This instance serves one event loop, so one digest serves all its requests. */
+    private final MessageDigest sha256;
+
+    /** OFREP's request body: the context and nothing else. */
+    static final List<String> FIELDS = List.of("context");
 
     OfrepApi(FlagStore store, Evaluations evaluations, Requests requests, long pollingIntervalMs) {
         this.store = store;
         this.evaluations = evaluations;
         this.requests = requests;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
         this.configurationBody = "{\"name\":\"Guidon\",\"capabilities\":{\"cacheInvalidation\":{\"polling\":"
                 + "{\"enabled\":true,\"minPollingIntervalMs\":" + pollingIntervalMs + "}},"
                 + "\"flagEvaluation\":{\"supportedTypes\":[\"boolean\",\"string\",\"int\",\"float\",\"object\"]}}}";
@@ -37,9 +49,12 @@ final class OfrepApi {
     void single(RoutingContext ctx) {
         String key = ctx.pathParam("key");
         Snapshot snapshot = Http.ready(store);
+        Http.requireDecodableKey(ctx, key);
         EvaluationContext context;
         try {
-            context = Requests.context(requests.object(ctx));
+            Map<String, Object> body = requests.object(ctx);
+            Requests.onlyFields(body, FIELDS);
+            context = Requests.context(body);
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
@@ -60,19 +75,23 @@ final class OfrepApi {
     }
 
     /**
-     * {@code POST /ofrep/v1/evaluate/flags}: every flag. The ETag covers the flag set's version and the request
-     * body, so a client polling with the same context gets 304 until a flag changes, without any evaluation.
+     * {@code POST /ofrep/v1/evaluate/flags}: every flag. The ETag is SHA-256 over the document's content hash and
+     * the request body, so a client polling with the same context gets 304 until the flags' content changes (also
+     * across restarts and between sidecars, where versions mean nothing), without any evaluation.
      */
     void bulk(RoutingContext ctx) {
+        if (ctx.request().path().endsWith("/")) {
+            // The router matches ".../flags/" here too: an empty flag key must not get every flag.
+            throw new SidecarException(404, "FLAG_NOT_FOUND", "the flag key is empty: POST /ofrep/v1/evaluate/flags/"
+                    + "{key} evaluates one flag, POST /ofrep/v1/evaluate/flags (no slash) every flag", "");
+        }
         Snapshot snapshot = Http.ready(store);
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        String etag = "\"v" + snapshot.version() + "-" + Long.toHexString(crc.getValue()) + "-" + body.length + "\"";
+        String etag = etag(snapshot.flags(), ctx);
         if (Http.notModified(ctx, etag)) {
             return;
         }
         Map<String, Object> parsed = requests.object(ctx);
+        Requests.onlyFields(parsed, FIELDS);
         EvaluationContext context = Requests.context(parsed);
         FlagSet flags = snapshot.flags();
         List<Flag> all = flags.flags();
@@ -92,6 +111,15 @@ final class OfrepApi {
         sb.append("]}");
         ctx.response().putHeader("ETag", etag);
         Http.json(ctx, 200, sb);
+    }
+
+    private String etag(FlagSet flags, RoutingContext ctx) {
+        sha256.reset();
+        flags.updateWithContentHash(sha256);
+        if (ctx.body().buffer() != null) {
+            sha256.update(ctx.body().buffer().getBytes());
+        }
+        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest()) + "\"";
     }
 
     /** {@code GET /ofrep/v1/configuration}. */

@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,6 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -32,19 +34,10 @@ public final class SidecarVerticle extends VerticleBase {
     public static final String CHANGES_ADDRESS = "guidon.sidecar.flags-changed";
 
     /**
-     * Every body is JSON to this API, whatever its Content-Type says: {@code curl -d} labels it a form, and
-     * BodyHandler would then run Vert.x's form decoder over it, which fails on JSON holding a '%' or longer than
-     * 1 KiB (and a multipart body would never reach the handler at all). A platform handler, because Vert.x Web
-     * only lets those run before a BodyHandler.
+     * Every POST body must be JSON, labelled so (415 otherwise). A platform handler, because Vert.x Web only lets
+     * those run before a BodyHandler, and the label must be checked before the body is read.
      */
-    private static final PlatformHandler BODY_IS_JSON = ctx -> {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
-                || type.regionMatches(true, 0, "multipart/", 0, 10))) {
-            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
-        }
-        ctx.next();
-    };
+    private static final PlatformHandler BODY_IS_JSON = Http::requireJson;
 
     /** On every response, so that no browser reads a JSON body as HTML or script. */
     static final String NOSNIFF = "X-Content-Type-Options";
@@ -83,13 +76,16 @@ public final class SidecarVerticle extends VerticleBase {
         streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
 
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> {
-            ctx.response().putHeader(NOSNIFF, "nosniff");
-            ctx.next();
-        });
         if (http.accessLog()) {
             router.route().handler(new AccessLog(clock));
         }
+        Set<String> allowedHosts = new HashSet<>(http.allowedHosts());
+        String bound = http.host().toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
+        if (!bound.equals("0.0.0.0") && !bound.equals("::")) {
+            allowedHosts.add(bound);
+        }
+        Set<String> hosts = Set.copyOf(allowedHosts);
+        router.route().handler((PlatformHandler) ctx -> Http.guard(ctx, hosts));
         router.route().handler(Requests::checkUri);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
         router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
@@ -106,7 +102,7 @@ public final class SidecarVerticle extends VerticleBase {
 
         ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
         router.route().failureHandler(errors);
-        for (int status : new int[] {400, 404, 405, 413, 500}) {
+        for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
             // The router calls these without setting the context's status when a path fails to decode.
             router.errorHandler(status, errors.forStatus(status));
         }

@@ -152,7 +152,7 @@ class OfrepApiTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.json().getString("key")).isEqualTo("static-on");
             assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
-            assertThat(r.json().getString("errorDetails")).contains("malformed JSON").contains("line 1");
+            assertThat(r.json().getString("errorDetails")).contains("not valid JSON").contains("line 1");
         }
 
         @ParameterizedTest
@@ -292,7 +292,7 @@ class OfrepApiTest {
             HttpReply r = sidecar.post(BULK, U1, "Content-Type", JSON);
 
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.header("ETag")).matches("\"v1-[0-9a-f]+-\\d+\"");
+            assertThat(r.header("ETag")).matches("\"[A-Za-z0-9_-]{43}\"");
             Map<String, JsonObject> flags = byKey(r);
             assertThat(flags).containsOnlyKeys("static-on", "switched-off", "button-color", "premium-feature",
                     "gradual-rollout", "results-limit", "page-layout");
@@ -353,7 +353,7 @@ class OfrepApiTest {
 
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
-            assertThat(r.json().getString("errorDetails")).contains("malformed JSON");
+            assertThat(r.json().getString("errorDetails")).contains("not valid JSON");
         }
 
         @Test
@@ -377,7 +377,7 @@ class OfrepApiTest {
                 HttpReply after = own.post(BULK, U1, "If-None-Match", before.header("ETag"));
 
                 assertThat(after.status()).isEqualTo(200);
-                assertThat(after.header("ETag")).startsWith("\"v2-").isNotEqualTo(before.header("ETag"));
+                assertThat(after.header("ETag")).isNotEqualTo(before.header("ETag"));
                 assertThat(byKey(after).get("static-on").getBoolean("value")).isFalse();
             }
         }
