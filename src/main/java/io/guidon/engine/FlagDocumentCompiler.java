@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.semver4j.Semver;
 
 /**
  * Parses, validates and compiles flag documents (the format of docs/flag-format.md) into {@link FlagSet}s.
@@ -715,7 +714,7 @@ public final class FlagDocumentCompiler {
                 }
                 case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
                     String[] strings = strings(values, vpath, op);
-                    Semver[] versions = new Semver[strings.length];
+                    Versions.Version[] versions = new Versions.Version[strings.length];
                     for (int i = 0; i < strings.length; i++) {
                         if (strings[i] == null) {
                             continue;
