@@ -31,7 +31,7 @@ class ValidateCommandTest {
                 .contains("flags.new-checkout.fallthrough.rollout: percentages sum to 90, not 100")
                 .contains("flags.new-checkout.prerequisites[0].flag: unknown flag 'payments-v3'")
                 .contains("flags.chicken.prerequisites: prerequisites form a cycle: chicken -> egg -> chicken")
-                .contains("segments.loop-a: segments reference each other in a cycle")
+                .contains("segments.loop-a.rules[0].segment: segments reference each other in a cycle")
                 .contains("flags[\"Bad Key\"]: invalid flag key 'Bad Key'");
         long problems = run.out().lines().filter(l -> l.contains(": ") && !l.startsWith("docs/")).count();
         assertThat(run.out()).contains("docs/examples/broken-flags.json: " + problems + " problems");
