@@ -71,7 +71,37 @@ class ValidateCommandTest {
         CliRun run = CliRun.of("validate", dir.resolve("nope.json").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("cannot read").contains("nope.json");
+        assertThat(run.out()).contains("cannot read " + dir.resolve("nope.json") + ": no such file")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void aDirectoryIsAProblemNamedAsSuch(@TempDir Path dir) {
+        CliRun run = CliRun.of("validate", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("cannot read " + dir + ": it is a directory, not a file")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void chainsBeyondTheLimitsAreProblemsWithPaths(@TempDir Path dir) throws Exception {
+        // Issue 9: validate called a 3,000-segment chain valid, then eval overflowed the stack.
+        StringBuilder doc = new StringBuilder("{\"segments\":{");
+        for (int i = 0; i < 3_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":{\"rules\":[")
+                    .append(i + 1 < 3_000 ? "{\"segment\":\"s" + (i + 1) + "\"}"
+                            : "{\"attribute\":\"a\",\"op\":\"exists\"}")
+                    .append("]}");
+        }
+        doc.append("},\"flags\":{}}");
+        Path file = Files.writeString(dir.resolve("chain.json"), doc);
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("segments.s2991: segments reference segments 9 deep: s2991 -> s2992 -> ")
+                .contains(": 1 problem");
     }
 
     @Test
