@@ -166,4 +166,42 @@ class FlagDocumentCompilerLimitsTest {
             assertThat(e.message()).isEqualTo("a percentage must be from 0 to 100, not 1E+999999999");
         });
     }
+
+    /** {@code depth} levels of {@code not} around {@code inner} (an even number keeps its meaning). */
+    private static com.fasterxml.jackson.databind.JsonNode nested(int depth, com.fasterxml.jackson.databind.JsonNode inner) {
+        com.fasterxml.jackson.databind.JsonNode node = inner;
+        for (int i = 1; i < depth; i++) {
+            node = Flags.not(node);
+        }
+        return node;
+    }
+
+    @Test
+    void theDeepestValidDocumentEvaluatesAndItsExplanationSerializes() throws Exception {
+        // Every limit at once: 16 prerequisite levels, then conditions 31 deep, into 8 segments of 31 levels each.
+        int depth = FlagDocumentCompiler.MAX_CONDITION_DEPTH - 1; // 30 nots: an even number
+        Flags doc = Flags.doc();
+        for (int i = 0; i < FlagDocumentCompiler.MAX_SEGMENT_DEPTH; i++) {
+            com.fasterxml.jackson.databind.JsonNode leaf = i + 1 < FlagDocumentCompiler.MAX_SEGMENT_DEPTH
+                    ? inSegment("s" + (i + 1)) : clause("plan", "in", "pro");
+            doc.segment("s" + i, s -> s.rule(nested(depth, leaf)));
+        }
+        int flags = FlagDocumentCompiler.MAX_PREREQUISITE_DEPTH + 1;
+        for (int i = 0; i < flags; i++) {
+            int next = i + 1;
+            doc.flag("f" + i, f -> {
+                f.bool().rule("r", nested(depth, inSegment("s0")), "on");
+                if (next < flags) {
+                    f.prerequisite("f" + next, "on");
+                }
+            });
+        }
+        FlagSet set = doc.compile();
+        EvaluationContext pro = ctx("targetingKey", "u", "plan", "pro");
+        assertThat(EVALUATOR.evaluate(set, "f0", pro).variantKey()).isEqualTo("on");
+        Evaluator.Explanation e = EVALUATOR.explain(set, "f0", pro);
+        assertThat(e.result().variantKey()).isEqualTo("on");
+        // A default mapper refuses to write more than 1,000 levels: the trace must stay below.
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(e.trace())).contains("\"f0\"");
+    }
 }
