@@ -103,7 +103,11 @@ public final class Evaluator {
      * for every request.
      */
     static EvaluationResult failed(Flag flag, Throwable e) {
-        String details = "evaluation failed: " + e;
+        // The class's simple name and at most 200 characters of the message: enough to act on, without the
+        // engine's internals or an unbounded context value in every answer; the log has the stack trace.
+        String message = e.getMessage();
+        String details = "evaluation failed: " + e.getClass().getSimpleName() + (message == null ? ""
+                : ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message));
         long now = System.currentTimeMillis();
         long next = nextLog.get();
         if (now >= next && nextLog.compareAndSet(next, now + LOG_INTERVAL_MS)) {
