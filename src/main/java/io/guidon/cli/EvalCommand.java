@@ -30,10 +30,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         header = "Evaluate one flag for one context; print the result (and --explain trace) as JSON.",
         description = {"Evaluates one flag of a flag document for one context and prints the result as JSON:",
-                "{flag, value, variant, reason, ruleId} or {flag, reason: ERROR, errorCode, errorMessage}."},
+                "{flag, value, variant, reason, ruleId} or {flag, reason: ERROR, errorCode, errorDetails}."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:evaluated", "1:the evaluation failed (unknown flag, missing targeting key) or the "
-                + "document is invalid", "2:wrong usage (such as a context that is not a JSON object)"})
+                + "document is invalid or cannot be read", "2:wrong usage (such as a context that is not a JSON "
+                + "object, or a context file that cannot be read)"})
 public final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The flag document (JSON).")
@@ -88,7 +89,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (attributes == null) {
             return 2;
         }
-        Compilation compilation = compiler.compile(Files.readAllBytes(file));
+        byte[] document;
+        try {
+            document = Files.readAllBytes(file);
+        } catch (IOException e) {
+            err.println(FileErrors.cannotRead(file, e));
+            return 1;
+        }
+        Compilation compilation = compiler.compile(document);
         if (!compilation.ok()) {
             for (ValidationError e : compilation.errors()) {
                 err.println(e);
@@ -113,7 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (result.isError()) {
             printed.put("reason", result.reason().name());
             printed.put("errorCode", result.errorCode().name());
-            printed.put("errorMessage", result.errorMessage());
+            printed.put("errorDetails", result.errorDetails());
         } else {
             printed.put("value", result.value());
             printed.put("variant", result.variantKey());
@@ -132,8 +140,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> readContext(ObjectMapper json, PrintWriter err) throws IOException {
-        String text = context.file != null ? Files.readString(context.file)
-                : context.json != null ? context.json : "{}";
+        String text;
+        try {
+            text = context.file != null ? Files.readString(context.file)
+                    : context.json != null ? context.json : "{}";
+        } catch (IOException e) {
+            err.println("--context-file: " + FileErrors.cannotRead(context.file, e));
+            return null;
+        }
         JsonNode node;
         try {
             node = json.readTree(text);

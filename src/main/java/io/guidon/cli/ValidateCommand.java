@@ -54,7 +54,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 compilation = compiler.compile(Files.readAllBytes(file));
                 errors = compilation.errors();
             } catch (IOException e) {
-                errors = List.of(new ValidationError("", "cannot read " + file + ": " + e));
+                errors = List.of(new ValidationError("", FileErrors.cannotRead(file, e)));
             }
             allValid &= errors.isEmpty();
             if (format == Format.json) {

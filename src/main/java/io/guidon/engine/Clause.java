@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.semver4j.Semver;
 
 /**
  * A compiled clause {@code {"attribute", "op", "values"}}. The attribute is read once; a missing attribute or
@@ -215,24 +214,24 @@ abstract class Clause extends Condition {
     static final class SemverOp extends Clause {
         /**
          * Contexts send few distinct versions (the app versions in the field) and parsing one costs far more than
-         * comparing, so each clause remembers what it parsed, up to a bound; Semver objects are immutable.
+         * comparing, so each clause remembers what it parsed, up to a bound; versions are immutable.
          */
         private static final int MEMO_LIMIT = 1_000;
-        private final java.util.concurrent.ConcurrentHashMap<String, Semver> parsed =
+        private final java.util.concurrent.ConcurrentHashMap<String, Versions.Version> parsed =
                 new java.util.concurrent.ConcurrentHashMap<>();
-        private final Semver[] values;
+        private final Versions.Version[] values;
 
-        SemverOp(String attribute, Operator op, List<Object> source, Semver[] values) {
+        SemverOp(String attribute, Operator op, List<Object> source, Versions.Version[] values) {
             super(attribute, op, source);
             this.values = values;
         }
 
         @Override
         boolean testValue(Object value, InstantSource clock) {
-            if (!(value instanceof String s)) {
+            if (!(value instanceof String s) || s.length() > Versions.MAX_LENGTH) {
                 return false;
             }
-            Semver version = parsed.get(s);
+            Versions.Version version = parsed.get(s);
             if (version == null) {
                 version = Versions.parseLenient(s);
                 if (version == null) {

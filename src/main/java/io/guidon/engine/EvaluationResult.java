@@ -13,7 +13,7 @@ public final class EvaluationResult {
     private final Reason reason;
     private final String ruleId;
     private final ErrorCode errorCode;
-    private final String errorMessage;
+    private final String errorDetails;
 
     EvaluationResult(Flag flag, Variant variant, Reason reason, String ruleId) {
         this.flagKey = flag.key();
@@ -22,17 +22,17 @@ public final class EvaluationResult {
         this.reason = reason;
         this.ruleId = ruleId;
         this.errorCode = null;
-        this.errorMessage = null;
+        this.errorDetails = null;
     }
 
-    private EvaluationResult(String flagKey, Flag flag, ErrorCode errorCode, String errorMessage) {
+    private EvaluationResult(String flagKey, Flag flag, ErrorCode errorCode, String errorDetails) {
         this.flagKey = flagKey;
         this.flag = flag;
         this.variant = null;
         this.reason = Reason.ERROR;
         this.ruleId = null;
         this.errorCode = errorCode;
-        this.errorMessage = errorMessage;
+        this.errorDetails = errorDetails;
     }
 
     static EvaluationResult error(String flagKey, Flag flag, ErrorCode code, String message) {
@@ -79,14 +79,21 @@ public final class EvaluationResult {
         return errorCode;
     }
 
+    /** What went wrong, for people: OpenFeature's and OFREP's {@code errorDetails}; {@code null} unless an error. */
+    public String errorDetails() {
+        return errorDetails;
+    }
+
+    /** @deprecated renamed {@link #errorDetails()}, the name OpenFeature and OFREP use. */
+    @Deprecated
     public String errorMessage() {
-        return errorMessage;
+        return errorDetails;
     }
 
     @Override
     public String toString() {
         return isError()
-                ? "EvaluationResult[" + flagKey + " ERROR " + errorCode + ": " + errorMessage + "]"
+                ? "EvaluationResult[" + flagKey + " ERROR " + errorCode + ": " + errorDetails + "]"
                 : "EvaluationResult[" + flagKey + " " + variant.key() + "=" + variant.json() + " " + reason
                         + (ruleId == null ? "" : " rule " + ruleId) + "]";
     }

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates flags of a compiled {@link FlagSet} for a context.
@@ -19,7 +22,11 @@ import java.util.Map;
  *       lock.</li>
  *   <li>On the hot path: index loops, no streams, lambdas or iterators; nothing allocated for a successful
  *       evaluation except what an operator must parse from the context (versions, instants, regex matchers).</li>
- *   <li>Errors are returned as results ({@link Reason#ERROR} with an {@link ErrorCode}), never thrown.</li>
+ *   <li>Errors are returned as results ({@link Reason#ERROR} with an {@link ErrorCode}), never thrown. What the
+ *       engine cannot rule out (a caller's context that throws, a fault of ours) is caught at the two entry points
+ *       and becomes {@link ErrorCode#GENERAL} for that flag alone; a try block costs nothing when nothing throws.
+ *       Recursion (prerequisites, segments, nested conditions) is bounded by the documented limits the compiler
+ *       enforces, so evaluation cannot overflow the stack.</li>
  *   <li>Explanation is the same code path with a trace collector; without one (null) nothing is recorded.</li>
  * </ul>
  *
@@ -41,19 +48,32 @@ public final class Evaluator {
         this(InstantSource.system());
     }
 
+    /**
+     * Evaluates the flag {@code flagKey}; never throws: an unknown flag is {@link ErrorCode#FLAG_NOT_FOUND}, and
+     * anything that fails inside (a context whose {@code get} throws, a fault in the engine) is
+     * {@link ErrorCode#GENERAL} for this flag alone, logged at most once per {@value #LOG_INTERVAL_MS} ms.
+     */
     public EvaluationResult evaluate(FlagSet flags, String flagKey, EvaluationContext ctx) {
         Flag flag = flags.flag(flagKey);
         if (flag == null) {
             return notFound(flagKey);
         }
-        return evaluate(flag, ctx, null);
+        return evaluate(flag, ctx);
     }
 
+    /** Evaluates {@code flag}; never throws (see {@link #evaluate(FlagSet, String, EvaluationContext)}). */
     public EvaluationResult evaluate(Flag flag, EvaluationContext ctx) {
-        return evaluate(flag, ctx, null);
+        try {
+            return evaluate(flag, ctx, null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return failed(flag, e);
+        }
     }
 
-    /** Evaluates and records why: which prerequisites, targets, rules and clauses matched or failed. */
+    /**
+     * Evaluates and records why: which prerequisites, targets, rules and clauses matched or failed. Never throws;
+     * after a failure the trace holds what was recorded before it and {@code "failure"}.
+     */
     public Explanation explain(FlagSet flags, String flagKey, EvaluationContext ctx) {
         Flag flag = flags.flag(flagKey);
         Map<String, Object> trace = new LinkedHashMap<>();
@@ -62,7 +82,42 @@ public final class Evaluator {
             trace.put("found", false);
             return new Explanation(notFound(flagKey), trace);
         }
-        return new Explanation(evaluate(flag, ctx, trace), trace);
+        try {
+            return new Explanation(evaluate(flag, ctx, trace), trace);
+        } catch (RuntimeException | StackOverflowError e) {
+            EvaluationResult result = failed(flag, e);
+            trace.put("failure", result.errorDetails());
+            return new Explanation(result, trace);
+        }
+    }
+
+    /** At most one log line per this many milliseconds about failed evaluations; the others are counted in it. */
+    static final long LOG_INTERVAL_MS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
+    private static final AtomicLong nextLog = new AtomicLong();
+    private static final AtomicLong unlogged = new AtomicLong();
+
+    /**
+     * The error result for an evaluation that threw. Built on failure only, so the successful path stays
+     * allocation-free; the exception is logged with its stack trace, rate-limited because one bad flag may fail
+     * for every request.
+     */
+    static EvaluationResult failed(Flag flag, Throwable e) {
+        // The class's simple name and at most 200 characters of the message: enough to act on, without the
+        // engine's internals or an unbounded context value in every answer; the log has the stack trace.
+        String message = e.getMessage();
+        String details = "evaluation failed: " + e.getClass().getSimpleName() + (message == null ? ""
+                : ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message));
+        long now = System.currentTimeMillis();
+        long next = nextLog.get();
+        if (now >= next && nextLog.compareAndSet(next, now + LOG_INTERVAL_MS)) {
+            long others = unlogged.getAndSet(0);
+            log.error("flag '{}': {} (and {} other failed evaluation(s) since the last report)", flag.key(), details,
+                    others, e);
+        } else {
+            unlogged.incrementAndGet();
+        }
+        return EvaluationResult.error(flag.key(), flag, ErrorCode.GENERAL, details);
     }
 
     public static EvaluationResult notFound(String flagKey) {

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.semver4j.Semver;
 
 /**
  * Parses, validates and compiles flag documents (the format of docs/flag-format.md) into {@link FlagSet}s.
@@ -46,8 +45,27 @@ public final class FlagDocumentCompiler {
     public static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
     /** Variant names and rule ids. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    // The limits of docs/flag-format.md ("Limits"), enforced here with paths. They bound what evaluation recurses
+    // through (conditions, segment references, prerequisites) to a few hundred stack frames, and what one
+    // document can make the compiler or an evaluation spend.
     static final int MAX_CONDITION_DEPTH = 32;
+    /** Segments referencing segments: a chain of at most this many segments. */
+    static final int MAX_SEGMENT_DEPTH = 8;
+    /** Prerequisites of prerequisites: at most this many levels below a flag. */
+    static final int MAX_PREREQUISITE_DEPTH = 16;
     static final int MAX_ATTRIBUTE_LENGTH = 256;
+    static final int MAX_FLAGS = 100_000;
+    static final int MAX_SEGMENTS = 10_000;
+    /** Rules of one flag or one segment; conditions in one {@code all} or {@code any}; prerequisites of a flag. */
+    static final int MAX_RULES = 1_000;
+    static final int MAX_PARTS = 1_000;
+    static final int MAX_PREREQUISITES = 100;
+    /** Values of one clause; keys of one flag's targets, of one segment's included or excluded list. */
+    static final int MAX_VALUES = 100_000;
+    /** A string value of a clause (a regular expression too) or a targeting key in a list, in UTF-16 units. */
+    static final int MAX_STRING_LENGTH = 1_024;
+    /** JSON nesting of the whole document. */
+    static final int MAX_JSON_DEPTH = 200;
 
     private static final Set<String> ROOT_FIELDS = Set.of("$schema", "segments", "flags");
     private static final Set<String> SEGMENT_FIELDS = Set.of("description", "included", "excluded", "rules");
@@ -70,7 +88,7 @@ public final class FlagDocumentCompiler {
                 // Anything after the document (a second one pasted below it) is an error, not silently ignored.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build());
     }
 
     /** Parses and compiles a document given as UTF-8 JSON. */
@@ -80,7 +98,7 @@ public final class FlagDocumentCompiler {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
             return new Compilation(null, List.of(new ValidationError("", describe(e))));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Compilation(null, List.of(new ValidationError("", "cannot read document: " + e.getMessage())));
         }
         if (root == null || root.isMissingNode()) {
@@ -95,7 +113,14 @@ public final class FlagDocumentCompiler {
 
     /** Compiles a document already parsed by Jackson (parsed with big decimals, or weights may lose precision). */
     public Compilation compile(JsonNode root) {
-        return new Run().compile(root);
+        try {
+            return new Run().compile(root);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A fault of ours (the limits keep every walk shallow): the document is refused, never thrown at the
+            // caller, whose reload must count and log a rejection rather than lose it.
+            return new Compilation(null, List.of(new ValidationError("", "the document could not be compiled: "
+                    + e)));
+        }
     }
 
     /** The mapper this compiler parses with: strict about duplicate keys, exact with decimals. */
@@ -122,6 +147,13 @@ public final class FlagDocumentCompiler {
         private final Map<String, String> prerequisitePaths = new HashMap<>();
         /** Segments referenced by the condition being compiled. */
         private Set<String> deps;
+        /** The segment whose rules are being compiled, or null for a flag's. */
+        private String currentSegment;
+        /** Where each segment references each other segment first: segment -> referenced -> path. */
+        private final Map<String, Map<String, String>> segmentRefPaths = new HashMap<>();
+        /** Post-orders of the reference graphs (a node after what it references), for the fingerprints. */
+        private List<String> segmentOrder = List.of();
+        private List<String> flagOrder = List.of();
 
         Compilation compile(JsonNode root) {
             if (!root.isObject()) {
@@ -134,7 +166,7 @@ public final class FlagDocumentCompiler {
             if (segmentsNode != null && !segmentsNode.isNull()) {
                 if (!segmentsNode.isObject()) {
                     error("segments", "must be an object of segments by key, not " + kind(segmentsNode));
-                } else {
+                } else if (!tooMany(segmentsNode, MAX_SEGMENTS, "segments", "segments")) {
                     for (Iterator<Map.Entry<String, JsonNode>> it = segmentsNode.fields(); it.hasNext();) {
                         Map.Entry<String, JsonNode> e = it.next();
                         segment(e.getKey(), e.getValue(), Paths.key("segments", e.getKey()));
@@ -146,7 +178,7 @@ public final class FlagDocumentCompiler {
                 error("flags", "required: an object of flags by key (it may be empty)");
             } else if (!flagsNode.isObject()) {
                 error("flags", "must be an object of flags by key, not " + kind(flagsNode));
-            } else {
+            } else if (!tooMany(flagsNode, MAX_FLAGS, "flags", "flags")) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = flagsNode.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
                     flag(e.getKey(), e.getValue(), Paths.key("flags", e.getKey()));
@@ -188,12 +220,13 @@ public final class FlagDocumentCompiler {
             Set<String> included = stringSet(node.get("included"), Paths.field(path, "included"));
             Set<String> excluded = stringSet(node.get("excluded"), Paths.field(path, "excluded"));
             deps = new LinkedHashSet<>();
+            currentSegment = key;
             List<Condition> rules = new ArrayList<>();
             JsonNode rulesNode = node.get("rules");
             if (rulesNode != null && !rulesNode.isNull()) {
                 if (!rulesNode.isArray()) {
                     error(Paths.field(path, "rules"), "must be an array of conditions, not " + kind(rulesNode));
-                } else {
+                } else if (!tooMany(rulesNode, MAX_RULES, Paths.field(path, "rules"), "rules")) {
                     for (int i = 0; i < rulesNode.size(); i++) {
                         Condition c = condition(rulesNode.get(i), Paths.index(Paths.field(path, "rules"), i), 1);
                         if (c != null) {
@@ -202,6 +235,7 @@ public final class FlagDocumentCompiler {
                     }
                 }
             }
+            currentSegment = null;
             segmentDeps.put(key, deps);
             segmentNodes.put(key, node);
             segments.put(key, new Segment(key, included, excluded, rules.toArray(new Condition[0])));
@@ -215,12 +249,15 @@ public final class FlagDocumentCompiler {
                 error(path, "must be an array of strings, not " + kind(node));
                 return Set.of();
             }
+            if (tooMany(node, MAX_VALUES, path, "targeting keys")) {
+                return Set.of();
+            }
             Set<String> out = new HashSet<>(Math.max(4, node.size() * 2));
             for (int i = 0; i < node.size(); i++) {
                 JsonNode v = node.get(i);
                 if (!v.isTextual()) {
                     error(Paths.index(path, i), "must be a string, not " + kind(v));
-                } else {
+                } else if (!tooLong(v.textValue(), Paths.index(path, i))) {
                     out.add(v.textValue());
                 }
             }
@@ -372,6 +409,9 @@ public final class FlagDocumentCompiler {
                 error(path, "must be an array of {\"flag\", \"variant\"}, not " + kind(node));
                 return new Flag.Prerequisite[0];
             }
+            if (tooMany(node, MAX_PREREQUISITES, path, "prerequisites")) {
+                return new Flag.Prerequisite[0];
+            }
             List<Flag.Prerequisite> out = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 JsonNode p = node.get(i);
@@ -403,6 +443,7 @@ public final class FlagDocumentCompiler {
             }
             Map<String, EvaluationResult> out = new HashMap<>();
             Map<String, String> firstPath = new HashMap<>();
+            int keys = 0;
             for (int i = 0; i < node.size(); i++) {
                 JsonNode t = node.get(i);
                 String tpath = Paths.index(path, i);
@@ -419,11 +460,19 @@ public final class FlagDocumentCompiler {
                     error(vpath, "required: a non-empty array of targeting keys");
                     continue;
                 }
+                keys += values.size();
+                if (keys > MAX_VALUES) {
+                    error(vpath, "a flag's targets list more than " + MAX_VALUES + " keys");
+                    break;
+                }
                 EvaluationResult result = v == null ? null : new EvaluationResult(flag, v, Reason.TARGETING_MATCH, null);
                 for (int j = 0; j < values.size(); j++) {
                     JsonNode k = values.get(j);
                     if (!k.isTextual()) {
                         error(Paths.index(vpath, j), "a targeting key must be a string, not " + kind(k));
+                        continue;
+                    }
+                    if (tooLong(k.textValue(), Paths.index(vpath, j))) {
                         continue;
                     }
                     String previous = firstPath.putIfAbsent(k.textValue(), Paths.index(vpath, j));
@@ -443,6 +492,9 @@ public final class FlagDocumentCompiler {
             }
             if (!node.isArray()) {
                 error(path, "must be an array of rules, not " + kind(node));
+                return new Rule[0];
+            }
+            if (tooMany(node, MAX_RULES, path, "rules")) {
                 return new Rule[0];
             }
             List<Rule> out = new ArrayList<>();
@@ -581,11 +633,11 @@ public final class FlagDocumentCompiler {
             }
             BigDecimal d = node.decimalValue().stripTrailingZeros();
             if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
-                error(path, "a percentage must be from 0 to 100, not " + d.toPlainString());
+                error(path, "a percentage must be from 0 to 100, not " + readable(d));
                 return -1;
             }
             if (d.scale() > 3) {
-                error(path, "a percentage has at most three decimals, not " + d.toPlainString());
+                error(path, "a percentage has at most three decimals, not " + readable(d));
                 return -1;
             }
             return d.movePointRight(3).intValueExact();
@@ -631,6 +683,9 @@ public final class FlagDocumentCompiler {
                         error(ipath, "must be a non-empty array of conditions, not " + kind(inner));
                         return null;
                     }
+                    if (tooMany(inner, MAX_PARTS, ipath, "conditions")) {
+                        return null;
+                    }
                     Condition[] parts = new Condition[inner.size()];
                     boolean ok = true;
                     for (int i = 0; i < inner.size(); i++) {
@@ -654,6 +709,10 @@ public final class FlagDocumentCompiler {
                     Condition.SegmentRef ref = new Condition.SegmentRef(inner.textValue());
                     segmentRefs.add(new PendingSegmentRef(ref, ipath));
                     deps.add(inner.textValue());
+                    if (currentSegment != null) {
+                        segmentRefPaths.computeIfAbsent(currentSegment, k -> new HashMap<>())
+                                .putIfAbsent(inner.textValue(), ipath);
+                    }
                     return ref;
                 }
             }
@@ -692,6 +751,9 @@ public final class FlagDocumentCompiler {
                 error(vpath, "required: a non-empty array of values for '" + op.jsonName() + "'");
                 return null;
             }
+            if (tooMany(values, MAX_VALUES, vpath, "values")) {
+                return null;
+            }
             List<Object> source = new ArrayList<>(values.size());
             for (int i = 0; i < values.size(); i++) {
                 source.add(javaValue(values.get(i)));
@@ -716,6 +778,10 @@ public final class FlagDocumentCompiler {
                         } catch (PatternSyntaxException e) {
                             error(Paths.index(vpath, i), "invalid regular expression: " + e.getDescription()
                                     + " in '" + strings[i] + "'");
+                        } catch (RuntimeException | StackOverflowError e) {
+                            // RE2/J refuses some patterns with other exceptions (or runs out of stack on deep
+                            // nesting): the pattern is refused, whatever the library does.
+                            error(Paths.index(vpath, i), "regular expression not accepted by RE2: " + e);
                         }
                     }
                     yield new Clause.Matches(attribute, source, patterns);
@@ -727,7 +793,7 @@ public final class FlagDocumentCompiler {
                         if (!v.isNumber()) {
                             error(Paths.index(vpath, i), "'" + op.jsonName() + "' compares numbers; "
                                     + "this value is " + kind(v));
-                        } else {
+                        } else if (representable(v, Paths.index(vpath, i))) {
                             numbers[i] = v.doubleValue();
                         }
                     }
@@ -735,7 +801,7 @@ public final class FlagDocumentCompiler {
                 }
                 case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
                     String[] strings = strings(values, vpath, op);
-                    Semver[] versions = new Semver[strings.length];
+                    Versions.Version[] versions = new Versions.Version[strings.length];
                     for (int i = 0; i < strings.length; i++) {
                         if (strings[i] == null) {
                             continue;
@@ -803,9 +869,13 @@ public final class FlagDocumentCompiler {
             for (int i = 0; i < values.size(); i++) {
                 JsonNode v = values.get(i);
                 if (v.isTextual()) {
-                    strings.add(v.textValue());
+                    if (!tooLong(v.textValue(), Paths.index(vpath, i))) {
+                        strings.add(v.textValue());
+                    }
                 } else if (v.isNumber()) {
-                    numbers[numberCount++] = v.doubleValue() + 0.0;
+                    if (representable(v, Paths.index(vpath, i))) {
+                        numbers[numberCount++] = v.doubleValue() + 0.0;
+                    }
                 } else if (v.isBoolean()) {
                     hasTrue |= v.booleanValue();
                     hasFalse |= !v.booleanValue();
@@ -825,10 +895,10 @@ public final class FlagDocumentCompiler {
             String[] out = new String[values.size()];
             for (int i = 0; i < values.size(); i++) {
                 JsonNode v = values.get(i);
-                if (v.isTextual()) {
-                    out[i] = v.textValue();
-                } else {
+                if (!v.isTextual()) {
                     error(Paths.index(vpath, i), "'" + op.jsonName() + "' takes strings; this value is " + kind(v));
+                } else if (!tooLong(v.textValue(), Paths.index(vpath, i))) {
+                    out[i] = v.textValue();
                 }
             }
             return out;
@@ -846,8 +916,28 @@ public final class FlagDocumentCompiler {
                     pending.ref.segment = s;
                 }
             }
-            Cycles.find(segmentDeps, (key, cycle) -> error(Paths.key("segments", key),
-                    "segments reference each other in a cycle: " + String.join(" -> ", cycle)));
+            boolean[] cyclic = new boolean[1];
+            segmentOrder = Cycles.find(segmentDeps, (key, cycle) -> {
+                cyclic[0] = true;
+                // The reference that closes the cycle inside the segment, so that a path relative to the segment
+                // (the control plane's) is never empty.
+                Map<String, String> refs = segmentRefPaths.get(key);
+                String at = refs == null ? null : refs.get(cycle.get(1));
+                error(at == null ? Paths.key("segments", key) : at,
+                        "segments reference each other in a cycle: " + String.join(" -> ", cycle));
+            });
+            if (cyclic[0]) {
+                return;
+            }
+            Map<String, Integer> heights = Cycles.heights(segmentDeps, segmentOrder);
+            for (String key : segmentOrder) {
+                if (heights.get(key) == MAX_SEGMENT_DEPTH + 1) {
+                    error(Paths.key("segments", key), "segments reference segments " + (MAX_SEGMENT_DEPTH + 1)
+                            + " deep: " + String.join(" -> ", Cycles.longestChain(segmentDeps, heights, key))
+                            + "; a chain has at most " + MAX_SEGMENT_DEPTH + " segments (see \"Limits\" in the "
+                            + "flag format)");
+                }
+            }
         }
 
         private void resolvePrerequisites() {
@@ -872,51 +962,50 @@ public final class FlagDocumentCompiler {
                     }
                 }
             }
-            Cycles.find(graph, (key, cycle) -> error(Paths.field(Paths.key("flags", key), "prerequisites"),
-                    "prerequisites form a cycle: " + String.join(" -> ", cycle)));
+            boolean[] cyclic = new boolean[1];
+            flagOrder = Cycles.find(graph, (key, cycle) -> {
+                cyclic[0] = true;
+                error(Paths.field(Paths.key("flags", key), "prerequisites"),
+                        "prerequisites form a cycle: " + String.join(" -> ", cycle));
+            });
+            if (cyclic[0]) {
+                return;
+            }
+            Map<String, Integer> heights = Cycles.heights(graph, flagOrder);
+            for (String key : flagOrder) {
+                // A flag's height counts itself; its prerequisites are one level below it.
+                if (heights.get(key) == MAX_PREREQUISITE_DEPTH + 2) {
+                    error(Paths.field(Paths.key("flags", key), "prerequisites"), "prerequisites nest "
+                            + (MAX_PREREQUISITE_DEPTH + 1) + " levels deep: "
+                            + String.join(" -> ", Cycles.longestChain(graph, heights, key)) + "; at most "
+                            + MAX_PREREQUISITE_DEPTH + " (see \"Limits\" in the flag format)");
+                }
+            }
         }
 
         // ---- fingerprints for FlagSet.changedSince
 
+        /** In post-order (what a node references first), so each print combines prints already made. */
         private void fingerprints() {
             Map<String, Long> segmentPrints = new HashMap<>();
-            for (String key : segments.keySet()) {
-                segmentPrint(key, segmentPrints);
+            for (String key : segmentOrder) {
+                long h = Fingerprint.of(json(segmentNodes.get(key)));
+                for (String dep : segmentDeps.get(key)) {
+                    h = Fingerprint.combine(h, segmentPrints.get(dep));
+                }
+                segmentPrints.put(key, h);
             }
-            Map<String, Long> done = new HashMap<>();
-            for (Flag flag : flags.values()) {
-                flagPrint(flag, segmentPrints, done);
+            for (String key : flagOrder) {
+                Flag flag = flags.get(key);
+                long h = Fingerprint.of(json(flagNodes.get(key)));
+                for (String dep : flagSegmentDeps.get(key)) {
+                    h = Fingerprint.combine(h, segmentPrints.get(dep));
+                }
+                for (Flag.Prerequisite p : flag.prerequisites) {
+                    h = Fingerprint.combine(h, p.flag.fingerprint);
+                }
+                flag.fingerprint = h;
             }
-        }
-
-        private long segmentPrint(String key, Map<String, Long> memo) {
-            Long known = memo.get(key);
-            if (known != null) {
-                return known;
-            }
-            long h = Fingerprint.of(json(segmentNodes.get(key)));
-            for (String dep : segmentDeps.get(key)) {
-                h = Fingerprint.combine(h, segmentPrint(dep, memo));
-            }
-            memo.put(key, h);
-            return h;
-        }
-
-        private long flagPrint(Flag flag, Map<String, Long> segmentPrints, Map<String, Long> memo) {
-            Long known = memo.get(flag.key());
-            if (known != null) {
-                return known;
-            }
-            long h = Fingerprint.of(json(flagNodes.get(flag.key())));
-            for (String dep : flagSegmentDeps.get(flag.key())) {
-                h = Fingerprint.combine(h, segmentPrints.get(dep));
-            }
-            for (Flag.Prerequisite p : flag.prerequisites) {
-                h = Fingerprint.combine(h, flagPrint(p.flag, segmentPrints, memo));
-            }
-            flag.fingerprint = h;
-            memo.put(flag.key(), h);
-            return h;
         }
 
         // ---- small helpers
@@ -995,6 +1084,8 @@ public final class FlagDocumentCompiler {
                 if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
                     error(Paths.key(path, e.getKey()), "metadata values are strings, numbers or booleans, not "
                             + kind(v));
+                } else if (v.isNumber() && !representable(v, Paths.key(path, e.getKey()))) {
+                    continue;
                 } else {
                     out.put(e.getKey(), javaValue(v));
                 }
@@ -1066,6 +1157,41 @@ public final class FlagDocumentCompiler {
         private void error(String path, String message) {
             errors.add(new ValidationError(path, message));
         }
+
+        /** Reports a container with more than {@code max} elements; its elements are then not read. */
+        private boolean tooMany(JsonNode node, int max, String path, String what) {
+            if (node.size() <= max) {
+                return false;
+            }
+            error(path, "at most " + max + " " + what + ", not " + node.size() + " (see \"Limits\" in the flag format)");
+            return true;
+        }
+
+        private boolean tooLong(String text, String path) {
+            if (text.length() <= MAX_STRING_LENGTH) {
+                return false;
+            }
+            error(path, "at most " + MAX_STRING_LENGTH + " characters, not " + text.length()
+                    + " (see \"Limits\" in the flag format)");
+            return true;
+        }
+
+        /**
+         * Whether a number is one evaluation can compare: within the range of a 64-bit float and not so small that
+         * it would become 0 (1e400 would be compared as infinity, 1e-400 as 0). Reports it when not.
+         */
+        private boolean representable(JsonNode v, String path) {
+            double d = v.doubleValue();
+            if (Double.isInfinite(d) || Double.isNaN(d)) {
+                error(path, "the number is beyond the range of a 64-bit float (about ±1.8e308)");
+                return false;
+            }
+            if (d == 0 && v.isFloatingPointNumber() && v.decimalValue().signum() != 0) {
+                error(path, "the number is too close to 0 for a 64-bit float (it would be 0)");
+                return false;
+            }
+            return true;
+        }
     }
 
     private record PendingSegmentRef(Condition.SegmentRef ref, String path) {
@@ -1119,6 +1245,11 @@ public final class FlagDocumentCompiler {
             default:
                 return null;
         }
+    }
+
+    /** A decimal for a message: plain when short, else scientific ({@code 1E+999999999} has no plain form to print). */
+    static String readable(BigDecimal d) {
+        return Math.abs((long) d.scale()) <= 30 ? d.toPlainString() : d.toString();
     }
 
     static String kind(JsonNode node) {

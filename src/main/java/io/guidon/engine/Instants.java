@@ -1,11 +1,11 @@
 package io.guidon.engine;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 
 /**
@@ -58,7 +58,7 @@ final class Instants {
                 return odt.toInstant().toEpochMilli();
             }
             return ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             return INVALID;
         }
     }

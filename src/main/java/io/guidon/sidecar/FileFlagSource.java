@@ -10,6 +10,7 @@ import io.vertx.core.file.FileProps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,10 +95,34 @@ public final class FileFlagSource implements FlagSource {
             return Future.succeededFuture();
         }
         seenContent = content;
-        return vertx.executeBlocking(() -> compiler.compile(content), false).map(compilation -> {
-            apply(compilation);
-            return null;
-        });
+        return vertx.executeBlocking(() -> compileSafely(compiler, content), false)
+                .recover(failure -> Future.succeededFuture(failed(failure)))
+                .map(compilation -> {
+                    apply(compilation);
+                    return (Void) null;
+                })
+                .recover(failure -> {
+                    // Publishing failed after a good compilation (a listener threw): the reload did not happen.
+                    metrics.reloadRejected();
+                    log.error("rejected {}: publishing it failed", file, failure);
+                    return Future.succeededFuture();
+                });
+    }
+
+    /**
+     * Compiles, turning anything thrown (an Error such as StackOverflowError or OutOfMemoryError included) into a
+     * rejected compilation, so that no reload is ever dropped without a log line and a {@code rejected} count.
+     */
+    static Compilation compileSafely(FlagDocumentCompiler compiler, byte[] content) {
+        try {
+            return compiler.compile(content);
+        } catch (Throwable t) {
+            return failed(t);
+        }
+    }
+
+    private static Compilation failed(Throwable t) {
+        return new Compilation(null, List.of(new ValidationError("", "the document could not be compiled: " + t)));
     }
 
     private void apply(Compilation compilation) {

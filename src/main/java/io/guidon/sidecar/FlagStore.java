@@ -12,6 +12,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds the flag set the sidecar serves. Readers take {@link #current()} (one volatile read, no lock) and use that
@@ -20,6 +22,8 @@ import java.util.function.Consumer;
  * the version they last saw.
  */
 public final class FlagStore {
+
+    private static final Logger log = LoggerFactory.getLogger(FlagStore.class);
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
@@ -90,7 +94,13 @@ public final class FlagStore {
             history.removeFirst();
         }
         for (Consumer<Snapshot> listener : listeners) {
-            listener.accept(next);
+            // The snapshot is published whatever a listener does: one failing listener must not keep the others
+            // (change streams, metrics) from hearing of it, nor fail the source's reload after the swap.
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                log.error("a listener failed on version {} (the version is published)", next.version(), e);
+            }
         }
         return next;
     }

@@ -14,6 +14,8 @@ class EvalCommandTest {
 
     private static final String FLAGS = "config/flags.json";
     private final ObjectMapper json = new ObjectMapper();
+    @TempDir
+    Path dir;
 
     @Test
     void printsValueVariantReasonAndRuleOfTheMatchingRule() throws Exception {
@@ -66,6 +68,60 @@ class EvalCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(json.readTree(run.out()).get("errorCode").textValue()).isEqualTo("TARGETING_KEY_MISSING");
+    }
+
+    @Test
+    void errorResultsSayErrorDetailsAsOfrepDoes() throws Exception {
+        JsonNode result = json.readTree(CliRun.of("eval", FLAGS, "no-such-flag").out());
+
+        assertThat(result.get("errorDetails").textValue()).contains("'no-such-flag'");
+        assertThat(result.has("errorMessage")).isFalse();
+    }
+
+    @Test
+    void aMissingDocumentIsOneClearLineAndExitOne() {
+        CliRun run = CliRun.of("eval", dir.resolve("missing.json").toString(), "f");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("cannot read " + dir.resolve("missing.json") + ": no such file");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryOrANonJsonDocumentIsOneClearProblem() throws Exception {
+        CliRun directory = CliRun.of("eval", dir.toString(), "f");
+        assertThat(directory.exitCode()).isEqualTo(1);
+        assertThat(directory.err().strip()).isEqualTo("cannot read " + dir + ": it is a directory, not a file");
+
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not json at all");
+        CliRun notJson = CliRun.of("eval", text.toString(), "f");
+        assertThat(notJson.exitCode()).isEqualTo(1);
+        assertThat(notJson.err()).contains("invalid JSON at line 1").doesNotContain("Exception:").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingContextFileIsAUsageError() {
+        CliRun run = CliRun.of("eval", FLAGS, "dark-mode", "--context-file", dir.resolve("ctx.json").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("--context-file: cannot read " + dir.resolve("ctx.json")
+                + ": no such file");
+    }
+
+    @Test
+    void aVersionBeyondSixtyFourBitsEvaluates() throws Exception {
+        // Issue 9: semver4j threw for this pre-release number.
+        Path doc = Files.writeString(dir.resolve("nightly.json"), """
+                {"flags": {"nightly": {"enabled": true, "variants": {"on": true, "off": false},
+                  "offVariant": "off", "fallthrough": {"variant": "off"},
+                  "rules": [{"id": "n", "when": {"attribute": "appVersion", "op": "semverGt",
+                             "values": ["2.0.0-nightly.1"]}, "serve": {"variant": "on"}}]}}}
+                """);
+        CliRun run = CliRun.of("eval", doc.toString(), "nightly", "--context",
+                "{\"appVersion\":\"2.0.0-nightly.20250101123456789012345\"}");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(json.readTree(run.out()).get("variant").textValue()).isEqualTo("on");
     }
 
     @Test

@@ -31,7 +31,7 @@ class ValidateCommandTest {
                 .contains("flags.new-checkout.fallthrough.rollout: percentages sum to 90, not 100")
                 .contains("flags.new-checkout.prerequisites[0].flag: unknown flag 'payments-v3'")
                 .contains("flags.chicken.prerequisites: prerequisites form a cycle: chicken -> egg -> chicken")
-                .contains("segments.loop-a: segments reference each other in a cycle")
+                .contains("segments.loop-a.rules[0].segment: segments reference each other in a cycle")
                 .contains("flags[\"Bad Key\"]: invalid flag key 'Bad Key'");
         long problems = run.out().lines().filter(l -> l.contains(": ") && !l.startsWith("docs/")).count();
         assertThat(run.out()).contains("docs/examples/broken-flags.json: " + problems + " problems");
@@ -71,7 +71,37 @@ class ValidateCommandTest {
         CliRun run = CliRun.of("validate", dir.resolve("nope.json").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("cannot read").contains("nope.json");
+        assertThat(run.out()).contains("cannot read " + dir.resolve("nope.json") + ": no such file")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void aDirectoryIsAProblemNamedAsSuch(@TempDir Path dir) {
+        CliRun run = CliRun.of("validate", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("cannot read " + dir + ": it is a directory, not a file")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void chainsBeyondTheLimitsAreProblemsWithPaths(@TempDir Path dir) throws Exception {
+        // Issue 9: validate called a 3,000-segment chain valid, then eval overflowed the stack.
+        StringBuilder doc = new StringBuilder("{\"segments\":{");
+        for (int i = 0; i < 3_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":{\"rules\":[")
+                    .append(i + 1 < 3_000 ? "{\"segment\":\"s" + (i + 1) + "\"}"
+                            : "{\"attribute\":\"a\",\"op\":\"exists\"}")
+                    .append("]}");
+        }
+        doc.append("},\"flags\":{}}");
+        Path file = Files.writeString(dir.resolve("chain.json"), doc);
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("segments.s2991: segments reference segments 9 deep: s2991 -> s2992 -> ")
+                .contains(": 1 problem");
     }
 
     @Test

@@ -193,7 +193,7 @@ class EvaluatorReasonTest {
             assertThat(r.reason()).isEqualTo(Reason.ERROR);
             assertThat(r.isError()).isTrue();
             assertThat(r.errorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
-            assertThat(r.errorMessage()).contains("'nope'");
+            assertThat(r.errorDetails()).contains("'nope'");
             assertThat(r.flagKey()).isEqualTo("nope");
             assertThat(r.flag()).isNull();
             assertThat(r.variant()).isNull();
@@ -212,7 +212,7 @@ class EvaluatorReasonTest {
             EvaluationResult r = eval(set, "f", "email", "a@b.c");
             assertThat(r.reason()).isEqualTo(Reason.ERROR);
             assertThat(r.errorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
-            assertThat(r.errorMessage()).contains("flag 'f'", "targetingKey");
+            assertThat(r.errorDetails()).contains("flag 'f'", "targetingKey");
             assertThat(r.flag()).isSameAs(set.flag("f"));
             assertThat(r.variant()).isNull();
         }
@@ -237,7 +237,7 @@ class EvaluatorReasonTest {
                     .fallthrough(rolloutBy("companyId", "on", 50, "off", 50))).compile();
             EvaluationResult r = eval(set, "f", "targetingKey", "u1");
             assertThat(r.errorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
-            assertThat(r.errorMessage()).contains("'companyId'");
+            assertThat(r.errorDetails()).contains("'companyId'");
         }
 
         @Test

@@ -237,7 +237,8 @@ class FlagDocumentCompilerConditionTest {
 
         @Test
         void mustNotReferenceThemselves() {
-            assertOnlyError(Flags.doc().segment("a", s -> s.rule(not(inSegment("a")))), "segments.a",
+            assertOnlyError(Flags.doc().segment("a", s -> s.rule(not(inSegment("a")))),
+                    "segments.a.rules[0].not.segment",
                     "segments reference each other in a cycle: a -> a");
         }
 
@@ -247,7 +248,8 @@ class FlagDocumentCompilerConditionTest {
                     .segment("a", s -> s.rule(inSegment("b")))
                     .segment("b", s -> s.rule(Flags.all(exists("x"), inSegment("c"))))
                     .segment("c", s -> s.rule(inSegment("a")));
-            assertOnlyError(doc, "segments.a", "segments reference each other in a cycle: a -> b -> c -> a");
+            assertOnlyError(doc, "segments.a.rules[0].segment",
+                    "segments reference each other in a cycle: a -> b -> c -> a");
         }
     }
 

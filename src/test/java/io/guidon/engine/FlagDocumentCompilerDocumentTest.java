@@ -118,7 +118,7 @@ class FlagDocumentCompilerDocumentTest {
                 {"flags[\"Bad Key\"].variants", "must be a non-empty object"},
                 {"flags[\"Bad Key\"].offVariant", "required"},
                 {"flags[\"Bad Key\"].fallthrough", "must have exactly one of \"variant\" and \"rollout\""},
-                {"segments.loop-a", "segments reference each other in a cycle: loop-a -> loop-b -> loop-a"},
+                {"segments.loop-a.rules[0].segment", "segments reference each other in a cycle: loop-a -> loop-b -> loop-a"},
                 {"flags.chicken.prerequisites", "prerequisites form a cycle: chicken -> egg -> chicken"}};
         assertThat(c.errors()).extracting(ValidationError::path)
                 .containsExactlyInAnyOrder(Arrays.stream(expected).map(e -> e[0]).toArray(String[]::new));

@@ -110,6 +110,36 @@ class FileFlagSourceTest {
         assertThat(m.value("guidon_flagset_reloads_total", "result", "applied")).isEqualTo(3.0);
     }
 
+    /** Segments s0 -> s1 -> ... -> s(n-1) and a flag whose rule uses s0: beyond the segment nesting limit. */
+    private static String segmentChain(int n) {
+        StringBuilder doc = new StringBuilder("{\"segments\":{");
+        for (int i = 0; i < n; i++) {
+            doc.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":{\"rules\":[")
+                    .append(i + 1 < n ? "{\"segment\":\"s" + (i + 1) + "\"}"
+                            : "{\"attribute\":\"plan\",\"op\":\"in\",\"values\":[\"pro\"]}")
+                    .append("]}");
+        }
+        return doc.append("},\"flags\":{\"static-on\":{\"enabled\":true,\"variants\":{\"on\":true,\"off\":false},")
+                .append("\"offVariant\":\"off\",\"rules\":[{\"id\":\"r\",\"when\":{\"segment\":\"s0\"},")
+                .append("\"serve\":{\"variant\":\"off\"}}],\"fallthrough\":{\"variant\":\"off\"}}}}").toString();
+    }
+
+    @Test
+    void longSegmentChainsAreRejectedAndCountedWhileTheLastGoodSetServes() {
+        // Issue 9: a 2,000 chain was applied and then failed every evaluation; a 3,000 chain was dropped without
+        // a log line or a count (StackOverflowError in the compiler).
+        FlagFiles.write(file, segmentChain(2_000));
+        Poll.until("the 2,000 chain rejected", () -> rejected() == 1.0);
+        FlagFiles.write(file, segmentChain(3_000));
+        Poll.until("the 3,000 chain rejected", () -> rejected() == 2.0);
+
+        HttpReply r = staticOn();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().getBoolean("value")).isTrue();
+        assertThat(r.json().getLong("version")).isEqualTo(1);
+        assertThat(metrics().value("guidon_flagset_reloads_total", "result", "applied")).isEqualTo(1.0);
+    }
+
     @Test
     void malformedJsonAndEmptyFilesAreRejectedToo() {
         FlagFiles.write(file, "{\"flags\": {");
