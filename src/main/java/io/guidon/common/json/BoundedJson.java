@@ -136,7 +136,8 @@ public final class BoundedJson {
                 JsonToken t = p.nextToken();
                 if (t == null) {
                     throw new Rejected(Kind.MALFORMED, "malformed JSON" + where(p.currentLocation())
-                            + ": the document ends early", List.of());
+                            + ": the body ends before its JSON is complete (an object, array or string is not closed)",
+                            List.of());
                 }
                 Object value;
                 switch (t) {
@@ -224,7 +225,7 @@ public final class BoundedJson {
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 throw new Rejected(Kind.MALFORMED, "malformed JSON" + where(p.currentTokenLocation())
-                        + ": more than one value (" + trailing + " after the end)", List.of());
+                        + ": there is more after the JSON value", List.of());
             }
             if (!problems.isEmpty()) {
                 throw new Rejected(Kind.VALUE, problems.size() == 1
@@ -244,7 +245,7 @@ public final class BoundedJson {
             throw Rejected.at(Kind.LIMIT, valuePath(stack), what);
         } catch (JsonProcessingException e) {
             throw new Rejected(Kind.MALFORMED, "malformed JSON" + where(e.getLocation()) + ": "
-                    + e.getOriginalMessage(), List.of());
+                    + JsonProblems.syntax(e.getOriginalMessage()), List.of());
         } catch (IOException e) {
             throw new Rejected(Kind.MALFORMED, "unreadable body: " + e.getMessage(), List.of());
         }

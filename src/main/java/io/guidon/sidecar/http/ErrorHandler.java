@@ -1,5 +1,7 @@
 package io.guidon.sidecar.http;
 
+import io.guidon.common.json.ValueChecks;
+
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -89,25 +91,10 @@ final class ErrorHandler implements Handler<RoutingContext> {
 
     /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */
     static boolean decodes(String raw) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
-                    return false;
-                }
-                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
         try {
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            ValueChecks.decodeUriComponent(raw, false);
             return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package io.guidon.sidecar.http;
 
 import io.guidon.common.json.BoundedJson;
+import io.guidon.common.json.JsonProblems;
 import io.guidon.common.json.ValueChecks;
 import io.guidon.engine.EvaluationContext;
 import io.vertx.core.MultiMap;
@@ -29,59 +30,57 @@ final class Requests {
     }
 
     /**
-     * The edge check of every request's path and query string, as {@link BoundedJson} is of its body: both are
-     * percent-encoded UTF-8 ({@code GENERAL} when not), and no path segment ({@code GENERAL}), query name or value
-     * ({@code INVALID_CONTEXT}: they are context attributes) holds U+0000, nor is a query value a number beyond the
-     * double range or one that would round to zero. A 400 that names the part; otherwise the
-     * next handler runs.
+     * The edge check of every request's path and query string, as {@link BoundedJson} is of its body: both must be
+     * percent-encoded UTF-8 ({@code PARSE_ERROR} when not) without U+0000 or unpaired surrogates (in a path segment
+     * {@code PARSE_ERROR}; in a query name or value, which are context attributes, {@code INVALID_CONTEXT}). A 400
+     * that names the part, and on a single-flag route the flag key as sent (OFREP's error bodies carry it); otherwise
+     * the next handler runs. Query numbers beyond the double range are refused where they are typed ({@link #typed}).
      */
     static void checkUri(RoutingContext ctx) {
         String rawPath = ctx.request().path();
-        try {
-            for (String segment : rawPath.split("/", -1)) {
-                String problem = ValueChecks.textProblem(ValueChecks.decodeUriComponent(segment, false));
-                if (problem != null) {
-                    throw new SidecarException(400, "GENERAL", "the path segment '"
-                            + ValueChecks.printable(ValueChecks.decodeUriComponent(segment, false), 60) + "' "
-                            + problem);
-                }
+        String key = ErrorHandler.rawFlagKey(rawPath);
+        for (String segment : rawPath.split("/", -1)) {
+            String decoded;
+            try {
+                decoded = ValueChecks.decodeUriComponent(segment, false);
+            } catch (IllegalArgumentException e) {
+                throw new SidecarException(400, "PARSE_ERROR", key != null
+                        ? "the flag key in the path is not valid percent-encoding (such as %2F for '/'): " + key
+                        : "the path is not valid percent-encoding (such as %20 for a space): " + rawPath, key);
             }
-        } catch (IllegalArgumentException e) {
-            throw new SidecarException(400, "GENERAL", "the path is not percent-encoded UTF-8: " + e.getMessage());
+            String problem = ValueChecks.textProblem(decoded);
+            if (problem != null) {
+                throw new SidecarException(400, "PARSE_ERROR", "the path segment '"
+                        + ValueChecks.printable(decoded, 60) + "' " + problem, key);
+            }
         }
         String query = ctx.request().query();
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String rawName = eq < 0 ? pair : pair.substring(0, eq);
-                String name;
-                try {
-                    name = ValueChecks.decodeUriComponent(rawName, true);
-                    String problem = ValueChecks.textProblem(name);
-                    if (problem != null) {
-                        throw SidecarException.invalidContext("the query parameter name '"
-                                + ValueChecks.printable(name, 60) + "' " + problem);
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new SidecarException(400, "GENERAL", "the query string is not percent-encoded UTF-8: the"
-                            + " name '" + ValueChecks.printable(rawName, 60) + "': " + e.getMessage());
-                }
-                try {
-                    String value = ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
-                    String problem = ValueChecks.textProblem(value);
-                    if (problem == null && value.length() < 400 && DECIMAL.matcher(value).matches()) {
-                        // A query value that looks like a number becomes one (see typed): 1e400 would be infinity.
-                        String numberProblem = ValueChecks.numberProblem(new java.math.BigDecimal(value));
-                        problem = numberProblem == null ? null : value + " " + numberProblem;
-                    }
-                    if (problem != null) {
-                        throw SidecarException.invalidContext("the query parameter '" + ValueChecks.printable(name, 60)
-                                + "' " + problem);
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new SidecarException(400, "GENERAL", "the query string is not percent-encoded UTF-8: the"
-                            + " parameter '" + ValueChecks.printable(name, 60) + "': " + e.getMessage());
-                }
+        if (query == null || query.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            String name;
+            String value;
+            try {
+                name = ValueChecks.decodeUriComponent(rawName, true);
+                value = ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
+            } catch (IllegalArgumentException e) {
+                throw new SidecarException(400, "PARSE_ERROR", "the query string is not valid percent-encoding (such "
+                        + "as %20 for a space, %25 for '%'): '" + ValueChecks.printable(pair, 60) + "': "
+                        + e.getMessage(), key);
+            }
+            String problem = ValueChecks.textProblem(name);
+            if (problem != null) {
+                throw new SidecarException(400, "INVALID_CONTEXT", "the query parameter name '"
+                        + ValueChecks.printable(name, 60) + "' " + problem, key);
+            }
+            problem = ValueChecks.textProblem(value);
+            if (problem != null) {
+                throw new SidecarException(400, "INVALID_CONTEXT", "the query parameter '"
+                        + ValueChecks.printable(name, 60) + "' " + problem, key);
             }
         }
         ctx.next();
@@ -96,7 +95,7 @@ final class Requests {
             value = json.parse(bytes);
         } catch (BoundedJson.Rejected e) {
             throw SidecarException.parse(e.isLimit() ? "the body exceeds a limit: " + e.getMessage()
-                    : e.kind() == BoundedJson.Kind.VALUE ? e.getMessage() : JsonProblems.plain(e.getMessage(), false));
+                    : e.kind() == BoundedJson.Kind.VALUE ? e.getMessage() : JsonProblems.plain(e.getMessage()));
         }
         if (value == null) {
             return Map.of();

@@ -1,21 +1,18 @@
-package io.guidon.sidecar.http;
+package io.guidon.common.json;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Says in plain words what is wrong with a request body that the JSON parser refused, and where: the parser's own
+ * Says in plain words what is wrong with a request body that the JSON parser refused, and where (both servers, through
+ * {@link BoundedJson}): the parser's own
  * messages name its classes and settings ({@code StreamReadConstraints.getMaxNestingDepth()}), character codes and
  * "Source: REDACTED" locations, which mean nothing to a client and tell an attacker which parser runs here.
  */
-final class JsonProblems {
+public final class JsonProblems {
 
     private static final Pattern WHERE = Pattern.compile("^malformed JSON( at line \\d+, column \\d+)?: (.*)$",
             Pattern.DOTALL);
-    private static final Pattern DEPTH = Pattern.compile("nesting depth \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)");
-    private static final Pattern STRING = Pattern.compile("String value length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)");
-    private static final Pattern NUMBER = Pattern.compile("Number value length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)");
-    private static final Pattern ENTRIES = Pattern.compile("^(.*) has (\\d+) (entries|elements); at most (\\d+) are allowed$");
     private static final Pattern CHARACTER = Pattern.compile("Unexpected character \\('(.{1,2})' \\(code \\d+\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("Unrecognized token '([^']{0,40})[^']*'");
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,80})[^']*'");
@@ -28,14 +25,11 @@ final class JsonProblems {
     }
 
     /**
-     * The message for a refused body, from {@link io.guidon.common.json.BoundedJson.Rejected}'s message;
-     * {@code limit} when the JSON was well formed but over a limit.
+     * "the body is not valid JSON[ at line L, column C]: what", from a {@link BoundedJson.Rejected} message of kind
+     * {@link BoundedJson.Kind#MALFORMED} ("malformed JSON[ at ...]: what").
      */
-    static String plain(String parserMessage, boolean limit) {
-        String m = parserMessage == null ? "" : parserMessage;
-        if (limit) {
-            return "the body is too large a JSON document: " + limitProblem(m);
-        }
+    public static String plain(String rejectedMessage) {
+        String m = rejectedMessage == null ? "" : rejectedMessage;
         Matcher w = WHERE.matcher(m);
         String where = "";
         String what = m;
@@ -43,32 +37,11 @@ final class JsonProblems {
             where = w.group(1) == null ? "" : w.group(1);
             what = w.group(2);
         }
-        return "the body is not valid JSON" + where + ": " + syntaxProblem(what);
+        return "the body is not valid JSON" + where + ": " + syntax(what);
     }
 
-    private static String limitProblem(String m) {
-        Matcher x = DEPTH.matcher(m);
-        if (x.find()) {
-            return "arrays and objects are nested more than " + x.group(2) + " deep (http.max-json-depth)";
-        }
-        x = STRING.matcher(m);
-        if (x.find()) {
-            return "a string is " + x.group(1) + " characters long; at most " + x.group(2)
-                    + " are allowed (http.max-string-length)";
-        }
-        x = NUMBER.matcher(m);
-        if (x.find()) {
-            return "a number is " + x.group(1) + " characters long; at most " + x.group(2) + " are allowed";
-        }
-        x = ENTRIES.matcher(m);
-        if (x.matches()) {
-            return x.group(1) + " has " + x.group(2) + " " + x.group(3) + "; at most " + x.group(4)
-                    + " are allowed (http.max-json-elements)";
-        }
-        return scrub(m);
-    }
-
-    private static String syntaxProblem(String m) {
+    /** What a syntax error of Jackson's means, in plain words; text that is plain already is kept. */
+    public static String syntax(String m) {
         if (m.startsWith("Unexpected end-of-input")) {
             return "the body ends before its JSON is complete (an object, array or string is not closed)";
         }
@@ -124,7 +97,7 @@ final class JsonProblems {
     }
 
     /** Whatever the parser said, without its class names, setting names, character codes and source locations. */
-    static String scrub(String m) {
+    public static String scrub(String m) {
         String s = m;
         int source = s.indexOf("[Source:");
         if (source >= 0) {
