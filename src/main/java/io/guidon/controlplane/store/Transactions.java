@@ -88,7 +88,7 @@ public final class Transactions {
         String what = e instanceof PgException pg && pg.getErrorMessage() != null ? pg.getErrorMessage()
                 : String.valueOf(e.getMessage());
         return new DependencyUnavailable("the database", TransientFailure.Kind.CONFLICT,
-                TransientFailure.Kind.CONFLICT.summary("the database") + " in each of " + attempts + " attempts ("
+                TransientFailure.Kind.CONFLICT.summary("the database") + " " + attempts + " times in a row ("
                         + (state == null ? "" : "SQLSTATE " + state + ": ") + what + "); nothing was changed", e);
     }
 
