@@ -231,6 +231,45 @@ class AdminWriteConcurrencyIT {
         stateMatchesAuditLog(audit);
     }
 
+    @Test
+    void aSidecarKeyForAnEnvironmentBeingDeletedIsEither404OrBlocksTheDeletionNever500() throws Exception {
+        ExecutorService sides = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String env = "race" + round;
+                prepare("POST", V1 + "/environments", Map.of("key", env));
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Resp> key = sides.submit(() -> {
+                    go.await();
+                    return call("race", "POST", V1 + "/keys", Map.of("name", env, "role", "sidecar", "environment",
+                            env), null, true);
+                });
+                Future<Resp> delete = sides.submit(() -> {
+                    go.await();
+                    return call("race", "DELETE", V1 + "/environments/" + env, null, null, true);
+                });
+                go.countDown();
+                Resp k = key.get(60, TimeUnit.SECONDS);
+                Resp d = delete.get(60, TimeUnit.SECONDS);
+                if (k.status() == 201) {
+                    // The key came first: the deletion saw it and refused, naming why.
+                    assertThat(d.status()).as(d.toString()).isEqualTo(409);
+                    assertThat(d.json().get("detail").asText()).contains("active sidecar key");
+                    call("clean-up", "DELETE", V1 + "/keys/" + k.json().get("id").asText(), null, null, true);
+                    assertThat(call("clean-up", "DELETE", V1 + "/environments/" + env, null, null, true).status())
+                            .isEqualTo(204);
+                } else {
+                    // The deletion came first: the key's environment is gone.
+                    assertThat(k.status()).as(k.toString()).isEqualTo(404);
+                    assertThat(k.json().get("detail").asText()).contains("no environment '" + env + "'");
+                    assertThat(d.status()).as(d.toString()).isEqualTo(204);
+                }
+            }
+        } finally {
+            sides.shutdownNow();
+        }
+    }
+
     private List<JsonNode> readAll(String path) {
         List<JsonNode> items = new ArrayList<>();
         String cursor = null;
