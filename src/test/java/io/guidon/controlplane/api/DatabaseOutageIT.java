@@ -79,6 +79,37 @@ class DatabaseOutageIT {
     }
 
     @Test
+    void aBusyDatabaseIs503WithRetryAfterWhetherStatementsTimeOutOrThePoolIsFull() throws Exception {
+        // A second replica with one connection, two waiting places and a short statement timeout, while a table every
+        // flag read and write needs is locked by someone else.
+        try (Harness busy = Harness.start(cp.db, cp.redisPrefix, Map.of("auth.cache-ttl", "1m",
+                "database.pool-size", "1", "database.max-wait-queue", "2", "database.statement-timeout", "300ms",
+                "database.connection-timeout", "2s"));
+                Connection locker = cp.db.connect();
+                Statement s = locker.createStatement()) {
+            assertThat(busy.get("/api/v1/flags", viewer).status()).isEqualTo(200); // the key is cached now
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE flags IN ACCESS EXCLUSIVE MODE");
+            List<java.util.concurrent.CompletableFuture<Resp>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> busy.get("/api/v1/flags", viewer)));
+            }
+            answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> busy.post("/api/v1/flags", admin,
+                    Map.of("key", "h", "variants", Map.of("a", 1, "b", 2)))));
+            for (java.util.concurrent.CompletableFuture<Resp> a : answers) {
+                Resp r = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertUnavailable(r);
+                assertThat(r.header("Retry-After")).isEqualTo("1");
+                assertThat(r.json().get("detail").asText()).startsWith("the database is busy");
+            }
+            locker.rollback();
+            assertThat(busy.get("/api/v1/flags/h", viewer).status()).as("the refused write changed nothing")
+                    .isEqualTo(404);
+            assertThat(busy.get("/api/v1/flags", viewer).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void readsAndWritesAre503WithRetryAfterWhileTheDatabaseIsGoneAndServeAgainAfterwards() {
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ApiRouter.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
