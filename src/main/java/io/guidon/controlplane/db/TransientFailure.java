@@ -39,7 +39,7 @@ public final class TransientFailure {
     /** What went wrong, with how long a client should wait before retrying. */
     public enum Kind {
         /** The change met a concurrent one (serialization failure, deadlock, lock timeout) and was rolled back. */
-        CONFLICT(1, "the change conflicted with a concurrent change"),
+        CONFLICT(1, "the request conflicted with a concurrent change"),
         /** The dependency is up but overloaded: the pool is full or a statement ran out of time. */
         BUSY(1, "%s is busy"),
         /** The dependency cannot be reached or refuses connections. */

@@ -204,7 +204,7 @@ class TransientFailureTest {
         assertThat(TransientFailure.classify(wrapped)).isEqualTo(TransientFailure.Kind.CONFLICT);
         assertThat(TransientFailure.sqlState(wrapped)).isEqualTo("40P01");
         assertThat(TransientFailure.unavailable("the database", wrapped).getMessage())
-                .isEqualTo("the change conflicted with a concurrent change (SQLSTATE 40P01)");
+                .isEqualTo("the request conflicted with a concurrent change (SQLSTATE 40P01)");
     }
 
     @Test
