@@ -45,8 +45,7 @@ final class ControlPlaneServer extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi,
-                io.guidon.controlplane.store.Sql::unavailable);
+        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi);
         routes.accept(api);
         routeTable.accept(api.routes());
         HttpServerOptions options = new HttpServerOptions()

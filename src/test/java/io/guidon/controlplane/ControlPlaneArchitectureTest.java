@@ -31,6 +31,13 @@ class ControlPlaneArchitectureTest {
     }
 
     @Test
+    void theClassificationOfTransientFailuresKnowsNothingOfHttp() {
+        noClasses().that().resideInAPackage("io.guidon.controlplane.db..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.guidon.controlplane.api..", "io.vertx.ext.web..")
+                .check(CLASSES);
+    }
+
+    @Test
     void thereAreNoStaticSingletons() {
         fields().that().areDeclaredInClassesThat().resideInAPackage("io.guidon.controlplane..")
                 .and().areStatic()

@@ -126,7 +126,14 @@ public final class ApiException extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** 503 with {@code Retry-After: 1}: something a retry soon may cure. */
     public static ApiException unavailable(String detail) {
-        return new ApiException(503, "unavailable", "Service unavailable", detail);
+        return unavailable(detail, 1);
+    }
+
+    /** 503 with {@code Retry-After}: a dependency is down or busy, or a change kept conflicting with others. */
+    public static ApiException unavailable(String detail, int retryAfterSeconds) {
+        return new ApiException(503, "unavailable", "Service unavailable", detail, List.of(),
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 }

@@ -9,6 +9,8 @@ import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.db.DependencyUnavailable;
+import io.guidon.controlplane.db.TransientFailure;
 import io.guidon.controlplane.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -85,20 +87,15 @@ public final class ApiRouter {
     private final ControlPlaneConfig config;
     private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
     private final List<RouteSpec> routes = new ArrayList<>();
-    private final java.util.function.Function<Throwable, ApiException> translate;
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
 
     /**
      * @param metrics a {@code /metrics} handler on this router, or null (the servers serve it on the management
      *     port only)
-     * @param translate turns failures of the layers below that a client may retry (a lost database connection, a
-     *     statement timeout) into their problem; null for anything else (a 500)
      */
     public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
-            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
-            java.util.function.Function<Throwable, ApiException> translate) {
+            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi) {
         this.router = router;
-        this.translate = translate;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.config = config;
@@ -221,7 +218,12 @@ public final class ApiRouter {
             } catch (RuntimeException e) {
                 reply = Future.failedFuture(e);
             }
+            Future<Reply> pending = reply;
             reply.timeout(config.http().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .recover(e -> Future.failedFuture(e instanceof TimeoutException && !pending.isComplete()
+                            ? new DependencyUnavailable("the server", TransientFailure.Kind.BUSY, "the request did not"
+                                    + " complete within http.request-timeout (" + config.http().requestTimeout().toMillis()
+                                    + " ms); a change may still be applied: read before you retry it", e) : e))
                     .onSuccess(r -> write(ctx, r))
                     .onFailure(ctx::fail);
         });
@@ -344,24 +346,25 @@ public final class ApiRouter {
 
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
-        ApiException translated = e == null || e instanceof ApiException ? null : translate.apply(e);
+        // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
+        // Retry-After, logged here once with its cause (the layers below only pass it up).
+        DependencyUnavailable transientFailure = e == null || e instanceof ApiException ? null
+                : TransientFailure.unavailable("the database", e);
         ApiException problem;
         if (e instanceof ApiException api) {
             problem = api;
-        } else if (translated != null) {
-            problem = translated;
-            ERRORS.warn("request failed: {}", e.toString(), kv("requestId", ctx.get("requestId")),
-                    kv("path", ctx.request().path()));
+        } else if (transientFailure != null) {
+            problem = ApiException.unavailable(transientFailure.getMessage() + "; retry the request",
+                    transientFailure.retryAfterSeconds());
+            ERRORS.warn("request failed: {}", transientFailure.getMessage(), kv("requestId", ctx.get("requestId")),
+                    kv("path", ctx.request().path()), kv("kind", transientFailure.kind().name()),
+                    transientFailure.getCause() != null ? transientFailure.getCause() : e);
         } else if (e == null && ctx.statusCode() == 413) {
             boolean events = ctx.request().path().equals(EVENTS);
             problem = ApiException.tooLarge("the body exceeds " + (events ? config.events().maxBodySize()
                     : config.http().maxBodySize()) + " bytes" + (events ? " (events.max-body-size)" : ""));
         } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", "the request was refused");
-        } else if (e instanceof TimeoutException
-                || (e != null && e.getClass().getSimpleName().contains("Timeout"))) {
-            problem = ApiException.unavailable("the request timed out; it may be retried");
-            ERRORS.warn("request timed out", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()));
         } else {
             ERRORS.error("request failed", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()), e);
             problem = new ApiException(500, "internal", "Internal server error",

@@ -30,7 +30,9 @@ import java.util.function.UnaryOperator;
 /**
  * Environments, flags (definitions and per-environment configurations) and segments of a tenant.
  *
- * <p>Every change runs in one transaction that locks the environments it touches, rebuilds their flag documents
+ * <p>Every change runs in one transaction that locks the environments it touches (in the order of
+ * docs/adr/0108-admin-write-lock-order-and-retries.md, so that no two changes wait for each other in a cycle, and
+ * re-run by {@link Transactions} when PostgreSQL still reports a conflict), rebuilds their flag documents
  * with the change applied, validates them with the engine's {@link FlagDocumentCompiler} (on a worker thread),
  * raises each environment's version, writes the change log and the audit entry, and commits; any problem rolls
  * everything back. After the commit, each changed environment is published ({@link ChangePublisher}) and its
@@ -40,6 +42,8 @@ public final class ConfigService {
 
     private static final String ENV_COLUMNS = "id, key, name, description, version, log_floor, revision, created_at,"
             + " updated_at";
+    /** The row lock of a change to a row's data (not its key): see {@link #lockAllEnvironments}. */
+    private static final String CHANGE = "FOR NO KEY UPDATE";
     private static final String FLAG_COLUMNS = "f.id, f.key, f.description, f.tags, f.variants::text AS variants,"
             + " f.metadata::text AS metadata, f.salt, f.revision, f.created_at, f.updated_at";
 
@@ -82,8 +86,12 @@ public final class ConfigService {
      */
     private final Map<Long, Cached> documents = new ConcurrentHashMap<>();
 
+    /**
+     * Runs a change in a transaction (re-run on a lock conflict by {@link Transactions}); only after its commit are
+     * caches updated and the change published, once.
+     */
     private <T> Future<T> change(Function<SqlConnection, Future<Outcome<T>>> work) {
-        return pool.withTransaction(work).map(outcome -> {
+        return Transactions.run(pool, work).map(outcome -> {
             for (Applied a : outcome.applied()) {
                 ChangeEvent e = a.event();
                 documents.put(e.environmentId(), new Cached(e.version(), a.document(), a.flagSet()));
@@ -115,12 +123,17 @@ public final class ConfigService {
     }
 
     public Future<Env> environment(long tenantId, String key) {
-        return findEnv(pool, tenantId, key, false);
+        return findEnv(pool, tenantId, key, "");
     }
 
-    private Future<Env> findEnv(SqlClient c, long tenantId, String key, boolean lock) {
+    /**
+     * The environment, or 404. {@code lock} is the row lock to take ({@code ""} for none): {@code FOR NO KEY UPDATE}
+     * for a change of the environment's data, which leaves the foreign-key checks of concurrent inserts that refer to
+     * the row ({@code FOR KEY SHARE}) unblocked; {@code FOR UPDATE} only to delete it.
+     */
+    private Future<Env> findEnv(SqlClient c, long tenantId, String key, String lock) {
         return Sql.one(c, "SELECT " + ENV_COLUMNS + " FROM environments WHERE tenant_id = $1 AND key = $2"
-                        + (lock ? " FOR UPDATE" : ""), ConfigService::env, tenantId, key)
+                        + (lock.isEmpty() ? "" : " " + lock), ConfigService::env, tenantId, key)
                 .compose(e -> e == null ? Future.failedFuture(ApiException.notFound("no environment '" + key + "'"))
                         : Future.succeededFuture(e));
     }
@@ -169,7 +182,7 @@ public final class ConfigService {
     }
 
     public Future<Env> updateEnvironment(Actor actor, String key, Integer ifMatch, String name, String description) {
-        return change(c -> findEnv(c, actor.tenantId(), key, true).compose(before -> {
+        return change(c -> findEnv(c, actor.tenantId(), key, CHANGE).compose(before -> {
             checkRevision(ifMatch, before.revision(), "environment '" + key + "'");
             return Sql.one(c, "UPDATE environments SET name = $2, description = $3, revision = revision + 1,"
                             + " updated_at = now() WHERE id = $1 RETURNING " + ENV_COLUMNS, ConfigService::env,
@@ -181,7 +194,7 @@ public final class ConfigService {
     }
 
     public Future<Void> deleteEnvironment(Actor actor, String key, Integer ifMatch) {
-        return change(c -> findEnv(c, actor.tenantId(), key, true).compose(env -> {
+        return change(c -> findEnv(c, actor.tenantId(), key, "FOR UPDATE").compose(env -> {
             checkRevision(ifMatch, env.revision(), "environment '" + key + "'");
             return Sql.one(c, "SELECT count(*) FROM api_keys WHERE environment_id = $1 AND revoked_at IS NULL",
                             r -> r.getLong(0), env.id())
@@ -309,15 +322,18 @@ public final class ConfigService {
      * Locks the tenant, then every environment of it in id order: changes to flag definitions (which touch every
      * environment) and environment creation (which copies every flag) are serialized per tenant, so that a new
      * environment cannot miss a flag created at the same moment. Changes to one environment lock only its row and
-     * never wait for the tenant, so the lock order has no cycle.
+     * never wait for the tenant. Both locks are {@code FOR NO KEY UPDATE}, which the {@code FOR KEY SHARE} of a
+     * concurrent insert's foreign-key check (an audit entry, a change-log entry, a segment: all refer to the tenant)
+     * does not wait for: with {@code FOR UPDATE} here, such an insert of a one-environment change waited for the
+     * tenant while this change waited for its environment, a deadlock (ADR 0108).
      */
     private Future<List<Env>> lockAllEnvironments(SqlConnection c, long tenantId) {
         return lockTenant(c, tenantId).compose(x -> Sql.list(c, "SELECT " + ENV_COLUMNS
-                + " FROM environments WHERE tenant_id = $1 ORDER BY id FOR UPDATE", ConfigService::env, tenantId));
+                + " FROM environments WHERE tenant_id = $1 ORDER BY id " + CHANGE, ConfigService::env, tenantId));
     }
 
     private static Future<?> lockTenant(SqlConnection c, long tenantId) {
-        return Sql.query(c, "SELECT id FROM tenants WHERE id = $1 FOR UPDATE", tenantId);
+        return Sql.query(c, "SELECT id FROM tenants WHERE id = $1 " + CHANGE, tenantId);
     }
 
     // ---------------------------------------------------------------- flags (definitions)
@@ -565,7 +581,7 @@ public final class ConfigService {
      */
     public Future<EnvFlag> updateEnvironmentFlag(Actor actor, String envKey, String flagKey, Integer ifMatch,
             String action, Function<EnvFlag, ObjectNode> edit, List<FieldError> requestErrors) {
-        return change(c -> findEnv(c, actor.tenantId(), envKey, true).compose(env ->
+        return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env ->
                 findEnvFlag(c, actor.tenantId(), env, flagKey).compose(current -> {
                     checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
                     ObjectNode config = edit.apply(current);
@@ -654,7 +670,7 @@ public final class ConfigService {
     /** Creates ({@code create}) or replaces a segment; {@code definition} holds included, excluded and rules. */
     public Future<SegmentRow> putSegment(Actor actor, String envKey, String key, boolean create, Integer ifMatch,
             String description, ObjectNode definition) {
-        return change(c -> findEnv(c, actor.tenantId(), envKey, true).compose(env -> {
+        return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env -> {
             Future<SegmentRow> existing = create
                     ? Sql.one(c, "SELECT " + SEGMENT_COLUMNS + " FROM segments WHERE environment_id = $1 AND key = $2",
                             ConfigService::segmentRow, env.id(), key).compose(s -> s == null
@@ -685,7 +701,7 @@ public final class ConfigService {
     }
 
     public Future<Void> deleteSegment(Actor actor, String envKey, String key, Integer ifMatch) {
-        return change(c -> findEnv(c, actor.tenantId(), envKey, true).compose(env ->
+        return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env ->
                 findSegment(c, actor.tenantId(), env, key).compose(before -> {
                     checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
                     return applyToEnvironment(c, actor, env, d -> {

@@ -80,8 +80,13 @@ public final class KeyService implements ApiKeyStore {
             ids.add(id);
             times.add(t.atOffset(ZoneOffset.UTC));
         });
-        return Sql.query(pool, "UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.t)"
-                        + " FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, t) WHERE k.id = u.id",
+        // The rows are locked in id order first: two replicas flushing overlapping keys in the order the join happens
+        // to produce could otherwise deadlock each other.
+        return Sql.query(pool, "WITH u AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, t)),"
+                        + " locked AS (SELECT k.id FROM api_keys k JOIN u ON u.id = k.id ORDER BY k.id"
+                        + " FOR NO KEY UPDATE OF k)"
+                        + " UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.t) FROM u, locked"
+                        + " WHERE k.id = u.id AND locked.id = k.id",
                 ids.toArray(new UUID[0]), times.toArray(new OffsetDateTime[0])).mapEmpty();
     }
 
@@ -119,14 +124,22 @@ public final class KeyService implements ApiKeyStore {
                         : Future.succeededFuture(k));
     }
 
-    /** Creates a key; a sidecar key names its environment (which must exist in the tenant). */
+    /**
+     * Creates a key; a sidecar key names its environment (which must exist in the tenant: 404 otherwise, also when a
+     * concurrent request deletes it first).
+     */
     public Future<Created> create(Actor actor, String name, Role role, String environmentKey) {
-        return pool.withTransaction(c -> create(c, actor, name, role, environmentKey));
+        return Transactions.run(pool, c -> create(c, actor, name, role, environmentKey));
     }
 
     private Future<Created> create(SqlConnection c, Actor actor, String name, Role role, String environmentKey) {
+        // FOR KEY SHARE, the lock the key's foreign key takes anyway, taken before the insert: a concurrent deletion
+        // of the environment (FOR UPDATE) either finishes first, and the environment is not found here, or waits
+        // for this key and then sees it and refuses (409, active sidecar keys). Without it, the insert's foreign-key
+        // check failed after the deletion committed: a 500.
         Future<Long> envId = environmentKey == null ? Future.succeededFuture(null)
-                : Sql.one(c, "SELECT id FROM environments WHERE tenant_id = $1 AND key = $2", r -> r.getLong(0),
+                : Sql.one(c, "SELECT id FROM environments WHERE tenant_id = $1 AND key = $2 FOR KEY SHARE",
+                        r -> r.getLong(0),
                         actor.tenantId(), environmentKey).compose(id -> id == null
                         ? Future.failedFuture(ApiException.notFound("no environment '" + environmentKey + "'"))
                         : Future.succeededFuture(id));
@@ -145,8 +158,9 @@ public final class KeyService implements ApiKeyStore {
 
     /** Revokes a key (idempotent); returns it with its prefix so the caller can evict it from caches. */
     public Future<KeyInfo> revoke(Actor actor, UUID id) {
-        return pool.withTransaction(c -> Sql.one(c, "SELECT " + KEY_COLUMNS + " FROM api_keys k LEFT JOIN"
-                        + " environments e ON e.id = k.environment_id WHERE k.tenant_id = $1 AND k.id = $2 FOR UPDATE OF k",
+        return Transactions.run(pool, c -> Sql.one(c, "SELECT " + KEY_COLUMNS + " FROM api_keys k LEFT JOIN"
+                        + " environments e ON e.id = k.environment_id WHERE k.tenant_id = $1 AND k.id = $2"
+                        + " FOR NO KEY UPDATE OF k",
                 KeyService::info, actor.tenantId(), id).compose(before -> {
                     if (before == null) {
                         return Future.failedFuture(ApiException.notFound("no key '" + id + "'"));
@@ -168,7 +182,7 @@ public final class KeyService implements ApiKeyStore {
 
     /** Creates a tenant and its first admin key; 409 when the tenant exists. */
     public Future<Bootstrapped> bootstrap(String tenantKey, String tenantName, String keyName) {
-        return pool.withTransaction(c -> Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO tenants (key, name)"
+        return Transactions.run(pool, c -> Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO tenants (key, name)"
                         + " VALUES ($1, $2) RETURNING id", r -> r.getLong(0), tenantKey, tenantName),
                 "tenant '" + tenantKey + "' already exists").compose(tenantId -> {
                     Actor actor = new Actor(tenantId, tenantKey, null, "bootstrap", "bootstrap-" + UUID.randomUUID());

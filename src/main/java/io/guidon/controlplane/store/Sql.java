@@ -1,9 +1,9 @@
 package io.guidon.controlplane.store;
 
 import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.db.TransientFailure;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -35,31 +35,11 @@ public final class Sql {
     }
 
     /**
-     * Whether a statement failed because its connection died: closed under it, reset by the peer, or terminated by
-     * PostgreSQL (an administrator, a restart: SQLSTATE 57P01-57P03, or class 08).
+     * Whether a statement failed because its connection died or could not be made: closed under it, reset by the
+     * peer, refused, or terminated by PostgreSQL (an administrator, a restart) — {@link TransientFailure.Kind#UNREACHABLE}.
      */
     public static boolean connectionLost(Throwable e) {
-        if (e instanceof ClosedConnectionException || e instanceof java.io.IOException) {
-            return true;
-        }
-        if (e instanceof PgException pg && pg.getSqlState() != null) {
-            String state = pg.getSqlState();
-            return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
-        }
-        return false;
-    }
-
-    /** Database failures a client may retry, as a 503; null for anything else. */
-    public static ApiException unavailable(Throwable e) {
-        if (connectionLost(e)) {
-            return ApiException.unavailable("the connection to the database was lost; retry the request");
-        }
-        if (e instanceof PgException pg && ("57014".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState())
-                || "40P01".equals(pg.getSqlState()))) {
-            return ApiException.unavailable("the database could not complete the request in time ("
-                    + pg.getSqlState() + "); retry the request");
-        }
-        return null;
+        return TransientFailure.classify(e) == TransientFailure.Kind.UNREACHABLE;
     }
 
     public static <T> Future<List<T>> list(SqlClient c, String sql, Function<Row, T> mapper, Object... args) {
