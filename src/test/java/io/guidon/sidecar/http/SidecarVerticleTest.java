@@ -209,7 +209,7 @@ class SidecarVerticleTest {
 
         for (HttpReply r : new HttpReply[] {issueExample, ofrep, user}) {
             assertThat(r.status()).as(r.body()).isEqualTo(400);
-            assertThat(r.json().getString("errorCode")).isEqualTo("GENERAL");
+            assertThat(r.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
             assertThat(r.json().getString("errorDetails")).contains("path segment").contains("U+0000");
         }
     }
@@ -218,10 +218,10 @@ class SidecarVerticleTest {
     @CsvSource(delimiter = '|', value = {
         "NUL in a value | /v1/flags/static-on?attr=a%00 | INVALID_CONTEXT | 'attr' contains U+0000",
         "NUL in a name | /users/u1/flags?a%00=1 | INVALID_CONTEXT | name 'a\\u0000' contains U+0000",
-        "a number beyond the double range | /v1/flags/static-on?n=1e400 | INVALID_CONTEXT | 'n' 1e400 is outside the range of numbers",
-        "a number that would round to zero | /users/u1/flags?n=-1e-400 | INVALID_CONTEXT | 'n' -1e-400 is too close to zero",
-        "a surrogate as CESU-8 bytes | /v1/flags/static-on?attr=%ED%A0%80 | GENERAL | parameter 'attr': the percent-encoded bytes are not UTF-8",
-        "bytes that are not UTF-8 | /v1/flags/static-on?attr=%C0%80 | GENERAL | parameter 'attr': the percent-encoded bytes are not UTF-8",
+        "a number beyond the double range | /v1/flags/static-on?n=1e400 | INVALID_CONTEXT | 'n': 1e400 is outside the range of a 64-bit floating-point number",
+        "a number that would round to zero | /users/u1/flags?n=-1e-400 | INVALID_CONTEXT | 'n': -1e-400 is too small for a 64-bit floating-point number: it would become 0",
+        "a surrogate as CESU-8 bytes | /v1/flags/static-on?attr=%ED%A0%80 | PARSE_ERROR | the query string is not valid percent-encoding (such as %20 for a space, %25 for '%'): 'attr=%ED%A0%80': the percent-encoded bytes are not UTF-8",
+        "bytes that are not UTF-8 | /v1/flags/static-on?attr=%C0%80 | PARSE_ERROR | 'attr=%C0%80': the percent-encoded bytes are not UTF-8",
     })
     void queryTextNoContextCanHoldIs400NamingTheParameter(String what, String uri, String code, String details) {
         HttpReply r = sidecar.get(uri);
