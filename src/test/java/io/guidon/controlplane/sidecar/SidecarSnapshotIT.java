@@ -141,7 +141,7 @@ class SidecarSnapshotIT {
     }
 
     @Test
-    void aSinceOlderThanTheChangeLogInTheFutureOrGarbageGetsTheFullDocument() {
+    void aSinceOlderThanTheChangeLogOrInTheFutureGetsTheFullDocumentAndGarbageIs400() {
         long old = version();
         for (int i = 0; i < 4; i++) {
             createFlag("old-" + i);
@@ -153,8 +153,10 @@ class SidecarSnapshotIT {
         assertThat(tooOld.get("document").get("flags").has("old-3")).isTrue();
         assertThat(flags("?since=" + (now - 3)).json().get("full").asBoolean()).isFalse();
         assertThat(flags("?since=" + (now + 10)).json().get("full").asBoolean()).isTrue();
-        assertThat(flags("?since=banana").json().get("full").asBoolean()).isTrue();
-        assertThat(flags("?since=-1").json().get("full").asBoolean()).isTrue();
+        var banana = flags("?since=banana");
+        assertThat(banana.status()).as(banana.body()).isEqualTo(400);
+        assertThat(banana.body()).contains("since");
+        assertThat(flags("?since=-1").status()).as("versions are never negative").isEqualTo(400);
     }
 
     @Test
