@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.common.retry.Backoff;
 import io.guidon.engine.Compilation;
+import io.guidon.engine.ValidationError;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.guidon.sidecar.FlagSource;
 import io.guidon.sidecar.FlagStore;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -483,7 +485,12 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     }
 
     private Future<Void> compileAndPublish(JsonNode document, long version, String origin, boolean replace) {
-        return vertx.executeBlocking(() -> compiler.compile(document), false).compose(c -> {
+        return vertx.executeBlocking(() -> compiler.compile(document), false).recover(thrown -> {
+            // The compiler returns its own faults as errors; what still escapes it (an OutOfMemoryError) is a
+            // rejection too, logged and counted like any other, never a silently dropped version.
+            return Future.succeededFuture(new Compilation(null, List.of(new ValidationError("",
+                    "the document could not be compiled: " + thrown))));
+        }).compose(c -> {
             if (!c.ok()) {
                 metrics.reloadRejected();
                 log.error("rejected flags version {} from the control plane: {} problem(s), first: {}", version,
