@@ -1,5 +1,6 @@
 package io.guidon.common.events;
 
+import io.guidon.common.json.ValueChecks;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -210,24 +211,10 @@ public final class EventRules {
         return time(epochMillis, nowMillis - SIDECAR_MAX_AGE.toMillis(), nowMillis + SIDECAR_MAX_AHEAD.toMillis());
     }
 
-    /** No NUL, no unpaired surrogate. */
+    /** No NUL, no unpaired surrogate (the same check as every text at the servers' edges). */
     static Problem text(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                return Problem.NUL;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return Problem.UNPAIRED_SURROGATE;
-                }
-            } else if (Character.isLowSurrogate(c)) {
-                return Problem.UNPAIRED_SURROGATE;
-            }
-        }
-        return null;
+        int i = ValueChecks.firstUnstorable(s);
+        return i < 0 ? null : s.charAt(i) == 0 ? Problem.NUL : Problem.UNPAIRED_SURROGATE;
     }
 
     private static boolean lowerAlnum(char c) {

@@ -29,25 +29,38 @@ public final class ValueChecks {
 
     /** Why {@code s} cannot be stored as text (U+0000, or an unpaired surrogate), or null. */
     public static String textProblem(String s) {
-        for (int i = 0; i < s.length(); i++) {
+        int i = firstUnstorable(s);
+        if (i < 0) {
+            return null;
+        }
+        char c = s.charAt(i);
+        return c == 0 ? "contains U+0000 (NUL) at character " + i + "; text may not hold it"
+                : "contains an unpaired UTF-16 surrogate " + hex(c) + " at character " + i
+                        + "; it is not a character and has no UTF-8 form";
+    }
+
+    /**
+     * The index of the first char of {@code s} that no store can hold (U+0000, or a surrogate without its pair), or
+     * -1. Allocates nothing, so the event rules run it on the evaluation path.
+     */
+    public static int firstUnstorable(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (c == 0) {
-                return "contains U+0000 (NUL) at character " + i + "; text may not hold it";
+                return i;
             }
             if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                     continue;
                 }
-                return "contains an unpaired UTF-16 surrogate " + hex(c) + " at character " + i
-                        + "; it is not a character and has no UTF-8 form";
+                return i;
             }
             if (Character.isLowSurrogate(c)) {
-                return "contains an unpaired UTF-16 surrogate " + hex(c) + " at character " + i
-                        + "; it is not a character and has no UTF-8 form";
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /**
