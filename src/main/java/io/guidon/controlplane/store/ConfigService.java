@@ -33,9 +33,10 @@ import java.util.function.UnaryOperator;
  * <p>Every change runs in one transaction that locks the environments it touches (in the order of
  * docs/adr/0108-admin-write-lock-order-and-retries.md, so that no two changes wait for each other in a cycle, and
  * re-run by {@link Transactions} when PostgreSQL still reports a conflict), rebuilds their flag documents
- * with the change applied, validates them with the engine's {@link FlagDocumentCompiler} (on a worker thread),
- * raises each environment's version, writes the change log and the audit entry, and commits; any problem rolls
- * everything back. After the commit, each changed environment is published ({@link ChangePublisher}) and its
+ * with the change applied and validates all of them with the engine's {@link FlagDocumentCompiler} (on a worker
+ * thread) before it writes anything; then it writes the change, raises each environment's version, writes the change
+ * log and the audit entry, and commits; any problem rolls everything back. A request's own (shape) errors are
+ * answered in one 422 with the engine's errors of every environment, each with its path. After the commit, each changed environment is published ({@link ChangePublisher}) and its
  * new version told to the snapshot cache ({@link VersionListener}).
  */
 public final class ConfigService {
@@ -513,7 +514,7 @@ public final class ConfigService {
      * The definition as PostgreSQL will store it: variants and metadata through {@code jsonb} (which orders an
      * object's keys its own way), so that the documents validated before the write are exactly those after it.
      */
-    private static Future<FlagDef> stored(SqlConnection c, FlagDef def) {
+    private static Future<FlagDef> stored(SqlClient c, FlagDef def) {
         return Sql.one(c, "SELECT $1::text::jsonb::text, $2::text::jsonb::text", r -> new FlagDef(def.id(), def.key(),
                         def.description(), def.tags(), Json.parse(r.getString(0)),
                         r.getString(1) == null ? null : Json.parse(r.getString(1)), def.salt(), def.revision(),
@@ -551,10 +552,9 @@ public final class ConfigService {
             if (!usable(fields.variants())) {
                 return Future.failedFuture(ApiException.invalid(requestErrors));
             }
-            FlagDef alone = proposed(0, "new-flag", fields, 1);
-            return validateAlone(alone, EnvDocument.defaultConfig(alone.variants(), offVariant),
-                    definitionPaths(alone.key())).compose(errors -> failOnErrors(requestErrors, errors))
-                    .map(x -> null);
+            return stored(pool, proposed(0, "new-flag", fields, 1)).compose(alone -> validateAlone(alone,
+                            EnvDocument.defaultConfig(alone.variants(), offVariant), definitionPaths(alone.key())))
+                    .compose(errors -> failOnErrors(requestErrors, errors)).map(x -> null);
         }
         return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> Sql.one(c,
                         "SELECT 1 FROM flags WHERE tenant_id = $1 AND key = $2", r -> true, actor.tenantId(), key)

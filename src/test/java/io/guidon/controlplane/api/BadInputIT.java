@@ -317,6 +317,27 @@ class BadInputIT {
     }
 
     @Test
+    void aTenantWithoutEnvironmentsStillHasItsFlagDefinitionsValidated() {
+        String lone = cp.bootstrap("no-environments");
+        long audit = cp.get("/api/v1/audit", lone).json().get("total").asLong();
+
+        Resp created = cp.post(FLAGS, lone, Map.of("key", "mixed", "variants", Map.of("on", true, "off", "no")));
+        assertThat(created.status()).as(created.body()).isEqualTo(422);
+        assertThat(created.json().get("errors").findValuesAsText("path")).containsExactly("variants.off");
+        assertThat(cp.get(FLAGS + "/mixed", lone).status()).isEqualTo(404);
+
+        Resp fine = cp.post(FLAGS, lone, Map.of("key", "fine", "variants", Map.of("on", true, "off", false)));
+        assertThat(fine.status()).as(fine.body()).isEqualTo(201);
+        Resp updated = cp.call("PUT", FLAGS + "/fine", lone, Map.of("colour", 1, "variants",
+                Map.of("on", true, "off", "no")), "If-Match", fine.header("ETag"));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(422);
+        assertThat(updated.json().get("errors").findValuesAsText("path")).containsExactlyInAnyOrder("colour",
+                "variants.off");
+        assertThat(cp.get(FLAGS + "/fine", lone).body()).isEqualTo(fine.body());
+        assertThat(cp.get("/api/v1/audit", lone).json().get("total").asLong()).isEqualTo(audit + 1);
+    }
+
+    @Test
     void unknownRoutesAndMethodsAreProblemsToo() {
         Resp unknown = cp.get("/api/v1/nothing-here", admin);
         assertThat(unknown.status()).isEqualTo(404);
