@@ -189,8 +189,11 @@ public final class Routes {
         } else if (off != null && fields.variants() != null && !fields.variants().has(off.textValue())) {
             f.error("offVariant", "variant '" + off.textValue() + "' is not declared");
         }
-        f.done();
-        return config.createFlag(call.actor(), key, fields, off == null ? null : off.textValue())
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all); an
+        // offVariant refused above is left out of the would-be configuration, so that it is not reported twice.
+        String offVariant = off != null && off.isTextual() && fields.variants() != null
+                && fields.variants().has(off.textValue()) ? off.textValue() : null;
+        return config.createFlag(call.actor(), key, fields, offVariant, List.copyOf(f.errors()))
                 .map(d -> Reply.created(ConfigService.flagJson(d), V1 + "/flags/" + d.key()).etag(d.revision()));
     }
 
@@ -205,8 +208,7 @@ public final class Routes {
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
         ConfigService.FlagFields fields = definition(f);
-        f.done();
-        return config.updateFlag(call.actor(), call.param("flag"), ifMatch, fields)
+        return config.updateFlag(call.actor(), call.param("flag"), ifMatch, fields, List.copyOf(f.errors()))
                 .map(d -> Reply.ok(ConfigService.flagJson(d)).etag(d.revision()));
     }
 
@@ -254,8 +256,6 @@ public final class Routes {
         keyMatchesPath(f, call.param("flag"));
         ruleDescriptions(f);
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
-        List<FieldError> shape = List.copyOf(f.errors());
-        List<FieldError> errors = new ArrayList<>(shape);
         ObjectNode cfg = Json.object();
         for (String field : EnvDocument.CONFIG_FIELDS) {
             if (body.has(field)) {
@@ -263,12 +263,9 @@ public final class Routes {
             }
         }
         return config.updateEnvironmentFlag(call.actor(), call.param("env"), call.param("flag"), ifMatch,
-                "flag.configure", current -> {
+                "flag.configure", (current, errors) -> {
                     // The definition fields may be sent back as read (GET, edit, PUT) but must not differ.
                     ObjectNode def = EnvDocument.flagObject(current.def(), null);
-                    // Afresh on every run: the transaction may be run again.
-                    errors.clear();
-                    errors.addAll(shape);
                     for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
                         JsonNode sent = body.get(field);
                         JsonNode have = def.get(field);
@@ -278,7 +275,7 @@ public final class Routes {
                         }
                     }
                     return cfg;
-                }, errors).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
+                }, List.copyOf(f.errors())).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
     }
 
     private static JsonNode defaultOf(String field) {
@@ -331,10 +328,15 @@ public final class Routes {
         if (bucketBy != null && !bucketBy.isTextual()) {
             f.error("bucketBy", "must be an attribute name, not " + Fields.kind(bucketBy));
         }
-        f.done();
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         BigDecimal share = pct;
+        JsonNode bucket = bucketBy != null && bucketBy.isTextual() ? bucketBy : null;
+        boolean usable = share != null ^ (weights != null && weights.isObject());
         return config.updateEnvironmentFlag(call.actor(), call.param("env"), call.param("flag"), ifMatch,
-                "flag.rollout", current -> {
+                "flag.rollout", (current, errors) -> {
+                    if (!usable) {
+                        return null;
+                    }
                     ObjectNode rollout;
                     if (share != null) {
                         String on = null;
@@ -348,9 +350,9 @@ public final class Routes {
                             }
                         }
                         if (on == null || off == null || current.def().variants().size() != 2) {
-                            throw ApiException.invalid(List.of(new FieldError("percentage", "only a boolean flag"
-                                    + " (one true and one false variant) takes a percentage; give rollout"
-                                    + " {variant: percentage, ...} instead")));
+                            errors.add(new FieldError("percentage", "only a boolean flag (one true and one false"
+                                    + " variant) takes a percentage; give rollout {variant: percentage, ...} instead"));
+                            return null;
                         }
                         rollout = Json.object();
                         rollout.put(on, share);
@@ -361,11 +363,11 @@ public final class Routes {
                     ObjectNode cfg = current.config().deepCopy();
                     ObjectNode fallthrough = cfg.putObject("fallthrough");
                     fallthrough.set("rollout", rollout);
-                    if (bucketBy != null) {
-                        fallthrough.set("bucketBy", bucketBy);
+                    if (bucket != null) {
+                        fallthrough.set("bucketBy", bucket);
                     }
                     return cfg;
-                }).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
+                }, List.copyOf(f.errors())).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
     }
 
     // ---------------------------------------------------------------- segments
@@ -398,9 +400,10 @@ public final class Routes {
         Fields f = new Fields(call.body()).allow("key", "description", "included", "excluded", "rules");
         String key = f.key("key");
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
-        f.done();
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         String env = call.param("env");
-        return config.putSegment(call.actor(), env, key, true, null, description, segmentDefinition(f))
+        return config.putSegment(call.actor(), env, key, true, null, description, segmentDefinition(f),
+                        List.copyOf(f.errors()))
                 .map(s -> Reply.created(ConfigService.segmentJson(env, s),
                         V1 + "/environments/" + env + "/segments/" + s.key()).etag(s.revision()));
     }
@@ -411,10 +414,9 @@ public final class Routes {
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("segment"));
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
-        f.done();
         String env = call.param("env");
         return config.putSegment(call.actor(), env, call.param("segment"), false, ifMatch, description,
-                        segmentDefinition(f))
+                        segmentDefinition(f), List.copyOf(f.errors()))
                 .map(s -> Reply.ok(ConfigService.segmentJson(env, s)).etag(s.revision()));
     }
 

@@ -33,9 +33,10 @@ import java.util.function.UnaryOperator;
  * <p>Every change runs in one transaction that locks the environments it touches (in the order of
  * docs/adr/0108-admin-write-lock-order-and-retries.md, so that no two changes wait for each other in a cycle, and
  * re-run by {@link Transactions} when PostgreSQL still reports a conflict), rebuilds their flag documents
- * with the change applied, validates them with the engine's {@link FlagDocumentCompiler} (on a worker thread),
- * raises each environment's version, writes the change log and the audit entry, and commits; any problem rolls
- * everything back. After the commit, each changed environment is published ({@link ChangePublisher}) and its
+ * with the change applied and validates all of them with the engine's {@link FlagDocumentCompiler} (on a worker
+ * thread) before it writes anything; then it writes the change, raises each environment's version, writes the change
+ * log and the audit entry, and commits; any problem rolls everything back. A request's own (shape) errors are
+ * answered in one 422 with the engine's errors of every environment, each with its path. After the commit, each changed environment is published ({@link ChangePublisher}) and its
  * new version told to the snapshot cache ({@link VersionListener}).
  */
 public final class ConfigService {
@@ -251,51 +252,121 @@ public final class ConfigService {
     /** How a validation error of an environment's document is reported for the request at hand. */
     private interface PathMapper {
         FieldError map(String envKey, ValidationError error);
-
-        /** Errors the request has besides the engine's (its shape), reported with them in one answer. */
-        default List<FieldError> requestErrors() {
-            return List.of();
-        }
     }
 
     /**
-     * Applies {@code edit} to the environment's document (locked by the caller), validates the result with the
-     * engine (on a worker thread), raises the version and writes the change log. {@code flagKeys} and
-     * {@code segmentKeys} are what the change touched directly (what {@code ?since=} returns); the event names every
-     * flag whose evaluation may differ. The document is read from the database unless this replica committed the
-     * locked version itself ({@link #documents}).
+     * One environment's document with a change applied and compiled by the engine, nothing written yet: the first
+     * half of a change, so that a change of several environments validates all of them before it writes any.
+     * {@code previous} is the flag set before the change when known (for the event's list of changed flags).
      */
-    private Future<Applied> applyToEnvironment(SqlConnection c, Actor actor, Env env, UnaryOperator<EnvDocument> edit,
-            List<String> flagKeys, List<String> segmentKeys, PathMapper paths) {
+    private record Prepared(Env env, EnvDocument after, Compilation compiled, FlagSet previous) {
+    }
+
+    /**
+     * Applies {@code edit} to the environment's document (locked by the caller) and compiles the result with the
+     * engine (on a worker thread); writes nothing. The document is read from the database unless this replica
+     * committed the locked version itself ({@link #documents}).
+     */
+    private Future<Prepared> prepare(SqlConnection c, long tenantId, Env env, UnaryOperator<EnvDocument> edit) {
         Cached cached = documents.get(env.id());
-        Future<EnvDocument> start = cached != null && cached.version() == env.version()
-                ? Future.succeededFuture(cached.document()) : loadDocument(c, actor.tenantId(), env.id());
-        FlagSet known = cached != null && cached.version() == env.version() ? cached.flagSet() : null;
+        boolean hit = cached != null && cached.version() == env.version();
+        Future<EnvDocument> start = hit ? Future.succeededFuture(cached.document()) : loadDocument(c, tenantId, env.id());
+        FlagSet known = hit ? cached.flagSet() : null;
         return start.compose(before -> {
             EnvDocument after = edit.apply(copy(before));
             ObjectNode beforeJson = known == null ? before.toJson() : null;
             ObjectNode afterJson = after.toJson();
             return vertx.executeBlocking(() -> new Compilation[] {
                             known == null ? compiler.compile(beforeJson) : null, compiler.compile(afterJson)}, false)
-                    .compose(compiled -> {
-                        if (!compiled[1].ok() || !paths.requestErrors().isEmpty()) {
-                            Set<FieldError> errors = new LinkedHashSet<>(paths.requestErrors());
-                            for (ValidationError e : compiled[1].ok() ? List.<ValidationError>of()
-                                    : compiled[1].errors()) {
-                                errors.add(paths.map(env.key(), e));
-                            }
-                            return Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
-                        }
-                        FlagSet previous = known != null ? known : compiled[0].ok() ? compiled[0].flagSet() : null;
-                        Set<String> changed = new TreeSet<>(flagKeys);
-                        if (previous != null) {
-                            changed.addAll(compiled[1].flagSet().changedSince(previous));
-                        }
-                        return bumpVersion(c, actor, env, flagKeys, segmentKeys)
-                                .map(version -> new Applied(new ChangeEvent(env.id(), actor.tenantKey(), env.key(),
-                                        version, List.copyOf(changed)), after, compiled[1].flagSet()));
-                    });
+                    .map(compiled -> new Prepared(env, after, compiled[1], known != null ? known
+                            : compiled[0].ok() ? compiled[0].flagSet() : null));
         });
+    }
+
+    /**
+     * {@link #prepare}s every environment of {@code envs} in turn, then fails with one 422 listing
+     * {@code requestErrors} (the request's own, checked before) and every engine error of every environment, each
+     * once, in that order; succeeds with the prepared documents only when there is none. The errors are gathered
+     * afresh by each run of the transaction, so a re-run never repeats them.
+     */
+    private Future<List<Prepared>> validate(SqlConnection c, long tenantId, List<Env> envs,
+            UnaryOperator<EnvDocument> edit, PathMapper paths, List<FieldError> requestErrors) {
+        Future<List<Prepared>> all = Future.succeededFuture(new ArrayList<>());
+        for (Env env : envs) {
+            all = all.compose(list -> prepare(c, tenantId, env, edit).map(p -> {
+                list.add(p);
+                return list;
+            }));
+        }
+        return all.compose(list -> {
+            Set<FieldError> errors = new LinkedHashSet<>(requestErrors);
+            for (Prepared p : list) {
+                if (!p.compiled().ok()) {
+                    for (ValidationError e : p.compiled().errors()) {
+                        errors.add(paths.map(p.env().key(), e));
+                    }
+                }
+            }
+            return errors.isEmpty() ? Future.succeededFuture(list)
+                    : Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
+        });
+    }
+
+    /**
+     * The second half of a change to an environment's document, after {@link #validate}: raises the version and
+     * writes the change log. {@code flagKeys} and {@code segmentKeys} are what the change touched directly (what
+     * {@code ?since=} returns); the event names every flag whose evaluation may differ.
+     */
+    private Future<Applied> commit(SqlConnection c, Actor actor, Prepared p, List<String> flagKeys,
+            List<String> segmentKeys) {
+        Set<String> changed = new TreeSet<>(flagKeys);
+        if (p.previous() != null) {
+            changed.addAll(p.compiled().flagSet().changedSince(p.previous()));
+        }
+        Env env = p.env();
+        return bumpVersion(c, actor, env, flagKeys, segmentKeys)
+                .map(version -> new Applied(new ChangeEvent(env.id(), actor.tenantKey(), env.key(), version,
+                        List.copyOf(changed)), p.after(), p.compiled().flagSet()));
+    }
+
+    /** {@link #commit}s each prepared document in turn. */
+    private Future<List<Applied>> commitAll(SqlConnection c, Actor actor, List<Prepared> prepared,
+            List<String> flagKeys, List<String> segmentKeys) {
+        Future<List<Applied>> all = Future.succeededFuture(new ArrayList<>());
+        for (Prepared p : prepared) {
+            all = all.compose(list -> commit(c, actor, p, flagKeys, segmentKeys).map(a -> {
+                list.add(a);
+                return list;
+            }));
+        }
+        return all;
+    }
+
+    /**
+     * The engine's errors of a document holding only {@code def} with {@code config}, for a flag definition that no
+     * environment's document can be built with (a tenant without environments, a request without a valid key).
+     */
+    private Future<List<FieldError>> validateAlone(FlagDef def, ObjectNode config, PathMapper paths) {
+        EnvDocument alone = new EnvDocument();
+        alone.flags.put(def.key(), def);
+        alone.configs.put(def.key(), config);
+        ObjectNode json = alone.toJson();
+        return vertx.executeBlocking(() -> compiler.compile(json), false).map(compiled -> {
+            List<FieldError> errors = new ArrayList<>();
+            for (ValidationError e : compiled.ok() ? List.<ValidationError>of() : compiled.errors()) {
+                errors.add(paths.map(null, e));
+            }
+            return errors;
+        });
+    }
+
+    /** {@code base}, or {@code base-2}, {@code base-3}, ...: the first that is not a key of {@code taken}. */
+    private static String freeKey(Map<String, ?> taken, String base) {
+        String key = base;
+        for (int i = 2; taken.containsKey(key); i++) {
+            key = base + "-" + i;
+        }
+        return key;
     }
 
     private Future<Long> bumpVersion(SqlConnection c, Actor actor, Env env, List<String> flagKeys,
@@ -367,15 +438,18 @@ public final class ConfigService {
     private static final Set<String> DEFINITION_FIELDS = Set.of("description", "tags", "variants", "metadata",
             "salt");
 
-    /** Errors in the flag's own definition fields are the request's; anything else names its environment. */
+    /**
+     * Errors in the flag's own definition fields are the request's; anything else names its environment. For a
+     * document of the flag alone ({@code envKey} null) every error of the flag is the request's.
+     */
     private static PathMapper definitionPaths(String flagKey) {
         return (envKey, e) -> {
             String rel = relative(e.path(), "flags", flagKey);
-            if (rel != null) {
-                String field = rel.split("[.\\[]", 2)[0];
-                if (DEFINITION_FIELDS.contains(field)) {
-                    return new FieldError(rel, e.message());
-                }
+            if (rel != null && (envKey == null || DEFINITION_FIELDS.contains(rel.split("[.\\[]", 2)[0]))) {
+                return new FieldError(rel, e.message());
+            }
+            if (envKey == null) {
+                return new FieldError(e.path(), e.message());
             }
             return new FieldError("environments." + envKey + (e.path().isEmpty() ? "" : "." + e.path()),
                     e.message());
@@ -423,64 +497,146 @@ public final class ConfigService {
         return Future.all(total, rows).map(x -> page(rows.result(), total.result(), limit, FlagDef::key));
     }
 
-    public Future<FlagDef> createFlag(Actor actor, String key, FlagFields fields, String offVariant) {
-        return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> Sql.conflictOnDuplicate(
-                Sql.one(c, "INSERT INTO flags (tenant_id, key, description, tags, variants, metadata, salt)"
-                                + " VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7) RETURNING "
-                                + FLAG_COLUMNS.replace("f.", ""), ConfigService::flagDef, actor.tenantId(), key,
-                        fields.description() == null ? "" : fields.description(), fields.tags().toArray(new String[0]),
-                        Json.write(fields.variants()),
-                        fields.metadata() == null ? null : Json.write(fields.metadata()), fields.salt()),
-                "flag '" + key + "' already exists").compose(def -> {
-                    ObjectNode config = EnvDocument.defaultConfig(def.variants(), offVariant);
-                    Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
-                    for (Env env : envs) {
-                        events = events.compose(list -> Sql.query(c, "INSERT INTO flag_configs (environment_id,"
-                                        + " flag_id, tenant_id, config) VALUES ($1, $2, $3, $4::text::jsonb)", env.id(),
-                                        def.id(), actor.tenantId(), Json.write(config))
-                                .compose(x -> applyToEnvironment(c, actor, env, d -> {
-                                    d.flags.put(key, def);
-                                    d.configs.put(key, config);
-                                    return d;
-                                }, List.of(key), List.of(), definitionPaths(key)))
-                                .map(e -> {
-                                    list.add(e);
-                                    return list;
-                                }));
+    /** Whether {@code variants} is something a flag can be built from (else the request says why not). */
+    private static boolean usable(JsonNode variants) {
+        return variants != null && variants.isObject() && !variants.isEmpty();
+    }
+
+    /** Fails with one 422 of {@code requestErrors} and then {@code engineErrors}, each once, if there is any. */
+    private static Future<Void> failOnErrors(List<FieldError> requestErrors, List<FieldError> engineErrors) {
+        Set<FieldError> errors = new LinkedHashSet<>(requestErrors);
+        errors.addAll(engineErrors);
+        return errors.isEmpty() ? Future.succeededFuture()
+                : Future.failedFuture(ApiException.invalid(List.copyOf(errors)));
+    }
+
+    /**
+     * The definition as PostgreSQL will store it: variants and metadata through {@code jsonb} (which orders an
+     * object's keys its own way), so that the documents validated before the write are exactly those after it.
+     */
+    private static Future<FlagDef> stored(SqlClient c, FlagDef def) {
+        return Sql.one(c, "SELECT $1::text::jsonb::text, $2::text::jsonb::text", r -> new FlagDef(def.id(), def.key(),
+                        def.description(), def.tags(), Json.parse(r.getString(0)),
+                        r.getString(1) == null ? null : Json.parse(r.getString(1)), def.salt(), def.revision(),
+                        def.createdAt(), def.updatedAt()),
+                Json.write(def.variants()), def.metadata() == null ? null : Json.write(def.metadata()));
+    }
+
+    /** The definition {@code fields} describe, before it is written (no id, no times). */
+    private static FlagDef proposed(long id, String key, FlagFields fields, int revision) {
+        return new FlagDef(id, key, fields.description() == null ? "" : fields.description(), fields.tags(),
+                fields.variants(), fields.metadata(), fields.salt(), revision, null, null);
+    }
+
+    /** Puts the written definition into each prepared document (it validated the same one, before the write). */
+    private static List<Prepared> withWritten(List<Prepared> prepared, FlagDef def) {
+        for (Prepared p : prepared) {
+            p.after().flags.put(def.key(), def);
+        }
+        return prepared;
+    }
+
+    /**
+     * Creates a flag with its default configuration (disabled, serving {@code offVariant} or the default off
+     * variant) in every environment. {@code requestErrors} are the request's own problems (a null {@code key} is
+     * one of them): they are answered in one 422 together with the engine's errors of every would-be document, all
+     * validated before anything is written. A duplicate key is a 409.
+     */
+    public Future<FlagDef> createFlag(Actor actor, String key, FlagFields fields, String offVariant,
+            List<FieldError> requestErrors) {
+        if (key == null) {
+            // No document can hold a flag without a key: the definition is judged alone, under a stand-in key.
+            if (requestErrors.isEmpty()) {
+                throw new IllegalArgumentException("a flag without a key needs the request's error saying so");
+            }
+            if (!usable(fields.variants())) {
+                return Future.failedFuture(ApiException.invalid(requestErrors));
+            }
+            return stored(pool, proposed(0, "new-flag", fields, 1)).compose(alone -> validateAlone(alone,
+                            EnvDocument.defaultConfig(alone.variants(), offVariant), definitionPaths(alone.key())))
+                    .compose(errors -> failOnErrors(requestErrors, errors)).map(x -> null);
+        }
+        return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> Sql.one(c,
+                        "SELECT 1 FROM flags WHERE tenant_id = $1 AND key = $2", r -> true, actor.tenantId(), key)
+                .compose(exists -> {
+                    if (exists != null) {
+                        return Future.failedFuture(ApiException.conflict("flag '" + key + "' already exists"));
                     }
-                    return events.compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.create", "flag", key,
-                                    null, null, flagJson(def)))
-                            .map(x -> new Outcome<>(def, list)));
+                    if (!usable(fields.variants())) {
+                        return Future.failedFuture(ApiException.invalid(requestErrors));
+                    }
+                    return stored(c, proposed(0, key, fields, 1));
+                })
+                .compose(proposed -> {
+                    ObjectNode config = EnvDocument.defaultConfig(proposed.variants(), offVariant);
+                    Future<List<Prepared>> valid = envs.isEmpty()
+                            ? validateAlone(proposed, config, definitionPaths(key))
+                                    .compose(errors -> failOnErrors(requestErrors, errors)).map(x -> List.of())
+                            : validate(c, actor.tenantId(), envs, d -> {
+                                d.flags.put(key, proposed);
+                                d.configs.put(key, config);
+                                return d;
+                            }, definitionPaths(key), requestErrors);
+                    // Valid everywhere: only now is anything written.
+                    return valid.compose(prepared -> Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO flags"
+                                            + " (tenant_id, key, description, tags, variants, metadata, salt) VALUES ($1, $2,"
+                                            + " $3, $4, $5::text::jsonb, $6::text::jsonb, $7) RETURNING "
+                                            + FLAG_COLUMNS.replace("f.", ""), ConfigService::flagDef, actor.tenantId(),
+                                    key, proposed.description(), proposed.tags().toArray(new String[0]),
+                                    Json.write(proposed.variants()),
+                                    proposed.metadata() == null ? null : Json.write(proposed.metadata()),
+                                    proposed.salt()), "flag '" + key + "' already exists")
+                            .compose(def -> {
+                                Future<?> configs = Future.succeededFuture();
+                                for (Env env : envs) {
+                                    configs = configs.compose(x -> Sql.query(c, "INSERT INTO flag_configs"
+                                                    + " (environment_id, flag_id, tenant_id, config) VALUES ($1, $2, $3,"
+                                                    + " $4::text::jsonb)", env.id(), def.id(), actor.tenantId(),
+                                            Json.write(config)));
+                                }
+                                return configs.compose(x -> commitAll(c, actor, withWritten(prepared, def), List.of(key),
+                                                List.of()))
+                                        .compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.create", "flag",
+                                                        key, null, null, flagJson(def)))
+                                                .map(x -> new Outcome<>(def, list)));
+                            }));
                 })));
     }
 
-    public Future<FlagDef> updateFlag(Actor actor, String key, Integer ifMatch, FlagFields fields) {
+    /**
+     * Replaces a flag's definition. {@code requestErrors} are the request's own problems: they are answered in one
+     * 422 together with the engine's errors of every environment's would-be document, all validated before anything
+     * is written. A missing flag is a 404, a stale {@code ifMatch} a 412.
+     */
+    public Future<FlagDef> updateFlag(Actor actor, String key, Integer ifMatch, FlagFields fields,
+            List<FieldError> requestErrors) {
         return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> findFlag(c, actor.tenantId(), key)
                 .compose(before -> {
                     checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
-                    return Sql.one(c, "UPDATE flags SET description = $2, tags = $3, variants = $4::text::jsonb,"
-                                    + " metadata = $5::text::jsonb, salt = $6, revision = revision + 1,"
-                                    + " updated_at = now() WHERE id = $1 RETURNING " + FLAG_COLUMNS.replace("f.", ""),
-                            ConfigService::flagDef, before.id(),
-                            fields.description() == null ? "" : fields.description(),
-                            fields.tags().toArray(new String[0]), Json.write(fields.variants()),
-                            fields.metadata() == null ? null : Json.write(fields.metadata()), fields.salt())
-                            .compose(def -> {
-                                Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
-                                for (Env env : envs) {
-                                    events = events.compose(list -> applyToEnvironment(c, actor, env, d -> {
-                                                d.flags.put(key, def);
-                                                return d;
-                                            }, List.of(key), List.of(), definitionPaths(key))
-                                            .map(e -> {
-                                                list.add(e);
-                                                return list;
-                                            }));
-                                }
-                                return events.compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.update",
-                                                "flag", key, null, flagJson(before), flagJson(def)))
-                                        .map(x -> new Outcome<>(def, list)));
-                            });
+                    if (!usable(fields.variants())) {
+                        return Future.failedFuture(ApiException.invalid(requestErrors));
+                    }
+                    return stored(c, proposed(before.id(), key, fields, before.revision() + 1)).compose(proposed -> {
+                        Future<List<Prepared>> valid = envs.isEmpty()
+                                ? validateAlone(proposed, EnvDocument.defaultConfig(proposed.variants(), null),
+                                        definitionPaths(key))
+                                        .compose(errors -> failOnErrors(requestErrors, errors)).map(x -> List.of())
+                                : validate(c, actor.tenantId(), envs, d -> {
+                                    d.flags.put(key, proposed);
+                                    return d;
+                                }, definitionPaths(key), requestErrors);
+                        return valid.compose(prepared -> Sql.one(c, "UPDATE flags SET description = $2, tags = $3,"
+                                        + " variants = $4::text::jsonb, metadata = $5::text::jsonb, salt = $6,"
+                                        + " revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING "
+                                        + FLAG_COLUMNS.replace("f.", ""), ConfigService::flagDef, before.id(),
+                                proposed.description(), proposed.tags().toArray(new String[0]),
+                                Json.write(proposed.variants()),
+                                proposed.metadata() == null ? null : Json.write(proposed.metadata()), proposed.salt())
+                                .compose(def -> commitAll(c, actor, withWritten(prepared, def), List.of(key), List.of())
+                                        .compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.update",
+                                                        "flag", key, null, flagJson(before), flagJson(def)))
+                                                .map(x -> new Outcome<>(def, list)))));
+                    });
                 })));
     }
 
@@ -488,23 +644,17 @@ public final class ConfigService {
         return change(c -> lockAllEnvironments(c, actor.tenantId()).compose(envs -> findFlag(c, actor.tenantId(), key)
                 .compose(before -> {
                     checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
-                    Future<List<Applied>> events = Future.succeededFuture(new ArrayList<>());
-                    for (Env env : envs) {
-                        events = events.compose(list -> applyToEnvironment(c, actor, env, d -> {
-                            d.flags.remove(key);
-                            d.configs.remove(key);
-                            return d;
-                        }, List.of(key), List.of(), (envKey, e) -> new FieldError("environments." + envKey + "."
-                                + e.path(), e.message() + " (flag '" + key + "' is still needed there)"))
-                                .map(e -> {
-                                    list.add(e);
-                                    return list;
-                                }));
-                    }
-                    return events.compose(list -> Sql.query(c, "DELETE FROM flags WHERE id = $1", before.id())
-                            .compose(x -> audit.record(c, actor, new AuditLog.Entry("flag.delete", "flag", key, null,
-                                    flagJson(before), null)))
-                            .map(x -> new Outcome<Void>(null, list)));
+                    return validate(c, actor.tenantId(), envs, d -> {
+                        d.flags.remove(key);
+                        d.configs.remove(key);
+                        return d;
+                    }, (envKey, e) -> new FieldError("environments." + envKey + "." + e.path(), e.message()
+                            + " (flag '" + key + "' is still needed there)"), List.of())
+                            .compose(prepared -> Sql.query(c, "DELETE FROM flags WHERE id = $1", before.id())
+                                    .compose(x -> commitAll(c, actor, prepared, List.of(key), List.of())))
+                            .compose(list -> audit.record(c, actor, new AuditLog.Entry("flag.delete", "flag", key,
+                                            null, flagJson(before), null))
+                                    .map(x -> new Outcome<Void>(null, list)));
                 })));
     }
 
@@ -564,6 +714,17 @@ public final class ConfigService {
                         : Future.succeededFuture(f));
     }
 
+    /** Turns a flag's current configuration into the new one (a full replacement, a toggle, a rollout). */
+    @FunctionalInterface
+    public interface ConfigEdit {
+        /**
+         * The new configuration, with the problems of the request found against {@code current} added to
+         * {@code errors}; null when the request leaves no configuration to validate (then {@code errors} says why).
+         * Called once per run of the change's transaction, each time with a fresh {@code errors}.
+         */
+        ObjectNode apply(EnvFlag current, List<FieldError> errors);
+    }
+
     /**
      * Changes a flag's configuration in one environment: {@code edit} turns the current configuration into the
      * new one (a full replacement, a toggle, a rollout). Errors in the flag's own configuration are reported
@@ -571,36 +732,37 @@ public final class ConfigService {
      */
     public Future<EnvFlag> updateEnvironmentFlag(Actor actor, String envKey, String flagKey, Integer ifMatch,
             String action, Function<EnvFlag, ObjectNode> edit) {
-        return updateEnvironmentFlag(actor, envKey, flagKey, ifMatch, action, edit, new ArrayList<>());
+        return updateEnvironmentFlag(actor, envKey, flagKey, ifMatch, action, (current, errors) -> edit.apply(current),
+                List.of());
     }
 
     /**
      * Like {@link #updateEnvironmentFlag(Actor, String, String, Integer, String, Function)}, for a request with
-     * errors of its own: {@code requestErrors} (which {@code edit} may add to) are answered in one 422 together with
+     * problems of its own: {@code requestErrors} and those {@code edit} finds are answered in one 422 together with
      * the engine's errors of the edited configuration, so a client sees every problem at once; nothing changes.
+     * A missing environment or flag is a 404, a stale {@code ifMatch} a 412.
      */
     public Future<EnvFlag> updateEnvironmentFlag(Actor actor, String envKey, String flagKey, Integer ifMatch,
-            String action, Function<EnvFlag, ObjectNode> edit, List<FieldError> requestErrors) {
+            String action, ConfigEdit edit, List<FieldError> requestErrors) {
+        PathMapper paths = (ek, e) -> {
+            String rel = relative(e.path(), "flags", flagKey);
+            return rel != null ? new FieldError(rel, e.message()) : new FieldError(e.path(), e.message());
+        };
         return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env ->
                 findEnvFlag(c, actor.tenantId(), env, flagKey).compose(current -> {
                     checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
-                    ObjectNode config = edit.apply(current);
-                    return applyToEnvironment(c, actor, env, d -> {
+                    // Afresh on every run of the transaction, so that a re-run repeats no error.
+                    List<FieldError> errors = new ArrayList<>(requestErrors);
+                    ObjectNode config = edit.apply(current, errors);
+                    if (config == null) {
+                        return Future.failedFuture(ApiException.invalid(errors.isEmpty()
+                                ? List.of(new FieldError("", "no configuration to apply")) : errors));
+                    }
+                    return validate(c, actor.tenantId(), List.of(env), d -> {
                         d.configs.put(flagKey, config);
                         return d;
-                    }, List.of(flagKey), List.of(), new PathMapper() {
-                        @Override
-                        public FieldError map(String ek, ValidationError e) {
-                            String rel = relative(e.path(), "flags", flagKey);
-                            return rel != null ? new FieldError(rel, e.message())
-                                    : new FieldError(e.path(), e.message());
-                        }
-
-                        @Override
-                        public List<FieldError> requestErrors() {
-                            return requestErrors;
-                        }
-                    }).compose(event -> Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb,"
+                    }, paths, errors).compose(prepared -> commit(c, actor, prepared.get(0), List.of(flagKey), List.of()))
+                            .compose(event -> Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb,"
                                     + " revision = revision + 1, updated_at = now() WHERE environment_id = $1"
                                     + " AND flag_id = $2 RETURNING revision", r -> r.getInteger(0), env.id(),
                                     current.def().id(), Json.write(config))
@@ -667,11 +829,21 @@ public final class ConfigService {
         };
     }
 
-    /** Creates ({@code create}) or replaces a segment; {@code definition} holds included, excluded and rules. */
+    /**
+     * Creates ({@code create}) or replaces a segment; {@code definition} holds included, excluded and rules.
+     * {@code requestErrors} are the request's own problems (a null {@code key}, only when creating, is one of
+     * them): they are answered in one 422 together with the engine's errors of the would-be document, validated
+     * before anything is written. A missing environment or segment is a 404, an existing one a 409 (creating), a
+     * stale {@code ifMatch} a 412.
+     */
     public Future<SegmentRow> putSegment(Actor actor, String envKey, String key, boolean create, Integer ifMatch,
-            String description, ObjectNode definition) {
+            String description, ObjectNode definition, List<FieldError> requestErrors) {
+        if (key == null && (!create || requestErrors.isEmpty())) {
+            throw new IllegalArgumentException("a segment without a key needs the request's error saying so");
+        }
+        String text = description == null ? "" : description;
         return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env -> {
-            Future<SegmentRow> existing = create
+            Future<SegmentRow> existing = key == null ? Future.succeededFuture(null) : create
                     ? Sql.one(c, "SELECT " + SEGMENT_COLUMNS + " FROM segments WHERE environment_id = $1 AND key = $2",
                             ConfigService::segmentRow, env.id(), key).compose(s -> s == null
                             ? Future.succeededFuture(null)
@@ -680,19 +852,24 @@ public final class ConfigService {
                         checkRevision(ifMatch, s.revision(), "segment '" + key + "'");
                         return s;
                     });
-            return existing.compose(before -> applyToEnvironment(c, actor, env, d -> {
-                d.segments.put(key, new SegmentRow(0, key, description == null ? "" : description, definition, 0,
-                        null, null));
+            // A request without a valid key is judged under a stand-in key that no segment of the document has.
+            String[] judged = {key};
+            return existing.compose(before -> validate(c, actor.tenantId(), List.of(env), d -> {
+                if (key == null) {
+                    judged[0] = freeKey(d.segments, "new-segment");
+                }
+                d.segments.put(judged[0], new SegmentRow(0, judged[0], text, definition, 0, null, null));
                 return d;
-            }, List.of(), List.of(key), segmentPaths(key)).compose(event -> (create
+            }, (ek, e) -> segmentPaths(judged[0]).map(ek, e), requestErrors)
+                    .compose(prepared -> commit(c, actor, prepared.get(0), List.of(), List.of(key)))
+                    .compose(event -> (create
                     ? Sql.one(c, "INSERT INTO segments (tenant_id, environment_id, key, description, definition)"
                                     + " VALUES ($1, $2, $3, $4, $5::text::jsonb) RETURNING " + SEGMENT_COLUMNS,
-                            ConfigService::segmentRow, actor.tenantId(), env.id(), key,
-                            description == null ? "" : description, Json.write(definition))
+                            ConfigService::segmentRow, actor.tenantId(), env.id(), key, text, Json.write(definition))
                     : Sql.one(c, "UPDATE segments SET description = $2, definition = $3::text::jsonb,"
                                     + " revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING "
-                                    + SEGMENT_COLUMNS, ConfigService::segmentRow, before.id(),
-                            description == null ? "" : description, Json.write(definition)))
+                                    + SEGMENT_COLUMNS, ConfigService::segmentRow, before.id(), text,
+                            Json.write(definition)))
                     .compose(row -> audit.record(c, actor, new AuditLog.Entry(create ? "segment.create"
                                     : "segment.update", "segment", key, env.key(),
                                     before == null ? null : segmentJson(env.key(), before), segmentJson(env.key(), row)))
@@ -704,11 +881,13 @@ public final class ConfigService {
         return change(c -> findEnv(c, actor.tenantId(), envKey, CHANGE).compose(env ->
                 findSegment(c, actor.tenantId(), env, key).compose(before -> {
                     checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
-                    return applyToEnvironment(c, actor, env, d -> {
+                    return validate(c, actor.tenantId(), List.of(env), d -> {
                         d.segments.remove(key);
                         return d;
-                    }, List.of(), List.of(key), (ek, e) -> new FieldError(e.path(), e.message() + " (segment '" + key
-                            + "' is still used there)")).compose(event -> Sql.query(c, "DELETE FROM segments WHERE id = $1", before.id())
+                    }, (ek, e) -> new FieldError(e.path(), e.message() + " (segment '" + key
+                            + "' is still used there)"), List.of())
+                            .compose(prepared -> commit(c, actor, prepared.get(0), List.of(), List.of(key)))
+                            .compose(event -> Sql.query(c, "DELETE FROM segments WHERE id = $1", before.id())
                             .compose(x -> audit.record(c, actor, new AuditLog.Entry("segment.delete", "segment", key,
                                     env.key(), segmentJson(env.key(), before), null)))
                             .map(x -> new Outcome<Void>(null, List.of(event))));

@@ -32,6 +32,7 @@ class BadInputIT {
         cp = Harness.start(Map.of("http.max-body-size", "4KiB"));
         admin = cp.bootstrap("acme");
         cp.post("/api/v1/environments", admin, Map.of("key", "production"));
+        cp.post("/api/v1/environments", admin, Map.of("key", "staging"));
         cp.post("/api/v1/flags", admin, Map.of("key", "existing", "variants", Map.of("on", true, "off", false)));
         cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "seg"));
     }
@@ -188,6 +189,154 @@ class BadInputIT {
         assertThat(cp.get(ENV_FLAG, admin).header("ETag")).isEqualTo(etag);
     }
 
+    // ------------------------------------------------ the request's shape errors and the engine's, in one answer
+
+    /** What a write must leave as it was: the audit log, every environment's version and the resource read back. */
+    private record Unchanged(long audit, long production, long staging, Resp resource) {
+    }
+
+    private Unchanged snapshot(String resource) {
+        return new Unchanged(total("/api/v1/audit"), version("production"), version("staging"),
+                cp.get(resource, admin));
+    }
+
+    /** One 422 problem listing exactly {@code paths} (each once), and nothing changed. */
+    private void assertOneAnswerWithAll(Resp r, Unchanged before, String resource, String... paths) {
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(r.json().get("type").asText()).isEqualTo("https://guidon.io/problems/validation");
+        assertThat(r.json().get("errors").findValuesAsText("path")).containsExactlyInAnyOrder(paths);
+        assertThat(r.json().get("errors").findValuesAsText("message")).allSatisfy(m -> assertThat(m).isNotBlank());
+        Unchanged after = snapshot(resource);
+        assertThat(after.audit()).isEqualTo(before.audit());
+        assertThat(after.production()).isEqualTo(before.production());
+        assertThat(after.staging()).isEqualTo(before.staging());
+        assertThat(after.resource().status()).isEqualTo(before.resource().status());
+        if (before.resource().status() == 200) {
+            assertThat(after.resource().body()).isEqualTo(before.resource().body());
+        }
+    }
+
+    @Test
+    void aFlagCreationsShapeErrorsAndTheEnginesAreReportedTogether() {
+        Unchanged before = snapshot(FLAGS + "/both-create");
+
+        Resp r = cp.post(FLAGS, admin, Map.of("key", "both-create", "colour", "red", "description", "<b>new</b>",
+                "tags", List.of(1), "variants", Map.of("on", true, "off", "no")));
+
+        // colour, description and tags[0] are the request's shape; variants.off is the engine's (mixed types).
+        assertOneAnswerWithAll(r, before, FLAGS + "/both-create", "colour", "description", "tags[0]", "variants.off");
+    }
+
+    @Test
+    void aFlagCreationWithoutAValidKeyStillGetsTheEnginesErrors() {
+        Unchanged before = snapshot(FLAGS);
+
+        Resp r = cp.post(FLAGS, admin, Map.of("key", "Bad Key", "variants", Map.of("on", true, "off", "no"),
+                "metadata", List.of(1)));
+
+        assertOneAnswerWithAll(r, before, FLAGS, "key", "variants.off", "metadata");
+    }
+
+    @Test
+    void aFlagCreationWithAnUndeclaredOffVariantIsReportedOnce() {
+        Unchanged before = snapshot(FLAGS + "/off-once");
+
+        Resp r = cp.post(FLAGS, admin, Map.of("key", "off-once", "offVariant", "nope", "variants",
+                Map.of("on", true, "off", 0)));
+
+        assertOneAnswerWithAll(r, before, FLAGS + "/off-once", "offVariant", "variants.off");
+    }
+
+    @Test
+    void aFlagUpdatesShapeErrorsAndTheEnginesErrorsOfEveryEnvironmentAreReportedTogether() {
+        Unchanged before = snapshot(FLAGS + "/existing");
+
+        // "off" is gone: the configuration in each environment still serves it (the engine's errors, one set per
+        // environment); the unknown field and the tag are the request's shape.
+        Resp r = cp.call("PUT", FLAGS + "/existing", admin, Map.of("colour", 1, "tags", List.of(""), "variants",
+                Map.of("on", true, "no", false)), "If-Match", before.resource().header("ETag"));
+
+        assertOneAnswerWithAll(r, before, FLAGS + "/existing", "colour", "tags[0]",
+                "environments.production.flags.existing.offVariant",
+                "environments.production.flags.existing.fallthrough.variant",
+                "environments.staging.flags.existing.offVariant",
+                "environments.staging.flags.existing.fallthrough.variant");
+    }
+
+    @Test
+    void aSegmentCreationsShapeErrorsAndTheEnginesAreReportedTogether() {
+        Unchanged before = snapshot(SEGMENTS + "/both-create");
+
+        Resp r = cp.post(SEGMENTS, admin, Map.of("key", "both-create", "colour", 1, "description", "<i>x</i>",
+                "included", "u", "rules", List.of(Map.of("attribute", "a", "op", "like", "values", List.of("x")))));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS + "/both-create", "colour", "description", "included",
+                "rules[0].op");
+    }
+
+    @Test
+    void aSegmentCreationWithoutAValidKeyStillGetsTheEnginesErrors() {
+        Unchanged before = snapshot(SEGMENTS);
+
+        Resp r = cp.post(SEGMENTS, admin, Map.of("key", "Bad Key", "excluded", List.of(1),
+                "rules", List.of(Map.of("segment", "no-such-segment"))));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS, "key", "excluded[0]", "rules[0].segment");
+    }
+
+    @Test
+    void aSegmentUpdatesShapeErrorsAndTheEnginesAreReportedTogether() {
+        Unchanged before = snapshot(SEGMENTS + "/seg");
+
+        Resp r = cp.call("PUT", SEGMENTS + "/seg", admin, Map.of("key", "other", "colour", 1, "excluded", 5),
+                "If-Match", before.resource().header("ETag"));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS + "/seg", "key", "colour", "excluded");
+    }
+
+    @Test
+    void aRolloutsShapeErrorsAndTheEnginesAreReportedTogether() {
+        Unchanged before = snapshot(ENV_FLAG);
+
+        Resp r = cp.call("PUT", ENV_FLAG + "/rollout", admin, Map.of("colour", 1, "bucketBy", 5,
+                "rollout", Map.of("on", 10, "nope", 90)), "If-Match", before.resource().header("ETag"));
+
+        assertOneAnswerWithAll(r, before, ENV_FLAG, "colour", "bucketBy", "fallthrough.rollout.nope");
+    }
+
+    @Test
+    void aPercentageForANonBooleanFlagIsReportedWithTheRequestsOtherErrors() {
+        cp.post(FLAGS, admin, Map.of("key", "three-way", "variants", Map.of("a", "x", "b", "y", "c", "z")));
+        String path = "/api/v1/environments/production/flags/three-way";
+        Unchanged before = snapshot(path);
+
+        Resp r = cp.call("PUT", path + "/rollout", admin, Map.of("percentage", 10, "colour", 1));
+
+        assertOneAnswerWithAll(r, before, path, "colour", "percentage");
+    }
+
+    @Test
+    void aTenantWithoutEnvironmentsStillHasItsFlagDefinitionsValidated() {
+        String lone = cp.bootstrap("no-environments");
+        long audit = cp.get("/api/v1/audit", lone).json().get("total").asLong();
+
+        Resp created = cp.post(FLAGS, lone, Map.of("key", "mixed", "variants", Map.of("on", true, "off", "no")));
+        assertThat(created.status()).as(created.body()).isEqualTo(422);
+        assertThat(created.json().get("errors").findValuesAsText("path")).containsExactly("variants.off");
+        assertThat(cp.get(FLAGS + "/mixed", lone).status()).isEqualTo(404);
+
+        Resp fine = cp.post(FLAGS, lone, Map.of("key", "fine", "variants", Map.of("on", true, "off", false)));
+        assertThat(fine.status()).as(fine.body()).isEqualTo(201);
+        Resp updated = cp.call("PUT", FLAGS + "/fine", lone, Map.of("colour", 1, "variants",
+                Map.of("on", true, "off", "no")), "If-Match", fine.header("ETag"));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(422);
+        assertThat(updated.json().get("errors").findValuesAsText("path")).containsExactlyInAnyOrder("colour",
+                "variants.off");
+        assertThat(cp.get(FLAGS + "/fine", lone).body()).isEqualTo(fine.body());
+        assertThat(cp.get("/api/v1/audit", lone).json().get("total").asLong()).isEqualTo(audit + 1);
+    }
+
     @Test
     void unknownRoutesAndMethodsAreProblemsToo() {
         Resp unknown = cp.get("/api/v1/nothing-here", admin);
@@ -204,6 +353,10 @@ class BadInputIT {
     }
 
     private long version() {
-        return cp.get("/api/v1/environments/production", admin).json().get("version").asLong();
+        return version("production");
+    }
+
+    private long version(String env) {
+        return cp.get("/api/v1/environments/" + env, admin).json().get("version").asLong();
     }
 }
