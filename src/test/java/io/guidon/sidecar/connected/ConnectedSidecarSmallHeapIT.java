@@ -168,7 +168,7 @@ class ConnectedSidecarSmallHeapIT {
                 "sidecar", "--port", String.valueOf(port),
                 "--control-plane", "http://127.0.0.1:" + server.actualPort(),
                 "--sidecar-key", FakeControlPlane.KEY, "--cache-dir", dir.resolve("cache").toString(),
-                "--set", "http.instances=1",
+                "--set", "http.event-loops=1", "--set", "management.port=0",
                 "--set", "control-plane.poll-interval=" + POLL.toMillis() + "ms",
                 "--set", "control-plane.poll-jitter=0ms",
                 "--set", "control-plane.timeout=5s",
