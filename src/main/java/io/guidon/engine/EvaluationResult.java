@@ -84,12 +84,6 @@ public final class EvaluationResult {
         return errorDetails;
     }
 
-    /** @deprecated renamed {@link #errorDetails()}, the name OpenFeature and OFREP use. */
-    @Deprecated
-    public String errorMessage() {
-        return errorDetails;
-    }
-
     @Override
     public String toString() {
         return isError()

@@ -153,6 +153,10 @@ final class Versions {
         private final String[] preRelease;
         private final boolean[] numeric;
         private final String text;
+        /** major, minor, patch as numbers when each has at most 18 digits (the common case), else -1. */
+        private final long majorN;
+        private final long minorN;
+        private final long patchN;
 
         Version(String major, String minor, String patch, String[] preRelease, String build) {
             this.major = major;
@@ -163,18 +167,33 @@ final class Versions {
             for (int i = 0; i < preRelease.length; i++) {
                 numeric[i] = allDigits(preRelease[i]);
             }
+            this.majorN = small(major);
+            this.minorN = small(minor);
+            this.patchN = small(patch);
             this.text = major + "." + minor + "." + patch
                     + (preRelease.length == 0 ? "" : "-" + String.join(".", preRelease)) + build;
         }
 
         @Override
         public int compareTo(Version o) {
-            int c = compareNumbers(major, o.major);
-            if (c == 0) {
-                c = compareNumbers(minor, o.minor);
-            }
-            if (c == 0) {
-                c = compareNumbers(patch, o.patch);
+            int c;
+            if ((majorN | minorN | patchN | o.majorN | o.minorN | o.patchN) >= 0) {
+                // All six fit a long: compare them as numbers, the cheap path every real version takes.
+                c = Long.compare(majorN, o.majorN);
+                if (c == 0) {
+                    c = Long.compare(minorN, o.minorN);
+                }
+                if (c == 0) {
+                    c = Long.compare(patchN, o.patchN);
+                }
+            } else {
+                c = compareNumbers(major, o.major);
+                if (c == 0) {
+                    c = compareNumbers(minor, o.minor);
+                }
+                if (c == 0) {
+                    c = compareNumbers(patch, o.patch);
+                }
             }
             if (c != 0) {
                 return c;
@@ -195,6 +214,18 @@ final class Versions {
                 }
             }
             return Integer.compare(preRelease.length, o.preRelease.length);
+        }
+
+        /** A digit string of at most 18 digits as a long (it cannot overflow), else -1. */
+        private static long small(String digits) {
+            if (digits.length() > 18) {
+                return -1;
+            }
+            long n = 0;
+            for (int i = 0; i < digits.length(); i++) {
+                n = n * 10 + (digits.charAt(i) - '0');
+            }
+            return n;
         }
 
         /** Digit strings without leading zeros, of any length. */

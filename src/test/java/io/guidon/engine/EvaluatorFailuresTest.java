@@ -83,11 +83,4 @@ class EvaluatorFailuresTest {
         assertThat(e.trace()).containsEntry("flag", "reads-bad").containsKey("failure");
     }
 
-    @Test
-    void errorMessageIsTheDeprecatedNameOfErrorDetails() {
-        EvaluationResult r = EVALUATOR.evaluate(SET, "nope", ctx());
-        @SuppressWarnings("deprecation")
-        String old = r.errorMessage();
-        assertThat(old).isEqualTo(r.errorDetails()).contains("'nope'");
-    }
 }

@@ -51,7 +51,7 @@ final class JsonText {
     static StringBuilder ofrepFailure(StringBuilder sb, EvaluationResult r) {
         sb.append("{\"key\":");
         string(sb, r.flagKey()).append(",\"errorCode\":\"").append(r.errorCode().name()).append("\",\"errorDetails\":");
-        return string(sb, r.errorMessage()).append('}');
+        return string(sb, r.errorDetails()).append('}');
     }
 
     static String error(String errorCode, String details, String key) {

@@ -100,7 +100,7 @@ final class NativeApi {
         }
         if (r.isError()) {
             sb.append("\"errorCode\":\"").append(r.errorCode().name()).append("\",\"errorDetails\":");
-            JsonText.string(sb, r.errorMessage());
+            JsonText.string(sb, r.errorDetails());
         } else {
             sb.append("\"value\":").append(r.variant().json()).append(",\"variant\":\"").append(r.variantKey())
                     .append("\",\"reason\":\"").append(r.reason().name()).append('"');
