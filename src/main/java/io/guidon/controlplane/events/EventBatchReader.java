@@ -16,7 +16,9 @@ import io.guidon.common.json.JsonProblems;
 import io.guidon.common.json.ValueChecks;
 import io.guidon.controlplane.api.ApiException;
 import io.guidon.controlplane.api.FieldError;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,10 +100,15 @@ public final class EventBatchReader {
      */
     public Read read(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
         Parse parse = new Parse(notBefore, notAfter);
-        try (InputStream in = new Bounded(gzip ? new GZIPInputStream(new ByteArrayInputStream(body), 8192)
-                : new ByteArrayInputStream(body), limits.maxDecompressedBytes());
-                JsonParser json = JSON.createParser(in)) {
-            parse.batch(json);
+        try (InputStream in = new BufferedInputStream(new Bounded(gzip ? new GZIPInputStream(
+                new ByteArrayInputStream(body), 8192) : new ByteArrayInputStream(body),
+                limits.maxDecompressedBytes()), 8192);
+                JsonParser json = utf8(in) ? JSON.createParser(in) : null) {
+            if (json == null) {
+                parse.error("body", NOT_UTF8);
+            } else {
+                parse.batch(json);
+            }
         } catch (TooLarge e) {
             parse.element = null;
             parse.error("body", "larger than " + limits.maxDecompressedBytes() + " bytes"
@@ -124,6 +131,10 @@ public final class EventBatchReader {
                     + plain(e.getOriginalMessage()) + where(e.getLocation()));
         } catch (Stop e) {
             // reported where it was thrown
+        } catch (CharConversionException e) {
+            // The parser took the first bytes for UTF-16 or UTF-32 and found them invalid.
+            parse.element = null;
+            parse.error("body", NOT_UTF8);
         } catch (IOException e) {
             parse.element = null;
             // Only the inflater reads anything but memory.
@@ -620,6 +631,28 @@ public final class EventBatchReader {
                 .replace("Object entries", "the fields of an object")
                 .replace("Array entries", "the elements of an array")
                 .replace("within/between", "in");
+    }
+
+    private static final String NOT_UTF8 = "the body is not UTF-8 text (JSON is sent as UTF-8)";
+
+    /**
+     * Whether the body may be UTF-8 JSON, judged by its first four bytes without consuming them. The parser would
+     * take a byte-order mark or NULs there for UTF-16 or UTF-32 and read on; JSON between systems is UTF-8 (RFC
+     * 8259), and in UTF-8 JSON neither can appear there.
+     */
+    private static boolean utf8(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        if (head.length > 0 && (head[0] == (byte) 0xFE || head[0] == (byte) 0xFF)) {
+            return false;
+        }
+        for (byte b : head) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String where(JsonLocation where) {

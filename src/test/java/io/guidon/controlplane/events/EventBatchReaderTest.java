@@ -322,6 +322,23 @@ class EventBatchReaderTest {
             "CTRL-CHAR", "ALLOW_", "VALUE_", "START_", "END_", "Object entries");
 
     @Test
+    void aBodyThatIsNotUtf8IsSaidToBeSoAndNotBlamedOnGzip() {
+        // Three NULs first would make the parser read UTF-32, a byte-order mark UTF-16.
+        byte[] raw = {0, 0, 0, '{', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertThatThrownBy(() -> reader.read(raw, false, null, NOW.minus(Duration.ofDays(1)), NOW))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("body", "the body is not UTF-8 text (JSON is sent as UTF-8)")));
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xfe, '{', 0, '}', 0},
+                batch("", "", "").getBytes(StandardCharsets.UTF_16BE), batch("", "", "").getBytes(
+                        StandardCharsets.UTF_16LE), "{\"a\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1))) {
+            assertThatThrownBy(() -> reader.read(bad, false, null, NOW.minus(Duration.ofDays(1)), NOW))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors())
+                            .extracting(FieldError::message).anySatisfy(m -> assertThat(m).contains("not UTF-8"))
+                            .noneSatisfy(m -> assertThat(m).contains("gzip")));
+        }
+    }
+
+    @Test
     void noMessageAboutABrokenBodyShowsTheParsersInternals() {
         for (String body : BROKEN) {
             String what = body.length() > 40 ? body.substring(0, 40) + "..." : body;
