@@ -45,6 +45,10 @@ import java.util.zip.GZIPInputStream;
  * missing or malformed {@code batchId}, {@code sidecarId} or {@code createdAt}, a missing event array, an unknown
  * top-level field, or an {@code Idempotency-Key} that is not the batch id. CPU-bound: call it on a worker thread,
  * never on an event loop.
+ *
+ * <p>Every number is converted from its own token's text by this class (a count to a long, a value to the nearest
+ * double, {@code -0} kept), never by the parser, so that what one bad event held cannot become part of the next.
+ * Parser messages are put in plain words; a body cut short is a problem of the whole body, not of a field.
  */
 public final class EventBatchReader {
 
@@ -132,7 +136,7 @@ public final class EventBatchReader {
         } catch (Stop e) {
             // reported where it was thrown
         } catch (CharConversionException e) {
-            // The parser took the first bytes for UTF-16 or UTF-32 and found them invalid.
+            // The parser's own UTF-16/32 decoding, should a body get past utf8(in).
             parse.element = null;
             parse.error("body", NOT_UTF8);
         } catch (IOException e) {
