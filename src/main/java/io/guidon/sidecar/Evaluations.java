@@ -89,7 +89,8 @@ public final class Evaluations {
         }
         long more = unlogged.getAndSet(0);
         log.warn("served {} = {} but did not record the exposure: the targeting key ({} characters) {}{}",
-                result.flagKey(), result.variantKey(), subject.length(), problem.describe(subject),
+                result.flagKey(), result.variantKey(), subject.codePointCount(0, subject.length()),
+                problem.describe(subject),
                 more == 0 ? "" : " (and " + more + " more such exposures since the last message)");
     }
 

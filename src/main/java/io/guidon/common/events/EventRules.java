@@ -22,9 +22,14 @@ import java.time.Instant;
  */
 public final class EventRules {
 
-    /** Longest targeting key, in UTF-16 characters. */
+    /**
+     * Longest targeting key, in characters (Unicode code points, as PostgreSQL counts a text's length: an emoji is
+     * one, though Java's {@code String.length()} counts it as two).
+     */
     public static final int MAX_TARGETING_KEY_LENGTH = 256;
-    /** Longest flag key, variant name or event name. */
+    /**
+     * Longest flag key, variant name or event name, in characters (they are ASCII, so one char is one character).
+     */
     public static final int MAX_NAME_LENGTH = 128;
     /** The largest count of one row: a sidecar at a million evaluations a second makes 6e7 a minute. */
     public static final long MAX_COUNT = 1_000_000_000_000L;
@@ -76,10 +81,10 @@ public final class EventRules {
             return message;
         }
 
-        /** The rule, with the value's length when that is what was wrong. */
+        /** The rule, with the value's length in characters (code points) when that is what was wrong. */
         public String describe(String value) {
             return this == TOO_LONG && value != null ? "must be at most " + MAX_TARGETING_KEY_LENGTH
-                    + " characters, not " + value.length() : message;
+                    + " characters, not " + value.codePointCount(0, value.length()) : message;
         }
     }
 
@@ -87,19 +92,22 @@ public final class EventRules {
     }
 
     /**
-     * A subject's targeting key: 1 to {@link #MAX_TARGETING_KEY_LENGTH} UTF-16 characters, no NUL (PostgreSQL's
-     * text cannot hold it) and no unpaired surrogate (it has no UTF-8 form: JSON writers and the database refuse or
-     * replace it). Allocation-free; runs on the evaluation path.
+     * A subject's targeting key: 1 to {@link #MAX_TARGETING_KEY_LENGTH} characters (code points), no NUL
+     * (PostgreSQL's text cannot hold it) and no unpaired surrogate (it has no UTF-8 form: JSON writers and the
+     * database refuse or replace it). The length is counted once the text is known to be whole characters, so a
+     * surrogate pair is one character, as in the database. Allocation-free; runs on the evaluation path.
      */
     public static Problem targetingKey(String key) {
         int n = key.length();
         if (n == 0) {
             return Problem.EMPTY;
         }
-        if (n > MAX_TARGETING_KEY_LENGTH) {
-            return Problem.TOO_LONG;
+        Problem text = text(key);
+        if (text != null) {
+            return text;
         }
-        return text(key);
+        return n > MAX_TARGETING_KEY_LENGTH && key.codePointCount(0, n) > MAX_TARGETING_KEY_LENGTH
+                ? Problem.TOO_LONG : null;
     }
 
     /** A flag key as the engine and the admin API define it: {@code [a-z0-9][a-z0-9._-]{0,127}}. */

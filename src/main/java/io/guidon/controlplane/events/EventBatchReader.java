@@ -8,11 +8,17 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.guidon.common.events.EventRules;
+import io.guidon.common.json.JsonProblems;
+import io.guidon.common.json.ValueChecks;
 import io.guidon.controlplane.api.ApiException;
 import io.guidon.controlplane.api.FieldError;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +45,10 @@ import java.util.zip.GZIPInputStream;
  * missing or malformed {@code batchId}, {@code sidecarId} or {@code createdAt}, a missing event array, an unknown
  * top-level field, or an {@code Idempotency-Key} that is not the batch id. CPU-bound: call it on a worker thread,
  * never on an event loop.
+ *
+ * <p>Every number is converted from its own token's text by this class (a count to a long, a value to the nearest
+ * double, {@code -0} kept), never by the parser, so that what one bad event held cannot become part of the next.
+ * Parser messages are put in plain words; a body cut short is a problem of the whole body, not of a field.
  */
 public final class EventBatchReader {
 
@@ -60,12 +70,22 @@ public final class EventBatchReader {
     }
 
     static final int MAX_LISTED_ERRORS = 1000;
+    /*
+     * Limits of the tokenizer: past them the body cannot be read on, so the whole batch is refused. A number is
+     * never converted by the parser (see positiveCount), so a long one costs only its length; 1,000 characters is
+     * far beyond any number an event holds, so that a wrong number is a bad event rather than a bad batch.
+     */
+    static final int MAX_NESTING_DEPTH = 32;
+    static final int MAX_NUMBER_LENGTH = 1000;
+    static final int MAX_STRING_LENGTH = 1_000_000;
+    static final int MAX_NAME_LENGTH = 10_000;
     private static final String TOP_FIELDS = "batchId, conversions, counts, createdAt, exposures, sidecarId";
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(64)
-                    .maxStringLength(1_000_000).maxNameLength(10_000).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(MAX_STRING_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH).build())
             .build();
 
     private final Limits limits;
@@ -84,23 +104,41 @@ public final class EventBatchReader {
      */
     public Read read(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
         Parse parse = new Parse(notBefore, notAfter);
-        try (InputStream in = new Bounded(gzip ? new GZIPInputStream(new ByteArrayInputStream(body), 8192)
-                : new ByteArrayInputStream(body), limits.maxDecompressedBytes());
-                JsonParser json = JSON.createParser(in)) {
-            parse.batch(json);
+        try (InputStream in = new BufferedInputStream(new Bounded(gzip ? new GZIPInputStream(
+                new ByteArrayInputStream(body), 8192) : new ByteArrayInputStream(body),
+                limits.maxDecompressedBytes()), 8192);
+                JsonParser json = utf8(in) ? JSON.createParser(in) : null) {
+            if (json == null) {
+                parse.error("body", NOT_UTF8);
+            } else {
+                parse.batch(json);
+            }
         } catch (TooLarge e) {
             parse.element = null;
             parse.error("body", "larger than " + limits.maxDecompressedBytes() + " bytes"
                     + (gzip ? " once decompressed" : "") + " (events.max-decompressed-size)");
+        } catch (JsonEOFException e) {
+            // The body is cut short: a problem of the whole batch, not of the field the parser was in.
+            parse.element = null;
+            parse.error("body", "the body ends before its JSON is complete (an object, array or string is not"
+                    + " closed)" + where(e.getLocation()));
+        } catch (StreamConstraintsException e) {
+            parse.element = null;
+            // The parser gives no location with these; where it stopped reading is one.
+            parse.error(parse.at, limitExceeded(e.getOriginalMessage()) + where(e.getLocation() != null
+                    ? e.getLocation() : parse.parser == null ? null : parse.parser.currentLocation()));
         } catch (JsonProcessingException e) {
             parse.element = null;
-            JsonLocation where = e.getLocation();
             String path = e instanceof StreamReadException r && r.getProcessor() != null
                     ? path(r.getProcessor().getParsingContext()) : null;
-            parse.error(path == null || path.isEmpty() ? parse.at : path, "malformed JSON: " + e.getOriginalMessage()
-                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
+            parse.error(path == null || path.isEmpty() ? parse.at : path, "malformed JSON: "
+                    + plain(e.getOriginalMessage()) + where(e.getLocation()));
         } catch (Stop e) {
             // reported where it was thrown
+        } catch (CharConversionException e) {
+            // The parser's own UTF-16/32 decoding, should a body get past utf8(in).
+            parse.element = null;
+            parse.error("body", NOT_UTF8);
         } catch (IOException e) {
             parse.element = null;
             // Only the inflater reads anything but memory.
@@ -130,6 +168,8 @@ public final class EventBatchReader {
         final List<FieldError> errors = new ArrayList<>();
         int total;
         int events;
+        /** The parser, for where it stopped when a limit is exceeded. */
+        JsonParser parser;
         /** Where the parser is, for a syntax error. */
         String at = "body";
         UUID batchId;
@@ -168,6 +208,7 @@ public final class EventBatchReader {
         }
 
         void batch(JsonParser p) throws IOException {
+            parser = p;
             JsonToken t = p.nextToken();
             if (t == null) {
                 error("body", "empty; send a JSON object");
@@ -482,6 +523,12 @@ public final class EventBatchReader {
                 error(path, "must be an ISO-8601 instant such as 2026-11-26T10:15:00Z, not '" + abbreviate(s) + "'");
                 return null;
             }
+            String unstorable = ValueChecks.instantProblem(i);
+            if (unstorable != null) {
+                // Only createdAt can get here: the window of event times lies well inside these years.
+                error(path, unstorable);
+                return null;
+            }
             EventRules.Problem problem = inWindow ? EventRules.time(i, notBefore, notAfter) : null;
             if (problem == EventRules.Problem.TOO_OLD) {
                 error(path, "'" + s + "' is older than events.max-event-age allows (the oldest accepted now is "
@@ -496,21 +543,26 @@ public final class EventBatchReader {
             return i;
         }
 
+        /*
+         * Numbers. Every number is read from the text of the current token alone and converted here: Jackson
+         * caches the value it last converted (getNumberType() of a big integer leaves its value in the cache, and a
+         * later getDoubleValue() of another token could return it), so a bad number of one event must never be
+         * converted by the parser, lest it reach the next one.
+         */
+
         private long positiveCount(JsonParser p, String path) throws IOException {
             JsonToken t = p.currentToken();
             if (t == JsonToken.VALUE_NUMBER_INT) {
-                JsonParser.NumberType type = p.getNumberType();
-                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
-                    long n = p.getLongValue();
-                    if (EventRules.count(n) == null) {
-                        return n;
-                    }
+                String literal = p.getText();
+                long n = wholeNumber(literal);
+                if (EventRules.count(n) == null) {
+                    return n;
                 }
-                error(path, EventRules.Problem.COUNT_OUT_OF_RANGE.message() + ", not " + abbreviate(p.getText()));
+                error(path, EventRules.Problem.COUNT_OUT_OF_RANGE.message() + ", not " + abbreviate(literal));
                 return 0;
             }
             error(path, EventRules.Problem.COUNT_OUT_OF_RANGE.message() + ", not "
-                    + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t)));
+                    + (t == JsonToken.VALUE_NUMBER_FLOAT ? abbreviate(p.getText()) : kind(t)));
             p.skipChildren();
             return 0;
         }
@@ -522,7 +574,7 @@ public final class EventBatchReader {
             }
             if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
                 String literal = p.getText();
-                double d = p.getDoubleValue();
+                double d = decimal(literal);
                 EventRules.Problem problem = EventRules.value(literal, d);
                 if (problem == null) {
                     return d;
@@ -533,6 +585,33 @@ public final class EventBatchReader {
             error(path, "must be a number, not " + kind(t));
             p.skipChildren();
             return null;
+        }
+    }
+
+    /**
+     * The JSON integer {@code literal} as a long, or -1 when it has no long value (more than 19 digits, or beyond
+     * the range): every count rule refuses -1.
+     */
+    static long wholeNumber(String literal) {
+        if (literal.length() > 20) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(literal);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The JSON number {@code literal} rounded to the nearest double (correctly rounded, as the parser would); a
+     * JSON number is always a Java floating-point literal, so NaN stands only for text no JSON parser passes on.
+     */
+    static double decimal(String literal) {
+        try {
+            return Double.parseDouble(literal);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 
@@ -548,6 +627,58 @@ public final class EventBatchReader {
             }
         }
         return sb.toString();
+    }
+
+    /** A syntax error in plain words: {@link JsonProblems#syntax}, without the parser's names for JSON's parts. */
+    static String plain(String parserMessage) {
+        return JsonProblems.syntax(parserMessage == null ? "" : parserMessage)
+                .replace("Object entries", "the fields of an object")
+                .replace("Array entries", "the elements of an array")
+                .replace("within/between", "in");
+    }
+
+    private static final String NOT_UTF8 = "the body is not UTF-8 text (JSON is sent as UTF-8)";
+
+    /**
+     * Whether the body may be UTF-8 JSON, judged by its first four bytes without consuming them. The parser would
+     * take a byte-order mark or NULs there for UTF-16 or UTF-32 and read on; JSON between systems is UTF-8 (RFC
+     * 8259), and in UTF-8 JSON neither can appear there.
+     */
+    private static boolean utf8(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        if (head.length > 0 && (head[0] == (byte) 0xFE || head[0] == (byte) 0xFF)) {
+            return false;
+        }
+        for (byte b : head) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String where(JsonLocation where) {
+        return where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+    }
+
+    /** A limit of the parser's, in this API's words (the parser's own name its settings). */
+    static String limitExceeded(String message) {
+        String m = message == null ? "" : message;
+        if (m.startsWith("Number value length") || m.startsWith("Number length")) {
+            return "a number longer than " + MAX_NUMBER_LENGTH + " characters";
+        }
+        if (m.startsWith("Document nesting depth")) {
+            return "nested more than " + MAX_NESTING_DEPTH + " levels deep";
+        }
+        if (m.startsWith("String value length") || m.startsWith("String length")) {
+            return "a string longer than " + MAX_STRING_LENGTH + " characters";
+        }
+        if (m.startsWith("Name length") || m.startsWith("Name value length")) {
+            return "a field name longer than " + MAX_NAME_LENGTH + " characters";
+        }
+        return "over a limit of this endpoint: " + JsonProblems.scrub(m);
     }
 
     static String kind(JsonToken t) {

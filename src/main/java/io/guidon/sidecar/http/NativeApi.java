@@ -138,7 +138,8 @@ final class NativeApi {
     void forUser(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         String userId = ctx.pathParam("userId");
-        if (userId.isEmpty() || userId.length() > MAX_KEY_LENGTH) {
+        // Characters as the event rules count them (code points): an emoji is one.
+        if (userId.isEmpty() || userId.codePointCount(0, userId.length()) > MAX_KEY_LENGTH) {
             throw SidecarException.invalidContext("the user id must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
         EvaluationContext context = Requests.fromQuery(ctx.queryParams(), userId);

@@ -116,6 +116,9 @@ class EventRulesProperties {
         return Arbitraries.oneOf(
                 Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(40),
                 Arbitraries.strings().alpha().ofMinLength(254).ofMaxLength(258),
+                // Characters outside the BMP: one character, two UTF-16 units; the limit counts characters.
+                Arbitraries.integers().between(127, 258).map(n -> "\ud83d\ude00".repeat(n)),
+                Arbitraries.integers().between(0, 3).map(n -> "k".repeat(255 - n) + "\ud83d\ude00".repeat(n + 1)),
                 Arbitraries.of("", "k".repeat(300), "a\u0000b", "\ud800", "x\udc00", "\ud83d\ude00", "\ude00\ud83d",
                         "ü-ß-中", " "),
                 Arbitraries.strings().all().ofMinLength(0).ofMaxLength(8),

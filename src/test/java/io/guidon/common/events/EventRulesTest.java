@@ -36,6 +36,23 @@ class EventRulesTest {
     }
 
     @Test
+    void aTargetingKeysLengthIsCountedInCharactersAsPostgresCountsThemNotInUtf16Units() {
+        // FINDINGS 10: 200 emoji were refused as "at most 256 characters, not 400".
+        String emoji = "\ud83d\ude00";
+        assertThat(EventRules.targetingKey(emoji.repeat(200))).isNull();
+        assertThat(EventRules.targetingKey(emoji.repeat(256))).isNull();
+        assertThat(EventRules.targetingKey("k".repeat(255) + emoji)).isNull();
+        assertThat(EventRules.targetingKey(emoji.repeat(257))).isEqualTo(EventRules.Problem.TOO_LONG);
+        assertThat(EventRules.targetingKey("k".repeat(256) + emoji)).isEqualTo(EventRules.Problem.TOO_LONG);
+        assertThat(EventRules.Problem.TOO_LONG.describe(emoji.repeat(257)))
+                .isEqualTo("must be at most 256 characters, not 257");
+        // Whole characters are counted only once the text is known to be whole: a lone surrogate is that problem.
+        assertThat(EventRules.targetingKey(emoji.repeat(300) + "\ud800")).isEqualTo(
+                EventRules.Problem.UNPAIRED_SURROGATE);
+        assertThat(EventRules.targetingKey("k".repeat(300) + "\u0000")).isEqualTo(EventRules.Problem.NUL);
+    }
+
+    @Test
     void eventNamesFlagKeysAndVariantNamesFollowTheirPatterns() {
         assertThat(EventRules.eventName("checkout-completed")).isNull();
         assertThat(EventRules.eventName("a:b/c.d_e-f")).isNull();

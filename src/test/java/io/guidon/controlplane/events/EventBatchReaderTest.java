@@ -181,16 +181,174 @@ class EventBatchReaderTest {
     }
 
     @Test
-    void malformedJsonIsReportedWhereTheParserWas() {
+    void malformedJsonIsReportedWhereTheParserWasInPlainWords() {
         List<FieldError> errors = problems(batch(COUNT, "{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"u\","
-                + "\"timestamp\":", ""));
-        assertThat(errors).hasSize(1);
-        assertThat(errors.get(0).path()).isEqualTo("exposures[0].timestamp");
-        assertThat(errors.get(0).message()).startsWith("malformed JSON");
+                + "\"timestamp\":tru}", ""));
+        assertThat(errors).containsExactly(new FieldError("exposures[0].timestamp", "malformed JSON: 'tru' is not a JSON"
+                + " value (values are strings in double quotes, numbers, objects, arrays, true, false and null)"
+                + " (line 1, column 304)"));
 
-        assertThat(paths(batch(COUNT.replace("\"count\":7", "\"count\":7,\"count\":8"), "", "")))
-                .containsExactly("counts[0].count");
-        assertThat(paths("{\"batchId\":")).containsExactly("batchId");
+        assertThat(problems(batch(COUNT.replace("\"count\":7", "\"count\":7,\"count\":8"), "", "")))
+                .containsExactly(new FieldError("counts[0].count", "malformed JSON: the field \"count\" appears twice"
+                        + " in one object (line 1, column 234)"));
+    }
+
+    @Test
+    void aTruncatedBodyIsAProblemOfTheWholeBatchWithItsLineAndColumnNotOfAField() {
+        // FINDINGS 8: "Unexpected end-of-input within/between Object entries", blamed on batchId.
+        assertThat(problems("{\"batchId\":")).containsExactly(new FieldError("body",
+                "the body ends before its JSON is complete (an object, array or string is not closed) (line 1,"
+                        + " column 12)"));
+        String whole = batch(COUNT, EXPOSURE, CONVERSION);
+        for (int cut : new int[] {1, 20, 140, whole.indexOf("exposures") + 30, whole.length() - 1}) {
+            List<FieldError> errors = problems(whole.substring(0, cut));
+            assertThat(errors).as("cut at " + cut).hasSize(1);
+            assertThat(errors.get(0).path()).as("cut at " + cut).isEqualTo("body");
+            assertThat(errors.get(0).message()).as("cut at " + cut)
+                    .startsWith("the body ends before its JSON is complete").endsWith("(line 1, column " + (cut + 1) + ")");
+        }
+    }
+
+    @Test
+    void nanAndInfinityAreNotJsonAndSaySoInPlainWords() {
+        // FINDINGS 8: "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow".
+        for (String token : List.of("NaN", "Infinity", "-Infinity")) {
+            List<FieldError> errors = problems(batch("", "", CONVERSION.replace("42.5", token)));
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0).path()).isEqualTo("conversions[0].value");
+            assertThat(errors.get(0).message()).as(token).startsWith("malformed JSON: '")
+                    .contains("is not a JSON value (JSON has no NaN or Infinity)").doesNotContain("`", "Feature");
+        }
+    }
+
+    @Test
+    void overTheParsersLimitsTheWholeBatchIsRefusedInThisApisWords() {
+        assertThat(problems(batch("", "", CONVERSION.replace("42.5", "1".repeat(1001)))))
+                .extracting(FieldError::message).singleElement().asString()
+                .startsWith("a number longer than 1000 characters (line 1, column");
+        assertThat(problems(batch("", "", CONVERSION.replace("42.5", "[".repeat(40) + "]".repeat(40)))))
+                .extracting(FieldError::message).singleElement().asString()
+                .startsWith("nested more than 32 levels deep (line 1, column");
+        // Up to the limit a wrong number is the problem of its event alone.
+        EventBatchReader.Read r = readAll(batch(COUNT.replace(":7}", ":" + "9".repeat(1000) + "}") + "," + COUNT,
+                "", CONVERSION.replace("42.5", "1".repeat(1000)) + "," + CONVERSION));
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].count",
+                "conversions[0].value");
+        assertThat(r.batch().counts()).extracting(EventBatch.Count::count).containsExactly(7L);
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(42.5);
+    }
+
+    /** FINDINGS 2: a big integer the parser was asked about must not become the next event's value. */
+    @Test
+    void aGoodValueAfterAHugeCountIsReadAsSent() {
+        String huge = COUNT.replace(":7}", ":99999999999999999999999}");
+        EventBatchReader.Read r = readAll(batch(huge, "", CONVERSION.replace("42.5", "2.5")));
+
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].count");
+        assertThat(r.rejected().get(0).message()).endsWith("not 99999999999999999999999");
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(2.5);
+    }
+
+    @Test
+    void aGoodValueAfterASkippedNullIsReadAsSent() {
+        EventBatchReader.Read r = readAll(batch("null," + COUNT.replace(":7}", ":99999999999999999999999}") + ",null",
+                "null", CONVERSION.replace("42.5", "2.5")));
+
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0]", "counts[1].count",
+                "counts[2]", "exposures[0]");
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(2.5);
+    }
+
+    @Test
+    void aValueOf1e400AfterAHugeCountOrANullIsStillRejected() {
+        String huge = COUNT.replace(":7}", ":99999999999999999999999}");
+        for (String before : List.of(huge, "null", huge + ",null", "null," + huge)) {
+            EventBatchReader.Read r = readAll(batch(before, "", CONVERSION.replace("42.5", "1e400") + ","
+                    + CONVERSION.replace("42.5", "2.5")));
+
+            assertThat(r.rejected()).extracting(FieldError::path).as(before).contains("conversions[0].value");
+            assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).as(before)
+                    .containsExactly(2.5);
+        }
+    }
+
+    @Test
+    void everyNumberIsReadFromItsOwnTokenExactly() {
+        // A huge integer in a skipped unknown field, a huge value, and -0: none changes what follows.
+        EventBatchReader.Read r = readAll(batch(COUNT.replace(":7}", ":7,\"x\":99999999999999999999999}") + ","
+                        + COUNT.replace(":7}", ":1000000000000}"), "",
+                CONVERSION.replace("42.5", "123456789012345678901234567890") + ","
+                        + CONVERSION.replace("42.5", "-0") + "," + CONVERSION.replace("42.5", "0.1") + ","
+                        + CONVERSION.replace("42.5", "4.9e-324") + "," + CONVERSION.replace("42.5", "1.7976931348623157e308")));
+
+        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].x");
+        assertThat(r.batch().counts()).extracting(EventBatch.Count::count).containsExactly(1_000_000_000_000L);
+        assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(
+                1.2345678901234568e29, -0.0, 0.1, 4.9e-324, Double.MAX_VALUE);
+        assertThat(Double.doubleToRawLongBits(r.batch().conversions().get(1).value()))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
+    void aCreatedAtBeyondTheYear9999IsRefusedBeforeTheDatabaseSeesIt() {
+        assertThat(problems(batch("", "", "").replace("2026-11-26T10:15:00Z", "+100000-01-01T00:00:00Z")))
+                .extracting(FieldError::path).containsExactly("createdAt");
+    }
+
+    @Test
+    void aTargetingKeyOf200EmojiIs200CharactersAndIsRead() {
+        // FINDINGS 10: counted in UTF-16 units it was 400 and refused; PostgreSQL counts 200 characters.
+        String emoji = "\\ud83d\\ude00";
+        assertThat(read(batch("", EXPOSURE.replace("\"u1\"", "\"" + emoji.repeat(256) + "\""), "")).exposures())
+                .singleElement().extracting(EventBatch.Exposure::targetingKey)
+                .isEqualTo("\ud83d\ude00".repeat(256));
+        assertThat(readAll(batch("", EXPOSURE.replace("\"u1\"", "\"" + emoji.repeat(257) + "\""), "")).rejected())
+                .containsExactly(new FieldError("exposures[0].targetingKey",
+                        "a targeting key must be at most 256 characters, not 257"));
+    }
+
+    /** Bodies the parser refuses, of every kind of syntax error and limit. */
+    static final List<String> BROKEN = List.of("", "{", "[", "{\"batchId\":", "{\"batchId\":\"0b6c", "{\"a\":}",
+            "{a:1}", "{'a':1}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "tru", "nul", "{\"a\":tru}", "\"\\q\"",
+            "{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":NaN}", "{\"a\":+1}",
+            "{\"a\":.5}", "{\"a\":1e}", "{\"a\":-Infinity}", "{\"a\":1}{}", "{} x", "{\"a\":1,\"a\":2}",
+            "{\"a\":" + "[".repeat(40) + "}", "{\"a\":" + "1".repeat(1200) + "}", "\u00ff\u00fe", "/* c */ {}",
+            "[1,2}", "{\"a\":\"tab\there\"}", "]", "}", "{\"a\":[1,2}", "{\"a\"}", "{\"counts\":[{\"count\":",
+            "{\"counts\":[{\"count\":1e400", "{\"conversions\":[{\"value\":NaN}]}", "{\"batchId\":\"\\x\"}",
+            batch(COUNT, EXPOSURE, CONVERSION).substring(0, 200));
+    /** What the parser's own messages show and a client's never should. */
+    static final List<String> INTERNALS = List.of("`", "Source:", "REDACTED", "Feature", "com.fasterxml", "jackson",
+            "Jackson", "Exception", "java.", "StreamReadConstraints", "JsonParser", "JsonToken", "(code ",
+            "CTRL-CHAR", "ALLOW_", "VALUE_", "START_", "END_", "Object entries");
+
+    @Test
+    void aBodyThatIsNotUtf8IsSaidToBeSoAndNotBlamedOnGzip() {
+        // Three NULs first would make the parser read UTF-32, a byte-order mark UTF-16.
+        byte[] raw = {0, 0, 0, '{', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertThatThrownBy(() -> reader.read(raw, false, null, NOW.minus(Duration.ofDays(1)), NOW))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("body", "the body is not UTF-8 text (JSON is sent as UTF-8)")));
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xfe, '{', 0, '}', 0},
+                batch("", "", "").getBytes(StandardCharsets.UTF_16BE), batch("", "", "").getBytes(
+                        StandardCharsets.UTF_16LE), "{\"a\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1))) {
+            assertThatThrownBy(() -> reader.read(bad, false, null, NOW.minus(Duration.ofDays(1)), NOW))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors())
+                            .extracting(FieldError::message).anySatisfy(m -> assertThat(m).contains("not UTF-8"))
+                            .noneSatisfy(m -> assertThat(m).contains("gzip")));
+        }
+    }
+
+    @Test
+    void noMessageAboutABrokenBodyShowsTheParsersInternals() {
+        for (String body : BROKEN) {
+            String what = body.length() > 40 ? body.substring(0, 40) + "..." : body;
+            for (FieldError e : problems(body)) {
+                for (String internal : INTERNALS) {
+                    assertThat(e.message()).as(what).doesNotContain(internal);
+                }
+                assertThat(e.message()).as(what).doesNotContainPattern("\\b[a-z]+\\.[a-z]+\\.[A-Za-z]");
+            }
+        }
     }
 
     @Test

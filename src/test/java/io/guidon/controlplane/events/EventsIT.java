@@ -280,6 +280,10 @@ class EventsIT {
             many.append(i == 0 ? "" : ",").append(ok);
         }
         cases.put("too many events", new String[] {many + "],\"exposures\":[],\"conversions\":[]}", "counts[2000]"});
+        // FINDINGS 8: a cut-off body is the body's problem, not batchId's; NaN is not JSON, said in plain words.
+        cases.put("truncated", new String[] {head + "\"counts\":[" + ok, "body"});
+        cases.put("NaN", new String[] {head + "\"counts\":[],\"exposures\":[],\"conversions\":[{\"targetingKey\":"
+                + "\"u\",\"event\":\"buy\",\"value\":NaN,\"timestamp\":\"" + m + "\"}]}", "conversions[0].value"});
         Map<String, Long> before = rows();
         double rejectedBefore = cp.metric("guidon_events_batches_total", "result=\"rejected\"");
 
@@ -297,6 +301,8 @@ class EventsIT {
                 p.get("errors").forEach(e -> paths.add(e.get("path").asText()));
                 assertThat(paths).as(what + ": " + r.body())
                         .containsExactlyInAnyOrderElementsOf(List.of(c.getValue()[1].split(" ")));
+                assertThat(r.body()).as(what).doesNotContain("`", "Feature", "Source:", "com.fasterxml",
+                        "end-of-input", "Object entries");
             }
         }
 
@@ -357,6 +363,38 @@ class EventsIT {
         assertThat(totals("mixed", "environment=production").get("variants").get("on").toString())
                 .isEqualTo("{\"evaluations\":5,\"exposures\":1}");
         assertThat(cp.metric("guidon_events_rejected_total", "kind=\"counts\"")).isEqualTo(countsRejected + 6);
+    }
+
+    @Test
+    void aGoodValueIsStoredAsSentAfterARejectedHugeCountOrNull() {
+        // FINDINGS 2: with counts[0].count = 99999999999999999999999 the conversion's 2.5 was stored as 1e23.
+        Instant m = Batches.minute(Instant.now());
+        String huge = "{\"flag\":\"f\",\"variant\":\"on\",\"minute\":\"" + m + "\",\"count\":99999999999999999999999}";
+        String json = "{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"sidecarId\":\""
+                + java.util.UUID.randomUUID() + "\",\"createdAt\":\"" + m + "\",\"counts\":[" + huge + ",null],"
+                + "\"exposures\":[null],\"conversions\":[{\"targetingKey\":\"u\",\"event\":\"value-after-huge\","
+                + "\"value\":2.5,\"timestamp\":\"" + m + "\"},{\"targetingKey\":\"u\",\"event\":\"value-after-huge\","
+                + "\"value\":1e400,\"timestamp\":\"" + m + "\"},{\"targetingKey\":\"" + "\\ud83d\\ude00".repeat(200)
+                + "\",\"event\":\"value-after-huge\",\"value\":-0,\"timestamp\":\"" + m + "\"}]}";
+
+        Resp r = Batches.postPlain(cp, sidecar, Batches.utf8(json));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        List<String> paths = new ArrayList<>();
+        r.json().get("rejected").forEach(e -> paths.add(e.get("path").asText()));
+        assertThat(paths).containsExactly("counts[0].count", "counts[1]", "exposures[0]", "conversions[1].value");
+        List<String> stored = new ArrayList<>();
+        try (Connection c = cp.db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT value::text, char_length(targeting_key) FROM conversion_events"
+                        + " WHERE event = 'value-after-huge' ORDER BY value DESC")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1) + " " + rs.getInt(2));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // 200 emoji are 200 characters to PostgreSQL, as to the event rules; -0 is kept as sent.
+        assertThat(stored).containsExactly("2.5 1", "-0 200");
     }
 
     @Test

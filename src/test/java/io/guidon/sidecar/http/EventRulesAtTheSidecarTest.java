@@ -93,6 +93,33 @@ class EventRulesAtTheSidecarTest {
     }
 
     @Test
+    void aTargetingKeyIsCountedInCharactersSo200EmojiAreAccepted() {
+        // FINDINGS 10: 200 emoji (400 UTF-16 units) were refused as "at most 256 characters, not 400".
+        String emoji = "\ud83d\ude00";
+        double unrecordable = metrics().count("guidon_events_unrecordable_total", "kind", "exposure", "reason",
+                "too-long");
+
+        HttpReply accepted = sidecar.post("/v1/track", "{\"targetingKey\":\"" + emoji.repeat(200)
+                + "\",\"event\":\"emoji-200\"}");
+        HttpReply edge = sidecar.post("/v1/track", "{\"targetingKey\":\"" + emoji.repeat(256)
+                + "\",\"event\":\"emoji-256\"}");
+        HttpReply refused = sidecar.post("/v1/track", "{\"targetingKey\":\"" + emoji.repeat(257)
+                + "\",\"event\":\"emoji-257\"}");
+        HttpReply evaluated = sidecar.post("/ofrep/v1/evaluate/flags/button-color",
+                "{\"context\":{\"targetingKey\":\"" + emoji.repeat(256) + "\"}}");
+        HttpReply user = sidecar.get("/users/" + "%F0%9F%98%80".repeat(256) + "/flags");
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(edge.status()).as(edge.body()).isEqualTo(202);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().getString("errorDetails")).contains("at most 256 characters, not 257");
+        assertThat(evaluated.status()).isEqualTo(200);
+        assertThat(user.status()).as(user.body()).isEqualTo(200);
+        assertThat(metrics().count("guidon_events_unrecordable_total", "kind", "exposure", "reason", "too-long"))
+                .isEqualTo(unrecordable);
+    }
+
+    @Test
     void anEvaluationForA300CharacterKeyIsServedAndItsExposureCountedAsUnrecordable() {
         double before = metrics().count("guidon_events_unrecordable_total", "kind", "exposure", "reason", "too-long");
         double served = metrics().count("guidon_sink_exposures_total", "flag", "button-color", "variant", "green");
