@@ -143,7 +143,7 @@ class DatabaseOutageIT {
                     "environment", "prod"), "X-Request-Id", id));
             Resp ready = cp.get("/readyz", null);
             assertThat(ready.status()).as(ready.toString()).isEqualTo(503);
-            assertThat(ready.json().get("status").asText()).isEqualTo("not ready");
+            assertThat(ready.json().get("status").asText()).isEqualTo("NOT_READY");
         } finally {
             allowConnections(true);
             log.detachAppender(logged);
