@@ -42,7 +42,7 @@ public final class ApiRouter {
     private static final Logger ERRORS = LoggerFactory.getLogger(ApiRouter.class);
     /** Failures that answer 503 (a dependency away): one log line per kind of cause per this interval. */
     static final long UNAVAILABLE_LOG_EVERY_MS = 10_000;
-    private static final LogLimiter UNAVAILABLE_LOG = new LogLimiter(UNAVAILABLE_LOG_EVERY_MS);
+
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Where sidecars send event batches: a body limit of its own, read only after the key is checked. */
@@ -85,6 +85,8 @@ public final class ApiRouter {
         Future<Map<String, Object>> check();
     }
 
+    /** Per router, so per event loop: a flood is bounded to one line per kind per interval on each. */
+    private final LogLimiter unavailableLog = new LogLimiter(UNAVAILABLE_LOG_EVERY_MS);
     private final Router router;
     private final Authenticator authenticator;
     private final RateLimiter limiter;
@@ -390,12 +392,12 @@ public final class ApiRouter {
 
     /**
      * Logs a dependency failure that answered 503: a full pool or a database away fails every request, so per kind
-     * of cause one line per {@value #UNAVAILABLE_LOG_EVERY_MS} ms, with how many of that kind were not logged, and
+     * of cause one line per {@value #UNAVAILABLE_LOG_EVERY_MS} ms (per event loop), with how many of that kind were not logged, and
      * the stack trace only with the first of its kind.
      */
-    private static void logUnavailable(RoutingContext ctx, DependencyUnavailable failure, Throwable e) {
+    private void logUnavailable(RoutingContext ctx, DependencyUnavailable failure, Throwable e) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : e;
-        LogLimiter.Decision d = UNAVAILABLE_LOG.admit(failure.kind().name() + ":" + cause.getClass().getName());
+        LogLimiter.Decision d = unavailableLog.admit(failure.kind().name() + ":" + cause.getClass().getName());
         if (!d.log()) {
             return;
         }
