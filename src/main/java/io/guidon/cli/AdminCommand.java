@@ -71,6 +71,7 @@ public final class AdminCommand implements Runnable {
                         + "': use 1 to 128 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
                 return 2;
             }
+            ControlPlaneOptions.quietFlyway();
             ControlPlaneConfig.Loaded loaded = options.load(Map.of(), err);
             if (loaded == null) {
                 return ControlPlaneOptions.INVALID_SETTING;

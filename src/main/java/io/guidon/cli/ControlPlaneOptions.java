@@ -36,6 +36,17 @@ final class ControlPlaneOptions {
      * then exits with {@link #INVALID_SETTING}). {@code options} are the settings that have an option of their own
      * (null when not given): they go over {@code --set}, which goes over the environment and the file.
      */
+    /**
+     * For the commands that print a result for a person ({@code migrate}, {@code admin bootstrap}): Flyway's INFO
+     * lines (about twenty JSON lines per run) would bury it. Warnings and errors still show; the server keeps them.
+     */
+    static void quietFlyway() {
+        org.slf4j.Logger flyway = org.slf4j.LoggerFactory.getLogger("org.flywaydb");
+        if (flyway instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     ControlPlaneConfig.Loaded load(Map<String, String> options, java.io.PrintWriter err) {
         try {
             ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(config, System.getenv(), overrides(options));

@@ -103,6 +103,18 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("guidon demo: --database must be a plain PostgreSQL name (a-z, 0-9, _)");
             return 2;
         }
+        int cpManagement = controlPlaneManagementPort != null ? controlPlaneManagementPort : controlPlanePort + 1;
+        int sidecarManagement = sidecarManagementPort != null ? sidecarManagementPort : sidecarPort + 1;
+        // Before anything is dropped or deleted: a demo that is already running holds these ports, and its
+        // database and cache must survive a second "./guidon demo" that cannot start anyway.
+        String busy = busyPort(new int[] {controlPlanePort, cpManagement, sidecarPort, sidecarManagement},
+                new String[] {"--control-plane-port", "--control-plane-management-port", "--sidecar-port",
+                        "--sidecar-management-port"});
+        if (busy != null) {
+            err.println("guidon demo: " + busy);
+            err.flush();
+            return 1;
+        }
         Files.createDirectories(dir);
         String prefix = "guidon-demo-" + Long.toString(System.nanoTime() % 100_000, 36);
         String jdbcBase = pg.replaceFirst("^postgres(ql)?://", "jdbc:postgresql://");
@@ -127,7 +139,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Starting the control plane on port " + controlPlanePort + " (log: "
                     + dir.resolve("control-plane.log") + ") ...");
             out.flush();
-            int cpManagement = controlPlaneManagementPort != null ? controlPlaneManagementPort : controlPlanePort + 1;
             // The password goes in the child's environment: a command line is readable by every user of the machine.
             children.add(start("control-plane", List.of("control-plane", "--port", String.valueOf(controlPlanePort),
                     "--set", "management.port=" + cpManagement,
@@ -135,21 +146,20 @@ public final class DemoCommand implements Callable<Integer> {
                     "--set", "redis.url=" + redis, "--set", "redis.prefix=" + prefix),
                     List.of("GUIDON_DATABASE_PASSWORD=" + pgPassword)));
             String cp = "http://127.0.0.1:" + controlPlanePort;
-            awaitReady(cp + "/readyz", "the control plane");
+            awaitReady(cp + "/readyz", "the control plane", children.get(0), dir.resolve("control-plane.log"));
 
             String sidecarKey = createDemoFlags(cp, adminKey);
 
             out.println("Starting a connected sidecar on port " + sidecarPort + " (log: "
                     + dir.resolve("sidecar.log") + ") ...");
             out.flush();
-            int sidecarManagement = sidecarManagementPort != null ? sidecarManagementPort : sidecarPort + 1;
             children.add(start("sidecar", List.of("sidecar", "--port", String.valueOf(sidecarPort),
                     "--set", "management.port=" + sidecarManagement,
                     "--control-plane", cp, "--redis", redis, "--cache-dir", dir.resolve("sidecar-cache").toString(),
                     "--set", "redis.prefix=" + prefix, "--set", "events.flush-interval=2s"),
                     List.of("GUIDON_CONTROL_PLANE_SIDECAR_KEY=" + sidecarKey)));
             String sidecar = "http://127.0.0.1:" + sidecarPort;
-            awaitReady(sidecar + "/readyz", "the sidecar");
+            awaitReady(sidecar + "/readyz", "the sidecar", children.get(1), dir.resolve("sidecar.log"));
 
             out.println(instructions(cp, sidecar, adminKey, sidecarKey, prefix, sidecarManagement));
             out.println("Guidon demo ready. Press Ctrl-C to stop.");
@@ -236,26 +246,72 @@ public final class DemoCommand implements Callable<Integer> {
         return command;
     }
 
-    private void awaitReady(String url, String what) throws Exception {
+    /**
+     * Waits until {@code url} answers 200 while {@code child} runs. The answer counts only if the child is still
+     * alive after it: a process that could not bind exits, and whatever else answers on its port is not it.
+     */
+    private void awaitReady(String url, String what, Process child, Path log) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Process p : children) {
-                if (!p.isAlive()) {
-                    throw new IOException(what + " exited during start; see the logs in " + dir);
-                }
+            if (!child.isAlive()) {
+                throw new IOException(exited(what, child, log));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
+                    if (child.waitFor(300, TimeUnit.MILLISECONDS)) {
+                        throw new IOException(exited(what, child, log));
+                    }
                     return;
                 }
             } catch (IOException notYet) {
+                if (!child.isAlive()) {
+                    throw new IOException(exited(what, child, log));
+                }
                 // not listening yet
             }
             Thread.sleep(100);
         }
-        throw new IOException(what + " was not ready within " + START_TIMEOUT.toSeconds() + "s; see the logs in " + dir);
+        throw new IOException(what + " was not ready within " + START_TIMEOUT.toSeconds() + "s; see " + log);
+    }
+
+    private static String exited(String what, Process child, Path log) {
+        return what + " exited during start (exit code " + child.exitValue() + "); the last lines of " + log + ":\n"
+                + String.join("\n", lastLines(log, 10));
+    }
+
+    private static List<String> lastLines(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.subList(Math.max(0, lines.size() - n), lines.size());
+        } catch (IOException e) {
+            return List.of("(cannot read it: " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The first of {@code ports} that is taken, or given twice, as one line naming it and its option; null when
+     * all are free. Binds each on the loopback address, where the demo's servers listen.
+     */
+    static String busyPort(int[] ports, String[] options) {
+        for (int i = 0; i < ports.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (ports[i] == ports[j]) {
+                    return "port " + ports[i] + " is given to both " + options[j] + " and " + options[i]
+                            + "; choose another with " + options[i];
+                }
+            }
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), ports[i]));
+            } catch (IOException e) {
+                return "port " + ports[i] + " (" + options[i] + ") is in use (a demo already running? another "
+                        + "process listens there); stop it or choose another port with " + options[i]
+                        + "; nothing was changed";
+            }
+        }
+        return null;
     }
 
     /** Creates environment production, four flags configured in it, and a sidecar key; returns the key. */

@@ -26,6 +26,7 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ControlPlaneOptions.quietFlyway();
         ControlPlaneConfig.Loaded loaded = options.load(Map.of(), spec.commandLine().getErr());
         if (loaded == null) {
             return ControlPlaneOptions.INVALID_SETTING;

@@ -208,7 +208,8 @@ public final class ControlPlaneMain {
             io.guidon.common.ops.MetricsEndpoint metrics = new io.guidon.common.ops.MetricsEndpoint(vertx, registry,
                     config.management().metricsMaxAge());
             io.guidon.common.ops.ManagementServer management = new io.guidon.common.ops.ManagementServer(
-                    config.management().host(), config.management().port(), router -> {
+                    config.management().host(), config.management().port(),
+                    io.guidon.common.ops.ErrorBody.PROBLEM, router -> {
                         ApiRouter.healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
                         router.get("/metrics").handler(metrics);
                     });
@@ -263,10 +264,10 @@ public final class ControlPlaneMain {
                         : Future.failedFuture("database schema is at " + v + ", this build needs " + schemaVersion));
         Future<String> redisUp = redis.send(Request.cmd(Command.PING))
                 .timeout(config.redis().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .map("up").otherwise("down (notifications are retried; rate limits are per replica)");
+                .map("UP").otherwise("DOWN (notifications are retried; rate limits are per replica)");
         return schema.compose(v -> redisUp.map(r -> {
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("database", "up");
+            details.put("database", "UP");
             details.put("schema", v);
             details.put("redis", r);
             // Shared by every probe within management.readiness-max-age, on any event loop: never changed again.

@@ -56,7 +56,10 @@ final class ControlPlaneServer extends VerticleBase {
                 // HTTP/1.1 only on plain connections: an "Upgrade: h2c" from a client (the JDK's HttpClient sends one)
                 // is declined. HTTP/2 belongs behind TLS at the ingress.
                 .setHttp2ClearTextEnabled(false);
-        return vertx.createHttpServer(options).requestHandler(router).listen()
+        // What the HTTP decoder refuses (a request line over 4096 bytes: 414) gets a problem body, not none.
+        return vertx.createHttpServer(options)
+                .invalidRequestHandler(io.guidon.common.ops.ErrorBody.PROBLEM.invalidRequests())
+                .requestHandler(router).listen()
                 .recover(e -> Future.failedFuture(new io.guidon.common.ops.ListenException(config.http().host(),
                         config.http().port(), "http.port", e)))
                 .onSuccess(s -> server = s);

@@ -81,6 +81,8 @@ public final class SidecarMain {
             uploaderRef[0] = uploader;
             ConnectedFlagSource connected = new ConnectedFlagSource(vertx, config, controlPlane,
                     new FileSnapshotStore(vertx, config.cache().dir()), compiler, store, metrics, registry, clock);
+            // An upload that fails between two polls says the control plane is away as a failed fetch does.
+            uploader.onDelivery(connected::eventDelivery);
             this.source = connected;
             this.upstream = connected;
             this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics);
@@ -136,7 +138,7 @@ public final class SidecarMain {
                     io.guidon.sidecar.http.OpsApi ops = new io.guidon.sidecar.http.OpsApi(store, draining::get,
                             upstream, clock);
                     management = new io.guidon.common.ops.ManagementServer(config.management().host(),
-                            config.management().port(), router -> {
+                            config.management().port(), io.guidon.common.ops.ErrorBody.OFREP, router -> {
                                 ops.register(router);
                                 router.get("/metrics").handler(metricsEndpoint);
                             });

@@ -30,6 +30,9 @@ class DemoIT {
     private static final String PG_HOST = System.getenv().getOrDefault("GUIDON_TEST_PG_HOST", "127.0.0.1");
     private static final String PG_PORT = System.getenv().getOrDefault("GUIDON_TEST_PG_PORT", "5432");
     private static final String DATABASE = "guidon_demo_it_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    private static final String KEPT = DATABASE + "_kept";
+    private static final String PG_USER = System.getenv().getOrDefault("GUIDON_TEST_PG_USER", "postgres");
+    private static final String PG_PASSWORD = System.getenv().getOrDefault("GUIDON_TEST_PG_PASSWORD", "postgres");
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -106,6 +109,62 @@ class DemoIT {
         }
     }
 
+    @Test
+    void aBusyPortStopsTheDemoBeforeItDropsTheDatabaseOrTheCache() throws Exception {
+        String jdbc = "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/";
+        try (Connection c = DriverManager.getConnection(jdbc + "postgres", PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + KEPT + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + KEPT);
+        }
+        try (Connection c = DriverManager.getConnection(jdbc + KEPT, PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE running_demo (id int)");
+        }
+        Path dir = Files.createTempDirectory("guidon-demo-it-busy");
+        Path cached = Files.createDirectories(dir.resolve("sidecar-cache")).resolve("snapshot.json");
+        Files.writeString(cached, "the running demo's cache");
+        try (ServerSocket running = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int busy = running.getLocalPort();
+            Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar",
+                    "target/guidon.jar", "demo", "--control-plane-port", String.valueOf(freePort()),
+                    "--sidecar-port", String.valueOf(freePort()),
+                    "--control-plane-management-port", String.valueOf(freePort()),
+                    "--sidecar-management-port", String.valueOf(busy),
+                    "--database", KEPT, "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT, "--dir", dir.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(demo.getInputStream().readAllBytes());
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(output).isEqualTo(1);
+            assertThat(output.strip()).as(output)
+                    .isEqualTo("guidon demo: port " + busy + " (--sidecar-management-port) is in use (a demo already"
+                            + " running? another process listens there); stop it or choose another port with"
+                            + " --sidecar-management-port; nothing was changed");
+        }
+        try (Connection c = DriverManager.getConnection(jdbc + KEPT, PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            assertThat(s.executeQuery("SELECT count(*) FROM running_demo").next()).isTrue();
+        }
+        assertThat(Files.readString(cached)).isEqualTo("the running demo's cache");
+    }
+
+    @Test
+    void twoOptionsGivenTheSamePortAreRefusedBeforeAnythingIsDone() throws Exception {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("guidon-demo-it-same");
+        Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", "target/guidon.jar",
+                "demo", "--control-plane-port", String.valueOf(port), "--sidecar-port", String.valueOf(freePort()),
+                "--control-plane-management-port", String.valueOf(freePort()),
+                "--sidecar-management-port", String.valueOf(port),
+                "--database", KEPT + "_never", "--dir", dir.toString()).redirectErrorStream(true).start();
+        String output = new String(demo.getInputStream().readAllBytes());
+        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("port " + port + " is given to both --control-plane-port and "
+                + "--sidecar-management-port");
+        assertThat(output).doesNotContain("Recreating database");
+    }
+
     private static final Pattern PREFIX = Pattern.compile("Redis channel prefix of this demo: (\\S+)\\)");
 
     private int status(String url) throws Exception {
@@ -140,6 +199,7 @@ class DemoIT {
                 System.getenv().getOrDefault("GUIDON_TEST_PG_PASSWORD", "postgres"));
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + KEPT + " WITH (FORCE)");
         }
     }
 }

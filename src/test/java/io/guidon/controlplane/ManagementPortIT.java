@@ -2,6 +2,9 @@ package io.guidon.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guidon.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ManagementPortIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     static Harness cp;
 
     @BeforeAll
@@ -37,15 +41,65 @@ class ManagementPortIT {
         assertThat(cp.managementPort()).isPositive().isNotEqualTo(cp.port());
         assertThat(cp.get("/metrics", null).status()).as("/metrics on the API port").isEqualTo(404);
         assertThat(cp.get("/healthz", null).status()).isEqualTo(200);
-        assertThat(cp.get("/readyz", null).json().get("status").asText()).isEqualTo("ready");
+        assertThat(cp.get("/readyz", null).json().get("status").asText()).isEqualTo("READY");
         assertThat(cp.management("/healthz").status()).isEqualTo(200);
-        assertThat(cp.management("/readyz").json().get("database").asText()).isEqualTo("up");
+        assertThat(cp.management("/readyz").json().get("database").asText()).isEqualTo("UP");
         Harness.Resp metrics = cp.management("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.body()).contains("guidon_readiness_checks_total").contains("guidon_metrics_renders_total");
         assertThat(cp.management("/api/v1/flags").status()).as("the API is not on the management port")
                 .isEqualTo(404);
+    }
+
+    @Test
+    void theManagementPortAnswersErrorsAsProblemJsonWithNosniff() throws Exception {
+        int port = cp.managementPort();
+        RawHttp.Answer missing = RawHttp.send(port, "GET /nothing HTTP/1.1", "Host: 127.0.0.1", "Connection: close");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(missing.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        JsonNode problem = JSON.readTree(missing.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(404);
+        assertThat(problem.path("type").asText()).isEqualTo("not-found");
+        assertThat(problem.path("detail").asText()).isEqualTo("no endpoint /nothing on the management port; it "
+                + "serves GET /metrics, /healthz and /readyz");
+
+        RawHttp.Answer post = RawHttp.send(port, "DELETE /metrics HTTP/1.1", "Host: 127.0.0.1", "Connection: close");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.header("Allow")).isEqualTo("GET, HEAD");
+        assertThat(post.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(JSON.readTree(post.body()).path("detail").asText())
+                .isEqualTo("method DELETE is not allowed on /metrics; allowed: GET, HEAD");
+        for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+            assertThat(RawHttp.send(port, "GET " + path + " HTTP/1.1", "Host: 127.0.0.1", "Connection: close")
+                    .header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+        }
+        // One vocabulary with the sidecar: UP, READY / NOT_READY, dependencies UP or DOWN.
+        assertThat(cp.management("/healthz").json().path("status").asText()).isEqualTo("UP");
+        assertThat(cp.management("/readyz").json().path("status").asText()).isEqualTo("READY");
+    }
+
+    /** Requests the HTTP decoder or the router refuse before any route, on the API port and the management port. */
+    @Test
+    void anOverlongUrlAndAMissingHostGetClearProblemBodiesOnBothPorts() throws Exception {
+        for (int port : new int[] {cp.port(), cp.managementPort()}) {
+            RawHttp.Answer tooLong = RawHttp.send(port, "GET /api/v1/flags?q=" + "u".repeat(5000) + " HTTP/1.1",
+                    "Host: 127.0.0.1", "Connection: close");
+            assertThat(tooLong.status()).isEqualTo(414);
+            assertThat(tooLong.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(tooLong.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(JSON.readTree(tooLong.body()).path("detail").asText()).isEqualTo("the request line (method, "
+                    + "URL and version) is longer than this server accepts (4096 bytes); send long contexts in a POST "
+                    + "body");
+
+            RawHttp.Answer noHost = RawHttp.send(port, "GET /readyz HTTP/1.1", "Connection: close");
+            assertThat(noHost.status()).as("port %d: %s", port, noHost.body()).isEqualTo(400);
+            assertThat(noHost.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(noHost.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(JSON.readTree(noHost.body()).path("detail").asText())
+                    .isEqualTo("the request has no Host header, which HTTP/1.1 requires (Host: name[:port])");
+        }
     }
 
     @Test

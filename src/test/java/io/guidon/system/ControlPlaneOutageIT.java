@@ -206,6 +206,17 @@ class ControlPlaneOutageIT {
                 int batches = round + 1;
                 Poll.until("round " + round + " waits as a batch of its own", FAST,
                         () -> s.metric("guidon_events_pending_batches") >= batches);
+                if (round == 0) {
+                    // No flag fetch runs meanwhile (the poll is 60 s, nothing changes): the failed uploads alone
+                    // say that the control plane is away, one flush (100 ms) after the batch waits; 2 s of slack
+                    // for a loaded machine.
+                    Poll.until("healthz says the control plane is DOWN from the failed uploads",
+                            Duration.ofSeconds(2), () -> "DOWN".equals(s.controlPlaneState()));
+                    JsonNode cp = s.health().path("upstream").path("controlPlane");
+                    assertThat(cp.path("consecutiveFailures").asInt()).isPositive();
+                    assertThat(cp.path("lastError").asText()).startsWith("delivering events: ");
+                    assertThat(s.metric("guidon_upstream_control_plane_up")).isEqualTo(0);
+                }
             }
             assertThat(s.post("/v1/track", "{\"targetingKey\":\"during-9\",\"event\":\"outage-purchase\"}")
                     .status()).isEqualTo(202);
@@ -218,6 +229,12 @@ class ControlPlaneOutageIT {
             system.cp.restart();
             Poll.until("every waiting batch is delivered", Duration.ofSeconds(15),
                     () -> s.metric("guidon_events_pending_batches") == 0);
+            // A delivered batch says the control plane answers again, before any flag fetch.
+            awaitControlPlane(s, "UP");
+            JsonNode back = s.health().path("upstream").path("controlPlane");
+            assertThat(back.path("consecutiveFailures").asInt()).isZero();
+            assertThat(back.path("lastError").isNull()).isTrue();
+            assertThat(s.metric("guidon_upstream_control_plane_up")).isEqualTo(1);
             Map<String, List<Long>> expected = Map.of("on", List.of(65L, 35L), "off", List.of(0L, 0L));
             Poll.until("the totals count every evaluation", FAST, () -> totals("events-wait").equals(expected));
             assertThat(conversions("outage-purchase")).isEqualTo(7);

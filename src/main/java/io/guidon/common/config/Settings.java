@@ -115,6 +115,7 @@ public final class Settings {
                 }
             }
         }
+        s.unknownEnvironment(env, envNames, oldEnvNames);
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (e.getValue() == null) {
                 continue; // an option that was not given
@@ -132,6 +133,89 @@ public final class Settings {
             }
         }
         return s;
+    }
+
+    /**
+     * {@code GUIDON_*} variables that name no setting of either server and are not {@link #NOT_SETTINGS}: a typo
+     * ({@code GUIDON_HTTP_PROT}) that would otherwise be ignored silently, while the same typo in a file or
+     * {@code --set} exits 2. Warned once each (a warning, not an error: a variable of the other server, or of a
+     * newer version, in a shared environment must not stop a server), with the closest setting of this server.
+     */
+    private void unknownEnvironment(Map<String, String> env, Map<String, String> envNames,
+            Map<String, String> oldEnvNames) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(env.keySet());
+        for (String name : names) {
+            if (!name.startsWith("GUIDON_") || envNames.containsKey(name) || oldEnvNames.containsKey(name)
+                    || NOT_SETTINGS.contains(name) || name.startsWith("GUIDON_TEST_")
+                    || EveryServer.ENV_NAMES.contains(name)) {
+                continue;
+            }
+            String closest = null;
+            int best = Integer.MAX_VALUE;
+            for (Map.Entry<String, String> known : envNames.entrySet()) {
+                int d = distance(name, known.getKey());
+                if (d < best) {
+                    best = d;
+                    closest = known.getKey();
+                }
+            }
+            String w = "environment variable " + name + " names no setting and is ignored"
+                    + (closest != null && best <= Math.max(3, name.length() / 4)
+                            ? "; did you mean " + closest + " (" + envNames.get(closest) + ")?"
+                            : "; see config/*.yaml for the settings (key upper-cased, dots and dashes as underscores)");
+            if (!warnings.contains(w)) {
+                warnings.add(w);
+            }
+        }
+    }
+
+    /**
+     * {@code GUIDON_*} variables that are not settings: the launcher's ({@code GUIDON_JAVA_OPTS},
+     * {@code GUIDON_JVM_DIR}), the log level logback reads ({@code GUIDON_LOG_LEVEL}), and what the README's and the
+     * demo's examples export for curl ({@code GUIDON_KEY}, {@code GUIDON_URL}); and every {@code GUIDON_TEST_*}.
+     */
+    public static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of("GUIDON_JAVA_OPTS", "GUIDON_JVM_DIR",
+            "GUIDON_LOG_LEVEL", "GUIDON_KEY", "GUIDON_URL");
+
+    /** The environment names of every setting of both servers, old names included. */
+    private static final class EveryServer {
+        static final java.util.Set<String> ENV_NAMES = load();
+
+        private static java.util.Set<String> load() {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String resource : new String[] {"config/sidecar.yaml", "config/control-plane.yaml"}) {
+                if (Settings.class.getClassLoader().getResource(resource) == null) {
+                    continue;
+                }
+                for (String key : Settings.load(resource, null, Map.of(), Map.of()).values.keySet()) {
+                    names.add(envName(key));
+                }
+            }
+            for (String old : RENAMED.keySet()) {
+                names.add(envName(old));
+            }
+            return java.util.Set.copyOf(names);
+        }
+    }
+
+    /** Levenshtein distance, for the closest setting to a misspelt name (short names, a few dozen settings). */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     public static String envName(String key) {

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.common.json.BoundedJson;
+import io.guidon.common.ops.LogLimiter;
 import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.auth.Principal;
@@ -39,6 +40,9 @@ public final class ApiRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.guidon.controlplane.access");
     private static final Logger ERRORS = LoggerFactory.getLogger(ApiRouter.class);
+    /** Failures that answer 503 (a dependency away): one log line per kind of cause per this interval. */
+    static final long UNAVAILABLE_LOG_EVERY_MS = 10_000;
+
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Where sidecars send event batches: a body limit of its own, read only after the key is checked. */
@@ -81,6 +85,8 @@ public final class ApiRouter {
         Future<Map<String, Object>> check();
     }
 
+    /** Per router, so per event loop: a flood is bounded to one line per kind per interval on each. */
+    private final LogLimiter unavailableLog = new LogLimiter(UNAVAILABLE_LOG_EVERY_MS);
     private final Router router;
     private final Authenticator authenticator;
     private final RateLimiter limiter;
@@ -124,6 +130,11 @@ public final class ApiRouter {
 
         router.route().failureHandler(this::failure);
         router.errorHandler(400, ctx -> {
+            String refused = io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
+            if (refused != null) {
+                problem(ctx, ApiException.malformed(refused));
+                return;
+            }
             List<FieldError> where = Parameters.encodingErrors(ctx.request());
             problem(ctx, where.isEmpty() ? ApiException.malformed("the request's path or query string is not valid:"
                     + " percent-encode it as UTF-8 (%XX with two hexadecimal digits)")
@@ -146,7 +157,7 @@ public final class ApiRouter {
      */
     public static void healthRoutes(Router router, Readiness readiness, long timeoutMillis) {
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .end("{\"status\":\"up\"}"));
+                .end("{\"status\":\"UP\"}"));
         router.get("/readyz").handler(ctx -> {
             io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
             // The shared check may complete on another event loop: the answer is written from this request's own.
@@ -154,10 +165,10 @@ public final class ApiRouter {
                     .onComplete(r -> context.runOnContext(v -> {
                         if (r.succeeded()) {
                             ObjectNode o = Json.MAPPER.valueToTree(r.result());
-                            o.put("status", "ready");
+                            o.put("status", "READY");
                             ctx.response().putHeader("Content-Type", "application/json").end(Json.write(o));
                         } else {
-                            ObjectNode o = Json.object().put("status", "not ready")
+                            ObjectNode o = Json.object().put("status", "NOT_READY")
                                     .put("reason", String.valueOf(r.cause().getMessage()));
                             ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
                                     .end(Json.write(o));
@@ -351,14 +362,16 @@ public final class ApiRouter {
         DependencyUnavailable transientFailure = e == null || e instanceof ApiException ? null
                 : TransientFailure.unavailable("the database", e);
         ApiException problem;
+        String refused = e instanceof ApiException ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
         if (e instanceof ApiException api) {
             problem = api;
+        } else if (refused != null && ctx.statusCode() == 400) {
+            // Refused by the router before any route ran (no Host, a target that is not a path).
+            problem = ApiException.malformed(refused);
         } else if (transientFailure != null) {
             problem = ApiException.unavailable(transientFailure.getMessage() + "; retry the request",
                     transientFailure.retryAfterSeconds());
-            ERRORS.warn("request failed: {}", transientFailure.getMessage(), kv("requestId", ctx.get("requestId")),
-                    kv("path", ctx.request().path()), kv("kind", transientFailure.kind().name()),
-                    transientFailure.getCause() != null ? transientFailure.getCause() : e);
+            logUnavailable(ctx, transientFailure, e);
         } else if (e == null && ctx.statusCode() == 413) {
             boolean events = ctx.request().path().equals(EVENTS);
             problem = ApiException.tooLarge("the body exceeds " + (events ? config.events().maxBodySize()
@@ -375,6 +388,29 @@ public final class ApiRouter {
             observer.accept(problem);
         }
         problem(ctx, problem);
+    }
+
+    /**
+     * Logs a dependency failure that answered 503: a full pool or a database away fails every request, so per kind
+     * of cause one line per {@value #UNAVAILABLE_LOG_EVERY_MS} ms (per event loop), with how many of that kind were not logged, and
+     * the stack trace only with the first of its kind.
+     */
+    private void logUnavailable(RoutingContext ctx, DependencyUnavailable failure, Throwable e) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : e;
+        LogLimiter.Decision d = unavailableLog.admit(failure.kind().name() + ":" + cause.getClass().getName());
+        if (!d.log()) {
+            return;
+        }
+        Object requestId = kv("requestId", ctx.get("requestId"));
+        Object path = kv("path", ctx.request().path());
+        Object kind = kv("kind", failure.kind().name());
+        if (d.first()) {
+            ERRORS.warn("request failed: {}", failure.getMessage(), requestId, path, kind, cause);
+        } else {
+            ERRORS.warn("request failed: {} ({} more of this kind not logged in the last {} s)", failure.getMessage(),
+                    d.suppressed(), UNAVAILABLE_LOG_EVERY_MS / 1000, requestId, path, kind,
+                    kv("suppressed", d.suppressed()));
+        }
     }
 
     private static void problem(RoutingContext ctx, ApiException p) {

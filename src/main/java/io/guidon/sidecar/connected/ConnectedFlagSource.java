@@ -77,6 +77,12 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                     notificationsMissed, notificationsHint);
         }
 
+        /** A call other than a flag fetch succeeded: the control plane answers (nothing said about the flags). */
+        Health reached() {
+            return failures == 0 && authStatus == 0 ? this : new Health(tenant, environment, stale, lastSync, 0, null,
+                    0, notifications, notificationsMissed, notificationsHint);
+        }
+
         Health synced(long at) {
             return new Health(tenant, environment, false, at, 0, null, 0, notifications, notificationsMissed,
                     notificationsHint);
@@ -204,7 +210,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             }
             return vertx.executeBlocking(() -> compiler.compile(cached.documentJson()), false).map(c -> {
                 if (c.ok()) {
-                    health = health.environment(cached.tenant(), cached.environment());
+                    update(h -> h.environment(cached.tenant(), cached.environment()));
                     store.publish(c.flagSet(), cached.version(), "cache (saved " + cached.savedAt() + ")");
                     log.info("serving cached flags version {} of {}/{} until the control plane confirms them",
                             cached.version(), cached.tenant(), cached.environment());
@@ -295,7 +301,8 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                     }
                     checkNotified(held, store.current());
                     confirmedFrom = fetchStartedAt;
-                    health = health.synced(clock.millis());
+                    long at = clock.millis();
+                    update(h -> h.synced(at));
                     checkAnnounced();
                 })
                 .onFailure(this::failed)
@@ -318,18 +325,48 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                 log.error("the control plane refuses this sidecar's key (HTTP {}); serving {}; retrying with "
                         + "backoff up to {} ms", status, serving, config.controlPlane().retryMax().toMillis());
             }
-            health = h.failed(authError(status), status);
-        } else if (e instanceof OpenCircuitException) {
-            // The breaker only says that earlier calls failed: keep saying what they failed with.
-            String cause = h.lastError() == null ? "earlier calls failed" : h.lastError();
-            health = h.failed(cause.endsWith(CIRCUIT_OPEN) ? cause : cause + CIRCUIT_OPEN, h.authStatus());
-        } else {
-            if (h.failures() == 0) {
-                log.warn("cannot fetch flags from the control plane: {}; serving {}", e.getMessage(), serving);
-            }
-            health = h.failed(e.getMessage(), 0);
+        } else if (!(e instanceof OpenCircuitException) && h.failures() == 0) {
+            log.warn("cannot fetch flags from the control plane: {}; serving {}", e.getMessage(), serving);
         }
+        update(now -> unreachable(now, e, ""));
         scheduleRetry();
+    }
+
+    /** {@code h} after a failed call: a refused key, an open breaker (keeping the error it opened on), or else. */
+    private static Health unreachable(Health h, Throwable e, String what) {
+        if (ControlPlaneClient.isAuthFailure(e)) {
+            int status = ((ControlPlaneClient.Rejected) e).status();
+            return h.failed(what + authError(status), status);
+        }
+        if (e instanceof OpenCircuitException) {
+            // The breaker only says that earlier calls failed: keep saying what they failed with.
+            String cause = h.lastError() == null ? what + "earlier calls failed" : h.lastError();
+            return h.failed(cause.endsWith(CIRCUIT_OPEN) ? cause : cause + CIRCUIT_OPEN, h.authStatus());
+        }
+        return h.failed(what + e.getMessage(), 0);
+    }
+
+    /**
+     * Called by the {@link EventUploader} (on its own context) after each delivery attempt: an event upload that
+     * fails says the control plane is unreachable just as a failed flag fetch does (between two polls it is often
+     * the only call), and one that succeeds says it answers again. Flag fetches and uploads update the same
+     * {@link Health}, so {@code /healthz} and {@code guidon_upstream_control_plane_up} tell the latest outcome of
+     * either.
+     */
+    public void eventDelivery(Throwable failure) {
+        if (failure == null) {
+            update(Health::reached);
+        } else {
+            update(h -> unreachable(h, failure, "delivering events: "));
+        }
+    }
+
+    /**
+     * Replaces the health whole. Written from two contexts (this source's and the uploader's), so each
+     * read-modify-write holds the lock; readers read the volatile field without it.
+     */
+    private synchronized void update(java.util.function.UnaryOperator<Health> change) {
+        health = change.apply(health);
     }
 
     private static final String CIRCUIT_OPEN = " (circuit breaker open: calls wait for breaker-reset-timeout)";
@@ -357,7 +394,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             if ("MISSING".equals(h.notifications())) {
                 log.info("Redis notifications arrive again on {}", redis == null ? null : redis.channel());
             }
-            health = h.notifications("OK", h.notificationsMissed(), null);
+            update(now -> now.notifications("OK", now.notificationsMissed(), null));
         }
     }
 
@@ -396,7 +433,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                 + "sidecar's Redis prefix must equal the control plane's redis.prefix, and the control plane must "
                 + "use the same Redis (its redis.url). Until then changes arrive only by polling, every "
                 + config.controlPlane().pollInterval().toSeconds() + " s";
-        health = h.notifications("MISSING", h.notificationsMissed() + 1, hint);
+        update(now -> now.notifications("MISSING", now.notificationsMissed() + 1, hint));
         long now = clock.millis();
         if (lastMissingLog < 0 || now - lastMissingLog >= MISSING_LOG_EVERY_MS) {
             lastMissingLog = now;
@@ -415,7 +452,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             otherEnvironment = tenant != null && (!r.tenant().equals(tenant) || !r.environment().equals(environment));
             tenant = r.tenant();
             environment = r.environment();
-            health = health.environment(tenant, environment);
+            String t = tenant;
+            String env = environment;
+            update(h -> h.environment(t, env));
             subscribe();
         }
         Snapshot held = store.current();

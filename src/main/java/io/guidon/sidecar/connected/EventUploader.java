@@ -69,6 +69,8 @@ public final class EventUploader {
     private final Counter deliveredEvents;
     private final MeterRegistry registry;
     private volatile Context context;
+    /** Told the outcome of every delivery attempt (on this uploader's context); never null. */
+    private volatile java.util.function.Consumer<Throwable> deliveries = failure -> { };
     private long windowStart;
     private long flushTimer = -1;
     private long retryTimer = -1;
@@ -99,6 +101,15 @@ public final class EventUploader {
                 .description("Event batches waiting for delivery, in memory and on disk").register(registry);
         Gauge.builder("guidon.events.spool.bytes", spool, DiskSpool::bytes)
                 .description("Bytes of event batches spilled to disk").register(registry);
+    }
+
+    /**
+     * Who is told, after each delivery attempt, whether the control plane took the batch ({@code null}) or could
+     * not be reached or refused the key (the cause): the connected flag source, whose health then says so. A batch
+     * it answered (even one refused whole as malformed) counts as reached.
+     */
+    public void onDelivery(java.util.function.Consumer<Throwable> listener) {
+        this.deliveries = listener;
     }
 
     public Future<Void> start() {
@@ -292,6 +303,7 @@ public final class EventUploader {
                     sending = false;
                     if (ar.succeeded()) {
                         attempts = 0;
+                        deliveries.accept(null);
                         send();
                     } else if (ar.cause() instanceof DiskSpool.Unreadable) {
                         // Dropped and counted by the spool; the next batch goes at once.
@@ -302,6 +314,7 @@ public final class EventUploader {
                                     ar.cause().getMessage(), memory.size() + spool.batches());
                         }
                         attempts++;
+                        deliveries.accept(ar.cause());
                         scheduleRetry();
                     }
                 });
@@ -309,7 +322,11 @@ public final class EventUploader {
 
     private Future<Void> settle(EventBatch batch, ControlPlaneClient.EventsAnswer answer) {
         int status = answer.status();
-        if (status == 401 || status == 403 || status == 404) {
+        if (status == 401 || status == 403) {
+            return Future.failedFuture(new ControlPlaneClient.Rejected(status, "the control plane refused the "
+                    + "sidecar key (" + status + ")"));
+        }
+        if (status == 404) {
             return Future.failedFuture("the control plane refused the sidecar key (" + status + ")");
         }
         if (status >= 200 && status < 300) {

@@ -1,6 +1,7 @@
 package io.guidon.sidecar.http;
 
 import io.guidon.common.json.ValueChecks;
+import io.guidon.common.ops.ErrorBody;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,6 +54,8 @@ final class ErrorHandler implements Handler<RoutingContext> {
         } else if (status == 413) {
             body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
                     + " bytes (http.max-body-size)", null);
+        } else if (status == 400 && ErrorBody.routerRefusal(ctx.request()) != null) {
+            body = JsonText.error("GENERAL", ErrorBody.routerRefusal(ctx.request()), null);
         } else if (status == 400 && failure == null) {
             // The router could not decode the path: name the flag key (OFREP's bodies carry it) as it was sent.
             String path = ctx.request().path();

@@ -118,7 +118,9 @@ public final class SidecarVerticle extends VerticleBase {
                 .setCompressionSupported(http.compression())
                 .setCompressionContentSizeThreshold(1024)
                 .setTcpNoDelay(true);
-        server = vertx.createHttpServer(options).requestHandler(router);
+        // What the HTTP decoder refuses (a request line over 4096 bytes: 414) gets the API's error body, not none.
+        server = vertx.createHttpServer(options).invalidRequestHandler(io.guidon.common.ops.ErrorBody.OFREP
+                .invalidRequests()).requestHandler(router);
         return server.listen().recover(e -> Future.failedFuture(
                 new io.guidon.common.ops.ListenException(http.host(), http.port(), "http.port", e)));
     }

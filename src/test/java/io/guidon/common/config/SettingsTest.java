@@ -178,6 +178,33 @@ class SettingsTest {
         assertThat(s.port("http.port")).isEqualTo(9000);
     }
 
+    @Test
+    void aMisspeltGuidonVariableIsWarnedOnceWithTheClosestSettingAndOthersAreNot() {
+        Settings s = Settings.load("config/sidecar.yaml", null, Map.of(
+                "GUIDON_HTTP_PROT", "18006",
+                "GUIDON_JAVA_OPTS", "-Xmx1g", "GUIDON_JVM_DIR", "/opt/jdk", "GUIDON_TEST_PG_HOST", "db",
+                "GUIDON_LOG_LEVEL", "DEBUG", "GUIDON_KEY", "gdn_x", "GUIDON_URL", "http://localhost:8080",
+                // The control plane's setting in an environment shared with a sidecar: no mistake.
+                "GUIDON_DATABASE_URL", "postgresql://127.0.0.1/guidon",
+                "GUIDON_REDIS_CHANNEL_PREFIX", "p", // a renamed one: its own deprecation warning
+                "PATH", "/usr/bin"), Map.of());
+
+        assertThat(s.warnings()).filteredOn(w -> w.startsWith("environment variable")).containsExactly(
+                "environment variable GUIDON_HTTP_PROT names no setting and is ignored; did you mean GUIDON_HTTP_PORT"
+                        + " (http.port)?");
+        assertThat(s.string("http.port")).isEqualTo("7070");
+        s.validate();
+    }
+
+    @Test
+    void aGuidonVariableFarFromEverySettingPointsToTheDocumentedSettings() {
+        Settings s = Settings.load("config/control-plane.yaml", null, Map.of("GUIDON_SOMETHING_ELSE_ENTIRELY", "1"),
+                Map.of());
+        assertThat(s.warnings()).containsExactly("environment variable GUIDON_SOMETHING_ELSE_ENTIRELY names no "
+                + "setting and is ignored; see config/*.yaml for the settings (key upper-cased, dots and dashes as "
+                + "underscores)");
+    }
+
     private static Map<String, String> orderedMap(String... kv) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

@@ -143,19 +143,18 @@ class DatabaseOutageIT {
                     "environment", "prod"), "X-Request-Id", id));
             Resp ready = cp.get("/readyz", null);
             assertThat(ready.status()).as(ready.toString()).isEqualTo(503);
-            assertThat(ready.json().get("status").asText()).isEqualTo("not ready");
+            assertThat(ready.json().get("status").asText()).isEqualTo("NOT_READY");
         } finally {
             allowConnections(true);
             log.detachAppender(logged);
         }
-        // Each failure is logged once, as a warning, with its cause.
-        for (String id : ids) {
-            List<ILoggingEvent> about = logged.list.stream()
-                    .filter(e -> Arrays.toString(e.getArgumentArray()).contains(id)).toList();
-            assertThat(about).as("log events of request " + id).hasSize(1);
-            assertThat(about.get(0).getLevel()).isEqualTo(Level.WARN);
-            assertThat(about.get(0).getThrowableProxy()).as("the cause").isNotNull();
-        }
+        // Logged as warnings, rate-limited: the first of its kind with its cause, not one stack trace per request.
+        List<ILoggingEvent> about = logged.list.stream()
+                .filter(e -> ids.stream().anyMatch(id -> Arrays.toString(e.getArgumentArray()).contains(id)))
+                .toList();
+        assertThat(about).as("log events of the failed requests").isNotEmpty().hasSizeLessThan(ids.size())
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.WARN));
+        assertThat(about.get(0).getThrowableProxy()).as("the cause").isNotNull();
 
         Poll.until("reads are served again", () -> cp.get("/api/v1/flags/f", admin).status() == 200);
         Resp created = cp.post("/api/v1/flags", admin, Map.of("key", "g", "variants", Map.of("a", 1, "b", 2)));

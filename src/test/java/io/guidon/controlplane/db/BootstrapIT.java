@@ -51,6 +51,34 @@ class BootstrapIT {
         }
     }
 
+    /** As a person runs it: a real process, whose logs go to the same terminal as the key. */
+    @Test
+    void theKeyIsWithinTheFirstLinesOfTheOutputWithNoFlywayInfoLine() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            for (List<String> command : List.of(List.of("migrate"), List.of("admin", "bootstrap", "--tenant", "acme"))) {
+                List<String> all = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-jar",
+                        "target/guidon.jar"));
+                all.addAll(command);
+                all.addAll(List.of("--set", "database.url=" + db.url(), "--set", "database.user=" + TestDatabase.USER));
+                ProcessBuilder pb = new ProcessBuilder(all).redirectErrorStream(true);
+                pb.environment().put("GUIDON_DATABASE_PASSWORD", TestDatabase.PASSWORD);
+                Process p = pb.start();
+                String output = new String(p.getInputStream().readAllBytes());
+                assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(output).isZero();
+                List<String> lines = List.of(output.split("\n"));
+                assertThat(lines).as(output).noneMatch(l -> l.contains("org.flywaydb") && l.contains("\"INFO\""));
+                if (command.get(0).equals("admin")) {
+                    int at = 0;
+                    while (at < lines.size() && !lines.get(at).startsWith("gdn_")) {
+                        at++;
+                    }
+                    assertThat(at).as("the line of the key in:\n" + output).isLessThan(8);
+                }
+            }
+        }
+    }
+
     @Test
     void anExistingTenantOrAnInvalidKeyIsRefused() {
         try (TestDatabase db = TestDatabase.create()) {

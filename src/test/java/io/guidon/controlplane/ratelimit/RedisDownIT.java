@@ -71,7 +71,7 @@ class RedisDownIT {
         Resp ready = cp.get("/readyz", null);
 
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.json().get("redis").asText()).startsWith("down");
-        assertThat(ready.json().get("database").asText()).isEqualTo("up");
+        assertThat(ready.json().get("redis").asText()).startsWith("DOWN");
+        assertThat(ready.json().get("database").asText()).isEqualTo("UP");
     }
 }

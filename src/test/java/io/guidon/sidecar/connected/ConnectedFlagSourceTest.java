@@ -154,6 +154,32 @@ class ConnectedFlagSourceTest {
     }
 
     @Test
+    void aFailedEventUploadSaysTheControlPlaneIsDownAndADeliveredOneThatItIsBack() throws Exception {
+        cp.publish(Docs.base());
+        start();
+        awaitVersion(1);
+        Poll.until("the fetch is recorded", () -> fetches("ok") == 1);
+        assertThat(controlPlaneStatus()).containsEntry("state", "UP");
+
+        // On another thread than the source's, as the uploader's context is.
+        source.eventDelivery(new IllegalStateException("Connection refused: localhost/127.0.0.1:1"));
+        assertThat(controlPlaneStatus()).containsEntry("state", "DOWN").containsEntry("consecutiveFailures", 1)
+                .containsEntry("lastError", "delivering events: Connection refused: localhost/127.0.0.1:1");
+        assertThat(registry.get("guidon.upstream.control.plane.up").gauge().value()).isZero();
+
+        source.eventDelivery(new ControlPlaneClient.Rejected(401, "revoked"));
+        assertThat(controlPlaneStatus()).containsEntry("state", "AUTH_FAILED").containsEntry("consecutiveFailures", 2);
+        assertThat((String) controlPlaneStatus().get("lastError")).startsWith("delivering events: HTTP 401");
+
+        source.eventDelivery(null);
+        assertThat(controlPlaneStatus()).containsEntry("state", "UP").containsEntry("consecutiveFailures", 0)
+                .containsEntry("lastError", null);
+        assertThat(registry.get("guidon.upstream.control.plane.up").gauge().value()).isEqualTo(1);
+        // The flags themselves were not confirmed by an upload: their staleness is the fetch's to say.
+        assertThat(status()).containsEntry("stale", false);
+    }
+
+    @Test
     void aCachedDocumentServesAtOnceMarkedStaleUntilTheControlPlaneAnswers() throws Exception {
         for (int v = 1; v <= 5; v++) {
             ObjectNode doc = Docs.base();

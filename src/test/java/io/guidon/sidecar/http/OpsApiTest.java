@@ -7,6 +7,7 @@ import io.guidon.sidecar.HttpReply;
 import io.guidon.sidecar.PrometheusText;
 import io.guidon.sidecar.SidecarFixture;
 import io.guidon.testing.Poll;
+import io.guidon.testing.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -157,6 +158,63 @@ class OpsApiTest {
             assertThat(sidecar.management("/metrics").header("Content-Type")).startsWith("text/plain; version=0.0.4");
             assertThat(sidecar.management("/v1/flags").status()).as("the API is not on the management port")
                     .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theManagementPortAnswersErrorsAsJsonInTheSidecarsShapeWithNosniff(Vertx vertx, @TempDir Path dir)
+            throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"))) {
+            int port = sidecar.managementPort();
+            RawHttp.Answer missing = RawHttp.send(port, "GET /nothing HTTP/1.1", "Host: 127.0.0.1",
+                    "Connection: close");
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.header("Content-Type")).isEqualTo("application/json");
+            assertThat(missing.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(new JsonObject(missing.body())).isEqualTo(new JsonObject().put("errorCode", "GENERAL")
+                    .put("errorDetails", "no endpoint /nothing on the management port; it serves GET /metrics, "
+                            + "/healthz and /readyz"));
+
+            RawHttp.Answer post = RawHttp.send(port, "POST /readyz HTTP/1.1", "Host: 127.0.0.1",
+                    "Content-Length: 0", "Connection: close");
+            assertThat(post.status()).isEqualTo(405);
+            assertThat(post.header("Allow")).isEqualTo("GET, HEAD");
+            assertThat(post.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(new JsonObject(post.body()).getString("errorDetails"))
+                    .isEqualTo("method POST is not allowed on /readyz; allowed: GET, HEAD");
+
+            RawHttp.Answer head = RawHttp.send(port, "HEAD /readyz HTTP/1.1", "Host: 127.0.0.1", "Connection: close");
+            assertThat(head.status()).isEqualTo(200);
+            for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+                assertThat(RawHttp.send(port, "GET " + path + " HTTP/1.1", "Host: 127.0.0.1", "Connection: close")
+                        .header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+            }
+        }
+    }
+
+    /** Requests the HTTP decoder or the router refuse before any route, on the API port and the management port. */
+    @Test
+    void anOverlongUrlAndAMissingHostGetClearJsonBodiesOnBothPorts(Vertx vertx, @TempDir Path dir)
+            throws Exception {
+        try (SidecarFixture sidecar = SidecarFixture.start(vertx,
+                FlagFiles.install(dir.resolve("flags.json"), "flags.json"))) {
+            for (int port : new int[] {sidecar.port(), sidecar.managementPort()}) {
+                RawHttp.Answer tooLong = RawHttp.send(port, "GET /v1/flags/x?targetingKey=" + "u".repeat(5000)
+                        + " HTTP/1.1", "Host: 127.0.0.1", "Connection: close");
+                assertThat(tooLong.status()).isEqualTo(414);
+                assertThat(tooLong.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(new JsonObject(tooLong.body())).isEqualTo(new JsonObject().put("errorCode", "GENERAL")
+                        .put("errorDetails", "the request line (method, URL and version) is longer than this "
+                                + "server accepts (4096 bytes); send long contexts in a POST body"));
+
+                RawHttp.Answer noHost = RawHttp.send(port, "GET /readyz HTTP/1.1", "Connection: close");
+                assertThat(noHost.status()).as("port %d", port).isEqualTo(400);
+                assertThat(noHost.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(new JsonObject(noHost.body())).isEqualTo(new JsonObject().put("errorCode", "GENERAL")
+                        .put("errorDetails", "the request has no Host header, which HTTP/1.1 requires "
+                                + "(Host: name[:port])"));
+            }
         }
     }
 
