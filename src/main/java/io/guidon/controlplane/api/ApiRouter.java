@@ -441,8 +441,9 @@ public final class ApiRouter {
         safeHeaders(ctx);
         p.headers().forEach(res::putHeader);
         // Refused before its body was read (no key, too large, an event batch of another role): the rest of the body
-        // is still on the connection, which cannot carry another request. It is closed after the answer rather than
-        // read to the end, however long the client would keep sending.
+        // is still on the connection, which cannot carry another request. After the answer the rest is read and
+        // dropped, up to DRAIN_BYTES or DRAIN_MILLIS, then the connection is closed: closing at once would reset it
+        // while the client still writes, and the client would often lose the answer (a broken pipe, no 413).
         String length = ctx.request().getHeader("Content-Length");
         boolean unread = !ctx.request().isEnded() && (ctx.request().getHeader("Transfer-Encoding") != null
                 || length != null && !length.trim().equals("0"));
@@ -451,8 +452,33 @@ public final class ApiRouter {
         }
         res.putHeader("Content-Type", PROBLEM_JSON).end(Json.write(o)).onComplete(x -> {
             if (unread && !ctx.request().isEnded()) {
-                ctx.request().connection().close();
+                drainThenClose(ctx);
             }
         });
+    }
+
+    /** At most this many bytes of a refused request's body are read and dropped before its connection closes. */
+    static final long DRAIN_BYTES = 1 << 20;
+    /** ... and for at most this long. */
+    static final long DRAIN_MILLIS = 2_000;
+
+    private static void drainThenClose(RoutingContext ctx) {
+        io.vertx.core.http.HttpServerRequest request = ctx.request();
+        io.vertx.core.Vertx vertx = ctx.vertx();
+        long[] read = {0};
+        long timer = vertx.setTimer(DRAIN_MILLIS, t -> request.connection().close());
+        Runnable close = () -> {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+        };
+        request.handler(chunk -> {
+            read[0] += chunk.length();
+            if (read[0] > DRAIN_BYTES) {
+                close.run();
+            }
+        });
+        request.endHandler(v -> close.run());
+        request.exceptionHandler(e -> close.run());
+        request.resume();
     }
 }
