@@ -80,7 +80,14 @@ class NeverThrowsProperties {
         }
         // From bytes too: the parse step must not throw either, for the document or for garbage.
         byte[] bytes = document.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(COMPILER.compile(bytes).ok()).isEqualTo(c.ok());
+        // UTF-8 cannot hold a lone surrogate (getBytes writes '?'), so only a tree has that problem.
+        boolean loneSurrogate = false;
+        for (ValidationError e : c.errors()) {
+            loneSurrogate |= e.message().contains("lone UTF-16 surrogate");
+        }
+        if (!loneSurrogate) {
+            assertThat(COMPILER.compile(bytes).ok()).isEqualTo(c.ok());
+        }
         byte[] garbage = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
         if (garbage.length > 0) {
             garbage[random.nextInt(garbage.length)] = (byte) random.nextInt(256);
