@@ -74,8 +74,8 @@ public final class FlagDocumentCompiler {
      * The worst-case steps of one evaluation of a flag, or one membership test of a segment, with segment references
      * and prerequisites expanded: each condition (clause, {@code all}, {@code any}, {@code not}, segment reference),
      * each segment tested and each flag evaluated is one step. Nesting multiplies (segments of segments, each
-     * {@code any} of the next level), so the other limits alone allow evaluations of hours; about 20 ns a step, this
-     * keeps the worst evaluation within a few milliseconds, far above a realistic document's few hundred steps.
+     * {@code any} of the next level), so the other limits alone allow evaluations of hours; at about 10 ns a step
+     * (measured), this keeps the worst evaluation near a millisecond, far above a realistic flag's few hundred steps.
      */
     static final long MAX_EVALUATION_STEPS = 100_000;
 
