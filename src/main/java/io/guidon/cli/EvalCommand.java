@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.guidon.common.json.JsonProblems;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.EvaluationContext;
 import io.guidon.engine.EvaluationResult;
@@ -152,7 +153,8 @@ public final class EvalCommand implements Callable<Integer> {
         try {
             node = json.readTree(text);
         } catch (JsonProcessingException e) {
-            err.println("the context is not valid JSON: " + e.getOriginalMessage());
+            err.println("the context is not valid JSON: " + JsonProblems.syntax(String.valueOf(e.getOriginalMessage()))
+                    .replace("the body", "the context"));
             return null;
         }
         if (node == null || !node.isObject()) {

@@ -29,6 +29,8 @@ public final class Flag {
     Rule[] rules;
     Serve fallthrough;
     long fingerprint;
+    /** The worst-case steps of evaluating this flag (see FlagDocumentCompiler.MAX_EVALUATION_STEPS). */
+    long evaluationSteps;
 
     Flag(String key, String description, FlagType type, Map<String, Variant> variants, List<String> tags,
             Map<String, Object> metadata, String metadataJson, boolean enabled, String salt) {

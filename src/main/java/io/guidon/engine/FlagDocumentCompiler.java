@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,15 +15,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.PatternSyntaxException;
+import io.guidon.common.json.JsonProblems;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -66,6 +70,14 @@ public final class FlagDocumentCompiler {
     static final int MAX_STRING_LENGTH = 1_024;
     /** JSON nesting of the whole document. */
     static final int MAX_JSON_DEPTH = 200;
+    /**
+     * The worst-case steps of one evaluation of a flag, or one membership test of a segment, with segment references
+     * and prerequisites expanded: each condition (clause, {@code all}, {@code any}, {@code not}, segment reference),
+     * each segment tested and each flag evaluated is one step. Nesting multiplies (segments of segments, each
+     * {@code any} of the next level), so the other limits alone allow evaluations of hours; at about 10 ns a step
+     * (measured), this keeps the worst evaluation near a millisecond, far above a realistic flag's few hundred steps.
+     */
+    static final long MAX_EVALUATION_STEPS = 100_000;
 
     private static final Set<String> ROOT_FIELDS = Set.of("$schema", "segments", "flags");
     private static final Set<String> SEGMENT_FIELDS = Set.of("description", "included", "excluded", "rules");
@@ -99,7 +111,8 @@ public final class FlagDocumentCompiler {
         } catch (JsonProcessingException e) {
             return new Compilation(null, List.of(new ValidationError("", describe(e))));
         } catch (IOException | RuntimeException e) {
-            return new Compilation(null, List.of(new ValidationError("", "cannot read document: " + e.getMessage())));
+            return new Compilation(null, List.of(new ValidationError("", "cannot read document: "
+                    + JsonProblems.scrub(String.valueOf(e.getMessage())))));
         }
         if (root == null || root.isMissingNode()) {
             return new Compilation(null, List.of(new ValidationError("", "the document is empty")));
@@ -128,10 +141,19 @@ public final class FlagDocumentCompiler {
         return mapper;
     }
 
-    private static String describe(JsonProcessingException e) {
+    /**
+     * A parse error in plain words, with its line and column: never the parser's class or setting names (such as
+     * "from `StreamReadConstraints.getMaxNestingDepth()`"), which mean nothing to the author of a document.
+     */
+    static String describe(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return "invalid JSON" + where + ": " + e.getOriginalMessage();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String m = String.valueOf(e.getOriginalMessage());
+        String what = e instanceof StreamConstraintsException && m.startsWith("Document nesting depth")
+                ? "the document nests deeper than " + MAX_JSON_DEPTH + " levels (see \"Limits\" in the flag format)"
+                : Texts.printable(JsonProblems.syntax(m)).replace("the body", "the document");
+        return "invalid JSON" + where + ": " + what;
     }
 
     /** One compilation: its error list and the references it resolves once everything is read. */
@@ -149,6 +171,13 @@ public final class FlagDocumentCompiler {
         private Set<String> deps;
         /** The segment whose rules are being compiled, or null for a flag's. */
         private String currentSegment;
+        /** The rule or prerequisite whose conditions are being compiled: what it costs to evaluate. */
+        private Cost.Part currentPart;
+        /** Each segment's and flag's rules (and prerequisites), for the worst-case cost of evaluating them. */
+        private final Map<String, List<Cost.Part>> segmentParts = new HashMap<>();
+        private final Map<String, List<Cost.Part>> flagParts = new HashMap<>();
+        private boolean segmentCycle;
+        private boolean prerequisiteCycle;
         /** Where each segment references each other segment first: segment -> referenced -> path. */
         private final Map<String, Map<String, String>> segmentRefPaths = new HashMap<>();
         /** Post-orders of the reference graphs (a node after what it references), for the fingerprints. */
@@ -162,6 +191,7 @@ public final class FlagDocumentCompiler {
                 return done();
             }
             unknownFields(root, "", ROOT_FIELDS);
+            texts(root);
             JsonNode segmentsNode = root.get("segments");
             if (segmentsNode != null && !segmentsNode.isNull()) {
                 if (!segmentsNode.isObject()) {
@@ -186,6 +216,7 @@ public final class FlagDocumentCompiler {
             }
             resolveSegments();
             resolvePrerequisites();
+            evaluationCosts();
             if (!errors.isEmpty()) {
                 return done();
             }
@@ -221,6 +252,8 @@ public final class FlagDocumentCompiler {
             Set<String> excluded = stringSet(node.get("excluded"), Paths.field(path, "excluded"));
             deps = new LinkedHashSet<>();
             currentSegment = key;
+            List<Cost.Part> parts = new ArrayList<>();
+            segmentParts.put(key, parts);
             List<Condition> rules = new ArrayList<>();
             JsonNode rulesNode = node.get("rules");
             if (rulesNode != null && !rulesNode.isNull()) {
@@ -228,6 +261,8 @@ public final class FlagDocumentCompiler {
                     error(Paths.field(path, "rules"), "must be an array of conditions, not " + kind(rulesNode));
                 } else if (!tooMany(rulesNode, MAX_RULES, Paths.field(path, "rules"), "rules")) {
                     for (int i = 0; i < rulesNode.size(); i++) {
+                        currentPart = new Cost.Part(Paths.index(Paths.field(path, "rules"), i), null);
+                        parts.add(currentPart);
                         Condition c = condition(rulesNode.get(i), Paths.index(Paths.field(path, "rules"), i), 1);
                         if (c != null) {
                             rules.add(c);
@@ -236,6 +271,7 @@ public final class FlagDocumentCompiler {
                 }
             }
             currentSegment = null;
+            currentPart = null;
             segmentDeps.put(key, deps);
             segmentNodes.put(key, node);
             segments.put(key, new Segment(key, included, excluded, rules.toArray(new Condition[0])));
@@ -308,6 +344,7 @@ public final class FlagDocumentCompiler {
                 // whose PREREQUISITE_FAILED serves the off variation like OFF, treats it), so DISABLED.
                 flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.DISABLED, null);
             }
+            flagParts.put(key, new ArrayList<>());
             flag.prerequisites = prerequisites(key, node.get("prerequisites"), Paths.field(path, "prerequisites"));
             flag.targets = targets(flag, node.get("targets"), Paths.field(path, "targets"), variants);
             deps = new LinkedHashSet<>();
@@ -426,6 +463,7 @@ public final class FlagDocumentCompiler {
                 if (f != null && v != null) {
                     Flag.Prerequisite prerequisite = new Flag.Prerequisite(f, v);
                     prerequisitePaths.put(flagKey + "\u0000" + out.size(), ppath);
+                    flagParts.get(flagKey).add(new Cost.Part(ppath, f));
                     out.add(prerequisite);
                 }
             }
@@ -524,7 +562,10 @@ public final class FlagDocumentCompiler {
                 if (when == null || when.isNull()) {
                     error(Paths.field(rpath, "when"), "required: the condition of the rule");
                 } else {
+                    currentPart = new Cost.Part(Paths.field(rpath, "when"), null);
+                    flagParts.get(flag.key()).add(currentPart);
                     condition = condition(when, Paths.field(rpath, "when"), 1);
+                    currentPart = null;
                 }
                 JsonNode serveNode = r.get("serve");
                 Serve serve = null;
@@ -650,6 +691,9 @@ public final class FlagDocumentCompiler {
                 error(path, "conditions nest deeper than " + MAX_CONDITION_DEPTH + " levels");
                 return null;
             }
+            if (currentPart != null) {
+                currentPart.conditions++;
+            }
             if (!node.isObject()) {
                 error(path, "a condition must be an object ({\"all\": [...]}, {\"any\": [...]}, {\"not\": ...}, "
                         + "{\"segment\": ...} or a clause {\"attribute\", \"op\", \"values\"}), not " + kind(node));
@@ -709,6 +753,9 @@ public final class FlagDocumentCompiler {
                     Condition.SegmentRef ref = new Condition.SegmentRef(inner.textValue());
                     segmentRefs.add(new PendingSegmentRef(ref, ipath));
                     deps.add(inner.textValue());
+                    if (currentPart != null) {
+                        currentPart.segments.merge(inner.textValue(), 1L, Long::sum);
+                    }
                     if (currentSegment != null) {
                         segmentRefPaths.computeIfAbsent(currentSegment, k -> new HashMap<>())
                                 .putIfAbsent(inner.textValue(), ipath);
@@ -927,13 +974,19 @@ public final class FlagDocumentCompiler {
                         "segments reference each other in a cycle: " + String.join(" -> ", cycle));
             });
             if (cyclic[0]) {
+                segmentCycle = true;
                 return;
             }
             Map<String, Integer> heights = Cycles.heights(segmentDeps, segmentOrder);
             for (String key : segmentOrder) {
                 if (heights.get(key) == MAX_SEGMENT_DEPTH + 1) {
-                    error(Paths.key("segments", key), "segments reference segments " + (MAX_SEGMENT_DEPTH + 1)
-                            + " deep: " + String.join(" -> ", Cycles.longestChain(segmentDeps, heights, key))
+                    List<String> chain = Cycles.longestChain(segmentDeps, heights, key);
+                    // At the reference that starts the chain, inside the segment: a path relative to the segment
+                    // (the control plane's answer to a segment write) is then never empty.
+                    Map<String, String> refs = segmentRefPaths.get(key);
+                    String at = refs == null ? null : refs.get(chain.get(1));
+                    error(at == null ? Paths.key("segments", key) : at, "segments reference segments "
+                            + (MAX_SEGMENT_DEPTH + 1) + " deep: " + String.join(" -> ", chain)
                             + "; a chain has at most " + MAX_SEGMENT_DEPTH + " segments (see \"Limits\" in the "
                             + "flag format)");
                 }
@@ -969,6 +1022,7 @@ public final class FlagDocumentCompiler {
                         "prerequisites form a cycle: " + String.join(" -> ", cycle));
             });
             if (cyclic[0]) {
+                prerequisiteCycle = true;
                 return;
             }
             Map<String, Integer> heights = Cycles.heights(graph, flagOrder);
@@ -981,6 +1035,89 @@ public final class FlagDocumentCompiler {
                             + MAX_PREREQUISITE_DEPTH + " (see \"Limits\" in the flag format)");
                 }
             }
+        }
+
+        // ---- evaluation cost
+
+        /**
+         * Refuses segments and flags whose worst-case evaluation exceeds {@link #MAX_EVALUATION_STEPS}: a segment
+         * where it first does (none of the segments it references does alone), at its costliest rule; a flag at its
+         * costliest rule or prerequisite, naming the segment or prerequisite that makes it so. Skipped when a
+         * reference graph has a cycle (reported already; a cost is then infinite).
+         */
+        private void evaluationCosts() {
+            if (segmentCycle || prerequisiteCycle) {
+                return;
+            }
+            Map<String, Long> segmentCosts = new HashMap<>(Math.max(16, segmentOrder.size() * 2));
+            Map<String, Long> none = Map.of();
+            for (String key : segmentOrder) {
+                segmentCosts.put(key, Cost.of(segmentParts.get(key), segmentCosts, none));
+            }
+            for (String key : segmentOrder) {
+                long cost = segmentCosts.get(key);
+                if (cost <= MAX_EVALUATION_STEPS || overLimit(segmentDeps.get(key), segmentCosts) != null) {
+                    continue;
+                }
+                Cost.Part worst = Cost.costliest(segmentParts.get(key), segmentCosts, none);
+                error(worst == null ? Paths.key("segments", key) : worst.path, "testing segment '" + key
+                        + "' can take up to " + Cost.steps(cost) + " evaluation steps with the segments it references "
+                        + "expanded; at most " + MAX_EVALUATION_STEPS + " (see \"Limits\" in the flag format): "
+                        + "nest fewer segments or reference fewer in each");
+            }
+            Map<String, Long> flagCosts = new HashMap<>(Math.max(16, flagOrder.size() * 2));
+            for (String key : flagOrder) {
+                long cost = Cost.of(flagParts.get(key), segmentCosts, flagCosts);
+                flagCosts.put(key, cost);
+                flags.get(key).evaluationSteps = cost;
+            }
+            for (String key : flagOrder) {
+                long cost = flagCosts.get(key);
+                if (cost <= MAX_EVALUATION_STEPS) {
+                    continue;
+                }
+                Cost.Part worst = Cost.costliest(flagParts.get(key), segmentCosts, flagCosts);
+                String cause = "";
+                if (worst != null && worst.prerequisite != null) {
+                    cause = ": its prerequisite '" + worst.prerequisite + "' alone can take up to "
+                            + Cost.steps(flagCosts.get(worst.prerequisite));
+                } else if (worst != null) {
+                    String segment = costliest(worst.segments.keySet(), segmentCosts);
+                    // Down to the segment where the cost passes the limit, the one to change.
+                    for (String below = segment; below != null && segmentCosts.get(below) > MAX_EVALUATION_STEPS;
+                            below = overLimit(segmentDeps.get(below), segmentCosts)) {
+                        segment = below;
+                    }
+                    if (segment != null) {
+                        cause = ": segment '" + segment + "' alone can take up to "
+                                + Cost.steps(segmentCosts.get(segment));
+                    }
+                }
+                error(worst == null ? Paths.key("flags", key) : worst.path, "evaluating flag '" + key
+                        + "' can take up to " + Cost.steps(cost) + " evaluation steps with its segments and "
+                        + "prerequisites expanded; at most " + MAX_EVALUATION_STEPS + " (see \"Limits\" in the flag "
+                        + "format)" + cause);
+            }
+        }
+
+        /** The costliest of {@code keys} that exceeds the limit, or null. */
+        private String overLimit(Set<String> keys, Map<String, Long> costs) {
+            String worst = costliest(keys, costs);
+            return worst != null && costs.get(worst) > MAX_EVALUATION_STEPS ? worst : null;
+        }
+
+        /** The costliest of {@code keys} with a known cost, or null. */
+        private static String costliest(Set<String> keys, Map<String, Long> costs) {
+            String worst = null;
+            long worstCost = -1;
+            for (String k : keys) {
+                Long c = costs.get(k);
+                if (c != null && c > worstCost) {
+                    worst = k;
+                    worstCost = c;
+                }
+            }
+            return worst;
         }
 
         // ---- fingerprints for FlagSet.changedSince
@@ -1155,7 +1292,47 @@ public final class FlagDocumentCompiler {
         }
 
         private void error(String path, String message) {
-            errors.add(new ValidationError(path, message));
+            // A message quotes what it refers to: a lone surrogate or NUL in it would break the report's own text.
+            errors.add(new ValidationError(Texts.printable(path), Texts.printable(message)));
+        }
+
+        /**
+         * Reports every string and field name with text that is not Unicode (a lone UTF-16 surrogate, which would
+         * be served as '?') or that the control plane's database cannot store (NUL). One iterative walk of the tree,
+         * so that its depth costs no stack; paths are built only for what is reported.
+         */
+        private void texts(JsonNode root) {
+            Deque<TextFrame> stack = new ArrayDeque<>();
+            stack.push(new TextFrame(root, null, null, -1));
+            while (!stack.isEmpty()) {
+                TextFrame frame = stack.pop();
+                JsonNode node = frame.node;
+                if (node.isObject()) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        String problem = Texts.problem(e.getKey());
+                        if (problem != null) {
+                            error(Paths.key(frame.path(), e.getKey()), "the field name " + problem);
+                        }
+                        textValue(stack, e.getValue(), frame, e.getKey(), -1);
+                    }
+                } else if (node.isArray()) {
+                    for (int i = 0; i < node.size(); i++) {
+                        textValue(stack, node.get(i), frame, null, i);
+                    }
+                }
+            }
+        }
+
+        private void textValue(Deque<TextFrame> stack, JsonNode value, TextFrame parent, String name, int index) {
+            if (value.isContainerNode()) {
+                stack.push(new TextFrame(value, parent, name, index));
+            } else if (value.isTextual()) {
+                String problem = Texts.problem(value.textValue());
+                if (problem != null) {
+                    error(new TextFrame(value, parent, name, index).path(), "the text " + problem);
+                }
+            }
         }
 
         /** Reports a container with more than {@code max} elements; its elements are then not read. */
@@ -1195,6 +1372,23 @@ public final class FlagDocumentCompiler {
     }
 
     private record PendingSegmentRef(Condition.SegmentRef ref, String path) {
+    }
+
+    /** A node of the text walk: its parent and its name or index there, for its path when one is reported. */
+    private record TextFrame(JsonNode node, TextFrame parent, String name, int index) {
+        String path() {
+            // Iterative: collect the names up to the root, then join them from the root down.
+            List<TextFrame> up = new ArrayList<>();
+            for (TextFrame f = this; f.parent != null; f = f.parent) {
+                up.add(f);
+            }
+            String path = "";
+            for (int i = up.size() - 1; i >= 0; i--) {
+                TextFrame f = up.get(i);
+                path = f.name != null ? Paths.key(path, f.name) : Paths.index(path, f.index);
+            }
+            return path;
+        }
     }
 
     private String json(JsonNode node) {

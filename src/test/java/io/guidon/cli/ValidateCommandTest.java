@@ -67,6 +67,68 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aDocumentNestedDeeperThanTheParserAllowsGetsAPlainMessage(@TempDir Path dir) throws Exception {
+        // Finding 8: the message named Jackson's StreamReadConstraints.getMaxNestingDepth().
+        Path file = dir.resolve("deep.json");
+        Files.writeString(file, "{\"flags\": {\"f\": {\"metadata\": " + "[".repeat(300) + "]".repeat(300) + "}}}");
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("invalid JSON: the document nests deeper than 200 levels")
+                .doesNotContain("StreamReadConstraints", "`", "Source:", "Jackson");
+    }
+
+    @Test
+    void loneSurrogatesAndNulInAFileAreProblemsWithTheirPaths(@TempDir Path dir) throws Exception {
+        // Finding 6: validate said valid, then eval and a sidecar served "a?b" and "?".
+        Path file = dir.resolve("text.json");
+        Files.writeString(file, "{\"flags\": {\"f\": {\"enabled\": true, \"variants\": {\"a\": \"a\\ud800b\", "
+                + "\"b\": \"c\"}, \"offVariant\": \"b\", \"fallthrough\": {\"variant\": \"a\"}, "
+                + "\"metadata\": {\"m\": \"\\udc00\", \"n\\u0000\": 1}}}}");
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("flags.f.variants.a: the text contains a lone UTF-16 surrogate (\\ud800)",
+                "flags.f.metadata.m: the text contains a lone UTF-16 surrogate (\\udc00)",
+                "flags.f.metadata[\"n\\u0000\"]: the field name contains NUL (\\u0000)", "3 problems");
+    }
+
+    @Test
+    void theTestersLayersOfSegmentsAreRefusedForTheirEvaluationCost(@TempDir Path dir) throws Exception {
+        // Finding 1: 8 levels of 20 segments, each any of the next level: valid, then 10 s an evaluation.
+        StringBuilder doc = new StringBuilder("{\"segments\": {");
+        for (int l = 0; l < 8; l++) {
+            for (int w = 0; w < 20; w++) {
+                doc.append(l + w == 0 ? "" : ",").append("\"l").append(l).append('-').append(w).append("\": {\"rules\": [");
+                if (l == 7) {
+                    doc.append("{\"attribute\": \"plan\", \"op\": \"in\", \"values\": [\"x\"]}");
+                } else {
+                    doc.append("{\"any\": [");
+                    for (int k = 0; k < 20; k++) {
+                        doc.append(k == 0 ? "" : ",").append("{\"segment\": \"l").append(l + 1).append('-').append(k)
+                                .append("\"}");
+                    }
+                    doc.append("]}");
+                }
+                doc.append("]}");
+            }
+        }
+        doc.append("}, \"flags\": {\"f\": {\"enabled\": true, \"variants\": {\"on\": true, \"off\": false}, "
+                + "\"offVariant\": \"off\", \"rules\": [{\"id\": \"r\", \"when\": {\"segment\": \"l0-0\"}, "
+                + "\"serve\": {\"variant\": \"on\"}}], \"fallthrough\": {\"variant\": \"off\"}}}}");
+        Path file = dir.resolve("layers.json");
+        Files.writeString(file, doc);
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("flags.f.rules[0].when: evaluating flag 'f' can take up to",
+                "segment 'l3-0' alone can take up to", "segments.l3-0.rules[0]: testing segment 'l3-0'");
+    }
+
+    @Test
     void missingFileIsAProblemNotACrash(@TempDir Path dir) {
         CliRun run = CliRun.of("validate", dir.resolve("nope.json").toString());
 
@@ -100,7 +162,7 @@ class ValidateCommandTest {
         CliRun run = CliRun.of("validate", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("segments.s2991: segments reference segments 9 deep: s2991 -> s2992 -> ")
+        assertThat(run.out()).contains("segments.s2991.rules[0].segment: segments reference segments 9 deep: s2991 -> s2992 -> ")
                 .contains(": 1 problem");
     }
 

@@ -32,9 +32,9 @@ class FlagDocumentCompilerDocumentTest {
 
     @Test
     void duplicateKeysAreInvalidJson() {
-        assertOnlyError("{\"flags\": {}, \"flags\": {}}", "", "Duplicate field 'flags'");
+        assertOnlyError("{\"flags\": {}, \"flags\": {}}", "", "the field \"flags\" appears twice in one object");
         assertOnlyError("{\"flags\": {\"f\": {\"enabled\": true,\n \"enabled\": false}}}", "",
-                "invalid JSON at line 2, column 11: Duplicate field 'enabled'");
+                "invalid JSON at line 2, column 11: the field \"enabled\" appears twice in one object");
     }
 
     @Test

@@ -51,7 +51,7 @@ class FlagDocumentCompilerLimitsTest {
     @Test
     void aSegmentChainOnePastTheLimitIsRefusedWhereItGetsTooDeep() {
         int n = FlagDocumentCompiler.MAX_SEGMENT_DEPTH + 1;
-        assertOnlyError(segmentChain(n), "segments.s0", "segments reference segments 9 deep: s0 -> s1 -> ");
+        assertOnlyError(segmentChain(n), "segments.s0.rules[0].segment", "segments reference segments 9 deep: s0 -> s1 -> ");
     }
 
     @Test
@@ -59,7 +59,7 @@ class FlagDocumentCompilerLimitsTest {
         // Issue 9: validate said valid, then eval died with StackOverflowError.
         List<ValidationError> errors = segmentChain(3_000).errors();
         assertThat(errors).hasSize(1);
-        assertThat(errors.get(0).path()).isEqualTo("segments.s2991");
+        assertThat(errors.get(0).path()).isEqualTo("segments.s2991.rules[0].segment");
         assertThat(errors.get(0).message()).contains("a chain has at most 8 segments");
     }
 

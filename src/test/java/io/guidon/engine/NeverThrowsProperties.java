@@ -80,7 +80,14 @@ class NeverThrowsProperties {
         }
         // From bytes too: the parse step must not throw either, for the document or for garbage.
         byte[] bytes = document.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(COMPILER.compile(bytes).ok()).isEqualTo(c.ok());
+        // UTF-8 cannot hold a lone surrogate (getBytes writes '?'), so only a tree has that problem.
+        boolean loneSurrogate = false;
+        for (ValidationError e : c.errors()) {
+            loneSurrogate |= e.message().contains("lone UTF-16 surrogate");
+        }
+        if (!loneSurrogate) {
+            assertThat(COMPILER.compile(bytes).ok()).isEqualTo(c.ok());
+        }
         byte[] garbage = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
         if (garbage.length > 0) {
             garbage[random.nextInt(garbage.length)] = (byte) random.nextInt(256);
@@ -297,7 +304,8 @@ class NeverThrowsProperties {
 
     /** A string a document may hold (within the length limit). */
     private static String docString(Random random) {
-        String s = string(random);
+        // A valid document holds text only: NUL and lone surrogates escaped (contexts still get them raw).
+        String s = Texts.printable(string(random));
         return s.length() > FlagDocumentCompiler.MAX_STRING_LENGTH ? "a".repeat(1000) + "b" : s;
     }
 
@@ -321,9 +329,14 @@ class NeverThrowsProperties {
 
     // ---- mutations (anything may go anywhere)
 
-    private static void mutate(ObjectNode root, Random random) {
+    static void mutate(ObjectNode root, Random random) {
         List<JsonNode> containers = new ArrayList<>();
         collect(root, containers);
+        mutate(containers, random);
+    }
+
+    /** Replaces or adds a field or element of one of {@code containers} with junk. */
+    static void mutate(List<JsonNode> containers, Random random) {
         JsonNode target = containers.get(random.nextInt(containers.size()));
         JsonNode replacement = junk(random);
         if (target instanceof ObjectNode o) {
@@ -344,7 +357,7 @@ class NeverThrowsProperties {
         }
     }
 
-    private static void collect(JsonNode node, List<JsonNode> out) {
+    static void collect(JsonNode node, List<JsonNode> out) {
         if (node.isContainerNode()) {
             out.add(node);
             for (JsonNode child : node) {

@@ -104,7 +104,9 @@ public final class JsonProblems {
             s = s.substring(0, source);
         }
         s = s.replaceAll("\\(code -?\\d+\\)", "")
-                .replaceAll("\\(?,? ?from `[^`]*`\\)?", "")
+                // "(200, from `...`)" keeps "(200)"; a bare "(from `...`)" goes whole.
+                .replaceAll("\\(from `[^`]*`\\)", "")
+                .replaceAll(",? ?from `[^`]*`", "")
                 .replaceAll("`[^`]*`", "")
                 .replaceAll("\\(?[^()]*Feature '[A-Z_]+'[^()]*\\)?", "")
                 .replaceAll("\\b(com|java|io)\\.[A-Za-z0-9_.$]+", "")

@@ -286,6 +286,51 @@ class BadInputIT {
     }
 
     @Test
+    void aSegmentThatMakesAChainTooLongIsRefusedAtItsReference() {
+        // Finding 9: creating c1 on top of an 8-deep chain answered "path": "".
+        for (int i = 8; i >= 1; i--) {
+            Object rule = i == 8 ? Map.of("attribute", "plan", "op", "in", "values", List.of("x"))
+                    : Map.of("segment", "chain" + (i + 1));
+            assertThat(cp.post(SEGMENTS, admin, Map.of("key", "chain" + i, "rules", List.of(rule))).status())
+                    .isEqualTo(201);
+        }
+        Unchanged before = snapshot(SEGMENTS + "/chain0");
+
+        Resp r = cp.post(SEGMENTS, admin, Map.of("key", "chain0", "rules", List.of(Map.of("segment", "chain1"))));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS + "/chain0", "rules[0].segment");
+        assertThat(r.body()).contains("segments reference segments 9 deep");
+    }
+
+    @Test
+    void aSegmentWhoseEvaluationCostsTooMuchIsRefused() {
+        // Finding 1: each level any of 20 references to the next multiplies the cost by 20; the fifth level passes
+        // the limit of evaluation steps (cost4 2 steps, cost3 62, cost2 1,262, cost1 25,262, cost0 505,262).
+        for (int level = 3; level >= 1; level--) {
+            List<Object> refs = new java.util.ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                refs.add(Map.of("segment", "cost" + (level + 1)));
+            }
+            if (level == 3) {
+                assertThat(cp.post(SEGMENTS, admin, Map.of("key", "cost4", "rules", List.of(Map.of("attribute", "a",
+                        "op", "in", "values", List.of("x"))))).status()).isEqualTo(201);
+            }
+            assertThat(cp.post(SEGMENTS, admin, Map.of("key", "cost" + level, "rules",
+                    List.of(Map.of("any", refs)))).status()).isEqualTo(201);
+        }
+        List<Object> refs = new java.util.ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            refs.add(Map.of("segment", "cost1"));
+        }
+        Unchanged before = snapshot(SEGMENTS + "/cost0");
+
+        Resp r = cp.post(SEGMENTS, admin, Map.of("key", "cost0", "rules", List.of(Map.of("any", refs))));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS + "/cost0", "rules[0]");
+        assertThat(r.body()).contains("testing segment 'cost0' can take up to", "at most 100000");
+    }
+
+    @Test
     void aSegmentUpdatesShapeErrorsAndTheEnginesAreReportedTogether() {
         Unchanged before = snapshot(SEGMENTS + "/seg");
 
