@@ -85,7 +85,7 @@ public final class ApiRouter {
     private final Authenticator authenticator;
     private final RateLimiter limiter;
     private final ControlPlaneConfig config;
-    private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
+    private final BoundedJson json = new BoundedJson(64, 10_000, 100_000, true);
     private final List<RouteSpec> routes = new ArrayList<>();
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
 
