@@ -30,7 +30,7 @@ class BoundedJsonTest {
 
     @Test
     void withExactDecimalsADecimalIsTheBigDecimalWrittenAndAnIntegerStaysAnInteger() throws Exception {
-        BoundedJson exact = new BoundedJson(4, 5, 20, true);
+        BoundedJson exact = new BoundedJson(4, 5, 20, 100, true);
 
         Object v = exact.parse("[2.0,1e20,10.00000000000000001,-0.0,3]".getBytes(StandardCharsets.UTF_8));
 
@@ -42,7 +42,7 @@ class BoundedJsonTest {
 
     @Test
     void withExactDecimalsNumbersNoDoubleHoldsAreStillRefusedWithTheirPath() {
-        BoundedJson exact = new BoundedJson(4, 5, 20, true);
+        BoundedJson exact = new BoundedJson(4, 5, 20, 100, true);
 
         assertThatThrownBy(() -> exact.parse("{\"p\":1e400}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(BoundedJson.Rejected.class, e -> {
