@@ -8,9 +8,11 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +99,9 @@ public final class FlagDocumentCompiler {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 // Exact decimals, so that a weight of 33.333 is exactly 33,333 thousandths.
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // ...and as written: 2.0 stays 2.0 (not 2) in the document a FlagSet keeps and sidecars re-read.
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
                 // Anything after the document (a second one pasted below it) is an error, not silently ignored.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();

@@ -114,6 +114,30 @@ class VariantWireFormTest {
                 .map(x -> x.scaleByPowerOfTen(-3));
     }
 
+    /**
+     * The document a flag set keeps (which a connected sidecar merges deltas into and caches on disk) keeps every
+     * number's written kind: compiled again, it gives the same flags ({@code 2.0} stays a float, not the integer 2).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"a\": 2.0, \"b\": 3.0}",
+        "{\"a\": 100.0, \"b\": 1}",
+        "{\"a\": 1e20, \"b\": 1}",
+        "{\"a\": 1E+2, \"b\": 2}",
+        "{\"a\": 2, \"b\": 3}",
+        "{\"a\": {\"x\": 2.0, \"y\": 1e3}, \"b\": {\"x\": 1}}",
+    })
+    void theKeptDocumentCompilesToTheSameVariants(String variants) {
+        FlagSet first = compile(variants);
+
+        Compilation again = new FlagDocumentCompiler().compile(first.documentJson());
+
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.flagSet().flag("f").type()).isEqualTo(first.flag("f").type());
+        assertThat(again.flagSet().flag("f").variants()).isEqualTo(first.flag("f").variants());
+        assertThat(again.flagSet().documentJson()).isEqualTo(first.documentJson());
+    }
+
     @Property(tries = 300)
     void everyLongStaysExact(@ForAll long n) throws Exception {
         Variant v = variant("{\"a\": " + n + ", \"b\": 0}", "a");

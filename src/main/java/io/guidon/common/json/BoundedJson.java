@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Parses request bodies from clients we do not trust into plain Java values (Map, List, String, Integer/Long/
- * BigInteger, Double, Boolean, null). It is the one place where each server checks every incoming JSON text and
+ * BigInteger, Double, Boolean, null; with {@code exactDecimals}, BigDecimal instead of Double). It is the one place where each server checks every incoming JSON text and
  * number: it refuses documents that are too deep, hold too large arrays or objects, or too long strings or numbers
  * (so no request can make a server spend unbounded memory or stack on it), and values no store downstream holds
  * exactly (see {@link ValueChecks}: U+0000, unpaired surrogates, in names as in values; numbers beyond the double
@@ -30,7 +30,8 @@ public final class BoundedJson {
 
     /** Most value problems listed in one refusal; past that the body is clearly not worth reporting on. */
     private static final int MAX_PROBLEMS = 50;
-    private static final int MAX_NUMBER_LENGTH = 100;
+    /** Longest number, in characters, unless a constructor says otherwise. */
+    public static final int DEFAULT_MAX_NUMBER_LENGTH = 100;
     /** Jackson reads a number before its name is reported; ours is checked after, with the name in the path. */
     private static final int BACKSTOP_NUMBER_LENGTH = 1000;
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_$@-]+");
@@ -83,13 +84,36 @@ public final class BoundedJson {
     private final int maxDepth;
     private final int maxElements;
     private final int maxStringLength;
+    private final int maxNumberLength;
+    private final boolean exactDecimals;
 
     /**
+     * A parser that reads a number written with a fraction or an exponent as a {@link Double} (the sidecar's request
+     * path, which evaluates with doubles).
+     *
      * @param maxDepth deepest nesting of arrays and objects
      * @param maxElements largest number of entries in any one array or object
      * @param maxStringLength longest string, in chars
      */
     public BoundedJson(int maxDepth, int maxElements, int maxStringLength) {
+        this(maxDepth, maxElements, maxStringLength, DEFAULT_MAX_NUMBER_LENGTH, false);
+    }
+
+    /**
+     * @param maxNumberLength longest number, in characters (at most 999)
+     * @param exactDecimals whether a number written with a fraction or an exponent is read as the exact
+     *        {@link BigDecimal} written ({@code 2.0} with scale 1, {@code 10.00000000000000001} with every digit)
+     *        rather than as the nearest {@link Double}: the control plane keeps documents as the engine reads them
+     *        from a file, so it must see what was written, not a rounding of it. Integers are Integer, Long or
+     *        BigInteger either way, so the written kind (integer or decimal) is always kept.
+     */
+    public BoundedJson(int maxDepth, int maxElements, int maxStringLength, int maxNumberLength,
+            boolean exactDecimals) {
+        if (maxNumberLength >= BACKSTOP_NUMBER_LENGTH) {
+            throw new IllegalArgumentException("numbers of at most " + (BACKSTOP_NUMBER_LENGTH - 1) + " characters");
+        }
+        this.maxNumberLength = maxNumberLength;
+        this.exactDecimals = exactDecimals;
         this.maxDepth = maxDepth;
         this.maxElements = maxElements;
         this.maxStringLength = maxStringLength;
@@ -198,7 +222,7 @@ public final class BoundedJson {
                         if (problem != null && problems.size() < MAX_PROBLEMS) {
                             problems.add(new Problem(valuePath(stack), p.getText() + " " + problem));
                         }
-                        value = d.doubleValue();
+                        value = exactDecimals ? d : (Object) d.doubleValue();
                     }
                     case VALUE_TRUE -> value = Boolean.TRUE;
                     case VALUE_FALSE -> value = Boolean.FALSE;
@@ -251,9 +275,9 @@ public final class BoundedJson {
         }
     }
 
-    private static void checkNumberLength(JsonParser p, List<Frame> stack) throws IOException, Rejected {
-        if (p.getTextLength() > MAX_NUMBER_LENGTH) {
-            throw Rejected.at(Kind.LIMIT, valuePath(stack), "holds a number longer than " + MAX_NUMBER_LENGTH
+    private void checkNumberLength(JsonParser p, List<Frame> stack) throws IOException, Rejected {
+        if (p.getTextLength() > maxNumberLength) {
+            throw Rejected.at(Kind.LIMIT, valuePath(stack), "holds a number longer than " + maxNumberLength
                     + " characters, the limit");
         }
     }

@@ -91,7 +91,13 @@ public final class ApiRouter {
     private final Authenticator authenticator;
     private final RateLimiter limiter;
     private final ControlPlaneConfig config;
-    private final BoundedJson json = new BoundedJson(64, 10_000, 100_000);
+    /**
+     * Decimals exact (the control plane keeps numbers as written); numbers of up to 500 characters, because a decimal
+     * is stored and answered written out in full (jsonb has no exponent: {@code 1e300} comes back as 301 digits and
+     * {@code .0}), and a body read from this API must be accepted back unchanged. 500 holds the plain form of every
+     * decimal of the double range written in 100 characters (at most about 430).
+     */
+    private final BoundedJson json = new BoundedJson(64, 10_000, 100_000, 500, true);
     private final List<RouteSpec> routes = new ArrayList<>();
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
 

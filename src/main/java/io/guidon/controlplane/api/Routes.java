@@ -299,6 +299,11 @@ public final class Routes {
                 }).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
     }
 
+    /** A decimal as the engine prints one in its messages: plain when short, else scientific. */
+    private static String readable(BigDecimal d) {
+        return Math.abs((long) d.scale()) <= 30 ? d.toPlainString() : d.toString();
+    }
+
     private Future<Reply> rollout(Call call) {
         Integer ifMatch = call.ifMatch();
         Fields f = new Fields(call.body()).allow("percentage", "rollout", "bucketBy");
@@ -309,16 +314,21 @@ public final class Routes {
             f.error("percentage", "give exactly one of percentage (a boolean flag's share of true, 0 to 100) and"
                     + " rollout (percentages by variant)");
         }
+        // The engine's rule for a rollout weight, with its messages, on the exact decimal written (a double
+        // would make 10.00000000000000001 a valid 10).
         BigDecimal pct = null;
         if (percentage != null) {
             if (!percentage.isNumber()) {
-                f.error("percentage", "must be a number from 0 to 100, not " + Fields.kind(percentage));
+                f.error("percentage", "a percentage must be a number from 0 to 100, not " + Fields.kind(percentage));
             } else {
-                pct = percentage.decimalValue().stripTrailingZeros();
-                if (pct.signum() < 0 || pct.compareTo(BigDecimal.valueOf(100)) > 0 || pct.scale() > 3) {
-                    f.error("percentage", "must be from 0 to 100 with at most three decimals, not "
-                            + pct.toPlainString());
-                    pct = null;
+                BigDecimal exact = percentage.decimalValue();
+                BigDecimal stripped = exact.stripTrailingZeros();
+                if (stripped.signum() < 0 || stripped.compareTo(BigDecimal.valueOf(100)) > 0) {
+                    f.error("percentage", "a percentage must be from 0 to 100, not " + readable(stripped));
+                } else if (stripped.scale() > 3) {
+                    f.error("percentage", "a percentage has at most three decimals, not " + readable(stripped));
+                } else {
+                    pct = exact;
                 }
             }
         }
@@ -355,8 +365,11 @@ public final class Routes {
                             return null;
                         }
                         rollout = Json.object();
-                        rollout.put(on, share);
-                        rollout.put(off, BigDecimal.valueOf(100).subtract(share).stripTrailingZeros());
+                        // The share as written (an integer stays one), its complement exact.
+                        rollout.set(on, percentage);
+                        rollout.set(off, percentage.isIntegralNumber()
+                                ? Json.NODES.numberNode(BigDecimal.valueOf(100).subtract(share).toBigIntegerExact())
+                                : Json.decimal(BigDecimal.valueOf(100).subtract(share)));
                     } else {
                         rollout = (ObjectNode) weights;
                     }

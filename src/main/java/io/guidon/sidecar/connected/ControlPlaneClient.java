@@ -1,7 +1,11 @@
 package io.guidon.sidecar.connected;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.guidon.sidecar.SidecarConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -85,7 +89,20 @@ public final class ControlPlaneClient {
     private final long timeoutMillis;
     private final CircuitBreaker breaker;
     private final CircuitBreaker eventsBreaker;
-    private final ObjectMapper mapper = new ObjectMapper();
+    /**
+     * Reads the served document's numbers as the engine reads a file's ({@code FlagDocumentCompiler#mapper()}):
+     * decimals exact and as written, so that {@code 2.0} keeps making a float flag and a weight keeps every digit.
+     */
+    private final ObjectMapper mapper = exactMapper();
+
+    /** A mapper that reads decimals exactly and as written (2.0 stays 2.0), as the engine's compiler does. */
+    static ObjectMapper exactMapper() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .build();
+    }
 
     /** A client whose meters go nowhere (tests). */
     public ControlPlaneClient(Vertx vertx, SidecarConfig.ControlPlane config) {

@@ -19,7 +19,8 @@ public final class FileSnapshotStore implements SnapshotStore {
     private final Vertx vertx;
     private final Path file;
     private final Path temporary;
-    private final ObjectMapper mapper = new ObjectMapper();
+    /** Decimals exact and as written: a cached 2.0 must come back as 2.0 (a float flag), not 2.0 rounded or 2. */
+    private final ObjectMapper mapper = ControlPlaneClient.exactMapper();
     private Future<Void> last = Future.succeededFuture();
 
     public FileSnapshotStore(Vertx vertx, Path dir) {

@@ -29,6 +29,29 @@ class BoundedJsonTest {
     }
 
     @Test
+    void withExactDecimalsADecimalIsTheBigDecimalWrittenAndAnIntegerStaysAnInteger() throws Exception {
+        BoundedJson exact = new BoundedJson(4, 5, 20, 100, true);
+
+        Object v = exact.parse("[2.0,1e20,10.00000000000000001,-0.0,3]".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(v).isEqualTo(List.of(new java.math.BigDecimal("2.0"), new java.math.BigDecimal("1e20"),
+                new java.math.BigDecimal("10.00000000000000001"), new java.math.BigDecimal("0.0"), 3));
+        assertThat(((List<?>) v).get(0)).hasToString("2.0");
+        assertThat(parse("[2.0]")).as("the default (the sidecar's) is unchanged").isEqualTo(List.of(2.0d));
+    }
+
+    @Test
+    void withExactDecimalsNumbersNoDoubleHoldsAreStillRefusedWithTheirPath() {
+        BoundedJson exact = new BoundedJson(4, 5, 20, 100, true);
+
+        assertThatThrownBy(() -> exact.parse("{\"p\":1e400}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(BoundedJson.Rejected.class, e -> {
+                    assertThat(e.kind()).isEqualTo(BoundedJson.Kind.VALUE);
+                    assertThat(e.problems()).extracting(BoundedJson.Problem::path).containsExactly("p");
+                });
+    }
+
+    @Test
     void plainValuesParseToJavaValuesInOrder() throws Exception {
         Object v = parse("{\"b\":[1,2.5,\"x\",true,null],\"a\":{\"c\":12345678901}}");
 
