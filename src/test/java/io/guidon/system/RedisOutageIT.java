@@ -132,7 +132,7 @@ class RedisOutageIT {
             SseStream stream = system.stream(s);
             assertThat(Streams.hello(stream)).isEqualTo(v0);
             Poll.until("the control plane's Redis is up again", FAST,
-                    () -> system.api().get("/readyz", null).body().contains("\"redis\":\"up\""));
+                    () -> system.api().get("/readyz", null).body().contains("\"redis\":\"UP\""));
             double publishedBefore = published("published");
             long v1 = system.setEnabled("through-outage", true);
             s.awaitServes("through-outage", true, v1, FAST);
