@@ -38,6 +38,12 @@ final class Requests {
      */
     static void checkUri(RoutingContext ctx) {
         String rawPath = ctx.request().path();
+        String query = ctx.request().query();
+        if (plain(rawPath) && (query == null || plain(query))) {
+            // Every request comes here: printable ASCII without '%' decodes to itself and holds nothing to refuse.
+            ctx.next();
+            return;
+        }
         String key = ErrorHandler.rawFlagKey(rawPath);
         for (String segment : rawPath.split("/", -1)) {
             String decoded;
@@ -54,7 +60,6 @@ final class Requests {
                         + ValueChecks.printable(decoded, 60) + "' " + problem, key);
             }
         }
-        String query = ctx.request().query();
         if (query == null || query.isEmpty()) {
             ctx.next();
             return;
@@ -84,6 +89,17 @@ final class Requests {
             }
         }
         ctx.next();
+    }
+
+    /** Whether {@code s} is printable ASCII without '%' (so it decodes to itself, and that is storable text). */
+    private static boolean plain(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '%') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The body as a JSON object; an empty body is an empty object. */
