@@ -24,18 +24,7 @@ class EvaluationCostProperties {
     void theComputedCostIsTheBruteForceCountAndBoundsEveryEvaluation(@ForAll Random random) {
         ObjectNode document = NeverThrowsProperties.validDocument(random);
         Compilation c = COMPILER.compile(document);
-        if (!c.errors().isEmpty()) {
-            // Weighted clauses (regular expressions scan) can pass the limit: then only the cost is a problem, and
-            // the brute-force count agrees for each flag refused.
-            for (ValidationError e : c.errors()) {
-                assertThat(e.message()).as("%s", document).contains("evaluation steps");
-                if (e.path().startsWith("flags.")) {
-                    String key = e.path().substring("flags.".length(), e.path().indexOf('.', "flags.".length()));
-                    assertThat(bruteForce(document, key)).isGreaterThan(FlagDocumentCompiler.MAX_EVALUATION_STEPS);
-                }
-            }
-            return;
-        }
+        assertThat(c.errors()).isEmpty();
         FlagSet set = c.flagSet();
         Evaluator evaluator = new Evaluator();
         for (Flag flag : set.flags()) {
