@@ -75,7 +75,8 @@ public final class FlagDocumentCompiler {
     /**
      * The worst-case steps of one evaluation of a flag, or one membership test of a segment, with segment references
      * and prerequisites expanded: each condition (clause, {@code all}, {@code any}, {@code not}, segment reference),
-     * each segment tested and each flag evaluated is one step. Nesting multiplies (segments of segments, each
+     * each segment tested and each flag evaluated is one step, and a scanning clause more ({@link Clause#steps()}:
+     * by its values' lengths, a regular expression's expanded size and {@link #MAX_SCANNED_LENGTH}). Nesting multiplies (segments of segments, each
      * {@code any} of the next level), so the other limits alone allow evaluations of hours; at about 10 ns a step
      * (measured), this keeps the worst evaluation near a millisecond, far above a realistic flag's few hundred steps.
      */
