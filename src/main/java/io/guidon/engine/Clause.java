@@ -32,6 +32,25 @@ abstract class Clause extends Condition {
     /** Whether one scalar attribute value satisfies the operator; false for a type the operator does not take. */
     abstract boolean testValue(Object value, InstantSource clock);
 
+    /**
+     * The worst-case work of testing one scalar value, in evaluation steps of about 10 ns (see
+     * {@link FlagDocumentCompiler#MAX_EVALUATION_STEPS}); measured on the operators' worst inputs. One for a hash or
+     * bit lookup; the scanning operators weigh each value by its length and the longest string they scan.
+     */
+    long steps() {
+        return 1;
+    }
+
+    /** Steps of {@code contains} with a value of {@code length}: a naive search, up to scanned x length compares. */
+    static long containsSteps(int length) {
+        return 1 + (long) FlagDocumentCompiler.MAX_SCANNED_LENGTH * length / 64;
+    }
+
+    /** Steps of {@code startsWith}, {@code endsWith} or {@code equals} with a value of {@code length}. */
+    static long prefixSteps(int length) {
+        return 1 + length / 128;
+    }
+
     /** {@code notIn} holds for a list when every element passes; every other operator when one does. */
     boolean everyElement() {
         return false;
@@ -131,8 +150,21 @@ abstract class Clause extends Condition {
         }
 
         @Override
+        long steps() {
+            long steps = 0;
+            for (int i = 0; i < values.length; i++) {
+                int length = values[i] == null ? 0 : values[i].length();
+                steps = Cost.add(steps, op == Operator.CONTAINS ? containsSteps(length) : prefixSteps(length));
+            }
+            return Math.max(1, steps);
+        }
+
+        @Override
         boolean testValue(Object value, InstantSource clock) {
             if (!(value instanceof String s)) {
+                return false;
+            }
+            if (op == Operator.CONTAINS && s.length() > FlagDocumentCompiler.MAX_SCANNED_LENGTH) {
                 return false;
             }
             for (int i = 0; i < values.length; i++) {
@@ -164,9 +196,32 @@ abstract class Clause extends Condition {
             }
         }
 
+        /**
+         * A literal pattern costs as the string operation it becomes; any other, one step per instruction of its
+         * expanded program per character scanned (RE2/J's automaton, measured at 5 to 15 ns each).
+         */
+        @Override
+        long steps() {
+            long steps = 0;
+            for (int i = 0; i < patterns.length; i++) {
+                LiteralPattern literal = literals[i];
+                long one;
+                if (patterns[i] == null) {
+                    one = 1;
+                } else if (literal != null) {
+                    one = literal.atStart() || literal.atEnd() ? prefixSteps(literal.text().length())
+                            : containsSteps(literal.text().length());
+                } else {
+                    one = 1 + Cost.times(RegexSize.of(patterns[i].pattern()), FlagDocumentCompiler.MAX_SCANNED_LENGTH);
+                }
+                steps = Cost.add(steps, one);
+            }
+            return Math.max(1, steps);
+        }
+
         @Override
         boolean testValue(Object value, InstantSource clock) {
-            if (!(value instanceof String s)) {
+            if (!(value instanceof String s) || s.length() > FlagDocumentCompiler.MAX_SCANNED_LENGTH) {
                 return false;
             }
             for (int i = 0; i < patterns.length; i++) {
@@ -186,6 +241,11 @@ abstract class Clause extends Condition {
         NumberOp(String attribute, Operator op, List<Object> source, double[] values) {
             super(attribute, op, source);
             this.values = values;
+        }
+
+        @Override
+        long steps() {
+            return 1 + values.length / 8;
         }
 
         @Override
@@ -224,6 +284,12 @@ abstract class Clause extends Condition {
         SemverOp(String attribute, Operator op, List<Object> source, Versions.Version[] values) {
             super(attribute, op, source);
             this.values = values;
+        }
+
+        /** A comparison per value, and parsing a version not seen yet (at most 256 characters). */
+        @Override
+        long steps() {
+            return 26 + values.length;
         }
 
         @Override
@@ -265,6 +331,12 @@ abstract class Clause extends Condition {
             this.millis = millis;
         }
 
+        /** Parsing the instant, then a comparison per value. */
+        @Override
+        long steps() {
+            return 10 + millis.length / 8;
+        }
+
         @Override
         boolean testValue(Object value, InstantSource clock) {
             long t = Instants.toEpochMillis(value);
@@ -293,6 +365,12 @@ abstract class Clause extends Condition {
             super(attribute, op, source);
             this.durations = durations;
             this.periods = periods;
+        }
+
+        /** Parsing the instant, then per value a subtraction, or calendar arithmetic for a period. */
+        @Override
+        long steps() {
+            return 10 + (long) durations.length * 10;
         }
 
         @Override

@@ -75,11 +75,25 @@ public final class FlagDocumentCompiler {
     /**
      * The worst-case steps of one evaluation of a flag, or one membership test of a segment, with segment references
      * and prerequisites expanded: each condition (clause, {@code all}, {@code any}, {@code not}, segment reference),
-     * each segment tested and each flag evaluated is one step. Nesting multiplies (segments of segments, each
+     * each segment tested and each flag evaluated is one step, and a scanning clause more ({@link Clause#steps()}:
+     * by its values' lengths, a regular expression's expanded size and {@link #MAX_SCANNED_LENGTH}). Nesting multiplies (segments of segments, each
      * {@code any} of the next level), so the other limits alone allow evaluations of hours; at about 10 ns a step
      * (measured), this keeps the worst evaluation near a millisecond, far above a realistic flag's few hundred steps.
      */
     static final long MAX_EVALUATION_STEPS = 100_000;
+    /**
+     * The expanded size of one regular expression ({@link RegexSize}), in instructions: RE2/J compiles one at this
+     * size in about a millisecond, while nested counted repetition ({@code ((a{10}){10})...}) would otherwise build
+     * programs that exhaust the heap.
+     */
+    static final long MAX_REGEX_SIZE = 10_000;
+    /** The expanded sizes of all regular expressions of a document together: a bound on their compiled memory. */
+    static final long MAX_DOCUMENT_REGEX_SIZE = 1_000_000;
+    /**
+     * The longest context string that {@code contains} and {@code matches} scan; a longer one does not match. Their
+     * work grows with the length of the string, so this bounds an evaluation whatever a caller sends.
+     */
+    static final int MAX_SCANNED_LENGTH = 1_024;
 
     private static final Set<String> ROOT_FIELDS = Set.of("$schema", "segments", "flags");
     private static final Set<String> SEGMENT_FIELDS = Set.of("description", "included", "excluded", "rules");
@@ -178,6 +192,8 @@ public final class FlagDocumentCompiler {
         private String currentSegment;
         /** The rule or prerequisite whose conditions are being compiled: what it costs to evaluate. */
         private Cost.Part currentPart;
+        /** The expanded sizes of the document's regular expressions so far. */
+        private long regexSize;
         /** Each segment's and flag's rules (and prerequisites), for the worst-case cost of evaluating them. */
         private final Map<String, List<Cost.Part>> segmentParts = new HashMap<>();
         private final Map<String, List<Cost.Part>> flagParts = new HashMap<>();
@@ -825,15 +841,33 @@ public final class FlagDocumentCompiler {
                         if (strings[i] == null) {
                             continue;
                         }
+                        // Sized before RE2/J sees it: RE2/J expands counted repetition whatever the cost.
+                        long size = RegexSize.of(strings[i]);
+                        if (size > MAX_REGEX_SIZE) {
+                            error(Paths.index(vpath, i), "the pattern repeats too much: it expands to "
+                                    + (size >= RegexSize.SATURATED ? "more than " + String.format("%,d", RegexSize.SATURATED)
+                                            : String.format("%,d", size))
+                                    + " instructions; at most " + String.format("%,d", MAX_REGEX_SIZE)
+                                    + " (see \"Limits\" in the flag format)");
+                            continue;
+                        }
+                        if (regexSize + size > MAX_DOCUMENT_REGEX_SIZE) {
+                            error(Paths.index(vpath, i), "the document's regular expressions expand to more than "
+                                    + String.format("%,d", MAX_DOCUMENT_REGEX_SIZE) + " instructions in all "
+                                    + "(see \"Limits\" in the flag format)");
+                            continue;
+                        }
+                        regexSize += size;
                         try {
                             patterns[i] = com.google.re2j.Pattern.compile(strings[i]);
                         } catch (PatternSyntaxException e) {
                             error(Paths.index(vpath, i), "invalid regular expression: " + e.getDescription()
                                     + " in '" + strings[i] + "'");
-                        } catch (RuntimeException | StackOverflowError e) {
+                        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                             // RE2/J refuses some patterns with other exceptions (or runs out of stack on deep
                             // nesting): the pattern is refused, whatever the library does.
-                            error(Paths.index(vpath, i), "regular expression not accepted by RE2: " + e);
+                            error(Paths.index(vpath, i), "RE2 could not compile this regular expression ("
+                                    + e.getClass().getSimpleName() + ")");
                         }
                     }
                     yield new Clause.Matches(attribute, source, patterns);
@@ -909,6 +943,10 @@ public final class FlagDocumentCompiler {
                 }
                 case EXISTS -> throw new AssertionError("handled above");
             };
+            if (clause != null && currentPart != null) {
+                // The condition counted one step already; a scanning clause costs more (Clause.steps).
+                currentPart.conditions = Cost.add(currentPart.conditions, clause.steps() - 1);
+            }
             return errors.size() == before && attribute != null ? clause : null;
         }
 

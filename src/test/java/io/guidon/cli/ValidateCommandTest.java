@@ -173,4 +173,20 @@ class ValidateCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("Missing required parameter").contains("FILE");
     }
+
+    @Test
+    void aRegularExpressionThatRepeatsTooMuchIsOnePlainLine(@TempDir Path dir) throws Exception {
+        // R1: validate ran 59 s, then died with OutOfMemoryError and a raw re2j stack trace.
+        Path file = dir.resolve("regex.json");
+        Files.writeString(file, "{\"segments\": {\"rx\": {\"rules\": [{\"attribute\": \"s\", \"op\": \"matches\", "
+                + "\"values\": [\"(((((((((a{10}){10}){10}){10}){10}){10}){10}){10}){10})\"]}]}}, \"flags\": {}}");
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out().lines().filter(l -> l.startsWith("segments.")).toList()).containsExactly(
+                "segments.rx.rules[0].values[0]: the pattern repeats too much: it expands to 1,333,333,333 "
+                        + "instructions; at most 10,000 (see \"Limits\" in the flag format)");
+        assertThat(run.out() + run.err()).doesNotContain("re2j", "OutOfMemoryError", "Exception");
+    }
 }

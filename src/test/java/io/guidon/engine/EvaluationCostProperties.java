@@ -70,7 +70,49 @@ class EvaluationCostProperties {
             }
             return steps;
         }
-        return 1;
+        return clauseSteps(c);
+    }
+
+    /**
+     * A clause's weight (docs/flag-format.md, "Limits"), restated from the JSON: the scanning operators per value by
+     * its length (contains, matches) and the longest string they scan; the others by their number of values.
+     */
+    private static long clauseSteps(JsonNode c) {
+        String op = c.get("op").textValue();
+        JsonNode values = c.path("values");
+        long scanned = FlagDocumentCompiler.MAX_SCANNED_LENGTH;
+        long steps = 0;
+        switch (op) {
+            case "contains", "startsWith", "endsWith", "matches" -> {
+                for (JsonNode v : values) {
+                    String text = v.textValue();
+                    LiteralPattern literal = op.equals("matches") ? LiteralPattern.of(text) : null;
+                    boolean contains = op.equals("contains") || literal != null && !literal.atStart() && !literal.atEnd();
+                    int length = literal != null ? literal.text().length() : text.length();
+                    if (op.equals("matches") && literal == null) {
+                        steps += 1 + RegexSize.of(text) * scanned;
+                    } else {
+                        steps += contains ? 1 + scanned * length / 64 : 1 + length / 128;
+                    }
+                }
+                return steps;
+            }
+            case "lt", "lte", "gt", "gte" -> {
+                return 1 + values.size() / 8;
+            }
+            case "semverEq", "semverLt", "semverGt" -> {
+                return 26 + values.size();
+            }
+            case "before", "after" -> {
+                return 10 + values.size() / 8;
+            }
+            case "olderThan", "newerThan" -> {
+                return 10 + values.size() * 10L;
+            }
+            default -> {
+                return 1; // in, notIn: hash lookups; exists
+            }
+        }
     }
 
     /** A context that counts how often the evaluator reads it. */
