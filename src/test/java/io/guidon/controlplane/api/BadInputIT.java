@@ -303,6 +303,19 @@ class BadInputIT {
     }
 
     @Test
+    void aRegexThatRepeatsTooMuchIsRefusedAtOnceAtItsValue() {
+        // Second tester, R1: this 60-byte pattern expands to over a billion RE2 instructions; compiling it froze
+        // the control plane and ran it out of memory. It must be refused before RE2/J sees it.
+        Unchanged before = snapshot(SEGMENTS + "/rx");
+
+        Resp r = cp.post(SEGMENTS, admin, Map.of("key", "rx", "rules", List.of(Map.of("attribute", "s", "op",
+                "matches", "values", List.of("(((((((((a{10}){10}){10}){10}){10}){10}){10}){10}){10})")))));
+
+        assertOneAnswerWithAll(r, before, SEGMENTS + "/rx", "rules[0].values[0]");
+        assertThat(r.body()).contains("repeats too much");
+    }
+
+    @Test
     void aSegmentWhoseEvaluationCostsTooMuchIsRefused() {
         // Finding 1: each level any of 20 references to the next multiplies the cost by 20; the fifth level passes
         // the limit of evaluation steps (cost4 2 steps, cost3 62, cost2 1,262, cost1 25,262, cost0 505,262).
