@@ -65,6 +65,19 @@ class SidecarVerticleTest {
     }
 
     @Test
+    void theSingleFlag415NamesTheKeyAndTheBulkOneNone() {
+        HttpReply single = sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}", "Content-Type",
+                "application/json; charset=latin1");
+        HttpReply bulk = sidecar.post("/ofrep/v1/evaluate/flags", "{}", "Content-Type", "text/plain");
+
+        assertThat(single.status()).as(single.body()).isEqualTo(415);
+        assertThat(single.json().getString("key")).isEqualTo("static-on");
+        assertThat(single.json().getString("errorDetails")).contains("charset latin1");
+        assertThat(bulk.status()).isEqualTo(415);
+        assertThat(bulk.json().containsKey("key")).isFalse();
+    }
+
+    @Test
     void aBodyWithoutContentTypeIs415ButAnEmptyOneNeedsNone() {
         HttpReply untyped = SidecarFixture.await(sidecar.client().request(HttpMethod.POST, "/v1/track")
                 .compose(req -> req.send("{\"targetingKey\":\"u1\",\"event\":\"buy\"}"))
