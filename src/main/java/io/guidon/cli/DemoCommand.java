@@ -9,10 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -61,7 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
     Integer sidecarManagementPort;
 
     @Option(names = "--database", defaultValue = "guidon_demo", paramLabel = "NAME",
-            description = "PostgreSQL database to (re)create for the demo (default ${DEFAULT-VALUE}); dropped first.")
+            description = "PostgreSQL database to (re)create for the demo (default ${DEFAULT-VALUE}); dropped first,"
+                    + " refused while anything else is connected to it.")
     String database;
 
     @Option(names = "--pg", defaultValue = "postgresql://127.0.0.1:5432", paramLabel = "URL",
@@ -80,7 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
     String redis;
 
     @Option(names = "--dir", defaultValue = ".guidon-demo", paramLabel = "DIR",
-            description = "Where the logs and the sidecar's cache go (default ${DEFAULT-VALUE}).")
+            description = "Where the logs and the sidecar's cache go (default ${DEFAULT-VALUE}); one demo at a time"
+                    + " per directory.")
     Path dir;
 
     @CommandLine.Spec
@@ -91,6 +98,11 @@ public final class DemoCommand implements Callable<Integer> {
     private HttpClient http;
     private final List<Process> children = new ArrayList<>();
     private volatile boolean stopping;
+    /** The lock on {@link #LOCK_FILE} in {@link #dir}, held for the demo's lifetime (a field, so never collected). */
+    private FileLock lock;
+
+    /** The file in {@code --dir} a running demo holds an exclusive lock on. */
+    static final String LOCK_FILE = "demo.lock";
 
     @Override
     public Integer call() throws Exception {
@@ -116,8 +128,31 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         Files.createDirectories(dir);
-        String prefix = "guidon-demo-" + Long.toString(System.nanoTime() % 100_000, 36);
+        // Held until this process exits (the OS releases it then, also on a crash): two demos writing one
+        // directory would overwrite each other's logs, class-data archives and sidecar cache.
+        FileChannel lockFile = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        lock = lockFile.tryLock();
+        if (lock == null) {
+            lockFile.close();
+            err.println("guidon demo: another demo uses " + dir.toAbsolutePath() + " (it holds " + LOCK_FILE
+                    + "); stop it or choose another directory with --dir; nothing was changed");
+            err.flush();
+            return 1;
+        }
         String jdbcBase = pg.replaceFirst("^postgres(ql)?://", "jdbc:postgresql://");
+        String inUse;
+        try {
+            inUse = otherConnections(jdbcBase);
+        } catch (SQLException e) {
+            inUse = "cannot reach PostgreSQL at " + pg + ": " + e.getMessage();
+        }
+        if (inUse != null) {
+            err.println("guidon demo: " + inUse);
+            err.flush();
+            return 1;
+        }
+        String prefix = "guidon-demo-" + Long.toString(System.nanoTime() % 100_000, 36);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopChildren(out);
@@ -183,10 +218,35 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One line saying who else is connected to the demo database (a running demo, a psql session, an application),
+     * or null when nobody is: the demo drops it, and must not pull it from under them.
+     */
+    private String otherConnections(String jdbcBase) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcBase + "/postgres", pgUser, pgPassword);
+                PreparedStatement s = c.prepareStatement("SELECT count(*), string_agg(DISTINCT coalesce("
+                        + "nullif(application_name, ''), 'unnamed client'), ', ') FROM pg_stat_activity"
+                        + " WHERE datname = ? AND pid <> pg_backend_pid()")) {
+            s.setString(1, database);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                int n = r.getInt(1);
+                if (n == 0) {
+                    return null;
+                }
+                return "database " + database + " has " + n + " other connection" + (n == 1 ? "" : "s") + " ("
+                        + r.getString(2) + "; a demo already running?); stop them or choose another database with"
+                        + " --database; nothing was changed";
+            }
+        }
+    }
+
     private void recreateDatabase(String jdbcBase) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcBase + "/postgres", pgUser, pgPassword);
                 Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            // Without FORCE: a client that connected since otherConnections() makes this fail instead of losing
+            // its database.
+            s.execute("DROP DATABASE IF EXISTS " + database);
             s.execute("CREATE DATABASE " + database);
         }
     }

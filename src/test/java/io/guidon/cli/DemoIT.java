@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -146,6 +149,73 @@ class DemoIT {
             assertThat(s.executeQuery("SELECT count(*) FROM running_demo").next()).isTrue();
         }
         assertThat(Files.readString(cached)).isEqualTo("the running demo's cache");
+    }
+
+    @Test
+    void aDatabaseWithOtherConnectionsIsNotDropped() throws Exception {
+        String jdbc = "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/";
+        try (Connection c = DriverManager.getConnection(jdbc + "postgres", PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + KEPT + "_used WITH (FORCE)");
+            s.execute("CREATE DATABASE " + KEPT + "_used");
+        }
+        // The running demo's control plane, as PostgreSQL sees it: a client connected to the database.
+        try (Connection running = DriverManager.getConnection(jdbc + KEPT + "_used", PG_USER, PG_PASSWORD);
+                Statement s = running.createStatement()) {
+            s.execute("CREATE TABLE running_demo (id int)");
+            Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar",
+                    "target/guidon.jar", "demo", "--control-plane-port", String.valueOf(freePort()),
+                    "--sidecar-port", String.valueOf(freePort()),
+                    "--control-plane-management-port", String.valueOf(freePort()),
+                    "--sidecar-management-port", String.valueOf(freePort()),
+                    "--database", KEPT + "_used", "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT,
+                    "--dir", Files.createTempDirectory("guidon-demo-it-used").toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(demo.getInputStream().readAllBytes());
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(output).isEqualTo(1);
+            assertThat(output.strip().lines()).as(output).singleElement().asString()
+                    .startsWith("guidon demo: database " + KEPT + "_used has 1 other connection (")
+                    .endsWith("; stop them or choose another database with --database; nothing was changed");
+            assertThat(s.executeQuery("SELECT count(*) FROM running_demo").next()).isTrue();
+        } finally {
+            try (Connection c = DriverManager.getConnection(jdbc + "postgres", PG_USER, PG_PASSWORD);
+                    Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + KEPT + "_used WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
+    void aSecondDemoInTheSameDirectoryIsRefusedWhileTheFirstHoldsIt() throws Exception {
+        Path dir = Files.createTempDirectory("guidon-demo-it-locked");
+        Path cached = Files.createDirectories(dir.resolve("sidecar-cache")).resolve("snapshot.json");
+        Files.writeString(cached, "the running demo's cache");
+        // The first demo, as the second sees it: another process holding the directory's lock.
+        try (FileChannel channel = FileChannel.open(dir.resolve(DemoCommand.LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+                FileLock held = channel.lock()) {
+            Process demo = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar",
+                    "target/guidon.jar", "demo", "--control-plane-port", String.valueOf(freePort()),
+                    "--sidecar-port", String.valueOf(freePort()),
+                    "--control-plane-management-port", String.valueOf(freePort()),
+                    "--sidecar-management-port", String.valueOf(freePort()),
+                    "--database", KEPT + "_never", "--pg", "postgresql://" + PG_HOST + ":" + PG_PORT,
+                    "--dir", dir.toString()).redirectErrorStream(true).start();
+            String output = new String(demo.getInputStream().readAllBytes());
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(output).isEqualTo(1);
+            assertThat(output.strip()).as(output).isEqualTo("guidon demo: another demo uses "
+                    + dir.toAbsolutePath() + " (it holds demo.lock); stop it or choose another directory with --dir;"
+                    + " nothing was changed");
+        }
+        assertThat(Files.readString(cached)).isEqualTo("the running demo's cache");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres",
+                PG_USER, PG_PASSWORD);
+                Statement s = c.createStatement()) {
+            assertThat(s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + KEPT + "_never'").next())
+                    .as("no database created").isFalse();
+        }
     }
 
     @Test

@@ -61,7 +61,9 @@ class ManagementPortIT {
         assertThat(missing.header("X-Content-Type-Options")).isEqualTo("nosniff");
         JsonNode problem = JSON.readTree(missing.body());
         assertThat(problem.path("status").asInt()).isEqualTo(404);
-        assertThat(problem.path("type").asText()).isEqualTo("not-found");
+        // The same URI form as the API's problems (ApiException.TYPE_BASE).
+        assertThat(problem.path("type").asText()).isEqualTo("https://guidon.io/problems/not-found")
+                .startsWith(io.guidon.controlplane.api.ApiException.TYPE_BASE);
         assertThat(problem.path("detail").asText()).isEqualTo("no endpoint /nothing on the management port; it "
                 + "serves GET /metrics, /healthz and /readyz");
 
@@ -71,6 +73,8 @@ class ManagementPortIT {
         assertThat(post.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(JSON.readTree(post.body()).path("detail").asText())
                 .isEqualTo("method DELETE is not allowed on /metrics; allowed: GET, HEAD");
+        assertThat(JSON.readTree(post.body()).path("type").asText())
+                .isEqualTo("https://guidon.io/problems/method-not-allowed");
         for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
             assertThat(RawHttp.send(port, "GET " + path + " HTTP/1.1", "Host: 127.0.0.1", "Connection: close")
                     .header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");

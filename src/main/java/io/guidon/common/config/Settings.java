@@ -159,6 +159,14 @@ public final class Settings {
                     closest = known.getKey();
                 }
             }
+            // A misspelt old name (GUIDON_REDIS_CHANNEL_PREFX) is nearest to the old name: suggest the new one.
+            for (Map.Entry<String, String> renamed : oldEnvNames.entrySet()) {
+                int d = distance(name, renamed.getKey());
+                if (d < best) {
+                    best = d;
+                    closest = envName(RENAMED.get(renamed.getValue()));
+                }
+            }
             String w = "environment variable " + name + " names no setting and is ignored"
                     + (closest != null && best <= Math.max(3, name.length() / 4)
                             ? "; did you mean " + closest + " (" + envNames.get(closest) + ")?"

@@ -21,6 +21,12 @@ public enum ErrorBody {
     /** The sidecar's shape (OFREP's error body). */
     OFREP;
 
+    /**
+     * Where every problem {@code type} of the control plane starts, on its API and its management port alike
+     * ({@code https://guidon.io/problems/not-found}): RFC 9457 types are URIs, and one client compares them.
+     */
+    public static final String PROBLEM_TYPE_BASE = "https://guidon.io/problems/";
+
     /** Writes {@code status} with {@code detail} and ends {@code res} (nothing when it has already started). */
     public void write(HttpServerResponse res, int status, String detail) {
         if (res.headWritten()) {
@@ -29,7 +35,8 @@ public enum ErrorBody {
         String text = new String(JsonStringEncoder.getInstance().quoteAsString(detail));
         String body;
         if (this == PROBLEM) {
-            body = "{\"type\":\"" + type(status) + "\",\"title\":\"" + title(status) + "\",\"status\":" + status
+            body = "{\"type\":\"" + PROBLEM_TYPE_BASE + type(status) + "\",\"title\":\"" + title(status)
+                    + "\",\"status\":" + status
                     + ",\"detail\":\"" + text + "\"}";
             res.putHeader("Content-Type", "application/problem+json");
         } else {

@@ -9,7 +9,8 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
 
-    public static final String TYPE_BASE = "https://guidon.io/problems/";
+    /** The URI every problem {@code type} starts with; the management port's problems use the same. */
+    public static final String TYPE_BASE = io.guidon.common.ops.ErrorBody.PROBLEM_TYPE_BASE;
 
     private final int status;
     private final String type;

@@ -764,10 +764,13 @@ public final class ConfigService {
                     }, paths, errors).compose(prepared -> commit(c, actor, prepared.get(0), List.of(flagKey), List.of()))
                             .compose(event -> Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb,"
                                     + " revision = revision + 1, updated_at = now() WHERE environment_id = $1"
-                                    + " AND flag_id = $2 RETURNING revision", r -> r.getInteger(0), env.id(),
-                                    current.def().id(), Json.write(config))
-                            .compose(revision -> {
-                                EnvFlag updated = new EnvFlag(env.key(), current.def(), config, revision);
+                                    + " AND flag_id = $2 RETURNING revision, config::text",
+                                    // The configuration as stored and as GET reads it back (numbers as jsonb
+                                    // keeps them), so that the answer to the change is what a GET returns.
+                                    r -> new EnvFlag(env.key(), current.def(), (ObjectNode) Json.parse(r.getString(1)),
+                                            r.getInteger(0)),
+                                    env.id(), current.def().id(), Json.write(config))
+                            .compose(updated -> {
                                 return audit.record(c, actor, new AuditLog.Entry(action, "flag", flagKey, env.key(),
                                                 current.toJson(), updated.toJson()))
                                         .map(x -> new Outcome<>(updated, List.of(event)));

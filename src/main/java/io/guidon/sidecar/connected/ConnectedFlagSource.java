@@ -339,9 +339,17 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             return h.failed(what + authError(status), status);
         }
         if (e instanceof OpenCircuitException) {
-            // The breaker only says that earlier calls failed: keep saying what they failed with.
+            // The breaker only says that earlier calls failed: keep saying what they failed with. The words tell
+            // what happened to this call, not the breaker's state: that changes on its own (OPEN turns HALF_OPEN
+            // after breaker-reset-timeout), and /healthz reads it live in circuitBreaker/eventsCircuitBreaker.
+            String refused = what.isEmpty() ? FLAGS_REFUSED : EVENTS_REFUSED;
             String cause = h.lastError() == null ? what + "earlier calls failed" : h.lastError();
-            return h.failed(cause.endsWith(CIRCUIT_OPEN) ? cause : cause + CIRCUIT_OPEN, h.authStatus());
+            if (cause.endsWith(FLAGS_REFUSED)) {
+                cause = cause.substring(0, cause.length() - FLAGS_REFUSED.length());
+            } else if (cause.endsWith(EVENTS_REFUSED)) {
+                cause = cause.substring(0, cause.length() - EVENTS_REFUSED.length());
+            }
+            return h.failed(cause + refused, h.authStatus());
         }
         return h.failed(what + e.getMessage(), 0);
     }
@@ -369,7 +377,11 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         health = change.apply(health);
     }
 
-    private static final String CIRCUIT_OPEN = " (circuit breaker open: calls wait for breaker-reset-timeout)";
+    /** Appended to the error a refused call keeps: what the breaker did, never what state it is in now. */
+    static final String FLAGS_REFUSED = " (the latest flag fetch was refused by the flags circuit breaker after "
+            + "repeated failures, without calling the control plane)";
+    static final String EVENTS_REFUSED = " (the latest event upload was refused by the events circuit breaker "
+            + "after repeated failures, without calling the control plane)";
 
     private static String authError(int status) {
         return "HTTP " + status + (status == 401 ? " Unauthorized" : " Forbidden")
@@ -609,7 +621,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     }
 
     /**
-     * For /healthz, from any thread: connection states, the held version's staleness, a refused key
+     * For /healthz, from any thread: connection states, the breakers' states at the time of reading
+     * ({@code circuitBreaker} of flag fetches, {@code eventsCircuitBreaker} of event uploads: CLOSED, OPEN or
+     * HALF_OPEN), the held version's staleness, a refused key
      * ({@code controlPlane.state} AUTH_FAILED, {@code lastError} naming the status and the fix) and whether Redis
      * notifications arrive ({@code redis.notifications}: UNKNOWN, OK or MISSING with a {@code hint}).
      */
@@ -625,7 +639,9 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         cp.put("url", config.controlPlane().url().toString());
         cp.put("state", h.authStatus() != 0 ? "AUTH_FAILED"
                 : h.lastSync() == 0 && h.failures() == 0 ? "UNKNOWN" : h.failures() == 0 ? "UP" : "DOWN");
+        // Read now, not remembered: a breaker moves from OPEN to HALF_OPEN by itself.
         cp.put("circuitBreaker", client.breaker().state().name());
+        cp.put("eventsCircuitBreaker", client.eventsBreaker().state().name());
         cp.put("lastSyncAgeSeconds", h.lastSync() == 0 ? null : (clock.millis() - h.lastSync()) / 1000);
         cp.put("consecutiveFailures", h.failures());
         cp.put("lastError", h.lastError());

@@ -147,8 +147,14 @@ public final class ControlPlaneClient {
                 .setFallbackOnFailure(false);
     }
 
+    /** The breaker of flag fetches; its {@code state()} may be read from any thread. */
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** The breaker of event uploads; its {@code state()} may be read from any thread. */
+    public CircuitBreaker eventsBreaker() {
+        return eventsBreaker;
     }
 
     /** The environment's flags: everything, or what changed after {@code since} (when not negative). */

@@ -37,6 +37,11 @@ final class ChangeStreams {
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            // The stream's headers, and no stream: a HEAD answer ends after its headers.
+            response.end();
+            return;
+        }
         response.write("retry: 2000\n\n");
         String first = greeting(ctx.request().getHeader("Last-Event-ID"));
         if (first != null) {

@@ -89,7 +89,7 @@ final class ErrorHandler implements Handler<RoutingContext> {
         if (path.startsWith("/ofrep/v1/evaluate") || path.equals("/v1/evaluate") || path.equals("/v1/track")) {
             return "POST";
         }
-        return "GET";
+        return "GET, HEAD";
     }
 
     /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */

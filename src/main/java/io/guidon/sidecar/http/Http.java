@@ -3,6 +3,7 @@ package io.guidon.sidecar.http;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -29,8 +30,10 @@ final class Http {
     }
 
     /**
-     * Answers 304 when {@code If-None-Match} lists {@code etag} (or is {@code *}); weak tags compare by their
-     * value. Returns whether it answered.
+     * Answers 304 when {@code If-None-Match} lists {@code etag} (or is {@code *} on GET or HEAD); weak tags compare
+     * by their value. Returns whether it answered. {@code *} on another method (OFREP's bulk POST) is 412: RFC 9110
+     * §13.1.2 allows 304 only for GET and HEAD, and OFREP's polling (ADR 0005) only sends back a tag it received,
+     * so a {@code *} is no cache's validation: it asks "only if there is no current answer", and there is one.
      */
     static boolean notModified(RoutingContext ctx, String etag) {
         String header = ctx.request().getHeader("If-None-Match");
@@ -41,6 +44,12 @@ final class Http {
             String c = candidate.trim();
             if (c.startsWith("W/")) {
                 c = c.substring(2);
+            }
+            if (c.equals("*") && ctx.request().method() != HttpMethod.GET
+                    && ctx.request().method() != HttpMethod.HEAD) {
+                throw new SidecarException(412, "GENERAL", "If-None-Match: * asks for an answer only when there is "
+                        + "none, and there always is one: send the ETag of the previous answer to get 304 until it "
+                        + "changes, or no If-None-Match");
             }
             if (c.equals(etag) || c.equals("*")) {
                 ctx.response().setStatusCode(304).putHeader("ETag", etag).end();
@@ -65,12 +74,12 @@ final class Http {
                 ctx.next();
                 return;
             }
-            ctx.fail(unsupported("the request has a body but no Content-Type; send it as application/json"));
+            ctx.fail(unsupported(ctx, "the request has a body but no Content-Type; send it as application/json"));
             return;
         }
         String[] parts = type.split(";");
         if (!parts[0].trim().equalsIgnoreCase("application/json")) {
-            ctx.fail(unsupported("Content-Type " + parts[0].trim() + " is not accepted; send the body as "
+            ctx.fail(unsupported(ctx, "Content-Type " + parts[0].trim() + " is not accepted; send the body as "
                     + "application/json"));
             return;
         }
@@ -80,7 +89,7 @@ final class Http {
             if (eq > 0 && p.substring(0, eq).trim().equalsIgnoreCase("charset")) {
                 String charset = p.substring(eq + 1).trim().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    ctx.fail(unsupported("charset " + charset + " is not accepted; JSON is UTF-8 "
+                    ctx.fail(unsupported(ctx, "charset " + charset + " is not accepted; JSON is UTF-8 "
                             + "(application/json; charset=utf-8, or no charset)"));
                     return;
                 }
@@ -89,8 +98,9 @@ final class Http {
         ctx.next();
     }
 
-    private static SidecarException unsupported(String details) {
-        return new SidecarException(415, "PARSE_ERROR", details);
+    /** A 415 naming {@code details}, and the flag key of a single-flag evaluation (OFREP's error bodies carry it). */
+    private static SidecarException unsupported(RoutingContext ctx, String details) {
+        return new SidecarException(415, "PARSE_ERROR", details, ctx.pathParam("key"));
     }
 
     /** Paths that answer whatever the {@code Host}: probes and scrapers reach them by the pod's address. */
@@ -98,13 +108,22 @@ final class Http {
     private static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "::1");
 
     /**
-     * The first handler of every request: marks every response {@code nosniff}, and answers 421 to a request
+     * The first handler of every request: marks every response {@code nosniff}, answers 400 to a request with more
+     * than one {@code Host}, and 421 to a request
      * whose {@code Host} is neither a loopback name nor one of {@code allowed} (any port), so that a web page whose
      * own name resolves to this machine (DNS rebinding) cannot use the API from a browser. {@code allowed} holds
      * lower-case names, IPv6 addresses without brackets; "*" allows any.
      */
     static void guard(RoutingContext ctx, Set<String> allowed) {
         ctx.response().putHeader(SidecarVerticle.NOSNIFF, "nosniff");
+        // RFC 9112 §3.2: a request with more than one Host is 400, on every path and whatever http.allowed-hosts
+        // says: checking the first while a proxy or a framework behind it may use the last is how host checks
+        // are bypassed.
+        if (ctx.request().headers().getAll(HttpHeaders.HOST).size() > 1) {
+            ctx.fail(new SidecarException(400, "GENERAL", "the request has more than one Host header (RFC 9112 "
+                    + "§3.2): send exactly one"));
+            return;
+        }
         if (allowed.contains("*") || ANY_HOST_PATHS.contains(ctx.request().path())) {
             ctx.next();
             return;

@@ -28,10 +28,10 @@ public final class OpsApi {
         this.clock = clock;
     }
 
-    /** Adds {@code GET /healthz} and {@code GET /readyz} to {@code router}. */
+    /** Adds {@code GET /healthz} and {@code GET /readyz} (and HEAD of each) to {@code router}. */
     public void register(Router router) {
-        router.get("/healthz").handler(this::health);
-        router.get("/readyz").handler(this::ready);
+        SidecarVerticle.get(router, "/healthz").handler(this::health);
+        SidecarVerticle.get(router, "/readyz").handler(this::ready);
     }
 
     void health(RoutingContext ctx) {

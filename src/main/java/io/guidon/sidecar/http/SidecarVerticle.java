@@ -90,14 +90,14 @@ public final class SidecarVerticle extends VerticleBase {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
         router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
         router.post("/ofrep/v1/evaluate/flags").handler(BODY_IS_JSON).handler(body).handler(ofrep::bulk);
-        router.get("/ofrep/v1/configuration").handler(ofrep::configuration);
+        get(router, "/ofrep/v1/configuration").handler(ofrep::configuration);
         router.post("/v1/evaluate").handler(BODY_IS_JSON).handler(body).handler(api::evaluate);
-        router.get("/v1/flags/:key").handler(api::one);
-        router.get("/v1/flags").handler(api::document);
-        router.get("/users/:userId/flags").handler(api::forUser);
+        get(router, "/v1/flags/:key").handler(api::one);
+        get(router, "/v1/flags").handler(api::document);
+        get(router, "/users/:userId/flags").handler(api::forUser);
         router.post("/v1/track").handler(BODY_IS_JSON).handler(body).handler(api::track);
-        router.get("/v1/stream").handler(streams::sse);
-        router.route(HttpMethod.GET, "/ws/flags").handler(streams::webSocket);
+        get(router, "/v1/stream").handler(streams::sse);
+        get(router, "/ws/flags").handler(streams::webSocket);
         ops.register(router); // /metrics is on the management port only (SidecarMain)
 
         ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
@@ -135,5 +135,13 @@ public final class SidecarVerticle extends VerticleBase {
         streams.closeAll();
         return changes.unregister()
                 .compose(v -> server.shutdown(config.shutdown().gracePeriod().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * A route for GET and HEAD on {@code path}: HEAD runs the GET handler and Vert.x leaves the body out (the
+     * headers, Content-Length included, stay those of GET), as RFC 9110 §9.3.2 asks.
+     */
+    static io.vertx.ext.web.Route get(Router router, String path) {
+        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
     }
 }

@@ -179,6 +179,23 @@ class SettingsTest {
     }
 
     @Test
+    void aMisspeltOldVariableNameIsWarnedWithTheNewName() {
+        Settings sidecar = Settings.load("config/sidecar.yaml", null, Map.of(
+                "GUIDON_REDIS_CHANNEL_PREFX", "p", "GUIDON_HTTP_INSTANCE", "2"), Map.of());
+        Settings controlPlane = Settings.load("config/control-plane.yaml", null, Map.of(
+                "GUIDON_HTTP_SHUTDOWN_TIMEOT", "5s"), Map.of());
+
+        assertThat(sidecar.warnings()).filteredOn(w -> w.startsWith("environment variable")).containsExactly(
+                "environment variable GUIDON_HTTP_INSTANCE names no setting and is ignored; did you mean "
+                        + "GUIDON_HTTP_EVENT_LOOPS (http.event-loops)?",
+                "environment variable GUIDON_REDIS_CHANNEL_PREFX names no setting and is ignored; did you mean "
+                        + "GUIDON_REDIS_PREFIX (redis.prefix)?");
+        assertThat(controlPlane.warnings()).filteredOn(w -> w.startsWith("environment variable")).containsExactly(
+                "environment variable GUIDON_HTTP_SHUTDOWN_TIMEOT names no setting and is ignored; did you mean "
+                        + "GUIDON_SHUTDOWN_GRACE_PERIOD (shutdown.grace-period)?");
+    }
+
+    @Test
     void aMisspeltGuidonVariableIsWarnedOnceWithTheClosestSettingAndOthersAreNot() {
         Settings s = Settings.load("config/sidecar.yaml", null, Map.of(
                 "GUIDON_HTTP_PROT", "18006",

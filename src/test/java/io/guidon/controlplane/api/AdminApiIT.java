@@ -227,6 +227,26 @@ class AdminApiIT {
     }
 
     @Test
+    void everyFlagChangeAnswersTheConfigurationAsGetReturnsIt() throws Exception {
+        createFlag("echo");
+        String path = "/api/v1/environments/production/flags/echo";
+
+        Resp share = cp.call("PUT", path + "/rollout", admin, "{\"percentage\":100.0000}");
+        assertThat(share.status()).as(share.body()).isEqualTo(200);
+        assertThat(share.json().get("fallthrough")).isEqualTo(cp.get(path, admin).json().get("fallthrough"));
+        Resp weights = cp.call("PUT", path + "/rollout", admin, "{\"rollout\":{\"on\":25.500,\"off\":74.5000}}");
+        assertThat(weights.status()).as(weights.body()).isEqualTo(200);
+        assertThat(weights.json().get("fallthrough")).isEqualTo(cp.get(path, admin).json().get("fallthrough"));
+
+        Resp whole = cp.call("PUT", path, admin, "{\"enabled\":true,\"offVariant\":\"off\",\"fallthrough\":"
+                + "{\"rollout\":{\"on\":1.2500,\"off\":98.75000}}}", "If-Match", weights.header("ETag"));
+        assertThat(whole.status()).as(whole.body()).isEqualTo(200);
+        Resp read = cp.get(path, admin);
+        assertThat(whole.body()).isEqualTo(read.body());
+        assertThat(whole.header("ETag")).isEqualTo(read.header("ETag"));
+    }
+
+    @Test
     void quickOperationsToggleAndSetTheRolloutPercentage() {
         createFlag("quick");
         String path = "/api/v1/environments/production/flags/quick";

@@ -533,7 +533,30 @@ class ConnectedFlagSourceTest {
         fetch();
         Poll.until("the breaker opens", () -> "OPEN".equals(controlPlaneStatusOrEmpty().get("circuitBreaker")));
         Poll.until("a call refused by the open breaker", () -> fetches("failed") >= 3);
-        assertThat((String) controlPlaneStatus().get("lastError")).contains("503").contains("circuit breaker open");
+        assertThat((String) controlPlaneStatus().get("lastError")).contains("503")
+                .endsWith(ConnectedFlagSource.FLAGS_REFUSED);
+    }
+
+    @Test
+    void theBreakerStateIsReadLiveAndTheLastErrorClaimsNoState() throws Exception {
+        cp.publish(Docs.base());
+        // One failure opens the breaker; it turns HALF_OPEN by itself after 300 ms, long before the next retry.
+        start("control-plane.breaker-failures=1", "control-plane.breaker-reset-timeout=300ms",
+                "control-plane.retry-min=10s", "control-plane.retry-max=10s");
+        awaitVersion(1);
+        cp.flagsStatus(503);
+        fetch();
+        Poll.until("the breaker opens", () -> "OPEN".equals(controlPlaneStatusOrEmpty().get("circuitBreaker")));
+        fetch(); // refused by the open breaker
+        Poll.until("a call refused by the breaker", () -> String.valueOf(controlPlaneStatusOrEmpty().get("lastError"))
+                .endsWith(ConnectedFlagSource.FLAGS_REFUSED));
+        Poll.until("the breaker half-opens by itself",
+                () -> "HALF_OPEN".equals(controlPlaneStatusOrEmpty().get("circuitBreaker")));
+        Map<String, Object> cpStatus = controlPlaneStatus();
+        assertThat(cpStatus).containsEntry("circuitBreaker", "HALF_OPEN").containsEntry("eventsCircuitBreaker",
+                "CLOSED");
+        assertThat((String) cpStatus.get("lastError")).contains("503")
+                .doesNotContainIgnoringCase("open").doesNotContainIgnoringCase("closed");
     }
 
     @Test

@@ -424,7 +424,7 @@ class OfrepApiTest {
             HttpReply r = sidecar.post("/ofrep/v1/configuration", "{}");
 
             assertThat(r.status()).isEqualTo(405);
-            assertThat(r.header("Allow")).isEqualTo("GET");
+            assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.json().getString("errorDetails")).contains("POST is not allowed");
         }
     }

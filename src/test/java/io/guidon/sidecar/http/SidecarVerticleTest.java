@@ -65,6 +65,19 @@ class SidecarVerticleTest {
     }
 
     @Test
+    void theSingleFlag415NamesTheKeyAndTheBulkOneNone() {
+        HttpReply single = sidecar.post("/ofrep/v1/evaluate/flags/static-on", "{}", "Content-Type",
+                "application/json; charset=latin1");
+        HttpReply bulk = sidecar.post("/ofrep/v1/evaluate/flags", "{}", "Content-Type", "text/plain");
+
+        assertThat(single.status()).as(single.body()).isEqualTo(415);
+        assertThat(single.json().getString("key")).isEqualTo("static-on");
+        assertThat(single.json().getString("errorDetails")).contains("charset latin1");
+        assertThat(bulk.status()).isEqualTo(415);
+        assertThat(bulk.json().containsKey("key")).isFalse();
+    }
+
+    @Test
     void aBodyWithoutContentTypeIs415ButAnEmptyOneNeedsNone() {
         HttpReply untyped = SidecarFixture.await(sidecar.client().request(HttpMethod.POST, "/v1/track")
                 .compose(req -> req.send("{\"targetingKey\":\"u1\",\"event\":\"buy\"}"))
@@ -269,12 +282,12 @@ class SidecarVerticleTest {
         "GET, /v1/evaluate, POST",
         "PUT, /v1/track, POST",
         "DELETE, /ofrep/v1/evaluate/flags, POST",
-        "POST, /v1/flags/static-on, GET",
-        "POST, /v1/flags, GET",
-        "DELETE, /users/u1/flags, GET",
-        "POST, /healthz, GET",
-        "POST, /readyz, GET",
-        "POST, /v1/stream, GET",
+        "POST, /v1/flags/static-on, 'GET, HEAD'",
+        "POST, /v1/flags, 'GET, HEAD'",
+        "DELETE, /users/u1/flags, 'GET, HEAD'",
+        "POST, /healthz, 'GET, HEAD'",
+        "POST, /readyz, 'GET, HEAD'",
+        "POST, /v1/stream, 'GET, HEAD'",
     })
     void everyEndpointAnswersAWrongMethodWith405AndAllow(String method, String path, String allow) {
         HttpReply r = sidecar.request(HttpMethod.valueOf(method), path, method.equals("GET") ? null : "{}");
@@ -282,6 +295,39 @@ class SidecarVerticleTest {
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.header("Allow")).isEqualTo(allow);
         assertThat(r.json().getString("errorDetails")).isEqualTo("method " + method + " is not allowed on " + path);
+    }
+
+    @ParameterizedTest(name = "HEAD {0}")
+    @CsvSource({
+        "/ofrep/v1/configuration",
+        "/v1/flags/static-on",
+        "/v1/flags/no-such-flag",
+        "/v1/flags",
+        "/users/u1/flags",
+        "/healthz",
+        "/readyz",
+        "/ws/flags",
+    })
+    void headOnEveryGetRouteAnswersLikeGetWithoutABody(String path) {
+        HttpReply get = sidecar.get(path);
+        HttpReply head = sidecar.request(HttpMethod.HEAD, path, null);
+
+        assertThat(head.status()).as(head.toString()).isEqualTo(get.status());
+        assertThat(head.body()).isEmpty();
+        for (String name : new String[] {"Content-Type", "ETag", "Cache-Control", "X-Content-Type-Options"}) {
+            assertThat(head.header(name)).as(name).isEqualTo(get.header(name));
+        }
+        // RFC 9110 §8.6: a HEAD answer MAY carry Content-Length (Vert.x leaves it out); if it does, GET's.
+        assertThat(head.header("Content-Length")).isIn(null, get.header("Content-Length"));
+    }
+
+    @Test
+    void headOnTheEventStreamAnswersItsHeadersAndEnds() {
+        HttpReply head = sidecar.request(HttpMethod.HEAD, "/v1/stream", null);
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Type")).isEqualTo("text/event-stream");
+        assertThat(head.body()).isEmpty();
     }
 
     @Test

@@ -204,6 +204,55 @@ class WireFormatTest {
         assertThat(r.json().getString("errorDetails")).contains("'attacker.example'").contains("http.allowed-hosts");
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "POST, /v1/track", "GET, /v1/flags/banner", "POST, /ofrep/v1/evaluate/flags", "GET, /healthz",
+        "GET, /nowhere",
+    })
+    void aRequestWithTwoHostHeadersIs400(String method, String path) throws Exception {
+        // A loopback name first, then another: a check of the first must not let the second through (RFC 9112 §3.2).
+        String body = method.equals("POST") ? "{\"targetingKey\":\"u1\",\"event\":\"buy\"}" : "";
+        String answer = raw(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+                + body);
+
+        assertThat(answer).as(answer).startsWith("HTTP/1.1 400 ");
+        JsonObject error = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(error.getString("errorCode")).isEqualTo("GENERAL");
+        assertThat(error.getString("errorDetails")).contains("more than one Host header");
+    }
+
+    @Test
+    void oneHostHeaderOnTheRawWireIsServed() throws Exception {
+        String answer = raw("GET /v1/flags/banner HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).as(answer).startsWith("HTTP/1.1 200 ");
+    }
+
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", sidecar.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void ifNoneMatchStarIs412OnTheBulkPostAnd304OnGet() {
+        HttpReply post = sidecar.post("/ofrep/v1/evaluate/flags", "{\"context\":{\"targetingKey\":\"u1\"}}",
+                "If-None-Match", "*");
+        HttpReply listed = sidecar.post("/ofrep/v1/evaluate/flags", "{\"context\":{\"targetingKey\":\"u1\"}}",
+                "If-None-Match", "\"other\", *");
+        HttpReply get = sidecar.get("/v1/flags", "If-None-Match", "*");
+        HttpReply configuration = sidecar.get("/ofrep/v1/configuration", "If-None-Match", "*");
+
+        assertThat(post.status()).as(post.body()).isEqualTo(412);
+        assertThat(post.json().getString("errorDetails")).contains("If-None-Match: *");
+        assertThat(listed.status()).isEqualTo(412);
+        assertThat(get.status()).isEqualTo(304);
+        assertThat(configuration.status()).isEqualTo(304);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"localhost", "localhost:7070", "127.0.0.1", "127.0.0.1:1", "[::1]", "[::1]:7070",
         "LOCALHOST"})
