@@ -146,10 +146,19 @@ public final class SidecarFixture implements AutoCloseable {
         if (body != null && !typed) {
             options.addHeader("Content-Type", "application/json");
         }
-        return client.request(options)
-                .compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body, "UTF-8")))
-                        .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(), resp.headers(),
-                                b.toString(StandardCharsets.UTF_8)))));
+        return client.request(options).compose(req -> {
+            // The body is read from response()'s own future, set up before the request is sent: the sidecar may
+            // answer (413, 415) before it has read the request, and a body() asked for only after send()
+            // completes can then miss the end of the answer and wait forever.
+            Future<HttpReply> reply = req.response().compose(resp -> resp.body().map(b -> new HttpReply(
+                    resp.statusCode(), resp.headers(), b.toString(StandardCharsets.UTF_8))));
+            if (body == null) {
+                req.end();
+            } else {
+                req.end(Buffer.buffer(body, "UTF-8"));
+            }
+            return reply;
+        });
     }
 
     /** Blocks the calling (JUnit) thread for {@code future}, at most {@link #TIMEOUT}. */
