@@ -84,19 +84,29 @@ abstract class Clause extends Condition {
     }
 
     private boolean testList(List<?> list, InstantSource clock) {
-        if (everyElement()) {
-            for (int i = 0, n = list.size(); i < n; i++) {
-                if (!testValue(list.get(i), clock)) {
+        // A clause that scans text reads at most MAX_SCANNED_LENGTH characters of a list in all, as of one string:
+        // the cost model counts one scan, so a long list of long strings must not multiply it. Elements past the
+        // budget are not examined: through them the clause does not hold.
+        int budget = scansText() ? FlagDocumentCompiler.MAX_SCANNED_LENGTH : Integer.MAX_VALUE;
+        boolean every = everyElement();
+        for (int i = 0, n = list.size(); i < n; i++) {
+            Object element = list.get(i);
+            if (budget != Integer.MAX_VALUE) {
+                budget -= element instanceof String s ? Math.max(1, s.length()) : 1;
+                if (budget < 0) {
                     return false;
                 }
             }
-            return true;
-        }
-        for (int i = 0, n = list.size(); i < n; i++) {
-            if (testValue(list.get(i), clock)) {
-                return true;
+            boolean holds = testValue(element, clock);
+            if (every != holds) {
+                return holds;
             }
         }
+        return every;
+    }
+
+    /** Whether this clause scans a string whole (so its cost grows with the string's length). */
+    boolean scansText() {
         return false;
     }
 
@@ -160,6 +170,11 @@ abstract class Clause extends Condition {
         }
 
         @Override
+        boolean scansText() {
+            return op == Operator.CONTAINS;
+        }
+
+        @Override
         boolean testValue(Object value, InstantSource clock) {
             if (!(value instanceof String s)) {
                 return false;
@@ -217,6 +232,11 @@ abstract class Clause extends Condition {
                 steps = Cost.add(steps, one);
             }
             return Math.max(1, steps);
+        }
+
+        @Override
+        boolean scansText() {
+            return true;
         }
 
         @Override

@@ -94,6 +94,12 @@ public final class FlagDocumentCompiler {
      * work grows with the length of the string, so this bounds an evaluation whatever a caller sends.
      */
     static final int MAX_SCANNED_LENGTH = 1_024;
+    /**
+     * The largest document read from bytes (a file, the CLI): 16 MiB, the connected sidecar's default
+     * {@code control-plane.max-response-size}, and far above a real document (10,000 flags are about 2.3 MiB). A
+     * larger one would not fit the sidecar's heap once parsed and compiled.
+     */
+    static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
     private static final Set<String> ROOT_FIELDS = Set.of("$schema", "segments", "flags");
     private static final Set<String> SEGMENT_FIELDS = Set.of("description", "included", "excluded", "rules");
@@ -124,6 +130,10 @@ public final class FlagDocumentCompiler {
 
     /** Parses and compiles a document given as UTF-8 JSON. */
     public Compilation compile(byte[] json) {
+        if (json.length > MAX_DOCUMENT_BYTES) {
+            return new Compilation(null, List.of(new ValidationError("", "the document is " + json.length
+                    + " bytes; at most " + MAX_DOCUMENT_BYTES + " (16 MiB) are read (see \"Limits\" in the flag format)")));
+        }
         JsonNode root;
         try {
             root = mapper.readTree(json);

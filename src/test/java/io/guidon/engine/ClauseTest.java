@@ -290,6 +290,28 @@ class ClauseTest {
         }
 
         @Test
+        void aListIsScannedAsOneStringOfAtMostTheScanLimitInAll() {
+            // Second re-check: 1,000 long elements multiplied every scan a thousandfold, past the cost model.
+            int limit = FlagDocumentCompiler.MAX_SCANNED_LENGTH;
+            java.util.List<Object> early = new java.util.ArrayList<>();
+            early.add("iPhone 15");
+            for (int i = 0; i < 2 * limit; i++) {
+                early.add("x");
+            }
+            java.util.List<Object> late = new java.util.ArrayList<>(early.subList(1, early.size()));
+            late.add("iPhone 15");
+            JsonNode matches = clause("ua", "matches", "iPhone \\d+");
+            JsonNode contains = clause("ua", "contains", "iPhone");
+
+            assertThat(holds(matches, "ua", early)).isTrue();
+            assertThat(holds(contains, "ua", early)).isTrue();
+            assertThat(holds(matches, "ua", late)).as("past the budget, nothing is examined").isFalse();
+            assertThat(holds(contains, "ua", late)).isFalse();
+            // Operators that do not scan (a hash lookup) read every element.
+            assertThat(holds(clause("ua", "in", "iPhone 15"), "ua", late)).isTrue();
+        }
+
+        @Test
         void matchesUnicode() {
             assertThat(holds(clause("name", "matches", "^\\p{Lu}\\p{Ll}+$"), "name", "Émile")).isTrue();
         }

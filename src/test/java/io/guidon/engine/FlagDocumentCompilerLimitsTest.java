@@ -43,6 +43,23 @@ class FlagDocumentCompilerLimitsTest {
     }
 
     @Test
+    void aDocumentOverSixteenMebibytesIsRefusedBeforeItIsParsed() {
+        // Third re-check: a 33.8 MB document that validate accepted could not be compiled in the sidecar's heap.
+        byte[] over = new byte[FlagDocumentCompiler.MAX_DOCUMENT_BYTES + 1];
+        java.util.Arrays.fill(over, (byte) ' ');
+        over[0] = '{';
+        over[over.length - 1] = '}';
+
+        Compilation c = new FlagDocumentCompiler().compile(over);
+
+        assertThat(c.ok()).isFalse();
+        assertThat(c.errors()).singleElement().satisfies(e -> assertThat(e.message())
+                .contains((FlagDocumentCompiler.MAX_DOCUMENT_BYTES + 1) + " bytes", "16 MiB"));
+        byte[] at = "{\"flags\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(new FlagDocumentCompiler().compile(at).ok()).isTrue();
+    }
+
+    @Test
     void aSegmentChainAtTheLimitCompilesAndEvaluates() {
         FlagSet set = segmentChain(FlagDocumentCompiler.MAX_SEGMENT_DEPTH).compile();
         assertThat(EVALUATOR.evaluate(set, "f", ctx("targetingKey", "u", "plan", "pro")).variantKey()).isEqualTo("on");
