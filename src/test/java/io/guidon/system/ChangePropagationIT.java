@@ -4,41 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.sidecar.SseStream;
 import io.guidon.testing.Poll;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flag changes made through the control plane's admin API reaching connected sidecars: through Redis, far sooner
  * than the safety-net poll could (60 s here); to several sidecars at once; and, for a sidecar without Redis, by the
  * poll alone. Real PostgreSQL and Redis, every server on loopback; each test uses flags and sidecars of its own.
  */
-class ChangePropagationIT {
+class ChangePropagationIT extends OneSystemPerClass {
 
     /** Far below the 60 s poll: only a Redis notification can explain a change arriving within it. */
     private static final Duration VIA_REDIS = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path dir;
-
-    private static GuidonSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = GuidonSystem.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
 
     @Test
     void aChangeThroughTheApiReachesAConnectedSidecarThroughRedisWellWithinThePollInterval() throws Exception {

@@ -17,11 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control plane going away and coming back on the same port and database: sidecars keep serving their last
@@ -29,31 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * cache at once, and all of them sync to the newest version once it is back. The sidecars' poll is 60 s: their
  * retries (20 ms doubling to 250 ms, the breaker probing every 250 ms) find the control plane again.
  */
-class ControlPlaneOutageIT {
+class ControlPlaneOutageIT extends OneSystemPerClass {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FAST = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path dir;
-
-    private static GuidonSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = GuidonSystem.start(dir);
-    }
 
     @AfterEach
     void controlPlaneBack() throws Exception {
         system.cp.restart();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     /** The version in the sidecar's disk cache, -1 before there is one. */

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.Harness.Resp;
 import io.guidon.testing.Poll;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A float flag made through the control plane is served by a connected sidecar as a float, as the same flag from a
@@ -18,24 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after a delta (the sidecar re-reads the document it holds), and from the sidecar's disk cache with the control
  * plane down. Integer flags stay integers. Real control plane, PostgreSQL, Redis and sidecar over loopback.
  */
-class NumberFormSystemIT {
+class NumberFormSystemIT extends OneSystemPerClass {
 
-    @TempDir
-    static Path dir;
-
-    private static GuidonSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = GuidonSystem.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
 
     @Test
     void floatFlagsMadeThroughTheApiAreServedAsFloatsAndIntegerFlagsAsIntegersOnEveryHop() throws Exception {

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.Harness.Resp;
 import io.guidon.testing.Poll;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Natural mistakes around a connected sidecar, with the real control plane, PostgreSQL and Redis, and what
@@ -18,24 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a sidecar listening on another Redis prefix than the control plane publishes on says that notifications are
  * missing, naming the channel it listens on.
  */
-class UpstreamDiagnosisIT {
+class UpstreamDiagnosisIT extends OneSystemPerClass {
 
-    @TempDir
-    static Path dir;
-
-    private static GuidonSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = GuidonSystem.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
 
     @Test
     void aRevokedKeyIsAnAuthFailureNamingThe401WhileTheLastSetKeepsServing() throws Exception {

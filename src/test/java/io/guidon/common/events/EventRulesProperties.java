@@ -7,6 +7,7 @@ import io.guidon.controlplane.events.EventBatchReader;
 import io.guidon.sidecar.TrackEvent;
 import io.guidon.sidecar.connected.EventUploader;
 import io.guidon.sidecar.connected.UpstreamEventSink;
+import io.guidon.testing.JsonStrings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -73,20 +74,20 @@ class EventRulesProperties {
         long now = System.currentTimeMillis();
         String json = "{\"batchId\":\"" + UUID.randomUUID() + "\",\"sidecarId\":\"" + UUID.randomUUID()
                 + "\",\"createdAt\":\"" + Instant.ofEpochMilli(now) + "\",\"counts\":[],"
-                + "\"exposures\":[{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":" + escaped(key)
+                + "\"exposures\":[{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":" + JsonStrings.ascii(key)
                 + ",\"timestamp\":\"" + Instant.ofEpochMilli(now) + "\"}],"
-                + "\"conversions\":[{\"targetingKey\":\"u\",\"event\":" + escaped(event)
+                + "\"conversions\":[{\"targetingKey\":\"u\",\"event\":" + JsonStrings.ascii(event)
                 + (value == null ? "" : ",\"value\":" + literal(value))
                 + ",\"timestamp\":\"" + Instant.ofEpochMilli(now) + "\"}]}";
 
         List<String> rejected = deliver(json.getBytes(StandardCharsets.UTF_8), now, 0).rejected().stream()
                 .map(FieldError::path).toList();
 
-        assertThat(rejected.contains("exposures[0].targetingKey")).as("key %s", escaped(key))
+        assertThat(rejected.contains("exposures[0].targetingKey")).as("key %s", JsonStrings.ascii(key))
                 .isEqualTo(EventRules.targetingKey(key) != null);
         boolean conversionBad = EventRules.eventName(event) != null || value != null && EventRules.value(value) != null;
         assertThat(rejected.stream().anyMatch(p -> p.startsWith("conversions[0]"))).as("event %s value %s",
-                escaped(event), value).isEqualTo(conversionBad);
+                JsonStrings.ascii(event), value).isEqualTo(conversionBad);
     }
 
     /** JSON has no NaN or infinity literal: the overflowing literals a client would send instead. */
@@ -95,21 +96,6 @@ class EventRulesProperties {
                 ? "-1e400" : Double.toString(v);
     }
 
-    /** A JSON string with every non-ASCII or control character escaped, so that lone surrogates survive. */
-    static String escaped(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     @Provide
     Arbitrary<String> keys() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.common.events.EventRules;
 import io.guidon.controlplane.api.FieldError;
+import io.guidon.testing.JsonStrings;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,7 @@ class EventBatchReaderProperties {
 
     Arbitrary<Element> goodExposures() {
         return Combinators.combine(flags(), variants(), keys(), times()).as((f, v, k, t) -> Element.good(1,
-                exposure(f, v, escaped(k), "\"" + t + "\""), new EventBatch.Exposure(f, v, k, t)));
+                exposure(f, v, JsonStrings.ascii(k), "\"" + t + "\""), new EventBatch.Exposure(f, v, k, t)));
     }
 
     /** A value as sent and the double it must be read as, reckoned without {@code Double.parseDouble}. */
@@ -185,7 +186,7 @@ class EventBatchReaderProperties {
 
     Arbitrary<Element> goodConversions() {
         return Combinators.combine(keys(), goodValues(), times()).as((k, v, t) -> Element.good(2,
-                conversion(escaped(k), v.literal(), t), new EventBatch.Conversion(k, "checkout-completed",
+                conversion(JsonStrings.ascii(k), v.literal(), t), new EventBatch.Conversion(k, "checkout-completed",
                         v.expected(), t)));
     }
 
@@ -214,8 +215,8 @@ class EventBatchReaderProperties {
 
     Arbitrary<Element> badExposures() {
         Arbitrary<String> badKey = Arbitraries.oneOf(wrongTypes().filter(s -> !s.startsWith("\"") || s.equals("\"\"")),
-                hugeIntegers(), Arbitraries.integers().between(257, 300).map(n -> escaped(EMOJI.repeat(n))),
-                Arbitraries.of(escaped("a\u0000b"), escaped("\ud800"), escaped("x\udc00"), escaped("k".repeat(257))));
+                hugeIntegers(), Arbitraries.integers().between(257, 300).map(n -> JsonStrings.ascii(EMOJI.repeat(n))),
+                Arbitraries.of(JsonStrings.ascii("a\u0000b"), JsonStrings.ascii("\ud800"), JsonStrings.ascii("x\udc00"), JsonStrings.ascii("k".repeat(257))));
         Arbitrary<String> badTime = Arbitraries.oneOf(hugeIntegers(), wrongTypes(),
                 Arbitraries.of("1764152100000", "\"2020-01-01T00:00:00Z\"", "\"2099-01-01T00:00:00Z\"",
                         "\"+100000-01-01T00:00:00Z\"", "\"2026-11-26 10:00\"", "1e400"));
@@ -223,7 +224,7 @@ class EventBatchReaderProperties {
                 Combinators.combine(flags(), variants(), badKey, times()).as((f, v, k, t) -> Element.bad(1,
                         exposure(f, v, k, "\"" + t + "\""), ".targetingKey")),
                 Combinators.combine(flags(), variants(), keys(), badTime).as((f, v, k, t) -> Element.bad(1,
-                        exposure(f, v, escaped(k), t), ".timestamp")));
+                        exposure(f, v, JsonStrings.ascii(k), t), ".timestamp")));
     }
 
     Arbitrary<Element> badConversions() {
@@ -232,7 +233,7 @@ class EventBatchReaderProperties {
                         "1e-99999", "0.0000000000000000000000001e-310", "123456789e400"),
                 Arbitraries.integers().between(309, 900).map(n -> "1" + "0".repeat(n)));
         return Combinators.combine(keys(), badValue, times()).as((k, v, t) -> Element.bad(2,
-                conversion(escaped(k), v, t), ".value"));
+                conversion(JsonStrings.ascii(k), v, t), ".value"));
     }
 
     Arbitrary<Element> notObjects() {
@@ -250,19 +251,4 @@ class EventBatchReaderProperties {
                 .as((e, j) -> Element.bad(e.kind(), "{\"x\":" + j + "," + e.json().substring(1), ".x"));
     }
 
-    /** A JSON string with every non-ASCII or control character escaped, so that lone surrogates survive. */
-    static String escaped(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 }
