@@ -699,20 +699,12 @@ public final class FlagDocumentCompiler {
 
         /** A percentage in thousandths of a percent, or -1 after reporting why it is not one. */
         private int weight(JsonNode node, String path) {
-            if (!node.isNumber()) {
-                error(path, "a percentage must be a number from 0 to 100, not " + kind(node));
+            String problem = percentageProblem(node);
+            if (problem != null) {
+                error(path, problem);
                 return -1;
             }
-            BigDecimal d = node.decimalValue().stripTrailingZeros();
-            if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
-                error(path, "a percentage must be from 0 to 100, not " + readable(d));
-                return -1;
-            }
-            if (d.scale() > 3) {
-                error(path, "a percentage has at most three decimals, not " + readable(d));
-                return -1;
-            }
-            return d.movePointRight(3).intValueExact();
+            return node.decimalValue().stripTrailingZeros().movePointRight(3).intValueExact();
         }
 
         // ---- conditions
@@ -1495,6 +1487,25 @@ public final class FlagDocumentCompiler {
     }
 
     /** A decimal for a message: plain when short, else scientific ({@code 1E+999999999} has no plain form to print). */
+    /**
+     * Why {@code node} is not a rollout percentage (a number from 0 to 100 with at most three decimals, judged on the
+     * exact decimal as written), or null: the rule for every weight of a document, and for the control plane's
+     * rollout route, which must refuse exactly what a document refuses.
+     */
+    public static String percentageProblem(JsonNode node) {
+        if (!node.isNumber()) {
+            return "a percentage must be a number from 0 to 100, not " + kind(node);
+        }
+        BigDecimal d = node.decimalValue().stripTrailingZeros();
+        if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
+            return "a percentage must be from 0 to 100, not " + readable(d);
+        }
+        if (d.scale() > 3) {
+            return "a percentage has at most three decimals, not " + readable(d);
+        }
+        return null;
+    }
+
     static String readable(BigDecimal d) {
         return Math.abs((long) d.scale()) <= 30 ? d.toPlainString() : d.toString();
     }

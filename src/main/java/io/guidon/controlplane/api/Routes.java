@@ -11,6 +11,7 @@ import io.guidon.controlplane.store.ConfigService;
 import io.guidon.controlplane.store.EnvDocument;
 import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.store.Page;
+import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
@@ -299,11 +300,6 @@ public final class Routes {
                 }).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
     }
 
-    /** A decimal as the engine prints one in its messages: plain when short, else scientific. */
-    private static String readable(BigDecimal d) {
-        return Math.abs((long) d.scale()) <= 30 ? d.toPlainString() : d.toString();
-    }
-
     private Future<Reply> rollout(Call call) {
         Integer ifMatch = call.ifMatch();
         Fields f = new Fields(call.body()).allow("percentage", "rollout", "bucketBy");
@@ -314,22 +310,15 @@ public final class Routes {
             f.error("percentage", "give exactly one of percentage (a boolean flag's share of true, 0 to 100) and"
                     + " rollout (percentages by variant)");
         }
-        // The engine's rule for a rollout weight, with its messages, on the exact decimal written (a double
-        // would make 10.00000000000000001 a valid 10).
+        // The engine's rule for a rollout weight, on the exact decimal written (a double would make
+        // 10.00000000000000001 a valid 10).
         BigDecimal pct = null;
         if (percentage != null) {
-            if (!percentage.isNumber()) {
-                f.error("percentage", "a percentage must be a number from 0 to 100, not " + Fields.kind(percentage));
+            String problem = FlagDocumentCompiler.percentageProblem(percentage);
+            if (problem != null) {
+                f.error("percentage", problem);
             } else {
-                BigDecimal exact = percentage.decimalValue();
-                BigDecimal stripped = exact.stripTrailingZeros();
-                if (stripped.signum() < 0 || stripped.compareTo(BigDecimal.valueOf(100)) > 0) {
-                    f.error("percentage", "a percentage must be from 0 to 100, not " + readable(stripped));
-                } else if (stripped.scale() > 3) {
-                    f.error("percentage", "a percentage has at most three decimals, not " + readable(stripped));
-                } else {
-                    pct = exact;
-                }
+                pct = percentage.decimalValue();
             }
         }
         if (weights != null && !weights.isObject()) {
