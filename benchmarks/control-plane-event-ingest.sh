@@ -9,14 +9,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
 CONCURRENCY="${CONCURRENCY:-4}"; BATCHES="${BATCHES:-400}"; ROUNDS="${ROUNDS:-3}"
 COUNTS="${COUNTS:-500}"; EXPOSURES="${EXPOSURES:-1000}"; CONVERSIONS="${CONVERSIONS:-100}"
 
-(cd "$ROOT" && ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null)
 start_control_plane
 echo "$(machine)"
 echo "PostgreSQL: $(psql_db -At -c 'SHOW server_version')"
 echo "batches of $COUNTS counts + $EXPOSURES exposures + $CONVERSIONS conversions; $CONCURRENCY concurrent posters;" \
   "$ROUNDS rounds of $BATCHES batches after a warm-up"
-"$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/bench-runtime-classpath.txt")" \
+"$JAVA" -cp "$ROOT/target/guidon.jar" \
   "$ROOT/benchmarks/control-plane/EventIngest.java" "$CP" "$SIDECAR_KEY" "$CONCURRENCY" "$BATCHES" "$ROUNDS" \
   "$COUNTS" "$EXPOSURES" "$CONVERSIONS"
 echo "stored: $(psql_db -At -c "SELECT count(*) || ' batches, ' || sum(events) || ' events' FROM event_batches");" \

@@ -6,11 +6,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/control-plane/common.sh"
 UPDATES="${UPDATES:-300}"
 
-(cd "$ROOT" && ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile=target/bench-runtime-classpath.txt >/dev/null)
 start_control_plane
 seed_flags
 echo "$(machine)"
 echo "environment: $FLAGS flags; $UPDATES updates"
-"$JAVA" -cp "$ROOT/target/classes:$(cat "$ROOT/target/bench-runtime-classpath.txt")" "$ROOT/benchmarks/control-plane/UpdateLatency.java" \
+"$JAVA" -cp "$ROOT/target/guidon.jar" "$ROOT/benchmarks/control-plane/UpdateLatency.java" \
   "$CP" "$ADMIN_KEY" "redis://$REDIS_HOST:$REDIS_PORT" "$PREFIX:changes:bench:production" "$UPDATES"

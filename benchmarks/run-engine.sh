@@ -7,8 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/guidon"
 find_java
 cd "$ROOT"
-./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 echo "JDK: $("$JAVA" -version 2>&1 | head -n 1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)" >&2
-exec "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+exec "$JAVA" -cp "benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)" \
   org.openjdk.jmh.Main -prof gc -rf json -rff target/jmh-engine.json "${@:-EngineBenchmark}"

@@ -35,9 +35,9 @@ stop_all() {
 trap stop_all EXIT
 
 cd "$ROOT"
-./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-"$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.MixedDocument 100 \
+./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
+"$JAVA" -cp "benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.MixedDocument 100 \
   >"$WORK/flags.json"
 start_control_plane
 # The same document in the control plane, straight into its tables (as seed_flags does), then one version bump.

@@ -26,8 +26,8 @@ stop_all() {
 trap stop_all EXIT
 
 cd "$ROOT"
-./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 start_control_plane
 seed_flags
 api POST /api/v1/flags '{"key": "bench-propagation", "variants": {"on": true, "off": false}}' >/dev/null
@@ -61,5 +61,5 @@ done
 echo "$(machine); load average before the run: $LOAD_BEFORE"
 echo "control plane and $SIDECARS connected sidecars as processes from target/guidon.jar (sidecars: $SIDECAR_JVM_OPTS,"
 echo "http.event-loops=1); environment: $FLAGS seeded flags + bench-propagation; Redis $REDIS_HOST:$REDIS_PORT"
-"$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.Propagation \
+"$JAVA" -cp "benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)" io.guidon.bench.Propagation \
   "$CP" "$ADMIN_KEY" production bench-propagation "$CHANGES" "$WARMUP" "${ports[@]}"

@@ -21,11 +21,11 @@ command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
 # JAR=path runs another build of the sidecar (to compare two builds in one session).
 if [ -z "${JAR:-}" ]; then ensure_jar; JAR=target/guidon.jar; fi
-./mvnw -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 WORK="$(mktemp -d)"
 trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-BENCH_CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+BENCH_CP="benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)"
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 100 > "$WORK/flags-100.json"
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 10000 > "$WORK/flags-10000.json"
 

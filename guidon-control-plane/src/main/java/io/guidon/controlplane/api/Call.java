@@ -1,0 +1,151 @@
+package io.guidon.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.json.BoundedJson;
+import io.guidon.controlplane.auth.Principal;
+import io.guidon.controlplane.store.Actor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One API request as handlers see it: the caller, the request id, path and query parameters, the JSON body. */
+public final class Call {
+
+    private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"(\\d{1,9})\"\\s*");
+
+    private final RoutingContext ctx;
+    private final Principal principal;
+    private final String requestId;
+    private final BoundedJson json;
+    private final int defaultPageSize;
+    private final int maxPageSize;
+
+    Call(RoutingContext ctx, Principal principal, String requestId, BoundedJson json, int defaultPageSize,
+            int maxPageSize) {
+        this.ctx = ctx;
+        this.principal = principal;
+        this.requestId = requestId;
+        this.json = json;
+        this.defaultPageSize = defaultPageSize;
+        this.maxPageSize = maxPageSize;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public long tenantId() {
+        return principal.tenantId();
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Actor actor() {
+        return Actor.of(principal, requestId);
+    }
+
+    public RoutingContext context() {
+        return ctx;
+    }
+
+    public String param(String name) {
+        return ctx.pathParam(name);
+    }
+
+    public String query(String name) {
+        List<String> all = ctx.queryParam(name);
+        if (all.size() > 1) {
+            throw ApiException.invalidQuery(List.of(new FieldError(name, "given " + all.size() + " times; give it once")));
+        }
+        return all.isEmpty() || all.get(0).isEmpty() ? null : all.get(0);
+    }
+
+    /** {@code ?limit=}: 1 to the configured maximum. */
+    public int limit() {
+        String v = query("limit");
+        if (v == null) {
+            return defaultPageSize;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= maxPageSize) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalidQuery(List.of(new FieldError("limit", "must be a whole number from 1 to "
+                + maxPageSize + ", not '" + v + "'")));
+    }
+
+    /** The sort key after which a page starts ({@code ?cursor=}), or null for the first page. */
+    public String after() {
+        return Cursors.decode(query("cursor"));
+    }
+
+    /**
+     * The body as a JSON object: 400 when it is not JSON or not an object, exceeds a limit of the parser, or holds a
+     * value that cannot be kept exactly (each with its path); 415 when it is not labelled JSON.
+     */
+    public ObjectNode body() {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !(type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
+                || type.toLowerCase(java.util.Locale.ROOT).matches("application/[a-z0-9.+-]*\\+json.*"))) {
+            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+                    "send the body as JSON with Content-Type: application/json");
+        }
+        byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        Object value;
+        try {
+            value = json.parse(bytes);
+        } catch (BoundedJson.Rejected e) {
+            List<FieldError> errors = new java.util.ArrayList<>();
+            for (BoundedJson.Problem p : e.problems()) {
+                errors.add(new FieldError(p.path(), p.message()));
+            }
+            throw switch (e.kind()) {
+                case LIMIT -> ApiException.limitExceeded(e.getMessage(), errors);
+                case VALUE -> ApiException.unsupportedValues(e.getMessage(), errors);
+                case MALFORMED -> ApiException.malformed(e.getMessage());
+            };
+        }
+        if (value == null) {
+            throw ApiException.malformed("the body is empty; send a JSON object");
+        }
+        JsonNode node = Json.tree(value);
+        if (!node.isObject()) {
+            throw ApiException.malformed("the body must be a JSON object, not " + Fields.kind(node));
+        }
+        return (ObjectNode) node;
+    }
+
+    /** The revision in {@code If-Match}, or null when absent; a 412 when it cannot match any revision. */
+    public Integer ifMatch() {
+        String v = ctx.request().getHeader("If-Match");
+        if (v == null) {
+            return null;
+        }
+        if (v.trim().equals("*")) {
+            return null;
+        }
+        Matcher m = ETAG.matcher(v);
+        if (!m.matches()) {
+            throw ApiException.stale("If-Match '" + v + "' is not an ETag of this API (they look like \"3\")");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Like {@link #ifMatch()}, but a 428 when absent: replacing a resource must say which revision it replaces. */
+    public Integer requireIfMatch() {
+        Integer v = ifMatch();
+        if (v == null && ctx.request().getHeader("If-Match") == null) {
+            throw ApiException.preconditionRequired("send If-Match with the ETag of the revision you read, so that"
+                    + " you do not overwrite someone else's change");
+        }
+        return v;
+    }
+}

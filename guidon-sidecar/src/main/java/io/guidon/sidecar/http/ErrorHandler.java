@@ -1,0 +1,114 @@
+package io.guidon.sidecar.http;
+
+import io.guidon.json.ValueChecks;
+import io.guidon.common.ops.ErrorBody;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place errors become responses: {@link SidecarException}s with their status and code, the router's own
+ * 404, 405 and 413, and anything unexpected as 500 {@code GENERAL} (logged, details withheld). Every body is
+ * {@code {"errorCode", "errorDetails"}} (with {@code key} when a flag was named), on OFREP and native paths alike.
+ */
+final class ErrorHandler implements Handler<RoutingContext> {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    private final int maxBodyBytes;
+
+    ErrorHandler(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        handle(ctx, ctx.statusCode());
+    }
+
+    /** For {@code router.errorHandler(status, ...)}, which may be called without the status set on the context. */
+    Handler<RoutingContext> forStatus(int status) {
+        return ctx -> handle(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : status);
+    }
+
+    private void handle(RoutingContext ctx, int status) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            ctx.request().connection().close();
+            return;
+        }
+        Throwable failure = ctx.failure();
+        String body;
+        if (failure instanceof SidecarException e) {
+            status = e.status();
+            body = JsonText.error(e.errorCode(), e.getMessage(), e.flagKey());
+        } else if (status == 404) {
+            body = JsonText.error("GENERAL", "no endpoint " + ctx.request().path()
+                    + "; see the README for the sidecar's API", null);
+        } else if (status == 405) {
+            body = JsonText.error("GENERAL", "method " + ctx.request().method() + " is not allowed on "
+                    + ctx.request().path(), null);
+        } else if (status == 413) {
+            body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
+                    + " bytes (http.max-body-size)", null);
+        } else if (status == 400 && ErrorBody.routerRefusal(ctx.request()) != null) {
+            body = JsonText.error("GENERAL", ErrorBody.routerRefusal(ctx.request()), null);
+        } else if (status == 400 && failure == null) {
+            // The router could not decode the path: name the flag key (OFREP's bodies carry it) as it was sent.
+            String path = ctx.request().path();
+            String key = rawFlagKey(path);
+            if (path != null && decodes(path)) {
+                body = JsonText.error("PARSE_ERROR", "the query string is not valid percent-encoding (such as %20 "
+                        + "for a space, %25 for '%'): " + ctx.request().query(), key);
+            } else {
+                body = JsonText.error("PARSE_ERROR", key != null
+                        ? "the flag key in the path is not valid percent-encoding (such as %2F for '/'): " + key
+                        : "the path is not valid percent-encoding (such as %20 for a space): " + path, key);
+            }
+        } else if (status >= 400 && status < 500) {
+            body = JsonText.error("GENERAL", "malformed request" + (failure instanceof IllegalArgumentException
+                    ? ": the path or query string is not valid percent-encoding (such as %20 for a space)"
+                    : "; check the encoding of its path and query string"), null);
+        } else {
+            status = 500;
+            log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+            body = JsonText.error("GENERAL", "internal error; the sidecar's log has the details", null);
+        }
+        if (status == 405) {
+            response.putHeader("Allow", allowed(ctx.request().path()));
+        }
+        // Also here: the router answers a path it cannot decode before any handler ran.
+        response.putHeader(SidecarVerticle.NOSNIFF, "nosniff");
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    private static String allowed(String path) {
+        if (path.startsWith("/ofrep/v1/evaluate") || path.equals("/v1/evaluate") || path.equals("/v1/track")) {
+            return "POST";
+        }
+        return "GET, HEAD";
+    }
+
+    /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */
+    static boolean decodes(String raw) {
+        try {
+            ValueChecks.decodeUriComponent(raw, false);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The flag key of a single-flag path, as sent (undecoded); null for other paths. */
+    static String rawFlagKey(String path) {
+        for (String prefix : new String[] {"/ofrep/v1/evaluate/flags/", "/v1/flags/"}) {
+            if (path != null && path.startsWith(prefix) && path.length() > prefix.length()) {
+                return path.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+}
