@@ -20,7 +20,11 @@ public final class FileSnapshotStore implements SnapshotStore {
     private final Path file;
     private final Path temporary;
     /** Decimals exact and as written: a cached 2.0 must come back as 2.0 (a float flag), not 2.0 rounded or 2. */
-    private final ObjectMapper mapper = ControlPlaneClient.exactMapper();
+    private final ObjectMapper mapper = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .build();
     private Future<Void> last = Future.succeededFuture();
 
     public FileSnapshotStore(Vertx vertx, Path dir) {
