@@ -1,4 +1,4 @@
-package io.guidon.controlplane.events;
+package io.guidon.protocol.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -11,11 +11,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import io.guidon.protocol.EventRules;
 import io.guidon.json.JsonProblems;
+import io.guidon.json.Pointer;
 import io.guidon.json.ValueChecks;
-import io.guidon.controlplane.api.ApiException;
-import io.guidon.controlplane.api.FieldError;
+import io.guidon.protocol.EventRules;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
@@ -26,50 +25,80 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads one event batch from the bytes of a request: inflates it when gzip-compressed (stopping at
- * {@code maxDecompressedBytes}, so that a small body that inflates to gigabytes costs no more than the limit),
- * parses it as a stream (no tree of the whole batch is built), and checks every field of every event against
- * {@link EventRules}, the rules the sidecar applies too.
+ * Reads one {@link EventBatch} from the bytes of a request, as the receiver does: inflates it when gzip-compressed
+ * (stopping at {@code maxDecompressedBytes}, so that a small body that inflates to gigabytes costs no more than the
+ * limit), parses it as a stream (no tree of the whole batch is built), and checks every field of every event against
+ * {@link EventRules}, the rules the sender applies too.
  *
  * <p>One bad event never costs the good ones: an event that breaks a rule (a 300-character targeting key, a time
- * older than {@code events.max-event-age}, a value of {@code 1e400}, an unknown field, ...) is left out and listed
- * in {@link Read#rejected()} with its path ({@code exposures[3].targetingKey}) and reason, and the rest of the batch
- * is read. Only a batch whose envelope is unusable is refused whole, with one 400 problem that lists each problem
- * with its path, up to {@value #MAX_LISTED_ERRORS} of them: not JSON or not gzip, over
- * {@code max-decompressed-size}, more than {@code maxEvents} events (parsing stops at the first one over), a
- * missing or malformed {@code batchId}, {@code sidecarId} or {@code createdAt}, a missing event array, an unknown
- * top-level field, or an {@code Idempotency-Key} that is not the batch id. CPU-bound: call it on a worker thread,
- * never on an event loop.
+ * older than {@code notBefore}, a value of {@code 1e400}, an unknown field, ...) is left out and listed in
+ * {@link Result#rejected()} with its path ({@code exposures[3].targetingKey}) and reason, and the rest of the batch
+ * is read. Only a batch whose envelope is unusable is refused whole ({@link Result#refused()}), with every problem
+ * and its path in {@link Result#problems()}, up to {@value #MAX_LISTED_ERRORS} of them: not JSON or not gzip, over
+ * {@code maxDecompressedBytes}, more than {@code maxEvents} events (parsing stops at the first one over), a missing
+ * or malformed {@code batchId}, {@code sidecarId} or {@code createdAt}, a missing event array, an unknown top-level
+ * field, or an {@code Idempotency-Key} that is not the batch id. Never throws for anything a body holds.
+ * CPU-bound: a server calls it on a worker thread, never on an event loop. Thread-safe (holds only its limits).
  *
  * <p>Every number is converted from its own token's text by this class (a count to a long, a value to the nearest
  * double, {@code -0} kept), never by the parser, so that what one bad event held cannot become part of the next.
- * Parser messages are put in plain words; a body cut short is a problem of the whole body, not of a field.
+ * Parser messages are put in plain words; a body cut short is a problem of the whole body, not of a field. The
+ * messages name the control plane's settings that set the limits ({@code events.max-decompressed-size},
+ * {@code events.max-batch-events}, {@code events.max-event-age}, {@code events.max-clock-skew}).
  */
-public final class EventBatchReader {
+public final class EventBatchDecoder {
 
-    /** Limits of one batch. */
+    /**
+     * Limits of one batch: its size once inflated, in bytes ({@code events.max-decompressed-size}), and its number
+     * of events of all kinds ({@code events.max-batch-events}).
+     */
     public record Limits(long maxDecompressedBytes, int maxEvents) {
     }
 
     /**
-     * What was read: the batch of every valid event, and the events left out. {@code rejected} lists at most
-     * {@value #MAX_LISTED_ERRORS} of them (one entry per event: the path of its first problem and every reason);
-     * the counts by kind cover them all.
+     * What was read. When the envelope was usable, {@code batch} holds every valid event and {@code problems} is
+     * empty; else {@code batch} is null and {@code problems} lists the envelope's problems ({@code problemCount}
+     * counts them all). {@code rejected} lists at most {@value #MAX_LISTED_ERRORS} events left out (one entry per
+     * event: the path of its first problem and every reason); the counts by kind cover them all.
      */
-    public record Read(EventBatch batch, List<FieldError> rejected, int rejectedCounts, int rejectedExposures,
-            int rejectedConversions) {
+    public record Result(EventBatch batch, List<BatchProblem> problems, int problemCount, List<BatchProblem> rejected,
+            int rejectedCounts, int rejectedExposures, int rejectedConversions) {
+
+        public Result {
+            problems = List.copyOf(problems);
+            rejected = List.copyOf(rejected);
+        }
+
+        /** Whether the batch is refused whole (nothing of it may be stored). */
+        public boolean refused() {
+            return batch == null;
+        }
+
         /** Events left out, of every kind. */
         public int rejectedEvents() {
             return rejectedCounts + rejectedExposures + rejectedConversions;
         }
+
+        /**
+         * A refusal in one sentence: the one problem ({@code "batchId: required: a UUID"}), or how many there are
+         * ({@code "3 problems; see errors"}, {@code "1505 problems; the first 1000 are listed"}).
+         */
+        public String summary() {
+            if (problems.isEmpty()) {
+                return "";
+            }
+            return problemCount == 1 ? problems.get(0).path() + ": " + problems.get(0).message()
+                    : problemCount + " problems" + (problemCount > problems.size()
+                            ? "; the first " + problems.size() + " are listed" : "; see errors");
+        }
     }
 
-    static final int MAX_LISTED_ERRORS = 1000;
+    /** Problems and rejected events listed at most; the rest are counted. */
+    public static final int MAX_LISTED_ERRORS = 1000;
     /*
      * Limits of the tokenizer: past them the body cannot be read on, so the whole batch is refused. A number is
      * never converted by the parser (see positiveCount), so a long one costs only its length; 1,000 characters is
@@ -90,38 +119,39 @@ public final class EventBatchReader {
 
     private final Limits limits;
 
-    public EventBatchReader(Limits limits) {
+    public EventBatchDecoder(Limits limits) {
         this.limits = limits;
     }
 
     /**
-     * The valid events of the batch in {@code body} and the ones left out, or an {@link ApiException} (400) naming
-     * every problem when the envelope is unusable.
+     * The valid events of the batch in {@code body} and the ones left out, or the refusal naming every problem when
+     * the envelope is unusable.
      *
-     * @param idempotencyKey the request's {@code Idempotency-Key}, which must equal the batch id when given
+     * @param gzip whether {@code body} is gzip-compressed ({@code Content-Encoding: gzip})
+     * @param idempotencyKey the request's {@code Idempotency-Key}, which must equal the batch id when given; or null
      * @param notBefore the oldest event time accepted
      * @param notAfter the newest event time accepted
      */
-    public Read read(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
+    public Result decode(byte[] body, boolean gzip, String idempotencyKey, Instant notBefore, Instant notAfter) {
         Parse parse = new Parse(notBefore, notAfter);
         try (InputStream in = new BufferedInputStream(new Bounded(gzip ? new GZIPInputStream(
                 new ByteArrayInputStream(body), 8192) : new ByteArrayInputStream(body),
                 limits.maxDecompressedBytes()), 8192);
                 JsonParser json = utf8(in) ? JSON.createParser(in) : null) {
             if (json == null) {
-                parse.error("body", NOT_UTF8);
+                parse.error(BatchProblem.BODY, NOT_UTF8);
             } else {
                 parse.batch(json);
             }
         } catch (TooLarge e) {
             parse.element = null;
-            parse.error("body", "larger than " + limits.maxDecompressedBytes() + " bytes"
+            parse.error(BatchProblem.BODY, "larger than " + limits.maxDecompressedBytes() + " bytes"
                     + (gzip ? " once decompressed" : "") + " (events.max-decompressed-size)");
         } catch (JsonEOFException e) {
             // The body is cut short: a problem of the whole batch, not of the field the parser was in.
             parse.element = null;
-            parse.error("body", "the body ends before its JSON is complete (an object, array or string is not"
-                    + " closed)" + where(e.getLocation()));
+            parse.error(BatchProblem.BODY, "the body ends before its JSON is complete (an object, array or string is"
+                    + " not closed)" + where(e.getLocation()));
         } catch (StreamConstraintsException e) {
             parse.element = null;
             // The parser gives no location with these; where it stopped reading is one.
@@ -129,49 +159,45 @@ public final class EventBatchReader {
                     ? e.getLocation() : parse.parser == null ? null : parse.parser.currentLocation()));
         } catch (JsonProcessingException e) {
             parse.element = null;
-            String path = e instanceof StreamReadException r && r.getProcessor() != null
+            Pointer path = e instanceof StreamReadException r && r.getProcessor() != null
                     ? path(r.getProcessor().getParsingContext()) : null;
-            parse.error(path == null || path.isEmpty() ? parse.at : path, "malformed JSON: "
+            parse.error(path == null || path.size() == 0 ? parse.at : path, "malformed JSON: "
                     + plain(e.getOriginalMessage()) + where(e.getLocation()));
         } catch (Stop e) {
             // reported where it was thrown
         } catch (CharConversionException e) {
             // The parser's own UTF-16/32 decoding, should a body get past utf8(in).
             parse.element = null;
-            parse.error("body", NOT_UTF8);
+            parse.error(BatchProblem.BODY, NOT_UTF8);
         } catch (IOException e) {
             parse.element = null;
             // Only the inflater reads anything but memory.
-            parse.error("body", "not valid gzip data (Content-Encoding: gzip): " + e.getMessage());
+            parse.error(BatchProblem.BODY, "not valid gzip data (Content-Encoding: gzip): " + e.getMessage());
         }
         if (idempotencyKey != null && parse.batchId != null && !idempotencyKey.trim().equalsIgnoreCase(
                 parse.batchId.toString())) {
-            parse.error("Idempotency-Key", "must be the batch id '" + parse.batchId + "' (or left out), not '"
-                    + abbreviate(idempotencyKey) + "'");
+            parse.error(BatchProblem.IDEMPOTENCY_KEY, "must be the batch id '" + parse.batchId + "' (or left out),"
+                    + " not '" + abbreviate(idempotencyKey) + "'");
         }
+        int[] byKind = parse.rejectedByKind;
         if (parse.total > 0) {
-            String detail = parse.total == 1 ? parse.errors.get(0).path() + ": " + parse.errors.get(0).message()
-                    : parse.total + " problems" + (parse.total > parse.errors.size()
-                            ? "; the first " + parse.errors.size() + " are listed" : "; see errors");
-            throw new ApiException(400, "invalid-event-batch", "Invalid event batch", detail + "; nothing was stored",
-                    parse.errors, Map.of());
+            return new Result(null, parse.errors, parse.total, parse.rejected, byKind[0], byKind[1], byKind[2]);
         }
-        return new Read(EventBatch.of(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts,
-                parse.exposures, parse.conversions), parse.rejected, parse.rejectedByKind[0], parse.rejectedByKind[1],
-                parse.rejectedByKind[2]);
+        return new Result(new EventBatch(parse.batchId, parse.sidecarId, parse.createdAt, parse.counts,
+                parse.exposures, parse.conversions), List.of(), 0, parse.rejected, byKind[0], byKind[1], byKind[2]);
     }
 
     /** One batch being read: what was read so far and every problem found. */
     private final class Parse {
         final Instant notBefore;
         final Instant notAfter;
-        final List<FieldError> errors = new ArrayList<>();
+        final List<BatchProblem> errors = new ArrayList<>();
         int total;
         int events;
         /** The parser, for where it stopped when a limit is exceeded. */
         JsonParser parser;
         /** Where the parser is, for a syntax error. */
-        String at = "body";
+        Pointer at = BatchProblem.BODY;
         UUID batchId;
         UUID sidecarId;
         Instant createdAt;
@@ -179,11 +205,11 @@ public final class EventBatchReader {
         final List<EventBatch.Exposure> exposures = new ArrayList<>();
         final List<EventBatch.Conversion> conversions = new ArrayList<>();
         /** Events left out, listed up to the limit, and counted by kind (counts, exposures, conversions). */
-        final List<FieldError> rejected = new ArrayList<>();
+        final List<BatchProblem> rejected = new ArrayList<>();
         final int[] rejectedByKind = new int[3];
         /** The event being read, while one is: its problems leave it out rather than refuse the batch. */
-        String element;
-        String elementPath;
+        Pointer element;
+        Pointer elementPath;
         StringBuilder elementReason;
 
         Parse(Instant notBefore, Instant notAfter) {
@@ -191,19 +217,19 @@ public final class EventBatchReader {
             this.notAfter = notAfter;
         }
 
-        void error(String path, String message) {
+        void error(Pointer path, String message) {
             if (element != null) {
                 if (elementPath == null) {
                     elementPath = path;
                     elementReason = new StringBuilder(message);
                 } else {
-                    elementReason.append("; ").append(path).append(": ").append(message);
+                    elementReason.append("; ").append(path.text()).append(": ").append(message);
                 }
                 return;
             }
             total++;
             if (errors.size() < MAX_LISTED_ERRORS) {
-                errors.add(new FieldError(path, message));
+                errors.add(new BatchProblem(path, message));
             }
         }
 
@@ -211,11 +237,11 @@ public final class EventBatchReader {
             parser = p;
             JsonToken t = p.nextToken();
             if (t == null) {
-                error("body", "empty; send a JSON object");
+                error(BatchProblem.BODY, "empty; send a JSON object");
                 return;
             }
             if (t != JsonToken.START_OBJECT) {
-                error("body", "must be a JSON object, not " + kind(t));
+                error(BatchProblem.BODY, "must be a JSON object, not " + kind(t));
                 return;
             }
             boolean hasBatchId = false;
@@ -226,20 +252,20 @@ public final class EventBatchReader {
             boolean hasConversions = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                at = name;
+                at = Pointer.of(name);
                 p.nextToken();
                 switch (name) {
                     case "batchId" -> {
                         hasBatchId = true;
-                        batchId = uuid(p, name);
+                        batchId = uuid(p, at);
                     }
                     case "sidecarId" -> {
                         hasSidecarId = true;
-                        sidecarId = uuid(p, name);
+                        sidecarId = uuid(p, at);
                     }
                     case "createdAt" -> {
                         hasCreatedAt = true;
-                        createdAt = instant(p, name, false);
+                        createdAt = instant(p, at, false);
                     }
                     case "counts" -> {
                         hasCounts = true;
@@ -254,14 +280,14 @@ public final class EventBatchReader {
                         array(p, name, 2, this::conversion);
                     }
                     default -> {
-                        error(abbreviate(name), "unknown field (allowed: " + TOP_FIELDS + ")");
+                        error(Pointer.of(abbreviate(name)), "unknown field (allowed: " + TOP_FIELDS + ")");
                         p.skipChildren();
                     }
                 }
             }
-            at = "body";
+            at = BatchProblem.BODY;
             if (p.nextToken() != null) {
-                error("body", "more after the JSON object; send one object");
+                error(BatchProblem.BODY, "more after the JSON object; send one object");
             }
             required(hasBatchId, "batchId", "a UUID");
             required(hasSidecarId, "sidecarId", "a UUID");
@@ -273,13 +299,13 @@ public final class EventBatchReader {
 
         private void required(boolean present, String path, String what) {
             if (!present) {
-                error(path, "required: " + what);
+                error(Pointer.of(path), "required: " + what);
             }
         }
 
         private interface Element {
             /** Reads one event; when it broke no rule (none was reported), keeps it. */
-            void read(JsonParser p, String path) throws IOException;
+            void read(JsonParser p, Pointer path) throws IOException;
         }
 
         /** Whether the event being read broke no rule so far. */
@@ -289,13 +315,13 @@ public final class EventBatchReader {
 
         private void array(JsonParser p, String name, int kind, Element element) throws IOException {
             if (p.currentToken() != JsonToken.START_ARRAY) {
-                error(name, "must be an array of objects, not " + kind(p.currentToken()));
+                error(Pointer.of(name), "must be an array of objects, not " + kind(p.currentToken()));
                 p.skipChildren();
                 return;
             }
             int i = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                String path = name + "[" + i + "]";
+                Pointer path = Pointer.of(name).index(i);
                 if (++events > limits.maxEvents()) {
                     error(path, "more than " + limits.maxEvents() + " events in one batch (events.max-batch-events);"
                             + " send smaller batches");
@@ -312,7 +338,7 @@ public final class EventBatchReader {
                 if (elementPath != null) {
                     rejectedByKind[kind]++;
                     if (rejected.size() < MAX_LISTED_ERRORS) {
-                        rejected.add(new FieldError(elementPath, elementReason.toString()));
+                        rejected.add(new BatchProblem(elementPath, elementReason.toString()));
                     }
                 }
                 this.element = null;
@@ -322,7 +348,7 @@ public final class EventBatchReader {
             }
         }
 
-        private void count(JsonParser p, String path) throws IOException {
+        private void count(JsonParser p, Pointer path) throws IOException {
             String flag = null;
             String variant = null;
             Instant minute = null;
@@ -330,7 +356,7 @@ public final class EventBatchReader {
             boolean[] has = new boolean[4];
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                String fp = path + "." + name;
+                Pointer fp = path.field(name);
                 at = fp;
                 p.nextToken();
                 switch (name) {
@@ -362,7 +388,7 @@ public final class EventBatchReader {
             }
         }
 
-        private void exposure(JsonParser p, String path) throws IOException {
+        private void exposure(JsonParser p, Pointer path) throws IOException {
             String flag = null;
             String variant = null;
             String targetingKey = null;
@@ -370,7 +396,7 @@ public final class EventBatchReader {
             boolean[] has = new boolean[4];
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                String fp = path + "." + name;
+                Pointer fp = path.field(name);
                 at = fp;
                 p.nextToken();
                 switch (name) {
@@ -399,7 +425,7 @@ public final class EventBatchReader {
             }
         }
 
-        private void conversion(JsonParser p, String path) throws IOException {
+        private void conversion(JsonParser p, Pointer path) throws IOException {
             String targetingKey = null;
             String event = null;
             Double value = null;
@@ -407,7 +433,7 @@ public final class EventBatchReader {
             boolean[] has = new boolean[3];
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                String fp = path + "." + name;
+                Pointer fp = path.field(name);
                 at = fp;
                 p.nextToken();
                 switch (name) {
@@ -439,20 +465,20 @@ public final class EventBatchReader {
             }
         }
 
-        private void unknown(JsonParser p, String path, String name, String allowed) throws IOException {
-            error(path + "." + abbreviate(name), "unknown field (allowed: " + allowed + ")");
+        private void unknown(JsonParser p, Pointer path, String name, String allowed) throws IOException {
+            error(path.field(abbreviate(name)), "unknown field (allowed: " + allowed + ")");
             p.skipChildren();
         }
 
-        private void missing(String path, boolean[] has, String... names) {
+        private void missing(Pointer path, boolean[] has, String... names) {
             for (int i = 0; i < names.length; i++) {
                 if (!has[i]) {
-                    error(path + "." + names[i], "required");
+                    error(path.field(names[i]), "required");
                 }
             }
         }
 
-        private String string(JsonParser p, String path, String what) throws IOException {
+        private String string(JsonParser p, Pointer path, String what) throws IOException {
             JsonToken t = p.currentToken();
             if (t != JsonToken.VALUE_STRING) {
                 error(path, "must be " + what + " (a string), not " + kind(t));
@@ -462,7 +488,7 @@ public final class EventBatchReader {
             return p.getText();
         }
 
-        private String flagKey(JsonParser p, String path) throws IOException {
+        private String flagKey(JsonParser p, Pointer path) throws IOException {
             String s = string(p, path, "a flag key");
             EventRules.Problem problem = s == null ? null : EventRules.flagKey(s);
             if (problem != null) {
@@ -472,7 +498,7 @@ public final class EventBatchReader {
             return s;
         }
 
-        private String variantName(JsonParser p, String path) throws IOException {
+        private String variantName(JsonParser p, Pointer path) throws IOException {
             String s = string(p, path, "a variant name");
             EventRules.Problem problem = s == null ? null : EventRules.variantName(s);
             if (problem != null) {
@@ -482,7 +508,7 @@ public final class EventBatchReader {
             return s;
         }
 
-        private String targetingKey(JsonParser p, String path) throws IOException {
+        private String targetingKey(JsonParser p, Pointer path) throws IOException {
             String s = string(p, path, "a targeting key");
             if (s == null) {
                 return null;
@@ -495,7 +521,7 @@ public final class EventBatchReader {
             return s;
         }
 
-        private UUID uuid(JsonParser p, String path) throws IOException {
+        private UUID uuid(JsonParser p, Pointer path) throws IOException {
             String s = string(p, path, "a UUID");
             if (s == null) {
                 return null;
@@ -511,7 +537,7 @@ public final class EventBatchReader {
             return null;
         }
 
-        private Instant instant(JsonParser p, String path, boolean inWindow) throws IOException {
+        private Instant instant(JsonParser p, Pointer path, boolean inWindow) throws IOException {
             String s = string(p, path, "an ISO-8601 instant");
             if (s == null) {
                 return null;
@@ -550,7 +576,7 @@ public final class EventBatchReader {
          * converted by the parser, lest it reach the next one.
          */
 
-        private long positiveCount(JsonParser p, String path) throws IOException {
+        private long positiveCount(JsonParser p, Pointer path) throws IOException {
             JsonToken t = p.currentToken();
             if (t == JsonToken.VALUE_NUMBER_INT) {
                 String literal = p.getText();
@@ -567,7 +593,7 @@ public final class EventBatchReader {
             return 0;
         }
 
-        private Double number(JsonParser p, String path) throws IOException {
+        private Double number(JsonParser p, Pointer path) throws IOException {
             JsonToken t = p.currentToken();
             if (t == JsonToken.VALUE_NULL) {
                 return null;
@@ -616,17 +642,20 @@ public final class EventBatchReader {
     }
 
     /** Where a parser is, as this API writes paths: {@code exposures[0].timestamp}. */
-    static String path(JsonStreamContext context) {
-        StringBuilder sb = new StringBuilder();
+    static Pointer path(JsonStreamContext context) {
+        List<JsonStreamContext> chain = new ArrayList<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.add(0, c);
+        }
+        Pointer p = Pointer.ROOT;
+        for (JsonStreamContext c : chain) {
             if (c.inArray()) {
-                sb.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+                p = p.index(Math.max(0, c.getCurrentIndex()));
             } else if (c.getCurrentName() != null) {
-                sb.insert(0, (c.getParent() != null && c.getParent().inRoot() ? "" : ".")
-                        + abbreviate(c.getCurrentName()));
+                p = p.field(abbreviate(c.getCurrentName()));
             }
         }
-        return sb.toString();
+        return p;
     }
 
     /** A syntax error in plain words: {@link JsonProblems#syntax}, without the parser's names for JSON's parts. */
