@@ -363,6 +363,9 @@ public final class ApiRouter {
 
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
+        if (e instanceof io.guidon.controlplane.domain.DomainException d) {
+            e = fromDomain(d);
+        }
         // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
         // Retry-After, logged here once with its cause (the layers below only pass it up).
         DependencyUnavailable transientFailure = e == null || e instanceof ApiException ? null
@@ -394,6 +397,31 @@ public final class ApiRouter {
             observer.accept(problem);
         }
         problem(ctx, problem);
+    }
+
+    /**
+     * The problem a domain error answers: exactly what the {@link ApiException} factory of each kind gives (status,
+     * type, title, detail, errors with their pointer as text, headers). Interim, until the one domain-to-problem
+     * mapping of the HTTP layer replaces it.
+     */
+    static ApiException fromDomain(io.guidon.controlplane.domain.DomainException d) {
+        List<FieldError> errors = new ArrayList<>();
+        for (io.guidon.controlplane.domain.Violation v : d.violations()) {
+            errors.add(new FieldError(v.where().text(), v.message()));
+        }
+        return switch (d.kind()) {
+            case INVALID -> ApiException.invalid(errors);
+            case INVALID_PARAMETER -> ApiException.invalidQuery(errors);
+            case NOT_FOUND -> ApiException.notFound(d.detail());
+            case CONFLICT -> ApiException.conflict(d.detail());
+            case STALE -> ApiException.stale(d.detail());
+            case PRECONDITION_REQUIRED -> ApiException.preconditionRequired(d.detail());
+            case UNAUTHENTICATED -> ApiException.unauthorized(d.detail());
+            case FORBIDDEN -> ApiException.forbidden(d.detail());
+            case TOO_LARGE -> ApiException.tooLarge(d.detail());
+            case RATE_LIMITED -> ApiException.tooManyRequests(d.retryAfterSeconds());
+            case UNAVAILABLE -> ApiException.unavailable(d.detail(), d.retryAfterSeconds());
+        };
     }
 
     /**

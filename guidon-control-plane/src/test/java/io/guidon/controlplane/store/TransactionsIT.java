@@ -3,7 +3,7 @@ package io.guidon.controlplane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.TestDatabase;
-import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.db.DependencyUnavailable;
 import io.guidon.controlplane.db.TransientFailure;
 import io.vertx.core.Future;
@@ -126,8 +126,8 @@ class TransactionsIT {
             return c.query("INSERT INTO t (n, parent) VALUES (1, 42)").execute();
         }));
         assertThat(attempts.get()).isEqualTo(Transactions.MAX_ATTEMPTS);
-        assertThat(e).isInstanceOf(ApiException.class);
-        assertThat(((ApiException) e).status()).isEqualTo(409);
+        assertThat(e).isInstanceOf(DomainException.class);
+        assertThat(((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
         assertThat(e.getMessage()).contains("deleted by a concurrent change").contains("t_parent_fkey");
     }
 
