@@ -35,10 +35,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# JAR=path runs another build of the control plane (to compare two builds in one session), with the JVM options
+# ./guidon gives it; unset, ./guidon runs target/guidon.jar (building it when needed).
+guidon_cmd() {
+  if [ -n "${JAR:-}" ]; then
+    if [ "$1" = control-plane ]; then
+      # shellcheck disable=SC2046
+      "$JAVA" $(server_java_opts control-plane) -jar "$JAR" "$@"
+    else
+      "$JAVA" -jar "$JAR" "$@"
+    fi
+  else
+    "$ROOT/guidon" "$@"
+  fi
+}
+
 start_control_plane() {
   psql_admin -c "CREATE DATABASE $DB"
-  ADMIN_KEY=$("$ROOT/guidon" admin bootstrap --tenant bench 2>/dev/null | tail -n 1)
-  "$ROOT/guidon" control-plane >"$ROOT/target/bench-control-plane.log" 2>&1 &
+  if [ -n "${JAR:-}" ]; then echo "control plane jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"; fi
+  ADMIN_KEY=$(guidon_cmd admin bootstrap --tenant bench 2>/dev/null | tail -n 1)
+  guidon_cmd control-plane >"$ROOT/target/bench-control-plane.log" 2>&1 &
   CP_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "$CP/readyz" >/dev/null 2>&1 && break
