@@ -42,8 +42,8 @@ class DocumentChangesTest {
         d.configs.put("checkout", EnvironmentDocument.defaultConfig(json(BOOL), null));
         d.flags.put("dependent", flag("dependent", BOOL));
         d.configs.put("dependent", object("{'enabled': true, 'offVariant': 'off', 'prerequisites': [{'flag':"
-                + " 'checkout', 'variant': 'on'}], 'rules': [{'when': {'segment': 'beta'}, 'serve': {'variant':"
-                + " 'on'}}], 'fallthrough': {'variant': 'off'}}"));
+                + " 'checkout', 'variant': 'on'}], 'rules': [{'id': 'beta-first', 'when': {'segment': 'beta'},"
+                + " 'serve': {'variant': 'on'}}], 'fallthrough': {'variant': 'off'}}"));
         d.segments.put("beta", new Segment(1, "beta", "", object("{'included': ['u1']}"), 1, null, null));
         return d;
     }
@@ -129,8 +129,9 @@ class DocumentChangesTest {
 
     @Test
     void aConfigurationsErrorsAreRelativeToTheFlag() {
-        ObjectNode config = object("{'enabled': true, 'offVariant': 'off', 'rules': [{'when': {'attribute': 'plan',"
-                + " 'op': 'in', 'values': ['pro']}, 'serve': {'variant': 'nope'}}], 'fallthrough': {'variant': 'off'}}");
+        ObjectNode config = object("{'enabled': true, 'offVariant': 'off', 'rules': [{'id': 'pros', 'when':"
+                + " {'attribute': 'plan', 'op': 'in', 'values': ['pro']}, 'serve': {'variant': 'nope'}}],"
+                + " 'fallthrough': {'variant': 'off'}}");
         DocumentChanges.Outcome o = changes.apply("production", production(), null,
                 new DocumentChange.ConfigureFlag("checkout", config, null));
 
