@@ -143,6 +143,62 @@ class TransactionsIT {
         assertThat(((PgException) e).getSqlState()).isEqualTo("23505");
     }
 
+    /** {@link Transactions#await} on a virtual thread, as the admin API's services call it. */
+    private <T> Future<T> awaiting(Transactions.Work<T> work) {
+        Promise<T> p = Promise.promise();
+        vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
+            @Override
+            public void start() {
+                try {
+                    p.complete(Transactions.await(pool, work));
+                } catch (RuntimeException e) {
+                    p.fail(e);
+                }
+            }
+        }, new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.VIRTUAL_THREAD))
+                .onFailure(p::tryFail);
+        return p.future();
+    }
+
+    @Test
+    void sequentialWorkIsReRunWholeOnAConflictAndCommitsOnce() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Integer result = awaiting(c -> {
+            int attempt = attempts.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (" + attempt + ")").execute());
+            if (attempt < 3) {
+                Future.await(raise(c, "55P03"));
+            }
+            return attempt;
+        }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(result).isEqualTo(3);
+        assertThat(rows()).as("only the committed attempt's row").isEqualTo(1);
+    }
+
+    @Test
+    void sequentialWorkThatKeepsConflictingEndsNamedAndAnotherFailureIsNotReRun() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Throwable e = failureOf(awaiting(c -> {
+            attempts.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (1)").execute());
+            return Future.await(raise(c, "40P01"));
+        }));
+        assertThat(attempts.get()).isEqualTo(Transactions.MAX_ATTEMPTS);
+        assertThat(e).isInstanceOf(DependencyUnavailable.class);
+        assertThat(e.getMessage()).contains("SQLSTATE 40P01");
+        assertThat(rows()).isZero();
+
+        AtomicInteger once = new AtomicInteger();
+        Throwable refused = failureOf(awaiting(c -> {
+            once.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (7)").execute());
+            throw io.guidon.controlplane.domain.DomainException.notFound("no such thing");
+        }));
+        assertThat(once.get()).isEqualTo(1);
+        assertThat(refused).isInstanceOf(DomainException.class).hasMessage("no such thing");
+        assertThat(rows()).as("rolled back").isZero();
+    }
+
     @Test
     void theBackoffIsJitteredAroundADoublingMeanAndBounded() {
         for (int failed = 1; failed < Transactions.MAX_ATTEMPTS; failed++) {
