@@ -163,7 +163,7 @@ public final class ControlPlaneMain {
                     config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
                     registry);
             Services services = Services.create(vertx, pool, compiler, audit, publisher, snapshots,
-                    config.sidecar().changeLogRetention(), Responses.JSON);
+                    config.sidecar().changeLogRetention(), new Responses());
             // The admin API's handlers run on virtual threads, one context per event loop (ADR 0110).
             AdminThreads adminThreads = AdminThreads.deploy(vertx, eventLoops).toCompletionStage()
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);

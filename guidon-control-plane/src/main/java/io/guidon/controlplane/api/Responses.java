@@ -16,10 +16,8 @@ import io.guidon.controlplane.service.ResourceViews;
  */
 public final class Responses implements ResourceViews {
 
-    /** The one instance: the mapping has no state. */
-    public static final Responses JSON = new Responses();
-
-    private Responses() {
+    /** The mapping has no state: any two instances map alike. */
+    public Responses() {
     }
 
     /** {@code key, name, description, version, revision, createdAt, updatedAt}. */

@@ -39,7 +39,6 @@ import java.util.function.Function;
 public final class Routes {
 
     static final String V1 = "/api/v1";
-    private static final Responses JSON = Responses.JSON;
 
     private final EnvironmentService environments;
     private final FlagService flags;
@@ -49,6 +48,7 @@ public final class Routes {
     private final SnapshotCache snapshots;
     private final Authenticator authenticator;
     private final AdminThreads threads;
+    private final Responses json = new Responses();
 
     public Routes(Services services, KeyService keys, SnapshotCache snapshots, Authenticator authenticator,
             AdminThreads threads) {
@@ -144,7 +144,7 @@ public final class Routes {
     private Future<Reply> listEnvironments(Call call) {
         int limit = call.limit();
         return threads.run(() -> Reply.ok(pageJson(environments.list(call.tenantId(), call.query("q"), call.after(),
-                limit), limit, JSON::environment)));
+                limit), limit, json::environment)));
     }
 
     private Future<Reply> createEnvironment(Call call) {
@@ -156,14 +156,14 @@ public final class Routes {
         return threads.run(() -> {
             Environment e = environments.create(call.actor(), key, name == null ? key : name,
                     description == null ? "" : description);
-            return Reply.created(JSON.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
+            return Reply.created(json.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
         });
     }
 
     private Future<Reply> getEnvironment(Call call) {
         return threads.run(() -> {
             Environment e = environments.get(call.tenantId(), call.param("env"));
-            return Reply.ok(JSON.environment(e)).etag(e.revision());
+            return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
 
@@ -178,7 +178,7 @@ public final class Routes {
         return threads.run(() -> {
             Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
                     description == null ? "" : description);
-            return Reply.ok(JSON.environment(e)).etag(e.revision());
+            return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
 
@@ -195,7 +195,7 @@ public final class Routes {
     private Future<Reply> listFlags(Call call) {
         int limit = call.limit();
         return threads.run(() -> Reply.ok(pageJson(flags.list(call.tenantId(), call.query("tag"), call.query("q"),
-                call.after(), limit), limit, JSON::flag)));
+                call.after(), limit), limit, json::flag)));
     }
 
     private static FlagFields definition(Fields f) {
@@ -230,14 +230,14 @@ public final class Routes {
         List<Violation> problems = violations(f);
         return threads.run(() -> {
             FlagDefinition d = flags.create(call.actor(), key, fields, offVariant, problems);
-            return Reply.created(JSON.flag(d), V1 + "/flags/" + d.key()).etag(d.revision());
+            return Reply.created(json.flag(d), V1 + "/flags/" + d.key()).etag(d.revision());
         });
     }
 
     private Future<Reply> getFlag(Call call) {
         return threads.run(() -> {
             FlagDefinition d = flags.get(call.tenantId(), call.param("flag"));
-            return Reply.ok(JSON.flag(d)).etag(d.revision());
+            return Reply.ok(json.flag(d)).etag(d.revision());
         });
     }
 
@@ -250,7 +250,7 @@ public final class Routes {
         List<Violation> problems = violations(f);
         return threads.run(() -> {
             FlagDefinition d = flags.update(call.actor(), call.param("flag"), ifMatch, fields, problems);
-            return Reply.ok(JSON.flag(d)).etag(d.revision());
+            return Reply.ok(json.flag(d)).etag(d.revision());
         });
     }
 
@@ -267,7 +267,7 @@ public final class Routes {
     private Future<Reply> listEnvFlags(Call call) {
         int limit = call.limit();
         return threads.run(() -> Reply.ok(pageJson(flags.listIn(call.tenantId(), call.param("env"),
-                call.query("tag"), call.query("q"), call.after(), limit), limit, JSON::environmentFlag)));
+                call.query("tag"), call.query("q"), call.after(), limit), limit, json::environmentFlag)));
     }
 
     private Future<Reply> getEnvFlag(Call call) {
@@ -275,8 +275,8 @@ public final class Routes {
                 call.param("flag"))));
     }
 
-    private static Reply environmentFlag(EnvironmentFlag f) {
-        return Reply.ok(JSON.environmentFlag(f)).etag(f.revision());
+    private Reply environmentFlag(EnvironmentFlag f) {
+        return Reply.ok(json.environmentFlag(f)).etag(f.revision());
     }
 
     /** Markup in rule descriptions is refused like in any other description. */
@@ -378,14 +378,14 @@ public final class Routes {
         int limit = call.limit();
         String env = call.param("env");
         return threads.run(() -> Reply.ok(pageJson(segments.list(call.tenantId(), env, call.query("q"), call.after(),
-                limit), limit, s -> JSON.segment(env, s))));
+                limit), limit, s -> json.segment(env, s))));
     }
 
     private Future<Reply> getSegment(Call call) {
         String env = call.param("env");
         return threads.run(() -> {
             Segment s = segments.get(call.tenantId(), env, call.param("segment"));
-            return Reply.ok(JSON.segment(env, s)).etag(s.revision());
+            return Reply.ok(json.segment(env, s)).etag(s.revision());
         });
     }
 
@@ -410,7 +410,7 @@ public final class Routes {
         List<Violation> problems = violations(f);
         return threads.run(() -> {
             Segment s = segments.put(call.actor(), env, key, true, null, description, definition, problems);
-            return Reply.created(JSON.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
+            return Reply.created(json.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
                     .etag(s.revision());
         });
     }
@@ -427,7 +427,7 @@ public final class Routes {
         return threads.run(() -> {
             Segment s = segments.put(call.actor(), env, call.param("segment"), false, ifMatch, description,
                     definition, problems);
-            return Reply.ok(JSON.segment(env, s)).etag(s.revision());
+            return Reply.ok(json.segment(env, s)).etag(s.revision());
         });
     }
 
