@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends sequential toggles of one flag and measures, for each, the time to the HTTP response (the change is
  * committed) and the time until a Redis subscriber on the environment's channel receives its notification.
+ * Then measures as many sequential reads of the flag in its environment and of a page of 50 flag definitions.
  * Usage: java -cp CLASSPATH UpdateLatency.java URL ADMIN_KEY REDIS_URL CHANNEL UPDATES
  */
 public class UpdateLatency {
@@ -61,8 +62,30 @@ public class UpdateLatency {
         }
         report("request -> commit (HTTP response)", commit);
         report("request -> notification received", publish);
+        report("GET flag in environment", reads(http, url + "/api/v1/environments/production/flags/flag-0500", key,
+                warmup, updates));
+        report("GET /api/v1/flags?limit=50", reads(http, url + "/api/v1/flags?limit=50", key, warmup, updates));
         sub.close();
         vertx.close();
+    }
+
+    /** Sequential GETs of {@code url}: the time of each to its full response, after {@code warmup} unmeasured. */
+    static long[] reads(HttpClient http, String url, String key, int warmup, int n) throws Exception {
+        long[] took = new long[n];
+        for (int i = 0; i < warmup + n; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).GET()
+                    .build();
+            long start = System.nanoTime();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            long done = System.nanoTime();
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("read failed: " + r.statusCode() + " " + r.body());
+            }
+            if (i >= warmup) {
+                took[i - warmup] = done - start;
+            }
+        }
+        return took;
     }
 
     static void report(String what, long[] nanos) {

@@ -4,6 +4,7 @@
 # FLAGS flags (default 1000) seeded with SQL, and cleanup of everything on exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_JAR="${JAR:-}"   # read before ./guidon (sourced next) sets JAR to its own
 # shellcheck source=../../guidon
 source "$ROOT/guidon"
 find_java
@@ -35,10 +36,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# JAR=path runs another build of the control plane (to compare two builds in one session), with the JVM options
+# ./guidon gives it; unset, ./guidon runs target/guidon.jar (building it when needed). exec: the background
+# server's pid is the JVM's, so that cleanup stops it.
+guidon_cmd() {
+  if [ -z "$BENCH_JAR" ]; then
+    exec "$ROOT/guidon" "$@"
+  elif [ "$1" = control-plane ]; then
+    # shellcheck disable=SC2046
+    exec "$JAVA" $(server_java_opts control-plane) -jar "$BENCH_JAR" "$@"
+  else
+    exec "$JAVA" -jar "$BENCH_JAR" "$@"
+  fi
+}
+
 start_control_plane() {
   psql_admin -c "CREATE DATABASE $DB"
-  ADMIN_KEY=$("$ROOT/guidon" admin bootstrap --tenant bench 2>/dev/null | tail -n 1)
-  "$ROOT/guidon" control-plane >"$ROOT/target/bench-control-plane.log" 2>&1 &
+  if [ -n "$BENCH_JAR" ]; then echo "control plane jar: $BENCH_JAR ($(sha256sum "$BENCH_JAR" | cut -c1-12))"; fi
+  ADMIN_KEY=$( (guidon_cmd admin bootstrap --tenant bench) 2>/dev/null | tail -n 1)
+  (guidon_cmd control-plane) >"$ROOT/target/bench-control-plane.log" 2>&1 &
   CP_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "$CP/readyz" >/dev/null 2>&1 && break

@@ -3,7 +3,10 @@ package io.guidon.controlplane;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.guidon.common.metrics.Metrics;
+import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.api.ApiRouter;
+import io.guidon.controlplane.api.Responses;
+import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.ApiKeys;
@@ -19,7 +22,6 @@ import io.guidon.controlplane.ratelimit.LocalRateLimiter;
 import io.guidon.controlplane.ratelimit.RedisRateLimiter;
 import io.guidon.controlplane.snapshots.ChangeListener;
 import io.guidon.controlplane.snapshots.SnapshotCache;
-import io.guidon.controlplane.store.ConfigService;
 import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.store.PgAuditLog;
 import io.guidon.engine.FlagDocumentCompiler;
@@ -160,15 +162,18 @@ public final class ControlPlaneMain {
             RedisChangePublisher publisher = new RedisChangePublisher(vertx, redis, config.redis().prefix(),
                     config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
                     registry);
-            ConfigService configService = new ConfigService(vertx, pool, compiler, audit, publisher, snapshots,
-                    config.sidecar().changeLogRetention());
+            Services services = Services.create(vertx, pool, compiler, audit, publisher, snapshots,
+                    config.sidecar().changeLogRetention(), new Responses());
+            // The admin API's handlers run on virtual threads, one context per event loop (ADR 0110).
+            AdminThreads adminThreads = AdminThreads.deploy(vertx, eventLoops).toCompletionStage()
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
             KeyService keys = new KeyService(pool, audit, new ApiKeys());
             Authenticator authenticator = new Authenticator(keys, config.auth().cacheTtl());
             FailoverRateLimiter limiter = new FailoverRateLimiter(
                     new RedisRateLimiter(redis, config.redis().prefix(), config.rateLimit().window(),
                             config.redis().commandTimeout()),
                     new LocalRateLimiter(config.rateLimit().window()), config.rateLimit().redisRetryAfter(), registry);
-            Routes routes = new Routes(configService, keys, audit, snapshots, authenticator);
+            Routes routes = new Routes(services, keys, snapshots, authenticator, adminThreads);
             Clock clock = Clock.systemUTC();
             ControlPlaneConfig.Events events = config.events();
             PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());
@@ -176,7 +181,8 @@ public final class ControlPlaneMain {
             EventIngest ingest = new EventIngest(vertx, new EventBatchDecoder(new EventBatchDecoder.Limits(
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
                     registry);
-            EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, configService, clock, events.maxQueryDays());
+            EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, services.environments(), services.flags(),
+                    adminThreads, clock, events.maxQueryDays());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");

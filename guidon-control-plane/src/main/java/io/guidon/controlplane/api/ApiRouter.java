@@ -364,7 +364,7 @@ public final class ApiRouter {
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
         if (e instanceof io.guidon.controlplane.domain.DomainException d) {
-            e = domainProblem(d);
+            e = fromDomain(d);
         }
         // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
         // Retry-After, logged here once with its cause (the layers below only pass it up).
@@ -400,15 +400,18 @@ public final class ApiRouter {
     }
 
     /**
-     * A domain error as the problem it has always been answered with. Minimal stand-in until the one mapping of
-     * domain errors to problem+json (api.Problems) lands.
+     * The problem a domain error answers: exactly what the {@link ApiException} factory of each kind gives (status,
+     * type, title, detail, errors with their pointer as text, headers). Interim, until the one domain-to-problem
+     * mapping of the HTTP layer replaces it.
      */
-    static ApiException domainProblem(io.guidon.controlplane.domain.DomainException d) {
-        List<FieldError> errors = d.violations().stream().map(v -> new FieldError(v.where().text(), v.message()))
-                .toList();
+    static ApiException fromDomain(io.guidon.controlplane.domain.DomainException d) {
+        List<FieldError> errors = new ArrayList<>();
+        for (io.guidon.controlplane.domain.Violation v : d.violations()) {
+            errors.add(new FieldError(v.where().text(), v.message()));
+        }
         return switch (d.kind()) {
             case INVALID -> ApiException.invalid(errors);
-            case INVALID_PARAMETER -> ApiException.invalidParameter(errors);
+            case INVALID_PARAMETER -> ApiException.invalidQuery(errors);
             case INVALID_EVENT_BATCH -> new ApiException(400, "invalid-event-batch", "Invalid event batch", d.detail(),
                     errors, Map.of());
             case NOT_FOUND -> ApiException.notFound(d.detail());

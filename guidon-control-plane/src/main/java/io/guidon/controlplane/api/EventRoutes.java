@@ -6,9 +6,10 @@ import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.events.DailyTotals;
 import io.guidon.controlplane.events.EventIngest;
-import io.guidon.controlplane.store.ConfigService;
-import io.guidon.controlplane.store.Env;
-import io.guidon.controlplane.store.FlagDef;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.service.EnvironmentService;
+import io.guidon.controlplane.service.FlagService;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,14 +37,20 @@ public final class EventRoutes {
 
     private final EventIngest ingest;
     private final DailyTotals totals;
-    private final ConfigService config;
+    private final EnvironmentService environments;
+    private final FlagService flags;
+    private final AdminThreads threads;
     private final Clock clock;
     private final int maxQueryDays;
 
-    public EventRoutes(EventIngest ingest, DailyTotals totals, ConfigService config, Clock clock, int maxQueryDays) {
+    /** The exposure report ({@code GET}) runs on {@code threads}; event ingest stays on the event loop. */
+    public EventRoutes(EventIngest ingest, DailyTotals totals, EnvironmentService environments, FlagService flags,
+            AdminThreads threads, Clock clock, int maxQueryDays) {
         this.ingest = ingest;
         this.totals = totals;
-        this.config = config;
+        this.environments = environments;
+        this.flags = flags;
+        this.threads = threads;
         this.clock = clock;
         this.maxQueryDays = maxQueryDays;
     }
@@ -117,9 +124,12 @@ public final class EventRoutes {
         LocalDate last = to;
         String flag = call.param("flag");
         long tenant = call.tenantId();
-        return config.environment(tenant, environment).compose(env -> config.flag(tenant, flag)
-                .compose(def -> totals.daily(env.id(), def.key(), first, last)
-                        .map(days -> Reply.ok(json(def, env, first, last, days)))));
+        return threads.run(() -> {
+            Environment env = environments.get(tenant, environment);
+            FlagDefinition def = flags.get(tenant, flag);
+            List<DailyTotals.Day> days = Future.await(totals.daily(env.id(), def.key(), first, last));
+            return Reply.ok(json(def, env, first, last, days));
+        });
     }
 
     private static LocalDate date(String v, String name, List<FieldError> errors) {
@@ -139,7 +149,7 @@ public final class EventRoutes {
     }
 
     /** Every declared variant (zero when it has no events) and any other that has some, then the days. */
-    private static ObjectNode json(FlagDef def, Env env, LocalDate from, LocalDate to, List<DailyTotals.Day> days) {
+    private static ObjectNode json(FlagDefinition def, Environment env, LocalDate from, LocalDate to, List<DailyTotals.Day> days) {
         Map<String, long[]> byVariant = new TreeMap<>();
         if (def.variants() != null) {
             for (Iterator<String> it = def.variants().fieldNames(); it.hasNext();) {

@@ -1,12 +1,8 @@
 package io.guidon.controlplane.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,14 +22,8 @@ import java.util.Map;
  */
 public final class Json {
 
-    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            // Stored 2.0 read back as 2.0, not 2 (Jackson strips trailing zeros by default, making it an integer).
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .nodeFactory(NODES)
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    public static final JsonNodeFactory NODES = io.guidon.controlplane.domain.StoredJson.NODES;
+    public static final ObjectMapper MAPPER = io.guidon.controlplane.domain.StoredJson.MAPPER;
 
     private Json() {
     }
@@ -124,6 +114,6 @@ public final class Json {
      * from jsonb, and in the engine, as a decimal.
      */
     public static JsonNode decimal(BigDecimal d) {
-        return NODES.numberNode(d.scale() < 1 ? d.setScale(1) : d);
+        return io.guidon.controlplane.domain.StoredJson.decimal(d);
     }
 }

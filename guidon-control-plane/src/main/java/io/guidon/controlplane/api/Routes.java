@@ -5,47 +5,61 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.domain.DocumentChanges;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentDocument;
+import io.guidon.controlplane.domain.EnvironmentFlag;
+import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.domain.Violation;
+import io.guidon.controlplane.service.AuditService;
+import io.guidon.controlplane.service.EnvironmentService;
+import io.guidon.controlplane.service.FlagFields;
+import io.guidon.controlplane.service.FlagService;
+import io.guidon.controlplane.service.SegmentService;
+import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.snapshots.SnapshotCache;
-import io.guidon.controlplane.store.AuditLog;
-import io.guidon.controlplane.store.ConfigService;
-import io.guidon.controlplane.store.EnvDocument;
 import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.store.Page;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar. */
+/**
+ * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar. Each
+ * handler reads and checks its request, calls a service and maps the result to the API's JSON ({@link Responses}).
+ * The handlers of environments, flags, segments and the audit log run on virtual threads ({@link AdminThreads}),
+ * where the services await each statement; keys and the sidecar's route stay on the event loop.
+ */
 public final class Routes {
 
     static final String V1 = "/api/v1";
-    private static final Set<String> AUDIT_TYPES = Set.of("tenant", "environment", "flag", "segment", "key");
 
-    private final ConfigService config;
+    private final EnvironmentService environments;
+    private final FlagService flags;
+    private final SegmentService segments;
+    private final AuditService audit;
     private final KeyService keys;
-    private final AuditLog audit;
     private final SnapshotCache snapshots;
     private final Authenticator authenticator;
+    private final AdminThreads threads;
+    private final Responses json = new Responses();
 
-    public Routes(ConfigService config, KeyService keys, AuditLog audit, SnapshotCache snapshots,
-            Authenticator authenticator) {
-        this.config = config;
+    public Routes(Services services, KeyService keys, SnapshotCache snapshots, Authenticator authenticator,
+            AdminThreads threads) {
+        this.environments = services.environments();
+        this.flags = services.flags();
+        this.segments = services.segments();
+        this.audit = services.audit();
         this.keys = keys;
-        this.audit = audit;
         this.snapshots = snapshots;
         this.authenticator = authenticator;
+        this.threads = threads;
     }
 
     public void register(ApiRouter api) {
@@ -109,6 +123,15 @@ public final class Routes {
         return o;
     }
 
+    /** The request's own problems, found by {@link Fields}, as the services take them. */
+    private static List<Violation> violations(Fields f) {
+        List<Violation> out = new ArrayList<>();
+        for (FieldError e : f.errors()) {
+            out.add(new Violation(DocumentChanges.fromText(e.path()), e.message()));
+        }
+        return out;
+    }
+
     private static void keyMatchesPath(Fields f, String pathKey) {
         JsonNode k = f.raw("key");
         if (k != null && !(k.isTextual() && k.textValue().equals(pathKey))) {
@@ -120,8 +143,8 @@ public final class Routes {
 
     private Future<Reply> listEnvironments(Call call) {
         int limit = call.limit();
-        return config.environments(call.tenantId(), call.query("q"), call.after(), limit)
-                .map(p -> Reply.ok(pageJson(p, limit, ConfigService::envJson)));
+        return threads.run(() -> Reply.ok(pageJson(environments.list(call.tenantId(), call.query("q"), call.after(),
+                limit), limit, json::environment)));
     }
 
     private Future<Reply> createEnvironment(Call call) {
@@ -130,14 +153,18 @@ public final class Routes {
         String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         f.done();
-        return config.createEnvironment(call.actor(), key, name == null ? key : name,
-                        description == null ? "" : description)
-                .map(e -> Reply.created(ConfigService.envJson(e), V1 + "/environments/" + e.key()).etag(e.revision()));
+        return threads.run(() -> {
+            Environment e = environments.create(call.actor(), key, name == null ? key : name,
+                    description == null ? "" : description);
+            return Reply.created(json.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
+        });
     }
 
     private Future<Reply> getEnvironment(Call call) {
-        return config.environment(call.tenantId(), call.param("env"))
-                .map(e -> Reply.ok(ConfigService.envJson(e)).etag(e.revision()));
+        return threads.run(() -> {
+            Environment e = environments.get(call.tenantId(), call.param("env"));
+            return Reply.ok(json.environment(e)).etag(e.revision());
+        });
     }
 
     private Future<Reply> updateEnvironment(Call call) {
@@ -148,24 +175,30 @@ public final class Routes {
         String name = f.text("name", Fields.MAX_NAME, true);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         f.done();
-        return config.updateEnvironment(call.actor(), call.param("env"), ifMatch, name,
-                        description == null ? "" : description)
-                .map(e -> Reply.ok(ConfigService.envJson(e)).etag(e.revision()));
+        return threads.run(() -> {
+            Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
+                    description == null ? "" : description);
+            return Reply.ok(json.environment(e)).etag(e.revision());
+        });
     }
 
     private Future<Reply> deleteEnvironment(Call call) {
-        return config.deleteEnvironment(call.actor(), call.param("env"), call.ifMatch()).map(x -> Reply.noContent());
+        Integer ifMatch = call.ifMatch();
+        return threads.run(() -> {
+            environments.delete(call.actor(), call.param("env"), ifMatch);
+            return Reply.noContent();
+        });
     }
 
     // ---------------------------------------------------------------- flag definitions
 
     private Future<Reply> listFlags(Call call) {
         int limit = call.limit();
-        return config.flags(call.tenantId(), call.query("tag"), call.query("q"), call.after(), limit)
-                .map(p -> Reply.ok(pageJson(p, limit, ConfigService::flagJson)));
+        return threads.run(() -> Reply.ok(pageJson(flags.list(call.tenantId(), call.query("tag"), call.query("q"),
+                call.after(), limit), limit, json::flag)));
     }
 
-    private static ConfigService.FlagFields definition(Fields f) {
+    private static FlagFields definition(Fields f) {
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         List<String> tags = f.strings("tags", 50, 64);
         JsonNode variants = f.raw("variants");
@@ -176,14 +209,14 @@ public final class Routes {
         }
         JsonNode metadata = f.raw("metadata");
         String salt = f.text("salt", 128, false);
-        return new ConfigService.FlagFields(description, tags, variants, metadata, salt);
+        return new FlagFields(description, tags, variants, metadata, salt);
     }
 
     private Future<Reply> createFlag(Call call) {
         Fields f = new Fields(call.body()).allow("key", "description", "tags", "variants", "metadata", "salt",
                 "offVariant");
         String key = f.key("key");
-        ConfigService.FlagFields fields = definition(f);
+        FlagFields fields = definition(f);
         JsonNode off = f.raw("offVariant");
         if (off != null && !off.isTextual()) {
             f.error("offVariant", "must be a variant name, not " + Fields.kind(off));
@@ -194,13 +227,18 @@ public final class Routes {
         // offVariant refused above is left out of the would-be configuration, so that it is not reported twice.
         String offVariant = off != null && off.isTextual() && fields.variants() != null
                 && fields.variants().has(off.textValue()) ? off.textValue() : null;
-        return config.createFlag(call.actor(), key, fields, offVariant, List.copyOf(f.errors()))
-                .map(d -> Reply.created(ConfigService.flagJson(d), V1 + "/flags/" + d.key()).etag(d.revision()));
+        List<Violation> problems = violations(f);
+        return threads.run(() -> {
+            FlagDefinition d = flags.create(call.actor(), key, fields, offVariant, problems);
+            return Reply.created(json.flag(d), V1 + "/flags/" + d.key()).etag(d.revision());
+        });
     }
 
     private Future<Reply> getFlag(Call call) {
-        return config.flag(call.tenantId(), call.param("flag"))
-                .map(d -> Reply.ok(ConfigService.flagJson(d)).etag(d.revision()));
+        return threads.run(() -> {
+            FlagDefinition d = flags.get(call.tenantId(), call.param("flag"));
+            return Reply.ok(json.flag(d)).etag(d.revision());
+        });
     }
 
     private Future<Reply> updateFlag(Call call) {
@@ -208,26 +246,37 @@ public final class Routes {
         Fields f = new Fields(call.body()).allow("key", "description", "tags", "variants", "metadata", "salt",
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
-        ConfigService.FlagFields fields = definition(f);
-        return config.updateFlag(call.actor(), call.param("flag"), ifMatch, fields, List.copyOf(f.errors()))
-                .map(d -> Reply.ok(ConfigService.flagJson(d)).etag(d.revision()));
+        FlagFields fields = definition(f);
+        List<Violation> problems = violations(f);
+        return threads.run(() -> {
+            FlagDefinition d = flags.update(call.actor(), call.param("flag"), ifMatch, fields, problems);
+            return Reply.ok(json.flag(d)).etag(d.revision());
+        });
     }
 
     private Future<Reply> deleteFlag(Call call) {
-        return config.deleteFlag(call.actor(), call.param("flag"), call.ifMatch()).map(x -> Reply.noContent());
+        Integer ifMatch = call.ifMatch();
+        return threads.run(() -> {
+            flags.delete(call.actor(), call.param("flag"), ifMatch);
+            return Reply.noContent();
+        });
     }
 
     // ---------------------------------------------------------------- flag configurations
 
     private Future<Reply> listEnvFlags(Call call) {
         int limit = call.limit();
-        return config.environmentFlags(call.tenantId(), call.param("env"), call.query("tag"), call.query("q"),
-                call.after(), limit).map(p -> Reply.ok(pageJson(p, limit, ConfigService.EnvFlag::toJson)));
+        return threads.run(() -> Reply.ok(pageJson(flags.listIn(call.tenantId(), call.param("env"),
+                call.query("tag"), call.query("q"), call.after(), limit), limit, json::environmentFlag)));
     }
 
     private Future<Reply> getEnvFlag(Call call) {
-        return config.environmentFlag(call.tenantId(), call.param("env"), call.param("flag"))
-                .map(f -> Reply.ok(f.toJson()).etag(f.revision()));
+        return threads.run(() -> environmentFlag(flags.getIn(call.tenantId(), call.param("env"),
+                call.param("flag"))));
+    }
+
+    private Reply environmentFlag(EnvironmentFlag f) {
+        return Reply.ok(json.environmentFlag(f)).etag(f.revision());
     }
 
     /** Markup in rule descriptions is refused like in any other description. */
@@ -251,40 +300,28 @@ public final class Routes {
         ObjectNode body = call.body();
         Set<String> readOnly = Set.of("key", "environment", "description", "tags", "variants", "salt", "metadata",
                 "revision");
-        List<String> allowed = new ArrayList<>(List.of(EnvDocument.CONFIG_FIELDS));
+        List<String> allowed = new ArrayList<>(List.of(EnvironmentDocument.CONFIG_FIELDS));
         allowed.addAll(readOnly);
         Fields f = new Fields(body).allow(allowed.toArray(new String[0]));
         keyMatchesPath(f, call.param("flag"));
         ruleDescriptions(f);
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         ObjectNode cfg = Json.object();
-        for (String field : EnvDocument.CONFIG_FIELDS) {
+        for (String field : EnvironmentDocument.CONFIG_FIELDS) {
             if (body.has(field)) {
                 cfg.set(field, body.get(field));
             }
         }
-        return config.updateEnvironmentFlag(call.actor(), call.param("env"), call.param("flag"), ifMatch,
-                "flag.configure", (current, errors) -> {
-                    // The definition fields may be sent back as read (GET, edit, PUT) but must not differ.
-                    ObjectNode def = EnvDocument.flagObject(current.def(), null);
-                    for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
-                        JsonNode sent = body.get(field);
-                        JsonNode have = def.get(field);
-                        if (sent != null && !sent.isNull() && !sent.equals(have == null ? defaultOf(field) : have)) {
-                            errors.add(new FieldError(field, "is part of the flag's definition, the same in every"
-                                    + " environment: change it with PUT /api/v1/flags/" + current.def().key()));
-                        }
-                    }
-                    return cfg;
-                }, List.copyOf(f.errors())).map(f2 -> Reply.ok(f2.toJson()).etag(f2.revision()));
-    }
-
-    private static JsonNode defaultOf(String field) {
-        return switch (field) {
-            case "description" -> Json.NODES.textNode("");
-            case "tags" -> Json.array();
-            default -> Json.NODES.nullNode();
-        };
+        // The definition fields may be sent back as read (GET, edit, PUT) but must not differ: the service checks.
+        ObjectNode echoed = Json.object();
+        for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
+            if (body.has(field)) {
+                echoed.set(field, body.get(field));
+            }
+        }
+        List<Violation> problems = violations(f);
+        return threads.run(() -> environmentFlag(flags.configure(call.actor(), call.param("env"), call.param("flag"),
+                ifMatch, cfg, echoed, problems)));
     }
 
     private Future<Reply> toggle(Call call) {
@@ -292,12 +329,8 @@ public final class Routes {
         Fields f = new Fields(call.body()).allow("enabled");
         Boolean enabled = f.bool("enabled", true);
         f.done();
-        return config.updateEnvironmentFlag(call.actor(), call.param("env"), call.param("flag"), ifMatch,
-                enabled ? "flag.enable" : "flag.disable", current -> {
-                    ObjectNode cfg = current.config().deepCopy();
-                    cfg.put("enabled", enabled);
-                    return cfg;
-                }).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
+        return threads.run(() -> environmentFlag(flags.toggle(call.actor(), call.param("env"), call.param("flag"),
+                ifMatch, enabled)));
     }
 
     private Future<Reply> rollout(Call call) {
@@ -312,13 +345,13 @@ public final class Routes {
         }
         // The engine's rule for a rollout weight, on the exact decimal written (a double would make
         // 10.00000000000000001 a valid 10).
-        BigDecimal pct = null;
+        JsonNode share = null;
         if (percentage != null) {
             String problem = FlagDocumentCompiler.percentageProblem(percentage);
             if (problem != null) {
                 f.error("percentage", problem);
             } else {
-                pct = percentage.decimalValue();
+                share = percentage;
             }
         }
         if (weights != null && !weights.isObject()) {
@@ -327,49 +360,16 @@ public final class Routes {
         if (bucketBy != null && !bucketBy.isTextual()) {
             f.error("bucketBy", "must be an attribute name, not " + Fields.kind(bucketBy));
         }
-        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
-        BigDecimal share = pct;
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all). A
+        // request with neither a usable percentage nor usable weights (or both) has nothing to apply.
         JsonNode bucket = bucketBy != null && bucketBy.isTextual() ? bucketBy : null;
-        boolean usable = share != null ^ (weights != null && weights.isObject());
-        return config.updateEnvironmentFlag(call.actor(), call.param("env"), call.param("flag"), ifMatch,
-                "flag.rollout", (current, errors) -> {
-                    if (!usable) {
-                        return null;
-                    }
-                    ObjectNode rollout;
-                    if (share != null) {
-                        String on = null;
-                        String off = null;
-                        for (Iterator<Map.Entry<String, JsonNode>> it = current.def().variants().fields(); it.hasNext();) {
-                            Map.Entry<String, JsonNode> e = it.next();
-                            if (e.getValue().isBoolean() && e.getValue().booleanValue() && on == null) {
-                                on = e.getKey();
-                            } else if (e.getValue().isBoolean() && !e.getValue().booleanValue() && off == null) {
-                                off = e.getKey();
-                            }
-                        }
-                        if (on == null || off == null || current.def().variants().size() != 2) {
-                            errors.add(new FieldError("percentage", "only a boolean flag (one true and one false"
-                                    + " variant) takes a percentage; give rollout {variant: percentage, ...} instead"));
-                            return null;
-                        }
-                        rollout = Json.object();
-                        // The share as written (an integer stays one), its complement exact.
-                        rollout.set(on, percentage);
-                        rollout.set(off, percentage.isIntegralNumber()
-                                ? Json.NODES.numberNode(BigDecimal.valueOf(100).subtract(share).toBigIntegerExact())
-                                : Json.decimal(BigDecimal.valueOf(100).subtract(share)));
-                    } else {
-                        rollout = (ObjectNode) weights;
-                    }
-                    ObjectNode cfg = current.config().deepCopy();
-                    ObjectNode fallthrough = cfg.putObject("fallthrough");
-                    fallthrough.set("rollout", rollout);
-                    if (bucket != null) {
-                        fallthrough.set("bucketBy", bucket);
-                    }
-                    return cfg;
-                }, List.copyOf(f.errors())).map(r -> Reply.ok(r.toJson()).etag(r.revision()));
+        ObjectNode byVariant = weights != null && weights.isObject() ? (ObjectNode) weights : null;
+        boolean usable = share != null ^ byVariant != null;
+        JsonNode givenShare = usable ? share : null;
+        ObjectNode givenWeights = usable ? byVariant : null;
+        List<Violation> problems = violations(f);
+        return threads.run(() -> environmentFlag(flags.rollout(call.actor(), call.param("env"), call.param("flag"),
+                ifMatch, givenShare, givenWeights, bucket, problems)));
     }
 
     // ---------------------------------------------------------------- segments
@@ -377,19 +377,21 @@ public final class Routes {
     private Future<Reply> listSegments(Call call) {
         int limit = call.limit();
         String env = call.param("env");
-        return config.segments(call.tenantId(), env, call.query("q"), call.after(), limit)
-                .map(p -> Reply.ok(pageJson(p, limit, s -> ConfigService.segmentJson(env, s))));
+        return threads.run(() -> Reply.ok(pageJson(segments.list(call.tenantId(), env, call.query("q"), call.after(),
+                limit), limit, s -> json.segment(env, s))));
     }
 
     private Future<Reply> getSegment(Call call) {
         String env = call.param("env");
-        return config.segment(call.tenantId(), env, call.param("segment"))
-                .map(s -> Reply.ok(ConfigService.segmentJson(env, s)).etag(s.revision()));
+        return threads.run(() -> {
+            Segment s = segments.get(call.tenantId(), env, call.param("segment"));
+            return Reply.ok(json.segment(env, s)).etag(s.revision());
+        });
     }
 
     private static ObjectNode segmentDefinition(Fields f) {
         ObjectNode def = Json.object();
-        for (String field : EnvDocument.SEGMENT_FIELDS) {
+        for (String field : EnvironmentDocument.SEGMENT_FIELDS) {
             JsonNode v = f.raw(field);
             if (v != null) {
                 def.set(field, v);
@@ -404,10 +406,13 @@ public final class Routes {
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         String env = call.param("env");
-        return config.putSegment(call.actor(), env, key, true, null, description, segmentDefinition(f),
-                        List.copyOf(f.errors()))
-                .map(s -> Reply.created(ConfigService.segmentJson(env, s),
-                        V1 + "/environments/" + env + "/segments/" + s.key()).etag(s.revision()));
+        ObjectNode definition = segmentDefinition(f);
+        List<Violation> problems = violations(f);
+        return threads.run(() -> {
+            Segment s = segments.put(call.actor(), env, key, true, null, description, definition, problems);
+            return Reply.created(json.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
+                    .etag(s.revision());
+        });
     }
 
     private Future<Reply> updateSegment(Call call) {
@@ -417,14 +422,21 @@ public final class Routes {
         keyMatchesPath(f, call.param("segment"));
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         String env = call.param("env");
-        return config.putSegment(call.actor(), env, call.param("segment"), false, ifMatch, description,
-                        segmentDefinition(f), List.copyOf(f.errors()))
-                .map(s -> Reply.ok(ConfigService.segmentJson(env, s)).etag(s.revision()));
+        ObjectNode definition = segmentDefinition(f);
+        List<Violation> problems = violations(f);
+        return threads.run(() -> {
+            Segment s = segments.put(call.actor(), env, call.param("segment"), false, ifMatch, description,
+                    definition, problems);
+            return Reply.ok(json.segment(env, s)).etag(s.revision());
+        });
     }
 
     private Future<Reply> deleteSegment(Call call) {
-        return config.deleteSegment(call.actor(), call.param("env"), call.param("segment"), call.ifMatch())
-                .map(x -> Reply.noContent());
+        Integer ifMatch = call.ifMatch();
+        return threads.run(() -> {
+            segments.delete(call.actor(), call.param("env"), call.param("segment"), ifMatch);
+            return Reply.noContent();
+        });
     }
 
     // ---------------------------------------------------------------- keys
@@ -484,47 +496,9 @@ public final class Routes {
 
     private Future<Reply> listAudit(Call call) {
         int limit = call.limit();
-        List<FieldError> errors = new ArrayList<>();
-        String type = call.query("resourceType");
-        if (type != null && !AUDIT_TYPES.contains(type)) {
-            errors.add(new FieldError("resourceType", "must be one of " + AUDIT_TYPES + ", not '" + type + "'"));
-        }
-        OffsetDateTime from = instant(call.query("from"), "from", errors);
-        OffsetDateTime to = instant(call.query("to"), "to", errors);
-        Long before = null;
-        String after = call.after();
-        if (after != null) {
-            try {
-                before = Long.parseLong(after);
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("cursor", "not a cursor of this listing"));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalidQuery(errors);
-        }
-        AuditLog.Filter filter = new AuditLog.Filter(type, call.query("resource"), call.query("environment"),
-                call.query("action"), from, to, before);
-        return audit.list(call.tenantId(), filter, limit).map(p -> Reply.ok(pageJson(p, limit, j -> j)));
-    }
-
-    private static OffsetDateTime instant(String v, String name, List<FieldError> errors) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            Instant instant = Instant.parse(v);
-            String problem = io.guidon.json.ValueChecks.instantProblem(instant);
-            if (problem != null) {
-                errors.add(new FieldError(name, problem));
-                return null;
-            }
-            return instant.atOffset(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, not '" + v
-                    + "'"));
-            return null;
-        }
+        AuditService.Query query = new AuditService.Query(call.query("resourceType"), call.query("resource"),
+                call.query("environment"), call.query("action"), call.query("from"), call.query("to"), call.after());
+        return threads.run(() -> Reply.ok(pageJson(audit.list(call.tenantId(), query, limit), limit, j -> j)));
     }
 
     // ---------------------------------------------------------------- sidecar

@@ -64,6 +64,8 @@ public final class TransientFailure {
         }
     }
 
+    /** The start of the message of a statement given to a closed connection (Vert.x 5.0.7, SocketConnectionBase). */
+    static final String CONNECTION_NOT_ACTIVE = "Connection is not active now";
     /** The messages of the SQL client pool's acquisition timeouts (Vert.x 5.0.7, SqlConnectionPool). */
     private static final String POOL_TIMEOUT = "Timeout";
     private static final String POOL_QUERY_TIMEOUT = "Timeout waiting for connection";
@@ -155,6 +157,13 @@ public final class TransientFailure {
         if ((t.getClass() == VertxException.class || t.getClass() == io.vertx.core.impl.NoStackTraceThrowable.class)
                 && (POOL_TIMEOUT.equals(t.getMessage()) || POOL_QUERY_TIMEOUT.equals(t.getMessage()))) {
             return Kind.BUSY;
+        }
+        // A statement given to a connection the pool had not yet learnt was closed (a request on a virtual thread can
+        // acquire it before the close is processed on the connection's event loop): Vert.x 5.0 (SocketConnectionBase)
+        // fails it with a plain VertxException.
+        if (t.getClass() == VertxException.class && t.getMessage() != null
+                && t.getMessage().startsWith(CONNECTION_NOT_ACTIVE)) {
+            return Kind.UNREACHABLE;
         }
         return null;
     }

@@ -3,8 +3,8 @@ package io.guidon.controlplane.snapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.DomainException;
-import io.guidon.controlplane.store.ConfigService;
-import io.guidon.controlplane.store.EnvDocument;
+import io.guidon.controlplane.domain.EnvironmentDocument;
+import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.Sql;
 import io.guidon.controlplane.store.VersionListener;
 import io.guidon.protocol.snapshots.FullSnapshot;
@@ -214,7 +214,7 @@ public final class SnapshotCache implements VersionListener {
                         if (env == null) {
                             return Future.failedFuture(DomainException.notFound("the key's environment is gone"));
                         }
-                        Future<EnvDocument> doc = ConfigService.loadDocument(c, tenantId, environmentId);
+                        Future<EnvironmentDocument> doc = DocumentRepository.load(c, tenantId, environmentId);
                         Future<List<LogEntry>> log = Sql.list(c, "SELECT version, flags, segments FROM change_log"
                                         + " WHERE environment_id = $1 ORDER BY version",
                                 r -> new LogEntry(r.getLong(0), r.getArrayOfStrings(1), r.getArrayOfStrings(2)),

@@ -1,12 +1,12 @@
 package io.guidon.controlplane.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.guidon.controlplane.api.ApiException;
-import io.guidon.controlplane.api.Json;
 import io.guidon.controlplane.auth.ApiKeyStore;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.auth.StoredKey;
+import io.guidon.controlplane.domain.DomainException;
+import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -39,7 +39,7 @@ public final class KeyService implements ApiKeyStore {
     public record KeyInfo(UUID id, String name, String role, String environment, String prefix,
             OffsetDateTime createdAt, OffsetDateTime revokedAt, OffsetDateTime lastUsedAt) {
         public ObjectNode toJson() {
-            ObjectNode o = Json.object();
+            ObjectNode o = StoredJson.object();
             o.put("id", id.toString());
             o.put("name", name);
             o.put("role", role);
@@ -107,7 +107,7 @@ public final class KeyService implements ApiKeyStore {
                         + " AND ($2::timestamptz IS NULL OR (k.created_at, k.id) > ($2, $3::uuid))"
                         + " ORDER BY k.created_at, k.id LIMIT $4", KeyService::info, tenantId, afterTime, afterId,
                 limit + 1);
-        return Future.all(total, rows).map(x -> ConfigService.page(rows.result(), total.result(), limit,
+        return Future.all(total, rows).map(x -> Page.of(rows.result(), total.result(), limit,
                 k -> micros(k.createdAt()) + ":" + k.id()));
     }
 
@@ -120,7 +120,7 @@ public final class KeyService implements ApiKeyStore {
         return Sql.one(pool, "SELECT " + KEY_COLUMNS + " FROM api_keys k LEFT JOIN environments e"
                         + " ON e.id = k.environment_id WHERE k.tenant_id = $1 AND k.id = $2", KeyService::info,
                         tenantId, id)
-                .compose(k -> k == null ? Future.failedFuture(ApiException.notFound("no key '" + id + "'"))
+                .compose(k -> k == null ? Future.failedFuture(DomainException.notFound("no key '" + id + "'"))
                         : Future.succeededFuture(k));
     }
 
@@ -141,7 +141,7 @@ public final class KeyService implements ApiKeyStore {
                 : Sql.one(c, "SELECT id FROM environments WHERE tenant_id = $1 AND key = $2 FOR KEY SHARE",
                         r -> r.getLong(0),
                         actor.tenantId(), environmentKey).compose(id -> id == null
-                        ? Future.failedFuture(ApiException.notFound("no environment '" + environmentKey + "'"))
+                        ? Future.failedFuture(DomainException.notFound("no environment '" + environmentKey + "'"))
                         : Future.succeededFuture(id));
         ApiKeys.NewKey key = keys.generate();
         UUID id = UUID.randomUUID();
@@ -163,7 +163,7 @@ public final class KeyService implements ApiKeyStore {
                         + " FOR NO KEY UPDATE OF k",
                 KeyService::info, actor.tenantId(), id).compose(before -> {
                     if (before == null) {
-                        return Future.failedFuture(ApiException.notFound("no key '" + id + "'"));
+                        return Future.failedFuture(DomainException.notFound("no key '" + id + "'"));
                     }
                     if (before.revokedAt() != null) {
                         return Future.succeededFuture(before);
@@ -186,7 +186,7 @@ public final class KeyService implements ApiKeyStore {
                         + " VALUES ($1, $2) RETURNING id", r -> r.getLong(0), tenantKey, tenantName),
                 "tenant '" + tenantKey + "' already exists").compose(tenantId -> {
                     Actor actor = new Actor(tenantId, tenantKey, null, "bootstrap", "bootstrap-" + UUID.randomUUID());
-                    ObjectNode tenant = Json.object().put("key", tenantKey).put("name", tenantName);
+                    ObjectNode tenant = StoredJson.object().put("key", tenantKey).put("name", tenantName);
                     return audit.record(c, actor, new AuditLog.Entry("tenant.create", "tenant", tenantKey, null, null,
                                     tenant))
                             .compose(x -> create(c, actor, keyName, Role.ADMIN, null))

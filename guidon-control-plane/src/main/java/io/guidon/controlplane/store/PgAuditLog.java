@@ -2,7 +2,7 @@ package io.guidon.controlplane.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.guidon.controlplane.api.Json;
+import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,8 +35,8 @@ public final class PgAuditLog implements AuditLog {
                         + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb)")
                 .execute(Tuple.from(new Object[] {actor.tenantId(), actor.requestId(), actor.keyId(), actor.keyName(),
                         e.action(), e.resourceType(), e.resourceKey(), e.environmentKey(),
-                        e.before() == null ? null : Json.write(e.before()),
-                        e.after() == null ? null : Json.write(e.after())}))
+                        e.before() == null ? null : StoredJson.write(e.before()),
+                        e.after() == null ? null : StoredJson.write(e.after())}))
                 .mapEmpty();
     }
 
@@ -72,7 +72,7 @@ public final class PgAuditLog implements AuditLog {
     }
 
     private static JsonNode json(Row r) {
-        ObjectNode o = Json.object();
+        ObjectNode o = StoredJson.object();
         o.put("id", r.getLong("id"));
         o.put("at", r.getOffsetDateTime("at").toInstant().toString());
         o.put("requestId", r.getString("request_id"));
@@ -83,8 +83,8 @@ public final class PgAuditLog implements AuditLog {
         o.put("resourceType", r.getString("resource_type"));
         o.put("resource", r.getString("resource_key"));
         o.put("environment", r.getString("environment_key"));
-        o.set("before", r.getString("before") == null ? Json.NODES.nullNode() : Json.parse(r.getString("before")));
-        o.set("after", r.getString("after") == null ? Json.NODES.nullNode() : Json.parse(r.getString("after")));
+        o.set("before", r.getString("before") == null ? StoredJson.NODES.nullNode() : StoredJson.parse(r.getString("before")));
+        o.set("after", r.getString("after") == null ? StoredJson.NODES.nullNode() : StoredJson.parse(r.getString("after")));
         return o;
     }
 }

@@ -1,6 +1,6 @@
 package io.guidon.controlplane.store;
 
-import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.db.TransientFailure;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
@@ -57,10 +57,10 @@ public final class Sql {
         return query(c, sql, args).map(rs -> rs.size() == 0 ? null : mapper.apply(rs.iterator().next()));
     }
 
-    /** A unique-key violation as a 409; any other failure unchanged. */
+    /** A unique-key violation as a {@link DomainException.Kind#CONFLICT}; any other failure unchanged. */
     public static <T> Future<T> conflictOnDuplicate(Future<T> f, String detail) {
         return f.recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                ? Future.failedFuture(ApiException.conflict(detail)) : Future.failedFuture(e));
+                ? Future.failedFuture(DomainException.conflict(detail)) : Future.failedFuture(e));
     }
 
     /** An ILIKE pattern that matches {@code text} anywhere, with the wildcards in it escaped. */

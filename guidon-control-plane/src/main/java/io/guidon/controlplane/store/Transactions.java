@@ -1,6 +1,6 @@
 package io.guidon.controlplane.store;
 
-import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.db.DependencyUnavailable;
 import io.guidon.controlplane.db.TransientFailure;
 import io.vertx.core.Context;
@@ -51,6 +51,65 @@ public final class Transactions {
         return attempt(pool, work, 1);
     }
 
+    /** A transaction's work written as plain sequential code (on a virtual thread, awaiting each statement). */
+    @FunctionalInterface
+    public interface Work<T> {
+        /** The result of the work; any exception rolls the transaction back. */
+        T run(SqlConnection c);
+    }
+
+    /**
+     * {@link #run} for code on a Vert.x virtual thread: runs {@code work} in a transaction, top to bottom, and returns
+     * the result after the commit. Re-run, whole, on the same conditions as {@link #run} (a lock conflict up to
+     * {@link #MAX_ATTEMPTS} times with the same backoff, a vanished parent), so {@code work} must be safe to repeat
+     * until it commits. Must be called on a virtual thread ({@link Future#await}).
+     *
+     * @throws DependencyUnavailable when every attempt met a conflict
+     * @throws DomainException CONFLICT when a parent row kept vanishing; any other failure of {@code work} as is
+     */
+    public static <T> T await(Pool pool, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(pool, work);
+            } catch (RuntimeException e) {
+                boolean conflict = TransientFailure.isConflict(e);
+                boolean parentGone = !conflict && FOREIGN_KEY_VIOLATION.equals(TransientFailure.sqlState(e));
+                if (!conflict && !parentGone) {
+                    throw e;
+                }
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw conflict ? exhausted(e, attempt) : missingParent(e);
+                }
+                LOG.debug("transaction rolled back (SQLSTATE {}); re-running it, attempt {} of {}",
+                        TransientFailure.sqlState(e), attempt + 1, MAX_ATTEMPTS);
+                Future.await(delay(backoffMillis(attempt)));
+            }
+        }
+    }
+
+    /** One attempt: begin, work, commit; a failure rolls back (a rollback that fails too changes nothing). */
+    private static <T> T once(Pool pool, Work<T> work) {
+        SqlConnection c = Future.await(pool.getConnection());
+        try {
+            io.vertx.sqlclient.Transaction tx = Future.await(c.begin());
+            T value;
+            try {
+                value = work.run(c);
+            } catch (RuntimeException e) {
+                try {
+                    Future.await(tx.rollback());
+                } catch (RuntimeException ignored) {
+                    // The connection is closed below; PostgreSQL rolls back what it holds.
+                }
+                throw e;
+            }
+            Future.await(tx.commit());
+            return value;
+        } finally {
+            c.close();
+        }
+    }
+
     private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int attempt) {
         return pool.withTransaction(work).recover(e -> {
             boolean conflict = TransientFailure.isConflict(e);
@@ -92,10 +151,10 @@ public final class Transactions {
                         + (state == null ? "" : "SQLSTATE " + state + ": ") + what + "); nothing was changed", e);
     }
 
-    private static ApiException missingParent(Throwable e) {
+    private static DomainException missingParent(Throwable e) {
         String constraint = e instanceof PgException pg && pg.getConstraint() != null
                 ? " (" + pg.getConstraint() + ")" : "";
-        return ApiException.conflict("something this change refers to was deleted by a concurrent change"
+        return DomainException.conflict("something this change refers to was deleted by a concurrent change"
                 + constraint + "; nothing was changed: read the resources again and re-apply your change");
     }
 }

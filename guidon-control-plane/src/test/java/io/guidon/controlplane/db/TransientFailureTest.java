@@ -166,6 +166,15 @@ class TransientFailureTest {
                 .isEqualTo(TransientFailure.Kind.UNREACHABLE);
     }
 
+    @Test
+    void aStatementGivenToAConnectionAlreadyClosedIsUnreachableButOtherVertxErrorsAreNot() {
+        // What the SQL client's SocketConnectionBase fails a statement with when its connection is closed (seen when
+        // the statement is sent from a virtual thread right after PostgreSQL terminated the connection).
+        assertThat(TransientFailure.classify(new io.vertx.core.VertxException(
+                "Connection is not active now, current status: CLOSED"))).isEqualTo(TransientFailure.Kind.UNREACHABLE);
+        assertThat(TransientFailure.classify(new io.vertx.core.VertxException("something else"))).isNull();
+    }
+
     private static PgException pg(String severity, String state) {
         return new PgException("message", severity, state, "detail");
     }

@@ -3,7 +3,7 @@ package io.guidon.controlplane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.TestDatabase;
-import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.db.DependencyUnavailable;
 import io.guidon.controlplane.db.TransientFailure;
 import io.vertx.core.Future;
@@ -126,8 +126,8 @@ class TransactionsIT {
             return c.query("INSERT INTO t (n, parent) VALUES (1, 42)").execute();
         }));
         assertThat(attempts.get()).isEqualTo(Transactions.MAX_ATTEMPTS);
-        assertThat(e).isInstanceOf(ApiException.class);
-        assertThat(((ApiException) e).status()).isEqualTo(409);
+        assertThat(e).isInstanceOf(DomainException.class);
+        assertThat(((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
         assertThat(e.getMessage()).contains("deleted by a concurrent change").contains("t_parent_fkey");
     }
 
@@ -141,6 +141,62 @@ class TransactionsIT {
         }));
         assertThat(attempts.get()).isEqualTo(1);
         assertThat(((PgException) e).getSqlState()).isEqualTo("23505");
+    }
+
+    /** {@link Transactions#await} on a virtual thread, as the admin API's services call it. */
+    private <T> Future<T> awaiting(Transactions.Work<T> work) {
+        Promise<T> p = Promise.promise();
+        vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
+            @Override
+            public void start() {
+                try {
+                    p.complete(Transactions.await(pool, work));
+                } catch (RuntimeException e) {
+                    p.fail(e);
+                }
+            }
+        }, new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.VIRTUAL_THREAD))
+                .onFailure(p::tryFail);
+        return p.future();
+    }
+
+    @Test
+    void sequentialWorkIsReRunWholeOnAConflictAndCommitsOnce() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Integer result = awaiting(c -> {
+            int attempt = attempts.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (" + attempt + ")").execute());
+            if (attempt < 3) {
+                Future.await(raise(c, "55P03"));
+            }
+            return attempt;
+        }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(result).isEqualTo(3);
+        assertThat(rows()).as("only the committed attempt's row").isEqualTo(1);
+    }
+
+    @Test
+    void sequentialWorkThatKeepsConflictingEndsNamedAndAnotherFailureIsNotReRun() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Throwable e = failureOf(awaiting(c -> {
+            attempts.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (1)").execute());
+            return Future.await(raise(c, "40P01"));
+        }));
+        assertThat(attempts.get()).isEqualTo(Transactions.MAX_ATTEMPTS);
+        assertThat(e).isInstanceOf(DependencyUnavailable.class);
+        assertThat(e.getMessage()).contains("SQLSTATE 40P01");
+        assertThat(rows()).isZero();
+
+        AtomicInteger once = new AtomicInteger();
+        Throwable refused = failureOf(awaiting(c -> {
+            once.incrementAndGet();
+            Future.await(c.query("INSERT INTO t (n) VALUES (7)").execute());
+            throw io.guidon.controlplane.domain.DomainException.notFound("no such thing");
+        }));
+        assertThat(once.get()).isEqualTo(1);
+        assertThat(refused).isInstanceOf(DomainException.class).hasMessage("no such thing");
+        assertThat(rows()).as("rolled back").isZero();
     }
 
     @Test

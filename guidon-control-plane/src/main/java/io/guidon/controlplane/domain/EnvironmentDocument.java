@@ -1,8 +1,7 @@
-package io.guidon.controlplane.store;
+package io.guidon.controlplane.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.guidon.controlplane.api.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.Map;
  * the environment's segments. {@link #toJson()} is exactly the flag-document format that
  * {@link io.guidon.engine.FlagDocumentCompiler} reads and sidecars receive.
  */
-public final class EnvDocument {
+public final class EnvironmentDocument {
 
     /** The configuration fields of a flag, set per environment. */
     public static final String[] CONFIG_FIELDS = {"enabled", "offVariant", "prerequisites", "targets", "rules",
@@ -20,26 +19,36 @@ public final class EnvDocument {
     /** The definition fields of a segment besides its description. */
     public static final String[] SEGMENT_FIELDS = {"included", "excluded", "rules"};
 
-    public final Map<String, FlagDef> flags = new LinkedHashMap<>();
+    public final Map<String, FlagDefinition> flags = new LinkedHashMap<>();
     public final Map<String, ObjectNode> configs = new LinkedHashMap<>();
-    public final Map<String, SegmentRow> segments = new LinkedHashMap<>();
+    public final Map<String, Segment> segments = new LinkedHashMap<>();
 
+    /** A copy whose maps can be changed without touching this one (the values are shared, never changed). */
+    public EnvironmentDocument copy() {
+        EnvironmentDocument c = new EnvironmentDocument();
+        c.flags.putAll(flags);
+        c.configs.putAll(configs);
+        c.segments.putAll(segments);
+        return c;
+    }
+
+    /** The document in the flag-document format. */
     public ObjectNode toJson() {
-        ObjectNode root = Json.object();
+        ObjectNode root = StoredJson.object();
         ObjectNode segs = root.putObject("segments");
-        for (SegmentRow s : segments.values()) {
+        for (Segment s : segments.values()) {
             segs.set(s.key(), segmentObject(s));
         }
         ObjectNode fl = root.putObject("flags");
-        for (FlagDef f : flags.values()) {
+        for (FlagDefinition f : flags.values()) {
             fl.set(f.key(), flagObject(f, configs.get(f.key())));
         }
         return root;
     }
 
     /** A flag as the flag-document format has it: definition and this environment's configuration merged. */
-    public static ObjectNode flagObject(FlagDef def, ObjectNode config) {
-        ObjectNode o = Json.object();
+    public static ObjectNode flagObject(FlagDefinition def, ObjectNode config) {
+        ObjectNode o = StoredJson.object();
         if (def.description() != null && !def.description().isEmpty()) {
             o.put("description", def.description());
         }
@@ -62,8 +71,8 @@ public final class EnvDocument {
         return o;
     }
 
-    public static ObjectNode segmentObject(SegmentRow s) {
-        ObjectNode o = Json.object();
+    public static ObjectNode segmentObject(Segment s) {
+        ObjectNode o = StoredJson.object();
         if (s.description() != null && !s.description().isEmpty()) {
             o.put("description", s.description());
         }
@@ -94,7 +103,7 @@ public final class EnvDocument {
                 }
             }
         }
-        ObjectNode c = Json.object();
+        ObjectNode c = StoredJson.object();
         c.put("enabled", false);
         c.put("offVariant", off);
         c.putObject("fallthrough").put("variant", off);

@@ -1,8 +1,8 @@
-package io.guidon.controlplane.store;
+package io.guidon.controlplane.domain;
 
 import java.time.OffsetDateTime;
 
 /** An environment row: its document version and change-log floor, and its own revision (the resource's ETag). */
-public record Env(long id, String key, String name, String description, long version, long logFloor, int revision,
+public record Environment(long id, String key, String name, String description, long version, long logFloor, int revision,
         OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 }

@@ -1,0 +1,98 @@
+package io.guidon.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentDocument;
+import io.guidon.controlplane.domain.EnvironmentFlag;
+import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.service.ResourceViews;
+
+/**
+ * The admin API's JSON of each resource (the shapes of openapi.json's schemas): an environment, a flag definition,
+ * a flag in an environment, a segment. The audit log records resources in the same shapes ({@link ResourceViews}),
+ * so this is their one definition. Times are ISO-8601 instants in UTC.
+ */
+public final class Responses implements ResourceViews {
+
+    /** The mapping has no state: any two instances map alike. */
+    public Responses() {
+    }
+
+    /** {@code key, name, description, version, revision, createdAt, updatedAt}. */
+    @Override
+    public ObjectNode environment(Environment e) {
+        ObjectNode o = Json.object();
+        o.put("key", e.key());
+        o.put("name", e.name());
+        o.put("description", e.description());
+        o.put("version", e.version());
+        o.put("revision", e.revision());
+        o.put("createdAt", e.createdAt().toInstant().toString());
+        o.put("updatedAt", e.updatedAt().toInstant().toString());
+        return o;
+    }
+
+    /** {@code key, description, tags, variants, metadata?, salt?, revision, createdAt, updatedAt}. */
+    @Override
+    public ObjectNode flag(FlagDefinition f) {
+        ObjectNode o = Json.object();
+        o.put("key", f.key());
+        o.put("description", f.description());
+        f.tags().forEach(o.putArray("tags")::add);
+        if (f.tags().isEmpty()) {
+            o.putArray("tags");
+        }
+        o.set("variants", f.variants());
+        if (f.metadata() != null) {
+            o.set("metadata", f.metadata());
+        }
+        if (f.salt() != null) {
+            o.put("salt", f.salt());
+        }
+        o.put("revision", f.revision());
+        o.put("createdAt", f.createdAt().toInstant().toString());
+        o.put("updatedAt", f.updatedAt().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code key, environment}, the flag as the flag-document format has it (definition and this environment's
+     * configuration merged; description and tags always present), then the configuration's {@code revision}.
+     */
+    @Override
+    public ObjectNode environmentFlag(EnvironmentFlag f) {
+        ObjectNode o = Json.object();
+        o.put("key", f.definition().key());
+        o.put("environment", f.environment());
+        o.setAll(EnvironmentDocument.flagObject(f.definition(), f.config()));
+        if (!o.has("description")) {
+            o.put("description", "");
+        }
+        if (!o.has("tags")) {
+            o.putArray("tags");
+        }
+        o.put("revision", f.revision());
+        return o;
+    }
+
+    /** {@code key, environment, description, included?, excluded?, rules?, revision, createdAt, updatedAt}. */
+    @Override
+    public ObjectNode segment(String envKey, Segment s) {
+        ObjectNode o = Json.object();
+        o.put("key", s.key());
+        o.put("environment", envKey);
+        o.put("description", s.description());
+        for (String field : EnvironmentDocument.SEGMENT_FIELDS) {
+            JsonNode v = s.definition().get(field);
+            if (v != null) {
+                o.set(field, v);
+            }
+        }
+        o.put("revision", s.revision());
+        o.put("createdAt", s.createdAt().toInstant().toString());
+        o.put("updatedAt", s.updatedAt().toInstant().toString());
+        return o;
+    }
+}

@@ -1,0 +1,188 @@
+package io.guidon.controlplane.service;
+
+import static io.vertx.core.Future.await;
+
+import io.guidon.controlplane.domain.DocumentChange;
+import io.guidon.controlplane.domain.DocumentChanges;
+import io.guidon.controlplane.domain.DomainException;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentDocument;
+import io.guidon.controlplane.domain.Violation;
+import io.guidon.controlplane.publish.ChangeEvent;
+import io.guidon.controlplane.publish.ChangePublisher;
+import io.guidon.controlplane.store.Actor;
+import io.guidon.controlplane.store.AuditLog;
+import io.guidon.controlplane.store.DocumentRepository;
+import io.guidon.controlplane.store.Transactions;
+import io.guidon.controlplane.store.VersionListener;
+import io.guidon.engine.FlagSet;
+import io.guidon.json.Pointer;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The write path every change of an environment's document takes, shared by the services of flags, segments and
+ * environments. Code on a virtual thread (it awaits each step).
+ *
+ * <p>A change runs in one transaction ({@link #write}) that locks the environments it touches (in the order of
+ * docs/adr/0108-admin-write-lock-order-and-retries.md; re-run by {@link Transactions} on a lock conflict), applies the
+ * change to each environment's document and has the engine validate all of them ({@link #prepare}, on a worker
+ * thread) before anything is written; then the service writes its rows, {@link #commit} raises each version and
+ * writes the change log, the audit entry is written, and the transaction commits; any problem rolls everything back.
+ * Only after the commit is each changed environment published ({@link ChangePublisher}) and its version told to the
+ * snapshot cache ({@link VersionListener}), once.
+ */
+final class DocumentWriter {
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final DocumentChanges changes;
+    private final DocumentRepository documents;
+    private final AuditLog audit;
+    private final ChangePublisher publisher;
+    private final VersionListener versions;
+
+    /** An environment's document and compiled flag set at one version, as this replica last committed it. */
+    private record Cached(long version, EnvironmentDocument document, FlagSet flagSet) {
+    }
+
+    /**
+     * The last committed document of each environment changed through this replica. A change finds the version it
+     * locked here when this replica made the previous change, and then skips reading and compiling the document it
+     * starts from. Entries are added only after commit, and a version is never reused, so an entry whose version
+     * is the locked one is exactly the database's state.
+     */
+    private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
+
+    DocumentWriter(Vertx vertx, Pool pool, DocumentChanges changes, DocumentRepository documents, AuditLog audit,
+            ChangePublisher publisher, VersionListener versions) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.changes = changes;
+        this.documents = documents;
+        this.audit = audit;
+        this.publisher = publisher;
+        this.versions = versions;
+    }
+
+    /** One run of a change's transaction: its connection, who changes, and what it applied to which environment. */
+    final class Tx {
+        final SqlConnection c;
+        final Actor actor;
+        private final List<Applied> applied = new ArrayList<>();
+
+        private Tx(SqlConnection c, Actor actor) {
+            this.c = c;
+            this.actor = actor;
+        }
+
+        /** Writes the audit entry of the change, in this transaction. */
+        void audit(String action, String resourceType, String resourceKey, String environmentKey,
+                com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after) {
+            await(audit.record(c, actor, new AuditLog.Entry(action, resourceType, resourceKey, environmentKey, before,
+                    after)));
+        }
+    }
+
+    /** One environment's document with the change applied and validated, nothing written yet. */
+    record Prepared(Environment env, DocumentChanges.Outcome outcome) {
+        EnvironmentDocument after() {
+            return outcome.document();
+        }
+    }
+
+    /** A change committed to one environment: the event to publish, and the document and flag set it produced. */
+    private record Applied(ChangeEvent event, EnvironmentDocument document, FlagSet flagSet) {
+    }
+
+    /** Runs {@code work} in a transaction (re-run whole on a conflict); after the commit, publishes what it applied. */
+    <T> T write(Actor actor, Function<Tx, T> work) {
+        List<Tx> runs = new ArrayList<>();
+        T value = Transactions.await(pool, c -> {
+            Tx tx = new Tx(c, actor);
+            runs.add(tx);
+            return work.apply(tx);
+        });
+        for (Applied a : runs.get(runs.size() - 1).applied) {
+            ChangeEvent e = a.event();
+            cache.put(e.environmentId(), new Cached(e.version(), a.document(), a.flagSet()));
+            versions.committed(e.environmentId(), e.version());
+            publisher.publish(e);
+        }
+        return value;
+    }
+
+    /**
+     * Applies {@code change} to the document of each of {@code envs} (locked by the caller), in turn, each compiled
+     * on a worker thread; writes nothing. The document is read from the database unless this replica committed the
+     * locked version itself.
+     *
+     * @throws DomainException INVALID listing {@code requestViolations} (the request's own, found before) and every
+     *     violation of every environment, each once, in that order, when there is any; or, when the change could not
+     *     be built, the request's violations (or "no configuration to apply")
+     */
+    List<Prepared> prepare(Tx tx, List<Environment> envs, DocumentChange change, List<Violation> requestViolations) {
+        List<Prepared> prepared = new ArrayList<>();
+        Set<Violation> violations = new LinkedHashSet<>(requestViolations);
+        for (Environment env : envs) {
+            Cached cached = cache.get(env.id());
+            boolean hit = cached != null && cached.version() == env.version();
+            EnvironmentDocument before = hit ? cached.document()
+                    : await(DocumentRepository.load(tx.c, tx.actor.tenantId(), env.id()));
+            FlagSet known = hit ? cached.flagSet() : null;
+            DocumentChanges.Outcome outcome = await(vertx.executeBlocking(
+                    () -> changes.apply(env.key(), before, known, change), false));
+            if (outcome.document() == null) {
+                violations.addAll(outcome.violations());
+                throw DomainException.invalid(violations.isEmpty()
+                        ? List.of(new Violation(Pointer.ROOT, "no configuration to apply"))
+                        : List.copyOf(violations));
+            }
+            violations.addAll(outcome.violations());
+            prepared.add(new Prepared(env, outcome));
+        }
+        if (!violations.isEmpty()) {
+            throw DomainException.invalid(List.copyOf(violations));
+        }
+        return prepared;
+    }
+
+    /**
+     * The second half of a change, after {@link #prepare} and the service's own writes: raises each environment's
+     * version and writes its change log; the change is published after the commit.
+     */
+    void commit(Tx tx, List<Prepared> prepared, DocumentChange change) {
+        for (Prepared p : prepared) {
+            Environment env = p.env();
+            long version = await(documents.bumpVersion(tx.c, tx.actor.tenantId(), env.id(), change.flagKeys(),
+                    change.segmentKeys()));
+            tx.applied.add(new Applied(new ChangeEvent(env.id(), tx.actor.tenantKey(), env.key(), version,
+                    List.copyOf(p.outcome().changedFlags())), p.after(), p.outcome().flagSet()));
+        }
+    }
+
+    /**
+     * Judges a flag definition no environment's document can hold, on a worker thread (see
+     * {@link DocumentChanges#check}).
+     */
+    List<Violation> check(io.guidon.controlplane.domain.FlagDefinition def,
+            com.fasterxml.jackson.databind.node.ObjectNode config) {
+        return await(vertx.executeBlocking(() -> changes.check(def, config), false));
+    }
+
+    /** {@link DomainException.Kind#STALE} when the client's {@code If-Match} revision is not the current one. */
+    static void checkRevision(Integer ifMatch, int current, String what) {
+        if (ifMatch != null && ifMatch != current) {
+            throw DomainException.stale(what + " is at revision " + current + ", not " + ifMatch
+                    + "; someone changed it since you read it: read it again and re-apply your change");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.guidon.controlplane.service;
+
+import static io.vertx.core.Future.await;
+
+import io.guidon.controlplane.domain.DomainException;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentDocument;
+import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.store.Actor;
+import io.guidon.controlplane.store.EnvironmentRepository;
+import io.guidon.controlplane.store.FlagRepository;
+import io.guidon.controlplane.store.Page;
+import io.guidon.controlplane.store.RowLock;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Environments of a tenant: reading, listing, creating (every flag of the tenant gets its default, disabled,
+ * configuration there), renaming and deleting (refused while sidecar keys are bound to it). Sequential code for a
+ * virtual thread: each method awaits its statements and throws {@link DomainException}.
+ */
+public final class EnvironmentService {
+
+    private final DocumentWriter writer;
+    private final EnvironmentRepository environments;
+    private final FlagRepository flags;
+    private final ResourceViews views;
+
+    EnvironmentService(DocumentWriter writer, EnvironmentRepository environments, FlagRepository flags,
+            ResourceViews views) {
+        this.writer = writer;
+        this.environments = environments;
+        this.flags = flags;
+        this.views = views;
+    }
+
+    /** Environment {@code key} of the tenant; NOT_FOUND if none. */
+    public Environment get(long tenantId, String key) {
+        return found(await(environments.find(tenantId, key)), key);
+    }
+
+    static Environment found(Environment e, String key) {
+        if (e == null) {
+            throw DomainException.notFound("no environment '" + key + "'");
+        }
+        return e;
+    }
+
+    /** A page of the tenant's environments, by key, whose key, name or description contains {@code q} (null: all). */
+    public Page<Environment> list(long tenantId, String q, String after, int limit) {
+        return await(environments.page(tenantId, q, after, limit));
+    }
+
+    /** Creates an environment with every flag of the tenant in it, disabled; CONFLICT if the key exists. */
+    public Environment create(Actor actor, String key, String name, String description) {
+        return writer.write(actor, tx -> {
+            await(environments.lockTenant(tx.c, actor.tenantId()));
+            Environment env = await(environments.insert(tx.c, actor.tenantId(), key, name, description));
+            // Every flag of the tenant gets its default (disabled) configuration here; the inserts are pipelined.
+            List<Future<Void>> inserts = new ArrayList<>();
+            for (FlagDefinition def : await(flags.all(tx.c, actor.tenantId()))) {
+                inserts.add(flags.insertConfig(tx.c, actor.tenantId(), env.id(), def.id(),
+                        EnvironmentDocument.defaultConfig(def.variants(), null)));
+            }
+            await(Future.all(inserts));
+            tx.audit("environment.create", "environment", key, key, null, views.environment(env));
+            return env;
+        });
+    }
+
+    /** Renames or re-describes an environment; NOT_FOUND, or STALE when {@code ifMatch} is not its revision. */
+    public Environment update(Actor actor, String key, Integer ifMatch, String name, String description) {
+        return writer.write(actor, tx -> {
+            Environment before = found(await(environments.find(tx.c, actor.tenantId(), key, RowLock.CHANGE)), key);
+            DocumentWriter.checkRevision(ifMatch, before.revision(), "environment '" + key + "'");
+            Environment after = await(environments.update(tx.c, before.id(), name, description));
+            tx.audit("environment.update", "environment", key, key, views.environment(before),
+                    views.environment(after));
+            return after;
+        });
+    }
+
+    /** Deletes an environment; NOT_FOUND, STALE, or CONFLICT while unrevoked sidecar keys are bound to it. */
+    public void delete(Actor actor, String key, Integer ifMatch) {
+        writer.write(actor, tx -> {
+            Environment env = found(await(environments.find(tx.c, actor.tenantId(), key, RowLock.DELETE)), key);
+            DocumentWriter.checkRevision(ifMatch, env.revision(), "environment '" + key + "'");
+            long active = await(environments.activeKeys(tx.c, env.id()));
+            if (active > 0) {
+                throw DomainException.conflict("environment '" + key + "' has " + active
+                        + " active sidecar key(s); revoke them first");
+            }
+            await(environments.delete(tx.c, env.id()));
+            tx.audit("environment.delete", "environment", key, key, views.environment(env), null);
+            return null;
+        });
+    }
+}

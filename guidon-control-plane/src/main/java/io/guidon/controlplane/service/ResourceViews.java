@@ -1,0 +1,23 @@
+package io.guidon.controlplane.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentFlag;
+import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.Segment;
+
+/**
+ * How the audit log records a resource before and after a change: as the admin API shows it, so that a reader of
+ * the log compares exactly what they read from the API. The HTTP layer defines that shape (its response mapper
+ * implements this); services only pass the resource through, and so know nothing of the API's JSON.
+ */
+public interface ResourceViews {
+
+    JsonNode environment(Environment environment);
+
+    JsonNode flag(FlagDefinition flag);
+
+    JsonNode environmentFlag(EnvironmentFlag flag);
+
+    JsonNode segment(String environmentKey, Segment segment);
+}
