@@ -27,6 +27,8 @@ public final class Harness implements AutoCloseable {
     public final ControlPlaneMain.Running running;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Every answer of the API port is checked against the OpenAPI document (ADR 0111). */
+    private final OpenApiResponses openApi = OpenApiResponses.load();
 
     private final boolean ownsDatabase;
 
@@ -190,6 +192,7 @@ public final class Harness implements AutoCloseable {
             }
             b.method(method, publisher);
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            openApi.check(method, path, r.statusCode(), r.headers().map(), r.body());
             return new Resp(r.statusCode(), r.headers().map(), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
@@ -209,6 +212,7 @@ public final class Harness implements AutoCloseable {
             }
             b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            openApi.check(method, path, r.statusCode(), r.headers().map(), r.body());
             return new Resp(r.statusCode(), r.headers().map(), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
