@@ -84,6 +84,11 @@ public final class Harness implements AutoCloseable {
         return new Harness(db, false, redisPrefix, s, ControlPlaneMain.start(config));
     }
 
+    /** The check of answers against the OpenAPI document, for a test that talks to this server with its own client. */
+    public OpenApiResponses openApi() {
+        return openApi;
+    }
+
     public int port() {
         return running.port();
     }

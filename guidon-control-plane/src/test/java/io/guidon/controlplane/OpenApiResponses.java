@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * schema (JSON Schema 2020-12, OpenAPI 3.1's dialect), problem+json included; a header the response declares
  * {@code required} is there. For a path or method under {@code /api/} that the document does not have (the router's
  * own 404 and 405), the answer is a problem+json matching the document's {@code Problem} schema. A compressed body
- * (the sidecars' gzip document) is left to its own tests.
+ * is checked as the JSON it holds when the test hands its bytes ({@link #checkBytes}), else left out.
  *
  * <p>A mismatch is an {@link AssertionError} naming the operation, the request, the status and what does not match,
  * with the JSON Pointer of each schema violation in the body. The validator is networknt's json-schema-validator
@@ -159,6 +159,36 @@ public final class OpenApiResponses {
             throw new AssertionError("OpenAPI " + where + " without a body; the document declares " + mediaType);
         }
         validate(where, responsePointer + "/content/" + escape(mediaType) + "/schema", body);
+    }
+
+    /** Checks an answer received with {@code java.net.http}: the request's method and target are the response's. */
+    public void check(java.net.http.HttpResponse<String> r) {
+        check(r.request().method(), target(r), r.statusCode(), r.headers().map(), r.body());
+    }
+
+    /**
+     * Checks an answer received as bytes; a gzip body ({@code Content-Encoding: gzip}, the sidecars' document) is
+     * checked as the JSON it holds.
+     */
+    public void checkBytes(java.net.http.HttpResponse<byte[]> r) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(r.headers().map());
+        byte[] body = r.body();
+        if (r.headers().firstValue("Content-Encoding").map("gzip"::equalsIgnoreCase).orElse(false)) {
+            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                    new java.io.ByteArrayInputStream(body))) {
+                body = in.readAllBytes();
+            } catch (IOException e) {
+                throw new AssertionError("OpenAPI " + r.request().method() + " " + target(r) + ": Content-Encoding"
+                        + " gzip, but the body is not gzip: " + e, e);
+            }
+            headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Encoding"));
+        }
+        check(r.request().method(), target(r), r.statusCode(), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String target(java.net.http.HttpResponse<?> r) {
+        URI uri = r.request().uri();
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     private void validate(String where, String schemaPointer, String body) {
