@@ -451,7 +451,7 @@ public final class ApiRouter {
             ArrayNode errors = o.putArray("errors");
             for (FieldError fe : p.errors()) {
                 ObjectNode item = errors.addObject().put("path", fe.path());
-                io.guidon.json.Pointer pointer = ContractValidation.pointerOf(fe);
+                io.guidon.json.Pointer pointer = ContractValidation.pointerOf(p, fe);
                 if (pointer != null) {
                     item.put("pointer", pointer.toString());
                 }

@@ -267,6 +267,18 @@ public final class ContractValidation {
     // ---------------------------------------------------------------- the answer
 
     /**
+     * The JSON Pointer of an error of {@code problem}: its own when the checker knew it; for a parameter
+     * ({@code invalid-parameter}), the one-token pointer of its name ({@code /limit}); else read from the text.
+     */
+    static Pointer pointerOf(ApiException problem, FieldError e) {
+        if (e.pointer() == null && problem.type().endsWith("/invalid-parameter") && e.path() != null
+                && !e.path().isEmpty()) {
+            return Pointer.of(e.path());
+        }
+        return pointerOf(e);
+    }
+
+    /**
      * The JSON Pointer of a problem: its own when the checker knew it, else read from the message text
      * ({@code rules[0].serve.variant}, {@code flags["a.b"].on}, {@code limit}); null when the text is not a path.
      */

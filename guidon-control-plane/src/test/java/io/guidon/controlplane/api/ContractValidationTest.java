@@ -121,6 +121,15 @@ class ContractValidationTest {
                 .isEqualTo(Pointer.of("x.y"));
     }
 
+    @Test
+    void aParametersPointerIsItsNameAsOneToken() {
+        ApiException problem = ApiException.invalidQuery(List.of(new FieldError("a.b", "m")));
+
+        assertThat(ContractValidation.pointerOf(problem, problem.errors().get(0))).isEqualTo(Pointer.of("a.b"));
+        assertThat(ContractValidation.pointerOf(ApiException.invalid(problem.errors()), problem.errors().get(0)))
+                .isEqualTo(Pointer.of("a", "b"));
+    }
+
     private static String ptr(String text) {
         Pointer p = ContractValidation.pointerOf(new FieldError(text, "m"));
         return p == null ? null : p.toString();
