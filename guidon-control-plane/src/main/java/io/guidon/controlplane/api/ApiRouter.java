@@ -109,11 +109,21 @@ public final class ApiRouter {
      */
     public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
             io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi) {
+        this(router, authenticator, limiter, config, metrics, readiness, openApi,
+                new ContractValidation(openApi.get()));
+    }
+
+    /**
+     * @param contract the checks of requests against {@code openApi}, shared by the routers of every event loop
+     */
+    public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
+            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
+            ContractValidation contract) {
         this.router = router;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.config = config;
-        this.contract = new ContractValidation(openApi.get());
+        this.contract = contract;
 
         router.route().handler(this::requestId);
         healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
