@@ -186,6 +186,9 @@ public final class ControlPlaneMain {
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
+            // The document is the contract of the admin API's requests (ADR 0111): compiled once for every router.
+            io.guidon.controlplane.api.ContractValidation contract = new io.guidon.controlplane.api.ContractValidation(
+                    openApi);
             // Shared for management.readiness-max-age by every probe on both ports: a flood of /readyz costs at most
             // one PostgreSQL query and one Redis PING per interval.
             io.guidon.common.ops.Cached<Map<String, Object>> readinessCheck = new io.guidon.common.ops.Cached<>(
@@ -206,7 +209,7 @@ public final class ControlPlaneMain {
                     routes.register(api);
                     eventRoutes.register(api);
                 }, authenticator, limiter,
-                        null, readiness, () -> openApi, routeTable::set);
+                        null, readiness, () -> openApi, routeTable::set, contract);
                 first.compareAndSet(null, s);
                 return s;
             }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()

@@ -27,12 +27,14 @@ final class ControlPlaneServer extends VerticleBase {
     private final ApiRouter.Readiness readiness;
     private final Supplier<byte[]> openApi;
     private final Consumer<List<ApiRouter.RouteSpec>> routeTable;
+    private final io.guidon.controlplane.api.ContractValidation contract;
     private HttpServer server;
 
     ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
             io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
-            Consumer<List<ApiRouter.RouteSpec>> routeTable) {
+            Consumer<List<ApiRouter.RouteSpec>> routeTable, io.guidon.controlplane.api.ContractValidation contract) {
         this.config = config;
+        this.contract = contract;
         this.routes = routes;
         this.authenticator = authenticator;
         this.limiter = limiter;
@@ -45,7 +47,7 @@ final class ControlPlaneServer extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi);
+        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi, contract);
         routes.accept(api);
         routeTable.accept(api.routes());
         HttpServerOptions options = new HttpServerOptions()

@@ -27,6 +27,8 @@ public final class Harness implements AutoCloseable {
     public final ControlPlaneMain.Running running;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Every answer of the API port is checked against the OpenAPI document (ADR 0111). */
+    private final OpenApiResponses openApi = OpenApiResponses.load();
 
     private final boolean ownsDatabase;
 
@@ -80,6 +82,11 @@ public final class Harness implements AutoCloseable {
         Map<String, String> s = settings(db, redisPrefix, overrides);
         ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(), s).config();
         return new Harness(db, false, redisPrefix, s, ControlPlaneMain.start(config));
+    }
+
+    /** The check of answers against the OpenAPI document, for a test that talks to this server with its own client. */
+    public OpenApiResponses openApi() {
+        return openApi;
     }
 
     public int port() {
@@ -190,6 +197,7 @@ public final class Harness implements AutoCloseable {
             }
             b.method(method, publisher);
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            openApi.check(method, path, r.statusCode(), r.headers().map(), r.body());
             return new Resp(r.statusCode(), r.headers().map(), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
@@ -209,6 +217,7 @@ public final class Harness implements AutoCloseable {
             }
             b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            openApi.check(method, path, r.statusCode(), r.headers().map(), r.body());
             return new Resp(r.statusCode(), r.headers().map(), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);

@@ -77,6 +77,7 @@ class ControlPlaneProcessIT {
                 HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                                 + "/api/v1/flags")).header("X-Request-Id", "it-process-42").build(),
                         HttpResponse.BodyHandlers.ofString());
+                io.guidon.controlplane.OpenApiResponses.load().check(denied);
                 assertThat(denied.statusCode()).isEqualTo(401);
                 assertThat(denied.headers().firstValue("X-Request-Id")).contains("it-process-42");
 

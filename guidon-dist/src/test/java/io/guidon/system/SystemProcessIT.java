@@ -38,6 +38,7 @@ class SystemProcessIT {
     private static final Path JAR = Path.of("target/guidon.jar").toAbsolutePath();
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+    private final io.guidon.controlplane.OpenApiResponses openApi = io.guidon.controlplane.OpenApiResponses.load();
     private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
@@ -87,7 +88,11 @@ class SystemProcessIT {
 
     private HttpResponse<String> send(HttpRequest.Builder b) {
         try {
-            return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // The control plane's answers (under /api/) against its OpenAPI document (ADR 0111); the sidecar's pass.
+            openApi.check(r);
+            return r;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -100,6 +100,8 @@ public final class ApiRouter {
     private final BoundedJson json = new BoundedJson(64, 10_000, 100_000, 500, true);
     private final List<RouteSpec> routes = new ArrayList<>();
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
+    /** The OpenAPI document as the contract of each route's requests (ADR 0111). */
+    private final ContractValidation contract;
 
     /**
      * @param metrics a {@code /metrics} handler on this router, or null (the servers serve it on the management
@@ -107,10 +109,21 @@ public final class ApiRouter {
      */
     public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
             io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi) {
+        this(router, authenticator, limiter, config, metrics, readiness, openApi,
+                new ContractValidation(openApi.get()));
+    }
+
+    /**
+     * @param contract the checks of requests against {@code openApi}, shared by the routers of every event loop
+     */
+    public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
+            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
+            ContractValidation contract) {
         this.router = router;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.config = config;
+        this.contract = contract;
 
         router.route().handler(this::requestId);
         healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
@@ -215,6 +228,8 @@ public final class ApiRouter {
             Handler handler) {
         RouteSpec spec = new RouteSpec(method, path, role, summary, query);
         routes.add(spec);
+        // Event batches are streamed and large; their rules are the protocol module's (ADR 0111).
+        ContractValidation.Route checks = contract.route(method, path, !path.equals(EVENTS));
         router.route(method, path).handler(ctx -> {
             Principal p = ctx.get("principal");
             String requestId = ctx.get("requestId");
@@ -228,10 +243,15 @@ public final class ApiRouter {
                 ctx.fail(ApiException.invalidParameter(parameterErrors));
                 return;
             }
+            List<FieldError> contractErrors = checks == null ? List.of() : checks.parameters(ctx);
+            if (!contractErrors.isEmpty()) {
+                ctx.fail(ApiException.invalidParameter(contractErrors));
+                return;
+            }
             Future<Reply> reply;
             try {
                 reply = handler.handle(new Call(ctx, p, requestId, json, config.api().defaultPageSize(),
-                        config.api().maxPageSize()));
+                        config.api().maxPageSize(), checks));
             } catch (RuntimeException e) {
                 reply = Future.failedFuture(e);
             }
@@ -373,7 +393,7 @@ public final class ApiRouter {
         ApiException problem;
         String refused = e instanceof ApiException ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
         if (e instanceof ApiException api) {
-            problem = api;
+            problem = ContractValidation.withoutRepeats(api, ctx.get(ContractValidation.VIOLATIONS));
         } else if (refused != null && ctx.statusCode() == 400) {
             // Refused by the router before any route ran (no Host, a target that is not a path).
             problem = ApiException.malformed(refused);
@@ -470,7 +490,12 @@ public final class ApiRouter {
         if (!p.errors().isEmpty()) {
             ArrayNode errors = o.putArray("errors");
             for (FieldError fe : p.errors()) {
-                errors.addObject().put("path", fe.path()).put("message", fe.message());
+                ObjectNode item = errors.addObject().put("path", fe.path());
+                io.guidon.json.Pointer pointer = ContractValidation.pointerOf(p, fe);
+                if (pointer != null) {
+                    item.put("pointer", pointer.toString());
+                }
+                item.put("message", fe.message());
             }
         }
         res.setStatusCode(p.status());

@@ -21,15 +21,25 @@ public final class Call {
     private final BoundedJson json;
     private final int defaultPageSize;
     private final int maxPageSize;
+    /** The route's checks from the OpenAPI document, or null (see {@link ContractValidation}). */
+    private final ContractValidation.Route contract;
+    private ObjectNode body;
+    private List<FieldError> violations = List.of();
 
     Call(RoutingContext ctx, Principal principal, String requestId, BoundedJson json, int defaultPageSize,
             int maxPageSize) {
+        this(ctx, principal, requestId, json, defaultPageSize, maxPageSize, null);
+    }
+
+    Call(RoutingContext ctx, Principal principal, String requestId, BoundedJson json, int defaultPageSize,
+            int maxPageSize, ContractValidation.Route contract) {
         this.ctx = ctx;
         this.principal = principal;
         this.requestId = requestId;
         this.json = json;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
+        this.contract = contract;
     }
 
     public Principal principal() {
@@ -88,10 +98,35 @@ public final class Call {
     }
 
     /**
+     * The body's fields, with what the OpenAPI document finds wrong with the body already among their problems
+     * (see {@link ContractValidation}): a handler that reads its body with these answers the contract's violations,
+     * its own and the engine's in one 422. Fails like {@link #body()}.
+     */
+    public Fields fields() {
+        ObjectNode node = body();
+        return new Fields(node, violations);
+    }
+
+    /** What the OpenAPI document found wrong with the body, once {@link #body()} has read it; empty when nothing. */
+    List<FieldError> violations() {
+        return violations;
+    }
+
+    /**
      * The body as a JSON object: 400 when it is not JSON or not an object, exceeds a limit of the parser, or holds a
-     * value that cannot be kept exactly (each with its path); 415 when it is not labelled JSON.
+     * value that cannot be kept exactly (each with its path); 415 when it is not labelled JSON. Read once: the
+     * edge checks first, then the operation's request schema (its violations are in {@link #fields()}).
      */
     public ObjectNode body() {
+        if (body == null) {
+            body = readBody();
+            violations = contract == null ? List.of() : List.copyOf(contract.body(body));
+            ctx.put(ContractValidation.VIOLATIONS, violations);
+        }
+        return body;
+    }
+
+    private ObjectNode readBody() {
         String type = ctx.request().getHeader("Content-Type");
         if (type == null || !(type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
                 || type.toLowerCase(java.util.Locale.ROOT).matches("application/[a-z0-9.+-]*\\+json.*"))) {

@@ -21,15 +21,27 @@ public final class Fields {
     private final ObjectNode node;
     private final String prefix;
     private final List<FieldError> errors;
+    /** What the OpenAPI document found wrong with the body (see {@link ContractValidation}); replaced by our words. */
+    private final List<FieldError> contract;
 
     public Fields(ObjectNode node) {
-        this(node, "", new ArrayList<>());
+        this(node, "", new ArrayList<>(), List.of());
     }
 
-    private Fields(ObjectNode node, String prefix, List<FieldError> errors) {
+    /**
+     * The fields of a request body that the contract found {@code violations} in: they are problems of this
+     * request from the start (so that a handler never acts on a body the contract refuses), each replaced by the
+     * handler's own report of the same place when it makes one.
+     */
+    Fields(ObjectNode node, List<FieldError> violations) {
+        this(node, "", new ArrayList<>(violations), List.copyOf(violations));
+    }
+
+    private Fields(ObjectNode node, String prefix, List<FieldError> errors, List<FieldError> contract) {
         this.node = node;
         this.prefix = prefix;
         this.errors = errors;
+        this.contract = contract;
     }
 
     public ObjectNode node() {
@@ -41,7 +53,11 @@ public final class Fields {
     }
 
     public void error(String field, String message) {
-        errors.add(new FieldError(path(field), message));
+        String at = path(field);
+        if (!contract.isEmpty()) {
+            errors.removeIf(e -> e.path().equals(at) && contract.contains(e));
+        }
+        errors.add(new FieldError(at, message));
     }
 
     public List<FieldError> errors() {

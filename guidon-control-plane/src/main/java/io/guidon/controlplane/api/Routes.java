@@ -148,7 +148,7 @@ public final class Routes {
     }
 
     private Future<Reply> createEnvironment(Call call) {
-        Fields f = new Fields(call.body()).allow("key", "name", "description");
+        Fields f = call.fields().allow("key", "name", "description");
         String key = f.key("key");
         String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
@@ -169,7 +169,7 @@ public final class Routes {
 
     private Future<Reply> updateEnvironment(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = new Fields(call.body()).allow("key", "name", "description", "version", "revision", "createdAt",
+        Fields f = call.fields().allow("key", "name", "description", "version", "revision", "createdAt",
                 "updatedAt");
         keyMatchesPath(f, call.param("env"));
         String name = f.text("name", Fields.MAX_NAME, true);
@@ -213,7 +213,7 @@ public final class Routes {
     }
 
     private Future<Reply> createFlag(Call call) {
-        Fields f = new Fields(call.body()).allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
                 "offVariant");
         String key = f.key("key");
         FlagFields fields = definition(f);
@@ -243,7 +243,7 @@ public final class Routes {
 
     private Future<Reply> updateFlag(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = new Fields(call.body()).allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
         FlagFields fields = definition(f);
@@ -297,12 +297,13 @@ public final class Routes {
 
     private Future<Reply> putEnvFlag(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        ObjectNode body = call.body();
+        Fields f = call.fields();
+        ObjectNode body = f.node();
         Set<String> readOnly = Set.of("key", "environment", "description", "tags", "variants", "salt", "metadata",
                 "revision");
         List<String> allowed = new ArrayList<>(List.of(EnvironmentDocument.CONFIG_FIELDS));
         allowed.addAll(readOnly);
-        Fields f = new Fields(body).allow(allowed.toArray(new String[0]));
+        f.allow(allowed.toArray(new String[0]));
         keyMatchesPath(f, call.param("flag"));
         ruleDescriptions(f);
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
@@ -326,7 +327,7 @@ public final class Routes {
 
     private Future<Reply> toggle(Call call) {
         Integer ifMatch = call.ifMatch();
-        Fields f = new Fields(call.body()).allow("enabled");
+        Fields f = call.fields().allow("enabled");
         Boolean enabled = f.bool("enabled", true);
         f.done();
         return threads.run(() -> environmentFlag(flags.toggle(call.actor(), call.param("env"), call.param("flag"),
@@ -335,7 +336,7 @@ public final class Routes {
 
     private Future<Reply> rollout(Call call) {
         Integer ifMatch = call.ifMatch();
-        Fields f = new Fields(call.body()).allow("percentage", "rollout", "bucketBy");
+        Fields f = call.fields().allow("percentage", "rollout", "bucketBy");
         JsonNode percentage = f.raw("percentage");
         JsonNode weights = f.raw("rollout");
         JsonNode bucketBy = f.raw("bucketBy");
@@ -401,7 +402,7 @@ public final class Routes {
     }
 
     private Future<Reply> createSegment(Call call) {
-        Fields f = new Fields(call.body()).allow("key", "description", "included", "excluded", "rules");
+        Fields f = call.fields().allow("key", "description", "included", "excluded", "rules");
         String key = f.key("key");
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
@@ -417,7 +418,7 @@ public final class Routes {
 
     private Future<Reply> updateSegment(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = new Fields(call.body()).allow("key", "environment", "description", "included", "excluded", "rules",
+        Fields f = call.fields().allow("key", "environment", "description", "included", "excluded", "rules",
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("segment"));
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
@@ -464,7 +465,7 @@ public final class Routes {
     }
 
     private Future<Reply> createKey(Call call) {
-        Fields f = new Fields(call.body()).allow("name", "role", "environment");
+        Fields f = call.fields().allow("name", "role", "environment");
         String name = f.text("name", Fields.MAX_NAME, true);
         String roleName = f.requiredString("role");
         Role role = roleName == null ? null : Role.parse(roleName);

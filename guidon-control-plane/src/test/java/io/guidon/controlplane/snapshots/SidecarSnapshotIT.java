@@ -106,6 +106,7 @@ class SidecarSnapshotIT {
                 .header("Authorization", "Bearer " + sidecar).header("Accept-Encoding", "gzip").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+        cp.openApi().checkBytes(gz);
         assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))
                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(r.body());
 
@@ -178,6 +179,7 @@ class SidecarSnapshotIT {
         }
         for (CompletableFuture<HttpResponse<String>> f : burst) {
             HttpResponse<String> r = f.get();
+            cp.openApi().check(r);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"burst\"");
         }

@@ -38,6 +38,8 @@ class SidecarEventsIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Answers of the control plane's API are checked against its OpenAPI document (ADR 0111). */
+    final io.guidon.controlplane.OpenApiResponses openApi = io.guidon.controlplane.OpenApiResponses.load();
 
     @TempDir
     Path cache;
@@ -49,6 +51,7 @@ class SidecarEventsIT {
             b.header("Content-Type", "application/json");
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        openApi.check(r);
         assertThat(r.statusCode()).as(method + " " + url + ": " + r.body()).isBetween(200, 299);
         return r.body();
     }

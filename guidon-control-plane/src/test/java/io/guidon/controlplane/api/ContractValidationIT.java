@@ -1,0 +1,133 @@
+package io.guidon.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.Harness;
+import io.guidon.controlplane.Harness.Resp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The served OpenAPI document is the contract of the requests: parameters and bodies are checked against it before
+ * a handler acts, and every problem names its place as text and as a JSON Pointer (ADR 0111).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContractValidationIT {
+
+    Harness cp;
+    String admin;
+    String sidecar;
+
+    @BeforeAll
+    void start() throws Exception {
+        cp = Harness.start(Map.of());
+        admin = cp.bootstrap("acme");
+        assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "production")).status()).isEqualTo(201);
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "f", "variants", Map.of("on", true, "off", false)))
+                .status()).isEqualTo(201);
+        assertThat(cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "s")).status())
+                .isEqualTo(201);
+        sidecar = cp.createKey(admin, "sc", "sidecar", "production").json().get("key").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        cp.close();
+    }
+
+    private static JsonNode onlyError(Resp r) {
+        assertThat(r.json().get("errors")).as(r.body()).hasSize(1);
+        return r.json().get("errors").get(0);
+    }
+
+    @Test
+    void aQueryParameterItsSchemaRefusesIsA400NamingItWithItsPointer() {
+        Resp r = cp.get("/api/v1/flags?limit=0", admin);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("type").asText()).isEqualTo("https://guidon.io/problems/invalid-parameter");
+        JsonNode e = onlyError(r);
+        assertThat(e.get("path").asText()).isEqualTo("limit");
+        assertThat(e.get("pointer").asText()).isEqualTo("/limit");
+        assertThat(e.get("message").asText()).isEqualTo("must be at least 1, not '0'");
+
+        Resp word = cp.get("/api/v1/environments?limit=ten", admin);
+        assertThat(onlyError(word).get("message").asText()).isEqualTo("must be a whole number, not 'ten'");
+
+        Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
+        assertThat(type.status()).isEqualTo(400);
+        assertThat(onlyError(type).get("message").asText())
+                .isEqualTo("must be one of tenant, environment, flag, segment, key, not 'owner'");
+
+        Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
+        assertThat(since.status()).isEqualTo(400);
+        assertThat(onlyError(since).get("pointer").asText()).isEqualTo("/since");
+    }
+
+    @Test
+    void aBodysViolationsAreAnsweredWithTheHandlersAndTheEnginesInOne422EachWithItsPointer() {
+        String etag = cp.get("/api/v1/environments/production/flags/f", admin).header("ETag");
+
+        Resp r = cp.call("PUT", "/api/v1/environments/production/flags/f", admin, "{\"enabled\":\"yes\","
+                + "\"colour\":1,\"offVariant\":\"off\",\"fallthrough\":{\"variant\":\"on\"},\"rules\":[{\"id\":\"r\","
+                + "\"when\":{\"attribute\":\"a\",\"op\":\"like\",\"values\":[\"x\"]},\"serve\":{\"variant\":\"on\"}}]}",
+                "If-Match", etag);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        Map<String, String> pointers = new java.util.TreeMap<>();
+        List<String> paths = new ArrayList<>();
+        for (JsonNode e : r.json().get("errors")) {
+            paths.add(e.get("path").asText());
+            pointers.put(e.get("path").asText(), e.get("pointer").asText());
+        }
+        // Each place once: the handler's unknown field, the engine's operator and its "enabled" (also the contract's).
+        assertThat(paths).containsExactlyInAnyOrder("colour", "enabled", "rules[0].when.op");
+        assertThat(pointers).containsEntry("colour", "/colour").containsEntry("enabled", "/enabled")
+                .containsEntry("rules[0].when.op", "/rules/0/when/op");
+        assertThat(cp.get("/api/v1/environments/production/flags/f", admin).header("ETag")).isEqualTo(etag);
+    }
+
+    @Test
+    void everyOperationWithABodyRefusesAMemberTheDocumentDoesNotDeclare() {
+        JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
+        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s");
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (!op.getValue().has("requestBody") || path.getKey().equals("/api/v1/events")) {
+                    continue;
+                }
+                String target = path.getKey();
+                for (Map.Entry<String, String> p : params.entrySet()) {
+                    target = target.replace(p.getKey(), p.getValue());
+                }
+                Resp r = cp.call(op.getKey().toUpperCase(), target, admin, "{\"undeclared-member\":1}",
+                        "If-Match", "*");
+
+                String what = op.getValue().get("operationId").asText();
+                assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(422);
+                JsonNode error = null;
+                for (JsonNode e : r.json().get("errors")) {
+                    if (e.get("path").asText().equals("[\"undeclared-member\"]")
+                            || e.get("path").asText().equals("undeclared-member")) {
+                        error = e;
+                    }
+                }
+                assertThat(error).as(what + ": " + r.body()).isNotNull();
+                assertThat(error.get("pointer").asText()).isEqualTo("/undeclared-member");
+                assertThat(error.get("message").asText()).as(what).startsWith("unknown field (allowed: ");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(10);
+    }
+}
