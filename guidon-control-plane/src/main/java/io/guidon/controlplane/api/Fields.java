@@ -3,6 +3,7 @@ package io.guidon.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.json.Pointer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,29 +20,29 @@ public final class Fields {
     public static final int MAX_DESCRIPTION = 2000;
 
     private final ObjectNode node;
-    private final String prefix;
-    private final List<FieldError> errors;
+    private final List<FieldError> errors = new ArrayList<>();
 
     public Fields(ObjectNode node) {
-        this(node, "", new ArrayList<>());
-    }
-
-    private Fields(ObjectNode node, String prefix, List<FieldError> errors) {
         this.node = node;
-        this.prefix = prefix;
-        this.errors = errors;
     }
 
     public ObjectNode node() {
         return node;
     }
 
+    /** The text that names member {@code field} of the body in an error. */
     public String path(String field) {
-        return prefix.isEmpty() ? field : prefix + "." + field;
+        return field;
     }
 
+    /** A problem with member {@code field} of the body (a name, even one that is not plain: it is one member). */
     public void error(String field, String message) {
-        errors.add(new FieldError(path(field), message));
+        errors.add(FieldError.named(path(field), message));
+    }
+
+    /** A problem with element {@code index} of the array in member {@code field}. */
+    private void error(String field, int index, String message) {
+        errors.add(new FieldError(path(field) + "[" + index + "]", Pointer.of(field).index(index), message));
     }
 
     public List<FieldError> errors() {
@@ -146,14 +147,13 @@ public final class Fields {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
-            String p = field + "[" + i + "]";
             if (!e.isTextual() || e.textValue().isEmpty()) {
-                error(p, "must be a non-empty string, not " + kind(e));
+                error(field, i, "must be a non-empty string, not " + kind(e));
                 continue;
             }
             String problem = Text.problem(e.textValue(), maxLength);
             if (problem != null) {
-                error(p, problem);
+                error(field, i, problem);
                 continue;
             }
             if (!out.contains(e.textValue())) {

@@ -91,8 +91,8 @@ public final class Routes {
         api.add(HttpMethod.GET, V1 + "/audit", Role.VIEWER, "Read the audit log", List.of("resourceType", "resource",
                 "environment", "action", "from", "to", "limit", "cursor"), this::listAudit);
 
-        api.add(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR, "The flag document of the key's environment",
-                List.of("since"), this::sidecarFlags);
+        api.add(ApiRouter.RouteSpec.of(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR,
+                "The flag document of the key's environment").query("since").quietly(), this::sidecarFlags);
     }
 
     // ---------------------------------------------------------------- helpers
