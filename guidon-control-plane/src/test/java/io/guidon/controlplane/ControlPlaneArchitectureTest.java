@@ -1,9 +1,9 @@
 package io.guidon.controlplane;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -37,8 +37,8 @@ class ControlPlaneArchitectureTest {
     private static final String API = "io.guidon.controlplane.api..";
 
     /** {@link ControlPlaneMain} and its nested types: the one place that builds every layer. */
-    private static final DescribedPredicate<JavaClass> COMPOSITION_ROOT = resideInAPackage("io.guidon.controlplane")
-            .and(simpleNameStartingWith("ControlPlaneMain")).as("the composition root (ControlPlaneMain)");
+    private static final DescribedPredicate<JavaClass> COMPOSITION_ROOT = belongToAnyOf(ControlPlaneMain.class)
+            .as("the composition root (ControlPlaneMain)");
 
     /** The packages below the HTTP layer: services, repositories, the domain and what they use. */
     private static final DescribedPredicate<JavaClass> BELOW_THE_API = resideInAPackage("io.guidon.controlplane..")
@@ -62,23 +62,31 @@ class ControlPlaneArchitectureTest {
                     .or(resideInAPackage("io.guidon.controlplane").and(not(COMPOSITION_ROOT))))
             .should().dependOnClassesThat().resideInAnyPackage(API, "io.vertx.ext.web..");
 
-    /** api → services → repositories, all over the domain and support; only the composition root sees them all. */
+    /**
+     * api → services → repositories, over the domain and the support; authentication is used by all three (the
+     * HTTP layer authenticates, services act for a principal, the key repository stores keys) and uses only the
+     * domain and the support. Only the composition root sees every layer.
+     */
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .withOptionalLayers(true)
             .layer("Composition").definedBy(COMPOSITION_ROOT)
             .layer("Api").definedBy(API)
-            .layer("Services").definedBy("io.guidon.controlplane.services..", "io.guidon.controlplane.store..",
-                    "io.guidon.controlplane.auth..", "io.guidon.controlplane.ratelimit..",
-                    "io.guidon.controlplane.events..", "io.guidon.controlplane.snapshots..",
-                    "io.guidon.controlplane.sidecar..", "io.guidon.controlplane.publish..")
-            .layer("Repositories").definedBy("io.guidon.controlplane.repositories..")
+            .layer("Services").definedBy("io.guidon.controlplane.service..", "io.guidon.controlplane.services..",
+                    "io.guidon.controlplane.ratelimit..", "io.guidon.controlplane.events..",
+                    "io.guidon.controlplane.snapshots..", "io.guidon.controlplane.sidecar..",
+                    "io.guidon.controlplane.publish..")
+            .layer("Auth").definedBy("io.guidon.controlplane.auth..")
+            .layer("Repositories").definedBy("io.guidon.controlplane.store..",
+                    "io.guidon.controlplane.repositories..")
             .layer("Domain").definedBy("io.guidon.controlplane.domain..")
             .layer("Support").definedBy(resideInAPackage("io.guidon.controlplane.db..")
                     .or(resideInAPackage("io.guidon.controlplane").and(not(COMPOSITION_ROOT)))
                     .as("the settings and the database support"))
             .whereLayer("Api").mayOnlyBeAccessedByLayers("Composition")
             .whereLayer("Services").mayOnlyBeAccessedByLayers("Api", "Composition")
+            .whereLayer("Auth").mayOnlyAccessLayers("Domain", "Support")
             .whereLayer("Repositories").mayOnlyBeAccessedByLayers("Services", "Composition")
+            .whereLayer("Repositories").mayOnlyAccessLayers("Auth", "Domain", "Support")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Support").mayNotAccessAnyLayer();
 

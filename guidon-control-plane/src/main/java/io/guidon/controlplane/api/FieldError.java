@@ -10,7 +10,7 @@ import io.guidon.json.Pointer;
  * {@code pointer} is null only when a caller gave text that is not in {@link Pointer#text()}'s form; the answer then
  * has no {@code pointer}.
  */
-public record FieldError(String path, Pointer pointer, String message) {
+public record FieldError(String path, String message, Pointer pointer) {
 
     /**
      * A problem whose place is given as text only (the form {@link Pointer#text()} writes): the pointer is read back
@@ -18,12 +18,12 @@ public record FieldError(String path, Pointer pointer, String message) {
      * reads as; prefer {@link #at} or {@link #named}, which know the place.
      */
     public FieldError(String path, String message) {
-        this(path, TextPointer.parse(path), message);
+        this(path, message, TextPointer.parse(path));
     }
 
     /** A problem at {@code where}; its text is {@link Pointer#text()}. */
     public static FieldError at(Pointer where, String message) {
-        return new FieldError(where.text(), where, message);
+        return new FieldError(where.text(), message, where);
     }
 
     /**
@@ -31,6 +31,6 @@ public record FieldError(String path, Pointer pointer, String message) {
      * with the one-token pointer to it.
      */
     public static FieldError named(String name, String message) {
-        return new FieldError(name, Pointer.of(name), message);
+        return new FieldError(name, message, Pointer.of(name));
     }
 }

@@ -42,7 +42,7 @@ public final class Fields {
 
     /** A problem with element {@code index} of the array in member {@code field}. */
     private void error(String field, int index, String message) {
-        errors.add(new FieldError(path(field) + "[" + index + "]", Pointer.of(field).index(index), message));
+        errors.add(new FieldError(path(field) + "[" + index + "]", message, Pointer.of(field).index(index)));
     }
 
     public List<FieldError> errors() {
