@@ -74,7 +74,7 @@ public final class ApiRouter {
         }
 
         /** This route, reading the query parameters {@code names}. */
-        public RouteSpec query(String... names) {
+        public RouteSpec withQuery(String... names) {
             return new RouteSpec(method, path, role, summary, List.of(names), bodyLimit, quiet);
         }
 
@@ -83,7 +83,7 @@ public final class ApiRouter {
          * request is paused until then, so no byte of it is lost or buffered), and may be far larger than an admin
          * request's.
          */
-        public RouteSpec bodyLimit(long bytes, String setting) {
+        public RouteSpec withBodyLimit(long bytes, String setting) {
             return new RouteSpec(method, path, role, summary, query, new BodyLimit(bytes, setting), quiet);
         }
 
@@ -301,7 +301,7 @@ public final class ApiRouter {
      */
     public void add(HttpMethod method, String path, Role role, String summary, List<String> query,
             Handler handler) {
-        add(RouteSpec.of(method, path, role, summary).query(query.toArray(String[]::new)), handler);
+        add(RouteSpec.of(method, path, role, summary).withQuery(query.toArray(String[]::new)), handler);
     }
 
     /**

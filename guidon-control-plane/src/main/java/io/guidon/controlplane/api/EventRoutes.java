@@ -60,7 +60,7 @@ public final class EventRoutes {
         // A batch may be far larger than an admin request; sidecars send them all the time.
         api.add(ApiRouter.RouteSpec.of(HttpMethod.POST, ApiRouter.EVENTS, Role.SIDECAR, "Send a batch of events"
                 + " (counts, exposures, conversions) of the key's environment")
-                .bodyLimit(maxBodySize, "events.max-body-size").quietly(), this::postEvents);
+                .withBodyLimit(maxBodySize, "events.max-body-size").quietly(), this::postEvents);
         api.add(HttpMethod.GET, Routes.V1 + "/flags/:flag/exposures", Role.VIEWER,
                 "Per-day evaluation and exposure totals of a flag in an environment",
                 List.of("environment", "from", "to"), this::exposures);

@@ -92,7 +92,7 @@ public final class Routes {
                 "environment", "action", "from", "to", "limit", "cursor"), this::listAudit);
 
         api.add(ApiRouter.RouteSpec.of(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR,
-                "The flag document of the key's environment").query("since").quietly(), this::sidecarFlags);
+                "The flag document of the key's environment").withQuery("since").quietly(), this::sidecarFlags);
     }
 
     // ---------------------------------------------------------------- helpers
