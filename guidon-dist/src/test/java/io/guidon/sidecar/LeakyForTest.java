@@ -11,6 +11,6 @@ public final class LeakyForTest {
 
     static String leaks(io.vertx.ext.web.RoutingContext ctx) {
         return new picocli.CommandLine(new Object()).getCommandName() + ctx.normalizedPath()
-                + io.guidon.controlplane.api.ApiRouter.EVENTS;
+                + io.guidon.controlplane.domain.DomainException.notFound("a flag").kind();
     }
 }
