@@ -11,8 +11,8 @@ import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.db.DependencyUnavailable;
-import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.db.TransientFailure;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -363,7 +363,10 @@ public final class ApiRouter {
         return List.copyOf(routes);
     }
 
-    /** The client as {@link io.guidon.controlplane.TrustedProxies} sees it; the TCP peer unless a trusted proxy forwarded the request. */
+    /**
+     * The client as {@link io.guidon.controlplane.TrustedProxies} sees it; the TCP peer unless a trusted proxy
+     * forwarded the request.
+     */
     private String clientAddress(RoutingContext ctx) {
         io.vertx.core.net.SocketAddress peer = ctx.request().remoteAddress();
         String peerHost = peer == null ? null : peer.hostAddress();

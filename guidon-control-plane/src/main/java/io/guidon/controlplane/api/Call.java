@@ -60,7 +60,8 @@ public final class Call {
     public String query(String name) {
         List<String> all = ctx.queryParam(name);
         if (all.size() > 1) {
-            throw ApiException.invalidQuery(List.of(FieldError.named(name, "given " + all.size() + " times; give it once")));
+            throw ApiException.invalidQuery(List.of(FieldError.named(name,
+                    "given " + all.size() + " times; give it once")));
         }
         return all.isEmpty() || all.get(0).isEmpty() ? null : all.get(0);
     }

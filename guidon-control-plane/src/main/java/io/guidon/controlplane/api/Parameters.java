@@ -69,7 +69,8 @@ final class Parameters {
         for (Map.Entry<String, String> p : ctx.pathParams().entrySet()) {
             String problem = ValueChecks.textProblem(p.getValue());
             if (problem != null) {
-                errors.add(FieldError.named(p.getKey(), "'" + ValueChecks.printable(p.getValue(), 60) + "' " + problem));
+                errors.add(FieldError.named(p.getKey(),
+                        "'" + ValueChecks.printable(p.getValue(), 60) + "' " + problem));
             }
         }
         String query = ctx.request().query();
@@ -89,8 +90,8 @@ final class Parameters {
             try {
                 name = ValueChecks.decodeUriComponent(rawName, true);
             } catch (IllegalArgumentException e) {
-                errors.add(FieldError.named(ValueChecks.printable(rawName, 60), "the name is not percent-encoded UTF-8: "
-                        + e.getMessage()));
+                errors.add(FieldError.named(ValueChecks.printable(rawName, 60),
+                        "the name is not percent-encoded UTF-8: " + e.getMessage()));
                 continue;
             }
             try {

@@ -79,7 +79,8 @@ class ProblemsTest {
     @Test
     void anInvalidParameterNamesTheFirstParameterInItsDetail() {
         ApiException p = Problems.of(DomainException.invalidParameter(List.of(
-                Violation.of("from", "must be an ISO-8601 instant"), Violation.of("to", "must be an ISO-8601 instant"))));
+                Violation.of("from", "must be an ISO-8601 instant"),
+                Violation.of("to", "must be an ISO-8601 instant"))));
 
         assertProblem(p, 400, "invalid-parameter", "Invalid query parameter", "from: must be an ISO-8601 instant",
                 Map.of());
