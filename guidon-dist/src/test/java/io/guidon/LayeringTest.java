@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules between modules, checked here because this module sees every module's classes (docs/architecture.md).
  * The rules within a module live with it: {@code EngineIsPureTest} (guidon-engine: no Vert.x, no I/O, no other
- * Guidon package but io.guidon.json), {@code ProtocolIsPureTest} (guidon-protocol: no Vert.x, no server package),
- * {@code ControlPlaneArchitectureTest} (guidon-control-plane: its layers; nothing below the HTTP layer knows HTTP).
+ * Guidon package but io.guidon.json), {@code ProtocolDependenciesTest} (guidon-protocol: no Vert.x, neither side,
+ * no server package), {@code ControlPlaneArchitectureTest} (guidon-control-plane: its layers; nothing below the HTTP
+ * layer knows HTTP).
  */
 class LayeringTest {
 
