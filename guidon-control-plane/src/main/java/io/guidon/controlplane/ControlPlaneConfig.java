@@ -2,7 +2,6 @@ package io.guidon.controlplane;
 
 import io.guidon.common.config.Settings;
 import io.guidon.common.ops.Management;
-import io.guidon.controlplane.api.TrustedProxies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

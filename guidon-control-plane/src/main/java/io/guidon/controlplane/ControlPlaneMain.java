@@ -7,6 +7,7 @@ import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.api.ApiRouter;
 import io.guidon.controlplane.api.Responses;
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.api.ControlPlaneServer;
 import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.ApiKeys;
@@ -182,7 +183,7 @@ public final class ControlPlaneMain {
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
                     registry);
             EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, services.environments(), services.flags(),
-                    adminThreads, clock, events.maxQueryDays());
+                    adminThreads, clock, events.maxQueryDays(), events.maxBodySize());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -218,10 +219,8 @@ public final class ControlPlaneMain {
                     config.management().metricsMaxAge());
             io.guidon.common.ops.ManagementServer management = new io.guidon.common.ops.ManagementServer(
                     config.management().host(), config.management().port(),
-                    io.guidon.common.ops.ErrorBody.PROBLEM, router -> {
-                        ApiRouter.healthRoutes(router, readiness, config.http().requestTimeout().toMillis());
-                        router.get("/metrics").handler(metrics);
-                    });
+                    io.guidon.common.ops.ErrorBody.PROBLEM,
+                    ApiRouter.managementRoutes(readiness, config.http().requestTimeout().toMillis(), metrics));
             vertx.deployVerticle(management).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
             partitions.schedule(vertx);

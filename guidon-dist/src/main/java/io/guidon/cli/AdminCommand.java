@@ -2,9 +2,9 @@ package io.guidon.cli;
 
 import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.ControlPlaneMain;
-import io.guidon.controlplane.api.ApiException;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.db.Migrations;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.store.PgAuditLog;
 import io.guidon.engine.FlagDocumentCompiler;
@@ -96,7 +96,7 @@ public final class AdminCommand implements Runnable {
                 out.flush();
                 return 0;
             } catch (ExecutionException e) {
-                String why = e.getCause() instanceof ApiException api ? api.detail() : String.valueOf(e.getCause());
+                String why = why(e.getCause());
                 err.println("guidon admin bootstrap: " + why);
                 return 1;
             } finally {
@@ -104,5 +104,15 @@ public final class AdminCommand implements Runnable {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** What to tell the operator: the detail of the domain error in {@code failure}'s causes, else the failure. */
+    static String why(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DomainException d) {
+                return d.detail();
+            }
+        }
+        return String.valueOf(failure);
     }
 }

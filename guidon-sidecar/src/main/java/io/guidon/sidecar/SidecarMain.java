@@ -138,10 +138,8 @@ public final class SidecarMain {
                     io.guidon.sidecar.http.OpsApi ops = new io.guidon.sidecar.http.OpsApi(store, draining::get,
                             upstream, clock);
                     management = new io.guidon.common.ops.ManagementServer(config.management().host(),
-                            config.management().port(), io.guidon.common.ops.ErrorBody.OFREP, router -> {
-                                ops.register(router);
-                                router.get("/metrics").handler(metricsEndpoint);
-                            });
+                            config.management().port(), io.guidon.common.ops.ErrorBody.OFREP,
+                            ops.managementRoutes(metricsEndpoint));
                     return vertx.deployVerticle(management);
                 })
                 .map(id -> {

@@ -1,11 +1,15 @@
 package io.guidon.controlplane.api;
 
+import io.guidon.controlplane.domain.DomainException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The one error type of the control plane's API. The failure handler of {@link ApiRouter} turns it into an
- * RFC 9457 {@code application/problem+json} response; nothing else writes error responses.
+ * A problem the HTTP layer answers, as RFC 9457 {@code application/problem+json}: status, type, title, detail, the
+ * {@code errors} with where and what, and headers. The HTTP layer throws it for what only HTTP knows (a malformed
+ * body, a JSON limit, a parameter, a media type, a method); a domain error ({@link DomainException}, thrown by the
+ * layers below) becomes one in {@link Problems}. The failure handler of {@link ApiRouter} writes it; nothing else
+ * writes error responses.
  */
 public final class ApiException extends RuntimeException {
 
@@ -20,7 +24,13 @@ public final class ApiException extends RuntimeException {
 
     public ApiException(int status, String type, String title, String detail, List<FieldError> errors,
             Map<String, String> headers) {
-        super(detail, null, false, false);
+        this(status, type, title, detail, errors, headers, null);
+    }
+
+    /** A problem answering {@code cause}, the domain error it was mapped from ({@link Problems}). */
+    ApiException(int status, String type, String title, String detail, List<FieldError> errors,
+            Map<String, String> headers, DomainException cause) {
+        super(detail, cause, false, false);
         this.status = status;
         this.type = type;
         this.title = title;
@@ -39,6 +49,11 @@ public final class ApiException extends RuntimeException {
     /** The problem type URI. */
     public String type() {
         return TYPE_BASE + type;
+    }
+
+    /** The problem type's name, the last segment of {@link #type()} ({@code not-found}). */
+    String typeName() {
+        return type;
     }
 
     public String title() {
@@ -92,49 +107,71 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "unsupported-value", "Value not accepted", detail, errors, Map.of());
     }
 
+    /*
+     * The problems below answer domain errors: each is Problems.of(a DomainException), so that the status, type and
+     * title of a DomainException.Kind are written in one place. These factories remain for the layers below the API
+     * that have not yet moved to DomainException themselves (store, events, sidecar snapshots); new code throws
+     * DomainException.
+     */
+
+    /** A {@link DomainException.Kind#UNAUTHENTICATED} (401 with {@code WWW-Authenticate}). */
     public static ApiException unauthorized(String detail) {
-        return new ApiException(401, "unauthorized", "Unauthorized", detail, List.of(),
-                Map.of("WWW-Authenticate", "Bearer realm=\"guidon\""));
+        return Problems.of(DomainException.unauthenticated(detail));
     }
 
+    /** A {@link DomainException.Kind#FORBIDDEN} (403). */
     public static ApiException forbidden(String detail) {
-        return new ApiException(403, "forbidden", "Forbidden", detail);
+        return Problems.of(DomainException.forbidden(detail));
     }
 
+    /** A {@link DomainException.Kind#NOT_FOUND} (404). */
     public static ApiException notFound(String detail) {
-        return new ApiException(404, "not-found", "Not found", detail);
+        return Problems.of(DomainException.notFound(detail));
     }
 
+    /** A {@link DomainException.Kind#CONFLICT} (409). */
     public static ApiException conflict(String detail) {
-        return new ApiException(409, "conflict", "Conflict", detail);
+        return Problems.of(DomainException.conflict(detail));
     }
 
+    /** A {@link DomainException.Kind#STALE} (412). */
     public static ApiException stale(String detail) {
-        return new ApiException(412, "stale", "Precondition failed", detail);
+        return Problems.of(DomainException.stale(detail));
     }
 
+    /** A {@link DomainException.Kind#PRECONDITION_REQUIRED} (428). */
     public static ApiException preconditionRequired(String detail) {
-        return new ApiException(428, "precondition-required", "Precondition required", detail);
+        return Problems.of(DomainException.preconditionRequired(detail));
     }
 
+    /** A {@link DomainException.Kind#TOO_LARGE} (413). */
     public static ApiException tooLarge(String detail) {
-        return new ApiException(413, "too-large", "Request body too large", detail);
+        return Problems.of(DomainException.tooLarge(detail));
     }
 
+    /** A {@link DomainException.Kind#RATE_LIMITED} (429 with {@code Retry-After}). */
     public static ApiException tooManyRequests(long retryAfterSeconds) {
-        return new ApiException(429, "rate-limited", "Too many requests",
-                "rate limit exceeded; retry after " + retryAfterSeconds + " s", List.of(),
-                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+        return Problems.of(DomainException.rateLimited((int) Math.min(Integer.MAX_VALUE, retryAfterSeconds)));
     }
 
-    /** 503 with {@code Retry-After: 1}: something a retry soon may cure. */
+    /** A {@link DomainException.Kind#UNAVAILABLE} with {@code Retry-After: 1}: something a retry soon may cure. */
     public static ApiException unavailable(String detail) {
         return unavailable(detail, 1);
     }
 
-    /** 503 with {@code Retry-After}: a dependency is down or busy, or a change kept conflicting with others. */
+    /** A {@link DomainException.Kind#UNAVAILABLE} (503 with {@code Retry-After}). */
     public static ApiException unavailable(String detail, int retryAfterSeconds) {
-        return new ApiException(503, "unavailable", "Service unavailable", detail, List.of(),
-                Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        return Problems.of(DomainException.unavailable(detail, retryAfterSeconds));
+    }
+
+    /** 415: a body that is not JSON, or is encoded in a way the route does not read. */
+    public static ApiException unsupportedMediaType(String detail) {
+        return new ApiException(415, "unsupported-media-type", "Unsupported media type", detail);
+    }
+
+    /** 405 with {@code Allow}: the path exists, but not with this method. */
+    public static ApiException methodNotAllowed(String detail, String allow) {
+        return new ApiException(405, "method-not-allowed", "Method not allowed", detail, List.of(),
+                Map.of("Allow", allow));
     }
 }

@@ -12,6 +12,7 @@ import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.db.DependencyUnavailable;
 import io.guidon.controlplane.db.TransientFailure;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -45,7 +46,7 @@ public final class ApiRouter {
 
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String PROBLEM_JSON = "application/problem+json";
-    /** Where sidecars send event batches: a body limit of its own, read only after the key is checked. */
+    /** Where sidecars send event batches (its route, in {@link EventRoutes}, has a body limit of its own). */
     public static final String EVENTS = "/api/v1/events";
     private static final String CLIENT = "client";
     private static final String FORWARDED_FOR = "X-Forwarded-For";
@@ -56,12 +57,39 @@ public final class ApiRouter {
     }
 
     /**
-     * A route of the API, the role it needs ({@code null}: public) and the query parameters it reads (any other is
-     * refused with 400, so that a misspelt filter is never silently ignored).
+     * A route of the API and everything the HTTP layer needs to know of it, declared where the route is added: the
+     * role it needs ({@code null}: public), the query parameters it reads (any other is refused with 400, so that a
+     * misspelt filter is never silently ignored), its own body limit ({@code null}: {@code http.max-body-size}) and
+     * whether its requests are logged at debug rather than info ({@code quiet}: routes polled by machines).
      */
-    public record RouteSpec(HttpMethod method, String path, Role role, String summary, List<String> query) {
+    public record RouteSpec(HttpMethod method, String path, Role role, String summary, List<String> query,
+            BodyLimit bodyLimit, boolean quiet) {
         public RouteSpec {
             query = List.copyOf(query);
+        }
+
+        /** A route that reads no query parameters, with the default body limit, logged at info. */
+        public static RouteSpec of(HttpMethod method, String path, Role role, String summary) {
+            return new RouteSpec(method, path, role, summary, List.of(), null, false);
+        }
+
+        /** This route, reading the query parameters {@code names}. */
+        public RouteSpec withQuery(String... names) {
+            return new RouteSpec(method, path, role, summary, List.of(names), bodyLimit, quiet);
+        }
+
+        /**
+         * This route, with a body limit of its own: its body is read only once the key is known to be good (the
+         * request is paused until then, so no byte of it is lost or buffered), and may be far larger than an admin
+         * request's.
+         */
+        public RouteSpec withBodyLimit(long bytes, String setting) {
+            return new RouteSpec(method, path, role, summary, query, new BodyLimit(bytes, setting), quiet);
+        }
+
+        /** This route, its requests logged at debug: sidecars and probes call it all the time. */
+        public RouteSpec quietly() {
+            return new RouteSpec(method, path, role, summary, query, bodyLimit, true);
         }
 
         /** Whether this route's path (with {@code :name} parameters) matches {@code requestPath}. */
@@ -79,6 +107,20 @@ public final class ApiRouter {
             return true;
         }
     }
+
+    /** A body limit of a route's own: {@code bytes}, set by {@code setting} (named in the 413's detail). */
+    public record BodyLimit(long bytes, String setting) {
+    }
+
+    /**
+     * The operational routes of the API port ({@link #healthRoutes}, and {@code /metrics} when served here): not part
+     * of {@code /api/v1} (never in {@link #routes()} nor in the OpenAPI document), GET only, and quiet, since probes
+     * and scrapers call them all the time.
+     */
+    private static final List<RouteSpec> OPERATIONAL = List.of(
+            RouteSpec.of(HttpMethod.GET, "/healthz", null, "The process answers").quietly(),
+            RouteSpec.of(HttpMethod.GET, "/readyz", null, "The server can serve").quietly(),
+            RouteSpec.of(HttpMethod.GET, "/metrics", null, "Prometheus metrics").quietly());
 
     /** Readiness: completes when the server can serve (database reachable, schema current); fails with why not. */
     public interface Readiness {
@@ -99,6 +141,10 @@ public final class ApiRouter {
      */
     private final BoundedJson json = new BoundedJson(64, 10_000, 100_000, 500, true);
     private final List<RouteSpec> routes = new ArrayList<>();
+    /** The routes with a body limit of their own, and the handler that reads their body. */
+    private final Map<RouteSpec, BodyHandler> ownBodies = new java.util.HashMap<>();
+    /** The paths whose requests are logged at debug (every quiet route has a path without parameters). */
+    private final java.util.Set<String> quietPaths = new java.util.HashSet<>();
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
     /** The OpenAPI document as the contract of each route's requests (ADR 0111). */
     private final ContractValidation contract;
@@ -130,22 +176,35 @@ public final class ApiRouter {
         if (metrics != null) {
             router.get("/metrics").handler(metrics);
         }
-        routes.add(new RouteSpec(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1", List.of()));
-        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+        OPERATIONAL.stream().filter(RouteSpec::quiet).forEach(r -> quietPaths.add(r.path()));
+        RouteSpec document = RouteSpec.of(HttpMethod.GET, "/api/v1/openapi.json", null, "This API as OpenAPI 3.1");
+        routes.add(document);
+        router.get(document.path()).handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(openApi.get())));
 
-        // Event batches may be far larger than admin requests: their body is read only once the key is known to be
-        // good (the request is paused until then, so no byte of it is lost or buffered).
-        router.post(EVENTS).handler(ctx -> {
-            ctx.request().pause();
-            ctx.next();
-        });
+        // A body is read before the key is checked, within http.max-body-size, unless its route has a limit of its
+        // own (RouteSpec.bodyLimit): then the request is paused, and its body read once the key is known to be good.
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodySize());
-        router.postWithRegex("/api/v1/(?!events$).*").handler(body);
-        router.put("/api/v1/*").handler(body);
-        router.patch("/api/v1/*").handler(body);
+        io.vertx.core.Handler<RoutingContext> bodyBeforeKey = ctx -> {
+            if (ownBody(ctx) == null) {
+                body.handle(ctx);
+            } else {
+                ctx.request().pause();
+                ctx.next();
+            }
+        };
+        router.postWithRegex("/api/v1/.*").handler(bodyBeforeKey);
+        router.put("/api/v1/*").handler(bodyBeforeKey);
+        router.patch("/api/v1/*").handler(bodyBeforeKey);
         router.route("/api/v1/*").handler(this::gate);
-        router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(config.events().maxBodySize()));
+        router.route("/api/v1/*").handler(ctx -> {
+            BodyHandler own = ownBody(ctx);
+            if (own == null) {
+                ctx.next();
+            } else {
+                own.handle(ctx);
+            }
+        });
 
         router.route().failureHandler(this::failure);
         router.errorHandler(400, ctx -> {
@@ -159,14 +218,24 @@ public final class ApiRouter {
                     + " percent-encode it as UTF-8 (%XX with two hexadecimal digits)")
                     : ApiException.invalidParameter(where));
         });
-        router.errorHandler(404, ctx -> problem(ctx, ApiException.notFound("no such resource: "
-                + ctx.request().method() + " " + ctx.request().path())));
+        router.errorHandler(404, ctx -> problem(ctx, Problems.of(DomainException.notFound("no such resource: "
+                + ctx.request().method() + " " + ctx.request().path()))));
         router.errorHandler(405, ctx -> {
             String allow = allowed(ctx.request().path());
-            problem(ctx, new ApiException(405, "method-not-allowed", "Method not allowed",
-                    ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow,
-                    List.of(), Map.of("Allow", allow)));
+            problem(ctx, ApiException.methodNotAllowed(ctx.request().method() + " is not allowed on "
+                    + ctx.request().path() + "; allowed: " + allow, allow));
         });
+    }
+
+    /**
+     * The routes of the management port: {@link #healthRoutes} and {@code /metrics} ({@code metrics}).
+     */
+    public static java.util.function.Consumer<Router> managementRoutes(Readiness readiness, long timeoutMillis,
+            io.vertx.core.Handler<RoutingContext> metrics) {
+        return router -> {
+            healthRoutes(router, readiness, timeoutMillis);
+            router.get("/metrics").handler(metrics);
+        };
     }
 
     /**
@@ -196,18 +265,37 @@ public final class ApiRouter {
         });
     }
 
-    /** The methods routed on {@code path}, for {@code Allow}. */
+    /** The methods the route table routes on {@code path}, for {@code Allow}. */
     private String allowed(String path) {
         java.util.Set<String> methods = new java.util.TreeSet<>();
-        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
-            methods.add("GET");
-        }
-        for (RouteSpec r : routes) {
-            if (r.matches(path)) {
-                methods.add(r.method().name());
+        for (List<RouteSpec> table : List.of(OPERATIONAL, routes)) {
+            for (RouteSpec r : table) {
+                if (r.matches(path)) {
+                    methods.add(r.method().name());
+                }
             }
         }
         return String.join(", ", methods);
+    }
+
+    /** The route with a body limit of its own that {@code ctx} is for, or null (read within http.max-body-size). */
+    private BodyHandler ownBody(RoutingContext ctx) {
+        if (ownBodies.isEmpty()) {
+            return null;
+        }
+        RouteSpec own = ownBodyRoute(ctx);
+        return own == null ? null : ownBodies.get(own);
+    }
+
+    private RouteSpec ownBodyRoute(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        String path = ctx.request().path();
+        for (RouteSpec r : ownBodies.keySet()) {
+            if (r.method().equals(method) && r.matches(path)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**
@@ -215,7 +303,7 @@ public final class ApiRouter {
      * no query parameters.
      */
     public void add(HttpMethod method, String path, Role role, String summary, Handler handler) {
-        add(method, path, role, summary, List.of(), handler);
+        add(RouteSpec.of(method, path, role, summary), handler);
     }
 
     /**
@@ -226,15 +314,35 @@ public final class ApiRouter {
      */
     public void add(HttpMethod method, String path, Role role, String summary, List<String> query,
             Handler handler) {
-        RouteSpec spec = new RouteSpec(method, path, role, summary, query);
+        add(RouteSpec.of(method, path, role, summary).withQuery(query.toArray(String[]::new)), handler);
+    }
+
+    /**
+     * Adds the route {@code spec} with its options (see {@link RouteSpec}): it needs {@code spec.role()} (or a role
+     * above it; sidecar routes need exactly a sidecar key) and reads the query parameters {@code spec.query()}.
+     * Before the handler runs, every path and query parameter is checked (see {@link Parameters}).
+     */
+    public void add(RouteSpec spec, Handler handler) {
+        HttpMethod method = spec.method();
+        String path = spec.path();
+        Role role = spec.role();
         routes.add(spec);
         // Event batches are streamed and large; their rules are the protocol module's (ADR 0111).
         ContractValidation.Route checks = contract.route(method, path, !path.equals(EVENTS));
+        if (spec.bodyLimit() != null) {
+            ownBodies.put(spec, BodyHandler.create(false).setBodyLimit(spec.bodyLimit().bytes()));
+        }
+        if (spec.quiet()) {
+            if (path.contains(":")) {
+                throw new IllegalArgumentException("a quiet route has a path without parameters: " + path);
+            }
+            quietPaths.add(path);
+        }
         router.route(method, path).handler(ctx -> {
             Principal p = ctx.get("principal");
             String requestId = ctx.get("requestId");
             if (!p.role().satisfies(role)) {
-                ctx.fail(ApiException.forbidden("a " + p.role().jsonName() + " key cannot " + method + " " + path
+                ctx.fail(DomainException.forbidden("a " + p.role().jsonName() + " key cannot " + method + " " + path
                         + (role == Role.SIDECAR ? " (sidecar keys only)" : " (needs " + role.jsonName() + ")")));
                 return;
             }
@@ -275,7 +383,10 @@ public final class ApiRouter {
         return List.copyOf(routes);
     }
 
-    /** The client as {@link TrustedProxies} sees it; the TCP peer unless a trusted proxy forwarded the request. */
+    /**
+     * The client as {@link io.guidon.controlplane.TrustedProxies} sees it; the TCP peer unless a trusted proxy
+     * forwarded the request.
+     */
     private String clientAddress(RoutingContext ctx) {
         io.vertx.core.net.SocketAddress peer = ctx.request().remoteAddress();
         String peerHost = peer == null ? null : peer.hostAddress();
@@ -297,8 +408,7 @@ public final class ApiRouter {
         ctx.addEndHandler(x -> {
             Principal p = ctx.get("principal");
             String path = ctx.request().path();
-            boolean quiet = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz")
-                    || path.startsWith("/api/v1/sidecar/") || path.equals(EVENTS);
+            boolean quiet = quietPaths.contains(path);
             if (quiet ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
                 Object[] fields = {kv("requestId", id), kv("method", ctx.request().method().name()), kv("path", path),
                         kv("client", client), kv("status", ctx.response().getStatusCode()),
@@ -350,7 +460,8 @@ public final class ApiRouter {
                     res.putHeader("RateLimit-Limit", Integer.toString(limit));
                     res.putHeader("RateLimit-Remaining", Long.toString(Math.max(0, limit - d.result().count())));
                     if (!d.result().allowed()) {
-                        ctx.fail(ApiException.tooManyRequests(Math.max(1, (d.result().retryAfterMillis() + 999) / 1000)));
+                        ctx.fail(DomainException.rateLimited((int) Math.min(Integer.MAX_VALUE,
+                                Math.max(1, (d.result().retryAfterMillis() + 999) / 1000))));
                         return;
                     }
                 }
@@ -383,28 +494,27 @@ public final class ApiRouter {
 
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
-        if (e instanceof io.guidon.controlplane.domain.DomainException d) {
-            e = fromDomain(d);
-        }
         // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
         // Retry-After, logged here once with its cause (the layers below only pass it up).
-        DependencyUnavailable transientFailure = e == null || e instanceof ApiException ? null
+        ApiException known = Problems.known(e);
+        DependencyUnavailable transientFailure = e == null || known != null ? null
                 : TransientFailure.unavailable("the database", e);
         ApiException problem;
-        String refused = e instanceof ApiException ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
-        if (e instanceof ApiException api) {
-            problem = ContractValidation.withoutRepeats(api, ctx.get(ContractValidation.VIOLATIONS));
+        String refused = known != null ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
+        if (known != null) {
+            problem = ContractValidation.withoutRepeats(known, ctx.get(ContractValidation.VIOLATIONS));
         } else if (refused != null && ctx.statusCode() == 400) {
             // Refused by the router before any route ran (no Host, a target that is not a path).
             problem = ApiException.malformed(refused);
         } else if (transientFailure != null) {
-            problem = ApiException.unavailable(transientFailure.getMessage() + "; retry the request",
-                    transientFailure.retryAfterSeconds());
+            problem = Problems.of(DomainException.unavailable(transientFailure.getMessage() + "; retry the request",
+                    transientFailure.retryAfterSeconds()));
             logUnavailable(ctx, transientFailure, e);
         } else if (e == null && ctx.statusCode() == 413) {
-            boolean events = ctx.request().path().equals(EVENTS);
-            problem = ApiException.tooLarge("the body exceeds " + (events ? config.events().maxBodySize()
-                    : config.http().maxBodySize()) + " bytes" + (events ? " (events.max-body-size)" : ""));
+            RouteSpec own = ownBodies.isEmpty() ? null : ownBodyRoute(ctx);
+            problem = Problems.of(DomainException.tooLarge("the body exceeds " + (own != null
+                    ? own.bodyLimit().bytes() + " bytes (" + own.bodyLimit().setting() + ")"
+                    : config.http().maxBodySize() + " bytes")));
         } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", "the request was refused");
         } else {
@@ -419,32 +529,6 @@ public final class ApiRouter {
         problem(ctx, problem);
     }
 
-    /**
-     * The problem a domain error answers: exactly what the {@link ApiException} factory of each kind gives (status,
-     * type, title, detail, errors with their pointer as text, headers). Interim, until the one domain-to-problem
-     * mapping of the HTTP layer replaces it.
-     */
-    static ApiException fromDomain(io.guidon.controlplane.domain.DomainException d) {
-        List<FieldError> errors = new ArrayList<>();
-        for (io.guidon.controlplane.domain.Violation v : d.violations()) {
-            errors.add(new FieldError(v.where().text(), v.message()));
-        }
-        return switch (d.kind()) {
-            case INVALID -> ApiException.invalid(errors);
-            case INVALID_PARAMETER -> ApiException.invalidQuery(errors);
-            case INVALID_EVENT_BATCH -> new ApiException(400, "invalid-event-batch", "Invalid event batch", d.detail(),
-                    errors, Map.of());
-            case NOT_FOUND -> ApiException.notFound(d.detail());
-            case CONFLICT -> ApiException.conflict(d.detail());
-            case STALE -> ApiException.stale(d.detail());
-            case PRECONDITION_REQUIRED -> ApiException.preconditionRequired(d.detail());
-            case UNAUTHENTICATED -> ApiException.unauthorized(d.detail());
-            case FORBIDDEN -> ApiException.forbidden(d.detail());
-            case TOO_LARGE -> ApiException.tooLarge(d.detail());
-            case RATE_LIMITED -> ApiException.tooManyRequests(d.retryAfterSeconds());
-            case UNAVAILABLE -> ApiException.unavailable(d.detail(), d.retryAfterSeconds());
-        };
-    }
 
     /**
      * Logs a dependency failure that answered 503: a full pool or a database away fails every request, so per kind

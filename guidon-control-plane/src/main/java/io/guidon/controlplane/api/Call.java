@@ -2,9 +2,10 @@ package io.guidon.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.json.BoundedJson;
 import io.guidon.controlplane.auth.Principal;
-import io.guidon.controlplane.store.Actor;
+import io.guidon.controlplane.domain.Actor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -69,7 +70,8 @@ public final class Call {
     public String query(String name) {
         List<String> all = ctx.queryParam(name);
         if (all.size() > 1) {
-            throw ApiException.invalidQuery(List.of(new FieldError(name, "given " + all.size() + " times; give it once")));
+            throw ApiException.invalidQuery(List.of(FieldError.named(name,
+                    "given " + all.size() + " times; give it once")));
         }
         return all.isEmpty() || all.get(0).isEmpty() ? null : all.get(0);
     }
@@ -88,7 +90,7 @@ public final class Call {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.invalidQuery(List.of(new FieldError("limit", "must be a whole number from 1 to "
+        throw ApiException.invalidQuery(List.of(FieldError.named("limit", "must be a whole number from 1 to "
                 + maxPageSize + ", not '" + v + "'")));
     }
 
@@ -130,7 +132,7 @@ public final class Call {
         String type = ctx.request().getHeader("Content-Type");
         if (type == null || !(type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
                 || type.toLowerCase(java.util.Locale.ROOT).matches("application/[a-z0-9.+-]*\\+json.*"))) {
-            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+            throw ApiException.unsupportedMediaType(
                     "send the body as JSON with Content-Type: application/json");
         }
         byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
@@ -169,7 +171,7 @@ public final class Call {
         }
         Matcher m = ETAG.matcher(v);
         if (!m.matches()) {
-            throw ApiException.stale("If-Match '" + v + "' is not an ETag of this API (they look like \"3\")");
+            throw DomainException.stale("If-Match '" + v + "' is not an ETag of this API (they look like \"3\")");
         }
         return Integer.parseInt(m.group(1));
     }
@@ -178,7 +180,7 @@ public final class Call {
     public Integer requireIfMatch() {
         Integer v = ifMatch();
         if (v == null && ctx.request().getHeader("If-Match") == null) {
-            throw ApiException.preconditionRequired("send If-Match with the ETag of the revision you read, so that"
+            throw DomainException.preconditionRequired("send If-Match with the ETag of the revision you read, so that"
                     + " you do not overwrite someone else's change");
         }
         return v;

@@ -292,58 +292,7 @@ public final class ContractValidation {
      * ({@code rules[0].serve.variant}, {@code flags["a.b"].on}, {@code limit}); null when the text is not a path.
      */
     public static Pointer pointerOf(FieldError e) {
-        if (e.pointer() != null) {
-            return e.pointer();
-        }
-        String t = e.path();
-        if (t == null || t.isEmpty()) {
-            return null;
-        }
-        Pointer p = Pointer.ROOT;
-        int i = 0;
-        while (i < t.length()) {
-            char c = t.charAt(i);
-            if (c == '[' && i + 1 < t.length() && t.charAt(i + 1) == '"') {
-                StringBuilder name = new StringBuilder();
-                int j = i + 2;
-                while (j < t.length() && t.charAt(j) != '"') {
-                    if (t.charAt(j) == '\\' && j + 1 < t.length()) {
-                        j++;
-                    }
-                    name.append(t.charAt(j++));
-                }
-                if (j + 1 >= t.length() || t.charAt(j + 1) != ']') {
-                    return null;
-                }
-                p = p.field(name.toString());
-                i = j + 2;
-            } else if (c == '[') {
-                int close = t.indexOf(']', i);
-                if (close < 0 || !INTEGER.matcher(t.substring(i + 1, close)).matches()
-                        || t.charAt(i + 1) == '-') {
-                    return null;
-                }
-                p = p.index(Integer.parseInt(t.substring(i + 1, close)));
-                i = close + 1;
-            } else {
-                if (c == '.') {
-                    if (i == 0) {
-                        return null;
-                    }
-                    i++;
-                }
-                int end = i;
-                while (end < t.length() && t.charAt(end) != '.' && t.charAt(end) != '[') {
-                    end++;
-                }
-                if (end == i) {
-                    return null;
-                }
-                p = p.field(t.substring(i, end));
-                i = end;
-            }
-        }
-        return p;
+        return e.pointer() != null ? e.pointer() : TextPointer.parse(e.path());
     }
 
     /**

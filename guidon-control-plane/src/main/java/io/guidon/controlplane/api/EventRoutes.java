@@ -42,10 +42,17 @@ public final class EventRoutes {
     private final AdminThreads threads;
     private final Clock clock;
     private final int maxQueryDays;
+    private final long maxBodySize;
 
-    /** The exposure report ({@code GET}) runs on {@code threads}; event ingest stays on the event loop. */
+    /**
+     * The exposure report ({@code GET}) runs on {@code threads}; event ingest stays on the event loop.
+     *
+     * @param maxQueryDays the longest range of days an exposures query may cover ({@code events.max-query-days})
+     * @param maxBodySize the largest event batch body, in bytes as sent (compressed or not;
+     *     {@code events.max-body-size})
+     */
     public EventRoutes(EventIngest ingest, DailyTotals totals, EnvironmentService environments, FlagService flags,
-            AdminThreads threads, Clock clock, int maxQueryDays) {
+            AdminThreads threads, Clock clock, int maxQueryDays, long maxBodySize) {
         this.ingest = ingest;
         this.totals = totals;
         this.environments = environments;
@@ -53,11 +60,14 @@ public final class EventRoutes {
         this.threads = threads;
         this.clock = clock;
         this.maxQueryDays = maxQueryDays;
+        this.maxBodySize = maxBodySize;
     }
 
     public void register(ApiRouter api) {
-        api.add(HttpMethod.POST, ApiRouter.EVENTS, Role.SIDECAR, "Send a batch of events (counts, exposures,"
-                + " conversions) of the key's environment", this::postEvents);
+        // A batch may be far larger than an admin request; sidecars send them all the time.
+        api.add(ApiRouter.RouteSpec.of(HttpMethod.POST, ApiRouter.EVENTS, Role.SIDECAR, "Send a batch of events"
+                + " (counts, exposures, conversions) of the key's environment")
+                .withBodyLimit(maxBodySize, "events.max-body-size").quietly(), this::postEvents);
         api.add(HttpMethod.GET, Routes.V1 + "/flags/:flag/exposures", Role.VIEWER,
                 "Per-day evaluation and exposure totals of a flag in an environment",
                 List.of("environment", "from", "to"), this::exposures);
@@ -72,7 +82,7 @@ public final class EventRoutes {
         HttpServerRequest request = call.context().request();
         String type = request.getHeader("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+            throw ApiException.unsupportedMediaType(
                     "send the batch as JSON with Content-Type: application/json");
         }
         String encoding = request.getHeader("Content-Encoding");
@@ -82,7 +92,7 @@ public final class EventRoutes {
         } else if (encoding.trim().equalsIgnoreCase("gzip") || encoding.trim().equalsIgnoreCase("x-gzip")) {
             gzip = true;
         } else {
-            throw new ApiException(415, "unsupported-media-type", "Unsupported media type",
+            throw ApiException.unsupportedMediaType(
                     "Content-Encoding '" + encoding + "' is not supported: send the batch gzip-compressed or plain");
         }
         byte[] body = call.context().body() == null || call.context().body().buffer() == null ? new byte[0]
@@ -98,7 +108,7 @@ public final class EventRoutes {
         List<FieldError> errors = new ArrayList<>();
         String environment = call.query("environment");
         if (environment == null) {
-            errors.add(new FieldError("environment", "required: the key of the environment"));
+            errors.add(FieldError.named("environment", "required: the key of the environment"));
         }
         LocalDate to = date(call.query("to"), "to", errors);
         LocalDate from = date(call.query("from"), "from", errors);
@@ -111,9 +121,9 @@ public final class EventRoutes {
             }
             long days = ChronoUnit.DAYS.between(from, to) + 1;
             if (from.isAfter(to)) {
-                errors.add(new FieldError("from", "must not be after to (" + from + " is after " + to + ")"));
+                errors.add(FieldError.named("from", "must not be after to (" + from + " is after " + to + ")"));
             } else if (days > maxQueryDays) {
-                errors.add(new FieldError("to", "the range " + from + ".." + to + " is " + days
+                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is " + days
                         + " days; at most " + maxQueryDays + " (events.max-query-days)"));
             }
         }
@@ -143,7 +153,7 @@ public final class EventRoutes {
                 // reported below
             }
         }
-        errors.add(new FieldError(name, "must be a date YYYY-MM-DD such as 2026-11-26 (UTC days), not '"
+        errors.add(FieldError.named(name, "must be a date YYYY-MM-DD such as 2026-11-26 (UTC days), not '"
                 + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'"));
         return null;
     }

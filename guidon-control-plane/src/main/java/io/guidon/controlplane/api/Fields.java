@@ -3,6 +3,7 @@ package io.guidon.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.json.Pointer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,13 +20,12 @@ public final class Fields {
     public static final int MAX_DESCRIPTION = 2000;
 
     private final ObjectNode node;
-    private final String prefix;
     private final List<FieldError> errors;
     /** What the OpenAPI document found wrong with the body (see {@link ContractValidation}); replaced by our words. */
     private final List<FieldError> contract;
 
     public Fields(ObjectNode node) {
-        this(node, "", new ArrayList<>(), List.of());
+        this(node, List.of());
     }
 
     /**
@@ -34,30 +34,36 @@ public final class Fields {
      * handler's own report of the same place when it makes one.
      */
     Fields(ObjectNode node, List<FieldError> violations) {
-        this(node, "", new ArrayList<>(violations), List.copyOf(violations));
-    }
-
-    private Fields(ObjectNode node, String prefix, List<FieldError> errors, List<FieldError> contract) {
         this.node = node;
-        this.prefix = prefix;
-        this.errors = errors;
-        this.contract = contract;
+        this.errors = new ArrayList<>(violations);
+        this.contract = List.copyOf(violations);
     }
 
     public ObjectNode node() {
         return node;
     }
 
+    /** The text that names member {@code field} of the body in an error. */
     public String path(String field) {
-        return prefix.isEmpty() ? field : prefix + "." + field;
+        return field;
     }
 
+    /** A problem with member {@code field} of the body (a name, even one that is not plain: it is one member). */
     public void error(String field, String message) {
-        String at = path(field);
+        add(FieldError.named(path(field), message));
+    }
+
+    /** A problem with element {@code index} of the array in member {@code field}. */
+    private void error(String field, int index, String message) {
+        add(new FieldError(path(field) + "[" + index + "]", message, Pointer.of(field).index(index)));
+    }
+
+    /** Adds {@code e}, in place of the contract's report of the same place if it made one. */
+    private void add(FieldError e) {
         if (!contract.isEmpty()) {
-            errors.removeIf(e -> e.path().equals(at) && contract.contains(e));
+            errors.removeIf(c -> c.path().equals(e.path()) && contract.contains(c));
         }
-        errors.add(new FieldError(at, message));
+        errors.add(e);
     }
 
     public List<FieldError> errors() {
@@ -162,14 +168,13 @@ public final class Fields {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
-            String p = field + "[" + i + "]";
             if (!e.isTextual() || e.textValue().isEmpty()) {
-                error(p, "must be a non-empty string, not " + kind(e));
+                error(field, i, "must be a non-empty string, not " + kind(e));
                 continue;
             }
             String problem = Text.problem(e.textValue(), maxLength);
             if (problem != null) {
-                error(p, problem);
+                error(field, i, problem);
                 continue;
             }
             if (!out.contains(e.textValue())) {

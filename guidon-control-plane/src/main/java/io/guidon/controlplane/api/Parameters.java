@@ -30,7 +30,7 @@ final class Parameters {
                 ValueChecks.decodeUriComponent(segment, false);
             }
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("path", "is not percent-encoded UTF-8: " + e.getMessage()));
+            errors.add(FieldError.named("path", "is not percent-encoded UTF-8: " + e.getMessage()));
         }
         String query = request.query();
         if (query != null) {
@@ -42,11 +42,11 @@ final class Parameters {
                     try {
                         ValueChecks.decodeUriComponent(eq < 0 ? "" : pair.substring(eq + 1), true);
                     } catch (IllegalArgumentException e) {
-                        errors.add(new FieldError(ValueChecks.printable(name, 60), "is not percent-encoded UTF-8: "
+                        errors.add(FieldError.named(ValueChecks.printable(name, 60), "is not percent-encoded UTF-8: "
                                 + e.getMessage()));
                     }
                 } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError(ValueChecks.printable(rawName, 60), "the name is not percent-encoded"
+                    errors.add(FieldError.named(ValueChecks.printable(rawName, 60), "the name is not percent-encoded"
                             + " UTF-8: " + e.getMessage()));
                 }
             }
@@ -63,13 +63,14 @@ final class Parameters {
                 ValueChecks.decodeUriComponent(segment, false);
             }
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("path", "is not percent-encoded UTF-8: " + e.getMessage()));
+            errors.add(FieldError.named("path", "is not percent-encoded UTF-8: " + e.getMessage()));
             return errors;
         }
         for (Map.Entry<String, String> p : ctx.pathParams().entrySet()) {
             String problem = ValueChecks.textProblem(p.getValue());
             if (problem != null) {
-                errors.add(new FieldError(p.getKey(), "'" + ValueChecks.printable(p.getValue(), 60) + "' " + problem));
+                errors.add(FieldError.named(p.getKey(),
+                        "'" + ValueChecks.printable(p.getValue(), 60) + "' " + problem));
             }
         }
         String query = ctx.request().query();
@@ -89,20 +90,20 @@ final class Parameters {
             try {
                 name = ValueChecks.decodeUriComponent(rawName, true);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError(ValueChecks.printable(rawName, 60), "the name is not percent-encoded UTF-8: "
-                        + e.getMessage()));
+                errors.add(FieldError.named(ValueChecks.printable(rawName, 60),
+                        "the name is not percent-encoded UTF-8: " + e.getMessage()));
                 continue;
             }
             try {
                 value = ValueChecks.decodeUriComponent(rawValue, true);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError(ValueChecks.printable(name, 60), "is not percent-encoded UTF-8: "
+                errors.add(FieldError.named(ValueChecks.printable(name, 60), "is not percent-encoded UTF-8: "
                         + e.getMessage()));
                 continue;
             }
             String nameProblem = ValueChecks.textProblem(name);
             if (nameProblem != null) {
-                errors.add(new FieldError(ValueChecks.printable(name, 60), "the name " + nameProblem));
+                errors.add(FieldError.named(ValueChecks.printable(name, 60), "the name " + nameProblem));
                 continue;
             }
             if (!allowedQuery.contains(name)) {
@@ -111,11 +112,11 @@ final class Parameters {
             }
             String problem = ValueChecks.textProblem(value);
             if (problem != null) {
-                errors.add(new FieldError(name, "'" + ValueChecks.printable(value, 60) + "' " + problem));
+                errors.add(FieldError.named(name, "'" + ValueChecks.printable(value, 60) + "' " + problem));
             }
         }
         for (String name : unknown) {
-            errors.add(new FieldError(ValueChecks.printable(name, 60), "unknown query parameter; "
+            errors.add(FieldError.named(ValueChecks.printable(name, 60), "unknown query parameter; "
                     + (allowedQuery.isEmpty() ? "this route takes none"
                             : "this route takes " + String.join(", ", allowedQuery))));
         }

@@ -20,7 +20,7 @@ import io.guidon.controlplane.service.SegmentService;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.snapshots.SnapshotCache;
 import io.guidon.controlplane.store.KeyService;
-import io.guidon.controlplane.store.Page;
+import io.guidon.controlplane.domain.Page;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -105,8 +105,8 @@ public final class Routes {
         api.add(HttpMethod.GET, V1 + "/audit", Role.VIEWER, "Read the audit log", List.of("resourceType", "resource",
                 "environment", "action", "from", "to", "limit", "cursor"), this::listAudit);
 
-        api.add(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR, "The flag document of the key's environment",
-                List.of("since"), this::sidecarFlags);
+        api.add(ApiRouter.RouteSpec.of(HttpMethod.GET, V1 + "/sidecar/flags", Role.SIDECAR,
+                "The flag document of the key's environment").withQuery("since").quietly(), this::sidecarFlags);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,6 +1,6 @@
 package io.guidon.controlplane.auth;
 
-import io.guidon.controlplane.api.ApiException;
+import io.guidon.controlplane.domain.DomainException;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an {@code Authorization: Bearer KEY} header into a {@link Principal}, or a 401.
+ * Turns an {@code Authorization: Bearer KEY} header into a {@link Principal}, or a
+ * {@link DomainException.Kind#UNAUTHENTICATED}.
  *
  * <p>Verified keys are cached by prefix for {@code cacheTtl} so that a sidecar polling every second does not cost
  * a query per request; the hash is still compared (in constant time) on every request. Revoking a key on this
@@ -37,18 +38,22 @@ public final class Authenticator {
         this.ttlNanos = cacheTtl.toNanos();
     }
 
-    /** The principal of the header's key; fails with a 401 when the key is missing, malformed, unknown or revoked. */
+    /**
+     * The principal of the header's key; fails with an {@link DomainException.Kind#UNAUTHENTICATED} when the key is
+     * missing, malformed, unknown or revoked.
+     */
     public Future<Principal> authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            return Future.failedFuture(ApiException.unauthorized("an API key is required: Authorization: Bearer KEY"));
+            return Future.failedFuture(
+                    DomainException.unauthenticated("an API key is required: Authorization: Bearer KEY"));
         }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Future.failedFuture(ApiException.unauthorized("use Authorization: Bearer KEY"));
+            return Future.failedFuture(DomainException.unauthenticated("use Authorization: Bearer KEY"));
         }
         String key = authorization.substring(7).trim();
         String prefix = ApiKeys.prefixOf(key);
         if (prefix == null) {
-            return Future.failedFuture(ApiException.unauthorized("unknown or revoked API key"));
+            return Future.failedFuture(DomainException.unauthenticated("unknown or revoked API key"));
         }
         long now = System.nanoTime();
         Cached cached = cache.get(prefix);
@@ -66,7 +71,7 @@ public final class Authenticator {
         }
         return found.compose(k -> {
             if (k == null || k.revokedAt() != null || !ApiKeys.matches(key, k.hash())) {
-                return Future.failedFuture(ApiException.unauthorized("unknown or revoked API key"));
+                return Future.failedFuture(DomainException.unauthenticated("unknown or revoked API key"));
             }
             lastUsed.put(k.id(), Instant.now());
             return Future.succeededFuture(k.principal());

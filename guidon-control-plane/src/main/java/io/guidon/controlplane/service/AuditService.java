@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.store.AuditLog;
-import io.guidon.controlplane.store.Page;
+import io.guidon.controlplane.domain.Page;
 import io.guidon.json.ValueChecks;
 import java.time.Instant;
 import java.time.OffsetDateTime;

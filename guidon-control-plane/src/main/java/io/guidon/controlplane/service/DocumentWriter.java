@@ -10,7 +10,7 @@ import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.publish.ChangeEvent;
 import io.guidon.controlplane.publish.ChangePublisher;
-import io.guidon.controlplane.store.Actor;
+import io.guidon.controlplane.domain.Actor;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.Transactions;

@@ -1,5 +1,7 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.domain.Page;
+import io.guidon.controlplane.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,5 +1,6 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.domain.Page;
 import io.guidon.controlplane.domain.Environment;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,7 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.domain.Page;
+import io.guidon.controlplane.domain.Actor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.ApiKeyStore;
 import io.guidon.controlplane.auth.ApiKeys;

@@ -1,5 +1,6 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.domain.Page;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.Segment;
 import io.guidon.controlplane.domain.StoredJson;

@@ -167,6 +167,9 @@ class AdminApiIT {
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.json().get("errors").get(0).get("path").asText())
                 .isEqualTo("environments.production.flags.dependent.prerequisites[0].flag");
+        // The same place as an RFC 6901 JSON Pointer, for clients.
+        assertThat(r.json().get("errors").get(0).get("pointer").asText())
+                .isEqualTo("/environments/production/flags/dependent/prerequisites/0/flag");
         assertThat(cp.get("/api/v1/flags/base", admin).status()).isEqualTo(200);
     }
 
@@ -209,6 +212,8 @@ class AdminApiIT {
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(r.json().get("errors").findValuesAsText("path")).contains("enabled", "offVariant",
                 "rules[0].when.op", "rules[0].serve.variant", "fallthrough.rollout");
+        assertThat(r.json().get("errors").findValuesAsText("pointer")).contains("/enabled", "/offVariant",
+                "/rules/0/when/op", "/rules/0/serve/variant", "/fallthrough/rollout");
         assertThat(r.json().get("errors").toString()).contains("did you mean 'in'").contains("sum to 90");
         assertThat(cp.get("/api/v1/environments/production/flags/bad-config", admin).json().get("revision").asInt())
                 .isEqualTo(1);
@@ -493,6 +498,7 @@ class AdminApiIT {
             Resp r = cp.get("/api/v1/flags?" + query, admin);
             assertThat(r.status()).as(query).isEqualTo(400);
             assertThat(r.json().get("errors").get(0).get("path").asText()).as(query).isIn("limit", "cursor");
+            assertThat(r.json().get("errors").get(0).get("pointer").asText()).as(query).isIn("/limit", "/cursor");
         }
     }
 

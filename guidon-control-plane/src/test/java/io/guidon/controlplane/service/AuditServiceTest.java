@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.domain.DomainException;
-import io.guidon.controlplane.store.Actor;
+import io.guidon.controlplane.domain.Actor;
 import io.guidon.controlplane.store.AuditLog;
-import io.guidon.controlplane.store.Page;
+import io.guidon.controlplane.domain.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;

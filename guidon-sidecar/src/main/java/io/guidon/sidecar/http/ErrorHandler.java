@@ -59,7 +59,7 @@ final class ErrorHandler implements Handler<RoutingContext> {
         } else if (status == 400 && failure == null) {
             // The router could not decode the path: name the flag key (OFREP's bodies carry it) as it was sent.
             String path = ctx.request().path();
-            String key = rawFlagKey(path);
+            String key = SidecarRoute.rawFlagKey(path);
             if (path != null && decodes(path)) {
                 body = JsonText.error("PARSE_ERROR", "the query string is not valid percent-encoding (such as %20 "
                         + "for a space, %25 for '%'): " + ctx.request().query(), key);
@@ -78,18 +78,11 @@ final class ErrorHandler implements Handler<RoutingContext> {
             body = JsonText.error("GENERAL", "internal error; the sidecar's log has the details", null);
         }
         if (status == 405) {
-            response.putHeader("Allow", allowed(ctx.request().path()));
+            response.putHeader("Allow", SidecarRoute.allowed(ctx.request().path()));
         }
         // Also here: the router answers a path it cannot decode before any handler ran.
         response.putHeader(SidecarVerticle.NOSNIFF, "nosniff");
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
-    }
-
-    private static String allowed(String path) {
-        if (path.startsWith("/ofrep/v1/evaluate") || path.equals("/v1/evaluate") || path.equals("/v1/track")) {
-            return "POST";
-        }
-        return "GET, HEAD";
     }
 
     /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */
@@ -100,15 +93,5 @@ final class ErrorHandler implements Handler<RoutingContext> {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /** The flag key of a single-flag path, as sent (undecoded); null for other paths. */
-    static String rawFlagKey(String path) {
-        for (String prefix : new String[] {"/ofrep/v1/evaluate/flags/", "/v1/flags/"}) {
-            if (path != null && path.startsWith(prefix) && path.length() > prefix.length()) {
-                return path.substring(prefix.length());
-            }
-        }
-        return null;
     }
 }

@@ -153,7 +153,7 @@ final class Http {
      */
     static void requireDecodableKey(RoutingContext ctx, String key) {
         if (key.indexOf('\uFFFD') >= 0 && !ErrorHandler.decodes(ctx.request().path())) {
-            String raw = ErrorHandler.rawFlagKey(ctx.request().path());
+            String raw = SidecarRoute.rawFlagKey(ctx.request().path());
             throw new SidecarException(400, "PARSE_ERROR", "the flag key in the path is not valid percent-encoding "
                     + "of UTF-8 text: " + raw, raw);
         }

@@ -28,6 +28,17 @@ public final class OpsApi {
         this.clock = clock;
     }
 
+    /**
+     * The routes of the management port: {@link #register} and {@code GET /metrics} ({@code metrics}), for
+     * {@code io.guidon.common.ops.ManagementServer}.
+     */
+    public java.util.function.Consumer<Router> managementRoutes(io.vertx.core.Handler<RoutingContext> metrics) {
+        return router -> {
+            register(router);
+            router.get("/metrics").handler(metrics);
+        };
+    }
+
     /** Adds {@code GET /healthz} and {@code GET /readyz} (and HEAD of each) to {@code router}. */
     public void register(Router router) {
         SidecarVerticle.get(router, "/healthz").handler(this::health);

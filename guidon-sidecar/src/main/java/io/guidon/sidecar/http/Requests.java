@@ -44,7 +44,7 @@ final class Requests {
             ctx.next();
             return;
         }
-        String key = ErrorHandler.rawFlagKey(rawPath);
+        String key = SidecarRoute.rawFlagKey(rawPath);
         for (String segment : rawPath.split("/", -1)) {
             String decoded;
             try {

@@ -7,6 +7,7 @@ import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.UpstreamStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Clock;
@@ -88,17 +90,27 @@ public final class SidecarVerticle extends VerticleBase {
         router.route().handler((PlatformHandler) ctx -> Http.guard(ctx, hosts));
         router.route().handler(Requests::checkUri);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
-        router.post("/ofrep/v1/evaluate/flags/:key").handler(BODY_IS_JSON).handler(body).handler(ofrep::single);
-        router.post("/ofrep/v1/evaluate/flags").handler(BODY_IS_JSON).handler(body).handler(ofrep::bulk);
-        get(router, "/ofrep/v1/configuration").handler(ofrep::configuration);
-        router.post("/v1/evaluate").handler(BODY_IS_JSON).handler(body).handler(api::evaluate);
-        get(router, "/v1/flags/:key").handler(api::one);
-        get(router, "/v1/flags").handler(api::document);
-        get(router, "/users/:userId/flags").handler(api::forUser);
-        router.post("/v1/track").handler(BODY_IS_JSON).handler(body).handler(api::track);
-        get(router, "/v1/stream").handler(streams::sse);
-        get(router, "/ws/flags").handler(streams::webSocket);
-        ops.register(router); // /metrics is on the management port only (SidecarMain)
+        // The route table (SidecarRoute), each route bound to its handler; /metrics is on the management port only.
+        for (SidecarRoute route : SidecarRoute.values()) {
+            Handler<RoutingContext> handler = switch (route) {
+                case OFREP_FLAG -> ofrep::single;
+                case OFREP_FLAGS -> ofrep::bulk;
+                case OFREP_CONFIGURATION -> ofrep::configuration;
+                case EVALUATE -> api::evaluate;
+                case FLAG -> api::one;
+                case FLAGS -> api::document;
+                case USER_FLAGS -> api::forUser;
+                case TRACK -> api::track;
+                case STREAM -> streams::sse;
+                case WEB_SOCKET -> streams::webSocket;
+                case HEALTH -> ops::health;
+                case READY -> ops::ready;
+            };
+            switch (route.call()) {
+                case EVALUATION -> router.post(route.path()).handler(BODY_IS_JSON).handler(body).handler(handler);
+                case READ -> get(router, route.path()).handler(handler);
+            }
+        }
 
         ErrorHandler errors = new ErrorHandler(http.maxBodyBytes());
         router.route().failureHandler(errors);

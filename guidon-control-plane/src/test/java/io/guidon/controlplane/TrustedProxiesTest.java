@@ -1,4 +1,4 @@
-package io.guidon.controlplane.api;
+package io.guidon.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
-package io.guidon.controlplane;
+package io.guidon.controlplane.api;
 
-import io.guidon.controlplane.api.ApiRouter;
+import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.ratelimit.RateLimiter;
 import io.vertx.core.Future;
@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * One HTTP server instance of the control plane (one per event loop; they share the port and every service).
- * Its state is the router only; everything else is passed in by {@link ControlPlaneMain}.
+ * Its state is the router only; everything else is passed in by the composition root
+ * ({@code io.guidon.controlplane.ControlPlaneMain}).
  */
-final class ControlPlaneServer extends VerticleBase {
+public final class ControlPlaneServer extends VerticleBase {
 
     private final ControlPlaneConfig config;
     private final Consumer<ApiRouter> routes;
@@ -30,7 +31,12 @@ final class ControlPlaneServer extends VerticleBase {
     private final io.guidon.controlplane.api.ContractValidation contract;
     private HttpServer server;
 
-    ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
+    /**
+     * @param routes adds the API's routes to a new router's {@link ApiRouter}
+     * @param metrics a {@code /metrics} handler on the API port, or null (the management port serves it)
+     * @param routeTable receives the route table once the routes are added
+     */
+    public ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
             io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
             Consumer<List<ApiRouter.RouteSpec>> routeTable, io.guidon.controlplane.api.ContractValidation contract) {
         this.config = config;
@@ -67,7 +73,8 @@ final class ControlPlaneServer extends VerticleBase {
                 .onSuccess(s -> server = s);
     }
 
-    int port() {
+    /** The port bound (the configured one, or the one chosen when that is 0). */
+    public int port() {
         return server.actualPort();
     }
 

@@ -1,4 +1,4 @@
-package io.guidon.controlplane.store;
+package io.guidon.controlplane.domain;
 
 import io.guidon.controlplane.auth.Principal;
 import java.util.UUID;

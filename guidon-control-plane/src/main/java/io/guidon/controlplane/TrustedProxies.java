@@ -1,4 +1,4 @@
-package io.guidon.controlplane.api;
+package io.guidon.controlplane;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;

@@ -1,4 +1,4 @@
-package io.guidon.controlplane.store;
+package io.guidon.controlplane.domain;
 
 import java.util.List;
 import java.util.function.Function;
