@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.PatternSyntaxException;
 import io.guidon.json.JsonProblems;
+import io.guidon.json.Pointer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -131,20 +132,20 @@ public final class FlagDocumentCompiler {
     /** Parses and compiles a document given as UTF-8 JSON. */
     public Compilation compile(byte[] json) {
         if (json.length > MAX_DOCUMENT_BYTES) {
-            return new Compilation(null, List.of(new ValidationError("", "the document is " + json.length
+            return new Compilation(null, List.of(new ValidationError(Pointer.ROOT, "the document is " + json.length
                     + " bytes; at most " + MAX_DOCUMENT_BYTES + " (16 MiB) are read (see \"Limits\" in the flag format)")));
         }
         JsonNode root;
         try {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            return new Compilation(null, List.of(new ValidationError("", describe(e))));
+            return new Compilation(null, List.of(new ValidationError(Pointer.ROOT, describe(e))));
         } catch (IOException | RuntimeException e) {
-            return new Compilation(null, List.of(new ValidationError("", "cannot read document: "
+            return new Compilation(null, List.of(new ValidationError(Pointer.ROOT, "cannot read document: "
                     + JsonProblems.scrub(String.valueOf(e.getMessage())))));
         }
         if (root == null || root.isMissingNode()) {
-            return new Compilation(null, List.of(new ValidationError("", "the document is empty")));
+            return new Compilation(null, List.of(new ValidationError(Pointer.ROOT, "the document is empty")));
         }
         return compile(root);
     }
@@ -160,7 +161,7 @@ public final class FlagDocumentCompiler {
         } catch (RuntimeException | StackOverflowError e) {
             // A fault of ours (the limits keep every walk shallow): the document is refused, never thrown at the
             // caller, whose reload must count and log a rejection rather than lose it.
-            return new Compilation(null, List.of(new ValidationError("", "the document could not be compiled: "
+            return new Compilation(null, List.of(new ValidationError(Pointer.ROOT, "the document could not be compiled: "
                     + e)));
         }
     }
@@ -195,7 +196,7 @@ public final class FlagDocumentCompiler {
         private final Map<String, Set<String>> flagSegmentDeps = new HashMap<>();
         private final Map<String, JsonNode> flagNodes = new HashMap<>();
         private final List<PendingSegmentRef> segmentRefs = new ArrayList<>();
-        private final Map<String, String> prerequisitePaths = new HashMap<>();
+        private final Map<String, Pointer> prerequisitePaths = new HashMap<>();
         /** Segments referenced by the condition being compiled. */
         private Set<String> deps;
         /** The segment whose rules are being compiled, or null for a flag's. */
@@ -210,39 +211,39 @@ public final class FlagDocumentCompiler {
         private boolean segmentCycle;
         private boolean prerequisiteCycle;
         /** Where each segment references each other segment first: segment -> referenced -> path. */
-        private final Map<String, Map<String, String>> segmentRefPaths = new HashMap<>();
+        private final Map<String, Map<String, Pointer>> segmentRefPaths = new HashMap<>();
         /** Post-orders of the reference graphs (a node after what it references), for the fingerprints. */
         private List<String> segmentOrder = List.of();
         private List<String> flagOrder = List.of();
 
         Compilation compile(JsonNode root) {
             if (!root.isObject()) {
-                error("", "the document must be a JSON object with \"flags\" (and optionally \"segments\"), not "
+                error(Pointer.ROOT, "the document must be a JSON object with \"flags\" (and optionally \"segments\"), not "
                         + kind(root));
                 return done();
             }
-            unknownFields(root, "", ROOT_FIELDS);
+            unknownFields(root, Pointer.ROOT, ROOT_FIELDS);
             texts(root);
             JsonNode segmentsNode = root.get("segments");
             if (segmentsNode != null && !segmentsNode.isNull()) {
                 if (!segmentsNode.isObject()) {
-                    error("segments", "must be an object of segments by key, not " + kind(segmentsNode));
-                } else if (!tooMany(segmentsNode, MAX_SEGMENTS, "segments", "segments")) {
+                    error(Pointer.of("segments"), "must be an object of segments by key, not " + kind(segmentsNode));
+                } else if (!tooMany(segmentsNode, MAX_SEGMENTS, Pointer.of("segments"), "segments")) {
                     for (Iterator<Map.Entry<String, JsonNode>> it = segmentsNode.fields(); it.hasNext();) {
                         Map.Entry<String, JsonNode> e = it.next();
-                        segment(e.getKey(), e.getValue(), Paths.key("segments", e.getKey()));
+                        segment(e.getKey(), e.getValue(), Pointer.of("segments").field(e.getKey()));
                     }
                 }
             }
             JsonNode flagsNode = root.get("flags");
             if (flagsNode == null || flagsNode.isNull()) {
-                error("flags", "required: an object of flags by key (it may be empty)");
+                error(Pointer.of("flags"), "required: an object of flags by key (it may be empty)");
             } else if (!flagsNode.isObject()) {
-                error("flags", "must be an object of flags by key, not " + kind(flagsNode));
-            } else if (!tooMany(flagsNode, MAX_FLAGS, "flags", "flags")) {
+                error(Pointer.of("flags"), "must be an object of flags by key, not " + kind(flagsNode));
+            } else if (!tooMany(flagsNode, MAX_FLAGS, Pointer.of("flags"), "flags")) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = flagsNode.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    flag(e.getKey(), e.getValue(), Paths.key("flags", e.getKey()));
+                    flag(e.getKey(), e.getValue(), Pointer.of("flags").field(e.getKey()));
                 }
             }
             resolveSegments();
@@ -256,7 +257,7 @@ public final class FlagDocumentCompiler {
             try {
                 json = mapper.writeValueAsString(root);
             } catch (JsonProcessingException e) {
-                error("", "cannot serialize the document: " + e.getOriginalMessage());
+                error(Pointer.ROOT, "cannot serialize the document: " + e.getOriginalMessage());
                 return done();
             }
             return new Compilation(new FlagSet(flags.values().toArray(new Flag[0]), segments, json), List.of());
@@ -268,7 +269,7 @@ public final class FlagDocumentCompiler {
 
         // ---- segments
 
-        private void segment(String key, JsonNode node, String path) {
+        private void segment(String key, JsonNode node, Pointer path) {
             if (!KEY.matcher(key).matches()) {
                 error(path, "invalid segment key '" + key + "': use 1 to 128 of a-z, 0-9, '.', '_', '-', "
                         + "starting with a letter or digit");
@@ -279,8 +280,8 @@ public final class FlagDocumentCompiler {
             }
             unknownFields(node, path, SEGMENT_FIELDS);
             optionalString(node, "description", path);
-            Set<String> included = stringSet(node.get("included"), Paths.field(path, "included"));
-            Set<String> excluded = stringSet(node.get("excluded"), Paths.field(path, "excluded"));
+            Set<String> included = stringSet(node.get("included"), path.field("included"));
+            Set<String> excluded = stringSet(node.get("excluded"), path.field("excluded"));
             deps = new LinkedHashSet<>();
             currentSegment = key;
             List<Cost.Part> parts = new ArrayList<>();
@@ -289,12 +290,12 @@ public final class FlagDocumentCompiler {
             JsonNode rulesNode = node.get("rules");
             if (rulesNode != null && !rulesNode.isNull()) {
                 if (!rulesNode.isArray()) {
-                    error(Paths.field(path, "rules"), "must be an array of conditions, not " + kind(rulesNode));
-                } else if (!tooMany(rulesNode, MAX_RULES, Paths.field(path, "rules"), "rules")) {
+                    error(path.field("rules"), "must be an array of conditions, not " + kind(rulesNode));
+                } else if (!tooMany(rulesNode, MAX_RULES, path.field("rules"), "rules")) {
                     for (int i = 0; i < rulesNode.size(); i++) {
-                        currentPart = new Cost.Part(Paths.index(Paths.field(path, "rules"), i), null);
+                        currentPart = new Cost.Part(path.field("rules").index(i), null);
                         parts.add(currentPart);
-                        Condition c = condition(rulesNode.get(i), Paths.index(Paths.field(path, "rules"), i), 1);
+                        Condition c = condition(rulesNode.get(i), path.field("rules").index(i), 1);
                         if (c != null) {
                             rules.add(c);
                         }
@@ -308,7 +309,7 @@ public final class FlagDocumentCompiler {
             segments.put(key, new Segment(key, included, excluded, rules.toArray(new Condition[0])));
         }
 
-        private Set<String> stringSet(JsonNode node, String path) {
+        private Set<String> stringSet(JsonNode node, Pointer path) {
             if (node == null || node.isNull()) {
                 return Set.of();
             }
@@ -323,8 +324,8 @@ public final class FlagDocumentCompiler {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode v = node.get(i);
                 if (!v.isTextual()) {
-                    error(Paths.index(path, i), "must be a string, not " + kind(v));
-                } else if (!tooLong(v.textValue(), Paths.index(path, i))) {
+                    error(path.index(i), "must be a string, not " + kind(v));
+                } else if (!tooLong(v.textValue(), path.index(i))) {
                     out.add(v.textValue());
                 }
             }
@@ -333,7 +334,7 @@ public final class FlagDocumentCompiler {
 
         // ---- flags
 
-        private void flag(String key, JsonNode node, String path) {
+        private void flag(String key, JsonNode node, Pointer path) {
             if (!KEY.matcher(key).matches()) {
                 error(path, "invalid flag key '" + key + "': use 1 to 128 of a-z, 0-9, '.', '_', '-', "
                         + "starting with a letter or digit");
@@ -347,27 +348,27 @@ public final class FlagDocumentCompiler {
             JsonNode enabledNode = node.get("enabled");
             boolean enabled = false;
             if (enabledNode == null) {
-                error(Paths.field(path, "enabled"), "required: true or false");
+                error(path.field("enabled"), "required: true or false");
             } else if (!enabledNode.isBoolean()) {
-                error(Paths.field(path, "enabled"), "must be true or false, not " + kind(enabledNode));
+                error(path.field("enabled"), "must be true or false, not " + kind(enabledNode));
             } else {
                 enabled = enabledNode.booleanValue();
             }
             String salt = optionalString(node, "salt", path);
-            List<String> tags = tags(node.get("tags"), Paths.field(path, "tags"));
-            Map<String, Object> metadata = metadata(node.get("metadata"), Paths.field(path, "metadata"));
+            List<String> tags = tags(node.get("tags"), path.field("tags"));
+            Map<String, Object> metadata = metadata(node.get("metadata"), path.field("metadata"));
 
             Map<String, Variant> variants = new LinkedHashMap<>();
-            FlagType type = variants(node.get("variants"), Paths.field(path, "variants"), variants);
+            FlagType type = variants(node.get("variants"), path.field("variants"), variants);
             JsonNode metadataNode = node.get("metadata");
             String metadataJson = metadata.isEmpty() || metadataNode == null ? "{}"
-                    : json(wireNumbers(metadataNode, Paths.field(path, "metadata"), false));
+                    : json(wireNumbers(metadataNode, path.field("metadata"), false));
             Flag flag = new Flag(key, description, type, Collections.unmodifiableMap(variants), tags, metadata,
                     metadataJson, enabled, salt == null ? key : salt);
             flagNodes.put(key, node);
 
             JsonNode offNode = node.get("offVariant");
-            Variant off = variantRef(offNode, Paths.field(path, "offVariant"), variants,
+            Variant off = variantRef(offNode, path.field("offVariant"), variants,
                     "the variant served when the flag is disabled or a prerequisite fails");
             if (off != null) {
                 flag.offResult = new EvaluationResult(flag, off, Reason.DISABLED, null);
@@ -376,24 +377,24 @@ public final class FlagDocumentCompiler {
                 flag.prerequisiteFailed = new EvaluationResult(flag, off, Reason.DISABLED, null);
             }
             flagParts.put(key, new ArrayList<>());
-            flag.prerequisites = prerequisites(key, node.get("prerequisites"), Paths.field(path, "prerequisites"));
-            flag.targets = targets(flag, node.get("targets"), Paths.field(path, "targets"), variants);
+            flag.prerequisites = prerequisites(key, node.get("prerequisites"), path.field("prerequisites"));
+            flag.targets = targets(flag, node.get("targets"), path.field("targets"), variants);
             deps = new LinkedHashSet<>();
-            flag.rules = rules(flag, node.get("rules"), Paths.field(path, "rules"), variants);
+            flag.rules = rules(flag, node.get("rules"), path.field("rules"), variants);
             flagSegmentDeps.put(key, deps);
             boolean targeting = flag.prerequisites.length != 0 || flag.targets != null || flag.rules.length != 0;
             JsonNode fallthrough = node.get("fallthrough");
             if (fallthrough == null || fallthrough.isNull()) {
-                error(Paths.field(path, "fallthrough"),
+                error(path.field("fallthrough"),
                         "required: what to serve when no target or rule matches, {\"variant\": ...} or {\"rollout\": {...}}");
             } else {
-                flag.fallthrough = serve(flag, fallthrough, Paths.field(path, "fallthrough"), variants, null,
+                flag.fallthrough = serve(flag, fallthrough, path.field("fallthrough"), variants, null,
                         targeting ? Reason.DEFAULT : Reason.STATIC);
             }
             flags.put(key, flag);
         }
 
-        private FlagType variants(JsonNode node, String path, Map<String, Variant> out) {
+        private FlagType variants(JsonNode node, Pointer path, Map<String, Variant> out) {
             if (node == null || node.isNull()) {
                 error(path, "required: an object of variant values by name, such as {\"on\": true, \"off\": false}");
                 return null;
@@ -412,7 +413,7 @@ public final class FlagDocumentCompiler {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String vpath = Paths.key(path, e.getKey());
+                Pointer vpath = path.field(e.getKey());
                 if (!NAME.matcher(e.getKey()).matches()) {
                     error(vpath, "invalid variant name '" + e.getKey()
                             + "': use 1 to 128 of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
@@ -450,7 +451,7 @@ public final class FlagDocumentCompiler {
         }
 
         /** The variant {@code node} names; {@code requiredMessage} (null when optional) reports it missing. */
-        private Variant variantRef(JsonNode node, String path, Map<String, Variant> variants, String requiredMessage) {
+        private Variant variantRef(JsonNode node, Pointer path, Map<String, Variant> variants, String requiredMessage) {
             if (node == null || node.isNull()) {
                 if (requiredMessage != null) {
                     error(path, "required: " + requiredMessage);
@@ -469,7 +470,7 @@ public final class FlagDocumentCompiler {
             return v;
         }
 
-        private Flag.Prerequisite[] prerequisites(String flagKey, JsonNode node, String path) {
+        private Flag.Prerequisite[] prerequisites(String flagKey, JsonNode node, Pointer path) {
             if (node == null || node.isNull()) {
                 return new Flag.Prerequisite[0];
             }
@@ -483,7 +484,7 @@ public final class FlagDocumentCompiler {
             List<Flag.Prerequisite> out = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 JsonNode p = node.get(i);
-                String ppath = Paths.index(path, i);
+                Pointer ppath = path.index(i);
                 if (!p.isObject()) {
                     error(ppath, "must be an object {\"flag\", \"variant\"}, not " + kind(p));
                     continue;
@@ -501,7 +502,7 @@ public final class FlagDocumentCompiler {
             return out.toArray(new Flag.Prerequisite[0]);
         }
 
-        private Map<String, EvaluationResult> targets(Flag flag, JsonNode node, String path,
+        private Map<String, EvaluationResult> targets(Flag flag, JsonNode node, Pointer path,
                 Map<String, Variant> variants) {
             if (node == null || node.isNull()) {
                 return null;
@@ -511,20 +512,20 @@ public final class FlagDocumentCompiler {
                 return null;
             }
             Map<String, EvaluationResult> out = new HashMap<>();
-            Map<String, String> firstPath = new HashMap<>();
+            Map<String, Pointer> firstPath = new HashMap<>();
             int keys = 0;
             for (int i = 0; i < node.size(); i++) {
                 JsonNode t = node.get(i);
-                String tpath = Paths.index(path, i);
+                Pointer tpath = path.index(i);
                 if (!t.isObject()) {
                     error(tpath, "must be an object {\"variant\", \"values\"}, not " + kind(t));
                     continue;
                 }
                 unknownFields(t, tpath, TARGET_FIELDS);
-                Variant v = variantRef(t.get("variant"), Paths.field(tpath, "variant"), variants,
+                Variant v = variantRef(t.get("variant"), tpath.field("variant"), variants,
                         "the variant these keys get");
                 JsonNode values = t.get("values");
-                String vpath = Paths.field(tpath, "values");
+                Pointer vpath = tpath.field("values");
                 if (values == null || !values.isArray() || values.isEmpty()) {
                     error(vpath, "required: a non-empty array of targeting keys");
                     continue;
@@ -538,15 +539,15 @@ public final class FlagDocumentCompiler {
                 for (int j = 0; j < values.size(); j++) {
                     JsonNode k = values.get(j);
                     if (!k.isTextual()) {
-                        error(Paths.index(vpath, j), "a targeting key must be a string, not " + kind(k));
+                        error(vpath.index(j), "a targeting key must be a string, not " + kind(k));
                         continue;
                     }
-                    if (tooLong(k.textValue(), Paths.index(vpath, j))) {
+                    if (tooLong(k.textValue(), vpath.index(j))) {
                         continue;
                     }
-                    String previous = firstPath.putIfAbsent(k.textValue(), Paths.index(vpath, j));
+                    Pointer previous = firstPath.putIfAbsent(k.textValue(), vpath.index(j));
                     if (previous != null) {
-                        error(Paths.index(vpath, j), "'" + k.textValue() + "' is already targeted at " + previous);
+                        error(vpath.index(j), "'" + k.textValue() + "' is already targeted at " + previous.text());
                     } else if (result != null) {
                         out.put(k.textValue(), result);
                     }
@@ -555,7 +556,7 @@ public final class FlagDocumentCompiler {
             return out.isEmpty() ? null : out;
         }
 
-        private Rule[] rules(Flag flag, JsonNode node, String path, Map<String, Variant> variants) {
+        private Rule[] rules(Flag flag, JsonNode node, Pointer path, Map<String, Variant> variants) {
             if (node == null || node.isNull()) {
                 return new Rule[0];
             }
@@ -567,10 +568,10 @@ public final class FlagDocumentCompiler {
                 return new Rule[0];
             }
             List<Rule> out = new ArrayList<>();
-            Map<String, String> ids = new HashMap<>();
+            Map<String, Pointer> ids = new HashMap<>();
             for (int i = 0; i < node.size(); i++) {
                 JsonNode r = node.get(i);
-                String rpath = Paths.index(path, i);
+                Pointer rpath = path.index(i);
                 if (!r.isObject()) {
                     error(rpath, "a rule must be an object {\"id\", \"when\", \"serve\"}, not " + kind(r));
                     continue;
@@ -580,30 +581,30 @@ public final class FlagDocumentCompiler {
                 String id = requiredString(r, "id", rpath);
                 if (id != null) {
                     if (!NAME.matcher(id).matches()) {
-                        error(Paths.field(rpath, "id"), "invalid rule id '" + id
+                        error(rpath.field("id"), "invalid rule id '" + id
                                 + "': use 1 to 128 of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
                     }
-                    String previous = ids.putIfAbsent(id, rpath);
+                    Pointer previous = ids.putIfAbsent(id, rpath);
                     if (previous != null) {
-                        error(Paths.field(rpath, "id"), "duplicate rule id '" + id + "' (also at " + previous + ")");
+                        error(rpath.field("id"), "duplicate rule id '" + id + "' (also at " + previous.text() + ")");
                     }
                 }
                 JsonNode when = r.get("when");
                 Condition condition = null;
                 if (when == null || when.isNull()) {
-                    error(Paths.field(rpath, "when"), "required: the condition of the rule");
+                    error(rpath.field("when"), "required: the condition of the rule");
                 } else {
-                    currentPart = new Cost.Part(Paths.field(rpath, "when"), null);
+                    currentPart = new Cost.Part(rpath.field("when"), null);
                     flagParts.get(flag.key()).add(currentPart);
-                    condition = condition(when, Paths.field(rpath, "when"), 1);
+                    condition = condition(when, rpath.field("when"), 1);
                     currentPart = null;
                 }
                 JsonNode serveNode = r.get("serve");
                 Serve serve = null;
                 if (serveNode == null || serveNode.isNull()) {
-                    error(Paths.field(rpath, "serve"), "required: {\"variant\": ...} or {\"rollout\": {...}}");
+                    error(rpath.field("serve"), "required: {\"variant\": ...} or {\"rollout\": {...}}");
                 } else {
-                    serve = serve(flag, serveNode, Paths.field(rpath, "serve"), variants, id, Reason.TARGETING_MATCH);
+                    serve = serve(flag, serveNode, rpath.field("serve"), variants, id, Reason.TARGETING_MATCH);
                 }
                 if (condition != null && serve != null && id != null) {
                     out.add(new Rule(id, condition, serve));
@@ -612,7 +613,7 @@ public final class FlagDocumentCompiler {
             return out.toArray(new Rule[0]);
         }
 
-        private Serve serve(Flag flag, JsonNode node, String path, Map<String, Variant> variants, String ruleId,
+        private Serve serve(Flag flag, JsonNode node, Pointer path, Map<String, Variant> variants, String ruleId,
                 Reason fixedReason) {
             if (!node.isObject()) {
                 error(path, "must be {\"variant\": ...} or {\"rollout\": {...}}, not " + kind(node));
@@ -628,24 +629,24 @@ public final class FlagDocumentCompiler {
             }
             if (variantNode != null) {
                 if (bucketByNode != null) {
-                    error(Paths.field(path, "bucketBy"), "only a rollout buckets; remove it or serve a rollout");
+                    error(path.field("bucketBy"), "only a rollout buckets; remove it or serve a rollout");
                 }
-                Variant v = variantRef(variantNode, Paths.field(path, "variant"), variants, "the variant to serve");
+                Variant v = variantRef(variantNode, path.field("variant"), variants, "the variant to serve");
                 return v == null ? null : new Serve.Fixed(new EvaluationResult(flag, v, fixedReason, ruleId));
             }
             String bucketBy = null;
             if (bucketByNode != null) {
                 if (!bucketByNode.isTextual()) {
-                    error(Paths.field(path, "bucketBy"), "must be an attribute name, not " + kind(bucketByNode));
+                    error(path.field("bucketBy"), "must be an attribute name, not " + kind(bucketByNode));
                 } else if (bucketByNode.textValue().isEmpty()
                         || bucketByNode.textValue().length() > MAX_ATTRIBUTE_LENGTH) {
-                    error(Paths.field(path, "bucketBy"), "an attribute name has 1 to " + MAX_ATTRIBUTE_LENGTH
+                    error(path.field("bucketBy"), "an attribute name has 1 to " + MAX_ATTRIBUTE_LENGTH
                             + " characters");
                 } else if (!bucketByNode.textValue().equals(EvaluationContext.TARGETING_KEY)) {
                     bucketBy = bucketByNode.textValue();
                 }
             }
-            String rpath = Paths.field(path, "rollout");
+            Pointer rpath = path.field("rollout");
             if (!rolloutNode.isObject() || rolloutNode.isEmpty()) {
                 error(rpath, "must be a non-empty object of percentages by variant, such as {\"on\": 10, \"off\": 90}");
                 return null;
@@ -659,7 +660,7 @@ public final class FlagDocumentCompiler {
             boolean valid = true;
             for (Iterator<Map.Entry<String, JsonNode>> it = rolloutNode.fields(); it.hasNext(); i++) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String wpath = Paths.key(rpath, e.getKey());
+                Pointer wpath = rpath.field(e.getKey());
                 Variant v = variants.get(e.getKey());
                 if (v == null) {
                     if (!variants.isEmpty()) {
@@ -698,7 +699,7 @@ public final class FlagDocumentCompiler {
         }
 
         /** A percentage in thousandths of a percent, or -1 after reporting why it is not one. */
-        private int weight(JsonNode node, String path) {
+        private int weight(JsonNode node, Pointer path) {
             String problem = percentageProblem(node);
             if (problem != null) {
                 error(path, problem);
@@ -709,7 +710,7 @@ public final class FlagDocumentCompiler {
 
         // ---- conditions
 
-        private Condition condition(JsonNode node, String path, int depth) {
+        private Condition condition(JsonNode node, Pointer path, int depth) {
             if (depth > MAX_CONDITION_DEPTH) {
                 error(path, "conditions nest deeper than " + MAX_CONDITION_DEPTH + " levels");
                 return null;
@@ -743,7 +744,7 @@ public final class FlagDocumentCompiler {
             }
             unknownFields(node, path, Set.of(kind));
             JsonNode inner = node.get(kind);
-            String ipath = Paths.field(path, kind);
+            Pointer ipath = path.field(kind);
             switch (kind) {
                 case "all", "any" -> {
                     if (!inner.isArray() || inner.isEmpty()) {
@@ -756,7 +757,7 @@ public final class FlagDocumentCompiler {
                     Condition[] parts = new Condition[inner.size()];
                     boolean ok = true;
                     for (int i = 0; i < inner.size(); i++) {
-                        parts[i] = condition(inner.get(i), Paths.index(ipath, i), depth + 1);
+                        parts[i] = condition(inner.get(i), ipath.index(i), depth + 1);
                         ok &= parts[i] != null;
                     }
                     if (!ok) {
@@ -788,11 +789,11 @@ public final class FlagDocumentCompiler {
             }
         }
 
-        private Condition clause(JsonNode node, String path) {
+        private Condition clause(JsonNode node, Pointer path) {
             unknownFields(node, path, CLAUSE_FIELDS);
             String attribute = requiredString(node, "attribute", path);
             if (attribute != null && (attribute.isEmpty() || attribute.length() > MAX_ATTRIBUTE_LENGTH)) {
-                error(Paths.field(path, "attribute"), "must be 1 to " + MAX_ATTRIBUTE_LENGTH + " characters");
+                error(path.field("attribute"), "must be 1 to " + MAX_ATTRIBUTE_LENGTH + " characters");
                 attribute = null;
             }
             String opName = requiredString(node, "op", path);
@@ -801,12 +802,12 @@ public final class FlagDocumentCompiler {
                 op = Operator.byName(opName);
                 if (op == null) {
                     String suggestion = suggestOperator(opName);
-                    error(Paths.field(path, "op"), "unknown operator '" + opName + "'"
+                    error(path.field("op"), "unknown operator '" + opName + "'"
                             + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
                 }
             }
             JsonNode values = node.get("values");
-            String vpath = Paths.field(path, "values");
+            Pointer vpath = path.field("values");
             if (op == null) {
                 return null;
             }
@@ -846,7 +847,7 @@ public final class FlagDocumentCompiler {
                         // Sized before RE2/J sees it: RE2/J expands counted repetition whatever the cost.
                         long size = RegexSize.of(strings[i]);
                         if (size > MAX_REGEX_SIZE) {
-                            error(Paths.index(vpath, i), "the pattern repeats too much: it expands to "
+                            error(vpath.index(i), "the pattern repeats too much: it expands to "
                                     + (size >= RegexSize.SATURATED ? "more than " + String.format("%,d", RegexSize.SATURATED)
                                             : String.format("%,d", size))
                                     + " instructions; at most " + String.format("%,d", MAX_REGEX_SIZE)
@@ -854,7 +855,7 @@ public final class FlagDocumentCompiler {
                             continue;
                         }
                         if (regexSize + size > MAX_DOCUMENT_REGEX_SIZE) {
-                            error(Paths.index(vpath, i), "the document's regular expressions expand to more than "
+                            error(vpath.index(i), "the document's regular expressions expand to more than "
                                     + String.format("%,d", MAX_DOCUMENT_REGEX_SIZE) + " instructions in all "
                                     + "(see \"Limits\" in the flag format)");
                             continue;
@@ -863,12 +864,12 @@ public final class FlagDocumentCompiler {
                         try {
                             patterns[i] = com.google.re2j.Pattern.compile(strings[i]);
                         } catch (PatternSyntaxException e) {
-                            error(Paths.index(vpath, i), "invalid regular expression: " + e.getDescription()
+                            error(vpath.index(i), "invalid regular expression: " + e.getDescription()
                                     + " in '" + strings[i] + "'");
                         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                             // RE2/J refuses some patterns with other exceptions (or runs out of stack on deep
                             // nesting): the pattern is refused, whatever the library does.
-                            error(Paths.index(vpath, i), "RE2 could not compile this regular expression ("
+                            error(vpath.index(i), "RE2 could not compile this regular expression ("
                                     + e.getClass().getSimpleName() + ")");
                         }
                     }
@@ -879,9 +880,9 @@ public final class FlagDocumentCompiler {
                     for (int i = 0; i < values.size(); i++) {
                         JsonNode v = values.get(i);
                         if (!v.isNumber()) {
-                            error(Paths.index(vpath, i), "'" + op.jsonName() + "' compares numbers; "
+                            error(vpath.index(i), "'" + op.jsonName() + "' compares numbers; "
                                     + "this value is " + kind(v));
-                        } else if (representable(v, Paths.index(vpath, i))) {
+                        } else if (representable(v, vpath.index(i))) {
                             numbers[i] = v.doubleValue();
                         }
                     }
@@ -896,7 +897,7 @@ public final class FlagDocumentCompiler {
                         }
                         versions[i] = Versions.parseStrict(strings[i]);
                         if (versions[i] == null) {
-                            error(Paths.index(vpath, i), "invalid semantic version '" + strings[i]
+                            error(vpath.index(i), "invalid semantic version '" + strings[i]
                                     + "' (expected MAJOR.MINOR.PATCH, such as 1.4.0 or 2.0.0-beta.1)");
                         }
                     }
@@ -909,7 +910,7 @@ public final class FlagDocumentCompiler {
                         long t = v.isTextual() ? Instants.parse(v.textValue())
                                 : v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : Instants.INVALID;
                         if (t == Instants.INVALID) {
-                            error(Paths.index(vpath, i), "invalid instant " + v
+                            error(vpath.index(i), "invalid instant " + v
                                     + " (expected ISO-8601 such as 2025-03-01T00:00:00Z, or epoch milliseconds)");
                         }
                         millis[i] = t;
@@ -932,13 +933,13 @@ public final class FlagDocumentCompiler {
                                 periods[i] = Period.parse(s);
                                 durations[i] = Duration.ZERO;
                             } catch (DateTimeParseException notPeriod) {
-                                error(Paths.index(vpath, i), "invalid ISO-8601 duration '" + s
+                                error(vpath.index(i), "invalid ISO-8601 duration '" + s
                                         + "' (such as P30D, PT12H, P2W or P1Y)");
                                 continue;
                             }
                         }
                         if (durations[i].isNegative() || (periods[i] != null && periods[i].isNegative())) {
-                            error(Paths.index(vpath, i), "a duration must not be negative: '" + s + "'");
+                            error(vpath.index(i), "a duration must not be negative: '" + s + "'");
                         }
                     }
                     yield new Clause.AgeOp(attribute, op, source, durations, periods);
@@ -952,7 +953,7 @@ public final class FlagDocumentCompiler {
             return errors.size() == before && attribute != null ? clause : null;
         }
 
-        private Clause inClause(String attribute, Operator op, JsonNode values, String vpath, List<Object> source) {
+        private Clause inClause(String attribute, Operator op, JsonNode values, Pointer vpath, List<Object> source) {
             Set<String> strings = new HashSet<>();
             double[] numbers = new double[values.size()];
             int numberCount = 0;
@@ -961,18 +962,18 @@ public final class FlagDocumentCompiler {
             for (int i = 0; i < values.size(); i++) {
                 JsonNode v = values.get(i);
                 if (v.isTextual()) {
-                    if (!tooLong(v.textValue(), Paths.index(vpath, i))) {
+                    if (!tooLong(v.textValue(), vpath.index(i))) {
                         strings.add(v.textValue());
                     }
                 } else if (v.isNumber()) {
-                    if (representable(v, Paths.index(vpath, i))) {
+                    if (representable(v, vpath.index(i))) {
                         numbers[numberCount++] = v.doubleValue() + 0.0;
                     }
                 } else if (v.isBoolean()) {
                     hasTrue |= v.booleanValue();
                     hasFalse |= !v.booleanValue();
                 } else {
-                    error(Paths.index(vpath, i), "'" + op.jsonName() + "' takes strings, numbers or booleans, not "
+                    error(vpath.index(i), "'" + op.jsonName() + "' takes strings, numbers or booleans, not "
                             + kind(v));
                 }
             }
@@ -983,13 +984,13 @@ public final class FlagDocumentCompiler {
         }
 
         /** The values as strings; an element that is not one is reported and left null. */
-        private String[] strings(JsonNode values, String vpath, Operator op) {
+        private String[] strings(JsonNode values, Pointer vpath, Operator op) {
             String[] out = new String[values.size()];
             for (int i = 0; i < values.size(); i++) {
                 JsonNode v = values.get(i);
                 if (!v.isTextual()) {
-                    error(Paths.index(vpath, i), "'" + op.jsonName() + "' takes strings; this value is " + kind(v));
-                } else if (!tooLong(v.textValue(), Paths.index(vpath, i))) {
+                    error(vpath.index(i), "'" + op.jsonName() + "' takes strings; this value is " + kind(v));
+                } else if (!tooLong(v.textValue(), vpath.index(i))) {
                     out[i] = v.textValue();
                 }
             }
@@ -1013,9 +1014,9 @@ public final class FlagDocumentCompiler {
                 cyclic[0] = true;
                 // The reference that closes the cycle inside the segment, so that a path relative to the segment
                 // (the control plane's) is never empty.
-                Map<String, String> refs = segmentRefPaths.get(key);
-                String at = refs == null ? null : refs.get(cycle.get(1));
-                error(at == null ? Paths.key("segments", key) : at,
+                Map<String, Pointer> refs = segmentRefPaths.get(key);
+                Pointer at = refs == null ? null : refs.get(cycle.get(1));
+                error(at == null ? Pointer.of("segments").field(key) : at,
                         "segments reference each other in a cycle: " + String.join(" -> ", cycle));
             });
             if (cyclic[0]) {
@@ -1028,9 +1029,9 @@ public final class FlagDocumentCompiler {
                     List<String> chain = Cycles.longestChain(segmentDeps, heights, key);
                     // At the reference that starts the chain, inside the segment: a path relative to the segment
                     // (the control plane's answer to a segment write) is then never empty.
-                    Map<String, String> refs = segmentRefPaths.get(key);
-                    String at = refs == null ? null : refs.get(chain.get(1));
-                    error(at == null ? Paths.key("segments", key) : at, "segments reference segments "
+                    Map<String, Pointer> refs = segmentRefPaths.get(key);
+                    Pointer at = refs == null ? null : refs.get(chain.get(1));
+                    error(at == null ? Pointer.of("segments").field(key) : at, "segments reference segments "
                             + (MAX_SEGMENT_DEPTH + 1) + " deep: " + String.join(" -> ", chain)
                             + "; a chain has at most " + MAX_SEGMENT_DEPTH + " segments (see \"Limits\" in the "
                             + "flag format)");
@@ -1045,17 +1046,17 @@ public final class FlagDocumentCompiler {
                 graph.put(flag.key(), targets);
                 for (int i = 0; i < flag.prerequisites.length; i++) {
                     Flag.Prerequisite p = flag.prerequisites[i];
-                    String path = prerequisitePaths.get(flag.key() + "\u0000" + i);
+                    Pointer path = prerequisitePaths.get(flag.key() + "\u0000" + i);
                     Flag target = flags.get(p.flagKey);
                     if (target == null) {
-                        error(Paths.field(path, "flag"), "unknown flag '" + p.flagKey + "'");
+                        error(path.field("flag"), "unknown flag '" + p.flagKey + "'");
                         continue;
                     }
                     targets.add(p.flagKey);
                     p.flag = target;
                     p.variant = target.variants().get(p.variantKey);
                     if (p.variant == null && !target.variants().isEmpty()) {
-                        error(Paths.field(path, "variant"), "flag '" + p.flagKey + "' has no variant '" + p.variantKey
+                        error(path.field("variant"), "flag '" + p.flagKey + "' has no variant '" + p.variantKey
                                 + "' (declared: " + String.join(", ", target.variants().keySet()) + ")");
                     }
                 }
@@ -1063,7 +1064,7 @@ public final class FlagDocumentCompiler {
             boolean[] cyclic = new boolean[1];
             flagOrder = Cycles.find(graph, (key, cycle) -> {
                 cyclic[0] = true;
-                error(Paths.field(Paths.key("flags", key), "prerequisites"),
+                error(Pointer.of("flags").field(key).field("prerequisites"),
                         "prerequisites form a cycle: " + String.join(" -> ", cycle));
             });
             if (cyclic[0]) {
@@ -1074,7 +1075,7 @@ public final class FlagDocumentCompiler {
             for (String key : flagOrder) {
                 // A flag's height counts itself; its prerequisites are one level below it.
                 if (heights.get(key) == MAX_PREREQUISITE_DEPTH + 2) {
-                    error(Paths.field(Paths.key("flags", key), "prerequisites"), "prerequisites nest "
+                    error(Pointer.of("flags").field(key).field("prerequisites"), "prerequisites nest "
                             + (MAX_PREREQUISITE_DEPTH + 1) + " levels deep: "
                             + String.join(" -> ", Cycles.longestChain(graph, heights, key)) + "; at most "
                             + MAX_PREREQUISITE_DEPTH + " (see \"Limits\" in the flag format)");
@@ -1105,7 +1106,7 @@ public final class FlagDocumentCompiler {
                     continue;
                 }
                 Cost.Part worst = Cost.costliest(segmentParts.get(key), segmentCosts, none);
-                error(worst == null ? Paths.key("segments", key) : worst.path, "testing segment '" + key
+                error(worst == null ? Pointer.of("segments").field(key) : worst.path, "testing segment '" + key
                         + "' can take up to " + Cost.steps(cost) + " evaluation steps with the segments it references "
                         + "expanded; at most " + MAX_EVALUATION_STEPS + " (see \"Limits\" in the flag format): "
                         + "nest fewer segments or reference fewer in each");
@@ -1138,7 +1139,7 @@ public final class FlagDocumentCompiler {
                                 + Cost.steps(segmentCosts.get(segment));
                     }
                 }
-                error(worst == null ? Paths.key("flags", key) : worst.path, "evaluating flag '" + key
+                error(worst == null ? Pointer.of("flags").field(key) : worst.path, "evaluating flag '" + key
                         + "' can take up to " + Cost.steps(cost) + " evaluation steps with its segments and "
                         + "prerequisites expanded; at most " + MAX_EVALUATION_STEPS + " (see \"Limits\" in the flag "
                         + "format)" + cause);
@@ -1192,44 +1193,44 @@ public final class FlagDocumentCompiler {
 
         // ---- small helpers
 
-        private void unknownFields(JsonNode node, String path, Set<String> allowed) {
+        private void unknownFields(JsonNode node, Pointer path, Set<String> allowed) {
             for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
                 String name = it.next();
                 if (!allowed.contains(name)) {
                     List<String> sorted = new ArrayList<>(allowed);
                     Collections.sort(sorted);
-                    error(Paths.key(path, name), "unknown field '" + name + "' (allowed: " + String.join(", ", sorted)
+                    error(path.field(name), "unknown field '" + name + "' (allowed: " + String.join(", ", sorted)
                             + ")");
                 }
             }
         }
 
-        private String optionalString(JsonNode node, String field, String path) {
+        private String optionalString(JsonNode node, String field, Pointer path) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
                 return null;
             }
             if (!v.isTextual()) {
-                error(Paths.field(path, field), "must be a string, not " + kind(v));
+                error(path.field(field), "must be a string, not " + kind(v));
                 return null;
             }
             return v.textValue();
         }
 
-        private String requiredString(JsonNode node, String field, String path) {
+        private String requiredString(JsonNode node, String field, Pointer path) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
-                error(Paths.field(path, field), "required");
+                error(path.field(field), "required");
                 return null;
             }
             if (!v.isTextual()) {
-                error(Paths.field(path, field), "must be a string, not " + kind(v));
+                error(path.field(field), "must be a string, not " + kind(v));
                 return null;
             }
             return v.textValue();
         }
 
-        private List<String> tags(JsonNode node, String path) {
+        private List<String> tags(JsonNode node, Pointer path) {
             if (node == null || node.isNull()) {
                 return List.of();
             }
@@ -1241,9 +1242,9 @@ public final class FlagDocumentCompiler {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode t = node.get(i);
                 if (!t.isTextual()) {
-                    error(Paths.index(path, i), "a tag must be a string, not " + kind(t));
+                    error(path.index(i), "a tag must be a string, not " + kind(t));
                 } else if (t.textValue().isEmpty()) {
-                    error(Paths.index(path, i), "a tag must not be empty");
+                    error(path.index(i), "a tag must not be empty");
                 } else {
                     out.add(t.textValue());
                 }
@@ -1251,7 +1252,7 @@ public final class FlagDocumentCompiler {
             return List.copyOf(out);
         }
 
-        private Map<String, Object> metadata(JsonNode node, String path) {
+        private Map<String, Object> metadata(JsonNode node, Pointer path) {
             if (node == null || node.isNull()) {
                 return Map.of();
             }
@@ -1264,9 +1265,9 @@ public final class FlagDocumentCompiler {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
                 if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
-                    error(Paths.key(path, e.getKey()), "metadata values are strings, numbers or booleans, not "
+                    error(path.field(e.getKey()), "metadata values are strings, numbers or booleans, not "
                             + kind(v));
-                } else if (v.isNumber() && !representable(v, Paths.key(path, e.getKey()))) {
+                } else if (v.isNumber() && !representable(v, path.field(e.getKey()))) {
                     continue;
                 } else {
                     out.put(e.getKey(), javaValue(v));
@@ -1282,7 +1283,7 @@ public final class FlagDocumentCompiler {
          * reported at its path: an integer beyond signed 64 bits, a decimal beyond the double range or one that
          * underflows to zero. Nodes without numbers are returned as they are.
          */
-        private JsonNode wireNumbers(JsonNode node, String path, boolean decimal) {
+        private JsonNode wireNumbers(JsonNode node, Pointer path, boolean decimal) {
             if (node.isNumber()) {
                 if (node.isIntegralNumber() && !decimal) {
                     if (!node.canConvertToLong()) {
@@ -1310,7 +1311,7 @@ public final class FlagDocumentCompiler {
                 ObjectNode out = null;
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    JsonNode v = wireNumbers(e.getValue(), Paths.key(path, e.getKey()), false);
+                    JsonNode v = wireNumbers(e.getValue(), path.field(e.getKey()), false);
                     if (v != e.getValue() && out == null) {
                         out = ((ObjectNode) node).deepCopy();
                     }
@@ -1323,7 +1324,7 @@ public final class FlagDocumentCompiler {
             if (node.isArray()) {
                 ArrayNode out = null;
                 for (int i = 0; i < node.size(); i++) {
-                    JsonNode v = wireNumbers(node.get(i), path + "[" + i + "]", false);
+                    JsonNode v = wireNumbers(node.get(i), path.index(i), false);
                     if (v != node.get(i) && out == null) {
                         out = ((ArrayNode) node).deepCopy();
                     }
@@ -1336,9 +1337,9 @@ public final class FlagDocumentCompiler {
             return node;
         }
 
-        private void error(String path, String message) {
+        private void error(Pointer path, String message) {
             // A message quotes what it refers to: a lone surrogate or NUL in it would break the report's own text.
-            errors.add(new ValidationError(Texts.printable(path), Texts.printable(message)));
+            errors.add(new ValidationError(path, Texts.printable(message)));
         }
 
         /**
@@ -1357,7 +1358,7 @@ public final class FlagDocumentCompiler {
                         Map.Entry<String, JsonNode> e = it.next();
                         String problem = Texts.problem(e.getKey());
                         if (problem != null) {
-                            error(Paths.key(frame.path(), e.getKey()), "the field name " + problem);
+                            error(frame.path().field(e.getKey()), "the field name " + problem);
                         }
                         textValue(stack, e.getValue(), frame, e.getKey(), -1);
                     }
@@ -1381,7 +1382,7 @@ public final class FlagDocumentCompiler {
         }
 
         /** Reports a container with more than {@code max} elements; its elements are then not read. */
-        private boolean tooMany(JsonNode node, int max, String path, String what) {
+        private boolean tooMany(JsonNode node, int max, Pointer path, String what) {
             if (node.size() <= max) {
                 return false;
             }
@@ -1389,7 +1390,7 @@ public final class FlagDocumentCompiler {
             return true;
         }
 
-        private boolean tooLong(String text, String path) {
+        private boolean tooLong(String text, Pointer path) {
             if (text.length() <= MAX_STRING_LENGTH) {
                 return false;
             }
@@ -1402,7 +1403,7 @@ public final class FlagDocumentCompiler {
          * Whether a number is one evaluation can compare: within the range of a 64-bit float and not so small that
          * it would become 0 (1e400 would be compared as infinity, 1e-400 as 0). Reports it when not.
          */
-        private boolean representable(JsonNode v, String path) {
+        private boolean representable(JsonNode v, Pointer path) {
             double d = v.doubleValue();
             if (Double.isInfinite(d) || Double.isNaN(d)) {
                 error(path, "the number is beyond the range of a 64-bit float (about ±1.8e308)");
@@ -1416,21 +1417,21 @@ public final class FlagDocumentCompiler {
         }
     }
 
-    private record PendingSegmentRef(Condition.SegmentRef ref, String path) {
+    private record PendingSegmentRef(Condition.SegmentRef ref, Pointer path) {
     }
 
     /** A node of the text walk: its parent and its name or index there, for its path when one is reported. */
     private record TextFrame(JsonNode node, TextFrame parent, String name, int index) {
-        String path() {
+        Pointer path() {
             // Iterative: collect the names up to the root, then join them from the root down.
             List<TextFrame> up = new ArrayList<>();
             for (TextFrame f = this; f.parent != null; f = f.parent) {
                 up.add(f);
             }
-            String path = "";
+            Pointer path = Pointer.ROOT;
             for (int i = up.size() - 1; i >= 0; i--) {
                 TextFrame f = up.get(i);
-                path = f.name != null ? Paths.key(path, f.name) : Paths.index(path, f.index);
+                path = f.name != null ? path.field(f.name) : path.index(f.index);
             }
             return path;
         }
