@@ -71,6 +71,18 @@ class PointerTextProperties {
         assertThat(new ValidationError("/flags/a~1b/rules/0", "m").path()).isEqualTo("flags[\"a/b\"].rules[0]");
     }
 
+    @Test
+    void compiledErrorsKeepTheirPlaceAsAPointer() {
+        Compilation c = new FlagDocumentCompiler().compile("{\"flags\": {\"f\": {\"enabled\": true, "
+                + "\"variants\": {\"a b\": true}, \"fallthrough\": {\"variant\": \"a b\"}}}}");
+        assertThat(c.errors()).first().satisfies(e -> {
+            assertThat(e.where()).isEqualTo(Pointer.of("flags", "f", "variants", "a b"));
+            assertThat(e.path()).isEqualTo("flags.f.variants[\"a b\"]");
+            // Re-rooted without parsing text: the place relative to the flag, as the control plane answers a write.
+            assertThat(ValidationError.text(e.where().drop(2))).isEqualTo("variants[\"a b\"]");
+        });
+    }
+
     /** The engine's {@code Paths} as it was, the oracle of the message form. */
     static final class Legacy {
         private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_$-]+");
