@@ -1,5 +1,6 @@
 package io.guidon.engine;
 
+import io.guidon.json.Pointer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class Cost {
     /** One rule of a segment or flag, or one prerequisite of a flag: what evaluating it costs. */
     static final class Part {
         /** Where it is in the document (a rule's condition, a prerequisite). */
-        final String path;
+        final Pointer path;
         /** The flag this part requires, or null for a rule. */
         final String prerequisite;
         /** Conditions in the rule's tree (clauses, all, any, not, segment references). */
@@ -31,7 +32,7 @@ final class Cost {
         /** Segments the rule references, with how often. */
         final Map<String, Long> segments = new LinkedHashMap<>();
 
-        Part(String path, String prerequisite) {
+        Part(Pointer path, String prerequisite) {
             this.path = path;
             this.prerequisite = prerequisite;
         }

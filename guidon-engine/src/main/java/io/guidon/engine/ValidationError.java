@@ -1,9 +1,55 @@
 package io.guidon.engine;
 
-/** One problem in a flag document: where it is (a JSON path such as {@code flags.a.rules[0].when.op}) and what is wrong. */
-public record ValidationError(String path, String message) {
+import io.guidon.json.Pointer;
+import java.util.Objects;
+
+/**
+ * One problem in a flag document: where it is, as a JSON Pointer ({@code /flags/a/rules/0/when/op}), and what is
+ * wrong. The place stays structured so that a caller validating part of a larger document (the control plane, a flag
+ * inside an environment) can re-root it with {@link Pointer#under} or {@link Pointer#drop} rather than parse text;
+ * {@link #path()} is the text people read ({@code flags.a.rules[0].when.op}).
+ *
+ * @param where   the place in the document; {@link Pointer#ROOT} for the document as a whole (it cannot be read,
+ *                it is not an object...)
+ * @param message what is wrong, in words for the author of the document
+ */
+public record ValidationError(Pointer where, String message) {
+
+    public ValidationError {
+        Objects.requireNonNull(where, "where");
+        Objects.requireNonNull(message, "message");
+    }
+
+    /**
+     * A problem at {@code pointer}, given as RFC 6901 text: {@code ""} for the document as a whole (a file that
+     * cannot be read, a compilation that failed), {@code "/flags/a/enabled"}.
+     *
+     * @throws IllegalArgumentException if {@code pointer} is not RFC 6901 text (such as the message form
+     *         {@code flags.a.enabled})
+     */
+    public ValidationError(String pointer, String message) {
+        this(Pointer.parse(pointer), message);
+    }
+
+    /**
+     * The place as people read it: {@code flags["a.b"].rules[0].when}, {@code ""} for the whole document; NUL and
+     * lone surrogates of a key written {@code \}{@code uXXXX}, so that the text can be printed and stored.
+     */
+    public String path() {
+        return text(where);
+    }
+
+    /**
+     * Any pointer as {@link #path()} writes it: for a caller that re-roots {@link #where()} (a path relative to one
+     * flag, {@code where().drop(2)}) and must print it the same way.
+     */
+    public static String text(Pointer where) {
+        return Texts.printable(where.text());
+    }
+
     @Override
     public String toString() {
+        String path = path();
         return path.isEmpty() ? message : path + ": " + message;
     }
 }

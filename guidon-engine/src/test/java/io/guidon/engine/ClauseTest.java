@@ -28,7 +28,7 @@ class ClauseTest {
     /** One clause per operator that would hold for a suitable value, to show what no value or a wrong one does. */
     private static final Map<Operator, JsonNode> SAMPLES = samples();
 
-    private static Map<Operator, JsonNode> samples() {
+    static Map<Operator, JsonNode> samples() {
         Map<Operator, JsonNode> m = new EnumMap<>(Operator.class);
         m.put(Operator.IN, clause("a", "in", "x", 1, true));
         m.put(Operator.NOT_IN, clause("a", "notIn", "x"));

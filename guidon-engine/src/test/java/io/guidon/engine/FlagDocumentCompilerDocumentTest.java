@@ -5,6 +5,7 @@ import static io.guidon.engine.ValidationErrors.assertOnlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.guidon.json.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ class FlagDocumentCompilerDocumentTest {
 
     @Test
     void errorsReadAsPathThenMessage() {
-        assertThat(new ValidationError("flags.a.enabled", "required")).hasToString("flags.a.enabled: required");
+        assertThat(new ValidationError(Pointer.of("flags", "a", "enabled"), "required")).hasToString("flags.a.enabled: required");
         assertThat(new ValidationError("", "the document is empty")).hasToString("the document is empty");
     }
 

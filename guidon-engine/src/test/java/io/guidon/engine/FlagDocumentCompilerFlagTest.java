@@ -4,6 +4,7 @@ import static io.guidon.engine.Flags.json;
 import static io.guidon.engine.ValidationErrors.assertOnlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.json.Pointer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -36,7 +37,7 @@ class FlagDocumentCompilerFlagTest {
         @ParameterizedTest
         @ValueSource(strings = {"NewCheckout", "-lead", ".lead", "_lead", "new checkout", "ünïcode", ""})
         void otherFlagKeysAreInvalid(String key) {
-            assertOnlyError(Flags.doc().flag(key, f -> f.bool()), Paths.key("flags", key),
+            assertOnlyError(Flags.doc().flag(key, f -> f.bool()), Pointer.of("flags", key).text(),
                     "invalid flag key '" + key + "': use 1 to 128 of a-z, 0-9");
         }
 
@@ -133,7 +134,7 @@ class FlagDocumentCompilerFlagTest {
         @ValueSource(strings = {"-on", "a b", "ö", "x/y"})
         void haveNamesOfLettersDigitsDotsDashesAndUnderscores(String name) {
             assertOnlyError(flag(f -> f.variants(name, true, "off", false).off("off").fallthrough("off")),
-                    Paths.key("flags.f.variants", name), "invalid variant name '" + name + "'");
+                    Pointer.of("flags", "f", "variants", name).text(), "invalid variant name '" + name + "'");
         }
 
         @Test
