@@ -292,7 +292,7 @@ public final class ContractValidation {
      * ({@code rules[0].serve.variant}, {@code flags["a.b"].on}, {@code limit}); null when the text is not a path.
      */
     public static Pointer pointerOf(FieldError e) {
-        return e.pointer() != null ? e.pointer() : TextPointer.parse(e.path());
+        return e.pointer() != null ? e.pointer() : Pointer.fromText(e.path());
     }
 
     /**

@@ -18,7 +18,7 @@ public record FieldError(String path, String message, Pointer pointer) {
      * reads as; prefer {@link #at} or {@link #named}, which know the place.
      */
     public FieldError(String path, String message) {
-        this(path, message, TextPointer.parse(path));
+        this(path, message, Pointer.fromText(path));
     }
 
     /** A problem at {@code where}; its text is {@link Pointer#text()}. */

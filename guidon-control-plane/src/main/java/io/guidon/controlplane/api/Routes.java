@@ -127,7 +127,7 @@ public final class Routes {
     private static List<Violation> violations(Fields f) {
         List<Violation> out = new ArrayList<>();
         for (FieldError e : f.errors()) {
-            out.add(new Violation(DocumentChanges.fromText(e.path()), e.message()));
+            out.add(new Violation(e.pointer() != null ? e.pointer() : io.guidon.json.Pointer.of(e.path()), e.message()));
         }
         return out;
     }

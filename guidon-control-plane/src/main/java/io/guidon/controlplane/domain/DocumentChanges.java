@@ -281,21 +281,9 @@ public final class DocumentChanges {
         return where.startsWith(base) ? where.drop(base.size()) : null;
     }
 
-    /**
-     * Where the engine's error is, as a pointer into the document: the ONE place that reads the engine's path.
-     * Today the engine reports text ({@code flags["a.b"].rules[0]}), parsed here; when it reports a pointer, this
-     * returns that instead.
-     */
+    /** Where the engine's error is, as a pointer into the document (the engine reports pointers, never text). */
     public static Pointer where(ValidationError e) {
-        return EngineText.pointer(e.path());
-    }
-
-    /**
-     * A path in the text form of messages ({@code rules[0].description}, {@code flags["a.b"]}) as a pointer: for the
-     * request checks that still report text, until they report pointers themselves.
-     */
-    public static Pointer fromText(String path) {
-        return EngineText.pointer(path);
+        return e.where();
     }
 
     /** {@code base}, or {@code base-2}, {@code base-3}, ...: the first that is not a key of {@code taken}. */
@@ -305,52 +293,5 @@ public final class DocumentChanges {
             key = base + "-" + i;
         }
         return key;
-    }
-
-    /** The engine's text paths read back into pointers (only until the engine reports pointers itself). */
-    static final class EngineText {
-
-        private EngineText() {
-        }
-
-        /**
-         * {@code flags.a.rules[0]}, {@code flags["a.b"].enabled} as pointers: names joined by dots, indexes in
-         * brackets, a name that is not plain quoted in brackets with {@code \} and {@code "} escaped.
-         */
-        static Pointer pointer(String path) {
-            Pointer p = Pointer.ROOT;
-            int i = 0;
-            int n = path.length();
-            while (i < n) {
-                char c = path.charAt(i);
-                if (c == '.') {
-                    i++;
-                } else if (c == '[' && i + 1 < n && path.charAt(i + 1) == '"') {
-                    StringBuilder name = new StringBuilder();
-                    int j = i + 2;
-                    while (j < n && path.charAt(j) != '"') {
-                        if (path.charAt(j) == '\\' && j + 1 < n) {
-                            j++;
-                        }
-                        name.append(path.charAt(j++));
-                    }
-                    p = p.field(name.toString());
-                    i = Math.min(n, j + 2); // past the closing quote and bracket
-                } else if (c == '[') {
-                    int close = path.indexOf(']', i);
-                    String digits = path.substring(i + 1, close < 0 ? n : close);
-                    p = digits.matches("\\d{1,9}") ? p.index(Integer.parseInt(digits)) : p.field(digits);
-                    i = close < 0 ? n : close + 1;
-                } else {
-                    int j = i;
-                    while (j < n && path.charAt(j) != '.' && path.charAt(j) != '[') {
-                        j++;
-                    }
-                    p = p.field(path.substring(i, j));
-                    i = j;
-                }
-            }
-            return p;
-        }
     }
 }

@@ -297,14 +297,4 @@ class DocumentChangesTest {
         assertThat(new DocumentChange.DeleteSegment("s").segmentKeys()).containsExactly("s");
         assertThat(new DocumentChange.DeleteSegment("s").flagKeys()).isEmpty();
     }
-
-    @Test
-    void engineTextPathsBecomePointersWithIndexesAndQuotedNames() {
-        assertThat(DocumentChanges.fromText("flags[\"a.b\"].rules[0].when.all[1]")).isEqualTo(Pointer.of("flags",
-                "a.b", "rules").index(0).field("when").field("all").index(1));
-        assertThat(DocumentChanges.fromText("flags[\"q\\\"x\"].enabled")).isEqualTo(Pointer.of("flags", "q\"x",
-                "enabled"));
-        assertThat(DocumentChanges.fromText("")).isEqualTo(Pointer.ROOT);
-        assertThat(DocumentChanges.fromText("rules[0].description").text()).isEqualTo("rules[0].description");
-    }
 }

@@ -1,8 +1,7 @@
-package io.guidon.controlplane.api;
+package io.guidon.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.json.Pointer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -11,35 +10,34 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The text form of a place reads back as the pointer it was written from. */
-class TextPointerTest {
+class PointerFromTextTest {
 
     @Test
     void readsTheFormsErrorMessagesUse() {
-        assertThat(TextPointer.parse("")).isEqualTo(Pointer.ROOT);
-        assertThat(TextPointer.parse("limit")).isEqualTo(Pointer.of("limit"));
-        assertThat(TextPointer.parse("environments.production.flags.dependent.prerequisites[0].flag"))
+        assertThat(Pointer.fromText("")).isEqualTo(Pointer.ROOT);
+        assertThat(Pointer.fromText("limit")).isEqualTo(Pointer.of("limit"));
+        assertThat(Pointer.fromText("environments.production.flags.dependent.prerequisites[0].flag"))
                 .hasToString("/environments/production/flags/dependent/prerequisites/0/flag");
-        assertThat(TextPointer.parse("flags[\"a.b\"].rules[12]")).isEqualTo(
+        assertThat(Pointer.fromText("flags[\"a.b\"].rules[12]")).isEqualTo(
                 Pointer.of("flags", "a.b").field("rules").index(12));
-        assertThat(TextPointer.parse("[\"say \\\"hi\\\"\"]")).isEqualTo(Pointer.of("say \"hi\""));
-        assertThat(TextPointer.parse("counts[0]")).isEqualTo(Pointer.of("counts").index(0));
+        assertThat(Pointer.fromText("[\"say \\\"hi\\\"\"]")).isEqualTo(Pointer.of("say \"hi\""));
+        assertThat(Pointer.fromText("counts[0]")).isEqualTo(Pointer.of("counts").index(0));
     }
 
     @Test
     void textNotInThatFormHasNoPointer() {
-        assertThat(TextPointer.parse(null)).isNull();
-        assertThat(TextPointer.parse(".a")).isNull();
-        assertThat(TextPointer.parse("a..b")).isNull();
-        assertThat(TextPointer.parse("a[x]")).isNull();
-        assertThat(TextPointer.parse("a[01]")).isNull();
-        assertThat(TextPointer.parse("a[\"b")).isNull();
-        assertThat(TextPointer.parse("a b")).isNull();
-        assertThat(new FieldError("a b", "m").pointer()).isNull();
+        assertThat(Pointer.fromText(null)).isNull();
+        assertThat(Pointer.fromText(".a")).isNull();
+        assertThat(Pointer.fromText("a..b")).isNull();
+        assertThat(Pointer.fromText("a[x]")).isNull();
+        assertThat(Pointer.fromText("a[01]")).isNull();
+        assertThat(Pointer.fromText("a[\"b")).isNull();
+        assertThat(Pointer.fromText("a b")).isNull();
     }
 
     @Property(tries = 500)
     void everyPointersTextReadsBackAsIt(@ForAll("pointers") Pointer p) {
-        assertThat(TextPointer.parse(p.text())).isEqualTo(p);
+        assertThat(Pointer.fromText(p.text())).isEqualTo(p);
     }
 
     @Provide
