@@ -135,7 +135,7 @@ public final class Harness implements AutoCloseable {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         io.vertx.sqlclient.Pool pool = ControlPlaneMain.pool(vertx, config.database());
         try {
-            io.guidon.controlplane.service.KeyService keys = io.guidon.controlplane.service.KeyService.create(pool,
+            io.guidon.controlplane.service.KeyService keys = io.guidon.controlplane.service.KeyService.standalone(pool,
                     new io.guidon.controlplane.store.PgAuditLog(pool), new io.guidon.controlplane.auth.ApiKeys(),
                     new io.guidon.controlplane.api.Responses());
             // As the command does it: the sequential service on a virtual thread of its own.

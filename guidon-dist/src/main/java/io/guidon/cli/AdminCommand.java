@@ -88,7 +88,7 @@ public final class AdminCommand implements Runnable {
             Pool pool = ControlPlaneMain.pool(vertx, loaded.config().database());
             try {
                 // The audit log records the admin key as the admin API shows keys (api.Responses).
-                KeyService keys = KeyService.create(pool, new PgAuditLog(pool), new ApiKeys(), new Responses());
+                KeyService keys = KeyService.standalone(pool, new PgAuditLog(pool), new ApiKeys(), new Responses());
                 // The service is sequential code that awaits each statement: on a virtual thread of its own here.
                 KeyService.Bootstrapped b = CompletableFuture.supplyAsync(
                         () -> keys.bootstrap(tenant, name == null ? tenant : name, keyName),

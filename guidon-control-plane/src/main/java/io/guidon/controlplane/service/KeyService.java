@@ -60,7 +60,7 @@ public final class KeyService {
      * @param generator makes each new key's secret
      * @param views how the audit log records a key (the admin API's shape)
      */
-    public static KeyService create(Pool pool, AuditLog audit, ApiKeys generator, ResourceViews views) {
+    public static KeyService standalone(Pool pool, AuditLog audit, ApiKeys generator, ResourceViews views) {
         return new KeyService(pool, new KeyRepository(pool), new TenantRepository(), new EnvironmentRepository(pool),
                 audit, generator, views);
     }
