@@ -23,7 +23,7 @@ import io.guidon.controlplane.ratelimit.LocalRateLimiter;
 import io.guidon.controlplane.ratelimit.RedisRateLimiter;
 import io.guidon.controlplane.snapshots.ChangeListener;
 import io.guidon.controlplane.snapshots.SnapshotCache;
-import io.guidon.controlplane.store.KeyService;
+import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.PgAuditLog;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -164,17 +164,17 @@ public final class ControlPlaneMain {
                     config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
                     registry);
             Services services = Services.create(vertx, pool, compiler, audit, publisher, snapshots,
-                    config.sidecar().changeLogRetention(), new Responses());
+                    config.sidecar().changeLogRetention(), new Responses(), new ApiKeys());
             // The admin API's handlers run on virtual threads, one context per event loop (ADR 0110).
             AdminThreads adminThreads = AdminThreads.deploy(vertx, eventLoops).toCompletionStage()
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
-            KeyService keys = new KeyService(pool, audit, new ApiKeys());
-            Authenticator authenticator = new Authenticator(keys, config.auth().cacheTtl());
+            // Authentication reads keys from their table directly, on the event loop (no service: nothing to decide).
+            Authenticator authenticator = new Authenticator(new KeyRepository(pool), config.auth().cacheTtl());
             FailoverRateLimiter limiter = new FailoverRateLimiter(
                     new RedisRateLimiter(redis, config.redis().prefix(), config.rateLimit().window(),
                             config.redis().commandTimeout()),
                     new LocalRateLimiter(config.rateLimit().window()), config.rateLimit().redisRetryAfter(), registry);
-            Routes routes = new Routes(services, keys, snapshots, authenticator, adminThreads);
+            Routes routes = new Routes(services, snapshots, authenticator, adminThreads);
             Clock clock = Clock.systemUTC();
             ControlPlaneConfig.Events events = config.events();
             PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());

@@ -135,10 +135,14 @@ public final class Harness implements AutoCloseable {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         io.vertx.sqlclient.Pool pool = ControlPlaneMain.pool(vertx, config.database());
         try {
-            return new io.guidon.controlplane.store.KeyService(pool, new io.guidon.controlplane.store.PgAuditLog(pool),
-                    new io.guidon.controlplane.auth.ApiKeys())
-                    .bootstrap(tenant, tenant, "bootstrap admin")
-                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS)
+            io.guidon.controlplane.service.KeyService keys = io.guidon.controlplane.service.KeyService.standalone(pool,
+                    new io.guidon.controlplane.store.PgAuditLog(pool), new io.guidon.controlplane.auth.ApiKeys(),
+                    new io.guidon.controlplane.api.Responses());
+            // As the command does it: the sequential service on a virtual thread of its own.
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> keys.bootstrap(tenant, tenant, "bootstrap admin"),
+                            r -> Thread.ofVirtual().name("guidon-bootstrap").start(r))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS)
                     .adminKey().key();
         } catch (Exception e) {
             throw new IllegalStateException("bootstrap of " + tenant + " failed: " + e, e);

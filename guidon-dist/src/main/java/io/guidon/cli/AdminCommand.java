@@ -2,10 +2,11 @@ package io.guidon.cli;
 
 import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.ControlPlaneMain;
+import io.guidon.controlplane.api.Responses;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.db.Migrations;
 import io.guidon.controlplane.domain.DomainException;
-import io.guidon.controlplane.store.KeyService;
+import io.guidon.controlplane.service.KeyService;
 import io.guidon.controlplane.store.PgAuditLog;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -85,9 +87,12 @@ public final class AdminCommand implements Runnable {
             Vertx vertx = Vertx.vertx();
             Pool pool = ControlPlaneMain.pool(vertx, loaded.config().database());
             try {
-                KeyService keys = new KeyService(pool, new PgAuditLog(pool), new ApiKeys());
-                KeyService.Bootstrapped b = keys.bootstrap(tenant, name == null ? tenant : name, keyName)
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                // The audit log records the admin key as the admin API shows keys (api.Responses).
+                KeyService keys = KeyService.standalone(pool, new PgAuditLog(pool), new ApiKeys(), new Responses());
+                // The service is sequential code that awaits each statement: on a virtual thread of its own here.
+                KeyService.Bootstrapped b = CompletableFuture.supplyAsync(
+                        () -> keys.bootstrap(tenant, name == null ? tenant : name, keyName),
+                        r -> Thread.ofVirtual().name("guidon-bootstrap").start(r)).get(30, TimeUnit.SECONDS);
                 out.println("Created tenant '" + b.tenant() + "' and its admin key '" + keyName + "'"
                         + " (id " + b.adminKey().info().id() + ").");
                 out.println("The key is shown only this once; store it now:");

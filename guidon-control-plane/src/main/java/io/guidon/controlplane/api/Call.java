@@ -56,7 +56,8 @@ public final class Call {
     }
 
     public Actor actor() {
-        return Actor.of(principal, requestId);
+        return new Actor(principal.tenantId(), principal.tenantKey(), principal.keyId(), principal.keyName(),
+                requestId);
     }
 
     public RoutingContext context() {

@@ -2,6 +2,7 @@ package io.guidon.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.domain.ApiKey;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
@@ -11,8 +12,8 @@ import io.guidon.controlplane.service.ResourceViews;
 
 /**
  * The admin API's JSON of each resource (the shapes of openapi.json's schemas): an environment, a flag definition,
- * a flag in an environment, a segment. The audit log records resources in the same shapes ({@link ResourceViews}),
- * so this is their one definition. Times are ISO-8601 instants in UTC.
+ * a flag in an environment, a segment, an API key. The audit log records resources in the same shapes
+ * ({@link ResourceViews}), so this is their one definition. Times are ISO-8601 instants in UTC.
  */
 public final class Responses implements ResourceViews {
 
@@ -93,6 +94,26 @@ public final class Responses implements ResourceViews {
         o.put("revision", s.revision());
         o.put("createdAt", s.createdAt().toInstant().toString());
         o.put("updatedAt", s.updatedAt().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code id, name, role, environment, prefix, createdAt, revokedAt, lastUsedAt}: {@code prefix} with its
+     * {@code gdn_}, so that it is the start of the key's text; {@code environment}, {@code revokedAt} and
+     * {@code lastUsedAt} are null when the key has none. Never the secret: the answer to a creation adds {@code key}
+     * itself.
+     */
+    @Override
+    public ObjectNode key(ApiKey k) {
+        ObjectNode o = Json.object();
+        o.put("id", k.id().toString());
+        o.put("name", k.name());
+        o.put("role", k.role());
+        o.put("environment", k.environment());
+        o.put("prefix", "gdn_" + k.prefix());
+        o.put("createdAt", k.createdAt().toInstant().toString());
+        o.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toInstant().toString());
+        o.put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toInstant().toString());
         return o;
     }
 }

@@ -16,10 +16,10 @@ import io.guidon.controlplane.service.AuditService;
 import io.guidon.controlplane.service.EnvironmentService;
 import io.guidon.controlplane.service.FlagFields;
 import io.guidon.controlplane.service.FlagService;
+import io.guidon.controlplane.service.KeyService;
 import io.guidon.controlplane.service.SegmentService;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.snapshots.SnapshotCache;
-import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
@@ -33,8 +33,8 @@ import java.util.function.Function;
 /**
  * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar. Each
  * handler reads and checks its request, calls a service and maps the result to the API's JSON ({@link Responses}).
- * The handlers of environments, flags, segments and the audit log run on virtual threads ({@link AdminThreads}),
- * where the services await each statement; keys and the sidecar's route stay on the event loop.
+ * The handlers of environments, flags, segments, keys and the audit log run on virtual threads ({@link
+ * AdminThreads}), where the services await each statement; the sidecar's route stays on the event loop.
  */
 public final class Routes {
 
@@ -50,13 +50,12 @@ public final class Routes {
     private final AdminThreads threads;
     private final Responses json = new Responses();
 
-    public Routes(Services services, KeyService keys, SnapshotCache snapshots, Authenticator authenticator,
-            AdminThreads threads) {
+    public Routes(Services services, SnapshotCache snapshots, Authenticator authenticator, AdminThreads threads) {
         this.environments = services.environments();
         this.flags = services.flags();
         this.segments = services.segments();
         this.audit = services.audit();
-        this.keys = keys;
+        this.keys = services.keys();
         this.snapshots = snapshots;
         this.authenticator = authenticator;
         this.threads = threads;
@@ -445,11 +444,7 @@ public final class Routes {
     private Future<Reply> listKeys(Call call) {
         int limit = call.limit();
         String after = call.after();
-        if (after != null && !after.matches("\\d{1,19}:[0-9a-f-]{36}")) {
-            throw ApiException.invalidQuery(List.of(new FieldError("cursor", "not a cursor of this listing")));
-        }
-        return keys.list(call.tenantId(), after, limit)
-                .map(p -> Reply.ok(pageJson(p, limit, KeyService.KeyInfo::toJson)));
+        return threads.run(() -> Reply.ok(pageJson(keys.list(call.tenantId(), after, limit), limit, json::key)));
     }
 
     private static UUID keyId(Call call) {
@@ -461,7 +456,8 @@ public final class Routes {
     }
 
     private Future<Reply> getKey(Call call) {
-        return keys.get(call.tenantId(), keyId(call)).map(k -> Reply.ok(k.toJson()));
+        UUID id = keyId(call);
+        return threads.run(() -> Reply.ok(json.key(keys.get(call.tenantId(), id))));
     }
 
     private Future<Reply> createKey(Call call) {
@@ -479,17 +475,21 @@ public final class Routes {
             f.error("environment", "only sidecar keys are bound to an environment");
         }
         f.done();
-        return keys.create(call.actor(), name, role, environment).map(created -> {
-            ObjectNode o = created.info().toJson();
+        String environmentKey = environment;
+        return threads.run(() -> {
+            KeyService.Created created = keys.create(call.actor(), name, role, environmentKey);
+            ObjectNode o = json.key(created.info());
             o.put("key", created.key());
             return Reply.created(o, V1 + "/keys/" + created.info().id());
         });
     }
 
     private Future<Reply> revokeKey(Call call) {
-        return keys.revoke(call.actor(), keyId(call)).map(k -> {
+        UUID id = keyId(call);
+        // Revoked on this replica at once; other replicas drop the key from their caches within auth.cache-ttl.
+        return threads.run(() -> keys.revoke(call.actor(), id)).map(k -> {
             authenticator.evict(k.prefix());
-            return Reply.ok(k.toJson());
+            return Reply.ok(json.key(k));
         });
     }
 

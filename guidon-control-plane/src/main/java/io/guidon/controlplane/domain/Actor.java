@@ -1,12 +1,10 @@
 package io.guidon.controlplane.domain;
 
-import io.guidon.controlplane.auth.Principal;
 import java.util.UUID;
 
-/** Who makes a change, for the audit log: the tenant, the key (id and name) and the request id. */
+/**
+ * Who makes a change, for the audit log: the tenant, the key (id and name; no id for {@code guidon admin bootstrap},
+ * which has no key yet) and the request id.
+ */
 public record Actor(long tenantId, String tenantKey, UUID keyId, String keyName, String requestId) {
-
-    public static Actor of(Principal p, String requestId) {
-        return new Actor(p.tenantId(), p.tenantKey(), p.keyId(), p.keyName(), requestId);
-    }
 }

@@ -1,6 +1,7 @@
 package io.guidon.controlplane.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.domain.ApiKey;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
@@ -20,4 +21,7 @@ public interface ResourceViews {
     JsonNode environmentFlag(EnvironmentFlag flag);
 
     JsonNode segment(String environmentKey, Segment segment);
+
+    /** An API key as listed (never its secret). */
+    JsonNode key(ApiKey key);
 }

@@ -1,12 +1,15 @@
 package io.guidon.controlplane.service;
 
+import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.domain.DocumentChanges;
 import io.guidon.controlplane.publish.ChangePublisher;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.EnvironmentRepository;
 import io.guidon.controlplane.store.FlagRepository;
+import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
+import io.guidon.controlplane.store.TenantRepository;
 import io.guidon.controlplane.store.VersionListener;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Vertx;
@@ -17,20 +20,25 @@ import io.vertx.sqlclient.Pool;
  * cache of the documents this replica committed).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        AuditService audit) {
+        KeyService keys, AuditService audit) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
      * @param views how the audit log records resources (the API's shapes)
+     * @param apiKeys makes each new API key's secret
      */
     public static Services create(Vertx vertx, Pool pool, FlagDocumentCompiler compiler, AuditLog audit,
-            ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views) {
+            ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views,
+            ApiKeys apiKeys) {
         EnvironmentRepository environments = new EnvironmentRepository(pool);
         FlagRepository flags = new FlagRepository(pool);
         DocumentWriter writer = new DocumentWriter(vertx, pool, new DocumentChanges(compiler),
                 new DocumentRepository(changeLogRetention), audit, publisher, versions);
         return new Services(new EnvironmentService(writer, environments, flags, views),
                 new FlagService(writer, environments, flags, views),
-                new SegmentService(writer, environments, new SegmentRepository(pool), views), new AuditService(audit));
+                new SegmentService(writer, environments, new SegmentRepository(pool), views),
+                new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
+                        views),
+                new AuditService(audit));
     }
 }

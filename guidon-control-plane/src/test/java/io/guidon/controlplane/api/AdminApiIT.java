@@ -502,6 +502,23 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    void aKeysCursorThatNamesNoPositionOfTheListingIsRefused() {
+        String id = "0b6e7c1a-3f5d-4a8e-9c2b-7d1e5f4a3b21";
+        // Another listing's sort key; nineteen digits beyond a long; thirty-six characters that are not a UUID (the
+        // last two were answered 500 before the listing's position was read in one place).
+        for (String sortKey : List.of("flag-a", "9999999999999999999:" + id,
+                "1:------------------------------------")) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("c1:" + sortKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Resp r = cp.get("/api/v1/keys?cursor=" + cursor, admin);
+            assertThat(r.status()).as(sortKey + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("type").asText()).as(sortKey).endsWith("/invalid-parameter");
+            assertThat(r.json().get("detail").asText()).as(sortKey).isEqualTo("cursor: not a cursor of this listing");
+            assertThat(r.json().get("errors").get(0).get("pointer").asText()).as(sortKey).isEqualTo("/cursor");
+        }
+    }
+
     // ---------------------------------------------------------------- audit
 
     @Test
