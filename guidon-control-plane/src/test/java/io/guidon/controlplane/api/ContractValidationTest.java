@@ -114,7 +114,7 @@ class ContractValidationTest {
                 .isEqualTo("/environments/production/flags/existing/offVariant");
         assertThat(ptr("variants" + "[0]".repeat(3))).isEqualTo("/variants/0/0/0");
         assertThat(ptr("limit")).isEqualTo("/limit");
-        assertThat(ptr("")).isNull();
+        assertThat(ptr("")).isEmpty();
         assertThat(ptr("a..b")).isNull();
         assertThat(ptr("a[x]")).isNull();
         assertThat(ContractValidation.pointerOf(new FieldError("x.y", "m", Pointer.of("x.y"))))
@@ -123,10 +123,12 @@ class ContractValidationTest {
 
     @Test
     void aParametersPointerIsItsNameAsOneToken() {
-        ApiException problem = ApiException.invalidQuery(List.of(new FieldError("a.b", "m")));
+        FieldError parameter = FieldError.named("a.b", "m");
+        FieldError member = new FieldError("a.b", "m");
 
-        assertThat(ContractValidation.pointerOf(problem, problem.errors().get(0))).isEqualTo(Pointer.of("a.b"));
-        assertThat(ContractValidation.pointerOf(ApiException.invalid(problem.errors()), problem.errors().get(0)))
+        assertThat(ContractValidation.pointerOf(ApiException.invalidQuery(List.of(parameter)), parameter))
+                .isEqualTo(Pointer.of("a.b"));
+        assertThat(ContractValidation.pointerOf(ApiException.invalid(List.of(member)), member))
                 .isEqualTo(Pointer.of("a", "b"));
     }
 

@@ -11,7 +11,7 @@ class PathMappingTest {
 
     /** The engine's path re-rooted below {@code section.key} ({@link DocumentChanges#relative}), as message text. */
     private static String relative(String enginePath, String section, String key) {
-        Pointer rel = DocumentChanges.relative(DocumentChanges.where(new ValidationError(enginePath, "x")), section,
+        Pointer rel = DocumentChanges.relative(DocumentChanges.where(new ValidationError(Pointer.fromText(enginePath), "x")), section,
                 key);
         return rel == null ? null : rel.text();
     }
