@@ -53,6 +53,11 @@ public final class Fields {
         add(FieldError.named(path(field), message));
     }
 
+    /** A problem at {@code where} in the body, a place below a member ({@code rules[0].description}). */
+    public void error(Pointer where, String message) {
+        add(FieldError.at(where, message));
+    }
+
     /** A problem with element {@code index} of the array in member {@code field}. */
     private void error(String field, int index, String message) {
         add(new FieldError(path(field) + "[" + index + "]", message, Pointer.of(field).index(index)));

@@ -287,7 +287,7 @@ public final class Routes {
                 if (d != null && d.isTextual()) {
                     String problem = Text.problem(d.textValue(), Fields.MAX_DESCRIPTION);
                     if (problem != null) {
-                        f.error("rules[" + i + "].description", problem);
+                        f.error(io.guidon.json.Pointer.of("rules").index(i).field("description"), problem);
                     }
                 }
             }
