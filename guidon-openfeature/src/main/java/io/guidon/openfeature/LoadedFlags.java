@@ -1,0 +1,134 @@
+package io.guidon.openfeature;
+
+import dev.openfeature.sdk.ImmutableMetadata;
+import dev.openfeature.sdk.ImmutableStructure;
+import dev.openfeature.sdk.Value;
+import io.guidon.engine.Flag;
+import io.guidon.engine.FlagSet;
+import io.guidon.engine.FlagType;
+import io.guidon.engine.Variant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One published flag set and what the provider serves with it, made once when the set is loaded so that an
+ * evaluation only looks things up: each flag's OpenFeature {@link ImmutableMetadata} and, for object flags, each
+ * variant's {@link Value}. Immutable; the provider swaps whole instances.
+ *
+ * @param flags the compiled set
+ * @param version the source's version of it (the sidecar's or the control plane's; a counter for a file)
+ * @param origin where it came from, for messages
+ * @param loadedAt when the provider published it
+ */
+record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt, Map<String, Extras> extras) {
+
+    /** What is served with one flag's results. {@code objects} maps variant keys to values (object flags only). */
+    record Extras(Flag flag, ImmutableMetadata metadata, Map<String, Value> objects) {
+    }
+
+    static LoadedFlags of(FlagSet flags, long version, String origin) {
+        Map<String, Extras> extras = new HashMap<>(Math.max(16, flags.size() * 2));
+        for (Flag f : flags.flags()) {
+            Map<String, Value> objects = Map.of();
+            if (f.type() == FlagType.OBJECT) {
+                objects = new HashMap<>();
+                for (Variant v : f.variants().values()) {
+                    objects.put(v.key(), value(v.value()));
+                }
+            }
+            extras.put(f.key(), new Extras(f, metadata(f.metadata()), objects));
+        }
+        return new LoadedFlags(flags, version, origin, Instant.now(), extras);
+    }
+
+    /** The extras of {@code flag}, which must be of this set. */
+    Extras extras(Flag flag) {
+        Extras e = extras.get(flag.key());
+        return e != null && e.flag() == flag ? e : new Extras(flag, metadata(flag.metadata()), Map.of());
+    }
+
+    /**
+     * A flag's metadata as OpenFeature carries it: strings, booleans, integers (an {@link Integer} when it fits, so
+     * that {@code getInteger} reads it, else a {@link Long}) and doubles. OpenFeature's flag metadata holds no
+     * objects or lists: such entries are served as their JSON-like text, as the sidecar's OFREP answers become
+     * in an OFREP provider.
+     */
+    static ImmutableMetadata metadata(Map<String, Object> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return ImmutableMetadata.EMPTY;
+        }
+        ImmutableMetadata.ImmutableMetadataBuilder b = ImmutableMetadata.builder();
+        for (Map.Entry<String, Object> e : metadata.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String s) {
+                b.addString(e.getKey(), s);
+            } else if (v instanceof Boolean bool) {
+                b.addBoolean(e.getKey(), bool);
+            } else if (v instanceof Long l) {
+                if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+                    b.addInteger(e.getKey(), l.intValue());
+                } else {
+                    b.addLong(e.getKey(), l);
+                }
+            } else if (v instanceof Integer i) {
+                b.addInteger(e.getKey(), i);
+            } else if (v instanceof Number n) {
+                b.addDouble(e.getKey(), n.doubleValue());
+            } else if (v != null) {
+                b.addString(e.getKey(), String.valueOf(v));
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * An engine value (Boolean, String, Long, Double, Map, List) as an OpenFeature {@link Value}: integers as
+     * {@link Integer} when they fit (what {@code Value.asInteger} reads), else as {@link Long}.
+     */
+    static Value value(Object v) {
+        if (v == null) {
+            return new Value();
+        }
+        if (v instanceof Boolean b) {
+            return new Value(b);
+        }
+        if (v instanceof String s) {
+            return new Value(s);
+        }
+        if (v instanceof Long l) {
+            if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+                return new Value(l.intValue());
+            }
+            try {
+                return new Value((Object) l);
+            } catch (InstantiationException e) {
+                return new Value(l.doubleValue());
+            }
+        }
+        if (v instanceof Integer i) {
+            return new Value(i);
+        }
+        if (v instanceof Number n) {
+            return new Value(n.doubleValue());
+        }
+        if (v instanceof Map<?, ?> m) {
+            // Immutable: one instance is served to every evaluation of the variant.
+            Map<String, Value> fields = new java.util.LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                fields.put(String.valueOf(e.getKey()), value(e.getValue()));
+            }
+            return new Value(new ImmutableStructure(fields));
+        }
+        if (v instanceof List<?> l) {
+            List<Value> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                out.add(value(o));
+            }
+            return new Value(out);
+        }
+        return new Value(String.valueOf(v));
+    }
+}
