@@ -157,12 +157,16 @@ public final class GuidonProvider extends EventProvider {
                 }
             }
         }
-        if (!firstLoad.await(initTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new dev.openfeature.sdk.exceptions.GeneralError("no flags from " + source.describe() + " within "
-                    + initTimeout.toMillis() + " ms" + (lastFailure == null ? "" : ": " + lastFailure));
-        }
+        firstLoad.await(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
         synchronized (transitions) {
+            // From here on the SDK knows the provider's state; what changes it is an event. Without flags yet, the
+            // SDK reports ERROR, and the first set that comes later is a PROVIDER_READY.
             initialized = true;
+            if (current == null) {
+                throw new dev.openfeature.sdk.exceptions.GeneralError("no flags from " + source.describe()
+                        + " within " + initTimeout.toMillis() + " ms" + (lastFailure == null ? "" : ": "
+                        + lastFailure) + "; still trying");
+            }
         }
     }
 

@@ -39,7 +39,7 @@ record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt,
                     objects.put(v.key(), value(v.value()));
                 }
             }
-            extras.put(f.key(), new Extras(f, metadata(f.metadata()), objects));
+            extras.put(f.key(), new Extras(f, metadata(f), objects));
         }
         return new LoadedFlags(flags, version, origin, Instant.now(), extras);
     }
@@ -47,38 +47,47 @@ record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt,
     /** The extras of {@code flag}, which must be of this set. */
     Extras extras(Flag flag) {
         Extras e = extras.get(flag.key());
-        return e != null && e.flag() == flag ? e : new Extras(flag, metadata(flag.metadata()), Map.of());
+        return e != null && e.flag() == flag ? e : new Extras(flag, metadata(flag), Map.of());
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     /**
-     * A flag's metadata as OpenFeature carries it: strings, booleans, integers (an {@link Integer} when it fits, so
-     * that {@code getInteger} reads it, else a {@link Long}) and doubles. OpenFeature's flag metadata holds no
-     * objects or lists: such entries are served as their JSON-like text, as the sidecar's OFREP answers become
-     * in an OFREP provider.
+     * A flag's metadata as OpenFeature carries it, read from the JSON the sidecar serves in OFREP answers
+     * ({@link Flag#metadataJson()}, where each number keeps the form written: {@code 1e2} is the decimal
+     * {@code 100.0}): strings, booleans, integers (an {@link Integer} when it fits, so that {@code getInteger} reads
+     * it, else a {@link Long}) and doubles. OpenFeature's flag metadata holds no objects or lists: such entries are
+     * served as their JSON text.
      */
-    static ImmutableMetadata metadata(Map<String, Object> metadata) {
-        if (metadata == null || metadata.isEmpty()) {
+    static ImmutableMetadata metadata(Flag flag) {
+        String json = flag.metadataJson();
+        if (json == null || json.equals("{}") || json.equals("null")) {
             return ImmutableMetadata.EMPTY;
         }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the engine's metadata JSON always parses", e);
+        }
         ImmutableMetadata.ImmutableMetadataBuilder b = ImmutableMetadata.builder();
-        for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof String s) {
-                b.addString(e.getKey(), s);
-            } else if (v instanceof Boolean bool) {
-                b.addBoolean(e.getKey(), bool);
-            } else if (v instanceof Long l) {
-                if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
-                    b.addInteger(e.getKey(), l.intValue());
-                } else {
-                    b.addLong(e.getKey(), l);
-                }
-            } else if (v instanceof Integer i) {
-                b.addInteger(e.getKey(), i);
-            } else if (v instanceof Number n) {
-                b.addDouble(e.getKey(), n.doubleValue());
-            } else if (v != null) {
-                b.addString(e.getKey(), String.valueOf(v));
+        for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = root.fields();
+                it.hasNext();) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            if (v.isTextual()) {
+                b.addString(e.getKey(), v.textValue());
+            } else if (v.isBoolean()) {
+                b.addBoolean(e.getKey(), v.booleanValue());
+            } else if (v.isIntegralNumber() && v.canConvertToInt()) {
+                b.addInteger(e.getKey(), v.intValue());
+            } else if (v.isIntegralNumber() && v.canConvertToLong()) {
+                b.addLong(e.getKey(), v.longValue());
+            } else if (v.isNumber()) {
+                b.addDouble(e.getKey(), v.doubleValue());
+            } else if (!v.isNull()) {
+                b.addString(e.getKey(), v.toString());
             }
         }
         return b.build();
