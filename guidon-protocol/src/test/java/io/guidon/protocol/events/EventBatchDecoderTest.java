@@ -1,10 +1,7 @@
-package io.guidon.controlplane.events;
+package io.guidon.protocol.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.guidon.controlplane.api.ApiException;
-import io.guidon.controlplane.api.FieldError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +19,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * rest is read; an unusable envelope refuses the batch with every problem and its path; gzip and its bounds; the
  * event limit.
  */
-class EventBatchReaderTest {
+class EventBatchDecoderTest {
 
     static final Instant NOW = Instant.parse("2026-11-26T10:15:30Z");
     static final String BATCH = "0b6c3d1e-6f8a-4c0e-9d2b-5a7e1f3c9b40";
     static final String SIDECAR = "9a1f0c2e-1111-4c0e-9d2b-5a7e1f3c9b41";
 
-    final EventBatchReader reader = new EventBatchReader(new EventBatchReader.Limits(64 * 1024, 10));
+    final EventBatchDecoder reader = new EventBatchDecoder(new EventBatchDecoder.Limits(64 * 1024, 10));
 
     static String batch(String counts, String exposures, String conversions) {
         return "{\"batchId\":\"" + BATCH + "\",\"sidecarId\":\"" + SIDECAR + "\",\"createdAt\":\"2026-11-26T10:15:00Z\","
@@ -41,21 +38,21 @@ class EventBatchReaderTest {
     static final String CONVERSION = "{\"targetingKey\":\"u1\",\"event\":\"checkout-completed\",\"value\":42.5,"
             + "\"timestamp\":\"2026-11-26T10:15:01Z\"}";
 
-    EventBatchReader.Read readAll(String json) {
-        return reader.read(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(Duration.ofDays(30)),
+    EventBatchDecoder.Result readAll(String json) {
+        return reader.decode(json.getBytes(StandardCharsets.UTF_8), false, null, NOW.minus(Duration.ofDays(30)),
                 NOW.plus(Duration.ofHours(1)));
     }
 
     /** The batch of a body in which every event is valid. */
     EventBatch read(String json) {
-        EventBatchReader.Read r = readAll(json);
+        EventBatchDecoder.Result r = readAll(json);
         assertThat(r.rejected()).as("rejected events").isEmpty();
         return r.batch();
     }
 
     /** The paths of the events left out. */
     List<String> rejected(String json) {
-        return readAll(json).rejected().stream().map(FieldError::path).toList();
+        return readAll(json).rejected().stream().map(BatchProblem::path).toList();
     }
 
     static byte[] gzip(byte[] raw) throws IOException {
@@ -66,15 +63,29 @@ class EventBatchReaderTest {
         return out.toByteArray();
     }
 
-    List<FieldError> problems(String json) {
-        try {
-            readAll(json);
-        } catch (ApiException e) {
-            assertThat(e.status()).isEqualTo(400);
-            assertThat(e.type()).endsWith("/invalid-event-batch");
-            return e.errors();
+    /** A problem as answers show it: the path as text and the message. */
+    record FieldError(String path, String message) {
+        static List<FieldError> of(List<BatchProblem> problems) {
+            return problems.stream().map(FieldError::of).toList();
         }
-        throw new AssertionError("accepted: " + json);
+
+        static FieldError of(BatchProblem p) {
+            return new FieldError(p.path(), p.message());
+        }
+    }
+
+    /** The envelope's problems of a batch that must be refused whole. */
+    List<FieldError> problems(String json) {
+        EventBatchDecoder.Result r = readAll(json);
+        assertThat(r.refused()).as("refused: " + json).isTrue();
+        assertThat(r.batch()).isNull();
+        return FieldError.of(r.problems());
+    }
+
+    /** The envelope's problems of a refused batch. */
+    static List<FieldError> refusal(EventBatchDecoder.Result r) {
+        assertThat(r.refused()).as("refused").isTrue();
+        return FieldError.of(r.problems());
     }
 
     List<String> paths(String json) {
@@ -99,28 +110,13 @@ class EventBatchReaderTest {
     }
 
     @Test
-    void theDayTotalsSumCountsAndCountExposuresPerFlagUtcDayAndVariantInOneOrder() {
-        EventBatch b = read(batch(
-                COUNT + "," + COUNT.replace("\"on\"", "\"off\"") + "," + COUNT.replace(":7", ":5")
-                        + "," + COUNT.replace("2026-11-26T10:14", "2026-11-25T23:59").replace(":7", ":1")
-                        + "," + COUNT.replace("new-checkout", "a-flag"),
-                EXPOSURE + "," + EXPOSURE.replace("u1", "u2") + "," + EXPOSURE.replace("\"on\"", "\"off\""), ""));
-
-        assertThat(b.totals()).containsExactly(
-                new EventBatch.DayTotal("a-flag", java.time.LocalDate.parse("2026-11-26"), "on", 7, 0),
-                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-25"), "on", 1, 0),
-                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "off", 7, 1),
-                new EventBatch.DayTotal("new-checkout", java.time.LocalDate.parse("2026-11-26"), "on", 12, 2));
-    }
-
-    @Test
     void gzipAndPlainBodiesReadTheSame() throws IOException {
         byte[] raw = batch(COUNT, EXPOSURE, CONVERSION).getBytes(StandardCharsets.UTF_8);
         Instant from = NOW.minus(Duration.ofDays(1));
         Instant to = NOW.plus(Duration.ofHours(1));
 
-        assertThat(reader.read(gzip(raw), true, BATCH, from, to).batch())
-                .isEqualTo(reader.read(raw, false, BATCH, from, to).batch());
+        assertThat(reader.decode(gzip(raw), true, BATCH, from, to).batch())
+                .isEqualTo(reader.decode(raw, false, BATCH, from, to).batch());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -140,22 +136,22 @@ class EventBatchReaderTest {
             not an object              | "f"                                                                              | counts[0]
             """)
     void aBadCountIsLeftOutAndNamedByItsPathWhileTheGoodOneIsRead(String what, String count, String path) {
-        EventBatchReader.Read r = readAll(batch(COUNT + "," + count, "", ""));
+        EventBatchDecoder.Result r = readAll(batch(COUNT + "," + count, "", ""));
 
-        assertThat(r.rejected()).extracting(FieldError::path).as(what).containsExactly(path.replace("[0]", "[1]"));
+        assertThat(r.rejected()).extracting(BatchProblem::path).as(what).containsExactly(path.replace("[0]", "[1]"));
         assertThat(r.rejectedCounts()).isEqualTo(1);
         assertThat(r.batch().counts()).as(what).hasSize(1);
     }
 
     @Test
     void everyBadEventOfEveryKindIsLeftOutWithThePathOfItsFirstProblemAndEveryReason() {
-        EventBatchReader.Read r = readAll(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
+        EventBatchDecoder.Result r = readAll(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
                 EXPOSURE + "," + EXPOSURE + ",{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"\","
                         + "\"timestamp\":\"2026-13-01T00:00:00Z\"}",
                 "{\"targetingKey\":\"u\",\"event\":\"bad event\",\"value\":\"12\",\"timestamp\":\"2026-11-26T10:00:00Z\"},"
                         + "{\"event\":\"x\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"extra\":true}," + CONVERSION));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[1].minute",
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[1].minute",
                 "exposures[2].targetingKey", "conversions[0].event", "conversions[1].extra");
         assertThat(r.rejected().get(1).message()).contains("must not be empty")
                 .contains("exposures[2].timestamp: must be an ISO-8601 instant");
@@ -165,7 +161,6 @@ class EventBatchReaderTest {
         assertThat(r.batch().counts()).hasSize(1);
         assertThat(r.batch().exposures()).hasSize(2);
         assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::event).containsExactly("checkout-completed");
-        assertThat(r.batch().totals()).extracting(EventBatch.DayTotal::exposures).containsExactly(2L);
     }
 
     @Test
@@ -230,9 +225,9 @@ class EventBatchReaderTest {
                 .extracting(FieldError::message).singleElement().asString()
                 .startsWith("nested more than 32 levels deep (line 1, column");
         // Up to the limit a wrong number is the problem of its event alone.
-        EventBatchReader.Read r = readAll(batch(COUNT.replace(":7}", ":" + "9".repeat(1000) + "}") + "," + COUNT,
+        EventBatchDecoder.Result r = readAll(batch(COUNT.replace(":7}", ":" + "9".repeat(1000) + "}") + "," + COUNT,
                 "", CONVERSION.replace("42.5", "1".repeat(1000)) + "," + CONVERSION));
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].count",
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[0].count",
                 "conversions[0].value");
         assertThat(r.batch().counts()).extracting(EventBatch.Count::count).containsExactly(7L);
         assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(42.5);
@@ -242,19 +237,19 @@ class EventBatchReaderTest {
     @Test
     void aGoodValueAfterAHugeCountIsReadAsSent() {
         String huge = COUNT.replace(":7}", ":99999999999999999999999}");
-        EventBatchReader.Read r = readAll(batch(huge, "", CONVERSION.replace("42.5", "2.5")));
+        EventBatchDecoder.Result r = readAll(batch(huge, "", CONVERSION.replace("42.5", "2.5")));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].count");
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[0].count");
         assertThat(r.rejected().get(0).message()).endsWith("not 99999999999999999999999");
         assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(2.5);
     }
 
     @Test
     void aGoodValueAfterASkippedNullIsReadAsSent() {
-        EventBatchReader.Read r = readAll(batch("null," + COUNT.replace(":7}", ":99999999999999999999999}") + ",null",
+        EventBatchDecoder.Result r = readAll(batch("null," + COUNT.replace(":7}", ":99999999999999999999999}") + ",null",
                 "null", CONVERSION.replace("42.5", "2.5")));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0]", "counts[1].count",
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[0]", "counts[1].count",
                 "counts[2]", "exposures[0]");
         assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(2.5);
     }
@@ -263,10 +258,10 @@ class EventBatchReaderTest {
     void aValueOf1e400AfterAHugeCountOrANullIsStillRejected() {
         String huge = COUNT.replace(":7}", ":99999999999999999999999}");
         for (String before : List.of(huge, "null", huge + ",null", "null," + huge)) {
-            EventBatchReader.Read r = readAll(batch(before, "", CONVERSION.replace("42.5", "1e400") + ","
+            EventBatchDecoder.Result r = readAll(batch(before, "", CONVERSION.replace("42.5", "1e400") + ","
                     + CONVERSION.replace("42.5", "2.5")));
 
-            assertThat(r.rejected()).extracting(FieldError::path).as(before).contains("conversions[0].value");
+            assertThat(r.rejected()).extracting(BatchProblem::path).as(before).contains("conversions[0].value");
             assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).as(before)
                     .containsExactly(2.5);
         }
@@ -275,13 +270,13 @@ class EventBatchReaderTest {
     @Test
     void everyNumberIsReadFromItsOwnTokenExactly() {
         // A huge integer in a skipped unknown field, a huge value, and -0: none changes what follows.
-        EventBatchReader.Read r = readAll(batch(COUNT.replace(":7}", ":7,\"x\":99999999999999999999999}") + ","
+        EventBatchDecoder.Result r = readAll(batch(COUNT.replace(":7}", ":7,\"x\":99999999999999999999999}") + ","
                         + COUNT.replace(":7}", ":1000000000000}"), "",
                 CONVERSION.replace("42.5", "123456789012345678901234567890") + ","
                         + CONVERSION.replace("42.5", "-0") + "," + CONVERSION.replace("42.5", "0.1") + ","
                         + CONVERSION.replace("42.5", "4.9e-324") + "," + CONVERSION.replace("42.5", "1.7976931348623157e308")));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[0].x");
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[0].x");
         assertThat(r.batch().counts()).extracting(EventBatch.Count::count).containsExactly(1_000_000_000_000L);
         assertThat(r.batch().conversions()).extracting(EventBatch.Conversion::value).containsExactly(
                 1.2345678901234568e29, -0.0, 0.1, 4.9e-324, Double.MAX_VALUE);
@@ -302,7 +297,8 @@ class EventBatchReaderTest {
         assertThat(read(batch("", EXPOSURE.replace("\"u1\"", "\"" + emoji.repeat(256) + "\""), "")).exposures())
                 .singleElement().extracting(EventBatch.Exposure::targetingKey)
                 .isEqualTo("\ud83d\ude00".repeat(256));
-        assertThat(readAll(batch("", EXPOSURE.replace("\"u1\"", "\"" + emoji.repeat(257) + "\""), "")).rejected())
+        assertThat(readAll(batch("", EXPOSURE.replace("\"u1\"", "\"" + emoji.repeat(257) + "\""), "")).rejected()
+                .stream().map(FieldError::of).toList())
                 .containsExactly(new FieldError("exposures[0].targetingKey",
                         "a targeting key must be at most 256 characters, not 257"));
     }
@@ -325,14 +321,12 @@ class EventBatchReaderTest {
     void aBodyThatIsNotUtf8IsSaidToBeSoAndNotBlamedOnGzip() {
         // Three NULs first would make the parser read UTF-32, a byte-order mark UTF-16.
         byte[] raw = {0, 0, 0, '{', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
-        assertThatThrownBy(() -> reader.read(raw, false, null, NOW.minus(Duration.ofDays(1)), NOW))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).containsExactly(
+        assertThat(reader.decode(raw, false, null, NOW.minus(Duration.ofDays(1)), NOW)).satisfies(e -> assertThat(refusal(e)).containsExactly(
                         new FieldError("body", "the body is not UTF-8 text (JSON is sent as UTF-8)")));
         for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xfe, '{', 0, '}', 0},
                 batch("", "", "").getBytes(StandardCharsets.UTF_16BE), batch("", "", "").getBytes(
                         StandardCharsets.UTF_16LE), "{\"a\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1))) {
-            assertThatThrownBy(() -> reader.read(bad, false, null, NOW.minus(Duration.ofDays(1)), NOW))
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors())
+            assertThat(reader.decode(bad, false, null, NOW.minus(Duration.ofDays(1)), NOW)).satisfies(e -> assertThat(refusal(e))
                             .extracting(FieldError::message).anySatisfy(m -> assertThat(m).contains("not UTF-8"))
                             .noneSatisfy(m -> assertThat(m).contains("gzip")));
         }
@@ -353,12 +347,12 @@ class EventBatchReaderTest {
 
     @Test
     void eventTimesOutsideTheAcceptedWindowAreLeftOutWithTheirPaths() {
-        EventBatchReader.Read r = readAll(batch(COUNT + "," + COUNT.replace("2026-11-26T10:14:00Z",
+        EventBatchDecoder.Result r = readAll(batch(COUNT + "," + COUNT.replace("2026-11-26T10:14:00Z",
                         "2020-01-01T00:00:00Z"),
                 EXPOSURE.replace("2026-11-26T10:14:31.123Z", "2026-11-26T12:00:00Z") + "," + EXPOSURE,
                 CONVERSION.replace("2026-11-26T10:15:01Z", "2031-01-01T00:00:00Z") + "," + CONVERSION));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("counts[1].minute",
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[1].minute",
                 "exposures[0].timestamp", "conversions[0].timestamp");
         assertThat(r.rejected().get(0).message()).contains("older than events.max-event-age");
         assertThat(r.rejected().get(1).message()).contains("events.max-clock-skew");
@@ -371,21 +365,21 @@ class EventBatchReaderTest {
     @Test
     void aConversionOfTheYear2020IsLeftOutAndTheRestStored() {
         // Issue 9's example: POST /v1/track {"targetingKey":"u","event":"buy","timestamp":"2020-01-01T00:00:00Z"}.
-        EventBatchReader.Read r = readAll(batch(COUNT, EXPOSURE,
+        EventBatchDecoder.Result r = readAll(batch(COUNT, EXPOSURE,
                 "{\"targetingKey\":\"u\",\"event\":\"buy\",\"timestamp\":\"2020-01-01T00:00:00Z\"}," + CONVERSION));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("conversions[0].timestamp");
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("conversions[0].timestamp");
         assertThat(r.batch().events()).isEqualTo(3);
     }
 
     @Test
     void aValueOutsideTheDoubleRangeIsLeftOut() {
         // Issue 9's example: "value": 1e400; and its mirror image, which would be stored as 0.
-        EventBatchReader.Read r = readAll(batch("", "", CONVERSION.replace("42.5", "1e400") + ","
+        EventBatchDecoder.Result r = readAll(batch("", "", CONVERSION.replace("42.5", "1e400") + ","
                 + CONVERSION.replace("42.5", "-1e400") + "," + CONVERSION.replace("42.5", "1e-400") + ","
                 + CONVERSION.replace("42.5", "0e-400") + "," + CONVERSION.replace("42.5", "4.9e-324")));
 
-        assertThat(r.rejected()).extracting(FieldError::path).containsExactly("conversions[0].value",
+        assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("conversions[0].value",
                 "conversions[1].value", "conversions[2].value");
         assertThat(r.rejected().get(0).message()).contains("range of a double").contains("1e400");
         assertThat(r.rejected().get(2).message()).contains("stored as 0");
@@ -400,12 +394,12 @@ class EventBatchReaderTest {
             exposures.append(EXPOSURE.replace("\"u1\"", "\"user-" + i + "\"")).append(',');
         }
         exposures.append(EXPOSURE.replace("\"u1\"", "\"" + "k".repeat(300) + "\""));
-        EventBatchReader roomy = new EventBatchReader(new EventBatchReader.Limits(1024 * 1024, 100));
+        EventBatchDecoder roomy = new EventBatchDecoder(new EventBatchDecoder.Limits(1024 * 1024, 100));
 
-        EventBatchReader.Read r = roomy.read(batch(COUNT, exposures.toString(), "").getBytes(StandardCharsets.UTF_8),
+        EventBatchDecoder.Result r = roomy.decode(batch(COUNT, exposures.toString(), "").getBytes(StandardCharsets.UTF_8),
                 false, null, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofHours(1)));
 
-        assertThat(r.rejected()).containsExactly(new FieldError("exposures[30].targetingKey",
+        assertThat(FieldError.of(r.rejected())).containsExactly(new FieldError("exposures[30].targetingKey",
                 "a targeting key must be at most 256 characters, not 300"));
         assertThat(r.batch().exposures()).hasSize(30);
         assertThat(r.batch().counts()).hasSize(1);
@@ -445,9 +439,8 @@ class EventBatchReaderTest {
         Instant from = NOW.minus(Duration.ofDays(1));
         Instant to = NOW.plus(Duration.ofHours(1));
 
-        assertThat(reader.read(raw, false, BATCH.toUpperCase(), from, to).batch().counts()).hasSize(1);
-        assertThatThrownBy(() -> reader.read(raw, false, "another", from, to))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::path)
+        assertThat(reader.decode(raw, false, BATCH.toUpperCase(), from, to).batch().counts()).hasSize(1);
+        assertThat(reader.decode(raw, false, "another", from, to)).satisfies(e -> assertThat(refusal(e)).extracting(FieldError::path)
                         .containsExactly("Idempotency-Key"));
     }
 
@@ -462,11 +455,10 @@ class EventBatchReaderTest {
         assertThat(bomb.length).isLessThan(128 * 1024);
 
         long started = System.nanoTime();
-        assertThatThrownBy(() -> reader.read(bomb, true, null, NOW, NOW))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.errors()).extracting(FieldError::path).containsExactly("body");
-                    assertThat(e.errors().get(0).message()).contains("65536 bytes once decompressed");
+        assertThat(reader.decode(bomb, true, null, NOW, NOW)).satisfies(e -> {
+                    assertThat(e.refused()).isTrue();
+                    assertThat(refusal(e)).extracting(FieldError::path).containsExactly("body");
+                    assertThat(refusal(e).get(0).message()).contains("65536 bytes once decompressed");
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
@@ -477,10 +469,9 @@ class EventBatchReaderTest {
         byte[] gz = gzip(raw);
 
         for (byte[] body : List.of(raw, Arrays.copyOf(gz, gz.length / 2), new byte[0])) {
-            assertThatThrownBy(() -> reader.read(body, true, null, NOW.minus(Duration.ofDays(1)), NOW))
-                    .isInstanceOfSatisfying(ApiException.class, e -> {
-                        assertThat(e.errors()).extracting(FieldError::path).containsExactly("body");
-                        assertThat(e.errors().get(0).message()).contains("gzip");
+            assertThat(reader.decode(body, true, null, NOW.minus(Duration.ofDays(1)), NOW)).satisfies(e -> {
+                        assertThat(refusal(e)).extracting(FieldError::path).containsExactly("body");
+                        assertThat(refusal(e).get(0).message()).contains("gzip");
                     });
         }
     }
@@ -488,10 +479,10 @@ class EventBatchReaderTest {
     @Test
     void atMostAThousandRejectedEventsAreListedButAllAreCounted() {
         String bad = "{\"flag\":\"F\",\"variant\":\"on\",\"minute\":\"2026-11-26T10:14:00Z\",\"count\":1}";
-        EventBatchReader roomy = new EventBatchReader(new EventBatchReader.Limits(10 * 1024 * 1024, 5000));
+        EventBatchDecoder roomy = new EventBatchDecoder(new EventBatchDecoder.Limits(10 * 1024 * 1024, 5000));
         String json = batch(String.join(",", java.util.Collections.nCopies(1500, bad)), EXPOSURE, "");
 
-        EventBatchReader.Read r = roomy.read(json.getBytes(StandardCharsets.UTF_8), false, null,
+        EventBatchDecoder.Result r = roomy.decode(json.getBytes(StandardCharsets.UTF_8), false, null,
                 NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofHours(1)));
 
         assertThat(r.rejected()).hasSize(1000);
@@ -507,10 +498,9 @@ class EventBatchReaderTest {
         }
         json.append("\"batchId\":\"").append(BATCH).append("\"}");
 
-        assertThatThrownBy(() -> readAll(json.toString()))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.errors()).hasSize(1000);
-                    assertThat(e.detail()).startsWith("1505 problems; the first 1000 are listed");
+        assertThat(readAll(json.toString())).satisfies(e -> {
+                    assertThat(refusal(e)).hasSize(1000);
+                    assertThat(e.summary()).startsWith("1505 problems; the first 1000 are listed");
                 });
     }
 }

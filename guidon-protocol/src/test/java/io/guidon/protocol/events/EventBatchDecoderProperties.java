@@ -1,9 +1,8 @@
-package io.guidon.controlplane.events;
+package io.guidon.protocol.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.protocol.EventRules;
-import io.guidon.controlplane.api.FieldError;
 import io.guidon.testing.JsonStrings;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -27,10 +26,10 @@ import net.jqwik.api.constraints.IntRange;
  * event is read back exactly as sent (a value bit for bit: {@code -0} stays {@code -0.0}) and every bad one is left
  * out with the path of its problem, in the order sent.
  */
-class EventBatchReaderProperties {
+class EventBatchDecoderProperties {
 
     static final Instant NOW = Instant.parse("2026-11-26T10:15:30Z");
-    static final EventBatchReader READER = new EventBatchReader(new EventBatchReader.Limits(16 << 20, 10_000));
+    static final EventBatchDecoder READER = new EventBatchDecoder(new EventBatchDecoder.Limits(16 << 20, 10_000));
     static final String[] KINDS = {"counts", "exposures", "conversions"};
     static final String EMOJI = "\ud83d\ude00";
 
@@ -77,10 +76,10 @@ class EventBatchReaderProperties {
         }
         json.append('}');
 
-        EventBatchReader.Read r = READER.read(json.toString().getBytes(StandardCharsets.UTF_8), false, null,
+        EventBatchDecoder.Result r = READER.decode(json.toString().getBytes(StandardCharsets.UTF_8), false, null,
                 NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofHours(1)));
 
-        assertThat(r.rejected()).extracting(FieldError::path).as(json.toString())
+        assertThat(r.rejected()).extracting(BatchProblem::path).as(json.toString())
                 .containsExactlyElementsOf(expectedRejected);
         assertThat(List.of(r.rejectedCounts(), r.rejectedExposures(), r.rejectedConversions()))
                 .containsExactly(rejectedByKind[0], rejectedByKind[1], rejectedByKind[2]);

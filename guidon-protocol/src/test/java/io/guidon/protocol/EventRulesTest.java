@@ -2,11 +2,9 @@ package io.guidon.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.engine.FlagDocumentCompiler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -100,18 +98,6 @@ class EventRulesTest {
         assertThat(EventRules.sidecarTime(now + EventRules.SIDECAR_MAX_AHEAD.toMillis(), now)).isNull();
         assertThat(EventRules.sidecarTime(now + EventRules.SIDECAR_MAX_AHEAD.toMillis() + 1, now))
                 .isEqualTo(EventRules.Problem.IN_FUTURE);
-    }
-
-    @Test
-    void theSidecarsWindowLiesInsideTheControlPlanesDefaultOneWithADayToSpare() {
-        ControlPlaneConfig.Events defaults = ControlPlaneConfig.load(null, Map.of(), Map.of()).config().events();
-
-        assertThat(defaults.maxEventAge()).isEqualTo(EventRules.DEFAULT_MAX_EVENT_AGE);
-        assertThat(defaults.maxClockSkew()).isEqualTo(EventRules.DEFAULT_MAX_CLOCK_SKEW);
-        assertThat(EventRules.SIDECAR_MAX_AGE.plus(EventRules.DELIVERY_MARGIN))
-                .isLessThanOrEqualTo(EventRules.DEFAULT_MAX_EVENT_AGE);
-        assertThat(EventRules.SIDECAR_MAX_AHEAD).isLessThan(EventRules.DEFAULT_MAX_CLOCK_SKEW);
-        assertThat(EventRules.DELIVERY_MARGIN).isGreaterThanOrEqualTo(Duration.ofHours(1));
     }
 
     @Property(tries = 3000)

@@ -2,11 +2,10 @@ package io.guidon.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.controlplane.api.FieldError;
-import io.guidon.controlplane.events.EventBatchReader;
-import io.guidon.sidecar.TrackEvent;
-import io.guidon.sidecar.connected.EventUploader;
-import io.guidon.sidecar.connected.UpstreamEventSink;
+import io.guidon.protocol.events.BatchProblem;
+import io.guidon.protocol.events.EventBatch;
+import io.guidon.protocol.events.EventBatchDecoder;
+import io.guidon.protocol.events.EventBatchEncoder;
 import io.guidon.testing.JsonStrings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,19 +21,20 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * The sidecar never records an event the control plane refuses: for random targeting keys (edge lengths, NUL,
  * lone and paired surrogates, any code point), event names, values (huge, tiny, non-finite) and times (very old,
- * just inside and outside each window, future), whatever {@link EventRules} lets the sidecar record, written as the
- * sidecar's uploader writes it and delivered up to {@link EventRules#DELIVERY_MARGIN} later, the control plane's
- * reader with default settings accepts; and for every field but time the two agree both ways.
+ * just inside and outside each window, future), whatever {@link EventRules} lets the sidecar record, written by
+ * {@link EventBatchEncoder} (the sidecar's uploader) and delivered up to {@link EventRules#DELIVERY_MARGIN} later,
+ * the {@link EventBatchDecoder} with the control plane's default settings accepts; and for every field but time the
+ * two agree both ways.
  */
 class EventRulesProperties {
 
     static final long DAY = 86_400_000L;
-    static final EventBatchReader READER = new EventBatchReader(new EventBatchReader.Limits(1 << 20, 100));
+    static final EventBatchDecoder READER = new EventBatchDecoder(new EventBatchDecoder.Limits(1 << 20, 100));
 
     /** The control plane with default settings, {@code delayMillis} after the sidecar's {@code now}. */
-    static EventBatchReader.Read deliver(byte[] json, long now, long delayMillis) {
+    static EventBatchDecoder.Result deliver(byte[] json, long now, long delayMillis) {
         Instant cpNow = Instant.ofEpochMilli(now + delayMillis);
-        return READER.read(json, false, null, cpNow.minus(EventRules.DEFAULT_MAX_EVENT_AGE),
+        return READER.decode(json, false, null, cpNow.minus(EventRules.DEFAULT_MAX_EVENT_AGE),
                 cpNow.plus(EventRules.DEFAULT_MAX_CLOCK_SKEW));
     }
 
@@ -50,14 +50,17 @@ class EventRulesProperties {
         if (!conversionRecorded && !exposureRecorded) {
             return;
         }
-        List<UpstreamEventSink.Exposure> exposures = exposureRecorded
-                ? List.of(new UpstreamEventSink.Exposure("new-checkout", "on", key, now)) : List.of();
-        List<TrackEvent> conversions = conversionRecorded ? List.of(new TrackEvent(key, event, value, at)) : List.of();
-        byte[] json = EventUploader.json(UUID.randomUUID().toString(), UUID.randomUUID().toString(), now,
-                new UpstreamEventSink.Drained(List.of(new UpstreamEventSink.Count("new-checkout", "on",
-                        now - Math.floorMod(now, 60_000L), 1)), exposures, conversions));
+        List<EventBatch.Exposure> exposures = exposureRecorded ? List.of(new EventBatch.Exposure("new-checkout",
+                "on", key, Instant.ofEpochMilli(now))) : List.of();
+        List<EventBatch.Conversion> conversions = conversionRecorded ? List.of(new EventBatch.Conversion(key, event,
+                value, Instant.ofEpochMilli(at))) : List.of();
+        exposures.forEach(x -> assertThat(x.problem()).isNull());
+        conversions.forEach(c -> assertThat(c.problem()).isNull());
+        byte[] json = EventBatchEncoder.encode(new EventBatch(UUID.randomUUID(), UUID.randomUUID(),
+                Instant.ofEpochMilli(now), List.of(new EventBatch.Count("new-checkout", "on",
+                        Instant.ofEpochMilli(now - Math.floorMod(now, 60_000L)), 1)), exposures, conversions));
 
-        EventBatchReader.Read read = deliver(json, now, delay);
+        EventBatchDecoder.Result read = deliver(json, now, delay);
 
         assertThat(read.rejected()).isEmpty();
         assertThat(read.batch().exposures()).hasSize(exposures.size());
@@ -81,7 +84,7 @@ class EventRulesProperties {
                 + ",\"timestamp\":\"" + Instant.ofEpochMilli(now) + "\"}]}";
 
         List<String> rejected = deliver(json.getBytes(StandardCharsets.UTF_8), now, 0).rejected().stream()
-                .map(FieldError::path).toList();
+                .map(BatchProblem::path).toList();
 
         assertThat(rejected.contains("exposures[0].targetingKey")).as("key %s", JsonStrings.ascii(key))
                 .isEqualTo(EventRules.targetingKey(key) != null);
