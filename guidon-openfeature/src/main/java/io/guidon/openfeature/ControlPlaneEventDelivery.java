@@ -1,24 +1,25 @@
 package io.guidon.openfeature;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
+import io.guidon.protocol.ProtocolException;
+import io.guidon.protocol.events.EventBatch;
+import io.guidon.protocol.events.EventBatchAnswer;
+import io.guidon.protocol.events.EventBatchEncoder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends event batches to the control plane's {@code POST /api/v1/events} with the sidecar key, in the format a
- * sidecar sends (ADR 0106): gzip-compressed JSON {@code {"batchId", "sidecarId", "createdAt", "counts": [{"flag",
+ * sidecar sends (ADR 0106; the protocol module's {@link EventBatch}, written by {@link EventBatchEncoder}): gzip-compressed JSON {@code {"batchId", "sidecarId", "createdAt", "counts": [{"flag",
  * "variant", "minute", "count"}], "exposures": [{"flag", "variant", "targetingKey", "timestamp"}], "conversions":
  * [{"targetingKey", "event", "value"?, "timestamp"}]}}, the batch id repeated as {@code Idempotency-Key} so that a
  * retried batch is stored once. This provider is one "sidecar" to the control plane: its id is made at start.
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class ControlPlaneEventDelivery implements EventDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneEventDelivery.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     record Batch(String id, int events, byte[] gzipped) {
     }
@@ -37,7 +37,7 @@ final class ControlPlaneEventDelivery implements EventDelivery {
     private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
-    private final String sidecarId = UUID.randomUUID().toString();
+    private final UUID sidecarId = UUID.randomUUID();
 
     ControlPlaneEventDelivery(URI baseUrl, String sidecarKey, HttpClient http, Duration timeout) {
         String b = baseUrl.toString();
@@ -49,23 +49,30 @@ final class ControlPlaneEventDelivery implements EventDelivery {
 
     @Override
     public Object prepare(EventRecorder.Drained d, long nowMillis) {
-        String id = UUID.randomUUID().toString();
-        return new Batch(id, d.size(), gzip(json(id, sidecarId, nowMillis, d)));
+        UUID id = UUID.randomUUID();
+        return new Batch(id.toString(), d.size(), EventBatchEncoder.encodeGzip(batch(id, sidecarId, nowMillis, d)));
     }
 
     @Override
     public boolean send(Object batch) throws IOException, InterruptedException {
         Batch b = (Batch) batch;
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip").header("Idempotency-Key", b.id())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(b.gzipped())).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofByteArray());
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
-            if (r.body() != null && r.body().contains("\"rejected\":[{")) {
-                log.warn("the control plane stored event batch {} but rejected some of its events: {}", b.id(),
-                        r.body().length() > 500 ? r.body().substring(0, 500) : r.body());
+            try {
+                EventBatchAnswer answer = EventBatchAnswer.decode(r.body());
+                if (answer.rejectedEvents() > 0) {
+                    log.warn("the control plane stored event batch {} but rejected {} of its events, such as {}",
+                            b.id(), answer.rejectedEvents(), answer.rejected().isEmpty() ? "(not listed)"
+                                    : answer.rejected().get(0));
+                }
+            } catch (ProtocolException e) {
+                log.warn("the control plane stored event batch {} but its answer is not JSON: {}", b.id(),
+                        Http.excerpt(r.body()));
             }
             return true;
         }
@@ -73,64 +80,27 @@ final class ControlPlaneEventDelivery implements EventDelivery {
             throw new IOException("the control plane answered " + status + " to event batch " + b.id());
         }
         log.warn("the control plane refused event batch {} ({} events) with {}: {}", b.id(), b.events(), status,
-                r.body().length() > 500 ? r.body().substring(0, 500) : r.body());
+                Http.excerpt(r.body()));
         return true;
     }
 
-    /** The batch's JSON before gzip. */
-    static byte[] json(String id, String sidecarId, long now, EventRecorder.Drained d) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + d.size() * 96);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("batchId", id);
-            g.writeStringField("sidecarId", sidecarId);
-            g.writeStringField("createdAt", Instant.ofEpochMilli(now).toString());
-            g.writeArrayFieldStart("counts");
-            for (EventRecorder.Count c : d.counts()) {
-                g.writeStartObject();
-                g.writeStringField("flag", c.flag());
-                g.writeStringField("variant", c.variant());
-                g.writeStringField("minute", Instant.ofEpochMilli(c.minuteEpochMillis()).toString());
-                g.writeNumberField("count", c.count());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("exposures");
-            for (EventRecorder.Exposure x : d.exposures()) {
-                g.writeStartObject();
-                g.writeStringField("flag", x.flag());
-                g.writeStringField("variant", x.variant());
-                g.writeStringField("targetingKey", x.targetingKey());
-                g.writeStringField("timestamp", Instant.ofEpochMilli(x.timestampMillis()).toString());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("conversions");
-            for (EventRecorder.Conversion t : d.conversions()) {
-                g.writeStartObject();
-                g.writeStringField("targetingKey", t.targetingKey());
-                g.writeStringField("event", t.event());
-                if (t.value() != null) {
-                    g.writeNumberField("value", t.value());
-                }
-                g.writeStringField("timestamp", Instant.ofEpochMilli(t.timestampMillis()).toString());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
+    /** A drain as the protocol's {@link EventBatch}. */
+    static EventBatch batch(UUID id, UUID sidecarId, long now, EventRecorder.Drained d) {
+        List<EventBatch.Count> counts = new ArrayList<>(d.counts().size());
+        for (EventRecorder.Count c : d.counts()) {
+            counts.add(new EventBatch.Count(c.flag(), c.variant(), Instant.ofEpochMilli(c.minuteEpochMillis()),
+                    c.count()));
         }
-        return out.toByteArray();
-    }
-
-    static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
+        List<EventBatch.Exposure> exposures = new ArrayList<>(d.exposures().size());
+        for (EventRecorder.Exposure x : d.exposures()) {
+            exposures.add(new EventBatch.Exposure(x.flag(), x.variant(), x.targetingKey(),
+                    Instant.ofEpochMilli(x.timestampMillis())));
         }
-        return out.toByteArray();
+        List<EventBatch.Conversion> conversions = new ArrayList<>(d.conversions().size());
+        for (EventRecorder.Conversion t : d.conversions()) {
+            conversions.add(new EventBatch.Conversion(t.targetingKey(), t.event(), t.value(),
+                    Instant.ofEpochMilli(t.timestampMillis())));
+        }
+        return new EventBatch(id, sidecarId, Instant.ofEpochMilli(now), counts, exposures, conversions);
     }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.protocol.ProtocolException;
+import io.guidon.protocol.snapshots.FullSnapshot;
+import io.guidon.protocol.snapshots.SnapshotAnswer;
+import io.guidon.protocol.snapshots.SnapshotCodec;
+import io.guidon.protocol.snapshots.SnapshotDelta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Flags straight from the control plane, as a connected sidecar reads them (ADR 0103): {@code GET
+ * Flags straight from the control plane, as a connected sidecar reads them (ADR 0103; the answers are the protocol
+ * module's {@link FullSnapshot} and {@link SnapshotDelta}, read with {@link SnapshotCodec}): {@code GET
  * /api/v1/sidecar/flags} with the sidecar key, first for the environment's whole document, then every poll interval
  * with {@code ?since=N} (and {@code If-None-Match: "N"}) for what changed after the version held: 304 when nothing,
  * else a delta ({@code "full": false, "since", "changed": {"flags": {key: flag or null}, "segments": {...}}}) applied
@@ -110,37 +115,43 @@ final class ControlPlaneFlagSource implements FlagSource {
                     + r.statusCode() + ": " + Http.excerpt(body), false);
             return true;
         }
-        JsonNode answer = compiler.mapper().readTree(body);
-        String env = answer.path("environment").asText(null);
+        SnapshotAnswer answer;
+        try {
+            answer = SnapshotCodec.decode(body);
+        } catch (ProtocolException e) {
+            listener.failed("the control plane at " + base + " sent unreadable flags: " + e.getMessage(), false);
+            return true;
+        }
+        String env = answer.environment();
         if (environment != null && env != null && !environment.equals(env)) {
             listener.failed("the sidecar key is for environment '" + env + "', not '" + environment + "'", false);
             return true;
         }
-        long version = answer.path("version").asLong(-1);
+        long version = answer.version();
         ObjectNode document;
-        if (answer.path("full").asBoolean(true)) {
-            if (!(answer.get("document") instanceof ObjectNode d)) {
-                listener.failed("the control plane at " + base + " sent no document", false);
-                return true;
+        boolean full = answer instanceof FullSnapshot;
+        switch (answer) {
+            case FullSnapshot f -> {
+                if (version == heldVersion && held != null) {
+                    return true;
+                }
+                document = f.document();
             }
-            if (version == heldVersion && held != null) {
-                return true;
+            case SnapshotDelta d -> {
+                if (held == null || d.since() != heldVersion) {
+                    return false;
+                }
+                if (version <= heldVersion) {
+                    return true;
+                }
+                document = held.deepCopy();
+                replace(document, "flags", d.flags());
+                replace(document, "segments", d.segments());
             }
-            document = d;
-        } else {
-            if (held == null || answer.path("since").asLong(-2) != heldVersion) {
-                return false;
-            }
-            if (version <= heldVersion) {
-                return true;
-            }
-            document = held.deepCopy();
-            replace(document, "flags", answer.path("changed").path("flags"));
-            replace(document, "segments", answer.path("changed").path("segments"));
         }
         Compilation c = compiler.compile(document);
         if (!c.ok()) {
-            if (!answer.path("full").asBoolean(true)) {
+            if (!full) {
                 return false;
             }
             listener.failed(Documents.problems("the document of the control plane at " + base + " (version "
@@ -153,17 +164,13 @@ final class ControlPlaneFlagSource implements FlagSource {
         return true;
     }
 
-    private static void replace(ObjectNode doc, String section, JsonNode changes) {
-        if (changes == null || !changes.isObject()) {
-            return;
-        }
+    private static void replace(ObjectNode doc, String section, Map<String, JsonNode> changes) {
         ObjectNode target = doc.get(section) instanceof ObjectNode o ? o : doc.putObject(section);
-        for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : changes.entrySet()) {
             if (e.getValue() == null || e.getValue().isNull()) {
                 target.remove(e.getKey());
             } else {
-                target.set(e.getKey(), e.getValue());
+                target.set(e.getKey(), e.getValue().deepCopy());
             }
         }
     }
