@@ -71,6 +71,11 @@ final class EventRecorder {
         this.windowMillis = windowMillis;
     }
 
+    /** Whether evaluations are recorded at all (when not, callers need not even read the clock). */
+    boolean recordsEvaluations() {
+        return exposures;
+    }
+
     /** An evaluation served {@code result} (never an error) to {@code targetingKey} (may be null). */
     void exposure(EvaluationResult result, String targetingKey, long nowMillis) {
         if (!exposures) {

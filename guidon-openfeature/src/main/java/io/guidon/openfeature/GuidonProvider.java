@@ -306,7 +306,9 @@ public final class GuidonProvider extends EventProvider {
     }
 
     private <T> ProviderEvaluation<T> served(LoadedFlags flags, EvaluationResult r, T value, EvaluationContext ctx) {
-        recorder.exposure(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
+        if (recorder.recordsEvaluations()) {
+            recorder.exposure(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
+        }
         return ProviderEvaluation.<T>builder().value(value).variant(r.variantKey()).reason(r.reason().name())
                 .flagMetadata(flags.extras(r.flag()).metadata()).build();
     }
