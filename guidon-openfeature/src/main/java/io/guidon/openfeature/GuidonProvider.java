@@ -410,7 +410,9 @@ public final class GuidonProvider extends EventProvider {
                     return;
                 }
                 lastFailure = message;
-                if (!initialized) {
+                if (!initialized || current == null) {
+                    // Before the first flags the SDK reports the failed initialization (ERROR) already; STALE would
+                    // claim there are flags to serve.
                     return;
                 }
                 Health next = invalid ? Health.ERROR : Health.STALE;
@@ -418,8 +420,7 @@ public final class GuidonProvider extends EventProvider {
                     return;
                 }
                 health = next;
-                String served = current == null ? "no flags are served yet"
-                        : "serving the last good flags (version " + current.version() + ")";
+                String served = "serving the last good flags (version " + current.version() + ")";
                 if (invalid) {
                     log.warn("{}; {}", message, served);
                     emitProviderError(ProviderEventDetails.builder().errorCode(ErrorCode.PARSE_ERROR)

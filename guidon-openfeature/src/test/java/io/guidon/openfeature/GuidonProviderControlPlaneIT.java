@@ -163,6 +163,55 @@ class GuidonProviderControlPlaneIT {
     }
 
     @Test
+    void servesTheLastGoodFlagsWhileTheControlPlaneIsDownAndFollowsItWhenItIsBack() throws Exception {
+        createFlag("outage-flag", true);
+        // A second server on the same database, so that stopping it leaves the other tests theirs.
+        Harness replica = Harness.start(cp.db, cp.redisPrefix, Map.of());
+        int port = replica.port();
+        Harness back = null;
+        boolean replicaUp = true;
+        try {
+            String domain = "guidon-cp-" + UUID.randomUUID();
+            provider = GuidonProvider.builder()
+                    .controlPlane(URI.create("http://127.0.0.1:" + port), sidecarKey, "production")
+                    .pollInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).build();
+            api.setProviderAndWait(domain, provider);
+            Client client = api.getClient(domain);
+            Recorded events = Recorded.events(client);
+            int before = events.size();
+
+            replica.stop();
+            replicaUp = false;
+
+            Recorded.Event stale = events.await(ProviderEvent.PROVIDER_STALE, before);
+            assertThat(stale.details().getMessage()).contains("cannot be reached")
+                    .contains("serving the last good flags");
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.STALE);
+            FlagEvaluationDetails<Boolean> served = client.getBooleanDetails("outage-flag", false,
+                    new ImmutableContext("u1"));
+            assertThat(served.getValue()).isTrue();
+            assertThat(served.getErrorCode()).isNull();
+
+            int afterStale = events.size();
+            Resp off = cp.call("PUT", ENV + "/flags/outage-flag/enabled", admin, "{\"enabled\":false}");
+            assertThat(off.status()).as(off.body()).isEqualTo(200);
+            back = Harness.start(cp.db, cp.redisPrefix, Map.of("http.port", Integer.toString(port)));
+
+            events.await(ProviderEvent.PROVIDER_READY, afterStale);
+            Poll.until("outage-flag served off", () -> !client.getBooleanValue("outage-flag", true,
+                    new ImmutableContext("u1")));
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+        } finally {
+            if (replicaUp) {
+                replica.stop();
+            }
+            if (back != null) {
+                back.stop();
+            }
+        }
+    }
+
+    @Test
     void aKeyOfAnotherEnvironmentThanTheOneNamedIsRefused() {
         String domain = "guidon-cp-" + UUID.randomUUID();
         provider = GuidonProvider.builder()
