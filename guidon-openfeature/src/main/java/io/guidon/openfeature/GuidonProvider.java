@@ -199,14 +199,18 @@ public final class GuidonProvider extends EventProvider {
         if (flags == null) {
             return notReady(defaultValue);
         }
-        EvaluationResult r = evaluator.evaluate(flags.flags(), key, context(ctx));
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
         if (!(r.value() instanceof Boolean b)) {
             return mismatch(defaultValue, r, "boolean");
         }
-        return served(flags, r, b, ctx);
+        return served(flag, r, b, ctx);
     }
 
     @Override
@@ -215,14 +219,18 @@ public final class GuidonProvider extends EventProvider {
         if (flags == null) {
             return notReady(defaultValue);
         }
-        EvaluationResult r = evaluator.evaluate(flags.flags(), key, context(ctx));
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
         if (!(r.value() instanceof String s)) {
             return mismatch(defaultValue, r, "string");
         }
-        return served(flags, r, s, ctx);
+        return served(flag, r, s, ctx);
     }
 
     @Override
@@ -231,7 +239,11 @@ public final class GuidonProvider extends EventProvider {
         if (flags == null) {
             return notReady(defaultValue);
         }
-        EvaluationResult r = evaluator.evaluate(flags.flags(), key, context(ctx));
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
@@ -243,7 +255,7 @@ public final class GuidonProvider extends EventProvider {
                     .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
                             + ", beyond a Java int: read it with getObjectValue or as a string flag").build();
         }
-        return served(flags, r, (int) (long) l, ctx);
+        return served(flag, r, (int) (long) l, ctx);
     }
 
     @Override
@@ -252,14 +264,18 @@ public final class GuidonProvider extends EventProvider {
         if (flags == null) {
             return notReady(defaultValue);
         }
-        EvaluationResult r = evaluator.evaluate(flags.flags(), key, context(ctx));
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
         if (!(r.value() instanceof Double d)) {
             return mismatch(defaultValue, r, "double");
         }
-        return served(flags, r, d, ctx);
+        return served(flag, r, d, ctx);
     }
 
     @Override
@@ -268,15 +284,19 @@ public final class GuidonProvider extends EventProvider {
         if (flags == null) {
             return notReady(defaultValue);
         }
-        EvaluationResult r = evaluator.evaluate(flags.flags(), key, context(ctx));
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
         if (!(r.value() instanceof java.util.Map<?, ?>)) {
             return mismatch(defaultValue, r, "object");
         }
-        Value v = flags.extras(r.flag()).objects().get(r.variantKey());
-        return served(flags, r, v == null ? LoadedFlags.value(r.value()) : v, ctx);
+        Value v = flag.objects().get(r.variantKey());
+        return served(flag, r, v == null ? LoadedFlags.value(r.value()) : v, ctx);
     }
 
     /**
@@ -305,12 +325,13 @@ public final class GuidonProvider extends EventProvider {
         recorder.track(new EventRecorder.Conversion(key, eventName, value, System.currentTimeMillis()));
     }
 
-    private <T> ProviderEvaluation<T> served(LoadedFlags flags, EvaluationResult r, T value, EvaluationContext ctx) {
+    private <T> ProviderEvaluation<T> served(LoadedFlags.Extras flag, EvaluationResult r, T value,
+            EvaluationContext ctx) {
         if (recorder.recordsEvaluations()) {
             recorder.exposure(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
         }
-        return ProviderEvaluation.<T>builder().value(value).variant(r.variantKey()).reason(r.reason().name())
-                .flagMetadata(flags.extras(r.flag()).metadata()).build();
+        return new ProviderEvaluation<>(value, r.variantKey(), r.reason().name(), null, null,
+                flag.metadata());
     }
 
     private static io.guidon.engine.EvaluationContext context(EvaluationContext ctx) {

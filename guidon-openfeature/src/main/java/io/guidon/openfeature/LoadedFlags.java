@@ -22,6 +22,8 @@ import java.util.Map;
  * @param version the source's version of it (the sidecar's or the control plane's; a counter for a file)
  * @param origin where it came from, for messages
  * @param loadedAt when the provider published it
+ * @param extras every flag of the set by key, with what is served with its results: the provider looks a flag up
+ *     here once per evaluation, and evaluates the {@link Flag} found
  */
 record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt, Map<String, Extras> extras) {
 
@@ -42,12 +44,6 @@ record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt,
             extras.put(f.key(), new Extras(f, metadata(f), objects));
         }
         return new LoadedFlags(flags, version, origin, Instant.now(), extras);
-    }
-
-    /** The extras of {@code flag}, which must be of this set. */
-    Extras extras(Flag flag) {
-        Extras e = extras.get(flag.key());
-        return e != null && e.flag() == flag ? e : new Extras(flag, metadata(flag), Map.of());
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
