@@ -68,6 +68,11 @@ public final class GuidonProvider extends EventProvider {
     private static final Logger log = LoggerFactory.getLogger(GuidonProvider.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final EvaluationContext EMPTY_CONTEXT = new ImmutableContext();
+    /**
+     * What a static flag ({@link io.guidon.engine.Flag#isStatic}: every context gets the same value) is evaluated
+     * with: it reads no attribute, so the application's context need not be adapted (nothing allocated for it).
+     */
+    private static final io.guidon.engine.EvaluationContext NO_CONTEXT = attribute -> null;
 
     /** The provider's name in OpenFeature's metadata. */
     public static final String NAME = "guidon";
@@ -203,7 +208,7 @@ public final class GuidonProvider extends EventProvider {
         if (flag == null) {
             return error(defaultValue, Evaluator.notFound(key));
         }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
@@ -223,7 +228,7 @@ public final class GuidonProvider extends EventProvider {
         if (flag == null) {
             return error(defaultValue, Evaluator.notFound(key));
         }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
@@ -243,7 +248,7 @@ public final class GuidonProvider extends EventProvider {
         if (flag == null) {
             return error(defaultValue, Evaluator.notFound(key));
         }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
@@ -268,7 +273,7 @@ public final class GuidonProvider extends EventProvider {
         if (flag == null) {
             return error(defaultValue, Evaluator.notFound(key));
         }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }
@@ -288,7 +293,7 @@ public final class GuidonProvider extends EventProvider {
         if (flag == null) {
             return error(defaultValue, Evaluator.notFound(key));
         }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), context(ctx));
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
             return error(defaultValue, r);
         }

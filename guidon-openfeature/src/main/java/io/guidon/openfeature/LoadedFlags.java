@@ -27,8 +27,11 @@ import java.util.Map;
  */
 record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt, Map<String, Extras> extras) {
 
-    /** What is served with one flag's results. {@code objects} maps variant keys to values (object flags only). */
-    record Extras(Flag flag, ImmutableMetadata metadata, Map<String, Value> objects) {
+    /**
+     * What is served with one flag's results. {@code objects} maps variant keys to values (object flags only);
+     * {@code isStatic} is {@link Flag#isStatic()}, read once.
+     */
+    record Extras(Flag flag, ImmutableMetadata metadata, Map<String, Value> objects, boolean isStatic) {
     }
 
     static LoadedFlags of(FlagSet flags, long version, String origin) {
@@ -41,7 +44,7 @@ record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt,
                     objects.put(v.key(), value(v.value()));
                 }
             }
-            extras.put(f.key(), new Extras(f, metadata(f), objects));
+            extras.put(f.key(), new Extras(f, metadata(f), objects, f.isStatic()));
         }
         return new LoadedFlags(flags, version, origin, Instant.now(), extras);
     }
