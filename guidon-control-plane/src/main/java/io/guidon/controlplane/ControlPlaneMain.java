@@ -9,7 +9,7 @@ import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.db.Migrations;
-import io.guidon.controlplane.events.EventBatchReader;
+import io.guidon.protocol.events.EventBatchDecoder;
 import io.guidon.controlplane.events.EventIngest;
 import io.guidon.controlplane.events.EventPartitions;
 import io.guidon.controlplane.events.PgEventStore;
@@ -17,8 +17,8 @@ import io.guidon.controlplane.publish.RedisChangePublisher;
 import io.guidon.controlplane.ratelimit.FailoverRateLimiter;
 import io.guidon.controlplane.ratelimit.LocalRateLimiter;
 import io.guidon.controlplane.ratelimit.RedisRateLimiter;
-import io.guidon.controlplane.sidecar.ChangeListener;
-import io.guidon.controlplane.sidecar.SnapshotCache;
+import io.guidon.controlplane.snapshots.ChangeListener;
+import io.guidon.controlplane.snapshots.SnapshotCache;
 import io.guidon.controlplane.store.ConfigService;
 import io.guidon.controlplane.store.KeyService;
 import io.guidon.controlplane.store.PgAuditLog;
@@ -173,7 +173,7 @@ public final class ControlPlaneMain {
             ControlPlaneConfig.Events events = config.events();
             PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());
             EventPartitions partitions = new EventPartitions(pool, events, clock, registry);
-            EventIngest ingest = new EventIngest(vertx, new EventBatchReader(new EventBatchReader.Limits(
+            EventIngest ingest = new EventIngest(vertx, new EventBatchDecoder(new EventBatchDecoder.Limits(
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
                     registry);
             EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, configService, clock, events.maxQueryDays());

@@ -363,6 +363,9 @@ public final class ApiRouter {
 
     private void failure(RoutingContext ctx) {
         Throwable e = ctx.failure();
+        if (e instanceof io.guidon.controlplane.domain.DomainException d) {
+            e = domainProblem(d);
+        }
         // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
         // Retry-After, logged here once with its cause (the layers below only pass it up).
         DependencyUnavailable transientFailure = e == null || e instanceof ApiException ? null
@@ -394,6 +397,30 @@ public final class ApiRouter {
             observer.accept(problem);
         }
         problem(ctx, problem);
+    }
+
+    /**
+     * A domain error as the problem it has always been answered with. Minimal stand-in until the one mapping of
+     * domain errors to problem+json (api.Problems) lands.
+     */
+    static ApiException domainProblem(io.guidon.controlplane.domain.DomainException d) {
+        List<FieldError> errors = d.violations().stream().map(v -> new FieldError(v.where().text(), v.message()))
+                .toList();
+        return switch (d.kind()) {
+            case INVALID -> ApiException.invalid(errors);
+            case INVALID_PARAMETER -> ApiException.invalidParameter(errors);
+            case INVALID_EVENT_BATCH -> new ApiException(400, "invalid-event-batch", "Invalid event batch", d.detail(),
+                    errors, Map.of());
+            case NOT_FOUND -> ApiException.notFound(d.detail());
+            case CONFLICT -> ApiException.conflict(d.detail());
+            case STALE -> ApiException.stale(d.detail());
+            case PRECONDITION_REQUIRED -> ApiException.preconditionRequired(d.detail());
+            case UNAUTHENTICATED -> ApiException.unauthorized(d.detail());
+            case FORBIDDEN -> ApiException.forbidden(d.detail());
+            case TOO_LARGE -> ApiException.tooLarge(d.detail());
+            case RATE_LIMITED -> ApiException.tooManyRequests(d.retryAfterSeconds());
+            case UNAVAILABLE -> ApiException.unavailable(d.detail(), d.retryAfterSeconds());
+        };
     }
 
     /**

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.auth.Role;
-import io.guidon.controlplane.sidecar.SnapshotCache;
+import io.guidon.controlplane.snapshots.SnapshotCache;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.ConfigService;
 import io.guidon.controlplane.store.EnvDocument;

@@ -17,6 +17,12 @@ public final class DomainException extends RuntimeException {
         INVALID,
         /** A query or path parameter breaks a rule; {@link #violations()} says which (400). */
         INVALID_PARAMETER,
+        /**
+         * An event batch refused whole: its envelope cannot be used (not JSON or not gzip, too large once inflated,
+         * too many events, a missing or malformed batch id...); {@link #violations()} says where, and nothing of it
+         * was stored (400). A bad event alone never refuses its batch.
+         */
+        INVALID_EVENT_BATCH,
         /** The resource named does not exist, or is not the caller's to see (404). */
         NOT_FOUND,
         /** The change contradicts the current state: a duplicate key, a resource in use (409). */
@@ -85,6 +91,17 @@ public final class DomainException extends RuntimeException {
             throw new IllegalArgumentException("an invalid parameter has at least one violation");
         }
         return new DomainException(Kind.INVALID_PARAMETER, summary(violations), violations, 0);
+    }
+
+    /**
+     * An event batch refused whole, with {@code detail} saying so in one sentence and each problem of its envelope;
+     * {@code violations} must not be empty.
+     */
+    public static DomainException invalidEventBatch(String detail, List<Violation> violations) {
+        if (violations.isEmpty()) {
+            throw new IllegalArgumentException("a refused batch has at least one violation");
+        }
+        return new DomainException(Kind.INVALID_EVENT_BATCH, detail, violations, 0);
     }
 
     public static DomainException notFound(String detail) {

@@ -1,5 +1,6 @@
 package io.guidon.controlplane.events;
 
+import io.guidon.protocol.events.EventBatch;
 import io.vertx.core.Future;
 
 /**

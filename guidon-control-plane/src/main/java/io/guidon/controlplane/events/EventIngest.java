@@ -1,8 +1,12 @@
 package io.guidon.controlplane.events;
 
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.api.ApiException;
-import io.guidon.controlplane.api.FieldError;
+import io.guidon.controlplane.domain.DomainException;
+import io.guidon.controlplane.domain.Violation;
+import io.guidon.protocol.events.BatchProblem;
+import io.guidon.protocol.events.EventBatch;
+import io.guidon.protocol.events.EventBatchAnswer;
+import io.guidon.protocol.events.EventBatchDecoder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,13 +14,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Takes in one event batch of a sidecar's environment: reads and checks it on a worker thread (inflating, parsing and
- * validating a batch of thousands of events is CPU work an event loop must not do), then stores it once through the
- * {@link BatchStore}. Counts batches by outcome ({@code guidon_events_batches_total{result}}; the HTTP layer reports
+ * Takes in one event batch of a sidecar's environment: reads and checks it with the protocol's
+ * {@link EventBatchDecoder} on a worker thread (inflating, parsing and validating a batch of thousands of events is
+ * CPU work an event loop must not do), then stores it once through the {@link BatchStore}. Counts batches by outcome ({@code guidon_events_batches_total{result}}; the HTTP layer reports
  * refusals through {@link #rejected()}), stored events by kind
  * ({@code guidon_events_stored_total{kind}}) and times each ingest ({@code guidon_events_ingest_seconds}). A batch
  * that met a missing partition starts a partition run and is answered 503, so the sidecar retries it.
@@ -25,16 +29,8 @@ public final class EventIngest {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventIngest.class);
 
-    /**
-     * The answer to a sidecar: its batch id, whether it was a duplicate, the batch's stored events, and the events
-     * left out as invalid (listed up to a limit, counted by kind in full; see {@link EventBatchReader.Read}).
-     */
-    public record Result(UUID batchId, boolean duplicate, int events, List<FieldError> rejected, int rejectedCounts,
-            int rejectedExposures, int rejectedConversions) {
-    }
-
     private final Vertx vertx;
-    private final EventBatchReader reader;
+    private final EventBatchDecoder decoder;
     private final BatchStore store;
     private final EventPartitions partitions;
     private final ControlPlaneConfig.Events config;
@@ -50,10 +46,10 @@ public final class EventIngest {
     private final Counter rejectedConversions;
     private final Timer latency;
 
-    public EventIngest(Vertx vertx, EventBatchReader reader, BatchStore store, EventPartitions partitions,
+    public EventIngest(Vertx vertx, EventBatchDecoder decoder, BatchStore store, EventPartitions partitions,
             ControlPlaneConfig.Events config, Clock clock, MeterRegistry registry) {
         this.vertx = vertx;
-        this.reader = reader;
+        this.decoder = decoder;
         this.store = store;
         this.partitions = partitions;
         this.config = config;
@@ -81,15 +77,20 @@ public final class EventIngest {
 
     /**
      * Reads {@code body} (gzip-compressed when {@code gzip}) and stores its valid events for the environment, once
-     * per batch id; the events that broke a rule are left out and reported in the result. Fails with a 400
-     * {@link ApiException} listing every problem when the batch's envelope is unusable (nothing is stored then).
+     * per batch id; yields the answer to the sidecar, which lists the events that broke a rule and were left out
+     * (listed up to a limit, counted by kind in full). Fails with a {@link DomainException} of kind
+     * {@link DomainException.Kind#INVALID_EVENT_BATCH} listing every problem when the batch's envelope is unusable
+     * (nothing is stored then), or {@link DomainException.Kind#UNAVAILABLE} when an event's month has no partition
+     * yet (one is being made: the sidecar retries).
      */
-    public Future<Result> ingest(long tenantId, long environmentId, byte[] body, boolean gzip, String idempotencyKey) {
+    public Future<EventBatchAnswer> ingest(long tenantId, long environmentId, byte[] body, boolean gzip,
+            String idempotencyKey) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         Instant notBefore = now.minus(config.maxEventAge());
         Instant notAfter = now.plus(config.maxClockSkew());
-        return vertx.executeBlocking(() -> reader.read(body, gzip, idempotencyKey, notBefore, notAfter), false)
+        return vertx.executeBlocking(() -> readable(decoder.decode(body, gzip, idempotencyKey, notBefore, notAfter)),
+                        false)
                 .compose(read -> store.store(tenantId, environmentId, read.batch())
                         .map(outcome -> {
                             EventBatch batch = read.batch();
@@ -104,26 +105,36 @@ public final class EventIngest {
                                 rejectedExposures.increment(read.rejectedExposures());
                                 rejectedConversions.increment(read.rejectedConversions());
                                 if (read.rejectedEvents() > 0) {
-                                    FieldError first = read.rejected().get(0);
+                                    BatchProblem first = read.rejected().get(0);
                                     LOG.info("event batch {}: stored {} events, left out {} that broke a rule"
                                             + " (first: {}: {})", batch.batchId(), batch.events(),
                                             read.rejectedEvents(), first.path(), first.message());
                                 }
                             }
-                            return new Result(batch.batchId(), outcome.duplicate(), outcome.events(),
-                                    read.rejected(), read.rejectedCounts(), read.rejectedExposures(),
-                                    read.rejectedConversions());
+                            return EventBatchAnswer.of(batch.batchId(), outcome.duplicate(), outcome.events(), read);
                         }))
                 .recover(e -> {
                     if (e instanceof BatchStore.MissingPartition) {
                         LOG.warn("{}; making partitions now", e.getMessage());
                         partitions.maintain();
-                        return Future.failedFuture(ApiException.unavailable("an event's month has no partition yet;"
-                                + " partitions are being made: retry the batch"));
+                        return Future.failedFuture(DomainException.unavailable("an event's month has no partition"
+                                + " yet; partitions are being made: retry the batch", 1));
                     }
                     return Future.failedFuture(e);
                 })
                 .onComplete(ar -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /** The read batch, or the refusal of its envelope as the domain's error. */
+    private static EventBatchDecoder.Result readable(EventBatchDecoder.Result read) {
+        if (!read.refused()) {
+            return read;
+        }
+        List<Violation> violations = new ArrayList<>(read.problems().size());
+        for (BatchProblem p : read.problems()) {
+            violations.add(new Violation(p.where(), p.message()));
+        }
+        throw DomainException.invalidEventBatch(read.summary() + "; nothing was stored", violations);
     }
 
     /** Counts a refused batch (malformed, too large, of the wrong media type or encoding): the HTTP layer sees them all. */

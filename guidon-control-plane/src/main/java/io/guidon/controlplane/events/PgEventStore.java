@@ -1,6 +1,7 @@
 package io.guidon.controlplane.events;
 
 import io.guidon.controlplane.store.Sql;
+import io.guidon.protocol.events.EventBatch;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -18,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * of statements in one transaction whatever its size: the batch row first ({@code ON CONFLICT DO NOTHING} on its
  * primary key is the dedupe, and a concurrent insert of the same id waits on that key until the first commits),
  * then one {@code INSERT ... SELECT FROM unnest(arrays)} per kind of event, and one upsert of the day totals,
- * aggregated by the reader and sent in its one fixed order ({@link EventBatch#totals()}), so that concurrent batches
+ * aggregated per batch and sent in one fixed order ({@link DayTotal#of}), so that concurrent batches
  * lock total rows in the same order and cannot deadlock. Each batch adds its totals to one stripe, picked at random, of the rows of its flags, so
  * that concurrent batches of one environment rarely wait for each other's commit (ADR 0106); reads sum the
  * stripes.
@@ -132,7 +133,7 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             writes.add(Sql.query(c, INSERT_CONVERSIONS, tenantId, environmentId, batch.batchId(), times, keys, names,
                     values));
         }
-        List<EventBatch.DayTotal> totals = batch.totals();
+        List<DayTotal> totals = DayTotal.of(batch);
         if (!totals.isEmpty()) {
             int n = totals.size();
             String[] flags = new String[n];
@@ -141,7 +142,7 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             Long[] evaluations = new Long[n];
             Long[] exposed = new Long[n];
             for (int i = 0; i < n; i++) {
-                EventBatch.DayTotal t = totals.get(i);
+                DayTotal t = totals.get(i);
                 flags[i] = t.flag();
                 days[i] = t.day();
                 variants[i] = t.variant();

@@ -1,5 +1,7 @@
 package io.guidon.controlplane.publish;
 
+import io.guidon.protocol.changes.ChangeNotification;
+
 /**
  * Tells sidecars that an environment changed, after the change was committed. Publishing never fails the
  * caller: an implementation retries on its own (bounded, with backoff), counts what it could not deliver, and
@@ -9,8 +11,8 @@ public interface ChangePublisher {
 
     void publish(ChangeEvent event);
 
-    /** The channel of one environment: {@code <prefix>:changes:<tenant>:<environment>}. */
+    /** The channel of one environment: {@link ChangeNotification#channel}. */
     static String channel(String prefix, String tenant, String environment) {
-        return prefix + ":changes:" + tenant + ":" + environment;
+        return ChangeNotification.channel(prefix, tenant, environment);
     }
 }

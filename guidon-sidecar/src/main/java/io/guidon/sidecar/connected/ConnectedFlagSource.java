@@ -6,6 +6,11 @@ import io.guidon.common.retry.Backoff;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.ValidationError;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.protocol.ProtocolException;
+import io.guidon.protocol.changes.ChangeNotification;
+import io.guidon.protocol.snapshots.FullSnapshot;
+import io.guidon.protocol.snapshots.SnapshotAnswer;
+import io.guidon.protocol.snapshots.SnapshotDelta;
 import io.guidon.sidecar.FlagSource;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.SidecarConfig;
@@ -20,7 +25,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,11 +233,10 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     private void onMessage(String payload) {
         long version = -1;
         try {
-            JsonNode node = compiler.mapper().readTree(payload);
-            version = node.path("version").asLong(-1);
-        } catch (Exception e) {
-            log.warn("ignoring an unreadable change message: {}", payload.length() > 200 ? payload.substring(0, 200)
-                    : payload);
+            version = ChangeNotification.decode(payload).version();
+        } catch (ProtocolException e) {
+            log.warn("ignoring an unreadable change message ({}): {}", e.getMessage(), payload.length() > 200
+                    ? payload.substring(0, 200) : payload);
         }
         if (version >= 0) {
             notified(version);
@@ -453,10 +456,11 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         }
     }
 
-    private Future<Void> apply(ControlPlaneClient.FlagsResponse r) {
-        if (r.notModified()) {
+    private Future<Void> apply(ControlPlaneClient.FlagsResponse response) {
+        if (response.notModified()) {
             return Future.succeededFuture();
         }
+        SnapshotAnswer r = response.answer();
         boolean otherEnvironment = false;
         String tenant = health.tenant();
         String environment = health.environment();
@@ -470,10 +474,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
             subscribe();
         }
         Snapshot held = store.current();
-        if (r.full()) {
-            if (r.document() == null || !r.document().isObject()) {
-                return Future.failedFuture("the control plane sent no document");
-            }
+        if (r instanceof FullSnapshot full) {
             // The control plane is the source of truth: a whole document from it replaces what is held even when
             // its version is lower (a database restored from a backup) or it is another environment's (the key
             // changed since the cache was written). Only one fetch is ever in flight, so it cannot be a stale answer.
@@ -487,24 +488,26 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                                 : "");
             }
             forceFull = false;
-            return compileAndPublish(r.document(), r.version(), "control plane", authoritative);
+            return compileAndPublish(full.document(), r.version(), "control plane", authoritative);
         }
+        SnapshotDelta delta = (SnapshotDelta) r;
         if (held != null && r.version() <= held.version()) {
             return Future.succeededFuture();
         }
-        if (held == null || r.since() != held.version()) {
-            log.info("the delta since {} does not follow the held version {}; fetching everything", r.since(),
+        if (held == null || delta.since() != held.version()) {
+            log.info("the delta since {} does not follow the held version {}; fetching everything", delta.since(),
                     held == null ? "none" : held.version());
             forceFull = true;
             again = true;
             return Future.succeededFuture();
         }
-        return vertx.executeBlocking(() -> merge(held.flags().documentJson(), r), false)
-                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + r.since() + ")", false))
+        return vertx.executeBlocking(() -> merge(held.flags().documentJson(), delta), false)
+                .compose(doc -> compileAndPublish(doc, r.version(), "control plane (delta since " + delta.since()
+                        + ")", false))
                 .recover(e -> {
                     // Like a gap, not like an outage: the control plane answered, so ask it for everything now
                     // (a whole document that does not compile either is then a failure, retried with backoff).
-                    log.warn("the delta from version {} to {} does not apply ({}); fetching everything", r.since(),
+                    log.warn("the delta from version {} to {} does not apply ({}); fetching everything", delta.since(),
                             r.version(), e.getMessage());
                     forceFull = true;
                     again = true;
@@ -512,21 +515,20 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
                 });
     }
 
-    private ObjectNode merge(String heldJson, ControlPlaneClient.FlagsResponse r) throws Exception {
+    private ObjectNode merge(String heldJson, SnapshotDelta delta) throws Exception {
         ObjectNode doc = (ObjectNode) compiler.mapper().readTree(heldJson);
-        replace(doc, "flags", r.changedFlags());
-        replace(doc, "segments", r.changedSegments());
+        replace(doc, "flags", delta.flags());
+        replace(doc, "segments", delta.segments());
         return doc;
     }
 
-    private static void replace(ObjectNode doc, String section, JsonNode changes) {
-        if (changes == null || !changes.isObject()) {
+    private static void replace(ObjectNode doc, String section, Map<String, JsonNode> changes) {
+        if (changes.isEmpty()) {
             return;
         }
         ObjectNode target = doc.has(section) && doc.get(section).isObject() ? (ObjectNode) doc.get(section)
                 : doc.putObject(section);
-        for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : changes.entrySet()) {
             if (e.getValue() == null || e.getValue().isNull()) {
                 target.remove(e.getKey());
             } else {
@@ -569,7 +571,7 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
     private void subscribe() {
         Health h = health;
         if (redis != null && h.tenant() != null && h.environment() != null) {
-            redis.subscribe(RedisChangeSubscriber.channel(config.redis().channelPrefix(), h.tenant(),
+            redis.subscribe(ChangeNotification.channel(config.redis().channelPrefix(), h.tenant(),
                     h.environment()));
         }
     }

@@ -1,11 +1,8 @@
 package io.guidon.sidecar.connected;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.guidon.protocol.ProtocolException;
+import io.guidon.protocol.snapshots.SnapshotAnswer;
+import io.guidon.protocol.snapshots.SnapshotCodec;
 import io.guidon.sidecar.SidecarConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -22,7 +19,6 @@ import io.vertx.core.http.RequestOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -43,9 +39,21 @@ import java.util.function.Function;
  */
 public final class ControlPlaneClient {
 
-    /** What {@code GET /api/v1/sidecar/flags} answered: a whole document, a delta, or "not modified". */
-    public record FlagsResponse(boolean notModified, String tenant, String environment, long version, boolean full,
-            long since, JsonNode document, JsonNode changedFlags, JsonNode changedSegments) {
+    /**
+     * What {@code GET /api/v1/sidecar/flags} answered: a whole document or a delta ({@link #answer}, read by the
+     * protocol's {@link SnapshotCodec}), or "not modified" (304: {@code answer} null).
+     */
+    public record FlagsResponse(SnapshotAnswer answer) {
+        static final FlagsResponse NOT_MODIFIED = new FlagsResponse(null);
+
+        public boolean notModified() {
+            return answer == null;
+        }
+
+        /** The version answered; -1 when not modified. */
+        public long version() {
+            return answer == null ? -1 : answer.version();
+        }
     }
 
     /** An answer body larger than {@code control-plane.max-response-size}: its connection was closed unread. */
@@ -89,21 +97,6 @@ public final class ControlPlaneClient {
     private final long timeoutMillis;
     private final CircuitBreaker breaker;
     private final CircuitBreaker eventsBreaker;
-    /**
-     * Reads the served document's numbers as the engine reads a file's ({@code FlagDocumentCompiler#mapper()}):
-     * decimals exact and as written, so that {@code 2.0} keeps making a float flag and a weight keeps every digit.
-     */
-    private final ObjectMapper mapper = exactMapper();
-
-    /** A mapper that reads decimals exactly and as written (2.0 stays 2.0), as the engine's compiler does. */
-    static ObjectMapper exactMapper() {
-        return JsonMapper.builder()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-                .build();
-    }
-
     /** A client whose meters go nowhere (tests). */
     public ControlPlaneClient(Vertx vertx, SidecarConfig.ControlPlane config) {
         this(vertx, config, new SimpleMeterRegistry());
@@ -268,20 +261,14 @@ public final class ControlPlaneClient {
 
     private FlagsResponse parseFlags(HttpClientResponse response, Buffer body) {
         if (response.statusCode() == 304) {
-            return new FlagsResponse(true, null, null, -1, false, -1, null, null, null);
+            return FlagsResponse.NOT_MODIFIED;
         }
         if (response.statusCode() != 200) {
             throw new Rejected(response.statusCode(), body.toString());
         }
         try {
-            JsonNode node = mapper.readTree(body.getBytes());
-            boolean full = node.path("full").asBoolean(true);
-            JsonNode changed = node.path("changed");
-            return new FlagsResponse(false, node.path("tenant").asText(null), node.path("environment").asText(null),
-                    node.path("version").asLong(-1), full, node.path("since").asLong(-1),
-                    full ? node.get("document") : null,
-                    full ? null : changed.path("flags"), full ? null : changed.path("segments"));
-        } catch (IOException e) {
+            return new FlagsResponse(SnapshotCodec.decode(body.getBytes()));
+        } catch (ProtocolException e) {
             throw new IllegalStateException("the control plane sent unreadable flags: " + e.getMessage(), e);
         }
     }

@@ -101,7 +101,7 @@ public final class DiskSpool {
     }
 
     /** Appends a batch after every one already spooled; makes room by dropping the oldest when needed. */
-    public Future<Void> append(EventBatch batch) {
+    public Future<Void> append(PendingBatch batch) {
         long sequence = nextSequence++;
         Path file = dir.resolve(String.format("%019d-%d-%s.json.gz", sequence, batch.events(), batch.id()));
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -157,10 +157,10 @@ public final class DiskSpool {
      * (deleted or damaged from outside) is dropped, counted and logged, and the future fails with {@link Unreadable}:
      * one bad file must not hold back every batch behind it.
      */
-    public Future<EventBatch> oldest() {
+    public Future<PendingBatch> oldest() {
         Entry e = entries.peekFirst();
         return written(e).compose(v -> vertx.fileSystem().readFile(e.file().toString()))
-                .map(body -> new EventBatch(e.batchId(), e.events(), body, e))
+                .map(body -> new PendingBatch(e.batchId(), e.events(), body, e))
                 .recover(x -> {
                     if (entries.remove(e)) {
                         totalBytes -= e.bytes();

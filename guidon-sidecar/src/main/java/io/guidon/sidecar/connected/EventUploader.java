@@ -1,10 +1,10 @@
 package io.guidon.sidecar.connected;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.protocol.EventRules;
+import io.guidon.protocol.ProtocolException;
+import io.guidon.protocol.events.EventBatch;
+import io.guidon.protocol.events.EventBatchAnswer;
+import io.guidon.protocol.events.EventBatchEncoder;
 import io.guidon.common.retry.Backoff;
 import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.TrackEvent;
@@ -15,15 +15,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +40,14 @@ import org.slf4j.LoggerFactory;
  * {@code guidon_events_batches_total{result="refused"}} and {@code guidon_events_rejected_total{kind="batch"}} (its
  * events) and logged with the control plane's reason. Before a drain is written, the content of each event (keys,
  * names, value; not its time, which the control plane judges on arrival) is checked once more against
- * {@link EventRules} (the sink and {@code /v1/track} already did): one that would be refused is left out and counted
+ * {@link EventRules} through each event's {@code problem()} (the sink and {@code /v1/track} already did): one that would be refused is left out and counted
  * in {@code guidon_events_unrecordable_total{kind,reason}}, so that no event can cost its batch (an unpaired
- * surrogate, for one, would make the JSON writer fail the whole drain).
+ * surrogate, for one, would make the JSON writer fail the whole drain). The batch is written by the protocol's
+ * {@link EventBatchEncoder} and its answer read as an {@link EventBatchAnswer}: the one definition of the wire.
  */
 public final class EventUploader {
 
     private static final Logger log = LoggerFactory.getLogger(EventUploader.class);
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper ANSWERS = new ObjectMapper();
     /** Rejected events named in the log per answer. */
     static final int LOGGED_REJECTIONS = 3;
 
@@ -61,9 +57,9 @@ public final class EventUploader {
     private final UpstreamEventSink sink;
     private final ControlPlaneClient client;
     private final DiskSpool spool;
-    private final String sidecarId;
+    private final UUID sidecarId;
     /** Concurrent because the pending-batches gauge reads its size from the scraping thread. */
-    private final Deque<EventBatch> memory = new ConcurrentLinkedDeque<>();
+    private final Deque<PendingBatch> memory = new ConcurrentLinkedDeque<>();
     private final Counter delivered;
     private final Counter refused;
     private final Counter deliveredEvents;
@@ -86,7 +82,7 @@ public final class EventUploader {
         this.sink = sink;
         this.client = client;
         this.spool = spool;
-        this.sidecarId = UUID.randomUUID().toString();
+        this.sidecarId = UUID.randomUUID();
         this.registry = registry;
         for (String kind : new String[] {"counts", "exposures", "conversions", "batch"}) {
             rejected(kind);
@@ -157,64 +153,64 @@ public final class EventUploader {
     /** Drains the sink into one batch and queues it. */
     void flush() {
         long now = System.currentTimeMillis();
-        UpstreamEventSink.Drained d = recordable(sink.drain(now, UpstreamEventSink.minuteOf(windowStart)));
+        EventBatch drained = recordable(sink.drain(now, UpstreamEventSink.minuteOf(windowStart)), now);
         windowStart = now;
-        if (d.size() == 0) {
+        if (drained.events() == 0) {
             return;
         }
-        String id = UUID.randomUUID().toString();
-        EventBatch batch = new EventBatch(id, d.size(), Buffer.buffer(gzip(json(id, sidecarId, now, d))), null);
+        PendingBatch batch = new PendingBatch(drained.batchId().toString(), drained.events(),
+                Buffer.buffer(EventBatchEncoder.encodeGzip(drained)), null);
         if (memory.size() >= config.events().maxMemoryBatches()) {
-            EventBatch oldest = memory.pollFirst();
+            PendingBatch oldest = memory.pollFirst();
             spool.append(oldest);
         }
         memory.addLast(batch);
         send();
     }
 
-    /** The drain without any event the control plane would refuse; those are counted and logged. */
-    private UpstreamEventSink.Drained recordable(UpstreamEventSink.Drained d) {
-        List<UpstreamEventSink.Count> counts = d.counts();
-        List<UpstreamEventSink.Exposure> exposures = d.exposures();
-        List<TrackEvent> conversions = d.conversions();
+    /**
+     * The drain as a new batch (a fresh batch id, this sidecar's id, created {@code nowMillis}) without any event the
+     * control plane would refuse; those are counted and logged.
+     */
+    private EventBatch recordable(UpstreamEventSink.Drained d, long nowMillis) {
+        List<EventBatch.Count> counts = new ArrayList<>(d.counts().size());
+        List<EventBatch.Exposure> exposures = new ArrayList<>(d.exposures().size());
+        List<EventBatch.Conversion> conversions = new ArrayList<>(d.conversions().size());
         for (UpstreamEventSink.Count c : d.counts()) {
-            EventRules.Problem p = firstProblem(EventRules.flagKey(c.flag()), EventRules.variantName(c.variant()),
-                    EventRules.count(c.count()));
-            if (p != null) {
-                counts = without(counts, c, "count", p, c.flag() + "/" + c.variant());
-            }
+            EventBatch.Count count = new EventBatch.Count(c.flag(), c.variant(),
+                    Instant.ofEpochMilli(c.minuteEpochMillis()), c.count());
+            keep(counts, count, count.problem(), "count", c.flag() + "/" + c.variant());
         }
         for (UpstreamEventSink.Exposure x : d.exposures()) {
-            EventRules.Problem p = firstProblem(EventRules.flagKey(x.flag()), EventRules.variantName(x.variant()),
-                    x.targetingKey() == null ? EventRules.Problem.EMPTY : EventRules.targetingKey(x.targetingKey()));
-            if (p != null) {
-                exposures = without(exposures, x, "exposure", p, x.flag() + "/" + x.variant());
+            if (x.targetingKey() == null) {
+                keep(exposures, null, EventRules.Problem.EMPTY, "exposure", x.flag() + "/" + x.variant());
+                continue;
             }
+            EventBatch.Exposure exposure = new EventBatch.Exposure(x.flag(), x.variant(), x.targetingKey(),
+                    Instant.ofEpochMilli(x.timestampMillis()));
+            keep(exposures, exposure, exposure.problem(), "exposure", x.flag() + "/" + x.variant());
         }
         for (TrackEvent t : d.conversions()) {
             EventRules.Problem p = t.problem();
-            if (p != null) {
-                conversions = without(conversions, t, "conversion", p, t.event());
-            }
+            keep(conversions, p != null ? null : new EventBatch.Conversion(t.targetingKey(), t.event(), t.value(),
+                    Instant.ofEpochMilli(t.timestampMillis())), p, "conversion", t.event());
         }
-        return counts == d.counts() && exposures == d.exposures() && conversions == d.conversions() ? d
-                : new UpstreamEventSink.Drained(counts, exposures, conversions);
+        return new EventBatch(UUID.randomUUID(), sidecarId, Instant.ofEpochMilli(nowMillis), counts, exposures,
+                conversions);
     }
 
-    private static EventRules.Problem firstProblem(EventRules.Problem a, EventRules.Problem b, EventRules.Problem c) {
-        return a != null ? a : b != null ? b : c;
-    }
-
-    private <T> List<T> without(List<T> list, T item, String kind, EventRules.Problem problem, String what) {
-        List<T> copy = new ArrayList<>(list);
-        copy.remove(item);
+    /** Adds {@code item} to {@code list} when it breaks no rule; else counts and logs it as unrecordable. */
+    private <T> void keep(List<T> list, T item, EventRules.Problem problem, String kind, String what) {
+        if (problem == null) {
+            list.add(item);
+            return;
+        }
         Counter.builder("guidon.events.unrecordable").tag("kind", kind).tag("reason", problem.label())
                 .description("Events served or received but not recorded because the control plane would refuse"
                         + " them, by kind and reason")
                 .register(registry).increment();
         log.warn("left a {} of {} out of the next event batch: the control plane would refuse it ({})", kind, what,
                 problem.message());
-        return copy;
     }
 
     private Counter rejected(String kind) {
@@ -223,73 +219,12 @@ public final class EventUploader {
                 .register(registry);
     }
 
-    /**
-     * One batch as JSON ({@code POST /api/v1/events}'s body before gzip): {@code batchId}, {@code sidecarId},
-     * {@code createdAt} ({@code nowMillis}), then the drain's counts, exposures and conversions. Public for the
-     * tests that hold this format against the control plane's reader.
-     */
-    public static byte[] json(String id, String sidecarId, long now, UpstreamEventSink.Drained d) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + d.size() * 96);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("batchId", id);
-            g.writeStringField("sidecarId", sidecarId);
-            g.writeStringField("createdAt", Instant.ofEpochMilli(now).toString());
-            g.writeArrayFieldStart("counts");
-            for (UpstreamEventSink.Count c : d.counts()) {
-                g.writeStartObject();
-                g.writeStringField("flag", c.flag());
-                g.writeStringField("variant", c.variant());
-                g.writeStringField("minute", UpstreamEventSink.iso(c.minuteEpochMillis()));
-                g.writeNumberField("count", c.count());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("exposures");
-            for (UpstreamEventSink.Exposure x : d.exposures()) {
-                g.writeStartObject();
-                g.writeStringField("flag", x.flag());
-                g.writeStringField("variant", x.variant());
-                g.writeStringField("targetingKey", x.targetingKey());
-                g.writeStringField("timestamp", UpstreamEventSink.iso(x.timestampMillis()));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("conversions");
-            for (TrackEvent t : d.conversions()) {
-                g.writeStartObject();
-                g.writeStringField("targetingKey", t.targetingKey());
-                g.writeStringField("event", t.event());
-                if (t.value() != null) {
-                    g.writeNumberField("value", t.value());
-                }
-                g.writeStringField("timestamp", UpstreamEventSink.iso(t.timestampMillis()));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return out.toByteArray();
-    }
-
     /** Delivers the oldest waiting batch (spooled ones are older than those in memory), then the next. */
     private void send() {
         if (sending || retryTimer >= 0 || stopped) {
             return;
         }
-        Future<EventBatch> next;
+        Future<PendingBatch> next;
         if (!spool.isEmpty()) {
             next = spool.oldest();
         } else if (!memory.isEmpty()) {
@@ -320,7 +255,7 @@ public final class EventUploader {
                 });
     }
 
-    private Future<Void> settle(EventBatch batch, ControlPlaneClient.EventsAnswer answer) {
+    private Future<Void> settle(PendingBatch batch, ControlPlaneClient.EventsAnswer answer) {
         int status = answer.status();
         if (status == 401 || status == 403) {
             return Future.failedFuture(new ControlPlaneClient.Rejected(status, "the control plane refused the "
@@ -343,33 +278,36 @@ public final class EventUploader {
     }
 
     /** Counts and logs the events the control plane left out of a stored batch; yields how many. */
-    private int rejections(EventBatch batch, Buffer body) {
+    private int rejections(PendingBatch batch, Buffer body) {
         if (body == null || body.length() == 0) {
             return 0;
         }
-        JsonNode answer;
+        EventBatchAnswer answer;
         try {
-            answer = ANSWERS.readTree(body.getBytes());
-        } catch (IOException e) {
+            answer = EventBatchAnswer.decode(body.getBytes());
+        } catch (ProtocolException e) {
             log.warn("the control plane stored event batch {} but its answer is not JSON: {}", batch.id(),
                     e.getMessage());
             return 0;
         }
-        JsonNode byKind = answer.path("rejectedEvents");
-        JsonNode listed = answer.path("rejected");
+        List<EventBatchAnswer.Rejected> listed = answer.rejected();
         int total = 0;
         for (String kind : new String[] {"counts", "exposures", "conversions"}) {
-            int n = byKind.path(kind).asInt(0);
+            int n = switch (kind) {
+                case "counts" -> answer.rejectedCounts();
+                case "exposures" -> answer.rejectedExposures();
+                default -> answer.rejectedConversions();
+            };
             if (n > 0) {
                 rejected(kind).increment(n);
                 total += n;
             }
         }
-        if (total > 0 || listed.size() > 0) {
+        if (total > 0 || !listed.isEmpty()) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < Math.min(LOGGED_REJECTIONS, listed.size()); i++) {
-                sb.append(i == 0 ? "" : "; ").append(listed.get(i).path("path").asText()).append(": ")
-                        .append(listed.get(i).path("reason").asText());
+                sb.append(i == 0 ? "" : "; ").append(listed.get(i).path()).append(": ")
+                        .append(listed.get(i).reason());
             }
             log.warn("the control plane stored event batch {} but refused {} of its {} events: {}{}", batch.id(),
                     total, batch.events(), sb, listed.size() > LOGGED_REJECTIONS ? "; ..." : "");
@@ -377,7 +315,7 @@ public final class EventUploader {
         return total;
     }
 
-    private Future<Void> forget(EventBatch batch) {
+    private Future<Void> forget(PendingBatch batch) {
         if (batch.spoolEntry() != null) {
             return spool.remove(batch.spoolEntry());
         }
@@ -411,8 +349,8 @@ public final class EventUploader {
             retryTimer = -1;
         }
         Future<Void> spilled = Future.succeededFuture();
-        for (EventBatch b; (b = memory.pollFirst()) != null;) {
-            EventBatch batch = b;
+        for (PendingBatch b; (b = memory.pollFirst()) != null;) {
+            PendingBatch batch = b;
             spilled = spilled.compose(v -> spool.append(batch));
         }
         return spilled;

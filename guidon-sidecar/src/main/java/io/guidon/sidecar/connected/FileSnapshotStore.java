@@ -1,7 +1,11 @@
 package io.guidon.sidecar.connected;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +24,11 @@ public final class FileSnapshotStore implements SnapshotStore {
     private final Path file;
     private final Path temporary;
     /** Decimals exact and as written: a cached 2.0 must come back as 2.0 (a float flag), not 2.0 rounded or 2. */
-    private final ObjectMapper mapper = ControlPlaneClient.exactMapper();
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
     private Future<Void> last = Future.succeededFuture();
 
     public FileSnapshotStore(Vertx vertx, Path dir) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens to the environment's change channel on a connection of its own (a subscribed connection can do nothing
- * else). Redis forgets messages published while nobody listens, so every (re)connection calls {@code onConnected}
+ * else) and hands each message's payload, a {@link io.guidon.protocol.changes.ChangeNotification} as JSON, to
+ * {@code onMessage} as is (the caller decodes it). Redis forgets messages published while nobody listens, so every (re)connection calls {@code onConnected}
  * and the caller checks the version at once. A lost connection (closed, failed, or not answering the periodic
  * PING) is replaced with exponential backoff and jitter, for as long as the sidecar runs. Runs on one context;
  * {@link #state()}, {@link #channel()} and {@link #connectedSince()} may be read from any thread (volatile).
@@ -59,10 +60,6 @@ public final class RedisChangeSubscriber {
                 .setMaxPoolSize(1).setMaxWaitingHandlers(16));
         this.onConnected = onConnected;
         this.onMessage = onMessage;
-    }
-
-    public static String channel(String prefix, String tenant, String environment) {
-        return prefix + ":changes:" + tenant + ":" + environment;
     }
 
     /**

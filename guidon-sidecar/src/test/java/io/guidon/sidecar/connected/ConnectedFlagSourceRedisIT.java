@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class ConnectedFlagSourceRedisIT {
 
-    private static final String CHANNEL = RedisChangeSubscriber.channel("guidon", FakeControlPlane.TENANT,
+    private static final String CHANNEL = io.guidon.protocol.changes.ChangeNotification.channel("guidon", FakeControlPlane.TENANT,
             FakeControlPlane.ENVIRONMENT);
 
     private static PrivateRedis redis;

@@ -244,7 +244,7 @@ class ControlPlaneClientTest {
             HttpServerResponse response = r.response().setStatusCode(200).setChunked(true);
             stream(response, Buffer.buffer("x".repeat(16 * 1024)), 1L << 40, sent, 0);
         });
-        assertThatThrownBy(() -> Await.on(context, () -> client.postEvents(Buffer.buffer(EventUploader.gzip(
+        assertThatThrownBy(() -> Await.on(context, () -> client.postEvents(Buffer.buffer(io.guidon.protocol.events.EventBatchEncoder.gzip(
                 "{}".getBytes(StandardCharsets.UTF_8))), "batch-1")))
                 .isInstanceOf(ControlPlaneClient.TooLarge.class);
         Poll.until("the connection is closed", () -> closedConnections.get() == 1);

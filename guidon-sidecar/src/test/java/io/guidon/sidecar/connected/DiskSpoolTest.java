@@ -37,10 +37,10 @@ class DiskSpoolTest {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
-    private static EventBatch batch(String id, int events, int bytes) {
+    private static PendingBatch batch(String id, int events, int bytes) {
         byte[] body = new byte[bytes];
         Arrays.fill(body, (byte) id.charAt(id.length() - 1));
-        return new EventBatch(id, events, Buffer.buffer(body), null);
+        return new PendingBatch(id, events, Buffer.buffer(body), null);
     }
 
     private DiskSpool open(long maxBytes) throws Exception {
@@ -49,11 +49,11 @@ class DiskSpoolTest {
         return spool;
     }
 
-    private EventBatch oldest(DiskSpool spool) throws Exception {
+    private PendingBatch oldest(DiskSpool spool) throws Exception {
         return Await.on(context, spool::oldest);
     }
 
-    private void remove(DiskSpool spool, EventBatch b) throws Exception {
+    private void remove(DiskSpool spool, PendingBatch b) throws Exception {
         Await.on(context, () -> spool.remove(b.spoolEntry()));
     }
 
@@ -82,7 +82,7 @@ class DiskSpoolTest {
         assertThat(spool.bytes()).isEqualTo(600);
         assertThat(files()).hasSize(3).allMatch(f -> f.endsWith(".json.gz"));
 
-        EventBatch first = oldest(spool);
+        PendingBatch first = oldest(spool);
         assertThat(first.id()).isEqualTo("b1");
         assertThat(first.events()).isEqualTo(1);
         assertThat(first.body()).isEqualTo(batch("b1", 1, 100).body());
@@ -90,7 +90,7 @@ class DiskSpoolTest {
         remove(spool, first);
         assertThat(oldest(spool).id()).isEqualTo("b2");
         remove(spool, oldest(spool));
-        EventBatch third = oldest(spool);
+        PendingBatch third = oldest(spool);
         assertThat(third.id()).isEqualTo("b3");
         assertThat(third.body().length()).isEqualTo(300);
         remove(spool, third);
@@ -104,7 +104,7 @@ class DiskSpoolTest {
     @Test
     void readingABatchJustAppendedWaitsForItsWrite() throws Exception {
         DiskSpool spool = open(10_000_000);
-        EventBatch read = Await.on(context, () -> {
+        PendingBatch read = Await.on(context, () -> {
             spool.append(batch("big", 7, 4_000_000));
             return spool.oldest();
         });
@@ -165,7 +165,7 @@ class DiskSpoolTest {
         Await.on(context, () -> after.append(batch("b13", 2, 10)));
         StringBuilder order = new StringBuilder();
         while (!after.isEmpty()) {
-            EventBatch b = oldest(after);
+            PendingBatch b = oldest(after);
             order.append(b.id()).append(' ');
             remove(after, b);
         }
@@ -176,9 +176,9 @@ class DiskSpoolTest {
     void batchIdsWithDashesSurviveARestart() throws Exception {
         DiskSpool before = open(10_000);
         String id = "3f0c2a9e-1b2c-4d5e-8f90-123456789abc";
-        Await.on(context, () -> before.append(new EventBatch(id, 42, Buffer.buffer("x"), null)));
+        Await.on(context, () -> before.append(new PendingBatch(id, 42, Buffer.buffer("x"), null)));
         DiskSpool after = open(10_000);
-        EventBatch b = Await.on(context, () -> Future.succeededFuture(null).compose(v -> after.oldest()));
+        PendingBatch b = Await.on(context, () -> Future.succeededFuture(null).compose(v -> after.oldest()));
         assertThat(b.id()).isEqualTo(id);
         assertThat(b.events()).isEqualTo(42);
     }

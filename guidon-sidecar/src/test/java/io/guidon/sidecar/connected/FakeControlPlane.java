@@ -3,17 +3,25 @@ package io.guidon.sidecar.connected;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.protocol.events.EventBatch;
+import io.guidon.protocol.events.EventBatchAnswer;
+import io.guidon.protocol.events.EventBatchDecoder;
+import io.guidon.protocol.snapshots.FullSnapshot;
+import io.guidon.protocol.snapshots.SnapshotCodec;
+import io.guidon.protocol.snapshots.SnapshotDelta;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +36,10 @@ import java.util.zip.GZIPInputStream;
  * {@code POST /api/v1/events} (gzipped JSON batches, each batch id stored once). Its flag document, version and
  * failure modes are switched by the test; it records every request. Thread-safe: the server's event loop and
  * the test thread both use it.
+ *
+ * <p>Every message is written and read with the protocol module's codecs, as the real control plane does: the
+ * answers by {@link SnapshotCodec} and {@link EventBatchAnswer}, the batches by {@link EventBatchDecoder} (with no
+ * time window: a test's clock is its own), so a batch the real control plane would refuse whole is refused here.
  */
 final class FakeControlPlane {
 
@@ -39,26 +51,23 @@ final class FakeControlPlane {
     record FlagsCall(Long since, String ifNoneMatch, String answer, long version) {
     }
 
-    /** One stored event batch. */
-    record Batch(String batchId, JsonNode body) {
+    /** One stored event batch: as decoded, and its JSON as sent (for what the tests check of the form). */
+    record Batch(String batchId, JsonNode body, EventBatch batch) {
         List<String> conversionEvents() {
-            List<String> out = new ArrayList<>();
-            body.path("conversions").forEach(c -> out.add(c.path("event").asText()));
-            return out;
+            return batch.conversions().stream().map(EventBatch.Conversion::event).toList();
         }
 
         long countTotal() {
-            long n = 0;
-            for (JsonNode c : body.path("counts")) {
-                n += c.path("count").asLong();
-            }
-            return n;
+            return batch.counts().stream().mapToLong(EventBatch.Count::count).sum();
         }
 
         int events() {
-            return body.path("counts").size() + body.path("exposures").size() + body.path("conversions").size();
+            return batch.events();
         }
     }
+
+    private static final EventBatchDecoder DECODER = new EventBatchDecoder(new EventBatchDecoder.Limits(64 << 20,
+            100_000));
 
     private final Vertx vertx;
     private final ObjectMapper mapper = Docs.COMPILER.mapper();
@@ -78,7 +87,7 @@ final class FakeControlPlane {
 
     // ---- events state, guarded by this
     private Function<Batch, Integer> eventsStatus = b -> 202;
-    private Function<Batch, String> eventsBody = b -> "{\"stored\":true}";
+    private Function<Batch, String> eventsBody = null;
     private final List<Batch> batches = new ArrayList<>();
     private final List<Batch> accepted = new ArrayList<>();
     private final Set<String> batchIds = new HashSet<>();
@@ -198,42 +207,52 @@ final class FakeControlPlane {
         return flagArrivals;
     }
 
-    /** The full response body for the current version. */
-    synchronized ObjectNode fullBody() {
-        ObjectNode r = mapper.createObjectNode();
-        r.put("tenant", TENANT).put("environment", ENVIRONMENT).put("version", version).put("full", true);
-        r.set("document", history.get(version).deepCopy());
-        return r;
+    /** The full answer for the current version. */
+    synchronized FullSnapshot full() {
+        return new FullSnapshot(TENANT, ENVIRONMENT, version, history.get(version).deepCopy());
     }
 
-    /** A delta body from {@code since} to the current version (whatever the history says). */
-    synchronized ObjectNode deltaBody(long since, ObjectNode from) {
+    /** The delta answer from {@code since} to the current version (whatever the history says). */
+    synchronized SnapshotDelta delta(long since, ObjectNode from) {
         ObjectNode to = history.get(version);
-        ObjectNode r = mapper.createObjectNode();
-        r.put("tenant", TENANT).put("environment", ENVIRONMENT).put("version", version).put("full", false)
-                .put("since", since);
-        ObjectNode changed = r.putObject("changed");
-        changed.set("flags", diff(from.path("flags"), to.path("flags")));
-        changed.set("segments", diff(from.path("segments"), to.path("segments")));
-        return r;
+        return new SnapshotDelta(TENANT, ENVIRONMENT, version, since, diff(from.path("flags"), to.path("flags")),
+                diff(from.path("segments"), to.path("segments")));
+    }
+
+    /** The full response body for the current version, as a tree a test may change. */
+    synchronized ObjectNode fullBody() {
+        return tree(SnapshotCodec.encode(full()));
+    }
+
+    /** A delta body from {@code since} to the current version, as a tree a test may change. */
+    synchronized ObjectNode deltaBody(long since, ObjectNode from) {
+        return tree(SnapshotCodec.encode(delta(since, from)));
+    }
+
+    private static ObjectNode tree(byte[] json) {
+        try {
+            return (ObjectNode) SnapshotCodec.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     synchronized ObjectNode documentAt(long v) {
         return history.get(v).deepCopy();
     }
 
-    private ObjectNode diff(JsonNode from, JsonNode to) {
-        ObjectNode out = mapper.createObjectNode();
+    private Map<String, JsonNode> diff(JsonNode from, JsonNode to) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().equals(from.get(e.getKey()))) {
-                out.set(e.getKey(), e.getValue().deepCopy());
+                out.put(e.getKey(), e.getValue().deepCopy());
             }
         }
         for (Iterator<String> it = from.fieldNames(); it.hasNext();) {
             String k = it.next();
             if (!to.has(k)) {
-                out.putNull(k);
+                out.put(k, mapper.nullNode());
             }
         }
         return out;
@@ -346,7 +365,7 @@ final class FakeControlPlane {
         String sinceParam = request.getParam("since");
         Long since = sinceParam == null ? null : Long.valueOf(sinceParam);
         int status;
-        String body;
+        Buffer body;
         String answer;
         long v;
         synchronized (this) {
@@ -355,16 +374,16 @@ final class FakeControlPlane {
             if (script != null) {
                 ObjectNode b = script.apply(since);
                 status = 200;
-                body = b.toString();
+                body = Buffer.buffer(b.toString());
                 answer = "scripted";
                 v = b.path("version").asLong();
             } else if (flagsStatus != 200) {
                 status = flagsStatus;
-                body = "{\"error\":\"unavailable\"}";
+                body = Buffer.buffer("{\"error\":\"unavailable\"}");
                 answer = String.valueOf(flagsStatus);
             } else if (version == 0) {
                 status = 404;
-                body = "{\"error\":\"no flags\"}";
+                body = Buffer.buffer("{\"error\":\"no flags\"}");
                 answer = "404";
             } else if (since != null && since == version) {
                 status = 304;
@@ -372,11 +391,11 @@ final class FakeControlPlane {
                 answer = "304";
             } else if (since != null && deltas && since < version && history.containsKey(since)) {
                 status = 200;
-                body = deltaBody(since, history.get(since)).toString();
+                body = Buffer.buffer(SnapshotCodec.encode(delta(since, history.get(since))));
                 answer = "delta";
             } else {
                 status = 200;
-                body = fullBody().toString();
+                body = Buffer.buffer(SnapshotCodec.encode(full()));
                 answer = "full";
             }
             flagCalls.add(new FlagsCall(since, request.getHeader("If-None-Match"), answer, v));
@@ -398,12 +417,12 @@ final class FakeControlPlane {
                     bytes = in.readAllBytes();
                 }
             }
-            JsonNode body = mapper.readTree(bytes);
-            if (!body.path("batchId").isTextual() || !body.path("counts").isArray()
-                    || !body.path("exposures").isArray() || !body.path("conversions").isArray()) {
-                throw new IllegalArgumentException("not a batch");
+            EventBatchDecoder.Result read = DECODER.decode(bytes, false, request.getHeader("Idempotency-Key"),
+                    Instant.MIN, Instant.MAX);
+            if (read.refused()) {
+                throw new IllegalArgumentException("not a batch: " + read.summary());
             }
-            batch = new Batch(body.get("batchId").asText(), body);
+            batch = new Batch(read.batch().batchId().toString(), mapper.readTree(bytes), read.batch());
         } catch (Exception e) {
             synchronized (this) {
                 eventAnswers.add(400);
@@ -415,7 +434,10 @@ final class FakeControlPlane {
         String answer;
         synchronized (this) {
             status = eventsStatus.apply(batch);
-            answer = status / 100 == 2 ? eventsBody.apply(batch) : "{\"error\":\"no\"}";
+            boolean duplicate = batchIds.contains(batch.batchId());
+            answer = status / 100 != 2 ? "{\"error\":\"no\"}" : eventsBody != null ? eventsBody.apply(batch)
+                    : new String(new EventBatchAnswer(batch.batch().batchId(), duplicate, batch.events(), List.of(), 0,
+                            0, 0).encode(), java.nio.charset.StandardCharsets.UTF_8);
             eventAnswers.add(status);
             if (status / 100 == 2) {
                 accepted.add(batch);

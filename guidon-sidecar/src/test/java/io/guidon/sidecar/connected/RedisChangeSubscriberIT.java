@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RedisChangeSubscriberIT {
 
-    private static final String CHANNEL = RedisChangeSubscriber.channel("guidon", "acme", "prod");
+    private static final String CHANNEL = io.guidon.protocol.changes.ChangeNotification.channel("guidon", "acme", "prod");
     private static final long PING_MS = 100;
 
     private static PrivateRedis redis;

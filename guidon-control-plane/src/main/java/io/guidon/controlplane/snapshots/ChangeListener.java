@@ -1,8 +1,7 @@
-package io.guidon.controlplane.sidecar;
+package io.guidon.controlplane.snapshots;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.api.Json;
+import io.guidon.protocol.changes.ChangeNotification;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens to the change notifications of every replica ({@code PSUBSCRIBE <prefix>:changes:*}) on a connection of
+ * Listens to the change notifications ({@link ChangeNotification}) of every replica
+ * ({@code PSUBSCRIBE <prefix>:changes:*}) on a connection of
  * its own, so that this replica's {@link SnapshotCache} learns new versions committed elsewhere at once instead of
  * after {@code sidecar.max-staleness}. Reconnects by itself with backoff (100 ms doubling to 5 s); while it is
  * disconnected, the staleness bound still holds.
@@ -63,7 +63,7 @@ public final class ChangeListener {
             conn.handler(this::message);
             conn.exceptionHandler(e -> retry("connection failed: " + e.getMessage()));
             conn.endHandler(v -> retry("connection closed"));
-            conn.send(Request.cmd(Command.PSUBSCRIBE).arg(config.prefix() + ":changes:*"))
+            conn.send(Request.cmd(Command.PSUBSCRIBE).arg(ChangeNotification.everyChannel(config.prefix())))
                     .onSuccess(r -> {
                         backoffMillis = 100;
                         LOG.debug("listening to change notifications of every replica");
@@ -96,8 +96,8 @@ public final class ChangeListener {
     private void message(Response r) {
         try {
             if (r.size() == 4 && "pmessage".equals(r.get(0).toString())) {
-                JsonNode m = Json.parse(r.get(3).toString());
-                cache.notified(m.path("tenant").asText(), m.path("environment").asText(), m.path("version").asLong());
+                ChangeNotification m = ChangeNotification.decode(r.get(3).toString());
+                cache.notified(m.tenant(), m.environment(), m.version());
             }
         } catch (RuntimeException e) {
             LOG.debug("ignored a change notification that does not parse: {}", e.getMessage());

@@ -1,4 +1,4 @@
-package io.guidon.controlplane.sidecar;
+package io.guidon.controlplane.snapshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,26 +1,30 @@
-package io.guidon.controlplane.sidecar;
+package io.guidon.controlplane.snapshots;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.guidon.controlplane.api.ApiException;
-import io.guidon.controlplane.api.Json;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.store.ConfigService;
 import io.guidon.controlplane.store.EnvDocument;
 import io.guidon.controlplane.store.Sql;
 import io.guidon.controlplane.store.VersionListener;
+import io.guidon.protocol.snapshots.FullSnapshot;
+import io.guidon.protocol.snapshots.SnapshotCodec;
+import io.guidon.protocol.snapshots.SnapshotDelta;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The flag documents served to sidecars, kept in memory per environment.
+ * The flag documents served to sidecars ({@code GET /api/v1/sidecar/flags}), kept in memory per environment as the
+ * protocol's {@link FullSnapshot} and encoded once per version by its {@link SnapshotCodec}.
  *
  * <p>The version of each environment is known without asking the database: commits on this replica report it
  * ({@link #committed}), notifications from other replicas too ({@link #notified}), and a version older than
@@ -35,49 +39,43 @@ public final class SnapshotCache implements VersionListener {
     record LogEntry(long version, String[] flags, String[] segments) {
     }
 
-    /** An environment's document at one version, the full response body, and its change log. */
-    public static final class Snapshot {
+    /**
+     * An environment's document at one version as the protocol's {@link FullSnapshot}, its encoded answer, and its
+     * change log, from which {@link #delta} answers {@code ?since=}. Immutable but for the answers it caches.
+     */
+    public static final class CachedSnapshot {
         final long environmentId;
-        final String tenant;
-        final String environment;
-        final long version;
+        final FullSnapshot snapshot;
         final long logFloor;
-        final ObjectNode document;
         final List<LogEntry> log;
         final byte[] fullBody;
         private volatile byte[] fullGzip;
         private final Map<Long, byte[]> deltas = new ConcurrentHashMap<>();
 
-        Snapshot(long environmentId, String tenant, String environment, long version, long logFloor,
+        CachedSnapshot(long environmentId, String tenant, String environment, long version, long logFloor,
                 ObjectNode document, List<LogEntry> log) {
             this.environmentId = environmentId;
-            this.tenant = tenant;
-            this.environment = environment;
-            this.version = version;
+            this.snapshot = new FullSnapshot(tenant, environment, version, document);
             this.logFloor = logFloor;
-            this.document = document;
             this.log = log;
-            ObjectNode body = header();
-            body.put("full", true);
-            body.set("document", document);
-            this.fullBody = Json.bytes(body);
+            this.fullBody = SnapshotCodec.encode(snapshot);
         }
 
         public long version() {
-            return version;
+            return snapshot.version();
         }
 
-        private ObjectNode header() {
-            ObjectNode o = Json.object();
-            o.put("tenant", tenant);
-            o.put("environment", environment);
-            o.put("version", version);
-            return o;
+        String tenant() {
+            return snapshot.tenant();
+        }
+
+        String environment() {
+            return snapshot.environment();
         }
 
         /** Whether the change log covers everything after {@code since}. */
         public boolean covers(long since) {
-            return since >= logFloor && since <= version;
+            return since >= logFloor && since <= snapshot.version();
         }
 
         public byte[] full() {
@@ -103,12 +101,8 @@ public final class SnapshotCache implements VersionListener {
             return g;
         }
 
-        /** What changed after {@code since} (which {@link #covers}), as the response body. */
-        public byte[] delta(long since) {
-            byte[] cached = deltas.get(since);
-            if (cached != null) {
-                return cached;
-            }
+        /** What changed after {@code since} (which {@link #covers}), as the protocol's {@link SnapshotDelta}. */
+        public SnapshotDelta deltaSince(long since) {
             TreeSet<String> flags = new TreeSet<>();
             TreeSet<String> segments = new TreeSet<>();
             for (LogEntry e : log) {
@@ -117,21 +111,27 @@ public final class SnapshotCache implements VersionListener {
                     segments.addAll(List.of(e.segments));
                 }
             }
-            ObjectNode body = header();
-            body.put("full", false);
-            body.put("since", since);
-            ObjectNode changed = body.putObject("changed");
-            ObjectNode f = changed.putObject("flags");
-            for (String key : flags) {
-                JsonNode v = document.get("flags").get(key);
-                f.set(key, v == null ? Json.NODES.nullNode() : v);
+            return new SnapshotDelta(snapshot.tenant(), snapshot.environment(), snapshot.version(), since,
+                    changes(flags, snapshot.document().get("flags")),
+                    changes(segments, snapshot.document().get("segments")));
+        }
+
+        private static Map<String, JsonNode> changes(TreeSet<String> keys, JsonNode section) {
+            Map<String, JsonNode> out = new LinkedHashMap<>();
+            for (String key : keys) {
+                JsonNode v = section.get(key);
+                out.put(key, v == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : v);
             }
-            ObjectNode s = changed.putObject("segments");
-            for (String key : segments) {
-                JsonNode v = document.get("segments").get(key);
-                s.set(key, v == null ? Json.NODES.nullNode() : v);
+            return out;
+        }
+
+        /** {@link #deltaSince} as the response body, encoded once per {@code since} (up to 256 of them). */
+        public byte[] delta(long since) {
+            byte[] cached = deltas.get(since);
+            if (cached != null) {
+                return cached;
             }
-            byte[] bytes = Json.bytes(body);
+            byte[] bytes = SnapshotCodec.encode(deltaSince(since));
             if (deltas.size() < 256) {
                 deltas.put(since, bytes);
             }
@@ -145,8 +145,8 @@ public final class SnapshotCache implements VersionListener {
     private final Pool pool;
     private final long maxStalenessNanos;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
-    private final Map<Long, Snapshot> snapshots = new ConcurrentHashMap<>();
-    private final Map<Long, Future<Snapshot>> loading = new ConcurrentHashMap<>();
+    private final Map<Long, CachedSnapshot> snapshots = new ConcurrentHashMap<>();
+    private final Map<Long, Future<CachedSnapshot>> loading = new ConcurrentHashMap<>();
     private final Map<Long, Future<Long>> checking = new ConcurrentHashMap<>();
     private final Map<String, Long> idsByName = new ConcurrentHashMap<>();
     private final Counter loads;
@@ -176,15 +176,15 @@ public final class SnapshotCache implements VersionListener {
     }
 
     /** The current snapshot of the environment of a sidecar key. */
-    public Future<Snapshot> current(long tenantId, long environmentId) {
+    public Future<CachedSnapshot> current(long tenantId, long environmentId) {
         return currentVersion(tenantId, environmentId).compose(version -> {
-            Snapshot s = snapshots.get(environmentId);
-            if (s != null && s.version >= version) {
+            CachedSnapshot s = snapshots.get(environmentId);
+            if (s != null && s.version() >= version) {
                 hits.increment();
                 return Future.succeededFuture(s);
             }
             // A load that was already in flight may predate this version: then load once more.
-            return load(tenantId, environmentId).compose(loaded -> loaded.version >= version
+            return load(tenantId, environmentId).compose(loaded -> loaded.version() >= version
                     ? Future.succeededFuture(loaded) : load(tenantId, environmentId));
         });
     }
@@ -197,12 +197,12 @@ public final class SnapshotCache implements VersionListener {
         return coalesce(checking, environmentId, () -> Sql.one(pool,
                         "SELECT version FROM environments WHERE id = $1 AND tenant_id = $2", r -> r.getLong(0),
                         environmentId, tenantId)
-                .compose(v -> v == null ? Future.failedFuture(ApiException.notFound("the key's environment is gone"))
+                .compose(v -> v == null ? Future.failedFuture(DomainException.notFound("the key's environment is gone"))
                         : Future.succeededFuture(v))
                 .onSuccess(v -> committed(environmentId, v)));
     }
 
-    private Future<Snapshot> load(long tenantId, long environmentId) {
+    private Future<CachedSnapshot> load(long tenantId, long environmentId) {
         return coalesce(loading, environmentId, () -> {
             loads.increment();
             return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
@@ -212,21 +212,21 @@ public final class SnapshotCache implements VersionListener {
                                     r.getString("tenant")}, environmentId, tenantId))
                     .compose(env -> {
                         if (env == null) {
-                            return Future.failedFuture(ApiException.notFound("the key's environment is gone"));
+                            return Future.failedFuture(DomainException.notFound("the key's environment is gone"));
                         }
                         Future<EnvDocument> doc = ConfigService.loadDocument(c, tenantId, environmentId);
                         Future<List<LogEntry>> log = Sql.list(c, "SELECT version, flags, segments FROM change_log"
                                         + " WHERE environment_id = $1 ORDER BY version",
                                 r -> new LogEntry(r.getLong(0), r.getArrayOfStrings(1), r.getArrayOfStrings(2)),
                                 environmentId);
-                        return Future.all(doc, log).map(x -> new Snapshot(environmentId, (String) env[3],
+                        return Future.all(doc, log).map(x -> new CachedSnapshot(environmentId, (String) env[3],
                                 (String) env[0], (Long) env[1], (Long) env[2], doc.result().toJson(),
                                 new ArrayList<>(log.result())));
                     }))
                     .onSuccess(s -> {
-                        snapshots.merge(environmentId, s, (a, b) -> b.version >= a.version ? b : a);
-                        idsByName.put(s.tenant + "\u0000" + s.environment, environmentId);
-                        committed(environmentId, s.version);
+                        snapshots.merge(environmentId, s, (a, b) -> b.version() >= a.version() ? b : a);
+                        idsByName.put(s.tenant() + "\u0000" + s.environment(), environmentId);
+                        committed(environmentId, s.version());
                     });
         });
     }
