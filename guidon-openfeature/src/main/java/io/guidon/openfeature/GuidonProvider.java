@@ -1,0 +1,604 @@
+package io.guidon.openfeature;
+
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.EventProvider;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.Metadata;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.ProviderEventDetails;
+import dev.openfeature.sdk.TrackingEventDetails;
+import dev.openfeature.sdk.Value;
+import io.guidon.engine.EvaluationResult;
+import io.guidon.engine.Evaluator;
+import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.engine.FlagSet;
+import io.guidon.protocol.EventRules;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenFeature provider that evaluates Guidon flags inside the application with the Guidon engine: an evaluation
+ * reads one volatile reference to the current compiled flag set and runs the engine on the caller's thread, with no
+ * I/O, no lock and no HTTP call. Flags come from one source, chosen with the {@link #builder()}:
+ * <ul>
+ *   <li>{@link Builder#flagFile a flag file}, re-read when it changes;</li>
+ *   <li>{@link Builder#sidecar a sidecar}: its document ({@code GET /v1/flags}), followed through its change stream
+ *       ({@code GET /v1/stream}, Server-Sent Events) and polled as a safety net;</li>
+ *   <li>{@link Builder#controlPlane the control plane} with a sidecar key: the environment's snapshot, then its
+ *       deltas ({@code GET /api/v1/sidecar/flags?since=N}), polled.</li>
+ * </ul>
+ *
+ * <p>Results are those the sidecar's OFREP API serves for the same document and context: the engine's value,
+ * variant and reason (OpenFeature's reasons: STATIC, DEFAULT, TARGETING_MATCH, SPLIT, DISABLED, ERROR), the
+ * flag's metadata, and the engine's error codes (FLAG_NOT_FOUND, TARGETING_KEY_MISSING, GENERAL) with their details.
+ * A flag asked for as another type than it serves is TYPE_MISMATCH with the caller's default, as typed OFREP
+ * clients report it: an integer flag is not a double nor a double flag an integer, and an integer beyond
+ * {@code int} is no {@code Integer}; object evaluations serve object flags only.
+ *
+ * <p>Failures are fail-static: when the source cannot be read the last good flag set keeps being served and
+ * PROVIDER_STALE is emitted; a source answering with a document that does not compile is PROVIDER_ERROR (with
+ * PARSE_ERROR), the last good set served likewise; the next good set emits PROVIDER_READY again. A new set emits
+ * PROVIDER_CONFIGURATION_CHANGED listing the keys of the flags whose evaluation may differ
+ * ({@link FlagSet#changedSince}).
+ *
+ * <p>Events: with the control plane source, evaluations and {@code track} calls are reported as a sidecar reports
+ * them ({@code POST /api/v1/events}: per-minute counts, first exposures per targeting key, conversions), batched
+ * and at least once; with the sidecar source {@code track} calls go to its {@code POST /v1/track} (the sidecar has
+ * no intake for exposures made elsewhere, so none are recorded); the file source records nothing. Nothing on the
+ * evaluation path waits: events go through a bounded lock-free queue; what does not fit is dropped and counted.
+ *
+ * <p>One instance per source; {@link #shutdown} stops its threads (one scheduler, plus one reader for a sidecar's
+ * stream) and delivers what was recorded.
+ */
+public final class GuidonProvider extends EventProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(GuidonProvider.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final EvaluationContext EMPTY_CONTEXT = new ImmutableContext();
+    /**
+     * What a static flag ({@link io.guidon.engine.Flag#isStatic}: every context gets the same value) is evaluated
+     * with: it reads no attribute, so the application's context need not be adapted (nothing allocated for it).
+     */
+    private static final io.guidon.engine.EvaluationContext NO_CONTEXT = attribute -> null;
+
+    /** The provider's name in OpenFeature's metadata. */
+    public static final String NAME = "guidon";
+
+    private enum Health { OK, STALE, ERROR }
+
+    private final Evaluator evaluator;
+    private final FlagSource source;
+    private final EventRecorder recorder;
+    private final EventFlusher flusher;
+    private final Duration initTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final CountDownLatch firstLoad = new CountDownLatch(1);
+    private final Object transitions = new Object();
+
+    /** The flag set served: one reference, swapped whole. Null until the first load. */
+    private volatile LoadedFlags current;
+    private volatile boolean initialized;
+    private volatile String lastFailure;
+    private Health health = Health.OK;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private GuidonProvider(Builder b) {
+        this.evaluator = new Evaluator(b.clock);
+        this.initTimeout = b.initTimeout;
+        int id = INSTANCES.incrementAndGet();
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "guidon-openfeature-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient http = b.kind == Kind.FILE ? null : HttpClient.newBuilder()
+                .connectTimeout(b.timeout).version(HttpClient.Version.HTTP_1_1).build();
+        FlagDocumentCompiler compiler = new FlagDocumentCompiler();
+        EventDelivery delivery;
+        boolean exposures;
+        switch (b.kind) {
+            case FILE -> {
+                this.source = new FileFlagSource(b.file, b.pollInterval, compiler, scheduler);
+                delivery = EventDelivery.NONE;
+                exposures = false;
+            }
+            case SIDECAR -> {
+                this.source = new SidecarFlagSource(b.uri, b.pollInterval, b.timeout, compiler, http, scheduler,
+                        "guidon-openfeature-" + id + "-stream");
+                delivery = new SidecarTrackDelivery(b.uri, http, b.timeout);
+                exposures = false;
+            }
+            case CONTROL_PLANE -> {
+                this.source = new ControlPlaneFlagSource(b.uri, b.sidecarKey, b.environment, b.pollInterval,
+                        b.timeout, compiler, http, scheduler);
+                delivery = new ControlPlaneEventDelivery(b.uri, b.sidecarKey, http, b.timeout);
+                exposures = b.exposures;
+            }
+            default -> throw new IllegalStateException("no source");
+        }
+        this.recorder = new EventRecorder(exposures, b.eventQueueCapacity, b.maxExposureKeys,
+                b.exposureWindow.toMillis());
+        this.flusher = delivery == EventDelivery.NONE ? null
+                : new EventFlusher(recorder, delivery, b.eventFlushInterval.toMillis(), b.maxPendingBatches);
+    }
+
+    /** A builder: choose one source ({@code flagFile}, {@code sidecar} or {@code controlPlane}), then options. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Metadata getMetadata() {
+        return () -> NAME;
+    }
+
+    /**
+     * Starts the source and waits (up to the builder's {@code initTimeout}) for the first flag set. Throws when none
+     * came: the SDK then reports the provider in ERROR; the source keeps trying, and PROVIDER_READY follows its
+     * first good set.
+     */
+    @Override
+    public void initialize(EvaluationContext evaluationContext) throws Exception {
+        synchronized (transitions) {
+            if (!started) {
+                started = true;
+                source.start(new Listener());
+                if (flusher != null) {
+                    flusher.start(scheduler);
+                }
+            }
+        }
+        firstLoad.await(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (transitions) {
+            // From here on the SDK knows the provider's state; what changes it is an event. Without flags yet, the
+            // SDK reports ERROR, and the first set that comes later is a PROVIDER_READY.
+            initialized = true;
+            if (current == null) {
+                throw new dev.openfeature.sdk.exceptions.GeneralError("no flags from " + source.describe()
+                        + " within " + initTimeout.toMillis() + " ms" + (lastFailure == null ? "" : ": "
+                        + lastFailure) + "; still trying");
+            }
+        }
+    }
+
+    /** Stops the source and the scheduler, and delivers the events recorded (one last attempt). */
+    @Override
+    public void shutdown() {
+        synchronized (transitions) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        source.close();
+        if (flusher != null) {
+            try {
+                scheduler.submit(flusher::stop).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("the last delivery of events did not finish: {}", e.toString());
+            }
+        }
+        scheduler.shutdownNow();
+        super.shutdown();
+    }
+
+    // ------------------------------------------------------------------ evaluation
+
+    @Override
+    public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+        LoadedFlags flags = current;
+        if (flags == null) {
+            return notReady(defaultValue);
+        }
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
+        if (r.isError()) {
+            return error(defaultValue, r);
+        }
+        if (!(r.value() instanceof Boolean b)) {
+            return mismatch(defaultValue, r, "boolean");
+        }
+        return served(flag, r, b, ctx);
+    }
+
+    @Override
+    public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+        LoadedFlags flags = current;
+        if (flags == null) {
+            return notReady(defaultValue);
+        }
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
+        if (r.isError()) {
+            return error(defaultValue, r);
+        }
+        if (!(r.value() instanceof String s)) {
+            return mismatch(defaultValue, r, "string");
+        }
+        return served(flag, r, s, ctx);
+    }
+
+    @Override
+    public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+        LoadedFlags flags = current;
+        if (flags == null) {
+            return notReady(defaultValue);
+        }
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
+        if (r.isError()) {
+            return error(defaultValue, r);
+        }
+        if (!(r.value() instanceof Long l)) {
+            return mismatch(defaultValue, r, "integer");
+        }
+        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+            return ProviderEvaluation.<Integer>builder().value(defaultValue).reason(Reason.ERROR)
+                    .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
+                            + ", beyond a Java int: read it with getObjectValue or as a string flag").build();
+        }
+        return served(flag, r, (int) (long) l, ctx);
+    }
+
+    @Override
+    public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+        LoadedFlags flags = current;
+        if (flags == null) {
+            return notReady(defaultValue);
+        }
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
+        if (r.isError()) {
+            return error(defaultValue, r);
+        }
+        if (!(r.value() instanceof Double d)) {
+            return mismatch(defaultValue, r, "double");
+        }
+        return served(flag, r, d, ctx);
+    }
+
+    @Override
+    public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+        LoadedFlags flags = current;
+        if (flags == null) {
+            return notReady(defaultValue);
+        }
+        LoadedFlags.Extras flag = flags.extras().get(key);
+        if (flag == null) {
+            return error(defaultValue, Evaluator.notFound(key));
+        }
+        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
+        if (r.isError()) {
+            return error(defaultValue, r);
+        }
+        if (!(r.value() instanceof java.util.Map<?, ?>)) {
+            return mismatch(defaultValue, r, "object");
+        }
+        Value v = flag.objects().get(r.variantKey());
+        return served(flag, r, v == null ? LoadedFlags.value(r.value()) : v, ctx);
+    }
+
+    /**
+     * {@code track}: a conversion or custom event for the context's targeting key, with the details' numeric value
+     * if any. Checked against {@link EventRules} (an event the control plane would refuse is dropped here and
+     * logged) and queued without waiting; delivered by the source (see the class comment).
+     */
+    @Override
+    public void track(String eventName, EvaluationContext ctx, TrackingEventDetails details) {
+        String key = ctx == null ? null : ctx.getTargetingKey();
+        Double value = null;
+        if (details != null && details.getValue().isPresent()) {
+            value = details.getValue().get().doubleValue();
+        }
+        EventRules.Problem p = key == null ? EventRules.Problem.EMPTY : EventRules.targetingKey(key);
+        if (p == null) {
+            p = eventName == null ? EventRules.Problem.NOT_AN_EVENT_NAME : EventRules.eventName(eventName);
+        }
+        if (p == null && value != null) {
+            p = EventRules.value(value);
+        }
+        if (p != null) {
+            log.warn("track(\"{}\") not recorded: {}", eventName, p.message());
+            return;
+        }
+        recorder.track(new EventRecorder.Conversion(key, eventName, value, System.currentTimeMillis()));
+    }
+
+    private <T> ProviderEvaluation<T> served(LoadedFlags.Extras flag, EvaluationResult r, T value,
+            EvaluationContext ctx) {
+        if (recorder.recordsEvaluations()) {
+            recorder.exposure(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
+        }
+        return new ProviderEvaluation<>(value, r.variantKey(), r.reason().name(), null, null,
+                flag.metadata());
+    }
+
+    private static io.guidon.engine.EvaluationContext context(EvaluationContext ctx) {
+        return new OpenFeatureContext(ctx == null ? EMPTY_CONTEXT : ctx);
+    }
+
+    private static <T> ProviderEvaluation<T> error(T defaultValue, EvaluationResult r) {
+        return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
+                .errorCode(ErrorCode.valueOf(r.errorCode().name())).errorMessage(r.errorDetails()).build();
+    }
+
+    private static <T> ProviderEvaluation<T> mismatch(T defaultValue, EvaluationResult r, String asked) {
+        String served = r.flag().type().jsonName();
+        if (r.value() instanceof Long) {
+            served = "integer";
+        } else if (r.value() instanceof Double) {
+            served = "double";
+        }
+        return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
+                .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + r.flagKey() + "' is a " + served
+                        + " flag, asked for as " + asked).build();
+    }
+
+    private <T> ProviderEvaluation<T> notReady(T defaultValue) {
+        return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
+                .errorCode(ErrorCode.PROVIDER_NOT_READY).errorMessage("no flags loaded yet from " + source.describe()
+                        + (lastFailure == null ? "" : ": " + lastFailure)).build();
+    }
+
+    /** OpenFeature's reason for errors (the engine's names match OpenFeature's for the rest). */
+    private static final class Reason {
+        static final String ERROR = dev.openfeature.sdk.Reason.ERROR.name();
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** The version of the flag set served (the source's), or -1 before the first. For tests and diagnostics. */
+    public long version() {
+        LoadedFlags l = current;
+        return l == null ? -1 : l.version();
+    }
+
+    /** Events dropped because the queue was full, since the start. */
+    public long droppedEvents() {
+        return recorder.dropped();
+    }
+
+    /** Drains and delivers recorded events now (normally every flush interval); blocks until that attempt ends. */
+    public void flushEvents() throws Exception {
+        if (flusher != null) {
+            scheduler.submit(flusher::flush).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private final class Listener implements FlagSource.Listener {
+
+        @Override
+        public void loaded(FlagSet flags, long version, String origin) {
+            LoadedFlags next = LoadedFlags.of(flags, version, origin);
+            synchronized (transitions) {
+                if (closed) {
+                    return;
+                }
+                LoadedFlags previous = current;
+                current = next;
+                lastFailure = null;
+                if (previous == null) {
+                    log.info("serving {} flag(s) (version {}) from {}", flags.size(), version, origin);
+                    firstLoad.countDown();
+                    if (initialized) {
+                        emitProviderReady(ProviderEventDetails.builder().message("flags loaded from " + origin)
+                                .build());
+                    }
+                    return;
+                }
+                Set<String> changed = flags.changedSince(previous.flags());
+                log.info("serving version {} from {}: {} flag(s) changed", version, origin, changed.size());
+                if (!initialized) {
+                    return;
+                }
+                if (health != Health.OK) {
+                    health = Health.OK;
+                    emitProviderReady(ProviderEventDetails.builder().message("flags from " + origin + " again")
+                            .build());
+                }
+                if (!changed.isEmpty()) {
+                    emitProviderConfigurationChanged(ProviderEventDetails.builder().flagsChanged(List.copyOf(changed))
+                            .message("version " + version + " from " + origin).build());
+                }
+            }
+        }
+
+        @Override
+        public void failed(String message, boolean invalid) {
+            synchronized (transitions) {
+                if (closed) {
+                    return;
+                }
+                lastFailure = message;
+                if (!initialized || current == null) {
+                    // Before the first flags the SDK reports the failed initialization (ERROR) already; STALE would
+                    // claim there are flags to serve.
+                    return;
+                }
+                Health next = invalid ? Health.ERROR : Health.STALE;
+                if (health == next) {
+                    return;
+                }
+                health = next;
+                String served = "serving the last good flags (version " + current.version() + ")";
+                if (invalid) {
+                    log.warn("{}; {}", message, served);
+                    emitProviderError(ProviderEventDetails.builder().errorCode(ErrorCode.PARSE_ERROR)
+                            .message(message + "; " + served).build());
+                } else {
+                    log.warn("{}; {}", message, served);
+                    emitProviderStale(ProviderEventDetails.builder().message(message + "; " + served).build());
+                }
+            }
+        }
+    }
+
+    private enum Kind { FILE, SIDECAR, CONTROL_PLANE }
+
+    /**
+     * Builds a {@link GuidonProvider}. Exactly one source; every option has a default:
+     * poll interval 1 s for a file, 30 s for a sidecar (its stream pushes changes; the poll is a safety net),
+     * 5 s for the control plane; HTTP timeout 5 s; initialization timeout 10 s; event flush interval 10 s;
+     * exposure reporting on (control plane source only); an event queue of 10,000; exposures of one
+     * (flag, variant, targeting key) reported once per hour (at most 100,000 keys remembered per window).
+     */
+    public static final class Builder {
+        private Kind kind;
+        private Path file;
+        private URI uri;
+        private String sidecarKey;
+        private String environment;
+        private Duration pollInterval;
+        private Duration timeout = Duration.ofSeconds(5);
+        private Duration initTimeout = Duration.ofSeconds(10);
+        private Duration eventFlushInterval = Duration.ofSeconds(10);
+        private Duration exposureWindow = Duration.ofHours(1);
+        private int maxExposureKeys = 100_000;
+        private int eventQueueCapacity = 10_000;
+        private int maxPendingBatches = 100;
+        private boolean exposures = true;
+        private java.time.InstantSource clock = java.time.InstantSource.system();
+
+        private Builder() {
+        }
+
+        private Builder source(Kind k) {
+            if (kind != null) {
+                throw new IllegalStateException("a provider has one source; already " + kind);
+            }
+            kind = k;
+            return this;
+        }
+
+        /** Flags from a flag document file (docs/flag-format.md), re-read when its content changes. */
+        public Builder flagFile(Path file) {
+            this.file = Objects.requireNonNull(file, "file");
+            return source(Kind.FILE);
+        }
+
+        /**
+         * Flags from a Guidon sidecar at {@code baseUrl} (such as {@code http://127.0.0.1:8080}; the sidecar answers
+         * loopback names only unless its {@code http.allowed-hosts} lists others).
+         */
+        public Builder sidecar(URI baseUrl) {
+            this.uri = Objects.requireNonNull(baseUrl, "baseUrl");
+            return source(Kind.SIDECAR);
+        }
+
+        /**
+         * Flags straight from the control plane at {@code baseUrl} with a sidecar key (role {@code sidecar}; the key
+         * names its environment). {@code environment}, when not null, is checked against the key's: a key of another
+         * environment is then a failure rather than silently serving that environment's flags.
+         */
+        public Builder controlPlane(URI baseUrl, String sidecarKey, String environment) {
+            this.uri = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.sidecarKey = Objects.requireNonNull(sidecarKey, "sidecarKey");
+            this.environment = environment;
+            return source(Kind.CONTROL_PLANE);
+        }
+
+        /** {@link #controlPlane(URI, String, String)} without an environment check. */
+        public Builder controlPlane(URI baseUrl, String sidecarKey) {
+            return controlPlane(baseUrl, sidecarKey, null);
+        }
+
+        /** How often the source is checked for a new version (a file's content, a sidecar's or the control plane's). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive(interval, "pollInterval");
+            return this;
+        }
+
+        /** Bound of one HTTP exchange (connect, send, whole answer). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /** How long {@code initialize} (OpenFeature's {@code setProviderAndWait}) waits for the first flags. */
+        public Builder initTimeout(Duration timeout) {
+            this.initTimeout = positive(timeout, "initTimeout");
+            return this;
+        }
+
+        /** How often recorded events are sent (they are also sent at every minute boundary). */
+        public Builder eventFlushInterval(Duration interval) {
+            this.eventFlushInterval = positive(interval, "eventFlushInterval");
+            return this;
+        }
+
+        /** Whether evaluations are reported (counts and exposures) to the control plane; {@code track} always is. */
+        public Builder exposureReporting(boolean on) {
+            this.exposures = on;
+            return this;
+        }
+
+        /** How long one (flag, variant, targeting key) exposure is reported once. */
+        public Builder exposureWindow(Duration window) {
+            this.exposureWindow = positive(window, "exposureWindow");
+            return this;
+        }
+
+        /** Exposures plus {@code track} events held between two flushes before new ones are dropped (counted). */
+        public Builder eventQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("eventQueueCapacity must be at least 1");
+            }
+            this.eventQueueCapacity = capacity;
+            return this;
+        }
+
+        /** "Now" for the engine's time operators (olderThan, newerThan); the system clock by default. */
+        public Builder clock(java.time.InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public GuidonProvider build() {
+            if (kind == null) {
+                throw new IllegalStateException("choose a source: flagFile(Path), sidecar(URI) or controlPlane(URI, "
+                        + "sidecarKey, environment)");
+            }
+            if (pollInterval == null) {
+                pollInterval = switch (kind) {
+                    case FILE -> Duration.ofSeconds(1);
+                    case SIDECAR -> Duration.ofSeconds(30);
+                    case CONTROL_PLANE -> Duration.ofSeconds(5);
+                };
+            }
+            return new GuidonProvider(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, not " + d);
+            }
+            return d;
+        }
+    }
+}
