@@ -200,91 +200,47 @@ public final class GuidonProvider extends EventProvider {
 
     @Override
     public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
-        LoadedFlags flags = current;
-        if (flags == null) {
-            return notReady(defaultValue);
-        }
-        LoadedFlags.Extras flag = flags.extras().get(key);
-        if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key));
-        }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
-        if (r.isError()) {
-            return error(defaultValue, r);
-        }
-        if (!(r.value() instanceof Boolean b)) {
-            return mismatch(defaultValue, r, "boolean");
-        }
-        return served(flag, r, b, ctx);
+        return evaluate(key, defaultValue, ctx, Asked.BOOLEAN);
     }
 
     @Override
     public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
-        LoadedFlags flags = current;
-        if (flags == null) {
-            return notReady(defaultValue);
-        }
-        LoadedFlags.Extras flag = flags.extras().get(key);
-        if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key));
-        }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
-        if (r.isError()) {
-            return error(defaultValue, r);
-        }
-        if (!(r.value() instanceof String s)) {
-            return mismatch(defaultValue, r, "string");
-        }
-        return served(flag, r, s, ctx);
+        return evaluate(key, defaultValue, ctx, Asked.STRING);
     }
 
+    /** An integer flag's value; TYPE_MISMATCH for a float flag, or for a value beyond a Java int. */
     @Override
     public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
-        LoadedFlags flags = current;
-        if (flags == null) {
-            return notReady(defaultValue);
-        }
-        LoadedFlags.Extras flag = flags.extras().get(key);
-        if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key));
-        }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
-        if (r.isError()) {
-            return error(defaultValue, r);
-        }
-        if (!(r.value() instanceof Long l)) {
-            return mismatch(defaultValue, r, "integer");
-        }
-        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-            return ProviderEvaluation.<Integer>builder().value(defaultValue).reason(Reason.ERROR)
-                    .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
-                            + ", beyond a Java int: read it with getObjectValue or as a string flag").build();
-        }
-        return served(flag, r, (int) (long) l, ctx);
+        return evaluate(key, defaultValue, ctx, Asked.INTEGER);
     }
 
+    /** A float flag's value; TYPE_MISMATCH for an integer flag (the flag format tells them apart: 2 and 2.0). */
     @Override
     public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
-        LoadedFlags flags = current;
-        if (flags == null) {
-            return notReady(defaultValue);
-        }
-        LoadedFlags.Extras flag = flags.extras().get(key);
-        if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key));
-        }
-        EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
-        if (r.isError()) {
-            return error(defaultValue, r);
-        }
-        if (!(r.value() instanceof Double d)) {
-            return mismatch(defaultValue, r, "double");
-        }
-        return served(flag, r, d, ctx);
+        return evaluate(key, defaultValue, ctx, Asked.DOUBLE);
     }
 
     @Override
     public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+        return evaluate(key, defaultValue, ctx, Asked.OBJECT);
+    }
+
+    /** The OpenFeature type an evaluation asks for, as named in a TYPE_MISMATCH message. */
+    private enum Asked {
+        BOOLEAN("boolean"), STRING("string"), INTEGER("integer"), DOUBLE("double"), OBJECT("object");
+
+        final String word;
+
+        Asked(String word) {
+            this.word = word;
+        }
+    }
+
+    /**
+     * One evaluation: the flag set read once, one key lookup, the engine's (precomputed) result, the value as the
+     * asked type, the exposure queued without waiting. Every failure is an answer with the default value.
+     */
+    private <T> ProviderEvaluation<T> evaluate(String key, T defaultValue, EvaluationContext ctx, Asked asked) {
         LoadedFlags flags = current;
         if (flags == null) {
             return notReady(defaultValue);
@@ -297,11 +253,36 @@ public final class GuidonProvider extends EventProvider {
         if (r.isError()) {
             return error(defaultValue, r);
         }
-        if (!(r.value() instanceof java.util.Map<?, ?>)) {
-            return mismatch(defaultValue, r, "object");
+        Object v = r.value();
+        Object value = null;
+        switch (asked) {
+            case BOOLEAN -> value = v instanceof Boolean ? v : null;
+            case STRING -> value = v instanceof String ? v : null;
+            case DOUBLE -> value = v instanceof Double ? v : null;
+            case INTEGER -> {
+                if (v instanceof Long l) {
+                    if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                        return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
+                                .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
+                                        + ", beyond a Java int: read it with getObjectValue or as a string flag")
+                                .build();
+                    }
+                    value = (int) (long) l;
+                }
+            }
+            case OBJECT -> {
+                if (v instanceof java.util.Map<?, ?>) {
+                    Value o = flag.objects().get(r.variantKey());
+                    value = o == null ? LoadedFlags.value(v) : o;
+                }
+            }
         }
-        Value v = flag.objects().get(r.variantKey());
-        return served(flag, r, v == null ? LoadedFlags.value(r.value()) : v, ctx);
+        if (value == null) {
+            return mismatch(defaultValue, r, asked.word);
+        }
+        @SuppressWarnings("unchecked")
+        T typed = (T) value;
+        return served(flag, r, typed, ctx);
     }
 
     /**

@@ -29,31 +29,20 @@ public final class Json {
     }
 
     public static ObjectNode object() {
-        return new ObjectNode(NODES);
+        return io.guidon.controlplane.domain.StoredJson.object();
     }
 
     public static ArrayNode array() {
-        return new ArrayNode(NODES);
+        return io.guidon.controlplane.domain.StoredJson.array();
     }
 
     /** Parses JSON that the server itself stored. */
     public static JsonNode parse(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON does not parse: " + e.getOriginalMessage(), e);
-        }
+        return io.guidon.controlplane.domain.StoredJson.parse(json);
     }
 
     public static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree always serializes", e);
-        }
+        return io.guidon.controlplane.domain.StoredJson.write(node);
     }
 
     public static byte[] bytes(JsonNode node) {
