@@ -6,6 +6,8 @@
 # Prints RESULT lines; copy them into benchmarks/RESULTS.md with the machine and JDK lines it prints first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# JAR=path runs another build of the sidecar; read it before the launcher (sourced below) sets its own JAR.
+OTHER_JAR="${JAR:-}"
 # shellcheck source=../guidon
 source "$ROOT/guidon"
 find_java
@@ -20,7 +22,7 @@ SIDECAR_ARGS="${SIDECAR_ARGS:-}"
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
 # JAR=path runs another build of the sidecar (to compare two builds in one session).
-if [ -z "${JAR:-}" ]; then ensure_jar; JAR=target/guidon.jar; fi
+if [ -n "$OTHER_JAR" ]; then JAR="$OTHER_JAR"; else ensure_jar; JAR=target/guidon.jar; fi
 ./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
   -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 WORK="$(mktemp -d)"
