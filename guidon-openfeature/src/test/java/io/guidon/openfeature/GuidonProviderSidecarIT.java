@@ -161,6 +161,34 @@ class GuidonProviderSidecarIT {
     }
 
     @Test
+    void aSidecarReachableAgainWithTheSameFlagsIsReadyAgain(@TempDir Path dir) throws Exception {
+        // An outage of the network, not of the sidecar: afterwards it answers 304 to the ETag held (no new set).
+        Path file = Recorded.write(dir.resolve("flags.json"), Recorded.resource("openfeature-flags.json"));
+        sidecar = sidecar(file, 0);
+        try (CuttableRelay relay = new CuttableRelay(sidecar.port())) {
+            provider = GuidonProvider.builder().sidecar(URI.create("http://127.0.0.1:" + relay.port()))
+                    .pollInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1)).build();
+            api.setProviderAndWait(domain, provider);
+            Client client = api.getClient(domain);
+            long version = provider.version();
+            Recorded events = Recorded.events(client);
+            int before = events.size();
+
+            relay.cut();
+            events.await(ProviderEvent.PROVIDER_STALE, before);
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.STALE);
+            int afterStale = events.size();
+            relay.restore();
+
+            Recorded.Event ready = events.await(ProviderEvent.PROVIDER_READY, afterStale);
+            assertThat(ready.details().getMessage()).contains("unchanged");
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+            assertThat(provider.version()).isEqualTo(version);
+            assertThat(client.getStringValue("banner", "none", U1)).isEqualTo("blue");
+        }
+    }
+
+    @Test
     void servesTheLastGoodFlagsWhileTheSidecarIsDownAndFollowsItWhenItIsBack(@TempDir Path dir) throws Exception {
         Path file = Recorded.write(dir.resolve("flags.json"), Recorded.resource("openfeature-flags.json"));
         sidecar = sidecar(file, 0);
