@@ -114,6 +114,9 @@ class GuidonProviderSidecarIT {
                     assertThat(local.getErrorCode().name()).as(where).isEqualTo(remote.get("errorCode").asText());
                     continue;
                 }
+                // An object evaluation serves every flag, as OFREP does.
+                assertThat(local.getErrorCode()).as(where).isNull();
+                assertThat(local.getVariant()).as(where).isEqualTo(remote.get("variant").asText());
                 // Typed evaluations: the value and its Java type as the sidecar's JSON gives them.
                 JsonNode value = remote.get("value");
                 FlagEvaluationDetails<?> typed = value.isBoolean() ? client.getBooleanDetails(key, false, c.getValue())
