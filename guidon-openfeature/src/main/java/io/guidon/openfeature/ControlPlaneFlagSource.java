@@ -30,7 +30,8 @@ import java.util.zip.GZIPInputStream;
  * else a delta ({@code "full": false, "since", "changed": {"flags": {key: flag or null}, "segments": {...}}}) applied
  * to the held document, or the whole document again when the change log no longer reaches back that far. A delta
  * that does not follow the version held, or does not apply, is answered by fetching everything. The whole document
- * is asked for gzip-compressed. A refused key (401, 403) is reported as such, and retried at each poll.
+ * is asked for gzip-compressed. A refused key (401, 403) is reported as such, and retried at each poll. Every
+ * successful exchange is reported, an unchanged answer included ({@link Listener#unchanged}): the source recovered.
  */
 final class ControlPlaneFlagSource implements FlagSource {
 
@@ -97,6 +98,7 @@ final class ControlPlaneFlagSource implements FlagSource {
         }
         HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 304) {
+            listener.unchanged(describe());
             return true;
         }
         byte[] body = r.body();
@@ -133,6 +135,7 @@ final class ControlPlaneFlagSource implements FlagSource {
         switch (answer) {
             case FullSnapshot f -> {
                 if (version == heldVersion && held != null) {
+                    listener.unchanged(describe());
                     return true;
                 }
                 document = f.document();
@@ -142,6 +145,7 @@ final class ControlPlaneFlagSource implements FlagSource {
                     return false;
                 }
                 if (version <= heldVersion) {
+                    listener.unchanged(describe());
                     return true;
                 }
                 document = held.deepCopy();

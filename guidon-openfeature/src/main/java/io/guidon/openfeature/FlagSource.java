@@ -16,6 +16,13 @@ interface FlagSource extends AutoCloseable {
         void loaded(FlagSet flags, long version, String origin);
 
         /**
+         * The source answered and holds the set last {@link #loaded} (a 304, the same version again): nothing new,
+         * but the source is readable again, so a provider that a failure left STALE or ERROR is READY again. Any
+         * successful exchange with the source is a {@code loaded} or an {@code unchanged}.
+         */
+        void unchanged(String origin);
+
+        /**
          * The source failed. {@code invalid}: it answered with a document that does not compile (the flags are
          * wrong: OpenFeature's PROVIDER_ERROR); otherwise it could not be read or reached (PROVIDER_STALE).
          */

@@ -4,6 +4,7 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.EventProvider;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
@@ -46,11 +47,14 @@ import org.slf4j.LoggerFactory;
  * flag's metadata, and the engine's error codes (FLAG_NOT_FOUND, TARGETING_KEY_MISSING, GENERAL) with their details.
  * A flag asked for as another type than it serves is TYPE_MISMATCH with the caller's default, as typed OFREP
  * clients report it: an integer flag is not a double nor a double flag an integer, and an integer beyond
- * {@code int} is no {@code Integer}; object evaluations serve object flags only.
+ * {@code int} is no {@code Integer} (its object evaluation is a {@link Value} holding the exact {@code Long}). An
+ * object evaluation serves every flag, as OFREP does: its value as a {@link Value} (precomputed per variant). Every
+ * answer about a flag that exists carries the flag's metadata, errors (TYPE_MISMATCH, the engine's) included.
  *
  * <p>Failures are fail-static: when the source cannot be read the last good flag set keeps being served and
  * PROVIDER_STALE is emitted; a source answering with a document that does not compile is PROVIDER_ERROR (with
- * PARSE_ERROR), the last good set served likewise; the next good set emits PROVIDER_READY again. A new set emits
+ * PARSE_ERROR), the last good set served likewise; the next successful exchange with the source emits
+ * PROVIDER_READY again, whether it brings a new set or says the one served is current (a 304). A new set emits
  * PROVIDER_CONFIGURATION_CHANGED listing the keys of the flags whose evaluation may differ
  * ({@link FlagSet#changedSince}).
  *
@@ -247,11 +251,11 @@ public final class GuidonProvider extends EventProvider {
         }
         LoadedFlags.Extras flag = flags.extras().get(key);
         if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key));
+            return error(defaultValue, Evaluator.notFound(key), ImmutableMetadata.EMPTY);
         }
         EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
-            return error(defaultValue, r);
+            return error(defaultValue, r, flag.metadata());
         }
         Object v = r.value();
         Object value = null;
@@ -264,21 +268,21 @@ public final class GuidonProvider extends EventProvider {
                     if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
                         return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
                                 .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
-                                        + ", beyond a Java int: read it with getObjectValue or as a string flag")
-                                .build();
+                                        + ", beyond a Java int: read it with getObjectValue (a Value holding the "
+                                        + "exact Long: asObject(); asDouble() rounds beyond 2^53) or as a string "
+                                        + "flag").flagMetadata(flag.metadata()).build();
                     }
                     value = (int) (long) l;
                 }
             }
             case OBJECT -> {
-                if (v instanceof java.util.Map<?, ?>) {
-                    Value o = flag.objects().get(r.variantKey());
-                    value = o == null ? LoadedFlags.value(v) : o;
-                }
+                // Any JSON value is a Value, as the OFREP provider serves it: precomputed per variant.
+                Value o = flag.values().get(r.variantKey());
+                value = o == null ? LoadedFlags.value(v) : o;
             }
         }
         if (value == null) {
-            return mismatch(defaultValue, r, asked.word);
+            return mismatch(defaultValue, r, asked.word, flag.metadata());
         }
         @SuppressWarnings("unchecked")
         T typed = (T) value;
@@ -324,12 +328,15 @@ public final class GuidonProvider extends EventProvider {
         return new OpenFeatureContext(ctx == null ? EMPTY_CONTEXT : ctx);
     }
 
-    private static <T> ProviderEvaluation<T> error(T defaultValue, EvaluationResult r) {
+    /** An error answer; {@code metadata} is the flag's when it exists (as OFREP carries it), else empty. */
+    private static <T> ProviderEvaluation<T> error(T defaultValue, EvaluationResult r, ImmutableMetadata metadata) {
         return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
-                .errorCode(ErrorCode.valueOf(r.errorCode().name())).errorMessage(r.errorDetails()).build();
+                .errorCode(ErrorCode.valueOf(r.errorCode().name())).errorMessage(r.errorDetails())
+                .flagMetadata(metadata).build();
     }
 
-    private static <T> ProviderEvaluation<T> mismatch(T defaultValue, EvaluationResult r, String asked) {
+    private static <T> ProviderEvaluation<T> mismatch(T defaultValue, EvaluationResult r, String asked,
+            ImmutableMetadata metadata) {
         String served = r.flag().type().jsonName();
         if (r.value() instanceof Long) {
             served = "integer";
@@ -337,8 +344,13 @@ public final class GuidonProvider extends EventProvider {
             served = "double";
         }
         return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
-                .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + r.flagKey() + "' is a " + served
-                        + " flag, asked for as " + asked).build();
+                .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + r.flagKey() + "' is " + article(served)
+                        + " " + served + " flag, asked for as " + asked).flagMetadata(metadata).build();
+    }
+
+    /** "a" or "an" before a type name (boolean, string, integer, double, object). */
+    private static String article(String word) {
+        return !word.isEmpty() && "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     private <T> ProviderEvaluation<T> notReady(T defaultValue) {
@@ -407,6 +419,23 @@ public final class GuidonProvider extends EventProvider {
                     emitProviderConfigurationChanged(ProviderEventDetails.builder().flagsChanged(List.copyOf(changed))
                             .message("version " + version + " from " + origin).build());
                 }
+            }
+        }
+
+        @Override
+        public void unchanged(String origin) {
+            synchronized (transitions) {
+                if (closed || current == null) {
+                    return;
+                }
+                lastFailure = null;
+                if (!initialized || health == Health.OK) {
+                    return;
+                }
+                health = Health.OK;
+                log.info("{} answers again; serving version {} (unchanged)", origin, current.version());
+                emitProviderReady(ProviderEventDetails.builder().message("flags from " + origin + " again (version "
+                        + current.version() + ", unchanged)").build());
             }
         }
 

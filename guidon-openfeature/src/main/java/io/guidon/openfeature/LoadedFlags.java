@@ -5,7 +5,6 @@ import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.Value;
 import io.guidon.engine.Flag;
 import io.guidon.engine.FlagSet;
-import io.guidon.engine.FlagType;
 import io.guidon.engine.Variant;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +14,9 @@ import java.util.Map;
 
 /**
  * One published flag set and what the provider serves with it, made once when the set is loaded so that an
- * evaluation only looks things up: each flag's OpenFeature {@link ImmutableMetadata} and, for object flags, each
- * variant's {@link Value}. Immutable; the provider swaps whole instances.
+ * evaluation only looks things up: each flag's OpenFeature {@link ImmutableMetadata} and each variant's value as an
+ * OpenFeature {@link Value} (what an object evaluation serves, for a flag of any type). Immutable; the provider
+ * swaps whole instances.
  *
  * @param flags the compiled set
  * @param version the source's version of it (the sidecar's or the control plane's; a counter for a file)
@@ -28,23 +28,21 @@ import java.util.Map;
 record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt, Map<String, Extras> extras) {
 
     /**
-     * What is served with one flag's results. {@code objects} maps variant keys to values (object flags only);
-     * {@code isStatic} is {@link Flag#isStatic()}, read once.
+     * What is served with one flag's results. {@code values} maps every variant key to its value as a {@link Value}
+     * (see {@link #value}), for object evaluations of any flag; {@code isStatic} is {@link Flag#isStatic()}, read
+     * once.
      */
-    record Extras(Flag flag, ImmutableMetadata metadata, Map<String, Value> objects, boolean isStatic) {
+    record Extras(Flag flag, ImmutableMetadata metadata, Map<String, Value> values, boolean isStatic) {
     }
 
     static LoadedFlags of(FlagSet flags, long version, String origin) {
         Map<String, Extras> extras = new HashMap<>(Math.max(16, flags.size() * 2));
         for (Flag f : flags.flags()) {
-            Map<String, Value> objects = Map.of();
-            if (f.type() == FlagType.OBJECT) {
-                objects = new HashMap<>();
-                for (Variant v : f.variants().values()) {
-                    objects.put(v.key(), value(v.value()));
-                }
+            Map<String, Value> values = new HashMap<>();
+            for (Variant v : f.variants().values()) {
+                values.put(v.key(), value(v.value()));
             }
-            extras.put(f.key(), new Extras(f, metadata(f), objects, f.isStatic()));
+            extras.put(f.key(), new Extras(f, metadata(f), values, f.isStatic()));
         }
         return new LoadedFlags(flags, version, origin, Instant.now(), extras);
     }
@@ -94,7 +92,9 @@ record LoadedFlags(FlagSet flags, long version, String origin, Instant loadedAt,
 
     /**
      * An engine value (Boolean, String, Long, Double, Map, List) as an OpenFeature {@link Value}: integers as
-     * {@link Integer} when they fit (what {@code Value.asInteger} reads), else as {@link Long}.
+     * {@link Integer} when they fit (what {@code Value.asInteger} reads), else as the exact {@link Long}
+     * ({@code Value.asObject()} returns it; {@code asDouble()} rounds it beyond 2^53 and {@code asInteger()}
+     * truncates it, as {@link Number} does).
      */
     static Value value(Object v) {
         if (v == null) {

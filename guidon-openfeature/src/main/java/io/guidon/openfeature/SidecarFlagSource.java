@@ -113,6 +113,8 @@ final class SidecarFlagSource implements FlagSource {
             return;
         }
         if (r.statusCode() == 304) {
+            // The sidecar is readable again even when nothing changed (a reconnected stream's hello leads here).
+            listener.unchanged(describe());
             return;
         }
         if (r.statusCode() != 200) {

@@ -163,6 +163,46 @@ class GuidonProviderControlPlaneIT {
     }
 
     @Test
+    void aControlPlaneBackWithTheSameFlagsIsReadyAgain() throws Exception {
+        createFlag("steady-flag", true);
+        Harness replica = Harness.start(cp.db, cp.redisPrefix, Map.of());
+        int port = replica.port();
+        Harness back = null;
+        boolean replicaUp = true;
+        try {
+            String domain = "guidon-cp-" + UUID.randomUUID();
+            provider = GuidonProvider.builder()
+                    .controlPlane(URI.create("http://127.0.0.1:" + port), sidecarKey, "production")
+                    .pollInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).build();
+            api.setProviderAndWait(domain, provider);
+            Client client = api.getClient(domain);
+            Recorded events = Recorded.events(client);
+            int before = events.size();
+
+            replica.stop();
+            replicaUp = false;
+            events.await(ProviderEvent.PROVIDER_STALE, before);
+            long version = provider.version();
+            int afterStale = events.size();
+            // Back with no flag changed meanwhile: its answers are 304 Not Modified.
+            back = Harness.start(cp.db, cp.redisPrefix, Map.of("http.port", Integer.toString(port)));
+
+            Recorded.Event ready = events.await(ProviderEvent.PROVIDER_READY, afterStale);
+            assertThat(ready.details().getMessage()).contains("unchanged");
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+            assertThat(provider.version()).isEqualTo(version);
+            assertThat(client.getBooleanValue("steady-flag", false, new ImmutableContext("u1"))).isTrue();
+        } finally {
+            if (replicaUp) {
+                replica.stop();
+            }
+            if (back != null) {
+                back.stop();
+            }
+        }
+    }
+
+    @Test
     void servesTheLastGoodFlagsWhileTheControlPlaneIsDownAndFollowsItWhenItIsBack() throws Exception {
         createFlag("outage-flag", true);
         // A second server on the same database, so that stopping it leaves the other tests theirs.

@@ -106,7 +106,7 @@ class GuidonProviderFileTest {
         FlagEvaluationDetails<String> wrongType = client.getStringDetails("kill-switch", "default", U1);
         FlagEvaluationDetails<Integer> floatAsInteger = client.getIntegerDetails("price-factor", 7, U1);
         FlagEvaluationDetails<Double> integerAsDouble = client.getDoubleDetails("page-size", 7.5, U1);
-        FlagEvaluationDetails<Value> booleanAsObject = client.getObjectDetails("kill-switch", new Value("x"), U1);
+        FlagEvaluationDetails<Boolean> stringAsBoolean = client.getBooleanDetails("banner", false, U1);
         FlagEvaluationDetails<Boolean> noKey = client.getBooleanDetails("gradual", true, new ImmutableContext());
 
         assertThat(notFound.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
@@ -120,11 +120,74 @@ class GuidonProviderFileTest {
         assertThat(floatAsInteger.getValue()).isEqualTo(7);
         assertThat(integerAsDouble.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
         assertThat(integerAsDouble.getValue()).isEqualTo(7.5);
-        assertThat(booleanAsObject.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
-        assertThat(booleanAsObject.getValue().asString()).isEqualTo("x");
+        assertThat(stringAsBoolean.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(stringAsBoolean.getValue()).isFalse();
         assertThat(noKey.getErrorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
         assertThat(noKey.getValue()).isTrue();
         assertThat(noKey.getReason()).isEqualTo(Reason.ERROR.name());
+    }
+
+    @Test
+    void anObjectEvaluationServesEveryFlagTypeAsAValueAsOfrepDoes(@TempDir Path dir) {
+        Client client = client(Recorded.write(dir.resolve("flags.json"), Recorded.resource("openfeature-flags.json")));
+
+        FlagEvaluationDetails<Value> bool = client.getObjectDetails("kill-switch", new Value("x"), U1);
+        FlagEvaluationDetails<Value> string = client.getObjectDetails("banner", new Value("x"), U1);
+        FlagEvaluationDetails<Value> integer = client.getObjectDetails("page-size", new Value("x"), U1);
+        FlagEvaluationDetails<Value> floating = client.getObjectDetails("price-factor", new Value("x"), U1);
+
+        assertThat(bool.getErrorCode()).as(bool.getErrorMessage()).isNull();
+        assertThat(bool.getValue().asBoolean()).isTrue();
+        assertThat(bool.getVariant()).isEqualTo("on");
+        assertThat(bool.getReason()).isEqualTo(Reason.STATIC.name());
+        assertThat(string.getErrorCode()).isNull();
+        assertThat(string.getValue().asString()).isEqualTo("blue");
+        assertThat(string.getFlagMetadata().getString("owner")).isEqualTo("growth");
+        assertThat(integer.getErrorCode()).isNull();
+        assertThat(integer.getValue().asInteger()).isEqualTo(50);
+        assertThat(floating.getErrorCode()).isNull();
+        assertThat(floating.getValue().asDouble()).isEqualTo(2.0);
+        // One Value per variant, made at load: the same instance for every evaluation.
+        assertThat(client.getObjectValue("kill-switch", new Value("x"), U1)).isSameAs(bool.getValue());
+    }
+
+    @Test
+    void errorAnswersAboutAnExistingFlagCarryItsMetadataAsOfrepDoes(@TempDir Path dir) {
+        Recorded.write(dir.resolve("flags.json"), """
+                {"flags": {"gradual": {"enabled": true, "variants": {"on": 1, "off": 0}, "offVariant": "off",
+                  "metadata": {"owner": "growth"}, "fallthrough": {"rollout": {"on": 50, "off": 50}}}}}""");
+        Client client = client(dir.resolve("flags.json"));
+
+        FlagEvaluationDetails<Boolean> mismatch = client.getBooleanDetails("gradual", true, U1);
+        FlagEvaluationDetails<Integer> noKey = client.getIntegerDetails("gradual", 7, new ImmutableContext());
+        FlagEvaluationDetails<Integer> notFound = client.getIntegerDetails("no-such-flag", 7, U1);
+
+        assertThat(mismatch.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(mismatch.getErrorMessage()).isEqualTo("flag 'gradual' is an integer flag, asked for as boolean");
+        assertThat(mismatch.getFlagMetadata().getString("owner")).isEqualTo("growth");
+        assertThat(noKey.getErrorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+        assertThat(noKey.getFlagMetadata().getString("owner")).isEqualTo("growth");
+        assertThat(notFound.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+        assertThat(notFound.getFlagMetadata().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFileThatComesBackUnchangedAfterAnOutageIsReadyAgain(@TempDir Path dir) throws Exception {
+        String content = Recorded.resource("openfeature-flags.json");
+        Path file = Recorded.write(dir.resolve("flags.json"), content);
+        Client client = client(file);
+        Recorded events = Recorded.events(client);
+        int before = events.size();
+
+        Files.delete(file);
+        events.await(ProviderEvent.PROVIDER_STALE, before);
+        int afterStale = events.size();
+        Recorded.write(file, content);
+
+        events.await(ProviderEvent.PROVIDER_READY, afterStale);
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+        assertThat(events.events.subList(afterStale, events.size())).extracting(Recorded.Event::type)
+                .doesNotContain(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED);
     }
 
     @Test
@@ -139,6 +202,11 @@ class GuidonProviderFileTest {
         assertThat(asInteger.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
         assertThat(asInteger.getErrorMessage()).contains("9007199254740993");
         assertThat(asInteger.getValue()).isEqualTo(1);
+        assertThat(asInteger.getErrorMessage()).contains("getObjectValue");
+        // What the advice says: the object evaluation holds the exact long (a double would round it to ...992).
+        FlagEvaluationDetails<Value> asObject = client.getObjectDetails("big", new Value("x"), U1);
+        assertThat(asObject.getErrorCode()).isNull();
+        assertThat(asObject.getValue().asObject()).isEqualTo(9007199254740993L);
     }
 
     @Test

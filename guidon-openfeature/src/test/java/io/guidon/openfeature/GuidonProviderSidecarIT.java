@@ -114,6 +114,9 @@ class GuidonProviderSidecarIT {
                     assertThat(local.getErrorCode().name()).as(where).isEqualTo(remote.get("errorCode").asText());
                     continue;
                 }
+                // An object evaluation serves every flag, as OFREP does.
+                assertThat(local.getErrorCode()).as(where).isNull();
+                assertThat(local.getVariant()).as(where).isEqualTo(remote.get("variant").asText());
                 // Typed evaluations: the value and its Java type as the sidecar's JSON gives them.
                 JsonNode value = remote.get("value");
                 FlagEvaluationDetails<?> typed = value.isBoolean() ? client.getBooleanDetails(key, false, c.getValue())
@@ -158,6 +161,34 @@ class GuidonProviderSidecarIT {
                     .counter();
             return c != null && c.count() == 2.0;
         });
+    }
+
+    @Test
+    void aSidecarReachableAgainWithTheSameFlagsIsReadyAgain(@TempDir Path dir) throws Exception {
+        // An outage of the network, not of the sidecar: afterwards it answers 304 to the ETag held (no new set).
+        Path file = Recorded.write(dir.resolve("flags.json"), Recorded.resource("openfeature-flags.json"));
+        sidecar = sidecar(file, 0);
+        try (CuttableRelay relay = new CuttableRelay(sidecar.port())) {
+            provider = GuidonProvider.builder().sidecar(URI.create("http://127.0.0.1:" + relay.port()))
+                    .pollInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1)).build();
+            api.setProviderAndWait(domain, provider);
+            Client client = api.getClient(domain);
+            long version = provider.version();
+            Recorded events = Recorded.events(client);
+            int before = events.size();
+
+            relay.cut();
+            events.await(ProviderEvent.PROVIDER_STALE, before);
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.STALE);
+            int afterStale = events.size();
+            relay.restore();
+
+            Recorded.Event ready = events.await(ProviderEvent.PROVIDER_READY, afterStale);
+            assertThat(ready.details().getMessage()).contains("unchanged");
+            assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+            assertThat(provider.version()).isEqualTo(version);
+            assertThat(client.getStringValue("banner", "none", U1)).isEqualTo("blue");
+        }
     }
 
     @Test
