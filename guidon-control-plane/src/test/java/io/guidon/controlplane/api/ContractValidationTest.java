@@ -126,7 +126,7 @@ class ContractValidationTest {
         FieldError parameter = FieldError.named("a.b", "m");
         FieldError member = new FieldError("a.b", "m");
 
-        assertThat(ContractValidation.pointerOf(ApiException.invalidQuery(List.of(parameter)), parameter))
+        assertThat(ContractValidation.pointerOf(ApiException.invalidParameter(List.of(parameter)), parameter))
                 .isEqualTo(Pointer.of("a.b"));
         assertThat(ContractValidation.pointerOf(ApiException.invalid(List.of(member)), member))
                 .isEqualTo(Pointer.of("a", "b"));

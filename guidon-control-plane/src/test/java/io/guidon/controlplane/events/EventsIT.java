@@ -480,6 +480,8 @@ class EventsIT {
             Resp r = cp.send("POST", "/api/v1/events", key, large, "Content-Type", "application/json");
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.json().get("detail").asText()).contains("sidecar keys only");
+            assertThat(r.json().get("detail").asText()).startsWith(key.equals(admin) ? "an admin key cannot POST"
+                    : "a viewer key cannot POST");
         }
         // The connection is still good after answers given before the body was read.
         assertThat(new Batches().count("f", "on", Batches.minute(Instant.now()), 1).post(cp, sidecar).status())
