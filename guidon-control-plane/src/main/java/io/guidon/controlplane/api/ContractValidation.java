@@ -93,6 +93,11 @@ public final class ContractValidation {
                         .schemaLoaders(l -> l.schemas(Map.of(BASE, text))));
     }
 
+    /** The dialect this validator reads the document itself in, when a {@code $ref} loads it as a root schema. */
+    JsonMetaSchema documentDialect() {
+        return factory.getSchema(SchemaLocation.of(BASE), config).getValidationContext().getMetaSchema();
+    }
+
     /**
      * The dialect the document's schemas are read in: OpenAPI 3.1's (JSON Schema 2020-12 with {@code example},
      * {@code discriminator}...), plus the document's own top-level members as keywords that validate nothing.

@@ -138,43 +138,21 @@ class ContractValidationTest {
     }
 
     @Test
-    void theDocumentIsReadInADialectThatKnowsItsMembersSoNothingIsLoggedAsUnknown() throws Exception {
+    void theDocumentIsReadInADialectThatKnowsItsMembersSoNoneIsLoggedAsAnUnknownKeyword() throws Exception {
         JsonNode doc;
+        byte[] bytes;
         try (InputStream in = ContractValidationTest.class.getClassLoader()
                 .getResourceAsStream("controlplane/openapi.json")) {
-            doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            bytes = in.readAllBytes();
         }
-        // Every top-level member of the document is a keyword of the dialect (no UnknownKeywordFactory warning).
-        assertThat(ContractValidation.openApiDialect().getKeywords().keySet())
-                .containsAll(() -> doc.fieldNames());
-
-        ch.qos.logback.classic.Logger schemaLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger("com.networknt.schema");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
-                new ch.qos.logback.core.read.ListAppender<>();
-        seen.start();
-        schemaLog.addAppender(seen);
-        try (InputStream in = ContractValidationTest.class.getClassLoader()
-                .getResourceAsStream("controlplane/openapi.json")) {
-            ContractValidation fresh = new ContractValidation(in.readAllBytes());
-            // Every operation's checks, each loading the document as the root of its $refs.
-            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
-                    paths.hasNext();) {
-                java.util.Map.Entry<String, JsonNode> path = paths.next();
-                for (java.util.Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext();) {
-                    String method = methods.next();
-                    if (List.of("get", "put", "post", "delete", "patch").contains(method)) {
-                        assertThat(fresh.route(HttpMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)),
-                                path.getKey().replaceAll("\\{([A-Za-z0-9_]+)}", ":$1"), true)).isNotNull();
-                    }
-                }
-            }
-            assertThat(fresh.route(HttpMethod.POST, "/api/v1/flags", true).body(new com.fasterxml.jackson.databind
-                    .ObjectMapper().readTree("{\"key\": 1}"))).isNotEmpty();
-        } finally {
-            schemaLog.detachAppender(seen);
-        }
-        assertThat(seen.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+        doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+        // UnknownKeywordFactory warns once per keyword and JVM, so the test asks the validator's own dialect:
+        // every top-level member of the document is one of its keywords (in plain 2020-12, none is).
+        com.networknt.schema.JsonMetaSchema dialect = new ContractValidation(bytes).documentDialect();
+        assertThat(dialect.getIri()).isEqualTo(ContractValidation.openApiDialect().getIri());
+        assertThat(dialect.getKeywords().keySet()).containsAll(() -> doc.fieldNames())
+                .contains("discriminator", "example", "$ref", "properties");
+        assertThat(com.networknt.schema.JsonMetaSchema.getV202012().getKeywords().keySet())
+                .doesNotContain("paths", "components");
     }
 }
