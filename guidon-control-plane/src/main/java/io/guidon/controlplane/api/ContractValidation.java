@@ -65,7 +65,7 @@ public final class ContractValidation {
             "webhooks", "components", "security", "tags", "externalDocs");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Query parameters the handlers check themselves, with bounds from the configuration the document cannot know. */
-    private static final Set<String> HANDLER_CHECKED = Set.of("limit");
+    private static final Set<String> HANDLER_CHECKED = Set.of("limit", "since");
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,18}(\\.[0-9]{1,18})?");
 
@@ -178,9 +178,9 @@ public final class ContractValidation {
         /**
          * Every path and query parameter of the request that its schema refuses, each named by the parameter (a
          * one-token pointer); empty when all pass. A query parameter given more than once is left to the handler,
-         * which refuses it with its own message; one not declared was refused before ({@link Parameters}). So is
-         * {@code limit}, whose bounds the handler checks against the configured page size ({@link Call#limit}):
-         * a limit out of bounds gets one wording whichever bound it misses.
+         * which refuses it with its own message; one not declared was refused before ({@link Parameters}). So are
+         * {@code limit}, whose bounds the handler checks against the configured page size ({@link Call#limit}),
+         * and the sidecar's {@code since}, which the handler reads whole: one wording whichever bound is missed.
          */
         public List<FieldError> parameters(RoutingContext ctx) {
             List<FieldError> errors = new ArrayList<>();

@@ -65,7 +65,8 @@ class ContractValidationIT {
         assertThat(onlyError(word).get("message").asText()).isEqualTo("must be a whole number from 1 to 200,"
                 + " not 'ten'");
         Resp wordless = cp.get("/api/v1/sidecar/flags?since=abc", sidecar);
-        assertThat(onlyError(wordless).get("message").asText()).startsWith("must be a whole number");
+        assertThat(onlyError(wordless).get("message").asText()).isEqualTo("must be a version (a whole number of at"
+                + " most 18 digits), not 'abc'");
 
         Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
         assertThat(type.status()).isEqualTo(400);
@@ -75,6 +76,8 @@ class ContractValidationIT {
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
         assertThat(onlyError(since).get("pointer").asText()).isEqualTo("/since");
+        assertThat(onlyError(since).get("message").asText()).isEqualTo("must be a version (a whole number of at"
+                + " most 18 digits), not '-1'");
     }
 
     @Test
