@@ -55,8 +55,11 @@ public final class OpenApiResponses {
 
     private OpenApiResponses(String text) throws IOException {
         this.doc = JSON.readTree(text);
+        // The dialect the server reads the document in, so that its top-level members are no unknown keywords.
+        com.networknt.schema.JsonMetaSchema dialect = io.guidon.controlplane.api.ContractValidation.openApiDialect();
         this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                b -> b.schemaLoaders(l -> l.schemas(Map.of(BASE, text))));
+                b -> b.metaSchema(dialect).defaultMetaSchemaIri(dialect.getIri())
+                        .schemaLoaders(l -> l.schemas(Map.of(BASE, text))));
     }
 
     /**

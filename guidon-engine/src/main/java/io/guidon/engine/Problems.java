@@ -25,6 +25,15 @@ final class Problems {
         errors.add(new ValidationError(where, Texts.printable(message)));
     }
 
+    /**
+     * A problem at {@code where} that names another place, {@code related} (the first of two duplicates): the
+     * message is {@code message} followed by that place's text and {@code after}; the place stays structured.
+     */
+    void error(Pointer where, String message, Pointer related, String after) {
+        errors.add(new ValidationError(where, Texts.printable(message) + ValidationError.text(related)
+                + Texts.printable(after), related));
+    }
+
     /** How many problems have been recorded: compare before and after a step to know whether it found any. */
     int count() {
         return errors.size();

@@ -58,7 +58,7 @@ final class RuleCompiler {
                 }
                 Pointer previous = ids.putIfAbsent(id, at);
                 if (previous != null) {
-                    problems.error(at.field("id"), "duplicate rule id '" + id + "' (also at " + previous.text() + ")");
+                    problems.error(at.field("id"), "duplicate rule id '" + id + "' (also at ", previous, ")");
                 }
             }
             JsonNode when = r.get("when");

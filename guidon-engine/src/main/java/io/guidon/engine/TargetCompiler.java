@@ -69,8 +69,8 @@ final class TargetCompiler {
                 }
                 Pointer previous = firstPlace.putIfAbsent(k.textValue(), valuesAt.index(j));
                 if (previous != null) {
-                    problems.error(valuesAt.index(j), "'" + k.textValue() + "' is already targeted at "
-                            + previous.text());
+                    problems.error(valuesAt.index(j), "'" + k.textValue() + "' is already targeted at ",
+                            previous, "");
                 } else if (result != null) {
                     out.put(k.textValue(), result);
                 }

@@ -2,6 +2,7 @@ package io.guidon.engine;
 
 import io.guidon.json.Pointer;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One problem in a flag document: where it is, as a JSON Pointer ({@code /flags/a/rules/0/when/op}), and what is
@@ -11,13 +12,37 @@ import java.util.Objects;
  *
  * @param where   the place in the document; {@link Pointer#ROOT} for the document as a whole (it cannot be read,
  *                it is not an object...)
- * @param message what is wrong, in words for the author of the document
+ * @param message what is wrong, in words for the author of the document; when {@code related} is not null, the
+ *                message names that other place as {@link #text} writes it (its last occurrence is the place)
+ * @param related another place the problem involves (the first of two duplicates), or null; kept structured so a
+ *                caller that re-roots {@code where} names this place the same way ({@link #message(Function)})
  */
-public record ValidationError(Pointer where, String message) {
+public record ValidationError(Pointer where, String message, Pointer related) {
 
     public ValidationError {
         Objects.requireNonNull(where, "where");
         Objects.requireNonNull(message, "message");
+        if (related != null && !message.contains(text(related))) {
+            throw new IllegalArgumentException("the message must name the related place " + text(related));
+        }
+    }
+
+    /** A problem at {@code where} that involves no other place. */
+    public ValidationError(Pointer where, String message) {
+        this(where, message, null);
+    }
+
+    /**
+     * The message with the related place (if any) named by {@code naming} instead of as the document's path:
+     * a caller that reports {@code where} relative to part of the document names {@code related} the same way.
+     */
+    public String message(Function<Pointer, String> naming) {
+        if (related == null) {
+            return message;
+        }
+        String named = text(related);
+        int at = message.lastIndexOf(named);
+        return message.substring(0, at) + naming.apply(related) + message.substring(at + named.length());
     }
 
     /**

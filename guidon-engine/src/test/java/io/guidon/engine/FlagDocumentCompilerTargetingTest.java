@@ -129,6 +129,15 @@ class FlagDocumentCompilerTargetingTest {
         }
 
         @Test
+        void nameTheFirstTargetingAsAPlaceACallerCanReRoot() {
+            ValidationError e = flag(f -> f.bool().target("on", "u1").target("off", "u1")).errors().get(0);
+            assertThat(e.related()).isEqualTo(io.guidon.json.Pointer.of("flags", "f", "targets").index(0)
+                    .field("values").index(0));
+            assertThat(e.message(p -> "<" + p.drop(2) + ">")).isEqualTo("'u1' is already targeted at"
+                    + " </targets/0/values/0>");
+        }
+
+        @Test
         void haveNoOtherFields() {
             assertOnlyError(flag(f -> f.bool().set("targets", json("[{'variant': 'on', 'values': ['u1'], 'key': 1}]"))),
                     "flags.f.targets[0].key", "unknown field 'key' (allowed: values, variant)");
@@ -149,6 +158,13 @@ class FlagDocumentCompilerTargetingTest {
         void haveUniqueIds() {
             assertOnlyError(flag(f -> f.bool().rule("eu", ANYONE, "on").rule("us", ANYONE, "on").rule("eu", ANYONE, "off")),
                     "flags.f.rules[2].id", "duplicate rule id 'eu' (also at flags.f.rules[0])");
+        }
+
+        @Test
+        void nameTheFirstIdAsAPlaceACallerCanReRoot() {
+            ValidationError e = flag(f -> f.bool().rule("eu", ANYONE, "on").rule("eu", ANYONE, "off")).errors().get(0);
+            assertThat(e.related()).isEqualTo(io.guidon.json.Pointer.of("flags", "f", "rules").index(0));
+            assertThat(e.message(p -> p.drop(2).text())).isEqualTo("duplicate rule id 'eu' (also at rules[0])");
         }
 
         @ParameterizedTest

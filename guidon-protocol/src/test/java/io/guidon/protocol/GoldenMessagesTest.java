@@ -62,11 +62,19 @@ class GoldenMessagesTest {
     @Test
     void anEventBatchAnswerDecodesToItsRecordAndEncodesBack() {
         EventBatchAnswer expected = new EventBatchAnswer(BATCH, false, 6, List.of(new EventBatchAnswer.Rejected(
-                "conversions[1].timestamp", "'2020-01-01T00:00:00Z' is older than events.max-event-age allows (the"
+                "conversions[1].timestamp", "/conversions/1/timestamp", "'2020-01-01T00:00:00Z' is older than events.max-event-age allows (the"
                         + " oldest accepted now is 2026-10-27T10:15:30Z)")), 0, 0, 1);
 
         assertThat(EventBatchAnswer.decode(Golden.bytes("event-batch-answer.json"))).isEqualTo(expected);
         assertThat(new String(expected.encode(), StandardCharsets.UTF_8)).isEqualTo(Golden.text("event-batch-answer.json"));
+    }
+
+    @Test
+    void anAnswerWithoutPointersReadsThemFromThePaths() {
+        EventBatchAnswer old = EventBatchAnswer.decode(("{\"rejected\":[{\"path\":\"exposures[3].targetingKey\","
+                + "\"reason\":\"required\"},{\"path\":\"body\",\"reason\":\"x\"}]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(old.rejected()).extracting(EventBatchAnswer.Rejected::pointer)
+                .containsExactly("/exposures/3/targetingKey", "/body");
     }
 
     @Test

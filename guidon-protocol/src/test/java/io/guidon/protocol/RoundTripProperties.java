@@ -113,7 +113,8 @@ class RoundTripProperties {
     @Provide
     Arbitrary<List<EventBatchAnswer.Rejected>> rejections() {
         return Combinators.combine(Arbitraries.of("counts[0].count", "exposures[3].targetingKey", "body"), texts())
-                .as(EventBatchAnswer.Rejected::new).list().ofMaxSize(5);
+                .as((path, reason) -> new EventBatchAnswer.Rejected(path, io.guidon.json.Pointer.fromText(path)
+                        .toString(), reason)).list().ofMaxSize(5);
     }
 
     Arbitrary<String> flagKeys() {

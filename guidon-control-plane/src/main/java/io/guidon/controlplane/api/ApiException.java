@@ -83,12 +83,10 @@ public final class ApiException extends RuntimeException {
                 errors, Map.of());
     }
 
-    public static ApiException invalidQuery(List<FieldError> errors) {
-        return new ApiException(400, "invalid-parameter", "Invalid query parameter",
-                errors.get(0).path() + ": " + errors.get(0).message(), errors, Map.of());
-    }
-
-    /** A path or query parameter that no store can hold (U+0000) or that is not percent-encoded UTF-8. */
+    /**
+     * A path or query parameter refused (out of bounds, not a cursor, repeated, not percent-encoded UTF-8...):
+     * the one problem type {@code invalid-parameter}, whose title never changes (RFC 9457).
+     */
     public static ApiException invalidParameter(List<FieldError> errors) {
         return new ApiException(400, "invalid-parameter", "Invalid parameter",
                 errors.get(0).path() + ": " + errors.get(0).message(), errors, Map.of());

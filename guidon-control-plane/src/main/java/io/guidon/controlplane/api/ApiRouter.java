@@ -342,7 +342,7 @@ public final class ApiRouter {
             Principal p = ctx.get("principal");
             String requestId = ctx.get("requestId");
             if (!p.role().satisfies(role)) {
-                ctx.fail(DomainException.forbidden("a " + p.role().jsonName() + " key cannot " + method + " " + path
+                ctx.fail(DomainException.forbidden(p.role().withArticle() + " key cannot " + method + " " + path
                         + (role == Role.SIDECAR ? " (sidecar keys only)" : " (needs " + role.jsonName() + ")")));
                 return;
             }

@@ -71,7 +71,7 @@ public final class Call {
     public String query(String name) {
         List<String> all = ctx.queryParam(name);
         if (all.size() > 1) {
-            throw ApiException.invalidQuery(List.of(FieldError.named(name,
+            throw ApiException.invalidParameter(List.of(FieldError.named(name,
                     "given " + all.size() + " times; give it once")));
         }
         return all.isEmpty() || all.get(0).isEmpty() ? null : all.get(0);
@@ -91,7 +91,7 @@ public final class Call {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.invalidQuery(List.of(FieldError.named("limit", "must be a whole number from 1 to "
+        throw ApiException.invalidParameter(List.of(FieldError.named("limit", "must be a whole number from 1 to "
                 + maxPageSize + ", not '" + v + "'")));
     }
 

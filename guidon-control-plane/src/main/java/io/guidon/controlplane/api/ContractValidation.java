@@ -3,14 +3,18 @@ package io.guidon.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.Keyword;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi31;
 import io.guidon.json.Pointer;
 import io.guidon.json.ValueChecks;
 import io.vertx.core.http.HttpMethod;
@@ -56,7 +60,12 @@ public final class ContractValidation {
     static final String VIOLATIONS = "guidon.contract.violations";
     /** The id the document is loaded under, so that its {@code #/components/...} references resolve within it. */
     private static final String BASE = "https://guidon.io/controlplane/openapi.json";
+    /** The members an OpenAPI 3.1 document object may have (OpenAPI 3.1.0, 4.8.1). */
+    static final List<String> DOCUMENT_MEMBERS = List.of("openapi", "info", "jsonSchemaDialect", "servers", "paths",
+            "webhooks", "components", "security", "tags", "externalDocs");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Query parameters the handlers check themselves, with bounds from the configuration the document cannot know. */
+    private static final Set<String> HANDLER_CHECKED = Set.of("limit", "since");
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,18}(\\.[0-9]{1,18})?");
 
@@ -78,8 +87,29 @@ public final class ContractValidation {
         } catch (IOException e) {
             throw new IllegalArgumentException("the OpenAPI document is not JSON: " + e.getMessage(), e);
         }
+        JsonMetaSchema dialect = openApiDialect();
         this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                b -> b.schemaLoaders(l -> l.schemas(Map.of(BASE, text))));
+                b -> b.metaSchema(dialect).defaultMetaSchemaIri(dialect.getIri())
+                        .schemaLoaders(l -> l.schemas(Map.of(BASE, text))));
+    }
+
+    /** The dialect this validator reads the document itself in, when a {@code $ref} loads it as a root schema. */
+    JsonMetaSchema documentDialect() {
+        return factory.getSchema(SchemaLocation.of(BASE), config).getValidationContext().getMetaSchema();
+    }
+
+    /**
+     * The dialect the document's schemas are read in: OpenAPI 3.1's (JSON Schema 2020-12 with {@code example},
+     * {@code discriminator}...), plus the document's own top-level members as keywords that validate nothing.
+     * A {@code $ref} into {@code #/components/schemas} loads the whole document as the root schema; read in plain
+     * 2020-12, each of those members would be an unknown keyword, logged as a warning at every start.
+     */
+    public static JsonMetaSchema openApiDialect() {
+        List<Keyword> document = new ArrayList<>();
+        for (String member : DOCUMENT_MEMBERS) {
+            document.add(new NonValidationKeyword(member));
+        }
+        return JsonMetaSchema.builder(OpenApi31.getInstance()).keywords(document).build();
     }
 
     /**
@@ -148,11 +178,16 @@ public final class ContractValidation {
         /**
          * Every path and query parameter of the request that its schema refuses, each named by the parameter (a
          * one-token pointer); empty when all pass. A query parameter given more than once is left to the handler,
-         * which refuses it with its own message; one not declared was refused before ({@link Parameters}).
+         * which refuses it with its own message; one not declared was refused before ({@link Parameters}). So are
+         * {@code limit}, whose bounds the handler checks against the configured page size ({@link Call#limit}),
+         * and the sidecar's {@code since}, which the handler reads whole: one wording whichever bound is missed.
          */
         public List<FieldError> parameters(RoutingContext ctx) {
             List<FieldError> errors = new ArrayList<>();
             for (ParameterCheck p : parameters) {
+                if (!p.inPath() && HANDLER_CHECKED.contains(p.name())) {
+                    continue;
+                }
                 String value;
                 if (p.inPath()) {
                     value = ctx.pathParam(p.name());

@@ -36,7 +36,7 @@ public final class Cursors {
         } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             // reported below
         }
-        throw ApiException.invalidQuery(List.of(FieldError.named("cursor",
+        throw ApiException.invalidParameter(List.of(FieldError.named("cursor",
                 "not a cursor from this API: pass the nextCursor of the previous page unchanged")));
     }
 }

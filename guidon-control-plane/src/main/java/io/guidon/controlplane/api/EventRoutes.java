@@ -128,7 +128,7 @@ public final class EventRoutes {
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.invalidQuery(errors);
+            throw ApiException.invalidParameter(errors);
         }
         LocalDate first = from;
         LocalDate last = to;

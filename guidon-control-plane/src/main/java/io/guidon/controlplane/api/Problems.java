@@ -45,7 +45,7 @@ public final class Problems {
         ApiException problem = switch (e.kind()) {
             case INVALID -> ApiException.invalid(errors(e.violations()));
             // The detail names the first parameter, as it always has.
-            case INVALID_PARAMETER -> ApiException.invalidQuery(errors(e.violations()));
+            case INVALID_PARAMETER -> ApiException.invalidParameter(errors(e.violations()));
             case INVALID_EVENT_BATCH -> new ApiException(400, "invalid-event-batch", "Invalid event batch", detail,
                     errors(e.violations()), Map.of());
             case NOT_FOUND -> new ApiException(404, "not-found", "Not found", detail);

@@ -204,7 +204,9 @@ public final class Routes {
         if (variants == null) {
             f.error("variants", "required: an object of variant values by name, such as {\"on\": true, \"off\": false}");
         } else if (!variants.isObject() || variants.isEmpty()) {
-            f.error("variants", "must be a non-empty object of variant values by name, not " + Fields.kind(variants));
+            // The engine's words: an empty object is named as one.
+            f.error("variants", "must be a non-empty object of variant values by name, not "
+                    + (variants.isObject() ? "an empty object" : Fields.kind(variants)));
         }
         JsonNode metadata = f.raw("metadata");
         String salt = f.text("salt", 128, false);
@@ -510,7 +512,7 @@ public final class Routes {
         if (sinceText != null && sinceText.matches("\\d{1,18}")) {
             since = Long.parseLong(sinceText);
         } else if (sinceText != null) {
-            throw ApiException.invalidQuery(List.of(new FieldError("since", "must be a version (a whole number of at"
+            throw ApiException.invalidParameter(List.of(new FieldError("since", "must be a version (a whole number of at"
                     + " most 18 digits), not '" + io.guidon.json.ValueChecks.printable(sinceText, 40) + "'")));
         }
         String ifNoneMatch = call.context().request().getHeader("If-None-Match");

@@ -13,6 +13,11 @@ public enum Role {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The role's name with its article, for messages: "an admin", "a viewer". */
+    public String withArticle() {
+        return ("aeiou".indexOf(jsonName().charAt(0)) >= 0 ? "an " : "a ") + jsonName();
+    }
+
     public static Role parse(String s) {
         for (Role r : values()) {
             if (r.jsonName().equals(s)) {

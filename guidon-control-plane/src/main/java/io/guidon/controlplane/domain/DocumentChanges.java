@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The pure step of every change to flags and segments: an environment's document and a {@link DocumentChange} in,
@@ -107,9 +108,11 @@ public final class DocumentChanges {
         Compilation compiled = compiler.compile(alone.toJson());
         List<Violation> violations = new ArrayList<>();
         for (ValidationError e : compiled.ok() ? List.<ValidationError>of() : compiled.errors()) {
-            Pointer where = where(e);
-            Pointer rel = relative(where, "flags", definition.key());
-            violations.add(new Violation(rel != null ? rel : where, e.message()));
+            UnaryOperator<Pointer> place = p -> {
+                Pointer rel = relative(p, "flags", definition.key());
+                return rel != null ? rel : p;
+            };
+            violations.add(placed(e, place));
         }
         return violations;
     }
@@ -237,38 +240,57 @@ public final class DocumentChanges {
         };
     }
 
-    /** The engine's error {@code e}, found in environment {@code envKey}, placed for the request that made it. */
+    /**
+     * The engine's error {@code e}, found in environment {@code envKey}, placed for the request that made it. Its
+     * own place and the other place its message names (the first of two duplicates) are placed the same way: both
+     * relative to the request body when inside the flag or segment the request changes, else as the request names
+     * the environment's places.
+     */
     private static Violation violation(String envKey, DocumentChange change, String judged, ValidationError e) {
-        Pointer where = where(e);
         return switch (change) {
-            case DocumentChange.CreateFlag c -> definitionViolation(envKey, judged, where, e.message());
-            case DocumentChange.UpdateFlagDefinition u -> definitionViolation(envKey, judged, where, e.message());
-            case DocumentChange.DeleteFlag x -> new Violation(inEnvironment(envKey, where),
-                    e.message() + " (flag '" + x.key() + "' is still needed there)");
-            case DocumentChange.DeleteSegment x -> new Violation(where,
-                    e.message() + " (segment '" + x.key() + "' is still used there)");
-            case DocumentChange.PutSegment p -> relativeOrWhole(where, "segments", judged, e.message());
-            case DocumentChange.ConfigureFlag c -> relativeOrWhole(where, "flags", judged, e.message());
-            case DocumentChange.Toggle t -> relativeOrWhole(where, "flags", judged, e.message());
-            case DocumentChange.Rollout r -> relativeOrWhole(where, "flags", judged, e.message());
+            case DocumentChange.CreateFlag c -> placed(e, definitionPlace(envKey, judged));
+            case DocumentChange.UpdateFlagDefinition u -> placed(e, definitionPlace(envKey, judged));
+            case DocumentChange.DeleteFlag x -> placed(e, p -> inEnvironment(envKey, p),
+                    " (flag '" + x.key() + "' is still needed there)");
+            case DocumentChange.DeleteSegment x -> placed(e, UnaryOperator.identity(),
+                    " (segment '" + x.key() + "' is still used there)");
+            case DocumentChange.PutSegment p -> placed(e, relativeOrWhole("segments", judged));
+            case DocumentChange.ConfigureFlag c -> placed(e, relativeOrWhole("flags", judged));
+            case DocumentChange.Toggle t -> placed(e, relativeOrWhole("flags", judged));
+            case DocumentChange.Rollout r -> placed(e, relativeOrWhole("flags", judged));
         };
+    }
+
+    /** {@code e} with its place, and the place its message names, both mapped by {@code place}. */
+    static Violation placed(ValidationError e, UnaryOperator<Pointer> place) {
+        return placed(e, place, "");
+    }
+
+    private static Violation placed(ValidationError e, UnaryOperator<Pointer> place, String suffix) {
+        return new Violation(place.apply(e.where()),
+                e.message(p -> ValidationError.text(place.apply(p))) + suffix);
     }
 
     /**
      * Errors in the flag's own definition fields are the request's; anything else names its environment. For a
      * document without an environment ({@code envKey} null) every error of the flag is the request's.
      */
-    private static Violation definitionViolation(String envKey, String flagKey, Pointer where, String message) {
-        Pointer rel = relative(where, "flags", flagKey);
-        if (rel != null && (envKey == null || rel.size() > 0 && DEFINITION_FIELDS.contains(rel.token(0)))) {
-            return new Violation(rel, message);
-        }
-        return new Violation(inEnvironment(envKey, where), message);
+    private static UnaryOperator<Pointer> definitionPlace(String envKey, String flagKey) {
+        return where -> {
+            Pointer rel = relative(where, "flags", flagKey);
+            if (rel != null && (envKey == null || rel.size() > 0 && DEFINITION_FIELDS.contains(rel.token(0)))) {
+                return rel;
+            }
+            return inEnvironment(envKey, where);
+        };
     }
 
-    private static Violation relativeOrWhole(Pointer where, String section, String key, String message) {
-        Pointer rel = relative(where, section, key);
-        return new Violation(rel != null ? rel : where, message);
+    /** A place inside {@code /section/key}, relative to it; any other place, as the document names it. */
+    private static UnaryOperator<Pointer> relativeOrWhole(String section, String key) {
+        return where -> {
+            Pointer rel = relative(where, section, key);
+            return rel != null ? rel : where;
+        };
     }
 
     private static Pointer inEnvironment(String envKey, Pointer where) {

@@ -220,6 +220,25 @@ class AdminApiIT {
     }
 
     @Test
+    void aMessageThatNamesAnotherPlaceNamesItRelativeToTheRequestBodyToo() {
+        createFlag("dup-config");
+        Map<String, Object> rule = Map.of("id", "x", "when", Map.of("attribute", "country", "op", "in",
+                "values", List.of("DE")), "serve", Map.of("variant", "on"));
+        Map<String, Object> config = Map.of("enabled", true, "offVariant", "off",
+                "targets", List.of(Map.of("variant", "on", "values", List.of("a", "a"))),
+                "rules", List.of(rule, rule), "fallthrough", Map.of("variant", "off"));
+
+        Resp r = cp.put("/api/v1/environments/production/flags/dup-config", admin, config, "If-Match", "\"1\"");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        List<String> said = new java.util.ArrayList<>();
+        r.json().get("errors").forEach(e -> said.add(e.get("pointer").asText() + " " + e.get("message").asText()));
+        assertThat(said).contains("/targets/0/values/1 'a' is already targeted at targets[0].values[0]",
+                "/rules/1/id duplicate rule id 'x' (also at rules[0])");
+        assertThat(r.body()).doesNotContain("flags.dup-config");
+    }
+
+    @Test
     void definitionFieldsCannotBeChangedThroughAnEnvironment() {
         createFlag("def-only", "description", "original");
 

@@ -56,10 +56,17 @@ class ContractValidationIT {
         JsonNode e = onlyError(r);
         assertThat(e.get("path").asText()).isEqualTo("limit");
         assertThat(e.get("pointer").asText()).isEqualTo("/limit");
-        assertThat(e.get("message").asText()).isEqualTo("must be at least 1, not '0'");
+        // The handler checks a limit against the configured page size: one wording, whichever bound it misses.
+        assertThat(e.get("message").asText()).isEqualTo("must be a whole number from 1 to 200, not '0'");
+        assertThat(onlyError(cp.get("/api/v1/flags?limit=201", admin)).get("message").asText())
+                .isEqualTo("must be a whole number from 1 to 200, not '201'");
 
         Resp word = cp.get("/api/v1/environments?limit=ten", admin);
-        assertThat(onlyError(word).get("message").asText()).isEqualTo("must be a whole number, not 'ten'");
+        assertThat(onlyError(word).get("message").asText()).isEqualTo("must be a whole number from 1 to 200,"
+                + " not 'ten'");
+        Resp wordless = cp.get("/api/v1/sidecar/flags?since=abc", sidecar);
+        assertThat(onlyError(wordless).get("message").asText()).isEqualTo("must be a version (a whole number of at"
+                + " most 18 digits), not 'abc'");
 
         Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
         assertThat(type.status()).isEqualTo(400);
@@ -69,6 +76,31 @@ class ContractValidationIT {
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
         assertThat(onlyError(since).get("pointer").asText()).isEqualTo("/since");
+        assertThat(onlyError(since).get("message").asText()).isEqualTo("must be a version (a whole number of at"
+                + " most 18 digits), not '-1'");
+    }
+
+    @Test
+    void everyRefusedParameterIsOneProblemTypeWithOneTitle() {
+        for (String uri : List.of("/api/v1/flags?limit=0", "/api/v1/flags?limit=201", "/api/v1/flags?foo=1",
+                "/api/v1/flags?cursor=%C3", "/api/v1/flags?cursor=garbage", "/api/v1/flags?limit=1&limit=2",
+                "/api/v1/flags/f/exposures?environment=production&from=2026-13-01")) {
+            Resp r = cp.get(uri, admin);
+            assertThat(r.status()).as(uri + " " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("type").asText()).as(uri).isEqualTo("https://guidon.io/problems/invalid-parameter");
+            assertThat(r.json().get("title").asText()).as(uri).isEqualTo("Invalid parameter");
+        }
+        Resp since = cp.get("/api/v1/sidecar/flags?since=abc", sidecar);
+        assertThat(since.status()).as(since.body()).isEqualTo(400);
+        assertThat(since.json().get("title").asText()).isEqualTo("Invalid parameter");
+    }
+
+    @Test
+    void emptyVariantsAreSaidToBeEmpty() {
+        Resp r = cp.post("/api/v1/flags", admin, Map.of("key", "g", "variants", Map.of()));
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(onlyError(r).get("message").asText())
+                .isEqualTo("must be a non-empty object of variant values by name, not an empty object");
     }
 
     @Test

@@ -126,7 +126,7 @@ class ContractValidationTest {
         FieldError parameter = FieldError.named("a.b", "m");
         FieldError member = new FieldError("a.b", "m");
 
-        assertThat(ContractValidation.pointerOf(ApiException.invalidQuery(List.of(parameter)), parameter))
+        assertThat(ContractValidation.pointerOf(ApiException.invalidParameter(List.of(parameter)), parameter))
                 .isEqualTo(Pointer.of("a.b"));
         assertThat(ContractValidation.pointerOf(ApiException.invalid(List.of(member)), member))
                 .isEqualTo(Pointer.of("a", "b"));
@@ -135,5 +135,24 @@ class ContractValidationTest {
     private static String ptr(String text) {
         Pointer p = ContractValidation.pointerOf(new FieldError(text, "m"));
         return p == null ? null : p.toString();
+    }
+
+    @Test
+    void theDocumentIsReadInADialectThatKnowsItsMembersSoNoneIsLoggedAsAnUnknownKeyword() throws Exception {
+        JsonNode doc;
+        byte[] bytes;
+        try (InputStream in = ContractValidationTest.class.getClassLoader()
+                .getResourceAsStream("controlplane/openapi.json")) {
+            bytes = in.readAllBytes();
+        }
+        doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+        // UnknownKeywordFactory warns once per keyword and JVM, so the test asks the validator's own dialect:
+        // every top-level member of the document is one of its keywords (in plain 2020-12, none is).
+        com.networknt.schema.JsonMetaSchema dialect = new ContractValidation(bytes).documentDialect();
+        assertThat(dialect.getIri()).isEqualTo(ContractValidation.openApiDialect().getIri());
+        assertThat(dialect.getKeywords().keySet()).containsAll(() -> doc.fieldNames())
+                .contains("discriminator", "example", "$ref", "properties");
+        assertThat(com.networknt.schema.JsonMetaSchema.getV202012().getKeywords().keySet())
+                .doesNotContain("paths", "components");
     }
 }

@@ -87,7 +87,7 @@ class ProblemsTest {
                 Violation.of("from", "must be an ISO-8601 instant"),
                 Violation.of("to", "must be an ISO-8601 instant"))));
 
-        assertProblem(p, 400, "invalid-parameter", "Invalid query parameter", "from: must be an ISO-8601 instant",
+        assertProblem(p, 400, "invalid-parameter", "Invalid parameter", "from: must be an ISO-8601 instant",
                 Map.of());
         assertThat(p.errors()).extracting(e -> e.pointer().toString()).containsExactly("/from", "/to");
     }

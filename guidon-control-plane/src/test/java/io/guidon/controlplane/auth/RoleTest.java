@@ -24,4 +24,12 @@ class RoleTest {
         assertThat(Role.parse("EDITOR")).isNull();
         assertThat(Role.parse("owner")).isNull();
     }
+
+    @Test
+    void aRoleIsNamedWithTheArticleItsSoundTakes() {
+        assertThat(Role.ADMIN.withArticle()).isEqualTo("an admin");
+        assertThat(Role.EDITOR.withArticle()).isEqualTo("an editor");
+        assertThat(Role.VIEWER.withArticle()).isEqualTo("a viewer");
+        assertThat(Role.SIDECAR.withArticle()).isEqualTo("a sidecar");
+    }
 }

@@ -142,6 +142,33 @@ class DocumentChangesTest {
     }
 
     @Test
+    void theOtherPlaceAMessageNamesIsPlacedLikeTheErrorItself() {
+        ObjectNode config = object("{'enabled': true, 'offVariant': 'off', 'targets': [{'variant': 'on', 'values':"
+                + " ['a', 'a']}], 'rules': [{'id': 'x', 'when': {'segment': 'beta'}, 'serve': {'variant': 'on'}},"
+                + " {'id': 'x', 'when': {'segment': 'beta'}, 'serve': {'variant': 'off'}}],"
+                + " 'fallthrough': {'variant': 'off'}}");
+        DocumentChanges.Outcome configured = changes.apply("production", production(), null,
+                new DocumentChange.ConfigureFlag("checkout", config, null));
+
+        assertThat(configured.violations()).extracting(v -> v.where().text() + ": " + v.message())
+                .containsExactlyInAnyOrder("targets[0].values[1]: 'a' is already targeted at targets[0].values[0]",
+                        "rules[1].id: duplicate rule id 'x' (also at rules[0])");
+
+        // A new flag whose configuration is wrong: both places are named in the environment, as the request's
+        // error itself is.
+        FlagDefinition def = flag("banner", BOOL);
+        DocumentChanges.Outcome created = changes.apply("production", production(), null,
+                new DocumentChange.CreateFlag(def, config));
+        assertThat(created.violations()).extracting(v -> v.where().text() + ": " + v.message())
+                .contains("environments.production.flags.banner.rules[1].id: duplicate rule id 'x' (also at"
+                        + " environments.production.flags.banner.rules[0])");
+
+        // A definition judged alone: relative to the flag.
+        assertThat(changes.check(def, config)).extracting(Violation::message)
+                .contains("'a' is already targeted at targets[0].values[0]");
+    }
+
+    @Test
     void aConfigurationMaySendTheDefinitionBackUnchangedButNotChangeIt() {
         ObjectNode config = object("{'enabled': true, 'offVariant': 'off', 'fallthrough': {'variant': 'on'}}");
         DocumentChanges.Outcome same = changes.apply("production", production(), null,

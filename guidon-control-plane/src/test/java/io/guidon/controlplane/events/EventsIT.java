@@ -329,9 +329,13 @@ class EventsIT {
                 + "\"conversions\":[" + conversion + "," + conversion.replace(m.toString(), "2099-01-01T00:00:00Z") + ","
                 + conversion.replace("42.5", "1e400") + ",{\"targetingKey\":\"u\",\"event\":\"buy\","
                 + "\"timestamp\":\"2020-01-01T00:00:00Z\"}]}";
-        List<String> expected = List.of("counts[1].flag", "counts[2].flag", "counts[3].minute", "counts[4].count",
-                "counts[5].reason", "counts[6].flag", "exposures[1].timestamp", "exposures[2].targetingKey",
-                "exposures[3].variant", "conversions[1].timestamp", "conversions[2].value", "conversions[3].timestamp");
+        // One item per problem: an event with several problems is several items, each in its own place.
+        List<String> expected = List.of("counts[1].flag", "counts[1].variant", "counts[1].minute", "counts[1].count",
+                "counts[2].flag", "counts[2].variant", "counts[2].minute", "counts[2].count", "counts[3].minute",
+                "counts[4].count", "counts[5].reason", "counts[6].flag", "exposures[1].timestamp",
+                "exposures[2].targetingKey", "exposures[3].variant", "exposures[3].targetingKey",
+                "exposures[3].timestamp", "conversions[1].timestamp", "conversions[2].value",
+                "conversions[3].timestamp");
         Map<String, Long> before = rows();
         double countsRejected = cp.metric("guidon_events_rejected_total", "kind=\"counts\"");
 
@@ -345,8 +349,15 @@ class EventsIT {
         List<String> paths = new ArrayList<>();
         first.json().get("rejected").forEach(e -> paths.add(e.get("path").asText()));
         assertThat(paths).containsExactlyElementsOf(expected);
-        assertThat(first.json().get("rejected").get(7).get("reason").asText())
+        assertThat(first.json().get("rejected").get(13).get("reason").asText())
                 .isEqualTo("a targeting key must be at most 256 characters, not 300");
+        // Each item also names its place as an RFC 6901 pointer, and no reason names another place.
+        first.json().get("rejected").forEach(e -> {
+            assertThat(e.get("pointer").asText()).isEqualTo(io.guidon.json.Pointer.fromText(e.get("path").asText())
+                    .toString());
+            assertThat(e.get("reason").asText()).doesNotContain("counts[", "exposures[", "conversions[");
+        });
+        assertThat(first.json().get("rejected").get(13).get("pointer").asText()).isEqualTo("/exposures/2/targetingKey");
         assertThat(first.json().get("rejectedEvents").toString())
                 .isEqualTo("{\"counts\":6,\"exposures\":3,\"conversions\":3}");
         // Sent again (a retry): counted once, and told again what was left out.
@@ -480,6 +491,8 @@ class EventsIT {
             Resp r = cp.send("POST", "/api/v1/events", key, large, "Content-Type", "application/json");
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.json().get("detail").asText()).contains("sidecar keys only");
+            assertThat(r.json().get("detail").asText()).startsWith(key.equals(admin) ? "an admin key cannot POST"
+                    : "a viewer key cannot POST");
         }
         // The connection is still good after answers given before the body was read.
         assertThat(new Batches().count("f", "on", Batches.minute(Instant.now()), 1).post(cp, sidecar).status())

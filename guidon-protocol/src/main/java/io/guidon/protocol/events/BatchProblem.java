@@ -4,9 +4,8 @@ import io.guidon.json.Pointer;
 
 /**
  * One problem {@link EventBatchDecoder} found: where ({@link #where}, in the batch's JSON; {@link #BODY} for the body
- * as a whole, {@link #IDEMPOTENCY_KEY} for that header) and what, in plain words. For an event left out of a batch,
- * {@code message} holds the reason of its first problem followed by every further one as
- * {@code "; <path>: <reason>"}.
+ * as a whole, {@link #IDEMPOTENCY_KEY} for that header) and what, in plain words. An event left out of a batch for
+ * two problems has two of these, each with its own place.
  */
 public record BatchProblem(Pointer where, String message) {
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guidon.json.Pointer;
 import io.guidon.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,11 +17,11 @@ import java.util.UUID;
  * The control plane's answer to a stored batch ({@code 202}, or {@code 200} for a batch id it had stored before):
  * <pre>{@code
  * {"batchId":"<uuid>","accepted":true,"duplicate":false,"events":<stored>,
- *  "rejected":[{"path":"exposures[3].targetingKey","reason":"..."}...],
+ *  "rejected":[{"path":"exposures[3].targetingKey","pointer":"/exposures/3/targetingKey","reason":"..."}...],
  *  "rejectedEvents":{"counts":0,"exposures":1,"conversions":0}}
  * }</pre>
- * {@code rejected} lists up to {@link EventBatchDecoder#MAX_LISTED_ERRORS} events left out as invalid (the rest of
- * the batch is stored); {@code rejectedEvents}, counting all of them by kind, is present only when some were. A
+ * {@code rejected} lists up to {@link EventBatchDecoder#MAX_LISTED_ERRORS} problems of the events left out as invalid,
+ * one item per problem (an event with two problems is two items; the rest of the batch is stored); {@code rejectedEvents}, counting all of them by kind, is present only when some were. A
  * batch refused whole is answered with an RFC 9457 problem instead, not with this. Immutable.
  *
  * @param events the events of the batch the control plane holds (for a duplicate: those it stored the first time)
@@ -28,11 +29,20 @@ import java.util.UUID;
 public record EventBatchAnswer(UUID batchId, boolean duplicate, int events, List<Rejected> rejected,
         int rejectedCounts, int rejectedExposures, int rejectedConversions) {
 
-    /** One event left out: the path of its first problem and every reason, as text. */
-    public record Rejected(String path, String reason) {
+    /**
+     * One problem of an event left out: where, as message text ({@code exposures[3].targetingKey}) and as an
+     * RFC 6901 JSON Pointer into the batch ({@code /exposures/3/targetingKey}), and why.
+     */
+    public record Rejected(String path, String pointer, String reason) {
         public Rejected {
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(pointer, "pointer");
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** The problem {@code p} of a batch, as an answer lists it. */
+        public static Rejected of(BatchProblem p) {
+            return new Rejected(p.path(), p.where().toString(), p.message());
         }
     }
 
@@ -47,7 +57,7 @@ public record EventBatchAnswer(UUID batchId, boolean duplicate, int events, List
     public static EventBatchAnswer of(UUID batchId, boolean duplicate, int events, EventBatchDecoder.Result result) {
         List<Rejected> rejected = new ArrayList<>(result.rejected().size());
         for (BatchProblem p : result.rejected()) {
-            rejected.add(new Rejected(p.path(), p.message()));
+            rejected.add(Rejected.of(p));
         }
         return new EventBatchAnswer(batchId, duplicate, events, rejected, result.rejectedCounts(),
                 result.rejectedExposures(), result.rejectedConversions());
@@ -71,6 +81,7 @@ public record EventBatchAnswer(UUID batchId, boolean duplicate, int events, List
             for (Rejected r : rejected) {
                 g.writeStartObject();
                 g.writeStringField("path", r.path());
+                g.writeStringField("pointer", r.pointer());
                 g.writeStringField("reason", r.reason());
                 g.writeEndObject();
             }
@@ -116,11 +127,24 @@ public record EventBatchAnswer(UUID batchId, boolean duplicate, int events, List
         }
         List<Rejected> rejected = new ArrayList<>();
         for (JsonNode r : node.path("rejected")) {
-            rejected.add(new Rejected(r.path("path").asText(), r.path("reason").asText()));
+            // An older control plane sent no pointer: it is read from the path text, or left empty.
+            String pointer = r.path("pointer").isTextual() ? r.get("pointer").asText()
+                    : pointerOf(r.path("path").asText());
+            rejected.add(new Rejected(r.path("path").asText(), pointer, r.path("reason").asText()));
         }
         JsonNode byKind = node.path("rejectedEvents");
         return new EventBatchAnswer(batchId, node.path("duplicate").asBoolean(false), node.path("events").asInt(0),
                 rejected, byKind.path("counts").asInt(0), byKind.path("exposures").asInt(0),
                 byKind.path("conversions").asInt(0));
+    }
+
+    /** The RFC 6901 text of a path in message form, or {@code ""} when it is not one. */
+    private static String pointerOf(String path) {
+        try {
+            Pointer p = Pointer.fromText(path);
+            return p == null ? "" : p.toString();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 }

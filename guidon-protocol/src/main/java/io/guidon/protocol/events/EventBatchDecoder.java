@@ -36,7 +36,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>One bad event never costs the good ones: an event that breaks a rule (a 300-character targeting key, a time
  * older than {@code notBefore}, a value of {@code 1e400}, an unknown field, ...) is left out and listed in
- * {@link Result#rejected()} with its path ({@code exposures[3].targetingKey}) and reason, and the rest of the batch
+ * {@link Result#rejected()}, each of its problems with its place ({@code exposures[3].targetingKey}), and the rest
+ * of the batch
  * is read. Only a batch whose envelope is unusable is refused whole ({@link Result#refused()}), with every problem
  * and its path in {@link Result#problems()}, up to {@value #MAX_LISTED_ERRORS} of them: not JSON or not gzip, over
  * {@code maxDecompressedBytes}, more than {@code maxEvents} events (parsing stops at the first one over), a missing
@@ -62,8 +63,9 @@ public final class EventBatchDecoder {
     /**
      * What was read. When the envelope was usable, {@code batch} holds every valid event and {@code problems} is
      * empty; else {@code batch} is null and {@code problems} lists the envelope's problems ({@code problemCount}
-     * counts them all). {@code rejected} lists at most {@value #MAX_LISTED_ERRORS} events left out (one entry per
-     * event: the path of its first problem and every reason); the counts by kind cover them all.
+     * counts them all). {@code rejected} lists at most {@value #MAX_LISTED_ERRORS} problems of the events left out
+     * (one entry per problem, each with its own place: an event with two problems is two entries, in the order
+     * found); the counts by kind count the events, all of them.
      */
     public record Result(EventBatch batch, List<BatchProblem> problems, int problemCount, List<BatchProblem> rejected,
             int rejectedCounts, int rejectedExposures, int rejectedConversions) {
@@ -209,8 +211,8 @@ public final class EventBatchDecoder {
         final int[] rejectedByKind = new int[3];
         /** The event being read, while one is: its problems leave it out rather than refuse the batch. */
         Pointer element;
-        Pointer elementPath;
-        StringBuilder elementReason;
+        /** The problems of the event being read, each with its own place: each is one item of the answer. */
+        final List<BatchProblem> elementProblems = new ArrayList<>();
 
         Parse(Instant notBefore, Instant notAfter) {
             this.notBefore = notBefore;
@@ -219,12 +221,7 @@ public final class EventBatchDecoder {
 
         void error(Pointer path, String message) {
             if (element != null) {
-                if (elementPath == null) {
-                    elementPath = path;
-                    elementReason = new StringBuilder(message);
-                } else {
-                    elementReason.append("; ").append(path.text()).append(": ").append(message);
-                }
+                elementProblems.add(new BatchProblem(path, message));
                 return;
             }
             total++;
@@ -310,7 +307,7 @@ public final class EventBatchDecoder {
 
         /** Whether the event being read broke no rule so far. */
         boolean fine() {
-            return elementPath == null;
+            return elementProblems.isEmpty();
         }
 
         private void array(JsonParser p, String name, int kind, Element element) throws IOException {
@@ -335,15 +332,16 @@ public final class EventBatchDecoder {
                 } else {
                     element.read(p, path);
                 }
-                if (elementPath != null) {
+                if (!elementProblems.isEmpty()) {
                     rejectedByKind[kind]++;
-                    if (rejected.size() < MAX_LISTED_ERRORS) {
-                        rejected.add(new BatchProblem(elementPath, elementReason.toString()));
+                    for (BatchProblem problem : elementProblems) {
+                        if (rejected.size() < MAX_LISTED_ERRORS) {
+                            rejected.add(problem);
+                        }
                     }
                 }
                 this.element = null;
-                elementPath = null;
-                elementReason = null;
+                elementProblems.clear();
                 i++;
             }
         }

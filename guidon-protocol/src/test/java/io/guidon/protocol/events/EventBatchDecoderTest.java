@@ -144,19 +144,23 @@ class EventBatchDecoderTest {
     }
 
     @Test
-    void everyBadEventOfEveryKindIsLeftOutWithThePathOfItsFirstProblemAndEveryReason() {
+    void everyBadEventOfEveryKindIsLeftOutWithEachOfItsProblemsInItsPlace() {
         EventBatchDecoder.Result r = readAll(batch(COUNT + ",{\"flag\":\"f\",\"variant\":\"on\",\"count\":2}",
                 EXPOSURE + "," + EXPOSURE + ",{\"flag\":\"f\",\"variant\":\"on\",\"targetingKey\":\"\","
                         + "\"timestamp\":\"2026-13-01T00:00:00Z\"}",
                 "{\"targetingKey\":\"u\",\"event\":\"bad event\",\"value\":\"12\",\"timestamp\":\"2026-11-26T10:00:00Z\"},"
                         + "{\"event\":\"x\",\"timestamp\":\"2026-11-26T10:00:00Z\",\"extra\":true}," + CONVERSION));
 
+        // An event with two problems is two items, each in its own place; no reason names another place.
         assertThat(r.rejected()).extracting(BatchProblem::path).containsExactly("counts[1].minute",
-                "exposures[2].targetingKey", "conversions[0].event", "conversions[1].extra");
-        assertThat(r.rejected().get(1).message()).contains("must not be empty")
-                .contains("exposures[2].timestamp: must be an ISO-8601 instant");
-        assertThat(r.rejected().get(2).message()).contains("conversions[0].value: must be a number");
-        assertThat(r.rejected().get(3).message()).contains("conversions[1].targetingKey: required");
+                "exposures[2].targetingKey", "exposures[2].timestamp", "conversions[0].event",
+                "conversions[0].value", "conversions[1].extra", "conversions[1].targetingKey");
+        assertThat(r.rejected().get(1).message()).contains("must not be empty").doesNotContain(";");
+        assertThat(r.rejected().get(2).message()).contains("must be an ISO-8601 instant");
+        assertThat(r.rejected().get(2).where()).isEqualTo(io.guidon.json.Pointer.of("exposures").index(2)
+                .field("timestamp"));
+        assertThat(r.rejected().get(4).message()).contains("must be a number").doesNotContain("conversions[");
+        assertThat(r.rejected().get(6).message()).contains("required");
         assertThat(List.of(r.rejectedCounts(), r.rejectedExposures(), r.rejectedConversions())).containsExactly(1, 1, 2);
         assertThat(r.batch().counts()).hasSize(1);
         assertThat(r.batch().exposures()).hasSize(2);
