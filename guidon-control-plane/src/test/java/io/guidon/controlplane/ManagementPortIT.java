@@ -53,6 +53,23 @@ class ManagementPortIT {
     }
 
     @Test
+    void aRequestTargetThatIsNotAPathIsA400NamingItOnEveryPort() throws Exception {
+        for (int port : new int[] {cp.port(), cp.managementPort()}) {
+            for (String target : new String[] {"*", "x", "http:x"}) {
+                RawHttp.Answer a = RawHttp.send(port, "GET " + target + " HTTP/1.1", "Host: 127.0.0.1",
+                        "Connection: close");
+                assertThat(a.status()).as(port + " " + target).isEqualTo(400);
+                JsonNode problem = JSON.readTree(a.body());
+                assertThat(problem.path("type").asText()).as(port + " " + target)
+                        .isEqualTo("https://guidon.io/problems/malformed-request");
+                assertThat(problem.path("title").asText()).isEqualTo("Malformed request");
+                assertThat(problem.path("detail").asText()).as(port + " " + target)
+                        .startsWith("the request target must be a path starting with '/'");
+            }
+        }
+    }
+
+    @Test
     void theManagementPortAnswersErrorsAsProblemJsonWithNosniff() throws Exception {
         int port = cp.managementPort();
         RawHttp.Answer missing = RawHttp.send(port, "GET /nothing HTTP/1.1", "Host: 127.0.0.1", "Connection: close");

@@ -503,8 +503,9 @@ public final class ApiRouter {
         String refused = known != null ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
         if (known != null) {
             problem = ContractValidation.withoutRepeats(known, ctx.get(ContractValidation.VIOLATIONS));
-        } else if (refused != null && ctx.statusCode() == 400) {
-            // Refused by the router before any route ran (no Host, a target that is not a path).
+        } else if (refused != null && (ctx.statusCode() == 400 || e == null)) {
+            // Refused by the router before any route ran (no Host, a target that is not a path: the router
+            // answers 400 for the first and 404 for the second, and both are one fault of the request).
             problem = ApiException.malformed(refused);
         } else if (transientFailure != null) {
             problem = Problems.of(DomainException.unavailable(transientFailure.getMessage() + "; retry the request",
