@@ -11,7 +11,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +45,6 @@ public final class Transactions {
     private Transactions() {
     }
 
-    /** Runs {@code work} in a transaction of {@code pool}, re-run as described above; the result of the commit. */
-    public static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
-        return attempt(pool, work, 1);
-    }
-
     /** A transaction's work written as plain sequential code (on a virtual thread, awaiting each statement). */
     @FunctionalInterface
     public interface Work<T> {
@@ -59,10 +53,10 @@ public final class Transactions {
     }
 
     /**
-     * {@link #run} for code on a Vert.x virtual thread: runs {@code work} in a transaction, top to bottom, and returns
-     * the result after the commit. Re-run, whole, on the same conditions as {@link #run} (a lock conflict up to
-     * {@link #MAX_ATTEMPTS} times with the same backoff, a vanished parent), so {@code work} must be safe to repeat
-     * until it commits. Must be called on a virtual thread ({@link Future#await}).
+     * Runs {@code work} in a transaction of {@code pool}, top to bottom, and returns the result after the commit.
+     * Re-run, whole, as described above (a lock conflict up to {@link #MAX_ATTEMPTS} times with a jittered backoff,
+     * a vanished parent), so {@code work} must be safe to repeat until it commits. Must be called on a Vert.x
+     * virtual thread ({@link Future#await}).
      *
      * @throws DependencyUnavailable when every attempt met a conflict
      * @throws DomainException CONFLICT when a parent row kept vanishing; any other failure of {@code work} as is
@@ -108,22 +102,6 @@ public final class Transactions {
         } finally {
             c.close();
         }
-    }
-
-    private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int attempt) {
-        return pool.withTransaction(work).recover(e -> {
-            boolean conflict = TransientFailure.isConflict(e);
-            boolean parentGone = !conflict && FOREIGN_KEY_VIOLATION.equals(TransientFailure.sqlState(e));
-            if (!conflict && !parentGone) {
-                return Future.failedFuture(e);
-            }
-            if (attempt >= MAX_ATTEMPTS) {
-                return Future.failedFuture(conflict ? exhausted(e, attempt) : missingParent(e));
-            }
-            LOG.debug("transaction rolled back (SQLSTATE {}); re-running it, attempt {} of {}",
-                    TransientFailure.sqlState(e), attempt + 1, MAX_ATTEMPTS);
-            return delay(backoffMillis(attempt)).compose(x -> attempt(pool, work, attempt + 1));
-        });
     }
 
     /** The jittered backoff before attempt {@code failed + 1}, in milliseconds. */

@@ -61,11 +61,9 @@ class TransactionsIT {
         db.execute("TRUNCATE t, parent");
     }
 
-    /** Runs on a Vert.x context, as the server does, so that the backoff is a timer. */
+    /** Work written with futures, run through {@link Transactions#await} on a virtual thread as the services do. */
     private <T> Future<T> run(Function<SqlConnection, Future<T>> work) {
-        Promise<T> p = Promise.promise();
-        vertx.runOnContext(x -> Transactions.run(pool, work).onComplete(p));
-        return p.future();
+        return awaiting(c -> Future.await(work.apply(c)));
     }
 
     private static Throwable failureOf(Future<?> f) throws Exception {
