@@ -12,7 +12,7 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar, Events events, Management management) {
+        Sidecar sidecar, Events events, Management management, Ui ui) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -49,6 +49,13 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
     }
 
     public record Api(int defaultPageSize, int maxPageSize) {
+    }
+
+    /**
+     * The admin UI ({@code ui.*}): whether it is served, and when its sessions end (idle, and absolutely after
+     * sign-in).
+     */
+    public record Ui(boolean enabled, Duration sessionIdleTimeout, Duration sessionMaxAge) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -158,8 +165,14 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("rate-limit.redis-retry-after", Duration.ofMillis(10)));
         Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
                 s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
+        Duration idle = s.duration("ui.session-idle-timeout", Duration.ofMinutes(1));
+        Duration maxAge = s.duration("ui.session-max-age", Duration.ofMinutes(1));
+        if (maxAge.compareTo(idle) < 0) {
+            s.problem("ui.session-max-age", "must not be shorter than ui.session-idle-timeout (" + idle + ")");
+        }
+        Ui ui = new Ui(s.bool("ui.enabled"), idle, maxAge);
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
-                Management.from(s, http.host(), http.port()));
+                Management.from(s, http.host(), http.port()), ui);
     }
 
     private static TrustedProxies trustedProxies(Settings s) {

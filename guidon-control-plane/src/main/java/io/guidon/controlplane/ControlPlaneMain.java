@@ -1,5 +1,14 @@
 package io.guidon.controlplane;
 
+import io.guidon.controlplane.service.SessionService;
+import io.guidon.controlplane.store.SessionRepository;
+import io.guidon.controlplane.ui.Assets;
+import io.guidon.controlplane.ui.Templates;
+import io.guidon.controlplane.ui.UiRouter;
+import io.guidon.controlplane.ui.UiRoutes;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
+
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.guidon.common.metrics.Metrics;
@@ -203,6 +212,20 @@ public final class ControlPlaneMain {
             ChangeListener listener = new ChangeListener(vertx, config.redis(), snapshots);
             listener.start();
 
+            // The admin UI (ADR 0112): the same services, its own sessions.
+            SessionService uiSessions = new SessionService(new SessionRepository(pool),
+                    config.ui().sessionIdleTimeout(), config.ui().sessionMaxAge());
+            UiRoutes uiPages = new UiRoutes(services);
+            Templates templates = new Templates();
+            Assets assets = config.ui().enabled() ? Assets.resolve() : null;
+            Consumer<Router> ui = !config.ui().enabled() ? r -> { } : r -> new UiRouter(uiSessions, authenticator,
+                    adminThreads, templates, assets, config.http().trustedProxies(), config.http().maxBodySize(),
+                    config.http().requestTimeout().toMillis()).mount(r, uiPages::register);
+            if (config.ui().enabled()) {
+                vertx.setPeriodic(600_000, id -> adminThreads.run(uiSessions::purge)
+                        .onFailure(e -> LOG.warn("could not delete ended UI sessions", e)));
+            }
+
             AtomicReference<List<ApiRouter.RouteSpec>> routeTable = new AtomicReference<>();
             AtomicReference<ControlPlaneServer> first = new AtomicReference<>();
             vertx.deployVerticle(() -> {
@@ -210,7 +233,7 @@ public final class ControlPlaneMain {
                     routes.register(api);
                     eventRoutes.register(api);
                 }, authenticator, limiter,
-                        null, readiness, () -> openApi, routeTable::set, contract);
+                        null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
                 return s;
             }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()

@@ -89,6 +89,15 @@ public final class TrustedProxies {
         return cidrs;
     }
 
+    /** Whether {@code peer} (an address literal) is one of the trusted proxies (false when it is not a literal). */
+    public boolean trusts(String peer) {
+        if (ranges.length == 0 || peer == null) {
+            return false;
+        }
+        InetAddress address = parse(peer);
+        return address != null && trusted(address);
+    }
+
     /**
      * The client's address.
      *

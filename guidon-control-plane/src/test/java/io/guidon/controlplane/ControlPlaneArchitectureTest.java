@@ -34,6 +34,8 @@ class ControlPlaneArchitectureTest {
             .importPackages("io.guidon.controlplane");
 
     private static final String API = "io.guidon.controlplane.api..";
+    /** The admin UI: an HTTP layer beside the API's, over the same services (ADR 0112). */
+    private static final String UI = "io.guidon.controlplane.ui..";
 
     /** {@link ControlPlaneMain} and its nested types: the one place that builds every layer. */
     private static final DescribedPredicate<JavaClass> COMPOSITION_ROOT = belongToAnyOf(ControlPlaneMain.class)
@@ -41,12 +43,12 @@ class ControlPlaneArchitectureTest {
 
     /** The packages below the HTTP layer: services, repositories, the domain and what they use. */
     private static final DescribedPredicate<JavaClass> BELOW_THE_API = resideInAPackage("io.guidon.controlplane..")
-            .and(not(resideInAPackage(API))).and(not(COMPOSITION_ROOT))
+            .and(not(resideInAPackage(API))).and(not(resideInAPackage(UI))).and(not(COMPOSITION_ROOT))
             .as("classes below the control plane's HTTP layer");
 
     /** The control plane below the HTTP layer knows nothing of HTTP: no API type, no Vert.x Web. */
     static final ArchRule NOTHING_BELOW_THE_API_KNOWS_HTTP = noClasses().that(BELOW_THE_API)
-            .should().dependOnClassesThat().resideInAnyPackage(API, "io.vertx.ext.web..")
+            .should().dependOnClassesThat().resideInAnyPackage(API, UI, "io.vertx.ext.web..")
             .because("the layers below the HTTP layer throw DomainException and return values; api.Problems alone"
                     + " says how they are answered");
 
@@ -70,6 +72,7 @@ class ControlPlaneArchitectureTest {
             .withOptionalLayers(true)
             .layer("Composition").definedBy(COMPOSITION_ROOT)
             .layer("Api").definedBy(API)
+            .layer("Ui").definedBy(UI)
             .layer("Services").definedBy("io.guidon.controlplane.service..", "io.guidon.controlplane.services..",
                     "io.guidon.controlplane.ratelimit..", "io.guidon.controlplane.events..",
                     "io.guidon.controlplane.snapshots..", "io.guidon.controlplane.sidecar..",
@@ -81,8 +84,9 @@ class ControlPlaneArchitectureTest {
             .layer("Support").definedBy(resideInAPackage("io.guidon.controlplane.db..")
                     .or(resideInAPackage("io.guidon.controlplane").and(not(COMPOSITION_ROOT)))
                     .as("the settings and the database support"))
-            .whereLayer("Api").mayOnlyBeAccessedByLayers("Composition")
-            .whereLayer("Services").mayOnlyBeAccessedByLayers("Api", "Composition")
+            .whereLayer("Api").mayOnlyBeAccessedByLayers("Ui", "Composition")
+            .whereLayer("Ui").mayOnlyBeAccessedByLayers("Composition")
+            .whereLayer("Services").mayOnlyBeAccessedByLayers("Api", "Ui", "Composition")
             .whereLayer("Auth").mayOnlyAccessLayers("Domain", "Support")
             .whereLayer("Repositories").mayOnlyBeAccessedByLayers("Services", "Composition")
             .whereLayer("Repositories").mayOnlyAccessLayers("Auth", "Domain", "Support")
@@ -120,7 +124,7 @@ class ControlPlaneArchitectureTest {
 
     @Test
     void theHttpLayerReachesTheDatabaseOnlyThroughServices() {
-        noClasses().that().resideInAPackage(API)
+        noClasses().that().resideInAnyPackage(API, UI)
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..")
                 .check(CLASSES);
     }

@@ -29,6 +29,7 @@ public final class ControlPlaneServer extends VerticleBase {
     private final Supplier<byte[]> openApi;
     private final Consumer<List<ApiRouter.RouteSpec>> routeTable;
     private final io.guidon.controlplane.api.ContractValidation contract;
+    private final Consumer<Router> more;
     private HttpServer server;
 
     /**
@@ -39,6 +40,17 @@ public final class ControlPlaneServer extends VerticleBase {
     public ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
             io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
             Consumer<List<ApiRouter.RouteSpec>> routeTable, io.guidon.controlplane.api.ContractValidation contract) {
+        this(config, routes, authenticator, limiter, metrics, readiness, openApi, routeTable, contract, r -> { });
+    }
+
+    /**
+     * @param more adds routes beside the API's to each new router (the admin UI's), after the API's
+     */
+    public ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator,
+            RateLimiter limiter, io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness,
+            Supplier<byte[]> openApi, Consumer<List<ApiRouter.RouteSpec>> routeTable,
+            io.guidon.controlplane.api.ContractValidation contract, Consumer<Router> more) {
+        this.more = more;
         this.config = config;
         this.contract = contract;
         this.routes = routes;
@@ -55,6 +67,7 @@ public final class ControlPlaneServer extends VerticleBase {
         Router router = Router.router(vertx);
         ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi, contract);
         routes.accept(api);
+        more.accept(router);
         routeTable.accept(api.routes());
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())

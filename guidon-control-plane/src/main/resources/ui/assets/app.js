@@ -1,0 +1,57 @@
+// Guidon admin UI: the little behaviour a server-rendered page needs. Loaded as a file (CSP script-src 'self'):
+// no inline handlers anywhere; elements opt in with data- attributes.
+(function () {
+  "use strict";
+
+  // <button data-copy="#id">: copies the text of the element #id (a new key's secret) to the clipboard.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var text = source.value !== undefined && source.tagName === "INPUT" ? source.value : source.textContent;
+    var done = function () {
+      var status = button.getAttribute("data-copied") || "Copied";
+      button.textContent = status;
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+    } else {
+      selectText(source);
+      try { document.execCommand("copy"); done(); } catch (ignored) { /* the text stays selected */ }
+    }
+  });
+
+  function selectText(el) {
+    if (el.select) { el.select(); return; }
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  // <form data-confirm="text">: asks before submitting (a plain confirm; protected environments use
+  // data-confirm-type, which requires typing the environment's key).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var typed = form.getAttribute("data-confirm-type");
+    if (typed) {
+      var answer = window.prompt("This changes the protected environment \u201c" + typed
+        + "\u201d. Type its key to confirm:");
+      if (answer !== typed) { e.preventDefault(); e.stopImmediatePropagation(); }
+      return;
+    }
+    var text = form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+
+  // Extension point for pages: window.Guidon.onLoad(fn) runs fn(root) on load and after each htmx swap.
+  var hooks = [];
+  window.Guidon = {
+    onLoad: function (fn) { hooks.push(fn); fn(document); }
+  };
+  document.addEventListener("htmx:load", function (e) {
+    for (var i = 0; i < hooks.length; i++) { hooks[i](e.target); }
+  });
+})();
