@@ -1,7 +1,10 @@
 package io.guidon.controlplane.ui;
 
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.ui.pages.EnvironmentPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
+import io.guidon.controlplane.ui.pages.KeyPages;
+import java.time.Clock;
 
 /**
  * The UI's pages, one class per area, each adding its routes to the {@link UiRouter}. The one list of them: a new
@@ -18,5 +21,7 @@ public final class UiRoutes {
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
         new FlagPages(services, ui).register();
+        new EnvironmentPages(services.environments(), ui, Clock.systemUTC()).register();
+        new KeyPages(services.keys(), services.environments(), ui, Clock.systemUTC()).register();
     }
 }
