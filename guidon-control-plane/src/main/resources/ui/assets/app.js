@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // Marks the page as scripted: controls only needed without script (a search button) hide with .js-hidden.
+  document.documentElement.classList.add("js");
+
   // <button data-copy="#id">: copies the text of the element #id (a new key's secret) to the clipboard.
   document.addEventListener("click", function (e) {
     var button = e.target.closest("[data-copy]");
