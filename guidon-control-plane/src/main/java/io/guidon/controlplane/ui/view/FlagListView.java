@@ -35,6 +35,11 @@ public record FlagListView(Shell shell, FlagListCriteria criteria, List<Column> 
         public String label() {
             return name == null || name.isBlank() ? key : name;
         }
+
+        /** Whether the header shows the key under the name (when the name is more than the key capitalized). */
+        public boolean showsKey() {
+            return !label().equalsIgnoreCase(key);
+        }
     }
 
     /** A flag: a row; {@code cells} in the order of {@link #environments()}. */
