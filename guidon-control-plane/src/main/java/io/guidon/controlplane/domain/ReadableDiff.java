@@ -82,9 +82,9 @@ public final class ReadableDiff {
     /**
      * The changes from {@code before} to {@code after}, in document order (members in the order of {@code after},
      * a removed member where it stood in {@code before}; array elements by position, a removed element before the
-     * one that took its place). Either may be null (a creation or a deletion): an object against null lists each of
-     * its members as added or removed; any other value against null is one change at the root. Empty when they are
-     * equal (or both null).
+     * one that took its place). Either may be absent (a creation or a deletion: Java null, a JSON null as in an audit
+     * entry, or a missing node): an object against an absent one lists each of its members as added or removed; any
+     * other value, one change at the root. Empty when they are equal (or both absent).
      */
     public static List<Change> between(JsonNode before, JsonNode after) {
         JsonNode b = absent(before) ? null : before;
@@ -238,7 +238,8 @@ public final class ReadableDiff {
     }
 
     private static boolean absent(JsonNode n) {
-        return n == null || n.isMissingNode();
+        // An audit entry's "before": null is a creation: no document, not a document that is null.
+        return n == null || n.isMissingNode() || n.isNull();
     }
 
     /** An element of an array of the working copy: where it was in {@code before} (-1 if added), and if removed. */

@@ -202,6 +202,11 @@ class ReadableDiffTest {
         assertThat(ReadableDiff.between(segment, null)).extracting(c -> c.kind() + " " + c.path())
                 .containsExactly("REMOVED /key", "REMOVED /description", "REMOVED /included", "REMOVED /rules");
         assertThat(ReadableDiff.between(null, null)).isEmpty();
+        // As an audit entry has them: a JSON null for the side that does not exist.
+        assertThat(ReadableDiff.between(StoredJson.NODES.nullNode(), segment))
+                .isEqualTo(ReadableDiff.between(null, segment));
+        assertThat(ReadableDiff.between(segment, StoredJson.NODES.nullNode()))
+                .isEqualTo(ReadableDiff.between(segment, null));
         assertThat(ReadableDiff.between(segment, segment.deepCopy())).isEmpty();
         assertThat(lines(ReadableDiff.between(null, json("'text'")))).containsExactly("ADDED  - -> \"text\"");
         assertThat(lines(ReadableDiff.between(json("[1]"), json("{'a': 1}"))))

@@ -408,6 +408,27 @@ class FlagInsightsIT {
     }
 
     @Test
+    void theAuditEntriesOfRealChangesDiffReadably() throws Exception {
+        flag("audited", rollout(10));
+        run(() -> services.flags().rollout(actor, ENV, "audited", null, StoredJson.NODES.numberNode(25), null, null,
+                List.of()));
+        var page = run(() -> services.audit().list(tenantId, new AuditService.Query("flag", "audited", null, null,
+                null, null, null), 10));
+        JsonNode latest = page.items().get(0);
+        assertThat(latest.get("action").asText()).isEqualTo("flag.rollout");
+        List<String> lines = new ArrayList<>();
+        for (ReadableDiff.Change c : ReadableDiff.between(latest.get("before"), latest.get("after"))) {
+            lines.add(c.kind() + " " + c.path() + " " + c.before() + " -> " + c.after());
+        }
+        assertThat(lines).contains("CHANGED /fallthrough/rollout/on 10 -> 25",
+                "CHANGED /fallthrough/rollout/off 90 -> 75");
+        JsonNode created = page.items().get(page.items().size() - 1);
+        assertThat(created.get("action").asText()).isEqualTo("flag.create");
+        assertThat(ReadableDiff.between(created.get("before"), created.get("after")))
+                .isNotEmpty().allMatch(c -> c.kind() == ReadableDiff.Kind.ADDED && c.path().size() == 1);
+    }
+
+    @Test
     void theDiffOfAProposedConfigurationNamesEachChange() throws Exception {
         flag("diffed", rollout(10));
         List<ReadableDiff.Change> changes = run(() -> insights.diff(tenantId, ENV, "diffed", object(rollout(25))));
