@@ -10,6 +10,7 @@ import io.guidon.controlplane.domain.DocumentChanges;
 import io.guidon.controlplane.domain.DocumentReferences;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Environment;
+import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.ReadableDiff;
 import io.guidon.controlplane.domain.StoredJson;
 import io.guidon.controlplane.domain.Violation;
@@ -31,13 +32,14 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the admin UI tells about a flag beyond its stored state, each answer from the environment's current document
@@ -155,7 +157,7 @@ public final class FlagInsights {
      * key, and exposures are what sidecars reported.
      *
      * @param newConfig the configuration fields as a save sends them ({@code enabled}, {@code rules},
-     *        {@code fallthrough}, ...: {@link io.guidon.controlplane.domain.EnvironmentDocument#CONFIG_FIELDS})
+     *        {@code fallthrough}, ...: {@link EnvironmentDocument#CONFIG_FIELDS})
      * @throws DomainException NOT_FOUND for a missing environment or flag; INVALID with the engine's violations,
      *         placed as a save would place them (relative to the flag), when the save would be refused
      */
@@ -173,7 +175,7 @@ public final class FlagInsights {
             throw DomainException.invalid(outcome.violations().isEmpty()
                     ? List.of(new Violation(Pointer.ROOT, "no configuration to estimate")) : outcome.violations());
         }
-        Set<String> attributes = new java.util.TreeSet<>(
+        Set<String> attributes = new TreeSet<>(
                 DocumentReferences.attributesBesidesTargetingKey(current.json(), flagKey));
         attributes.addAll(DocumentReferences.attributesBesidesTargetingKey(outcome.document().toJson(), flagKey));
         Instant since = clock.instant().minus(EXPOSURE_WINDOW);
@@ -198,7 +200,7 @@ public final class FlagInsights {
             EvaluationContext ctx = EvaluationContext.of(Map.of(EvaluationContext.TARGETING_KEY, key));
             String from = evaluator.evaluate(before, flagKey, ctx).variantKey();
             String to = evaluator.evaluate(after, flagKey, ctx).variantKey();
-            counts.computeIfAbsent(java.util.Arrays.asList(from, to), k -> new int[1])[0]++;
+            counts.computeIfAbsent(Arrays.asList(from, to), k -> new int[1])[0]++;
         }
         List<Transition> out = new ArrayList<>(counts.size());
         counts.forEach((pair, n) -> out.add(new Transition(pair.get(0), pair.get(1), n[0])));
@@ -361,9 +363,7 @@ public final class FlagInsights {
             return null;
         }
         ObjectNode out = StoredJson.object();
-        Set<String> fields = new LinkedHashSet<>(List.of(
-                io.guidon.controlplane.domain.EnvironmentDocument.CONFIG_FIELDS));
-        for (String f : fields) {
+        for (String f : EnvironmentDocument.CONFIG_FIELDS) {
             JsonNode v = config.get(f);
             if (v != null && !v.isNull()) {
                 out.set(f, v);
