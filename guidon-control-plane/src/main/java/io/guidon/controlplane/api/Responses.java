@@ -21,13 +21,14 @@ public final class Responses implements ResourceViews {
     public Responses() {
     }
 
-    /** {@code key, name, description, version, revision, createdAt, updatedAt}. */
+    /** {@code key, name, description, protected, version, revision, createdAt, updatedAt}. */
     @Override
     public ObjectNode environment(Environment e) {
         ObjectNode o = Json.object();
         o.put("key", e.key());
         o.put("name", e.name());
         o.put("description", e.description());
+        o.put("protected", e.protectedEnvironment());
         o.put("version", e.version());
         o.put("revision", e.revision());
         o.put("createdAt", e.createdAt().toInstant().toString());
@@ -35,11 +36,15 @@ public final class Responses implements ResourceViews {
         return o;
     }
 
-    /** {@code key, description, tags, variants, metadata?, salt?, revision, createdAt, updatedAt}. */
+    /**
+     * {@code key, name, description, tags, variants, metadata?, salt?, revision, createdAt, updatedAt}; {@code name}
+     * is '' when the flag has none.
+     */
     @Override
     public ObjectNode flag(FlagDefinition f) {
         ObjectNode o = Json.object();
         o.put("key", f.key());
+        o.put("name", f.name());
         o.put("description", f.description());
         f.tags().forEach(o.putArray("tags")::add);
         if (f.tags().isEmpty()) {

@@ -147,14 +147,15 @@ public final class Routes {
     }
 
     private Future<Reply> createEnvironment(Call call) {
-        Fields f = call.fields().allow("key", "name", "description");
+        Fields f = call.fields().allow("key", "name", "description", "protected");
         String key = f.key("key");
         String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
+        Boolean protectedEnvironment = f.bool("protected", false);
         f.done();
         return threads.run(() -> {
             Environment e = environments.create(call.actor(), key, name == null ? key : name,
-                    description == null ? "" : description);
+                    description == null ? "" : description, Boolean.TRUE.equals(protectedEnvironment));
             return Reply.created(json.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
         });
     }
@@ -168,15 +169,17 @@ public final class Routes {
 
     private Future<Reply> updateEnvironment(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = call.fields().allow("key", "name", "description", "version", "revision", "createdAt",
-                "updatedAt");
+        Fields f = call.fields().allow("key", "name", "description", "protected", "version", "revision",
+                "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("env"));
         String name = f.text("name", Fields.MAX_NAME, true);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
+        // Left out (or null): unchanged, so that a client written before the field existed cannot unprotect.
+        Boolean protectedEnvironment = f.bool("protected", false);
         f.done();
         return threads.run(() -> {
             Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
-                    description == null ? "" : description);
+                    description == null ? "" : description, protectedEnvironment);
             return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
@@ -198,6 +201,7 @@ public final class Routes {
     }
 
     private static FlagFields definition(Fields f) {
+        String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         List<String> tags = f.strings("tags", 50, 64);
         JsonNode variants = f.raw("variants");
@@ -210,11 +214,11 @@ public final class Routes {
         }
         JsonNode metadata = f.raw("metadata");
         String salt = f.text("salt", 128, false);
-        return new FlagFields(description, tags, variants, metadata, salt);
+        return new FlagFields(name, description, tags, variants, metadata, salt);
     }
 
     private Future<Reply> createFlag(Call call) {
-        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "name", "description", "tags", "variants", "metadata", "salt",
                 "offVariant");
         String key = f.key("key");
         FlagFields fields = definition(f);
@@ -244,7 +248,7 @@ public final class Routes {
 
     private Future<Reply> updateFlag(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "name", "description", "tags", "variants", "metadata", "salt",
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
         FlagFields fields = definition(f);
