@@ -8,6 +8,7 @@ import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.service.ResourceViews;
 
 /**
@@ -119,6 +120,25 @@ public final class Responses implements ResourceViews {
         o.put("createdAt", k.createdAt().toInstant().toString());
         o.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toInstant().toString());
         o.put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code environment, instance, keyId, keyName, userAgent, version, environmentVersion, address, firstSeen,
+     * lastSeen}: a sidecar instance as last seen fetching its environment's flags.
+     */
+    public ObjectNode sighting(SidecarSighting s) {
+        ObjectNode o = Json.object();
+        o.put("environment", s.environment());
+        o.put("instance", s.instance());
+        o.put("keyId", s.keyId().toString());
+        o.put("keyName", s.keyName());
+        o.put("userAgent", s.userAgent());
+        o.put("version", s.version());
+        o.put("environmentVersion", s.environmentVersion());
+        o.put("address", s.address());
+        o.put("firstSeen", s.firstSeen().toInstant().toString());
+        o.put("lastSeen", s.lastSeen().toInstant().toString());
         return o;
     }
 }

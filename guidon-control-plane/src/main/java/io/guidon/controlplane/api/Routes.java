@@ -19,7 +19,10 @@ import io.guidon.controlplane.service.FlagService;
 import io.guidon.controlplane.service.KeyService;
 import io.guidon.controlplane.service.SegmentService;
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.service.SidecarService;
+import io.guidon.controlplane.snapshots.SightingBuffer;
 import io.guidon.controlplane.snapshots.SnapshotCache;
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
@@ -45,18 +48,24 @@ public final class Routes {
     private final SegmentService segments;
     private final AuditService audit;
     private final KeyService keys;
+    private final SidecarService sidecars;
     private final SnapshotCache snapshots;
+    private final SightingBuffer sightings;
     private final Authenticator authenticator;
     private final AdminThreads threads;
     private final Responses json = new Responses();
 
-    public Routes(Services services, SnapshotCache snapshots, Authenticator authenticator, AdminThreads threads) {
+    /** {@code sightings} notes every answered sidecar fetch (on the event loop, in memory). */
+    public Routes(Services services, SnapshotCache snapshots, SightingBuffer sightings, Authenticator authenticator,
+            AdminThreads threads) {
         this.environments = services.environments();
         this.flags = services.flags();
         this.segments = services.segments();
         this.audit = services.audit();
         this.keys = services.keys();
+        this.sidecars = services.sidecars();
         this.snapshots = snapshots;
+        this.sightings = sightings;
         this.authenticator = authenticator;
         this.threads = threads;
     }
@@ -86,6 +95,9 @@ public final class Routes {
                 this::putEnvFlag);
         api.add(HttpMethod.PUT, envFlags + "/:flag/enabled", Role.EDITOR, "Turn a flag on or off", this::toggle);
         api.add(HttpMethod.PUT, envFlags + "/:flag/rollout", Role.EDITOR, "Set a flag's rollout", this::rollout);
+
+        api.add(HttpMethod.GET, envs + "/:env/sidecars", Role.VIEWER,
+                "List the sidecars that fetched an environment's flags", List.of("limit"), this::listSidecars);
 
         String segments = envs + "/:env/segments";
         api.add(HttpMethod.GET, segments, Role.VIEWER, "List segments", List.of("q", "limit", "cursor"),
@@ -189,6 +201,21 @@ public final class Routes {
         return threads.run(() -> {
             environments.delete(call.actor(), call.param("env"), ifMatch);
             return Reply.noContent();
+        });
+    }
+
+    private Future<Reply> listSidecars(Call call) {
+        int limit = call.limit();
+        String env = call.param("env");
+        return threads.run(() -> {
+            Page<io.guidon.controlplane.domain.SidecarSighting> page = sidecars.list(call.tenantId(), env, limit);
+            ObjectNode o = Json.object();
+            o.put("environment", env);
+            ArrayNode items = o.putArray("items");
+            page.items().forEach(s -> items.add(json.sighting(s)));
+            o.put("total", page.total());
+            o.put("limit", limit);
+            return Reply.ok(o);
         });
     }
 
@@ -510,6 +537,15 @@ public final class Routes {
 
     // ---------------------------------------------------------------- sidecar
 
+    /** Notes in memory that the caller's instance holds {@code version} (see {@link SightingBuffer}). */
+    private void noteSighting(Call call, long version) {
+        io.vertx.core.http.HttpServerRequest request = call.context().request();
+        sightings.record(call.tenantId(), call.principal().environmentId(),
+                request.getHeader(ClientIdentity.INSTANCE_HEADER), call.principal().keyId(),
+                call.principal().keyName(), request.getHeader("User-Agent"), version,
+                call.context().get(ApiRouter.CLIENT));
+    }
+
     private Future<Reply> sidecarFlags(Call call) {
         String sinceText = call.query("since");
         Long since = null;
@@ -522,6 +558,8 @@ public final class Routes {
         String ifNoneMatch = call.context().request().getHeader("If-None-Match");
         Long sinceVersion = since;
         return snapshots.current(call.tenantId(), call.principal().environmentId()).map(s -> {
+            // Whatever the answer (304, delta or whole document), the sidecar holds s.version() after it.
+            noteSighting(call, s.version());
             String etag = "\"" + s.version() + "\"";
             if (ifNoneMatch != null && (ifNoneMatch.trim().equals(etag) || ifNoneMatch.trim().equals("W/" + etag))) {
                 return new Reply(304, null, null, new java.util.LinkedHashMap<>()).header("ETag", etag);

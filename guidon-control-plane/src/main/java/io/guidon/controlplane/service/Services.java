@@ -9,6 +9,7 @@ import io.guidon.controlplane.store.EnvironmentRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
+import io.guidon.controlplane.store.SightingLog;
 import io.guidon.controlplane.store.TenantRepository;
 import io.guidon.controlplane.store.VersionListener;
 import io.guidon.engine.FlagDocumentCompiler;
@@ -20,16 +21,17 @@ import io.vertx.sqlclient.Pool;
  * cache of the documents this replica committed).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        KeyService keys, AuditService audit) {
+        KeyService keys, AuditService audit, SidecarService sidecars) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
      * @param views how the audit log records resources (the API's shapes)
      * @param apiKeys makes each new API key's secret
+     * @param sightings what sidecars' fetches showed (written by {@code snapshots.SightingBuffer})
      */
     public static Services create(Vertx vertx, Pool pool, FlagDocumentCompiler compiler, AuditLog audit,
             ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views,
-            ApiKeys apiKeys) {
+            ApiKeys apiKeys, SightingLog sightings) {
         EnvironmentRepository environments = new EnvironmentRepository(pool);
         FlagRepository flags = new FlagRepository(pool);
         DocumentWriter writer = new DocumentWriter(vertx, pool, new DocumentChanges(compiler),
@@ -39,6 +41,7 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                 new SegmentService(writer, environments, new SegmentRepository(pool), views),
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
-                new AuditService(audit));
+                new AuditService(audit),
+                new SidecarService(environments, sightings));
     }
 }
