@@ -11,6 +11,7 @@ import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.service.AuditService;
 import io.guidon.controlplane.service.EnvironmentService;
@@ -34,7 +35,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar. Each
+ * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar (the
+ * sidecars' document, and which sidecars fetched it). Each
  * handler reads and checks its request, calls a service and maps the result to the API's JSON ({@link Responses}).
  * The handlers of environments, flags, segments, keys and the audit log run on virtual threads ({@link
  * AdminThreads}), where the services await each statement; the sidecar's route stays on the event loop.
@@ -208,7 +210,7 @@ public final class Routes {
         int limit = call.limit();
         String env = call.param("env");
         return threads.run(() -> {
-            Page<io.guidon.controlplane.domain.SidecarSighting> page = sidecars.list(call.tenantId(), env, limit);
+            Page<SidecarSighting> page = sidecars.list(call.tenantId(), env, limit);
             ObjectNode o = Json.object();
             o.put("environment", env);
             ArrayNode items = o.putArray("items");
