@@ -198,4 +198,42 @@ class SidecarSightingsIT {
         }
         assertThat(cp.metric("guidon_sidecar_sightings_pending")).isZero();
     }
+
+    @Test
+    void theTenantWideListingHoldsEveryEnvironmentsInstancesLastSeenFirst() throws Exception {
+        fetch(prodSidecar, "", ClientIdentity.INSTANCE_HEADER, "wide-prod");
+        flush();
+        Thread.sleep(20);
+        fetch(stagingSidecar, "", ClientIdentity.INSTANCE_HEADER, "wide-staging");
+        flush();
+        long tenant;
+        try (java.sql.Connection c = cp.db.connect(); java.sql.ResultSet rs = c.createStatement().executeQuery(
+                "SELECT id FROM tenants WHERE key = 'acme'")) {
+            rs.next();
+            tenant = rs.getLong(1);
+        }
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        io.vertx.sqlclient.Pool pool = io.guidon.controlplane.ControlPlaneMain.pool(vertx,
+                io.guidon.controlplane.ControlPlaneConfig.load(null, Map.of(), Harness.settings(cp.db, "unused",
+                        Map.of())).config().database());
+        try {
+            io.guidon.controlplane.store.PgSightingLog log = new io.guidon.controlplane.store.PgSightingLog(pool);
+            java.util.List<io.guidon.controlplane.domain.SidecarSighting> all = log.list(tenant, null, 100)
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            long total = log.count(tenant, null).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(all).extracting(io.guidon.controlplane.domain.SidecarSighting::instance)
+                    .contains("wide-prod", "wide-staging");
+            assertThat(all.get(0).instance()).isEqualTo("wide-staging");
+            assertThat(all.get(0).environment()).isEqualTo("staging");
+            assertThat(all).extracting(io.guidon.controlplane.domain.SidecarSighting::lastSeen)
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            assertThat(total).isEqualTo(all.size());
+            assertThat(all).extracting(io.guidon.controlplane.domain.SidecarSighting::environment)
+                    .contains("production", "staging");
+        } finally {
+            pool.close();
+            vertx.close();
+        }
+    }
 }
