@@ -43,8 +43,9 @@ import picocli.CommandLine.Option;
         description = {"Needs PostgreSQL and Redis on this machine (./guidon demo starts or installs them like",
                 "./guidon test). Recreates the database given by --database, starts the control plane and a",
                 "sidecar connected to it, creates tenant 'demo' with environments 'production' (protected) and",
-                "'staging', a few flags and keys, and prints what to try (the admin UI's address first). Ctrl-C or SIGTERM stops everything it started (a demo started in the",
-                "background by a script ignores SIGINT, as the shell marks it ignored: send SIGTERM, kill PID)."})
+                "'staging', a few flags and keys, and prints what to try (the admin UI's address first). Ctrl-C or",
+                "SIGTERM stops everything it started (a demo started in the background by a script ignores SIGINT,",
+                "as the shell marks it ignored: send SIGTERM, kill PID)."})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
