@@ -32,7 +32,7 @@ class EnvironmentsBrowserIT {
         cp = Harness.start(Map.of());
         admin = cp.bootstrap("acme");
         cp.post("/api/v1/environments", admin, Map.of("key", "production", "name", "Production",
-                "description", "Live traffic: changes reach customers within a second."));
+                "description", "Live traffic: changes reach customers within a second.", "protected", true));
         cp.post("/api/v1/environments", admin, Map.of("key", "staging", "name", "Staging",
                 "description", "Pre-release checks against production-like data."));
         cp.post("/api/v1/environments", admin, Map.of("key", "development", "name", "Development",
@@ -76,21 +76,27 @@ class EnvironmentsBrowserIT {
         WebElement fixed = browser.find("#env-key");
         fixed.clear();
         fixed.sendKeys("qa");
-        browser.find("#env-description").sendKeys("Manual test runs.\nReset every night.");
+        browser.find("#env-description").sendKeys("Manual test runs.\nReset every night.", Keys.TAB, Keys.SPACE);
+        assertThat(browser.find("#env-protected").isSelected()).as("ticked with the space bar").isTrue();
         browser.find("#env-name").sendKeys(Keys.ENTER);
         browser.waitForText("[role=status]", "Environment \u201cqa\u201d created.");
         var created = cp.get("/api/v1/environments/qa", admin).json();
         assertThat(created.get("name").asText()).isEqualTo("Quality assurance");
         assertThat(created.get("description").asText()).isEqualTo("Manual test runs.\nReset every night.");
+        assertThat(created.get("protected").asBoolean()).isTrue();
 
         browser.find("a[aria-label='Edit qa']").sendKeys(Keys.ENTER);
         browser.waitForText("h1", "Edit environment");
         browser.assertAccessible();
+        assertThat(browser.find("#env-protected").isSelected()).isTrue();
+        browser.find("#env-protected").sendKeys(Keys.SPACE);
         WebElement name = browser.find("#env-name");
         name.clear();
         name.sendKeys("QA (nightly)", Keys.ENTER);
         browser.waitForText("[role=status]", "saved");
-        assertThat(cp.get("/api/v1/environments/qa", admin).json().get("name").asText()).isEqualTo("QA (nightly)");
+        var saved = cp.get("/api/v1/environments/qa", admin).json();
+        assertThat(saved.get("name").asText()).isEqualTo("QA (nightly)");
+        assertThat(saved.get("protected").asBoolean()).isFalse();
         assertThat(browser.find("main table").getText()).contains("QA (nightly)");
 
         browser.find("button[aria-label='Delete qa']").sendKeys(Keys.ENTER);
@@ -123,11 +129,23 @@ class EnvironmentsBrowserIT {
     }
 
     @Test
-    void aDeletionTheServiceRefusesSaysWhy() {
+    void aProtectedEnvironmentIsDeletedOnlyAfterItsKeyIsTypedAndTheServiceMayStillRefuse() {
         browser.open("/ui/environments");
+        assertThat(browser.find("tr:has(button[aria-label='Delete production'])").getText()).contains("protected");
         browser.find("button[aria-label='Delete production']").click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent())
-                .accept();
+        Alert prompt = new WebDriverWait(browser.driver(), Duration.ofSeconds(5))
+                .until(ExpectedConditions.alertIsPresent());
+        assertThat(prompt.getText()).contains("protected environment \u201cproduction\u201d");
+        prompt.sendKeys("prod");
+        prompt.accept();
+        assertThat(cp.get("/api/v1/environments/production", admin).status()).isEqualTo(200);
+        assertThat(browser.path()).isEqualTo("/ui/environments");
+
+        browser.find("button[aria-label='Delete production']").click();
+        prompt = new WebDriverWait(browser.driver(), Duration.ofSeconds(5))
+                .until(ExpectedConditions.alertIsPresent());
+        prompt.sendKeys("production");
+        prompt.accept();
         browser.waitForText("[role=alert]", "was not deleted");
         assertThat(browser.find("[role=alert]").getText()).contains("active sidecar key");
         assertThat(cp.get("/api/v1/environments/production", admin).status()).isEqualTo(200);

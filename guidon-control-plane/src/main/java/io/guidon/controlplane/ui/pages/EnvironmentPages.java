@@ -87,7 +87,8 @@ public final class EnvironmentPages {
             return form(r, form, null, 422);
         }
         try {
-            Environment e = environments.create(r.actor(), form.key(), form.nameOrKey(), form.description());
+            Environment e = environments.create(r.actor(), form.key(), form.nameOrKey(), form.description(),
+                    form.protectedEnvironment());
             return UiResult.redirect("/ui/environments?created=" + encode(e.key()));
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.CONFLICT) {
@@ -104,7 +105,8 @@ public final class EnvironmentPages {
             return form(r, form, null, 422);
         }
         try {
-            environments.update(r.actor(), key, form.revision(), form.name(), form.description());
+            environments.update(r.actor(), key, form.revision(), form.name(), form.description(),
+                    form.protectedEnvironment());
             return UiResult.redirect("/ui/environments?updated=" + encode(key));
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.STALE) {

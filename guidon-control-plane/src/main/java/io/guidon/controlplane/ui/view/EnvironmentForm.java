@@ -15,10 +15,12 @@ import java.util.Map;
  *
  * @param key the environment's key (read-only when editing)
  * @param name its display name; blank on creation means the key
+ * @param protectedEnvironment whether changes to its flags ask for a typed confirmation (production)
  * @param revision when editing, the revision the form was read at (the change's If-Match); null when creating
  * @param errors field name ({@code key}, {@code name}, {@code description}) to message
  */
-public record EnvironmentForm(String key, String name, String description, Integer revision,
+public record EnvironmentForm(String key, String name, String description, boolean protectedEnvironment,
+        Integer revision,
         Map<String, String> errors) implements FieldErrors {
 
     public EnvironmentForm {
@@ -27,12 +29,13 @@ public record EnvironmentForm(String key, String name, String description, Integ
 
     /** An empty creation form. */
     public static EnvironmentForm blank() {
-        return new EnvironmentForm("", "", "", null, Map.of());
+        return new EnvironmentForm("", "", "", false, null, Map.of());
     }
 
     /** The edit form of {@code e} as stored. */
     public static EnvironmentForm of(Environment e) {
-        return new EnvironmentForm(e.key(), e.name(), e.description(), e.revision(), Map.of());
+        return new EnvironmentForm(e.key(), e.name(), e.description(), e.protectedEnvironment(), e.revision(),
+                Map.of());
     }
 
     /** Whether this form edits an existing environment (it carries the revision it was read at). */
@@ -41,7 +44,8 @@ public record EnvironmentForm(String key, String name, String description, Integ
     }
 
     /**
-     * The creation form posted as {@code form} (fields {@code key}, {@code name}, {@code description}), checked.
+     * The creation form posted as {@code form} (fields {@code key}, {@code name}, {@code description}, and the
+     * checkbox {@code protected}), checked.
      */
     public static EnvironmentForm parseCreate(Map<String, List<String>> form) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -55,12 +59,12 @@ public record EnvironmentForm(String key, String name, String description, Integ
         text(errors, "name", name, Fields.MAX_NAME);
         String description = field(form, "description");
         text(errors, "description", description, Fields.MAX_DESCRIPTION);
-        return new EnvironmentForm(key, name, description, null, errors);
+        return new EnvironmentForm(key, name, description, checked(form, "protected"), null, errors);
     }
 
     /**
      * The edit form of environment {@code key} posted as {@code form} (fields {@code name}, {@code description},
-     * {@code revision}), checked.
+     * {@code protected}, {@code revision}), checked.
      */
     public static EnvironmentForm parseEdit(String key, Map<String, List<String>> form) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -78,7 +82,8 @@ public record EnvironmentForm(String key, String name, String description, Integ
         } catch (NumberFormatException e) {
             errors.put("revision", "This form lacks the revision it was read at: reload the page.");
         }
-        return new EnvironmentForm(key, name, description, revision == null ? -1 : revision, errors);
+        return new EnvironmentForm(key, name, description, checked(form, "protected"), revision == null ? -1 : revision,
+                errors);
     }
 
     /** The name to store: the key when left blank on creation. */
@@ -90,7 +95,13 @@ public record EnvironmentForm(String key, String name, String description, Integ
     public EnvironmentForm withError(String field, String message) {
         Map<String, String> all = new LinkedHashMap<>(errors);
         all.put(field, message);
-        return new EnvironmentForm(key, name, description, revision, all);
+        return new EnvironmentForm(key, name, description, protectedEnvironment, revision, all);
+    }
+
+    /** Whether the checkbox {@code name} was ticked (a browser sends a ticked box only). */
+    static boolean checked(Map<String, List<String>> form, String name) {
+        List<String> all = form.get(name);
+        return all != null && !all.isEmpty() && !"".equals(all.get(0)) && !"false".equals(all.get(0));
     }
 
     private static void text(Map<String, String> errors, String field, String value, int max) {

@@ -32,6 +32,9 @@ class AdminFormsTest {
         assertThat(ok.nameOrKey()).as("a blank name is the key, as in the API").isEqualTo("qa");
         assertThat(ok.description()).as("a textarea's CR LF is read as LF").isEqualTo("Nightly.\nReset at 02:00.");
         assertThat(ok.editing()).isFalse();
+        assertThat(ok.protectedEnvironment()).as("an unticked box is not sent").isFalse();
+        assertThat(EnvironmentForm.parseCreate(form("key", "production", "protected", "on")).protectedEnvironment())
+                .isTrue();
 
         EnvironmentForm bad = EnvironmentForm.parseCreate(form("key", "QA env", "name", "<b>QA</b>",
                 "description", "x".repeat(2001)));
@@ -50,8 +53,11 @@ class AdminFormsTest {
 
     @Test
     void anEditNeedsANameAndTheRevisionItWasReadAt() {
-        EnvironmentForm ok = EnvironmentForm.parseEdit("staging", form("name", "Staging", "revision", "3"));
+        EnvironmentForm ok = EnvironmentForm.parseEdit("staging", form("name", "Staging", "revision", "3",
+                "protected", "on"));
         assertThat(ok.valid()).isTrue();
+        assertThat(ok.protectedEnvironment()).isTrue();
+        assertThat(ok.withError("name", "x").protectedEnvironment()).isTrue();
         assertThat(ok.revision()).isEqualTo(3);
         assertThat(ok.editing()).isTrue();
         EnvironmentForm bad = EnvironmentForm.parseEdit("staging", form("name", "  ", "revision", "x"));
