@@ -179,6 +179,12 @@ class FlagListBrowserIT {
         browser.waitForText("#flag-count", "1 flag matches \u201cflag-4217\u201d");
         assertThat(keys()).containsExactly("flag-4217");
         assertThat(browser.path()).isEqualTo("/ui/flags?q=flag-4217");
+        // Enter asks again in place (no page load: the URL stays the plain one the server gave).
+        browser.script("window.notReloaded = true");
+        q.sendKeys(Keys.ENTER);
+        browser.waitForText("#flag-count", "1 flag matches");
+        assertThat(browser.script("return window.notReloaded === true")).isEqualTo(true);
+        assertThat(browser.path()).isEqualTo("/ui/flags?q=flag-4217");
 
         // A reload (or a bookmark) shows the same search.
         browser.driver().navigate().refresh();

@@ -96,6 +96,16 @@ public record FlagListCriteria(String q, String tag, String sort, boolean descen
         return "Sort by " + label + (desc ? ", descending" : ", ascending");
     }
 
+    /** The page sizes to offer: {@link #PAGE_SIZES}, and this query's when it is another (typed in the URL). */
+    public List<Integer> pageSizes() {
+        if (PAGE_SIZES.contains(pageSize)) {
+            return PAGE_SIZES;
+        }
+        java.util.TreeSet<Integer> all = new java.util.TreeSet<>(PAGE_SIZES);
+        all.add(pageSize);
+        return List.copyOf(all);
+    }
+
     /** The {@code sort} field of the filter form: "" for the default (by key). */
     public String sortField() {
         return "key".equals(sort) ? "" : sort;

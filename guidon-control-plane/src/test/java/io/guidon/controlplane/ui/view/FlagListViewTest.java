@@ -20,6 +20,9 @@ class FlagListViewTest {
         assertThat(byKey().pageUrl(1)).isEqualTo("/ui/flags");
         assertThat(byKey().sortField()).isEmpty();
         assertThat(byKey().directionField()).isEmpty();
+        assertThat(byKey().pageSizes()).containsExactly(25, 50, 100, 200);
+        assertThat(new FlagListCriteria(null, null, "key", false, 1, 30).pageSizes()).containsExactly(25, 30, 50, 100,
+                200);
     }
 
     @Test
