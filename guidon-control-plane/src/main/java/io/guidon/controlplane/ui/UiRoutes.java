@@ -2,6 +2,7 @@ package io.guidon.controlplane.ui;
 
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.pages.FlagPages;
+import io.guidon.controlplane.ui.pages.HistoryPages;
 
 /**
  * The UI's pages, one class per area, each adding its routes to the {@link UiRouter}. The one list of them: a new
@@ -18,5 +19,6 @@ public final class UiRoutes {
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
         new FlagPages(services, ui).register();
+        new HistoryPages(services, ui).register();
     }
 }
