@@ -441,6 +441,10 @@ public final class DemoCommand implements Callable<Integer> {
                 + " -d '{\"context\":{\"targetingKey\":\"u1\"}}'";
         return String.join("\n",
                 "",
+                "=== The admin UI (open it in a browser; sign in with the admin key below) ===",
+                cp + "/ui/",
+                "Key to sign in with: " + adminKey,
+                "",
                 "=== The sidecar (what your application calls) ===",
                 "curl -s " + sidecar + "/ofrep/v1/evaluate/flags/new-checkout -H 'Content-Type: application/json' -d '{\"context\":{\"targetingKey\":\"u1\",\"country\":\"DE\"}}'",
                 "curl -s '" + sidecar + "/v1/flags/search-results-limit?targetingKey=u1&deviceType=ios'",
