@@ -5,6 +5,7 @@ import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
+import io.guidon.controlplane.ui.pages.TryPages;
 import java.time.Clock;
 
 /**
@@ -32,5 +33,6 @@ public final class UiRoutes {
         new FlagPages(services, ui).register();
         new HistoryPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
+        new TryPages(services, ui).register();
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -73,27 +74,38 @@ class HistoryBrowserIT {
         assertThat(entries.get(1).getText()).contains("release-bot", "updated flag checkout", "flag.update");
         assertThat(entries.get(2).getText()).contains("created flag checkout");
 
-        // Opened with the keyboard: the update shows the description before and after, the markup as text.
-        WebElement summary = entries.get(1).findElement(org.openqa.selenium.By.cssSelector("summary"));
-        summary.sendKeys(Keys.ENTER);
-        browser.waitFor(d -> entries.get(1).findElement(org.openqa.selenium.By.cssSelector("details"))
-                .getAttribute("open") != null);
-        String before = entries.get(1).findElement(org.openqa.selenium.By.cssSelector("section[aria-label=Before]"))
-                .getText();
-        String after = entries.get(1).findElement(org.openqa.selenium.By.cssSelector("section[aria-label=After]"))
-                .getText();
-        assertThat(before).contains("The checkout").doesNotContain("<script>");
-        assertThat(after).contains("<script>window.__xss=1</script><img src=x id=xss-img>",
-                "&lt;script&gt;window.__xss=2&lt;/script&gt;", "\\\"quoted\\\"", "& 'single' é✓");
+        // Opened with the keyboard: the update's readable diff, the markup as text.
+        WebElement update = entries.get(1);
+        update.findElement(By.cssSelector("summary")).sendKeys(Keys.ENTER);
+        browser.waitFor(d -> update.findElement(By.cssSelector("details")).getAttribute("open") != null);
+        List<String> rows = update.findElements(By.cssSelector("table.diff tbody tr")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(rows).as("only what changed, bookkeeping left out").hasSize(2);
+        assertThat(rows).anySatisfy(r -> assertThat(r).contains("variants.on", "CHANGED", "\"new\"",
+                "\"<script>window.__xss=1</script><img src=x id=xss-img>\""));
+        assertThat(rows).anySatisfy(r -> assertThat(r).contains("description", "\"The checkout\"",
+                "&lt;script&gt;window.__xss=2&lt;/script&gt;", "& 'single' é✓"));
         assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
         assertThat(browser.findAll("#xss-img")).isEmpty();
         assertThat(browser.findAll("main script")).isEmpty();
 
-        // The creation has nothing before it.
-        entries.get(2).findElement(org.openqa.selenium.By.cssSelector("summary")).click();
-        browser.waitForText("#" + entries.get(2).getAttribute("id") + " section[aria-label=Before]",
-                "created it");
+        // The full JSON on both sides, one more disclosure down.
+        update.findElement(By.cssSelector("details.raw > summary")).sendKeys(Keys.ENTER);
+        String before = update.findElement(By.cssSelector("section[aria-label=Before]")).getText();
+        String after = update.findElement(By.cssSelector("section[aria-label=After]")).getText();
+        assertThat(before).contains("The checkout").doesNotContain("<script>");
+        assertThat(after).contains("<script>window.__xss=1</script><img src=x id=xss-img>",
+                "&lt;script&gt;window.__xss=2&lt;/script&gt;", "\\\"quoted\\\"", "& 'single' é✓");
 
+        // The creation: every field added, nothing before.
+        WebElement creation = entries.get(2);
+        creation.findElement(By.cssSelector("summary")).click();
+        browser.waitFor(d -> creation.findElement(By.cssSelector("details")).getAttribute("open") != null);
+        String created = creation.findElement(By.cssSelector("table.diff")).getText();
+        assertThat(created).contains("key", "ADDED", "\"checkout\"", "variants");
+
+        browser.open("/ui/flags/checkout/history");
+        browser.find("ol.history > li:nth-child(2) summary").click();
         browser.screenshot("history");
         browser.assertAccessible();
         assertThat(browser.consoleErrors()).as("no CSP violation or script error").isEmpty();

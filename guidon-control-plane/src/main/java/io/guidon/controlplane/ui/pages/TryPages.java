@@ -4,6 +4,7 @@ import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.Violation;
+import io.guidon.controlplane.service.FlagInsights;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.UiRequest;
 import io.guidon.controlplane.ui.UiResult;
@@ -26,12 +27,10 @@ public final class TryPages {
     static final int MAX_ENVIRONMENTS = 200;
 
     private final Services services;
-    private final FlagTrial trial;
     private final UiRouter ui;
 
-    public TryPages(Services services, FlagTrial trial, UiRouter ui) {
+    public TryPages(Services services, UiRouter ui) {
         this.services = services;
-        this.trial = trial;
         this.ui = ui;
     }
 
@@ -64,9 +63,9 @@ public final class TryPages {
         }
         if (error == null) {
             try {
-                FlagTrial.Trial t = trial.explain(r.tenantId(), env, flag, input.context());
-                outcome = TryView.outcome(env, t.version(), t.value(), t.variant(), t.reason(), t.ruleId(),
-                        t.errorCode(), t.errorDetails(), t.trace());
+                FlagInsights.Explained t = services.insights().explain(r.tenantId(), env, flag, input.context());
+                outcome = TryView.outcome(env, t.version(), t.value(), t.variant(), t.reason().name(), t.ruleId(),
+                        t.errorCode() == null ? null : t.errorCode().name(), t.errorDetails(), t.trace());
             } catch (DomainException e) {
                 if (e.kind() != DomainException.Kind.INVALID) {
                     throw e;

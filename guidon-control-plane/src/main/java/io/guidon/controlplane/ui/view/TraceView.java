@@ -159,7 +159,7 @@ public final class TraceView {
             s.add(words("Served by rule "));
             s.add(code(from.substring("rule ".length())));
             if (hadRules) {
-                s.add(words(" (later rules are not checked)"));
+                s.add(words(" (no later rule is checked)"));
             }
         } else {
             s.add(words(hadRules ? "No rule matched: served by the fallthrough" : "Served by the fallthrough"));

@@ -19,12 +19,12 @@ public record TryView(Shell shell, String flag, List<String> environments, Strin
     public static final String DEFAULT_CONTEXT = "{\n  \"targetingKey\": \"user-1\",\n  \"country\": \"FR\"\n}";
 
     private static final Map<String, String> REASONS = Map.of(
-            "STATIC", "the flag serves one variant to everyone",
-            "DEFAULT", "no target or rule applied: the fallthrough served a fixed variant",
-            "TARGETING_MATCH", "an individual target or a rule chose the variant",
-            "SPLIT", "a percentage rollout chose the variant",
-            "DISABLED", "the flag is off, or a prerequisite did not serve its variant: the off variant is served",
-            "ERROR", "the evaluation failed: the application gets its own default value");
+            "STATIC", "The flag serves one variant to everyone",
+            "DEFAULT", "No target or rule applied: the fallthrough served a fixed variant",
+            "TARGETING_MATCH", "An individual target or a rule chose the variant",
+            "SPLIT", "A percentage rollout chose the variant",
+            "DISABLED", "The flag is off, or a prerequisite did not serve its variant: the off variant is served",
+            "ERROR", "The evaluation failed: the application gets its own default value");
 
     /**
      * An evaluation's outcome as shown.
