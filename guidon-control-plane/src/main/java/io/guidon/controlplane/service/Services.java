@@ -10,6 +10,7 @@ import io.guidon.controlplane.store.ExposureRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
+import io.guidon.controlplane.store.SightingLog;
 import io.guidon.controlplane.store.TenantRepository;
 import io.guidon.controlplane.store.VersionListener;
 import io.guidon.engine.Evaluator;
@@ -24,16 +25,17 @@ import java.time.InstantSource;
  * estimates, try it, segment usage, diffs).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        KeyService keys, AuditService audit, FlagInsights insights) {
+        KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
      * @param views how the audit log records resources (the API's shapes)
      * @param apiKeys makes each new API key's secret
+     * @param sightings what sidecars' fetches showed (written by {@code snapshots.SightingBuffer})
      */
     public static Services create(Vertx vertx, Pool pool, FlagDocumentCompiler compiler, AuditLog audit,
             ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views,
-            ApiKeys apiKeys) {
+            ApiKeys apiKeys, SightingLog sightings) {
         EnvironmentRepository environments = new EnvironmentRepository(pool);
         FlagRepository flags = new FlagRepository(pool);
         DocumentChanges changes = new DocumentChanges(compiler);
@@ -47,6 +49,7 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                 new AuditService(audit),
                 new FlagInsights(vertx, pool, environments, new ExposureRepository(pool), changes, compiler,
                         new Evaluator(), InstantSource.system(), FlagInsights.CACHED_DOCUMENTS,
-                        FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT));
+                        FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
+                new SidecarService(environments, sightings));
     }
 }

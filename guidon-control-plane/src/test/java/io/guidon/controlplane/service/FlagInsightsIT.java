@@ -74,11 +74,12 @@ class FlagInsightsIT {
         pool = ControlPlaneMain.pool(vertx, config.database());
         threads = AdminThreads.deploy(vertx, 2).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         services = Services.create(vertx, pool, new FlagDocumentCompiler(), new PgAuditLog(pool), e -> { },
-                (id, version) -> { }, 100, new Responses(), new ApiKeys());
+                (id, version) -> { }, 100, new Responses(), new ApiKeys(),
+                new io.guidon.controlplane.store.PgSightingLog(pool));
         insights = services.insights();
         tenantId = run(() -> services.keys().bootstrap("acme", "Acme", "admin")).tenantId();
         actor = new Actor(tenantId, "acme", null, "test", "it");
-        envId = run(() -> services.environments().create(actor, ENV, "Production", "")).id();
+        envId = run(() -> services.environments().create(actor, ENV, "Production", "", false)).id();
     }
 
     @AfterAll
@@ -113,7 +114,7 @@ class FlagInsightsIT {
 
     /** A boolean flag configured in production with {@code config}. */
     private void flag(String key, String config) throws Exception {
-        run(() -> services.flags().create(actor, key, new FlagFields("", List.of(), json(BOOL), null, null), null,
+        run(() -> services.flags().create(actor, key, new FlagFields("", "", List.of(), json(BOOL), null, null), null,
                 List.of()));
         run(() -> services.flags().configure(actor, ENV, key, null, object(config), null, List.of()));
     }
@@ -311,7 +312,7 @@ class FlagInsightsIT {
 
     @Test
     void aNumberFlagsValueIsServedExactlyAsASidecarServesIt() throws Exception {
-        run(() -> services.flags().create(actor, "ratio", new FlagFields("", List.of(),
+        run(() -> services.flags().create(actor, "ratio", new FlagFields("", "", List.of(),
                 json("{'normal': 2.0, 'sale': 0.5}"), null, null), null, List.of()));
         run(() -> services.flags().configure(actor, ENV, "ratio", null, object("{'enabled': true, 'offVariant':"
                 + " 'normal', 'rules': [{'id': 'big', 'when': {'attribute': 'seats', 'op': 'gte', 'values': [10]},"
