@@ -5,6 +5,7 @@ import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
+import io.guidon.controlplane.ui.pages.SidecarPages;
 import io.guidon.controlplane.ui.pages.TryPages;
 import java.time.Clock;
 
@@ -20,7 +21,8 @@ public final class UiRoutes {
 
     /**
      * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
-     * @param clock tells the time (today's UTC day ends the exposures page's range)
+     * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
+     *     page)
      */
     public UiRoutes(Services services, ExposureReports exposures, Clock clock) {
         this.services = services;
@@ -34,5 +36,6 @@ public final class UiRoutes {
         new HistoryPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();
+        new SidecarPages(services, clock, ui).register();
     }
 }
