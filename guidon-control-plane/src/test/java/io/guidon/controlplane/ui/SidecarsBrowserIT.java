@@ -51,8 +51,12 @@ class SidecarsBrowserIT {
     }
 
     private void fetch(String instance) throws Exception {
+        fetch(instance, agent);
+    }
+
+    private void fetch(String instance, String userAgent) throws Exception {
         Harness.Resp r = cp.get("/api/v1/sidecar/flags", sidecar, ClientIdentity.INSTANCE_HEADER, instance,
-                "User-Agent", agent);
+                "User-Agent", userAgent);
         assertThat(r.status()).isEqualTo(200);
         cp.running.sightings().flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -98,13 +102,17 @@ class SidecarsBrowserIT {
     }
 
     @Test
-    void theRowsAreListedLastSeenFirst() throws Exception {
-        fetch("pod-old");
+    void theRowsAreListedLastSeenFirstAndWhatAClientSaysOfItselfIsText() throws Exception {
+        fetch("pod-old", "<script>window.__xss=1</script><img src=x id=ua-xss> \"agent\" & co");
         Thread.sleep(1100);
         fetch("pod-new");
         browser.open("/ui/sidecars");
         List<String> instances = browser.findAll("section[aria-label='Environment production'] tbody th")
                 .stream().map(WebElement::getText).toList();
         assertThat(instances.indexOf("pod-new")).isLessThan(instances.indexOf("pod-old"));
+        assertThat(row("pod-old").getText()).contains("<script>window.__xss=1</script><img src=x id=ua-xss>"
+                + " \"agent\" & co");
+        assertThat(browser.findAll("#ua-xss")).isEmpty();
+        assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
     }
 }
