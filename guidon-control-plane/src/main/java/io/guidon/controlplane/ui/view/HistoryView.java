@@ -25,9 +25,4 @@ public record HistoryView(Shell shell, HistoryScope scope, HistoryFilters filter
     public String invalid(String field) {
         return problems.containsKey(field) ? "true" : null;
     }
-
-    /** {@code "selected"}-style helper: whether {@code option} is the chosen value of a select. */
-    public static boolean chosen(String value, String option) {
-        return option.equals(value);
-    }
 }

@@ -30,24 +30,13 @@ public final class TraceView {
     /** How a step came out. */
     public enum Outcome {
         /** It held (a clause true, a rule matched, a prerequisite passed). */
-        PASS("holds"),
+        PASS,
         /** It did not hold. */
-        FAIL("does not hold"),
+        FAIL,
         /** A fact, neither (what served, a note). */
-        INFO(""),
+        INFO,
         /** The evaluation failed here. */
-        ERROR("error");
-
-        private final String words;
-
-        Outcome(String words) {
-            this.words = words;
-        }
-
-        /** The outcome in words (for screen readers and anyone who does not see colours). */
-        public String words() {
-            return words;
-        }
+        ERROR;
 
         /** The CSS class of a step with this outcome. */
         public String css() {
