@@ -1,9 +1,14 @@
 package io.guidon.controlplane.ui;
 
+import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.pages.EnvironmentPages;
+import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagPages;
+import io.guidon.controlplane.ui.pages.HistoryPages;
 import io.guidon.controlplane.ui.pages.KeyPages;
+import io.guidon.controlplane.ui.pages.SidecarPages;
+import io.guidon.controlplane.ui.pages.TryPages;
 import java.time.Clock;
 
 /**
@@ -13,15 +18,28 @@ import java.time.Clock;
 public final class UiRoutes {
 
     private final Services services;
+    private final ExposureReports exposures;
+    private final Clock clock;
 
-    public UiRoutes(Services services) {
+    /**
+     * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
+     * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
+     *     page)
+     */
+    public UiRoutes(Services services, ExposureReports exposures, Clock clock) {
         this.services = services;
+        this.exposures = exposures;
+        this.clock = clock;
     }
 
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
         new FlagPages(services, ui).register();
-        new EnvironmentPages(services.environments(), ui, Clock.systemUTC()).register();
-        new KeyPages(services.keys(), services.environments(), ui, Clock.systemUTC()).register();
+        new HistoryPages(services, ui).register();
+        new ExposurePages(services, exposures, clock, ui).register();
+        new TryPages(services, ui).register();
+        new SidecarPages(services, clock, ui).register();
+        new EnvironmentPages(services.environments(), ui, clock).register();
+        new KeyPages(services.keys(), services.environments(), ui, clock).register();
     }
 }
