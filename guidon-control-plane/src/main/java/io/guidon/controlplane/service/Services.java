@@ -6,6 +6,7 @@ import io.guidon.controlplane.publish.ChangePublisher;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.EnvironmentRepository;
+import io.guidon.controlplane.store.FlagOverviewRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
@@ -14,13 +15,15 @@ import io.guidon.controlplane.store.VersionListener;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /**
  * The services of the admin API's resources, wired to their repositories and sharing one write path (and so one
- * cache of the documents this replica committed).
+ * cache of the documents this replica committed), and the read models of the admin UI ({@code overview}: the flag
+ * list).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        KeyService keys, AuditService audit) {
+        KeyService keys, AuditService audit, FlagOverviewService overview) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
@@ -39,6 +42,7 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                 new SegmentService(writer, environments, new SegmentRepository(pool), views),
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
-                new AuditService(audit));
+                new AuditService(audit),
+                new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()));
     }
 }
