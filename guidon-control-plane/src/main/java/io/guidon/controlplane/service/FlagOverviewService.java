@@ -49,7 +49,8 @@ public final class FlagOverviewService {
      *
      * @throws DomainException INVALID_PARAMETER naming each field of {@code query} that is not valid (an unknown sort
      *     or direction, a page that is not a whole number from 0, a page size that is not one from 1 to
-     *     {@link #MAX_PAGE_SIZE}, a search text longer than {@link #MAX_QUERY_LENGTH}), before anything is read
+     *     {@link #MAX_PAGE_SIZE}, a search text longer than {@link #MAX_QUERY_LENGTH} or with a control character),
+     *     before anything is read
      */
     public Overview list(long tenantId, OverviewQuery query) {
         Overview.Criteria criteria = criteria(query);
@@ -105,6 +106,9 @@ public final class FlagOverviewService {
         if (q != null && q.length() > MAX_QUERY_LENGTH) {
             violations.add(Violation.of("q", "must be at most " + MAX_QUERY_LENGTH + " characters, not "
                     + q.length()));
+        } else if (q != null && q.chars().anyMatch(Character::isISOControl)) {
+            // The repository joins the searched texts with a control character (FlagOverviewRepository.SEPARATOR).
+            violations.add(Violation.of("q", "must not contain control characters (a line break, a tab...)"));
         }
         String tag = query.tag() == null || query.tag().isEmpty() ? null : query.tag();
         FlagSort sort = FlagSort.KEY;

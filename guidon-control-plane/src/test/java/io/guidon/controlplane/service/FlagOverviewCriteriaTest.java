@@ -80,6 +80,18 @@ class FlagOverviewCriteriaTest {
     }
 
     @Test
+    void aSearchWithAControlCharacterInsideIsRefused() {
+        for (String q : new String[] {"a\tb", "line\nbreak", "unit\u001fseparator", "del\u007f"}) {
+            assertThatThrownBy(() -> FlagOverviewService.criteria(OverviewQuery.search(q)))
+                    .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.detail())
+                            .isEqualTo("q: must not contain control characters (a line break, a tab...)"));
+        }
+        // Around it, whitespace is trimmed like spaces.
+        assertThat(FlagOverviewService.criteria(OverviewQuery.search("\tcheckout\n")).q()).isEqualTo("checkout");
+        assertThat(FlagOverviewService.criteria(OverviewQuery.search("caf\u00e9 \u00fcber")).q()).isEqualTo("caf\u00e9 \u00fcber");
+    }
+
+    @Test
     void theAppliedCriteriaGiveTheQueryOfAnyPage() {
         Overview.Criteria c = new Overview.Criteria("chk", "web", FlagSort.EVALUATIONS, true, 2, 25);
         OverviewQuery next = c.toQuery(3);
