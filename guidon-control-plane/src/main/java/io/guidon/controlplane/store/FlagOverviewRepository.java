@@ -14,10 +14,10 @@ import java.util.List;
  * evaluations in the last 24 hours, read in one snapshot (a read-only REPEATABLE READ transaction), so that the
  * total, the page and the environments' columns agree with each other. SQL and row mapping only.
  *
- * <p>Cost: the filter and the count scan the tenant's flags (5,000 rows take a few milliseconds); the latest change
- * and the evaluations, which read other tables, are computed for the page's flags only, unless the page is sorted by
- * them. Evaluations come from {@code flag_daily_totals} (at most a few rows per flag, variant and day), never from
- * the raw per-minute counts ({@link EvaluationWindow} says why).
+ * <p>Cost: one scan of the tenant's flags filters, counts and orders them (5,000 rows: a few milliseconds); the
+ * latest change and the evaluations, which read other tables, are computed for the page's flags only, unless the
+ * page is sorted by them. Evaluations come from {@code flag_daily_totals} (at most a few rows per flag, variant and
+ * day), never from the raw per-minute counts ({@link EvaluationWindow} says why).
  */
 public final class FlagOverviewRepository {
 
@@ -129,44 +129,75 @@ public final class FlagOverviewRepository {
         return pool.withTransaction(c -> c.query(SNAPSHOT).execute()
                 .compose(x -> Sql.list(c, ENVIRONMENTS, r -> new EnvironmentRow(r.getLong(0), r.getString(1),
                         r.getString(2)), tenantId))
-                .compose(envs -> Sql.one(c, COUNT, r -> r.getLong(0), tenantId, criteria.tag(), criteria.pattern())
-                        .compose(total -> page(c, tenantId, criteria, window, envs, total))));
+                .compose(envs -> {
+                    Long[] envIds = envs.stream().map(EnvironmentRow::id).toArray(Long[]::new);
+                    return page(c, tenantId, criteria, window, envIds, criteria.page())
+                            .compose(rows -> rows.isEmpty() && criteria.page() > 0
+                                    ? lastPage(c, tenantId, criteria, window, envIds)
+                                    : Future.succeededFuture(new Counted(rows, criteria.page())))
+                            .compose(counted -> counted.rows.isEmpty()
+                                    ? Future.succeededFuture(new Snapshot(envs, 0, 0, List.of(), List.of()))
+                                    : Sql.list(c, CONFIGS, FlagOverviewRepository::config,
+                                                    counted.rows.stream().map(p -> p.flag.id()).toArray(Long[]::new),
+                                                    envIds)
+                                            .map(configs -> new Snapshot(envs, counted.rows.get(0).total,
+                                                    counted.page, counted.rows.stream().map(p -> p.flag).toList(),
+                                                    configs)));
+                }));
     }
 
-    private static Future<Snapshot> page(SqlConnection c, long tenantId, Criteria criteria, EvaluationWindow window,
-            List<EnvironmentRow> envs, long total) {
-        long pages = Math.max(1, (total + criteria.pageSize() - 1) / criteria.pageSize());
-        int page = (int) Math.min(criteria.page(), pages - 1);
-        Long[] envIds = envs.stream().map(EnvironmentRow::id).toArray(Long[]::new);
-        if (total == 0) {
-            return Future.succeededFuture(new Snapshot(envs, 0, 0, List.of(), List.of()));
-        }
-        return Sql.list(c, pageSql(criteria.sort(), criteria.descending()), FlagOverviewRepository::flag, tenantId,
-                        criteria.tag(), criteria.pattern(), envIds, window.today(), window.yesterday(),
-                        window.yesterdayShare(), criteria.pageSize(), (long) page * criteria.pageSize())
-                .compose(flags -> Sql.list(c, CONFIGS, FlagOverviewRepository::config,
-                                flags.stream().map(FlagRow::id).toArray(Long[]::new), envIds)
-                        .map(configs -> new Snapshot(envs, total, page, flags, configs)));
+    /** A row of the page query: a flag, and how many match in all (the same in every row). */
+    private record Paged(FlagRow flag, long total) {
+    }
+
+    /** The rows read and the page they are. */
+    private record Counted(List<Paged> rows, int page) {
+    }
+
+    private static Future<List<Paged>> page(SqlConnection c, long tenantId, Criteria criteria,
+            EvaluationWindow window, Long[] envIds, int page) {
+        return Sql.list(c, pageSql(criteria.sort(), criteria.descending()),
+                r -> new Paged(flag(r), r.getLong("total")), tenantId, criteria.tag(), criteria.pattern(), envIds,
+                window.today(), window.yesterday(), window.yesterdayShare(), criteria.pageSize(),
+                (long) page * criteria.pageSize());
+    }
+
+    /**
+     * A page past the end read nothing (and so no total): the count says which page is the last, and that one is
+     * read. A rare second trip (a search narrowed while on a later page) instead of a count before every page.
+     */
+    private static Future<Counted> lastPage(SqlConnection c, long tenantId, Criteria criteria,
+            EvaluationWindow window, Long[] envIds) {
+        return Sql.one(c, COUNT, r -> r.getLong(0), tenantId, criteria.tag(), criteria.pattern())
+                .compose(total -> {
+                    if (total == 0) {
+                        return Future.succeededFuture(new Counted(List.of(), 0));
+                    }
+                    int last = (int) ((total - 1) / criteria.pageSize());
+                    return page(c, tenantId, criteria, window, envIds, last).map(rows -> new Counted(rows, last));
+                });
     }
 
     /**
      * The page's SQL for one order: $1-$3 the filter ({@link #WHERE}), $4-$7 the tenant's environments and the
-     * window ({@link #TOTALS}), $8 the limit, $9 the offset. The expensive columns (the latest change, the
+     * window ({@link #TOTALS}), $8 the limit, $9 the offset; every row also carries the number of matches. The expensive columns (the latest change, the
      * evaluations) are computed over every match only when the order needs them, else for the page's rows alone.
      */
     static String pageSql(FlagSort sort, boolean descending) {
+        // Counted over every match before the limit: the total comes with the page, from the same scan.
+        String total = "count(*) OVER () AS total";
         String dir = descending ? " DESC" : " ASC";
         String changed = "greatest(m.updated_at, (SELECT max(c.updated_at) FROM flag_configs c"
                 + " WHERE c.flag_id = m.id AND c.environment_id = ANY ($4::bigint[])))";
-        String evaluations = "coalesce((SELECT " + ESTIMATE + TOTALS + " AND t.flag = %s.key), 0)";
+        String evaluations = "coalesce((SELECT " + ESTIMATE + TOTALS + " AND t.flag = m.key), 0)";
         String matches = switch (sort) {
-            case KEY -> "SELECT f.id, " + TEXT + ", f.tags, f.updated_at FROM flags f" + WHERE;
-            case UPDATED -> "SELECT f.id, " + TEXT + ", f.tags, greatest(f.updated_at, c.changed) AS updated_at"
-                    + " FROM flags f LEFT JOIN (SELECT flag_id, max(updated_at) AS changed FROM flag_configs"
+            case KEY -> "SELECT f.id, " + TEXT + ", f.tags, f.updated_at, " + total + " FROM flags f" + WHERE;
+            case UPDATED -> "SELECT f.id, " + TEXT + ", f.tags, greatest(f.updated_at, c.changed) AS updated_at, "
+                    + total + " FROM flags f LEFT JOIN (SELECT flag_id, max(updated_at) AS changed FROM flag_configs"
                     + " WHERE environment_id = ANY ($4::bigint[]) GROUP BY flag_id) AS c ON c.flag_id = f.id" + WHERE;
             case EVALUATIONS -> "SELECT f.id, " + TEXT + ", f.tags, f.updated_at, coalesce(e.evaluations, 0)"
-                    + " AS evaluations FROM flags f LEFT JOIN (SELECT t.flag, " + ESTIMATE + " AS evaluations" + TOTALS
-                    + " GROUP BY t.flag) AS e ON e.flag = f.key" + WHERE;
+                    + " AS evaluations, " + total + " FROM flags f LEFT JOIN (SELECT t.flag, " + ESTIMATE
+                    + " AS evaluations" + TOTALS + " GROUP BY t.flag) AS e ON e.flag = f.key" + WHERE;
         };
         String order = switch (sort) {
             case KEY -> " ORDER BY m.key COLLATE \"C\"" + dir;
@@ -174,9 +205,9 @@ public final class FlagOverviewRepository {
             case EVALUATIONS -> " ORDER BY m.evaluations" + dir + ", m.key COLLATE \"C\"";
         };
         String outerChanged = sort == FlagSort.UPDATED ? "m.updated_at" : changed;
-        String outerEvaluations = sort == FlagSort.EVALUATIONS ? "m.evaluations" : evaluations.formatted("m");
+        String outerEvaluations = sort == FlagSort.EVALUATIONS ? "m.evaluations" : evaluations;
         return "SELECT m.id, " + TEXT.replace("f.", "m.") + ", m.tags, " + outerChanged + " AS updated_at, "
-                + outerEvaluations + " AS evaluations FROM (SELECT * FROM (" + matches + ") AS m" + order
+                + outerEvaluations + " AS evaluations, m.total FROM (SELECT * FROM (" + matches + ") AS m" + order
                 + " LIMIT $8 OFFSET $9) AS m" + order;
     }
 

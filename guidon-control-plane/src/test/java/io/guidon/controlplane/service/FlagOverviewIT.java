@@ -300,6 +300,11 @@ class FlagOverviewIT {
         assertThat(o.hasNext()).isFalse();
         assertThat(o.hasPrevious()).isFalse();
         assertThat(o.environments()).hasSize(3);
+        // Asked for a later page (the search narrowed while the list was on page 4): the one empty page.
+        Overview later = list(query("no-such-flag", null, "evaluations", null, "3", null));
+        assertThat(later.flags()).isEmpty();
+        assertThat(later.total()).isZero();
+        assertThat(later.criteria().page()).isZero();
     }
 
     @Test
