@@ -7,7 +7,8 @@
 # once per round, median and p90 per case (benchmarks/control-plane/FlagList.java).
 #
 # Usage: benchmarks/control-plane-flag-list.sh
-#   FLAGS, DAYS, NOISE_ENVIRONMENTS, REPS, WARMUP, PORT may be set; JAR=path runs another build.
+#   FLAGS, DAYS, NOISE_ENVIRONMENTS, REPS, WARMUP, PORT may be set; JAR=path runs another build; RAW_COUNTS=12 also
+#   times the exact sum of the last 24 hours from per-minute counts (see below).
 #   URL=... also times HTTP GETs of the page over loopback, the same cases with the placeholders {q} {tag} {sort}
 #   {direction} {page} {pageSize} filled in (a case needing a placeholder the URL lacks is skipped), e.g.
 #     URL='/ui/flags?q={q}&tag={tag}&sort={sort}&direction={direction}&page={page}&pageSize={pageSize}' \
@@ -117,6 +118,31 @@ echo "$(machine); $(psql_db -tAc 'SHOW server_version') PostgreSQL"
 CLIENT="${CLIENT_JAR:-$ROOT/target/guidon.jar}"
 "$JAVA" -cp "$CLIENT" "$ROOT/benchmarks/control-plane/FlagList.java" --tenant bench --reps "$REPS" --warmup "$WARMUP" \
   || [ -n "${KEEP:-}" ]
+# RAW_COUNTS=N: the exact alternative, for comparison. Per-minute counts as N drains a minute of one sidecar per
+# environment send them (12: one sidecar flushing every 5 s, the default) for the 50 flags of the first page, over the
+# last 24 hours; then the exact sum of the page's last 24 hours from them, timed in psql (median of 5).
+if [ -n "${RAW_COUNTS:-}" ]; then
+  echo
+  echo "raw per-minute counts: $RAW_COUNTS drains a minute, one sidecar per environment, the first page's 50 flags..."
+  psql_db <<SQL
+INSERT INTO flag_evaluation_counts (tenant_id, environment_id, batch_id, minute, flag, variant, count)
+SELECT f.tenant_id, e.id, gen_random_uuid(), date_trunc('minute', now()) - make_interval(mins => m), f.key, v.variant,
+       1 + (m + d) % 7
+FROM (SELECT * FROM flags ORDER BY key COLLATE "C" LIMIT 50) AS f
+JOIN environments e ON e.tenant_id = f.tenant_id
+CROSS JOIN LATERAL jsonb_object_keys(f.variants) AS v (variant)
+CROSS JOIN generate_series(0, 1439) AS m
+CROSS JOIN generate_series(1, $RAW_COUNTS) AS d;
+VACUUM ANALYZE flag_evaluation_counts;
+SQL
+  echo "$(psql_db -tAc "SELECT count(*) FROM flag_evaluation_counts") rows"
+  EXACT="SELECT c.flag, sum(c.count) FROM flag_evaluation_counts c WHERE c.environment_id IN (SELECT id FROM environments)
+    AND c.flag IN (SELECT key FROM flags ORDER BY key COLLATE \"C\" LIMIT 50) AND c.minute >= now() - interval '24 hours'
+    GROUP BY c.flag;"
+  for _ in 1 2 3 4 5 6; do echo "$EXACT"; done >"$ROOT/target/bench-exact.sql"
+  psql_db -c '\timing on' -f "$ROOT/target/bench-exact.sql" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 5 | sort -n \
+    | sed -n 3p | xargs printf 'exact sum of the first page over the last 24 h from per-minute counts: median %s ms\n'
+fi
 if [ -n "${URL:-}" ]; then
   case "$URL" in /*) URL="$CP$URL" ;; esac
   "$JAVA" -cp "$CLIENT" "$ROOT/benchmarks/control-plane/FlagList.java" --url "$URL" \
