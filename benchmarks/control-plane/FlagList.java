@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  *
  * Every case runs once per round, {@code --warmup} rounds then {@code --reps} measured ones; the table gives the
  * median, p90, min and max per case, and the very first call of the process (a cold start of the read path).
- * Usage: java -cp target/guidon.jar FlagList.java (--tenant KEY | --url TEMPLATE [--header H]...) [--reps N] [--warmup N]
+ * Usage: java -cp target/guidon.jar FlagList.java (--tenant KEY | --url TEMPLATE [--header H]...)
+ *     [--reps N] [--warmup N]
  */
 public class FlagList {
 

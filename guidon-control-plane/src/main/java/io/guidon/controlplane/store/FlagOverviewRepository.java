@@ -66,8 +66,8 @@ public final class FlagOverviewRepository {
             + "CASE jsonb_typeof(c.config->'targets') WHEN 'array' THEN c.config->'targets' ELSE '[]' END) AS x"
             + " WHERE jsonb_typeof(x->'values') = 'array')::int AS targets"
             + " FROM flag_configs c WHERE c.flag_id = ANY ($1::bigint[]) AND c.environment_id = ANY ($2::bigint[])";
-    private static final String TAGS = "SELECT DISTINCT t.tag COLLATE \"C\" AS tag FROM flags f, unnest(f.tags) AS t (tag)"
-            + " WHERE f.tenant_id = $1 ORDER BY 1";
+    private static final String TAGS = "SELECT DISTINCT t.tag COLLATE \"C\" AS tag"
+            + " FROM flags f, unnest(f.tags) AS t (tag) WHERE f.tenant_id = $1 ORDER BY 1";
 
     private final Pool pool;
 
@@ -180,8 +180,9 @@ public final class FlagOverviewRepository {
 
     /**
      * The page's SQL for one order: $1-$3 the filter ({@link #WHERE}), $4-$7 the tenant's environments and the
-     * window ({@link #TOTALS}), $8 the limit, $9 the offset; every row also carries the number of matches. The expensive columns (the latest change, the
-     * evaluations) are computed over every match only when the order needs them, else for the page's rows alone.
+     * window ({@link #TOTALS}), $8 the limit, $9 the offset; every row also carries the number of matches. The
+     * expensive columns (the latest change, the evaluations) are computed over every match only when the order needs
+     * them, else for the page's rows alone.
      */
     static String pageSql(FlagSort sort, boolean descending) {
         // Counted over every match before the limit: the total comes with the page, from the same scan.

@@ -68,8 +68,8 @@ class FlagOverviewCriteriaTest {
         for (String[] bad : new String[][] {{"0", "pageSize"}, {"ten", "pageSize"}, {"1.5", "pageSize"}}) {
             assertThatThrownBy(() -> FlagOverviewService.criteria(new OverviewQuery(null, null, null, null, null,
                     bad[0]))).isInstanceOfSatisfying(DomainException.class,
-                            e -> assertThat(e.detail()).isEqualTo(bad[1] + ": must be a whole number from 1 to 200, not '"
-                                    + bad[0] + "'"));
+                            e -> assertThat(e.detail()).isEqualTo(bad[1]
+                                    + ": must be a whole number from 1 to 200, not '" + bad[0] + "'"));
         }
         assertThatThrownBy(() -> FlagOverviewService.criteria(new OverviewQuery(null, null, null, null,
                 "99999999999", null))).isInstanceOfSatisfying(DomainException.class,
@@ -88,7 +88,8 @@ class FlagOverviewCriteriaTest {
         }
         // Around it, whitespace is trimmed like spaces.
         assertThat(FlagOverviewService.criteria(OverviewQuery.search("\tcheckout\n")).q()).isEqualTo("checkout");
-        assertThat(FlagOverviewService.criteria(OverviewQuery.search("caf\u00e9 \u00fcber")).q()).isEqualTo("caf\u00e9 \u00fcber");
+        assertThat(FlagOverviewService.criteria(OverviewQuery.search("caf\u00e9 \u00fcber")).q())
+                .isEqualTo("caf\u00e9 \u00fcber");
     }
 
     @Test
