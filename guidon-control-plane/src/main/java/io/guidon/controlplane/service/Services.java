@@ -7,6 +7,7 @@ import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.EnvironmentRepository;
 import io.guidon.controlplane.store.ExposureRepository;
+import io.guidon.controlplane.store.FlagOverviewRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
@@ -17,15 +18,18 @@ import io.guidon.engine.Evaluator;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.InstantSource;
 
 /**
  * The services of the admin API's resources, wired to their repositories and sharing one write path (and so one
- * cache of the documents this replica committed); and {@code insights}, the reads the admin UI adds (impact
- * estimates, try it, segment usage, diffs).
+ * cache of the documents this replica committed); and the reads the admin UI adds: {@code insights} (impact
+ * estimates, try it, segment usage, diffs), {@code sidecars} (which sidecars fetched an environment) and
+ * {@code overview} (the flag list).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars) {
+        KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars,
+        FlagOverviewService overview) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
@@ -50,6 +54,7 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                 new FlagInsights(vertx, pool, environments, new ExposureRepository(pool), changes, compiler,
                         new Evaluator(), InstantSource.system(), FlagInsights.CACHED_DOCUMENTS,
                         FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
-                new SidecarService(environments, sightings));
+                new SidecarService(environments, sightings),
+                new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()));
     }
 }

@@ -39,6 +39,12 @@ class MigrationsIT {
         return names;
     }
 
+    /** The newest migration of this build: not a number written here, which every new migration would change. */
+    private static String latest(TestDatabase db) {
+        return new Migrations(ControlPlaneConfig.load(null, Map.of(), Harness.settings(db, "guidon-it-mig", Map.of()))
+                .config().database()).latestKnown();
+    }
+
     private static void pretendANewerBuildMigrated(TestDatabase db) {
         db.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
                 + " installed_by, execution_time, success) VALUES (99, '999', 'from the future', 'SQL',"
@@ -50,14 +56,16 @@ class MigrationsIT {
         try (TestDatabase db = TestDatabase.create()) {
             CliRun first = cli(db, "migrate");
             assertThat(first.exitCode()).as(first.err()).isZero();
-            assertThat(first.out()).contains("schema migrated from none to 2");
+            String latest = latest(db);
+            assertThat(latest).matches("[0-9]+").isNotEqualTo("1");
+            assertThat(first.out()).contains("schema migrated from none to " + latest);
             assertThat(tables(db)).contains("tenants", "environments", "flags", "flag_configs", "segments",
                     "change_log", "audit_log", "api_keys", "flyway_schema_history", "event_batches",
                     "flag_evaluation_counts", "flag_exposures", "conversion_events", "flag_daily_totals");
 
             CliRun second = cli(db, "migrate");
             assertThat(second.exitCode()).isZero();
-            assertThat(second.out()).contains("schema up to date at version 2");
+            assertThat(second.out()).contains("schema up to date at version " + latest);
         }
     }
 
@@ -103,7 +111,7 @@ class MigrationsIT {
     @Test
     void readinessFailsWhenTheSchemaChangesUnderARunningServer() throws Exception {
         try (Harness cp = Harness.start(Map.of())) {
-            assertThat(cp.get("/readyz", null).json().get("schema").asText()).isEqualTo("2");
+            assertThat(cp.get("/readyz", null).json().get("schema").asText()).isEqualTo(latest(cp.db));
 
             pretendANewerBuildMigrated(cp.db);
             Harness.Resp r = cp.get("/readyz", null);
