@@ -34,7 +34,7 @@ public final class UiRoutes {
 
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
-        new FlagPages(services, ui).register();
+        new FlagPages(services.overview(), ui, clock).register();
         new HistoryPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();

@@ -104,8 +104,15 @@ class FlagListBrowserIT {
         };
         for (Object[] f : flags) {
             String key = (String) f[0];
-            cp.post("/api/v1/flags", acme, Map.of("key", key, "description", f[1], "tags", f[2],
+            Map<String, Object> flag = new java.util.HashMap<>(Map.of("key", key, "description", f[1], "tags", f[2],
                     "variants", Map.of("on", true, "off", false)));
+            if (key.equals("search-v2")) {
+                flag.put("name", "Search relevance v2");
+            } else if (key.equals("new-checkout")) {
+                flag.put("name", "One-page checkout");
+            }
+            var created = cp.post("/api/v1/flags", acme, flag);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
             String how = (String) f[3];
             serveOn("development", key);
             if (!how.equals("off")) {
@@ -126,11 +133,18 @@ class FlagListBrowserIT {
                         "fallthrough", Map.of("variant", "off")), "If-Match", etag);
             }
         }
-        // Evaluations of today, as the sidecars' event uploads add them up.
+        // Evaluations of today, as the sidecars' event uploads add them up (none for the legacy flags and kill
+        // switches that are off), and changes spread over the last weeks.
+        String tenant = "(SELECT id FROM tenants WHERE key = 'acme')";
         cp.db.execute("INSERT INTO flag_daily_totals (tenant_id, environment_id, flag, day, variant, evaluations)"
-                + " SELECT f.tenant_id, e.id, f.key, (now() AT TIME ZONE 'UTC')::date, 'on', (length(f.key) * 7919"
-                + " * (CASE e.key WHEN 'production' THEN 40 ELSE 1 END)) % 1000003 FROM flags f JOIN environments e ON"
-                + " e.tenant_id = f.tenant_id WHERE f.tenant_id = (SELECT id FROM tenants WHERE key = 'acme')");
+                + " SELECT f.tenant_id, e.id, f.key, (now() AT TIME ZONE 'UTC')::date, 'on', abs(hashtext(f.key"
+                + " || e.key)::bigint) % (CASE e.key WHEN 'production' THEN 2000000 ELSE 20000 END) FROM flags f JOIN"
+                + " environments e ON e.tenant_id = f.tenant_id WHERE f.tenant_id = " + tenant
+                + " AND f.key NOT IN ('legacy-cart', 'kill-switch-recommendations')");
+        cp.db.execute("UPDATE flags SET updated_at = now() - make_interval(mins => (abs(hashtext(key)::bigint) % 40000)::int)"
+                + " WHERE tenant_id = " + tenant);
+        cp.db.execute("UPDATE flag_configs c SET updated_at = f.updated_at FROM flags f WHERE f.id = c.flag_id"
+                + " AND f.tenant_id = " + tenant);
     }
 
     /** Turns {@code flag} on in {@code env}, serving its "on" variant to everyone. */
@@ -139,6 +153,12 @@ class FlagListBrowserIT {
         var r = cp.put(path, acme, Map.of("enabled", true, "offVariant", "off", "fallthrough",
                 Map.of("variant", "on")), "If-Match", cp.get(path, acme).header("ETag"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** The aria-sort of the header holding the link {@code id}, read in one step (the table may be swapped). */
+    private String ariaSort(String id) {
+        return (String) browser.script("var th = document.querySelector('th:has(#' + arguments[0] + ')');"
+                + " return th ? th.getAttribute('aria-sort') : 'missing';", id);
     }
 
     private String count() {
@@ -216,8 +236,8 @@ class FlagListBrowserIT {
         assertThat(keys()).hasSize(100);
 
         browser.find("#sort-evaluations").sendKeys(Keys.ENTER);
-        browser.waitFor(d -> "descending".equals(browser.find("th:has(#sort-evaluations)").getAttribute("aria-sort")));
-        assertThat(browser.find("th:has(#sort-key)").getAttribute("aria-sort")).isNull();
+        browser.waitFor(d -> "descending".equals(ariaSort("sort-evaluations")));
+        assertThat(ariaSort("sort-key")).isNull();
         List<Long> evaluations = browser.findAll("#flag-results tbody td.num").stream()
                 .map(e -> Long.parseLong(e.getText().replace(",", ""))).toList();
         assertThat(evaluations).isSortedAccordingTo(java.util.Comparator.reverseOrder());
@@ -225,9 +245,9 @@ class FlagListBrowserIT {
         assertThat(browser.path()).contains("sort=evaluations", "pageSize=100");
 
         browser.find("#sort-key").sendKeys(Keys.ENTER);
-        browser.waitFor(d -> "ascending".equals(browser.find("th:has(#sort-key)").getAttribute("aria-sort")));
+        browser.waitFor(d -> "ascending".equals(ariaSort("sort-key")));
         browser.find("#sort-key").sendKeys(Keys.ENTER);
-        browser.waitFor(d -> "descending".equals(browser.find("th:has(#sort-key)").getAttribute("aria-sort")));
+        browser.waitFor(d -> "descending".equals(ariaSort("sort-key")));
         assertThat(keys()).startsWith("flag-5000", "flag-4999");
         // A search keeps the sort.
         browser.find("#q").sendKeys("flag-12");
@@ -247,6 +267,13 @@ class FlagListBrowserIT {
         WebElement checkout = browser.find("#flag-results tbody tr:has(a[href='/ui/flags/new-checkout'])");
         assertThat(checkout.getText()).contains("rollout on 25%, off 75%");
         assertThat(browser.find("a.button[href='/ui/flags/new']").getText()).isEqualTo("New flag");
+        assertThat(checkout.getText()).contains("One-page checkout");
+        // Names are searched too.
+        browser.find("#q").sendKeys("relevance");
+        browser.waitForText("#flag-count", "1 flag matches");
+        assertThat(keys()).containsExactly("search-v2");
+        browser.find("#q").clear();
+        browser.open("/ui/flags");
         browser.assertAccessible();
         assertThat(browser.consoleErrors()).as("no CSP violation or script error")
                 .allMatch(m -> m.contains("Failed to load resource: the server responded with a status of 4"));

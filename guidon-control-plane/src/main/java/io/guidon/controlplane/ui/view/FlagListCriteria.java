@@ -1,5 +1,6 @@
 package io.guidon.controlplane.ui.view;
 
+import io.guidon.controlplane.domain.FlagSort;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,12 +26,13 @@ public record FlagListCriteria(String q, String tag, String sort, boolean descen
     /** Flags per page by default. */
     public static final int DEFAULT_PAGE_SIZE = 50;
 
-    /** The sortable columns: query value and header label. */
-    public static final List<String> SORTS = List.of("key", "updated", "evaluations");
-
-    /** Whether {@code sort} reads descending when no direction is named: the latest and busiest flags first. */
+    /**
+     * Whether {@code sort} ({@link FlagSort#param()}) reads descending when no direction is named: the latest and
+     * busiest flags first.
+     */
     public static boolean descendingByDefault(String sort) {
-        return !"key".equals(sort);
+        FlagSort s = FlagSort.ofParam(sort);
+        return s != null && s.descendingByDefault();
     }
 
     /**

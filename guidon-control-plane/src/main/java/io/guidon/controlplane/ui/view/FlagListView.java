@@ -1,5 +1,6 @@
 package io.guidon.controlplane.ui.view;
 
+import io.guidon.controlplane.service.Overview;
 import java.text.NumberFormat;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,6 +29,23 @@ public record FlagListView(Shell shell, FlagListCriteria criteria, List<Column> 
         tags = List.copyOf(tags);
     }
 
+    /**
+     * The page of {@code overview} (the read model's page: its 0-based page becomes the 1-based one of the URL and
+     * the text), with {@code tags} for the filter (empty for a fragment, which does not show the filter).
+     */
+    public static FlagListView of(Shell shell, Overview overview, List<String> tags, boolean fragment, Instant now) {
+        Overview.Criteria c = overview.criteria();
+        FlagListCriteria criteria = new FlagListCriteria(c.q(), c.tag(), c.sort().param(), c.descending(),
+                c.page() + 1, c.pageSize());
+        List<Column> columns = overview.environments().stream().map(e -> new Column(e.key(), e.name())).toList();
+        List<Row> rows = overview.flags().stream().map(f -> new Row(f.key(), f.name(), f.description(), f.tags(),
+                f.updatedAt(), f.evaluations24h(), f.environments().stream().map(s -> new Cell(s.environment(),
+                        s.enabled(), s.serves().summary(), s.serves().isRollout(), s.rules(), s.targets(),
+                        s.configured())).toList())).toList();
+        return new FlagListView(shell, criteria, columns, rows, overview.total(), overview.pageCount(), tags,
+                fragment, now);
+    }
+
     /** An environment: a column. */
     public record Column(String key, String name) {
 
@@ -42,8 +60,11 @@ public record FlagListView(Shell shell, FlagListCriteria criteria, List<Column> 
         }
     }
 
-    /** A flag: a row; {@code cells} in the order of {@link #environments()}. */
-    public record Row(String key, String description, List<String> tags, OffsetDateTime updatedAt,
+    /**
+     * A flag: a row; {@code name} its display name ('' when none), {@code cells} in the order of
+     * {@link #environments()}.
+     */
+    public record Row(String key, String name, String description, List<String> tags, OffsetDateTime updatedAt,
             long evaluations24h, List<Cell> cells) {
     }
 
