@@ -82,7 +82,8 @@ class FlagListBrowserIT {
         cp.post("/api/v1/environments", acme, Map.of("key", "production", "name", "Production"));
         Object[][] flags = {
             {"new-checkout", "The redesigned one-page checkout", List.of("checkout", "web"), "rollout:25"},
-            {"checkout-express-pay", "Apple Pay and Google Pay buttons on the cart", List.of("checkout", "payments"), "on"},
+            {"checkout-express-pay", "Apple Pay and Google Pay buttons on the cart", List.of("checkout", "payments"),
+                "on"},
             {"dark-mode", "Dark colour scheme for the web app", List.of("web", "ui"), "on"},
             {"search-v2", "Search backed by the new index (typo tolerance, synonyms)", List.of("search"), "rollout:50"},
             {"search-suggestions", "Suggestions while typing in the search box", List.of("search", "web"), "staging"},
@@ -95,7 +96,8 @@ class FlagListBrowserIT {
             {"mobile-push-reminders", "Cart reminders by push notification", List.of("mobile", "growth"), "staging"},
             {"api-rate-limit-v2", "Token-bucket rate limiting on the public API", List.of("platform"), "rollout:75"},
             {"kill-switch-reviews", "Turn product reviews off under load", List.of("ops", "kill-switch"), "on"},
-            {"kill-switch-recommendations", "Turn recommendations off under load", List.of("ops", "kill-switch"), "off"},
+            {"kill-switch-recommendations", "Turn recommendations off under load", List.of("ops", "kill-switch"),
+                "off"},
             {"gift-cards", "Buy and redeem gift cards", List.of("payments"), "staging"},
             {"address-autocomplete", "Address autocomplete in the shipping form", List.of("checkout", "web"), "on"},
             {"beta-analytics-dashboard", "Merchant analytics dashboard (beta)", List.of("analytics", "beta"), "rules"},
@@ -141,7 +143,8 @@ class FlagListBrowserIT {
                 + " || e.key)::bigint) % (CASE e.key WHEN 'production' THEN 2000000 ELSE 20000 END) FROM flags f JOIN"
                 + " environments e ON e.tenant_id = f.tenant_id WHERE f.tenant_id = " + tenant
                 + " AND f.key NOT IN ('legacy-cart', 'kill-switch-recommendations')");
-        cp.db.execute("UPDATE flags SET updated_at = now() - make_interval(mins => (abs(hashtext(key)::bigint) % 40000)::int)"
+        cp.db.execute("UPDATE flags SET updated_at = now()"
+                + " - make_interval(mins => (abs(hashtext(key)::bigint) % 40000)::int)"
                 + " WHERE tenant_id = " + tenant);
         cp.db.execute("UPDATE flag_configs c SET updated_at = f.updated_at FROM flags f WHERE f.id = c.flag_id"
                 + " AND f.tenant_id = " + tenant);
@@ -297,7 +300,8 @@ class FlagListBrowserIT {
             WebElement row = browser.find("#flag-results tbody tr");
             assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".description")).getText())
                     .isEqualTo(payload);
-            assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".tag")).getText()).isEqualTo(payload.strip());
+            assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".tag")).getText())
+                    .isEqualTo(payload.strip());
             assertThat(browser.script("return document.querySelectorAll('main img, main script').length"))
                     .isEqualTo(0L);
             assertThat(new Select(browser.find("#tag")).getOptions().stream().map(WebElement::getText))
