@@ -71,6 +71,7 @@ class EnvironmentsBrowserIT {
         assertThat(browser.find("#env-key").getAttribute("aria-describedby")).contains("key-error");
         assertThat(browser.find("#env-name").getAttribute("value")).isEqualTo("Quality assurance");
         browser.assertAccessible();
+        browser.screenshot("environment-form-errors");
         assertThat(cp.get("/api/v1/environments/qa", admin).status()).isEqualTo(404);
 
         WebElement fixed = browser.find("#env-key");
