@@ -163,6 +163,27 @@ class KeysBrowserIT {
         browser.signOut();
     }
 
+    @Test
+    void keyNamesWithMarkupRenderAsText() {
+        // The API refuses '<' and '>' in names; a row written around it must still render as text.
+        String payload = "<script>alert(1)</script>\"><img src=x onerror=alert(1)> \u00e9\u4e2d\ud83d\ude80";
+        cp.db.execute("INSERT INTO api_keys (id, tenant_id, name, role, prefix, hash) SELECT gen_random_uuid(), id, '"
+                + payload.replace("'", "''") + "', 'viewer', 'xssxssxssxss', '\\x00'::bytea FROM tenants"
+                + " WHERE key = 'acme'");
+        try {
+            browser.signIn(admin);
+            browser.open("/ui/keys");
+            assertThat(browser.find("main table").getText()).contains(payload);
+            assertThat(browser.script("return document.querySelectorAll('main img, main script').length"))
+                    .isEqualTo(0L);
+            // The attributes that carry it (the revoke button's name, its confirmation) hold it as text too.
+            WebElement revoke = browser.find("tr:has(td .mono) form[action$='/revoke'] button[aria-label^='Revoke <']");
+            assertThat(revoke.getAttribute("aria-label")).isEqualTo("Revoke " + payload);
+        } finally {
+            cp.db.execute("DELETE FROM api_keys WHERE prefix = 'xssxssxssxss'");
+        }
+    }
+
     private void acceptAlertIfAny() {
         try {
             browser.driver().switchTo().alert().accept();
