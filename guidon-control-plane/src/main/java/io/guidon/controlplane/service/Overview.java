@@ -57,13 +57,14 @@ public record Overview(Criteria criteria, List<EnvironmentColumn> environments, 
     /**
      * A flag: a row of the list.
      *
+     * @param name its display name ("" when it has none: show the key)
      * @param updatedAt the latest change of its definition or of its configuration in any environment
      * @param evaluations24h its evaluations in the last 24 hours summed over every environment: today's (UTC) exact
      *     total plus yesterday's weighted by the part of yesterday inside the window (an estimate for that part;
      *     see {@link io.guidon.controlplane.domain.EvaluationWindow})
      * @param environments its state in each environment, in the order of {@link Overview#environments()}
      */
-    public record FlagRow(String key, String description, List<String> tags, OffsetDateTime updatedAt,
+    public record FlagRow(String key, String name, String description, List<String> tags, OffsetDateTime updatedAt,
             long evaluations24h, List<EnvironmentState> environments) {
 
         public FlagRow {

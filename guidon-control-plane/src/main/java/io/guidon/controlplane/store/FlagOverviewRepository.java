@@ -25,7 +25,7 @@ public final class FlagOverviewRepository {
      * The flag's own text that a search matches and a row shows, in the order {@link #flag} reads it. Another text
      * column (a flag's name) joins both by being added here and read in {@link #flag}.
      */
-    static final String TEXT = "f.key, f.description";
+    static final String TEXT = "f.key, f.name, f.description";
 
     /**
      * $1 tenant, $2 tag (or null), $3 an ILIKE pattern (or null) over the text columns and every tag, read as one
@@ -79,7 +79,7 @@ public final class FlagOverviewRepository {
      * Which flags, in which order, which page.
      *
      * @param tag only flags with exactly this tag; null: any
-     * @param pattern an ILIKE pattern ({@link Sql#contains}) matched against key, description and each tag; null: any
+     * @param pattern an ILIKE pattern ({@link Sql#contains}) matched against key, name, description and each tag; null: any
      * @param page the 0-based page; one past the last page reads the last page instead
      * @param pageSize flags per page, at least 1
      */
@@ -96,8 +96,8 @@ public final class FlagOverviewRepository {
      * @param updatedAt the latest of the definition's and its configurations' {@code updated_at}
      * @param evaluations in the window, summed over the tenant's environments
      */
-    public record FlagRow(long id, String key, String description, List<String> tags, OffsetDateTime updatedAt,
-            long evaluations) {
+    public record FlagRow(long id, String key, String name, String description, List<String> tags,
+            OffsetDateTime updatedAt, long evaluations) {
     }
 
     /**
@@ -214,7 +214,7 @@ public final class FlagOverviewRepository {
 
     static FlagRow flag(Row r) {
         String[] tags = r.getArrayOfStrings("tags");
-        return new FlagRow(r.getLong("id"), r.getString("key"), r.getString("description"),
+        return new FlagRow(r.getLong("id"), r.getString("key"), r.getString("name"), r.getString("description"),
                 tags == null ? List.of() : List.of(tags), r.getOffsetDateTime("updated_at"), r.getLong("evaluations"));
     }
 

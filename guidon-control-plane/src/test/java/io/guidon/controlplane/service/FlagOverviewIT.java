@@ -70,7 +70,7 @@ class FlagOverviewIT {
         flag(admin, "search-v2", "Faster SEARCH", "web");
         flag(admin, "ios-onboarding", "Onboarding for iOS", "mobile", "Beta");
         flag(admin, "legacy_banner", "100% off banner");
-        flag(admin, "orphan", "has no configuration in dev");
+        flagNamed(admin, "orphan", "Zebra Stripes", "has no configuration in dev");
         for (int i = 0; i < 12; i++) {
             flag(admin, String.format("bulk-%03d", i), "bulk flag " + i, "bulk");
         }
@@ -120,7 +120,14 @@ class FlagOverviewIT {
     }
 
     void flag(String key, String flag, String description, String... tags) {
+        flagNamed(key, flag, null, description, tags);
+    }
+
+    void flagNamed(String key, String flag, String name, String description, String... tags) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (name != null) {
+            body.put("name", name);
+        }
         body.put("key", flag);
         body.put("description", description);
         body.put("tags", List.of(tags));
@@ -277,6 +284,14 @@ class FlagOverviewIT {
         assertThat(keys(o)).containsExactly("checkout", "ios-onboarding", "legacy_banner", "orphan");
         assertThat(o.total()).isEqualTo(4);
         assertThat(o.criteria().q()).isEqualTo("O");
+    }
+
+    @Test
+    void theSearchMatchesAFlagsDisplayNameAndTheRowCarriesIt() {
+        Overview o = list(OverviewQuery.search("zebra str"));
+        assertThat(keys(o)).containsExactly("orphan");
+        assertThat(row(o, "orphan").name()).isEqualTo("Zebra Stripes");
+        assertThat(row(list(OverviewQuery.search("checkout")), "checkout").name()).isEmpty();
     }
 
     @Test
