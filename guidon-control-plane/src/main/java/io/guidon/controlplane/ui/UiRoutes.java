@@ -1,7 +1,9 @@
 package io.guidon.controlplane.ui;
 
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
+import io.guidon.controlplane.ui.pages.SegmentPages;
 
 /**
  * The UI's pages, one class per area, each adding its routes to the {@link UiRouter}. The one list of them: a new
@@ -17,6 +19,8 @@ public final class UiRoutes {
 
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
+        new FlagEditorPages(services, ui).register();
         new FlagPages(services, ui).register();
+        new SegmentPages(services, ui).register();
     }
 }
