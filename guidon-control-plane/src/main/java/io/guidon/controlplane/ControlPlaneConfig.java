@@ -64,7 +64,12 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
     public record RateLimit(boolean enabled, Duration window, int perKey, int perAddress, Duration redisRetryAfter) {
     }
 
-    public record Sidecar(int changeLogRetention, Duration maxStaleness) {
+    /**
+     * {@code sightingsFlushInterval}, {@code sightingsMaxPending} and {@code sightingsRetention}: how the fetches of
+     * sidecar instances are noted (see {@code snapshots.SightingBuffer}).
+     */
+    public record Sidecar(int changeLogRetention, Duration maxStaleness, Duration sightingsFlushInterval,
+            int sightingsMaxPending, Duration sightingsRetention) {
     }
 
     /** Event batches from sidecars and their retention; see {@code config/control-plane.yaml}. */
@@ -164,7 +169,10 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.integer("rate-limit.per-address", 1, Integer.MAX_VALUE),
                 s.duration("rate-limit.redis-retry-after", Duration.ofMillis(10)));
         Sidecar sidecar = new Sidecar(s.integer("sidecar.change-log-retention", 1, 10_000_000),
-                s.duration("sidecar.max-staleness", Duration.ofMillis(10)));
+                s.duration("sidecar.max-staleness", Duration.ofMillis(10)),
+                s.duration("sidecar.sightings-flush-interval", Duration.ofMillis(10)),
+                s.integer("sidecar.sightings-max-pending", 1, 10_000_000),
+                s.duration("sidecar.sightings-retention", Duration.ofMinutes(1)));
         Duration idle = s.duration("ui.session-idle-timeout", Duration.ofMinutes(1));
         Duration maxAge = s.duration("ui.session-max-age", Duration.ofMinutes(1));
         if (maxAge.compareTo(idle) < 0) {

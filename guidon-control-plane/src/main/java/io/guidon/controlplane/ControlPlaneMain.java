@@ -31,9 +31,11 @@ import io.guidon.controlplane.ratelimit.FailoverRateLimiter;
 import io.guidon.controlplane.ratelimit.LocalRateLimiter;
 import io.guidon.controlplane.ratelimit.RedisRateLimiter;
 import io.guidon.controlplane.snapshots.ChangeListener;
+import io.guidon.controlplane.snapshots.SightingBuffer;
 import io.guidon.controlplane.snapshots.SnapshotCache;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.PgAuditLog;
+import io.guidon.controlplane.store.PgSightingLog;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -68,7 +70,7 @@ public final class ControlPlaneMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneMain.class);
 
-    /** A started control plane. {@link #close()} stops it (flushing last-used times first). */
+    /** A started control plane. {@link #close()} stops it (writing last-used times and sidecar sightings first). */
     public static final class Running implements AutoCloseable {
         private final Vertx vertx;
         private final Pool pool;
@@ -79,10 +81,11 @@ public final class ControlPlaneMain {
         private final List<ApiRouter.RouteSpec> routes;
         private final ChangeListener listener;
         private final EventPartitions partitions;
+        private final SightingBuffer sightings;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
-                EventPartitions partitions) {
+                EventPartitions partitions, SightingBuffer sightings) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -92,6 +95,12 @@ public final class ControlPlaneMain {
             this.routes = routes;
             this.listener = listener;
             this.partitions = partitions;
+            this.sightings = sightings;
+        }
+
+        /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
+        public SightingBuffer sightings() {
+            return sightings;
         }
 
         /** The event partition maintenance (which also runs on its own, every {@code events.maintenance-interval}). */
@@ -125,7 +134,9 @@ public final class ControlPlaneMain {
             listener.stop();
             try {
                 try {
-                    authenticator.flushLastUsed().recover(e -> Future.succeededFuture()).eventually(pool::close)
+                    authenticator.flushLastUsed().recover(e -> Future.succeededFuture())
+                            .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
+                            .eventually(pool::close)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 } finally {
                     // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
@@ -167,13 +178,18 @@ public final class ControlPlaneMain {
                     .setMaxPoolSize(16).setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096));
 
             FlagDocumentCompiler compiler = new FlagDocumentCompiler();
+            Clock clock = Clock.systemUTC();
             PgAuditLog audit = new PgAuditLog(pool);
             SnapshotCache snapshots = new SnapshotCache(pool, config.sidecar().maxStaleness(), registry);
+            // Sidecars' fetches are noted in memory on the event loop and written in batches (never on their path).
+            PgSightingLog sightingLog = new PgSightingLog(pool);
+            SightingBuffer sightings = new SightingBuffer(sightingLog, clock,
+                    config.sidecar().sightingsMaxPending(), config.sidecar().sightingsRetention(), registry);
             RedisChangePublisher publisher = new RedisChangePublisher(vertx, redis, config.redis().prefix(),
                     config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
                     registry);
             Services services = Services.create(vertx, pool, compiler, audit, publisher, snapshots,
-                    config.sidecar().changeLogRetention(), new Responses(), new ApiKeys());
+                    config.sidecar().changeLogRetention(), new Responses(), new ApiKeys(), sightingLog);
             // The admin API's handlers run on virtual threads, one context per event loop (ADR 0110).
             AdminThreads adminThreads = AdminThreads.deploy(vertx, eventLoops).toCompletionStage()
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -183,8 +199,7 @@ public final class ControlPlaneMain {
                     new RedisRateLimiter(redis, config.redis().prefix(), config.rateLimit().window(),
                             config.redis().commandTimeout()),
                     new LocalRateLimiter(config.rateLimit().window()), config.rateLimit().redisRetryAfter(), registry);
-            Routes routes = new Routes(services, snapshots, authenticator, adminThreads);
-            Clock clock = Clock.systemUTC();
+            Routes routes = new Routes(services, snapshots, sightings, authenticator, adminThreads);
             ControlPlaneConfig.Events events = config.events();
             PgEventStore eventStore = new PgEventStore(pool, events.totalsStripes());
             EventPartitions partitions = new EventPartitions(pool, events, clock, registry);
@@ -247,6 +262,7 @@ public final class ControlPlaneMain {
             vertx.deployVerticle(management).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
             partitions.schedule(vertx);
+            sightings.schedule(vertx, config.sidecar().sightingsFlushInterval());
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -254,7 +270,7 @@ public final class ControlPlaneMain {
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
-                    listener, partitions);
+                    listener, partitions, sightings);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

@@ -42,9 +42,10 @@ import picocli.CommandLine.Option;
         header = "Run the whole system locally: a control plane, a connected sidecar and demo flags.",
         description = {"Needs PostgreSQL and Redis on this machine (./guidon demo starts or installs them like",
                 "./guidon test). Recreates the database given by --database, starts the control plane and a",
-                "sidecar connected to it, creates tenant 'demo' with environment 'production', a few flags and",
-                "keys, and prints what to try. Ctrl-C or SIGTERM stops everything it started (a demo started in the",
-                "background by a script ignores SIGINT, as the shell marks it ignored: send SIGTERM, kill PID)."})
+                "sidecar connected to it, creates tenant 'demo' with environments 'production' (protected) and",
+                "'staging', a few flags and keys, and prints what to try (the admin UI's address first). Ctrl-C or",
+                "SIGTERM stops everything it started (a demo started in the background by a script ignores SIGINT,",
+                "as the shell marks it ignored: send SIGTERM, kill PID)."})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -374,9 +375,15 @@ public final class DemoCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Creates environment production, four flags configured in it, and a sidecar key; returns the key. */
+    /**
+     * Creates environments production (protected) and staging, four flags configured in production, and a sidecar
+     * key of production; returns the key.
+     */
     private String createDemoFlags(String cp, String adminKey) throws Exception {
-        call(cp, adminKey, "POST", "/api/v1/environments", "{\"key\":\"production\",\"name\":\"Production\"}");
+        // Production is protected: the UI asks for its key before a switch there.
+        call(cp, adminKey, "POST", "/api/v1/environments",
+                "{\"key\":\"production\",\"name\":\"Production\",\"protected\":true}");
+        call(cp, adminKey, "POST", "/api/v1/environments", "{\"key\":\"staging\",\"name\":\"Staging\"}");
         flag(cp, adminKey, "new-checkout", "New checkout flow", "{\"on\":true,\"off\":false}",
                 "{\"enabled\":true,\"offVariant\":\"off\",\"rules\":[{\"id\":\"eu\",\"when\":{\"attribute\":\"country\","
                         + "\"op\":\"in\",\"values\":[\"DE\",\"FR\"]},\"serve\":{\"variant\":\"on\"}}],"
@@ -440,6 +447,10 @@ public final class DemoCommand implements Callable<Integer> {
                 + "/ofrep/v1/evaluate/flags/dark-mode -H 'Content-Type: application/json'"
                 + " -d '{\"context\":{\"targetingKey\":\"u1\"}}'";
         return String.join("\n",
+                "",
+                "=== The admin UI (open it in a browser; sign in with the admin key below) ===",
+                cp + "/ui/",
+                "Key to sign in with: " + adminKey,
                 "",
                 "=== The sidecar (what your application calls) ===",
                 "curl -s " + sidecar + "/ofrep/v1/evaluate/flags/new-checkout -H 'Content-Type: application/json' -d '{\"context\":{\"targetingKey\":\"u1\",\"country\":\"DE\"}}'",

@@ -73,6 +73,11 @@ class DemoIT {
             assertThat(leftover).doesNotExist();
             String sidecar = "http://127.0.0.1:" + sidecarPort;
 
+            // The admin UI's address and the key to sign in with are printed, and the page answers.
+            String uiAddress = "http://127.0.0.1:" + cpPort + "/ui/";
+            assertThat(output).contains(uiAddress, "Key to sign in with: " + adminKey);
+            assertThat(status(uiAddress + "sign-in")).isEqualTo(200);
+
             assertThat(evaluate(sidecar, "dark-mode")).contains("\"value\":true");
             assertThat(evaluate(sidecar, "new-checkout")).contains("\"key\":\"new-checkout\"");
             assertThat(status("http://127.0.0.1:" + sidecarManagementPort + "/metrics")).isEqualTo(200);

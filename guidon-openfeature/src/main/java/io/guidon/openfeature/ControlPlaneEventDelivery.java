@@ -1,5 +1,6 @@
 package io.guidon.openfeature;
 
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.protocol.ProtocolException;
 import io.guidon.protocol.events.EventBatch;
 import io.guidon.protocol.events.EventBatchAnswer;
@@ -37,9 +38,12 @@ final class ControlPlaneEventDelivery implements EventDelivery {
     private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
+    private final String instanceId;
     private final UUID sidecarId = UUID.randomUUID();
 
-    ControlPlaneEventDelivery(URI baseUrl, String sidecarKey, HttpClient http, Duration timeout) {
+    /** {@code instanceId}: sent as {@code Guidon-Instance} (the protocol's {@link ClientIdentity}). */
+    ControlPlaneEventDelivery(URI baseUrl, String sidecarKey, HttpClient http, Duration timeout, String instanceId) {
+        this.instanceId = instanceId;
         String b = baseUrl.toString();
         this.uri = URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/api/v1/events");
         this.authorization = "Bearer " + sidecarKey;
@@ -59,6 +63,8 @@ final class ControlPlaneEventDelivery implements EventDelivery {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip").header("Idempotency-Key", b.id())
+                .header(ClientIdentity.INSTANCE_HEADER, instanceId)
+                .header("User-Agent", ClientIdentity.userAgent(ClientIdentity.OPENFEATURE))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(b.gzipped())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         int status = r.statusCode();

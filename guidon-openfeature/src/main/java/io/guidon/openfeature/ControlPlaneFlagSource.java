@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.engine.Compilation;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.protocol.ProtocolException;
 import io.guidon.protocol.snapshots.FullSnapshot;
 import io.guidon.protocol.snapshots.SnapshotAnswer;
@@ -32,11 +33,14 @@ import java.util.zip.GZIPInputStream;
  * that does not follow the version held, or does not apply, is answered by fetching everything. The whole document
  * is asked for gzip-compressed. A refused key (401, 403) is reported as such, and retried at each poll. Every
  * successful exchange is reported, an unchanged answer included ({@link Listener#unchanged}): the source recovered.
+ * Each request names the provider ({@link ClientIdentity}: {@code Guidon-Instance} and {@code User-Agent:
+ * guidon-openfeature/<version>}), so that the control plane lists it with the version it holds.
  */
 final class ControlPlaneFlagSource implements FlagSource {
 
     private final String base;
     private final String authorization;
+    private final String instanceId;
     private final String environment;
     private final Duration interval;
     private final Duration timeout;
@@ -50,8 +54,9 @@ final class ControlPlaneFlagSource implements FlagSource {
     private volatile boolean closed;
 
     ControlPlaneFlagSource(URI baseUrl, String sidecarKey, String environment, Duration interval, Duration timeout,
-            FlagDocumentCompiler compiler, HttpClient http, ScheduledExecutorService scheduler) {
+            FlagDocumentCompiler compiler, HttpClient http, ScheduledExecutorService scheduler, String instanceId) {
         String b = baseUrl.toString();
+        this.instanceId = instanceId;
         this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
         this.authorization = "Bearer " + sidecarKey;
         this.environment = environment;
@@ -92,7 +97,8 @@ final class ControlPlaneFlagSource implements FlagSource {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sidecar/flags"
                         + (since >= 0 ? "?since=" + since : "")))
                 .timeout(timeout).header("Authorization", authorization).header("Accept", "application/json")
-                .header("Accept-Encoding", "gzip").GET();
+                .header("Accept-Encoding", "gzip").header(ClientIdentity.INSTANCE_HEADER, instanceId)
+                .header("User-Agent", ClientIdentity.userAgent(ClientIdentity.OPENFEATURE)).GET();
         if (since >= 0) {
             req.header("If-None-Match", "\"" + since + "\"");
         }

@@ -13,6 +13,7 @@ import dev.openfeature.sdk.Value;
 import io.guidon.engine.EvaluationResult;
 import io.guidon.engine.Evaluator;
 import io.guidon.engine.FlagDocumentCompiler;
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.engine.FlagSet;
 import io.guidon.protocol.EventRules;
 import java.net.URI;
@@ -127,9 +128,12 @@ public final class GuidonProvider extends EventProvider {
                 exposures = false;
             }
             case CONTROL_PLANE -> {
+                // One id for this provider's fetches and uploads, as a sidecar process has one (the protocol's
+                // ClientIdentity): the control plane lists it among the environment's sidecars.
+                String instance = ClientIdentity.newInstanceId();
                 this.source = new ControlPlaneFlagSource(b.uri, b.sidecarKey, b.environment, b.pollInterval,
-                        b.timeout, compiler, http, scheduler);
-                delivery = new ControlPlaneEventDelivery(b.uri, b.sidecarKey, http, b.timeout);
+                        b.timeout, compiler, http, scheduler, instance);
+                delivery = new ControlPlaneEventDelivery(b.uri, b.sidecarKey, http, b.timeout, instance);
                 exposures = b.exposures;
             }
             default -> throw new IllegalStateException("no source");

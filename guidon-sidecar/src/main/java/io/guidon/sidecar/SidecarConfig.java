@@ -40,9 +40,13 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
      * {@code url} null means standalone mode. {@code maxResponseSize}: the most bytes (decompressed) read from any
      * one answer of the control plane.
      */
+    /**
+     * {@code instanceId}: the id this process sends as {@code Guidon-Instance} (the protocol's {@code
+     * ClientIdentity}); '' lets the client make one (host name and a random suffix).
+     */
     public record ControlPlane(URI url, String sidecarKey, Duration timeout, Duration pollInterval,
             Duration pollJitter, Duration retryMin, Duration retryMax, int breakerFailures,
-            Duration breakerResetTimeout, long maxResponseSize) {
+            Duration breakerResetTimeout, long maxResponseSize, String instanceId) {
         public boolean enabled() {
             return url != null;
         }
@@ -67,6 +71,20 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
     }
 
     public static final String DEFAULTS = "config/sidecar.yaml";
+
+    /** {@code control-plane.instance-id}: '' or an id the protocol accepts. */
+    private static String instanceId(Settings s) {
+        String id = s.string("control-plane.instance-id");
+        if (id == null || id.isEmpty()) {
+            return "";
+        }
+        if (!io.guidon.protocol.ClientIdentity.isInstanceId(id)) {
+            s.problem("control-plane.instance-id", "must be empty (made at start from the host name) or 1 to "
+                    + io.guidon.protocol.ClientIdentity.MAX_INSTANCE_LENGTH + " of A-Z, a-z, 0-9, '.', '_', ':', '@',"
+                    + " '-', starting with a letter or digit");
+        }
+        return id;
+    }
 
     /** Binds and validates; throws {@link io.guidon.common.config.ConfigException} listing every problem. */
     public static SidecarConfig from(Settings s) {
@@ -97,7 +115,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.duration("control-plane.retry-max", Duration.ofMillis(10)),
                         s.integer("control-plane.breaker-failures", 1, 1000),
                         s.duration("control-plane.breaker-reset-timeout", Duration.ofMillis(10)),
-                        s.bytes("control-plane.max-response-size", 64L * 1024, Integer.MAX_VALUE - 8)),
+                        s.bytes("control-plane.max-response-size", 64L * 1024, Integer.MAX_VALUE - 8),
+                        instanceId(s)),
                 new Redis(blankToNull(s.string("redis.url")), redisPrefix(s),
                         s.duration("redis.reconnect-min", Duration.ofMillis(10)),
                         s.duration("redis.reconnect-max", Duration.ofMillis(10))),

@@ -48,7 +48,8 @@ public final class ApiRouter {
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Where sidecars send event batches (its route, in {@link EventRoutes}, has a body limit of its own). */
     public static final String EVENTS = "/api/v1/events";
-    private static final String CLIENT = "client";
+    /** The key under which the routing context holds the client's address (see {@link #clientAddress}). */
+    static final String CLIENT = "client";
     private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     /** Handles one authorized call. */

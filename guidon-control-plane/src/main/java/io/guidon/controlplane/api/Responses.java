@@ -8,6 +8,7 @@ import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.service.ResourceViews;
 
 /**
@@ -21,13 +22,14 @@ public final class Responses implements ResourceViews {
     public Responses() {
     }
 
-    /** {@code key, name, description, version, revision, createdAt, updatedAt}. */
+    /** {@code key, name, description, protected, version, revision, createdAt, updatedAt}. */
     @Override
     public ObjectNode environment(Environment e) {
         ObjectNode o = Json.object();
         o.put("key", e.key());
         o.put("name", e.name());
         o.put("description", e.description());
+        o.put("protected", e.protectedEnvironment());
         o.put("version", e.version());
         o.put("revision", e.revision());
         o.put("createdAt", e.createdAt().toInstant().toString());
@@ -35,11 +37,15 @@ public final class Responses implements ResourceViews {
         return o;
     }
 
-    /** {@code key, description, tags, variants, metadata?, salt?, revision, createdAt, updatedAt}. */
+    /**
+     * {@code key, name, description, tags, variants, metadata?, salt?, revision, createdAt, updatedAt}; {@code name}
+     * is '' when the flag has none.
+     */
     @Override
     public ObjectNode flag(FlagDefinition f) {
         ObjectNode o = Json.object();
         o.put("key", f.key());
+        o.put("name", f.name());
         o.put("description", f.description());
         f.tags().forEach(o.putArray("tags")::add);
         if (f.tags().isEmpty()) {
@@ -114,6 +120,25 @@ public final class Responses implements ResourceViews {
         o.put("createdAt", k.createdAt().toInstant().toString());
         o.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toInstant().toString());
         o.put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code environment, instance, keyId, keyName, userAgent, version, environmentVersion, address, firstSeen,
+     * lastSeen}: a sidecar instance as last seen fetching its environment's flags.
+     */
+    public ObjectNode sighting(SidecarSighting s) {
+        ObjectNode o = Json.object();
+        o.put("environment", s.environment());
+        o.put("instance", s.instance());
+        o.put("keyId", s.keyId().toString());
+        o.put("keyName", s.keyName());
+        o.put("userAgent", s.userAgent());
+        o.put("version", s.version());
+        o.put("environmentVersion", s.environmentVersion());
+        o.put("address", s.address());
+        o.put("firstSeen", s.firstSeen().toInstant().toString());
+        o.put("lastSeen", s.lastSeen().toInstant().toString());
         return o;
     }
 }

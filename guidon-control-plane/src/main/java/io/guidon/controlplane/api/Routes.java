@@ -11,6 +11,7 @@ import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Segment;
+import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.service.AuditService;
 import io.guidon.controlplane.service.EnvironmentService;
@@ -19,7 +20,10 @@ import io.guidon.controlplane.service.FlagService;
 import io.guidon.controlplane.service.KeyService;
 import io.guidon.controlplane.service.SegmentService;
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.service.SidecarService;
+import io.guidon.controlplane.snapshots.SightingBuffer;
 import io.guidon.controlplane.snapshots.SnapshotCache;
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
@@ -31,7 +35,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar. Each
+ * The resources of {@code /api/v1}: environments, flags, flag configurations, segments, keys, audit, sidecar (the
+ * sidecars' document, and which sidecars fetched it). Each
  * handler reads and checks its request, calls a service and maps the result to the API's JSON ({@link Responses}).
  * The handlers of environments, flags, segments, keys and the audit log run on virtual threads ({@link
  * AdminThreads}), where the services await each statement; the sidecar's route stays on the event loop.
@@ -45,18 +50,24 @@ public final class Routes {
     private final SegmentService segments;
     private final AuditService audit;
     private final KeyService keys;
+    private final SidecarService sidecars;
     private final SnapshotCache snapshots;
+    private final SightingBuffer sightings;
     private final Authenticator authenticator;
     private final AdminThreads threads;
     private final Responses json = new Responses();
 
-    public Routes(Services services, SnapshotCache snapshots, Authenticator authenticator, AdminThreads threads) {
+    /** {@code sightings} notes every answered sidecar fetch (on the event loop, in memory). */
+    public Routes(Services services, SnapshotCache snapshots, SightingBuffer sightings, Authenticator authenticator,
+            AdminThreads threads) {
         this.environments = services.environments();
         this.flags = services.flags();
         this.segments = services.segments();
         this.audit = services.audit();
         this.keys = services.keys();
+        this.sidecars = services.sidecars();
         this.snapshots = snapshots;
+        this.sightings = sightings;
         this.authenticator = authenticator;
         this.threads = threads;
     }
@@ -86,6 +97,9 @@ public final class Routes {
                 this::putEnvFlag);
         api.add(HttpMethod.PUT, envFlags + "/:flag/enabled", Role.EDITOR, "Turn a flag on or off", this::toggle);
         api.add(HttpMethod.PUT, envFlags + "/:flag/rollout", Role.EDITOR, "Set a flag's rollout", this::rollout);
+
+        api.add(HttpMethod.GET, envs + "/:env/sidecars", Role.VIEWER,
+                "List the sidecars that fetched an environment's flags", List.of("limit"), this::listSidecars);
 
         String segments = envs + "/:env/segments";
         api.add(HttpMethod.GET, segments, Role.VIEWER, "List segments", List.of("q", "limit", "cursor"),
@@ -147,14 +161,15 @@ public final class Routes {
     }
 
     private Future<Reply> createEnvironment(Call call) {
-        Fields f = call.fields().allow("key", "name", "description");
+        Fields f = call.fields().allow("key", "name", "description", "protected");
         String key = f.key("key");
         String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
+        Boolean protectedEnvironment = f.bool("protected", false);
         f.done();
         return threads.run(() -> {
             Environment e = environments.create(call.actor(), key, name == null ? key : name,
-                    description == null ? "" : description);
+                    description == null ? "" : description, Boolean.TRUE.equals(protectedEnvironment));
             return Reply.created(json.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
         });
     }
@@ -168,15 +183,17 @@ public final class Routes {
 
     private Future<Reply> updateEnvironment(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = call.fields().allow("key", "name", "description", "version", "revision", "createdAt",
-                "updatedAt");
+        Fields f = call.fields().allow("key", "name", "description", "protected", "version", "revision",
+                "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("env"));
         String name = f.text("name", Fields.MAX_NAME, true);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
+        // Left out (or null): unchanged, so that a client written before the field existed cannot unprotect.
+        Boolean protectedEnvironment = f.bool("protected", false);
         f.done();
         return threads.run(() -> {
             Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
-                    description == null ? "" : description);
+                    description == null ? "" : description, protectedEnvironment);
             return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
@@ -189,6 +206,21 @@ public final class Routes {
         });
     }
 
+    private Future<Reply> listSidecars(Call call) {
+        int limit = call.limit();
+        String env = call.param("env");
+        return threads.run(() -> {
+            Page<SidecarSighting> page = sidecars.list(call.tenantId(), env, limit);
+            ObjectNode o = Json.object();
+            o.put("environment", env);
+            ArrayNode items = o.putArray("items");
+            page.items().forEach(s -> items.add(json.sighting(s)));
+            o.put("total", page.total());
+            o.put("limit", limit);
+            return Reply.ok(o);
+        });
+    }
+
     // ---------------------------------------------------------------- flag definitions
 
     private Future<Reply> listFlags(Call call) {
@@ -198,6 +230,7 @@ public final class Routes {
     }
 
     private static FlagFields definition(Fields f) {
+        String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         List<String> tags = f.strings("tags", 50, 64);
         JsonNode variants = f.raw("variants");
@@ -210,11 +243,11 @@ public final class Routes {
         }
         JsonNode metadata = f.raw("metadata");
         String salt = f.text("salt", 128, false);
-        return new FlagFields(description, tags, variants, metadata, salt);
+        return new FlagFields(name, description, tags, variants, metadata, salt);
     }
 
     private Future<Reply> createFlag(Call call) {
-        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "name", "description", "tags", "variants", "metadata", "salt",
                 "offVariant");
         String key = f.key("key");
         FlagFields fields = definition(f);
@@ -244,7 +277,7 @@ public final class Routes {
 
     private Future<Reply> updateFlag(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = call.fields().allow("key", "description", "tags", "variants", "metadata", "salt",
+        Fields f = call.fields().allow("key", "name", "description", "tags", "variants", "metadata", "salt",
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
         FlagFields fields = definition(f);
@@ -506,6 +539,15 @@ public final class Routes {
 
     // ---------------------------------------------------------------- sidecar
 
+    /** Notes in memory that the caller's instance holds {@code version} (see {@link SightingBuffer}). */
+    private void noteSighting(Call call, long version) {
+        io.vertx.core.http.HttpServerRequest request = call.context().request();
+        sightings.record(call.tenantId(), call.principal().environmentId(),
+                request.getHeader(ClientIdentity.INSTANCE_HEADER), call.principal().keyId(),
+                call.principal().keyName(), request.getHeader("User-Agent"), version,
+                call.context().get(ApiRouter.CLIENT));
+    }
+
     private Future<Reply> sidecarFlags(Call call) {
         String sinceText = call.query("since");
         Long since = null;
@@ -518,6 +560,8 @@ public final class Routes {
         String ifNoneMatch = call.context().request().getHeader("If-None-Match");
         Long sinceVersion = since;
         return snapshots.current(call.tenantId(), call.principal().environmentId()).map(s -> {
+            // Whatever the answer (304, delta or whole document), the sidecar holds s.version() after it.
+            noteSighting(call, s.version());
             String etag = "\"" + s.version() + "\"";
             if (ifNoneMatch != null && (ifNoneMatch.trim().equals(etag) || ifNoneMatch.trim().equals("W/" + etag))) {
                 return new Reply(304, null, null, new java.util.LinkedHashMap<>()).header("ETag", etag);

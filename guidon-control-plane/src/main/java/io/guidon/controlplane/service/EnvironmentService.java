@@ -52,11 +52,15 @@ public final class EnvironmentService {
         return await(environments.page(tenantId, q, after, limit));
     }
 
-    /** Creates an environment with every flag of the tenant in it, disabled; CONFLICT if the key exists. */
-    public Environment create(Actor actor, String key, String name, String description) {
+    /**
+     * Creates an environment with every flag of the tenant in it, disabled; CONFLICT if the key exists.
+     * {@code protectedEnvironment}: whether consoles ask for a confirmation naming it before changing its flags.
+     */
+    public Environment create(Actor actor, String key, String name, String description, boolean protectedEnvironment) {
         return writer.write(actor, tx -> {
             await(environments.lockTenant(tx.c, actor.tenantId()));
-            Environment env = await(environments.insert(tx.c, actor.tenantId(), key, name, description));
+            Environment env = await(environments.insert(tx.c, actor.tenantId(), key, name, description,
+                    protectedEnvironment));
             // Every flag of the tenant gets its default (disabled) configuration here; the inserts are pipelined.
             List<Future<Void>> inserts = new ArrayList<>();
             for (FlagDefinition def : await(flags.all(tx.c, actor.tenantId()))) {
@@ -69,12 +73,17 @@ public final class EnvironmentService {
         });
     }
 
-    /** Renames or re-describes an environment; NOT_FOUND, or STALE when {@code ifMatch} is not its revision. */
-    public Environment update(Actor actor, String key, Integer ifMatch, String name, String description) {
+    /**
+     * Renames, re-describes or (un)protects an environment; {@code protectedEnvironment} null keeps it as it is.
+     * NOT_FOUND, or STALE when {@code ifMatch} is not its revision.
+     */
+    public Environment update(Actor actor, String key, Integer ifMatch, String name, String description,
+            Boolean protectedEnvironment) {
         return writer.write(actor, tx -> {
             Environment before = found(await(environments.find(tx.c, actor.tenantId(), key, RowLock.CHANGE)), key);
             DocumentWriter.checkRevision(ifMatch, before.revision(), "environment '" + key + "'");
-            Environment after = await(environments.update(tx.c, before.id(), name, description));
+            Environment after = await(environments.update(tx.c, before.id(), name, description,
+                    protectedEnvironment == null ? before.protectedEnvironment() : protectedEnvironment));
             tx.audit("environment.update", "environment", key, key, views.environment(before),
                     views.environment(after));
             return after;

@@ -59,7 +59,10 @@ public final class FlagService {
         return flag;
     }
 
-    /** A page of the tenant's flags, by key, with tag {@code tag} and {@code q} in key or description (null: any). */
+    /**
+     * A page of the tenant's flags, by key, with tag {@code tag} and {@code q} (case-insensitive) in key, name,
+     * description or one of its tags (each null: any).
+     */
     public Page<FlagDefinition> list(long tenantId, String tag, String q, String after, int limit) {
         return await(flags.page(tenantId, tag, q, after, limit));
     }
@@ -218,7 +221,8 @@ public final class FlagService {
 
     /** The definition {@code fields} describe, before it is written (no times). */
     private static FlagDefinition proposed(long id, String key, FlagFields fields, int revision) {
-        return new FlagDefinition(id, key, fields.description() == null ? "" : fields.description(), fields.tags(),
+        return new FlagDefinition(id, key, fields.name() == null ? "" : fields.name(),
+                fields.description() == null ? "" : fields.description(), fields.tags(),
                 fields.variants(), fields.metadata(), fields.salt(), revision, null, null);
     }
 

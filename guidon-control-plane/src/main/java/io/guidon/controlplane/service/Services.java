@@ -6,39 +6,50 @@ import io.guidon.controlplane.publish.ChangePublisher;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.EnvironmentRepository;
+import io.guidon.controlplane.store.ExposureRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.SegmentRepository;
+import io.guidon.controlplane.store.SightingLog;
 import io.guidon.controlplane.store.TenantRepository;
 import io.guidon.controlplane.store.VersionListener;
+import io.guidon.engine.Evaluator;
 import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.InstantSource;
 
 /**
  * The services of the admin API's resources, wired to their repositories and sharing one write path (and so one
- * cache of the documents this replica committed).
+ * cache of the documents this replica committed); and {@code insights}, the reads the admin UI adds (impact
+ * estimates, try it, segment usage, diffs).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
-        KeyService keys, AuditService audit) {
+        KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
      * @param views how the audit log records resources (the API's shapes)
      * @param apiKeys makes each new API key's secret
+     * @param sightings what sidecars' fetches showed (written by {@code snapshots.SightingBuffer})
      */
     public static Services create(Vertx vertx, Pool pool, FlagDocumentCompiler compiler, AuditLog audit,
             ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views,
-            ApiKeys apiKeys) {
+            ApiKeys apiKeys, SightingLog sightings) {
         EnvironmentRepository environments = new EnvironmentRepository(pool);
         FlagRepository flags = new FlagRepository(pool);
-        DocumentWriter writer = new DocumentWriter(vertx, pool, new DocumentChanges(compiler),
-                new DocumentRepository(changeLogRetention), audit, publisher, versions);
+        DocumentChanges changes = new DocumentChanges(compiler);
+        DocumentWriter writer = new DocumentWriter(vertx, pool, changes, new DocumentRepository(changeLogRetention),
+                audit, publisher, versions);
         return new Services(new EnvironmentService(writer, environments, flags, views),
                 new FlagService(writer, environments, flags, views),
                 new SegmentService(writer, environments, new SegmentRepository(pool), views),
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
-                new AuditService(audit));
+                new AuditService(audit),
+                new FlagInsights(vertx, pool, environments, new ExposureRepository(pool), changes, compiler,
+                        new Evaluator(), InstantSource.system(), FlagInsights.CACHED_DOCUMENTS,
+                        FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
+                new SidecarService(environments, sightings));
     }
 }

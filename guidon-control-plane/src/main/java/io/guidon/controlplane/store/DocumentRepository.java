@@ -6,6 +6,7 @@ import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Segment;
 import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 
@@ -45,6 +46,23 @@ public final class DocumentRepository {
             }
             return doc;
         });
+    }
+
+    /** An environment's document and the version it is at. */
+    public record Versioned(long version, EnvironmentDocument document) {
+    }
+
+    /**
+     * The environment's document as it is now, with its version: both read in one repeatable-read transaction, so
+     * the document is exactly the one of that version. Null when the environment is gone.
+     */
+    public static Future<Versioned> loadCurrent(Pool pool, long tenantId, long envId) {
+        return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .execute()
+                .compose(x -> Sql.one(c, "SELECT version FROM environments WHERE id = $1 AND tenant_id = $2",
+                        r -> r.getLong(0), envId, tenantId))
+                .compose(version -> version == null ? Future.succeededFuture(null)
+                        : load(c, tenantId, envId).map(doc -> new Versioned(version, doc))));
     }
 
     /**

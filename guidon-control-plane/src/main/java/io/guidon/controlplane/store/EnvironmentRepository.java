@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class EnvironmentRepository {
 
-    static final String COLUMNS = "id, key, name, description, version, log_floor, revision, created_at,"
+    static final String COLUMNS = "id, key, name, description, protected, version, log_floor, revision, created_at,"
             + " updated_at";
 
     private final Pool pool;
@@ -25,7 +25,7 @@ public final class EnvironmentRepository {
 
     static Environment environment(Row r) {
         return new Environment(r.getLong("id"), r.getString("key"), r.getString("name"), r.getString("description"),
-                r.getLong("version"), r.getLong("log_floor"), r.getInteger("revision"),
+                r.getBoolean("protected"), r.getLong("version"), r.getLong("log_floor"), r.getInteger("revision"),
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
     }
 
@@ -76,17 +76,20 @@ public final class EnvironmentRepository {
     }
 
     /** Inserts an environment; a duplicate key fails with {@code DomainException} CONFLICT. */
-    public Future<Environment> insert(SqlClient c, long tenantId, String key, String name, String description) {
-        return Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO environments (tenant_id, key, name, description)"
-                        + " VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS, EnvironmentRepository::environment,
-                tenantId, key, name, description), "environment '" + key + "' already exists");
+    public Future<Environment> insert(SqlClient c, long tenantId, String key, String name, String description,
+            boolean protectedEnvironment) {
+        return Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO environments (tenant_id, key, name, description,"
+                        + " protected) VALUES ($1, $2, $3, $4, $5) RETURNING " + COLUMNS,
+                EnvironmentRepository::environment, tenantId, key, name, description, protectedEnvironment),
+                "environment '" + key + "' already exists");
     }
 
-    /** Sets name and description, raising the revision. */
-    public Future<Environment> update(SqlClient c, long id, String name, String description) {
-        return Sql.one(c, "UPDATE environments SET name = $2, description = $3, revision = revision + 1,"
-                        + " updated_at = now() WHERE id = $1 RETURNING " + COLUMNS, EnvironmentRepository::environment,
-                id, name, description);
+    /** Sets name, description and whether it is protected, raising the revision. */
+    public Future<Environment> update(SqlClient c, long id, String name, String description,
+            boolean protectedEnvironment) {
+        return Sql.one(c, "UPDATE environments SET name = $2, description = $3, protected = $4,"
+                        + " revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS,
+                EnvironmentRepository::environment, id, name, description, protectedEnvironment);
     }
 
     /** How many unrevoked API keys are bound to the environment. */

@@ -18,15 +18,25 @@ import java.util.function.Function;
  */
 public final class FlagRepository {
 
-    static final String COLUMNS = "f.id, f.key, f.description, f.tags, f.variants::text AS variants,"
+    static final String COLUMNS = "f.id, f.key, f.name, f.description, f.tags, f.variants::text AS variants,"
             + " f.metadata::text AS metadata, f.salt, f.revision, f.created_at, f.updated_at";
     private static final String FILTER = " WHERE f.tenant_id = $1 AND ($2::text IS NULL OR $2 = ANY (f.tags))"
-            + " AND ($3::text IS NULL OR f.key ILIKE $3 OR f.description ILIKE $3)";
+            + " AND " + search("$3");
     private static final String ENV_FLAG_FILTER = " FROM flags f JOIN flag_configs c ON c.flag_id = f.id"
             + " WHERE f.tenant_id = $1 AND c.environment_id = $2 AND ($3::text IS NULL OR $3 = ANY (f.tags))"
-            + " AND ($4::text IS NULL OR f.key ILIKE $4 OR f.description ILIKE $4)";
+            + " AND " + search("$4");
 
     private final Pool pool;
+
+    /**
+     * The condition that flag {@code f} matches the ILIKE pattern {@code param} (null: every flag) in its key, name,
+     * description or any one of its tags (each tag on its own, so that a search never matches across two tags).
+     */
+    private static String search(String param) {
+        return "(" + param + "::text IS NULL OR f.key ILIKE " + param + " OR f.name ILIKE " + param
+                + " OR f.description ILIKE " + param + " OR EXISTS (SELECT 1 FROM unnest(f.tags) AS t (tag)"
+                + " WHERE t.tag ILIKE " + param + "))";
+    }
 
     public FlagRepository(Pool pool) {
         this.pool = pool;
@@ -35,7 +45,7 @@ public final class FlagRepository {
     static FlagDefinition definition(Row r) {
         String[] tags = r.getArrayOfStrings("tags");
         String metadata = r.getString("metadata");
-        return new FlagDefinition(r.getLong("id"), r.getString("key"), r.getString("description"),
+        return new FlagDefinition(r.getLong("id"), r.getString("key"), r.getString("name"), r.getString("description"),
                 tags == null ? List.of() : List.of(tags), StoredJson.parse(r.getString("variants")),
                 metadata == null ? null : StoredJson.parse(metadata), r.getString("salt"), r.getInteger("revision"),
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
@@ -69,7 +79,10 @@ public final class FlagRepository {
                 tenantId);
     }
 
-    /** A page of the tenant's flags with tag {@code tag} and {@code q} in key or description (null: any), by key. */
+    /**
+     * A page of the tenant's flags with tag {@code tag} and {@code q} in key, name, description or a tag (each
+     * null: any; case-insensitive), by key.
+     */
     public Future<Page<FlagDefinition>> page(long tenantId, String tag, String q, String after, int limit) {
         String pattern = Sql.contains(q);
         Future<Long> total = Sql.one(pool, "SELECT count(*) FROM flags f" + FILTER, r -> r.getLong(0),
@@ -86,7 +99,7 @@ public final class FlagRepository {
      */
     public Future<FlagDefinition> asStored(SqlClient c, FlagDefinition def) {
         return Sql.one(c, "SELECT $1::text::jsonb::text, $2::text::jsonb::text", r -> new FlagDefinition(def.id(),
-                        def.key(), def.description(), def.tags(), StoredJson.parse(r.getString(0)),
+                        def.key(), def.name(), def.description(), def.tags(), StoredJson.parse(r.getString(0)),
                         r.getString(1) == null ? null : StoredJson.parse(r.getString(1)), def.salt(), def.revision(),
                         def.createdAt(), def.updatedAt()),
                 StoredJson.write(def.variants()), def.metadata() == null ? null : StoredJson.write(def.metadata()));
@@ -100,20 +113,21 @@ public final class FlagRepository {
     /** Inserts a definition; a duplicate key fails with {@code DomainException} CONFLICT. */
     public Future<FlagDefinition> insert(SqlClient c, long tenantId, FlagDefinition def) {
         return Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO flags (tenant_id, key, description, tags, variants,"
-                        + " metadata, salt) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7) RETURNING "
-                        + COLUMNS.replace("f.", ""), FlagRepository::definition, tenantId, def.key(),
+                        + " metadata, salt, name) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)"
+                        + " RETURNING " + COLUMNS.replace("f.", ""), FlagRepository::definition, tenantId, def.key(),
                 def.description(), def.tags().toArray(new String[0]), StoredJson.write(def.variants()),
-                def.metadata() == null ? null : StoredJson.write(def.metadata()), def.salt()),
+                def.metadata() == null ? null : StoredJson.write(def.metadata()), def.salt(), def.name()),
                 "flag '" + def.key() + "' already exists");
     }
 
     /** Replaces the definition of flag {@code id} with {@code def}'s fields, raising the revision. */
     public Future<FlagDefinition> update(SqlClient c, long id, FlagDefinition def) {
         return Sql.one(c, "UPDATE flags SET description = $2, tags = $3, variants = $4::text::jsonb,"
-                        + " metadata = $5::text::jsonb, salt = $6, revision = revision + 1, updated_at = now()"
-                        + " WHERE id = $1 RETURNING " + COLUMNS.replace("f.", ""), FlagRepository::definition, id,
-                def.description(), def.tags().toArray(new String[0]), StoredJson.write(def.variants()),
-                def.metadata() == null ? null : StoredJson.write(def.metadata()), def.salt());
+                        + " metadata = $5::text::jsonb, salt = $6, name = $7, revision = revision + 1,"
+                        + " updated_at = now() WHERE id = $1 RETURNING " + COLUMNS.replace("f.", ""),
+                FlagRepository::definition, id, def.description(), def.tags().toArray(new String[0]),
+                StoredJson.write(def.variants()), def.metadata() == null ? null : StoredJson.write(def.metadata()),
+                def.salt(), def.name());
     }
 
     /** Deletes flag {@code id} and its configurations. */

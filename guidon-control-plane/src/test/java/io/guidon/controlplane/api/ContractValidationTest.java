@@ -37,8 +37,8 @@ class ContractValidationTest {
 
         assertThat(route.operationId()).isEqualTo("createFlag");
         assertThat(errors).containsExactlyInAnyOrder(
-                new FieldError("colour", "unknown field (allowed: description, key, metadata, offVariant, salt, tags,"
-                        + " variants)", Pointer.of("colour")),
+                new FieldError("colour", "unknown field (allowed: description, key, metadata, name, offVariant, salt,"
+                        + " tags, variants)", Pointer.of("colour")),
                 new FieldError("key", "must be a string, not a number", Pointer.of("key")),
                 new FieldError("tags[0]", "must not be empty", Pointer.of("tags").index(0)),
                 new FieldError("tags[1]", "must be a string, not a number", Pointer.of("tags").index(1)),

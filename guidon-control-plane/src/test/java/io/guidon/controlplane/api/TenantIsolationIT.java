@@ -110,7 +110,7 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        assertThat(compared).isEqualTo(2 * 19);
+        assertThat(compared).isEqualTo(2 * 20);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();

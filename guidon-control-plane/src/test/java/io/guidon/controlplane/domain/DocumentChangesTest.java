@@ -30,7 +30,7 @@ class DocumentChangesTest {
     }
 
     private static FlagDefinition flag(String key, String variants) {
-        return new FlagDefinition(1, key, "", List.of(), json(variants), null, null, 1, null, null);
+        return new FlagDefinition(1, key, "", "", List.of(), json(variants), null, null, 1, null, null);
     }
 
     private static final String BOOL = "{'on': true, 'off': false}";
@@ -70,7 +70,7 @@ class DocumentChangesTest {
 
     @Test
     void aNewFlagsErrorsInItsDefinitionAreTheRequestsOthersNameTheEnvironment() {
-        FlagDefinition def = new FlagDefinition(0, "banner", "", List.of(), json(BOOL), json("[1]"), null, 1, null,
+        FlagDefinition def = new FlagDefinition(0, "banner", "", "", List.of(), json(BOOL), json("[1]"), null, 1, null,
                 null);
         ObjectNode config = object("{'enabled': false, 'offVariant': 'off', 'fallthrough': {'variant': 'nope'}}");
         DocumentChanges.Outcome o = changes.apply("production", production(), null,
@@ -96,7 +96,7 @@ class DocumentChangesTest {
     @Test
     void aValidDefinitionChangeNamesTheFlagsWhoseEvaluationChanges() {
         EnvironmentDocument before = production();
-        FlagDefinition tagged = new FlagDefinition(1, "checkout", "now described", List.of("team-a"), json(BOOL),
+        FlagDefinition tagged = new FlagDefinition(1, "checkout", "", "now described", List.of("team-a"), json(BOOL),
                 null, null, 2, null, null);
         DocumentChanges.Outcome o = changes.apply("production", before, null,
                 new DocumentChange.UpdateFlagDefinition(tagged));
@@ -310,7 +310,7 @@ class DocumentChangesTest {
 
     @Test
     void aDefinitionAloneIsJudgedRelativeToItself() {
-        FlagDefinition def = new FlagDefinition(0, "new-flag", "", List.of(), json(BOOL), json("'text'"), null, 1,
+        FlagDefinition def = new FlagDefinition(0, "new-flag", "", "", List.of(), json(BOOL), json("'text'"), null, 1,
                 null, null);
         List<Violation> v = changes.check(def, EnvironmentDocument.defaultConfig(def.variants(), null));
         assertThat(v).extracting(x -> x.where().text()).containsExactly("metadata");

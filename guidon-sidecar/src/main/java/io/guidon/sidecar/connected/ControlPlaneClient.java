@@ -1,5 +1,6 @@
 package io.guidon.sidecar.connected;
 
+import io.guidon.protocol.ClientIdentity;
 import io.guidon.protocol.ProtocolException;
 import io.guidon.protocol.snapshots.SnapshotAnswer;
 import io.guidon.protocol.snapshots.SnapshotCodec;
@@ -36,6 +37,10 @@ import java.util.function.Function;
  * closes the HTTP/1.1 connection, so that the pool never hands a half-read connection to the next call. An
  * answer of 401 or 403 is an {@link #isAuthFailure auth failure}: it does not trip the breaker (the control plane
  * answered; waiting for a reset timeout cures nothing) and is counted in {@code guidon_upstream_auth_failures_total}.
+ *
+ * <p>Every request names this process (the protocol's {@link ClientIdentity}): {@code Guidon-Instance} with
+ * {@link #instanceId()}, the same for the life of the client, and {@code User-Agent: guidon-sidecar/<version>}, so
+ * that the control plane can list which sidecars hold which version of the environment's flags.
  */
 public final class ControlPlaneClient {
 
@@ -94,6 +99,8 @@ public final class ControlPlaneClient {
     private final Counter eventsAuthFailures;
     private final String base;
     private final String authorization;
+    private final String instanceId;
+    private final String userAgent = ClientIdentity.userAgent(ClientIdentity.SIDECAR);
     private final long timeoutMillis;
     private final CircuitBreaker breaker;
     private final CircuitBreaker eventsBreaker;
@@ -117,6 +124,8 @@ public final class ControlPlaneClient {
         String url = config.url().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.authorization = "Bearer " + config.sidecarKey();
+        this.instanceId = config.instanceId() == null || config.instanceId().isEmpty()
+                ? ClientIdentity.newInstanceId() : config.instanceId();
         this.timeoutMillis = config.timeout().toMillis();
         this.breaker = CircuitBreaker.create("control-plane-flags", vertx, breakerOptions(config));
         this.eventsBreaker = CircuitBreaker.create("control-plane-events", vertx, breakerOptions(config));
@@ -140,6 +149,16 @@ public final class ControlPlaneClient {
                 .setFallbackOnFailure(false);
     }
 
+    /** The id sent as {@code Guidon-Instance}: {@code control-plane.instance-id}, or made once at construction. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The headers that name this process on every request. */
+    private RequestOptions identified(RequestOptions options) {
+        return options.putHeader(ClientIdentity.INSTANCE_HEADER, instanceId).putHeader("User-Agent", userAgent);
+    }
+
     /** The breaker of flag fetches; its {@code state()} may be read from any thread. */
     public CircuitBreaker breaker() {
         return breaker;
@@ -153,10 +172,10 @@ public final class ControlPlaneClient {
     /** The environment's flags: everything, or what changed after {@code since} (when not negative). */
     public Future<FlagsResponse> fetchFlags(long since) {
         String uri = base + "/api/v1/sidecar/flags" + (since >= 0 ? "?since=" + since : "");
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
+        RequestOptions options = identified(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
                 .putHeader("Authorization", authorization).putHeader("Accept", "application/json")
                 .putHeader("Accept-Encoding", "gzip")
-                .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
+                .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis));
         if (since >= 0) {
             options.putHeader("If-None-Match", "\"" + since + "\"");
         }
@@ -282,13 +301,13 @@ public final class ControlPlaneClient {
      * network errors fail the future: the batch is to be retried.
      */
     public Future<EventsAnswer> postEvents(Buffer gzippedJson, String batchId) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        RequestOptions options = identified(new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(base + "/api/v1/events")
                 .putHeader("Authorization", authorization)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Content-Encoding", "gzip")
                 .putHeader("Idempotency-Key", batchId)
-                .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
+                .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis));
         return eventsBreaker.execute(() -> call(options, gzippedJson, response -> body(response).map(body -> {
                     int status = response.statusCode();
                     if (status >= 500 || status == 429 || status == 408) {

@@ -249,4 +249,39 @@ class ControlPlaneClientTest {
                 .isInstanceOf(ControlPlaneClient.TooLarge.class);
         Poll.until("the connection is closed", () -> closedConnections.get() == 1);
     }
+
+    @Test
+    void everyRequestNamesTheInstanceAndTheSidecarsVersion() throws Exception {
+        java.util.List<String[]> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        handler = r -> {
+            seen.add(new String[] {r.path(), r.getHeader(io.guidon.protocol.ClientIdentity.INSTANCE_HEADER),
+                    r.getHeader("User-Agent")});
+            if (r.path().equals("/api/v1/events")) {
+                r.body().onSuccess(b -> r.response().setStatusCode(200).end("{}"));
+            } else {
+                r.response().setStatusCode(304).end();
+            }
+        };
+        client();
+        String made = client.instanceId();
+        assertThat(io.guidon.protocol.ClientIdentity.isInstanceId(made)).as(made).isTrue();
+        Await.on(context, () -> client.fetchFlags(3));
+        Await.on(context, () -> client.postEvents(Buffer.buffer(io.guidon.protocol.events.EventBatchEncoder.gzip(
+                "{}".getBytes(StandardCharsets.UTF_8))), "batch-1"));
+        Await.on(context, () -> client.fetchFlags(-1));
+
+        assertThat(seen).hasSize(3);
+        for (String[] request : seen) {
+            assertThat(request[1]).as(request[0]).isEqualTo(made);
+            assertThat(request[2]).as(request[0]).isEqualTo("guidon-sidecar/" + io.guidon.protocol.ClientIdentity.version());
+        }
+        Await.result(client.close());
+
+        // A configured id is sent as it is.
+        client("control-plane.instance-id=checkout-pod-1");
+        seen.clear();
+        Await.on(context, () -> client.fetchFlags(3));
+        assertThat(client.instanceId()).isEqualTo("checkout-pod-1");
+        assertThat(seen.get(0)[1]).isEqualTo("checkout-pod-1");
+    }
 }
