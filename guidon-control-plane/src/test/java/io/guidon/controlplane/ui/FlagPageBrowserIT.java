@@ -48,7 +48,7 @@ class FlagPageBrowserIT {
         http = new UiHttp(cp.port());
         admin = cp.bootstrap("acme");
         cp.post("/api/v1/environments", admin, Map.of("key", "staging", "name", "Staging"));
-        cp.post("/api/v1/environments", admin, Map.of("key", "production", "name", "Production"));
+        cp.post("/api/v1/environments", admin, Map.of("key", "production", "name", "Production", "protected", true));
         editor = cp.createKey(admin, "erin-editor", "editor", null).json().get("key").asText();
         viewer = cp.createKey(admin, "vic-viewer", "viewer", null).json().get("key").asText();
         cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "beta-testers",
@@ -122,6 +122,7 @@ class FlagPageBrowserIT {
         browser.waitFor(ExpectedConditions.urlContains("/ui/flags/new"));
         browser.assertAccessible();
         type("#def-key", "button-color");
+        type("#def-name", "Button colour " + UNICODE);
         type("#def-description", "Checkout button " + QUOTES + " " + UNICODE);
         type("#def-tags", "checkout\nweb");
         choose("#def-section", "#def-type", "string");
@@ -139,6 +140,8 @@ class FlagPageBrowserIT {
         browser.waitForText("main", "Flag button-color created");
 
         JsonNode def = cp.get("/api/v1/flags/button-color", admin).json();
+        assertThat(def.get("name").asText()).isEqualTo("Button colour " + UNICODE);
+        assertThat(browser.find("main h1").getText()).isEqualTo("Button colour " + UNICODE);
         assertThat(def.get("description").asText()).isEqualTo("Checkout button " + QUOTES + " " + UNICODE);
         assertThat(def.get("tags").toString()).isEqualTo("[\"checkout\",\"web\"]");
         assertThat(def.get("variants").toString())
@@ -200,6 +203,14 @@ class FlagPageBrowserIT {
         act(s, "review");
         browser.waitForText(s + " .review", "Review: what changes in Production");
         assertThat(browser.find(s + " .review table").getText()).contains("added", "rules", "beta-testers");
+        assertThat(browser.find(s + " .review .impact").getText()).contains("No user of this flag was seen in"
+                + " production in the last 24 hours");
+        // Production is protected: its key must be typed to save there; a wrong one saves nothing.
+        type(id("production", "confirmSave"), "prod");
+        act(s, "save");
+        assertThat(browser.find(id("production", "confirmSave") + "-error").getText()).contains("type production");
+        assertThat(config("production", "new-checkout").has("rules")).isFalse();
+        type(id("production", "confirmSave"), "production");
         act(s, "save");
         browser.waitForText("main", "Saved to production");
         browser.script("window.scrollTo(0, 0)");
@@ -236,14 +247,23 @@ class FlagPageBrowserIT {
         browser.waitForText(s + " [data-rollout-sum]", "100");
         assertThat(browser.find(s + " [data-rollout-sum]").getAttribute("class")).isEqualTo("sum-ok");
         act(s, "review");
-        assertThat(browser.find(s + " .review").getText()).contains("Rollout impact");
+        assertThat(browser.find(s + " .review").getText()).contains("Impact on recent users", "fallthrough");
+        type(id("production", "confirmSave"), "production");
         act(s, "save");
         browser.waitForText("main", "Saved to production");
         JsonNode rollout = config("production", "dark-mode").get("fallthrough").get("rollout");
         assertThat(rollout).isEqualTo(json("{\"on\":25,\"off\":75}"));
         assertThat(rollout.fieldNames().next()).as("the rollout's order is kept").isEqualTo("on");
-        // Turn it on in production with the switch.
+        // Turn it on in production with the switch: production is protected, so its key is asked for first; a
+        // cancelled prompt changes nothing.
         browser.find("#env-production-toggle-button").click();
+        browser.waitFor(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(config("production", "dark-mode").get("enabled").asBoolean()).isFalse();
+        browser.find("#env-production-toggle-button").click();
+        org.openqa.selenium.Alert prompt = browser.waitFor(ExpectedConditions.alertIsPresent());
+        assertThat(prompt.getText()).contains("production");
+        prompt.sendKeys("production");
+        prompt.accept();
         browser.waitForText("#env-production-state", "On");
         assertThat(config("production", "dark-mode").get("enabled").asBoolean()).isTrue();
         browser.assertAccessible();
@@ -435,9 +455,15 @@ class FlagPageBrowserIT {
         assertThat(config("production", "csrf-flag").get("enabled").asBoolean()).isFalse();
         assertThat(cp.get("/api/v1/flags/csrf-flag", admin).json().get("description").asText()).isEmpty();
         assertThat(cp.get("/api/v1/flags/csrf-new", admin).status()).isEqualTo(404);
-        // With the token, the same toggle goes through (and without JavaScript: a redirect back to the page).
+        // With the token but without the protected environment's key typed: refused by the server too.
         Map<String, String> ok = new LinkedHashMap<>(toggle);
         ok.put("csrf", http.csrf(session));
+        HttpResponse<String> unconfirmed = http.post("/ui/flags/csrf-flag/env/production/toggle", session, ok);
+        assertThat(unconfirmed.statusCode()).isEqualTo(422);
+        assertThat(unconfirmed.body()).contains("Production is protected: type its key production to confirm");
+        assertThat(config("production", "csrf-flag").get("enabled").asBoolean()).isFalse();
+        // With both, the toggle goes through (and without JavaScript: a redirect back to the page).
+        ok.put("confirm", "production");
         HttpResponse<String> done = http.post("/ui/flags/csrf-flag/env/production/toggle", session, ok);
         assertThat(done.statusCode()).isEqualTo(303);
         assertThat(done.headers().firstValue("Location")).hasValue("/ui/flags/csrf-flag?env=production&saved=on");

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A flag's definition as the create and edit forms hold it: key (creating only), description, tags (one per line),
+ * A flag's definition as the create and edit forms hold it: key (creating only), display name, description, tags (one per line),
  * the variants' type (one for the flag: boolean, string, number or object) and the variants as rows of a name and a
  * value as typed, and (creating only) which row is the default off variant.
  *
- * <p>Fields: {@code key}, {@code description}, {@code tags}, {@code type}, {@code variants.N.name},
+ * <p>Fields: {@code key}, {@code name}, {@code description}, {@code tags}, {@code type}, {@code variants.N.name},
  * {@code variants.N.value}, {@code offVariant} (a row index). Read into the admin API's request body and checked by
  * the API's own field checks ({@link Fields}), so the form accepts exactly what the API accepts.
  */
@@ -41,6 +41,7 @@ public final class FlagDefinitionForm {
     }
 
     public String key = "";
+    public String name = "";
     public String description = "";
     public String tags = "";
     public String type = "boolean";
@@ -61,6 +62,7 @@ public final class FlagDefinitionForm {
     public static FlagDefinitionForm of(FlagDefinition def) {
         FlagDefinitionForm f = new FlagDefinitionForm();
         f.key = def.key();
+        f.name = def.name() == null ? "" : def.name();
         f.description = def.description() == null ? "" : def.description();
         f.tags = FormValues.join(def.tags());
         f.type = typeOf(def.variants());
@@ -106,6 +108,7 @@ public final class FlagDefinitionForm {
     public static FlagDefinitionForm parse(FormTree form) {
         FlagDefinitionForm f = new FlagDefinitionForm();
         f.key = form.text("key").strip();
+        f.name = form.text("name");
         f.description = form.text("description");
         f.tags = form.text("tags");
         f.type = TYPES.contains(form.text("type")) ? form.text("type") : "string";
@@ -128,6 +131,7 @@ public final class FlagDefinitionForm {
         if (creating) {
             o.put("key", key);
         }
+        o.put("name", name);
         o.put("description", description);
         ArrayNode t = o.putArray("tags");
         FormValues.lines(tags).forEach(line -> t.add(line.strip()));
@@ -192,8 +196,8 @@ public final class FlagDefinitionForm {
     }
 
     /**
-     * The admin API's field checks of {@code body} (as its create and update routes make them: key, description,
-     * tags, variants), each problem as the service takes them; and the definition's fields for the service.
+     * The admin API's field checks of {@code body} (as its create and update routes make them: key, name,
+     * description, tags, variants), each problem as the service takes them; and the definition's fields for the service.
      */
     public record Checked(String key, FlagFields fields, String offVariant, List<Violation> violations) {
     }
@@ -202,6 +206,7 @@ public final class FlagDefinitionForm {
     public static Checked check(ObjectNode body, boolean creating) {
         Fields f = new Fields(body);
         String key = creating ? f.key("key") : null;
+        String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         List<String> tags = f.strings("tags", 50, 64);
         JsonNode variants = f.raw("variants");
@@ -216,7 +221,7 @@ public final class FlagDefinitionForm {
         for (FieldError e : f.errors()) {
             out.add(new Violation(e.pointer() != null ? e.pointer() : Pointer.of(e.path()), e.message()));
         }
-        return new Checked(key, new FlagFields(description, tags, variants, null, null), offVariant, out);
+        return new Checked(key, new FlagFields(name, description, tags, variants, null, null), offVariant, out);
     }
 
     // ---------------------------------------------------------------- places and actions
@@ -228,7 +233,7 @@ public final class FlagDefinitionForm {
             return null;
         }
         return switch (t.get(0)) {
-            case "key", "description", "offVariant" -> t.get(0);
+            case "key", "name", "description", "offVariant" -> t.get(0);
             case "tags" -> "tags";
             case "variants" -> {
                 if (t.size() > 1) {

@@ -9,13 +9,14 @@ import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.StoredJson;
 import io.guidon.controlplane.domain.Violation;
+import io.guidon.controlplane.domain.ReadableDiff;
 import io.guidon.controlplane.service.AuditService;
+import io.guidon.controlplane.service.FlagInsights;
 import io.guidon.controlplane.service.FlagFields;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.UiRequest;
 import io.guidon.controlplane.ui.UiResult;
 import io.guidon.controlplane.ui.UiRouter;
-import io.guidon.controlplane.ui.form.ConfigDiff;
 import io.guidon.controlplane.ui.form.FlagConfig;
 import io.guidon.controlplane.ui.form.FlagConfigForm;
 import io.guidon.controlplane.ui.form.FlagDefinitionForm;
@@ -27,10 +28,10 @@ import io.guidon.controlplane.ui.view.EnvSection;
 import io.guidon.controlplane.ui.view.EnvTab;
 import io.guidon.controlplane.ui.view.EnvironmentView;
 import io.guidon.controlplane.ui.view.FlagPageView;
+import io.guidon.controlplane.ui.view.ImpactView;
 import io.guidon.controlplane.ui.view.NewFlagView;
 import io.guidon.controlplane.ui.view.Review;
 import io.guidon.controlplane.ui.view.Stale;
-import io.guidon.json.Pointer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,8 +59,6 @@ public final class FlagEditorPages {
 
     /** The prefix of the ids of the definition form's elements. */
     private static final String DEFINITION = "def-";
-    /** A request violation that makes the service judge a configuration without writing it (see {@link #validate}). */
-    private static final Violation DRY_RUN = new Violation(Pointer.of("ui-review"), "judged for the review only");
     private static final int MAX_PREREQUISITE_CHOICES = 200;
 
     private final Services services;
@@ -240,7 +240,7 @@ public final class FlagEditorPages {
         body.errors().entries().forEach(e -> request.add(new Violation(form.pointerOf(e.field()), e.message())));
         // The form edits description, tags and variants; metadata and salt are kept as they are (a definition is
         // replaced whole, and the revision check makes sure these are the values the form was based on).
-        FlagFields fields = new FlagFields(checked.fields().description(), checked.fields().tags(),
+        FlagFields fields = new FlagFields(checked.fields().name(), checked.fields().description(), checked.fields().tags(),
                 checked.fields().variants(), def.metadata(), def.salt());
         try {
             services.flags().update(r.actor(), key, base, fields, request);
@@ -306,24 +306,31 @@ public final class FlagEditorPages {
     }
 
     /**
-     * The review step: the form's problems and the engine's (judged without saving), else what would change and,
-     * for a rollout, its impact. Stale when the configuration moved past {@code base}.
+     * The review step: the form's problems and the engine's (the impact estimate judges the configuration as a save
+     * would, without saving), else what would change and its impact on recent users. Stale when the configuration
+     * moved past {@code base}.
      */
     private UiResult review(UiRequest r, FlagDefinition def, Environment env, FlagConfig model, int base,
             FlagConfigForm.Result read, String notice) {
-        FormErrors errors = validate(r, def, env, model, base, read);
-        if (errors == null) {
+        EnvironmentFlag current = services.flags().getIn(r.tenantId(), env.key(), def.key());
+        if (current.revision() != base) {
             return stale(r, def, env, model, base);
+        }
+        FormErrors errors = new FormErrors().addAll(read.errors());
+        FlagInsights.ChangeImpact impact = null;
+        try {
+            impact = services.insights().estimate(r.tenantId(), env.key(), def.key(), read.config());
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.INVALID) {
+                throw e;
+            }
+            engineErrors(model, def, e, List.of(), errors);
         }
         if (!errors.isEmpty()) {
             return envAnswer(r, def, env, 422, envSection(r, def, env, base, model, errors, null, null, null, null,
                     null));
         }
-        EnvironmentFlag current = services.flags().getIn(r.tenantId(), env.key(), def.key());
-        if (current.revision() != base) {
-            return stale(r, def, env, model, base);
-        }
-        Review review = review(r, env, current, read.config(), base);
+        Review review = review(r, env, def, read.config(), base, impact);
         if (review.changes().isEmpty()) {
             return envAnswer(r, def, env, 200, envSection(r, def, env, base, model, new FormErrors(), null, null,
                     null, "Nothing to save: the form is the same as the saved configuration.", null));
@@ -333,25 +340,33 @@ public final class FlagEditorPages {
     }
 
     /**
-     * The review step's data: what changes between {@code current} and {@code proposed}, and the rollout impact.
-     * The one place that reads them (the diff and the impact estimate are the control plane's services once
-     * available; until then a structural diff and no estimate).
+     * The review step's data: what changes ({@code FlagInsights.diff}, the readable diff of the current
+     * configuration and {@code proposed}) and what the change does to the users of the last 24 hours
+     * ({@code FlagInsights.estimate}, given as {@code impact}: null when not estimated).
      */
-    private Review review(UiRequest r, Environment env, EnvironmentFlag current, ObjectNode proposed, int base) {
+    private Review review(UiRequest r, Environment env, FlagDefinition def, ObjectNode proposed, int base,
+            FlagInsights.ChangeImpact impact) {
         List<Review.Change> changes = new ArrayList<>();
-        for (ConfigDiff.Change c : ConfigDiff.between(current.config(), proposed)) {
-            changes.add(new Review.Change(c.kind().name().toLowerCase(java.util.Locale.ROOT), c.where().text(),
+        for (ReadableDiff.Change c : services.insights().diff(r.tenantId(), env.key(), def.key(), proposed)) {
+            changes.add(new Review.Change(c.kind().name().toLowerCase(Locale.ROOT), c.path().text(),
                     c.before() == null ? null : pretty(c.before()), c.after() == null ? null : pretty(c.after())));
         }
-        String impact = null;
-        boolean rollout = changes.stream().anyMatch(c -> c.where().contains("rollout")
-                || c.after() != null && c.after().contains("\"rollout\""));
-        if (rollout) {
-            impact = "no estimate yet: the estimate of how many users of the last 24 hours would change variant is"
-                    + " not available in this version.";
-        }
         String confirm = EnvironmentView.isProtected(env) ? env.key() : null;
-        return new Review(changes, impact, EditSupport.reviewToken(proposed, base), confirm);
+        return new Review(changes, impact == null ? null : ImpactView.of(impact, env.key()),
+                EditSupport.reviewToken(proposed, base), confirm);
+    }
+
+    /** The impact estimate of {@code config}, or null when the engine refuses it (the save will say why). */
+    private FlagInsights.ChangeImpact impactOrNull(UiRequest r, Environment env, FlagDefinition def,
+            ObjectNode config) {
+        try {
+            return services.insights().estimate(r.tenantId(), env.key(), def.key(), config);
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.INVALID) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     private static String pretty(JsonNode n) {
@@ -360,41 +375,6 @@ public final class FlagEditorPages {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return StoredJson.write(n);
         }
-    }
-
-    /**
-     * The problems of the form and of the engine with the configuration it holds, each at its field; judged by the
-     * service as a save would be, but never written (a request violation makes it refuse after judging). Null when
-     * the configuration moved past {@code base} (stale).
-     */
-    private FormErrors validate(UiRequest r, FlagDefinition def, Environment env, FlagConfig model, int base,
-            FlagConfigForm.Result read) {
-        FormErrors errors = new FormErrors().addAll(read.errors());
-        List<Violation> request = requestViolations(model, read.errors());
-        request.add(DRY_RUN);
-        try {
-            services.flags().configure(r.actor(), env.key(), def.key(), base, read.config(), StoredJson.object(),
-                    request);
-            throw new IllegalStateException("a configuration with a request violation was saved");
-        } catch (DomainException e) {
-            if (EditSupport.stale(e)) {
-                return null;
-            }
-            if (e.kind() != DomainException.Kind.INVALID) {
-                throw e;
-            }
-            engineErrors(model, def, e, request, errors);
-            return errors;
-        }
-    }
-
-    private static List<Violation> requestViolations(FlagConfig model, FormErrors own) {
-        List<Violation> out = new ArrayList<>();
-        for (FormErrors.Entry e : own.entries()) {
-            out.add(new Violation(e.field() == null ? Pointer.ROOT : FlagConfigForm.pointerOf(model, e.field()),
-                    e.message()));
-        }
-        return out;
     }
 
     /** The service's violations that are not the request's own, each at the form field it names. */
@@ -425,9 +405,9 @@ public final class FlagEditorPages {
         if (EnvironmentView.isProtected(env) && !env.key().equals(tree.text("confirmSave").strip())) {
             FormErrors errors = new FormErrors().add("confirmSave", "type " + env.key() + " to confirm a change"
                     + " of this protected environment; nothing was saved");
-            EnvironmentFlag current = services.flags().getIn(r.tenantId(), env.key(), def.key());
             return envAnswer(r, def, env, 422, envSection(r, def, env, base, model, errors, "confirmSave",
-                    review(r, env, current, read.config(), base), null, null, null));
+                    review(r, env, def, read.config(), base, impactOrNull(r, env, def, read.config())), null, null,
+                    null));
         }
         try {
             services.flags().configure(r.actor(), env.key(), def.key(), base, read.config(), StoredJson.object(),

@@ -1,10 +1,8 @@
 package io.guidon.controlplane.ui.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.domain.DomainException;
-import io.guidon.controlplane.domain.EnvironmentFlag;
+import io.guidon.controlplane.domain.DocumentReferences;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.controlplane.domain.Segment;
 import io.guidon.controlplane.domain.Violation;
@@ -37,8 +35,6 @@ public final class SegmentPages {
 
     private static final String PREFIX = "seg-";
     private static final int PAGE = 50;
-    /** How many flags of an environment the "used by" scan reads at most (see {@link #usedBy}). */
-    private static final int USED_BY_SCAN = 20_000;
 
     private final Services services;
     private final UiRouter ui;
@@ -219,55 +215,16 @@ public final class SegmentPages {
         String action = creating ? "/ui/segments/new" : "/ui/segments/" + env + "/" + form.key;
         EditorContext ctx = new EditorContext(PREFIX, r.canEdit(), errors, segments, action, "#" + PREFIX + "section",
                 focus);
-        return new SegmentSection(env, envs, creating, form, ctx, revision, creating ? List.of()
+        return new SegmentSection(env, envs, creating, form, ctx, revision, creating ? null
                 : usedBy(r, env, form.key), stale, notice, r.session().csrfToken());
     }
 
     /**
-     * The flags of environment {@code env} whose rules reference segment {@code key}, directly or inside a group.
-     * The one place that reads "used by" (the control plane's reference index replaces this scan once available);
-     * the scan reads at most {@value #USED_BY_SCAN} flags.
+     * Who uses segment {@code key} of {@code env}: flags directly, other segments, flags through those
+     * ({@code FlagInsights.segmentUsage}, over the environment's current document).
      */
-    private List<String> usedBy(UiRequest r, String env, String key) {
-        List<String> out = new ArrayList<>();
-        String after = null;
-        int read = 0;
-        do {
-            Page<EnvironmentFlag> page = services.flags().listIn(r.tenantId(), env, null, null, after, 500);
-            for (EnvironmentFlag f : page.items()) {
-                if (references(f.config().get("rules"), key)) {
-                    out.add(f.definition().key());
-                }
-            }
-            read += page.items().size();
-            after = page.nextAfter();
-        } while (after != null && read < USED_BY_SCAN);
-        return out;
-    }
-
-    private static boolean references(JsonNode node, String key) {
-        if (node == null) {
-            return false;
-        }
-        if (node.isObject()) {
-            JsonNode s = node.get("segment");
-            if (s != null && s.isTextual() && s.textValue().equals(key)) {
-                return true;
-            }
-            for (JsonNode child : (Iterable<JsonNode>) ((ObjectNode) node)::elements) {
-                if (references(child, key)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (node.isArray()) {
-            for (JsonNode child : node) {
-                if (references(child, key)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    private DocumentReferences.SegmentUsage usedBy(UiRequest r, String env, String key) {
+        DocumentReferences.SegmentUsage usage = services.insights().segmentUsage(r.tenantId(), env).get(key);
+        return usage != null ? usage : new DocumentReferences.SegmentUsage(List.of(), List.of(), List.of());
     }
 }

@@ -1,5 +1,6 @@
 package io.guidon.controlplane.ui.view;
 
+import io.guidon.controlplane.domain.DocumentReferences;
 import io.guidon.controlplane.ui.form.SegmentForm;
 import java.util.List;
 
@@ -12,13 +13,13 @@ import java.util.List;
  * @param form the values shown
  * @param ctx ids, errors, focus, segments to reference
  * @param revision the segment's revision the form is based on (0 when creating)
- * @param usedBy the flags of the environment whose rules reference the segment
+ * @param usedBy who uses the segment (flags directly, other segments, flags through them); null when creating
  * @param stale the 412 explanation, or null
  * @param notice a message after an action, or null
  * @param csrf the session's CSRF token
  */
 public record SegmentSection(String env, List<String> environments, boolean creating, SegmentForm form,
-        EditorContext ctx, int revision, List<String> usedBy, Stale stale, String notice, String csrf) {
+        EditorContext ctx, int revision, DocumentReferences.SegmentUsage usedBy, Stale stale, String notice, String csrf) {
 
     /** Where the form posts. */
     public String action() {
