@@ -179,7 +179,9 @@ class FlagPageBrowserIT {
 
     @Test
     void aRuleWithTwoClausesAndASegmentIsAddedReviewedAndSaved() throws Exception {
-        createBooleanFlag("new-checkout");
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "new-checkout", "name", "New checkout",
+                "description", "The new checkout flow, first in the EU", "tags", List.of("checkout", "web"),
+                "variants", Map.of("on", true, "off", false))).status()).isEqualTo(201);
         String s = "#env-production-section";
         browser.open("/ui/flags/new-checkout?env=production");
         act(s, "add-rule");

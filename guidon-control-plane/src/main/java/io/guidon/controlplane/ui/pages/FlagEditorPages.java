@@ -82,8 +82,10 @@ public final class FlagEditorPages {
     // ---------------------------------------------------------------- creating a flag
 
     private UiResult newFlag(UiRequest r) {
-        return newPage(r, 200, definitionSection(r, "/ui/flags/new", FlagDefinitionForm.fresh(), new FormErrors(),
-                0, true, true, null, null));
+        // A whole page also for htmx (a GET here may be htmx following a redirect): never a fragment.
+        DefinitionSection d = definitionSection(r, "/ui/flags/new", FlagDefinitionForm.fresh(), new FormErrors(), 0,
+                true, true, null, null);
+        return ui.render(200, "flags/new.jte", new NewFlagView(ui.shell(r, "New flag", "flags"), d));
     }
 
     private UiResult newPage(UiRequest r, int status, DefinitionSection d) {

@@ -78,8 +78,7 @@ public final class SegmentPages {
                     + " one first.");
         }
         String env = envs.contains(r.query("env")) ? r.query("env") : envs.get(0);
-        return sectionAnswer(r, 200, section(r, env, envs, true, new SegmentForm(), new FormErrors(), 0, null, null,
-                null));
+        return page(r, 200, section(r, env, envs, true, new SegmentForm(), new FormErrors(), 0, null, null, null));
     }
 
     private UiResult create(UiRequest r) {
@@ -124,8 +123,8 @@ public final class SegmentPages {
         String env = r.param("env");
         Segment s = services.segments().get(r.tenantId(), env, r.param("segment"));
         String notice = r.query("created") != null ? "Segment created." : r.query("saved") != null ? "Saved." : null;
-        return sectionAnswer(r, 200, section(r, env, List.of(), false, SegmentForm.of(s), new FormErrors(),
-                s.revision(), null, null, notice));
+        return page(r, 200, section(r, env, List.of(), false, SegmentForm.of(s), new FormErrors(), s.revision(), null,
+                null, notice));
     }
 
     private UiResult edit(UiRequest r) {
@@ -194,10 +193,19 @@ public final class SegmentPages {
         }
     }
 
+    /** The answer to a form's post: its section for htmx to swap, or the whole page without JavaScript. */
     private UiResult sectionAnswer(UiRequest r, int status, SegmentSection s) {
         if (r.htmx()) {
             return ui.render(status, "segments/editor.jte", s);
         }
+        return page(r, status, s);
+    }
+
+    /**
+     * A whole page, also for htmx: a GET after a change comes from htmx following the redirect (HX-Location), and
+     * replaces the page's body.
+     */
+    private UiResult page(UiRequest r, int status, SegmentSection s) {
         String title = s.creating() ? "New segment" : s.form().key + " in " + s.env();
         return ui.render(status, "segments/page.jte", new SegmentPageView(ui.shell(r, title, "segments"), s));
     }
