@@ -472,6 +472,34 @@ class FlagPageBrowserIT {
         assertThat(config("production", "csrf-flag").get("enabled").asBoolean()).isTrue();
     }
 
+    @Test
+    void aLargeConfigurationOfManyRulesGoesThroughTheFormWhole() throws Exception {
+        createBooleanFlag("many-rules");
+        List<Map<String, Object>> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rules.add(Map.of("id", "r" + i, "when", Map.of("all", List.of(
+                    Map.of("attribute", "country", "op", "in", "values", List.of("DE", "FR")),
+                    Map.of("attribute", "seats", "op", "gte", "values", List.of(i)))),
+                    "serve", Map.of("rollout", Map.of("on", 10, "off", 90))));
+        }
+        List<String> targets = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            targets.add("user-" + i + "-" + "x".repeat(20));
+        }
+        assertThat(cp.put("/api/v1/environments/staging/flags/many-rules", admin, Map.of("enabled", true,
+                "offVariant", "off", "targets", List.of(Map.of("variant", "on", "values", targets)), "rules", rules,
+                "fallthrough", Map.of("variant", "off")), "If-Match", "\"1\"").status()).isEqualTo(200);
+        String s = "#env-staging-section";
+        browser.open("/ui/flags/many-rules?env=staging");
+        // A structural action posts the whole form (over 500 fields, a textarea of 30 KB: beyond the HTTP decoder's
+        // defaults of 256 fields and 8 KiB a field) and gets it back whole.
+        act(s, "add-rule");
+        assertThat(browser.findAll(s + " li.rule")).hasSize(41);
+        act(s, "remove@rules.40");
+        act(s, "review");
+        browser.waitForText(s, "Nothing to save");
+    }
+
     static JsonNode json(String text) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);

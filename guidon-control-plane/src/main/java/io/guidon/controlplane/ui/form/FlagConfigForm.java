@@ -114,7 +114,7 @@ public final class FlagConfigForm {
             }
         }
         o.set("fallthrough", c.fallthrough.toJson("fallthrough", errors));
-        return new Result(o, errors);
+        return new Result(stored(o), errors);
     }
 
     // ---------------------------------------------------------------- the form
@@ -372,6 +372,14 @@ public final class FlagConfigForm {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * {@code o} with the nodes a stored configuration has (numbers of the node class the database read gives), so
+     * that comparing it with a stored one compares values, not how each was built.
+     */
+    static ObjectNode stored(ObjectNode o) {
+        return (ObjectNode) StoredJson.parse(StoredJson.write(o));
+    }
 
     private static String text(JsonNode n) {
         return n == null || n.isNull() ? "" : n.isTextual() ? n.textValue() : n.toString();

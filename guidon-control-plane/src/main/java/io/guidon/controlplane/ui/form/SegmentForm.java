@@ -109,7 +109,7 @@ public final class SegmentForm {
                 list.add(rules.get(i).toJson("rules." + i, errors));
             }
         }
-        return new FlagConfigForm.Result(o, errors);
+        return new FlagConfigForm.Result(FlagConfigForm.stored(o), errors);
     }
 
     /** The key and description, checked as the admin API's segment routes check them. */
