@@ -114,12 +114,12 @@ public final class FormValues {
      */
     public static JsonNode json(String text, String field, String what, FormErrors errors) {
         try {
-            Object value = JSON.parse(text.strip().getBytes(StandardCharsets.UTF_8));
-            if (value == null) {
+            if (text.isBlank()) {
                 errors.add(field, what + " is empty: write a JSON value");
                 return null;
             }
-            return Json.tree(value);
+            // A JSON null reads as Java null: Json.tree makes it the null node.
+            return Json.tree(JSON.parse(text.strip().getBytes(StandardCharsets.UTF_8)));
         } catch (BoundedJson.Rejected e) {
             if (e.problems().isEmpty()) {
                 errors.add(field, what + " is " + e.getMessage());
