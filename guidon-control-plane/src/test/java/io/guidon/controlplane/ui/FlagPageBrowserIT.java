@@ -339,6 +339,17 @@ class FlagPageBrowserIT {
         HttpResponse<String> r = http.post("/ui/flags/stale-flag/env/production", session, form);
         assertThat(r.statusCode()).isEqualTo(412);
         assertThat(r.body()).contains("Reload the current version");
+        // The definition's form is checked the same way: based on revision 1, after the API changed the definition.
+        assertThat(cp.put("/api/v1/flags/stale-flag", admin, Map.of("description", "changed through the API",
+                "variants", Map.of("on", true, "off", false)), "If-Match", "\"1\"").status()).isEqualTo(200);
+        HttpResponse<String> def = http.post("/ui/flags/stale-flag/definition", session, Map.of("csrf",
+                http.csrf(session), "revision", "1", "action", "save", "description", "mine", "type", "boolean",
+                "variants.0.name", "on", "variants.0.value", "true", "variants.1.name", "off", "variants.1.value",
+                "false"));
+        assertThat(def.statusCode()).isEqualTo(412);
+        assertThat(def.body()).contains("changed its definition (description, tags or variants)", "mine");
+        assertThat(cp.get("/api/v1/flags/stale-flag", admin).json().get("description").asText())
+                .isEqualTo("changed through the API");
         // Reviewing against the current version is explicit: the review shows the switch going back off.
         browser.find(s + " button[value=rebase]").click();
         browser.waitForText(s + " .review", "Review");
