@@ -18,6 +18,7 @@ import io.guidon.controlplane.api.Responses;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.api.ControlPlaneServer;
 import io.guidon.controlplane.api.EventRoutes;
+import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.api.Routes;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Authenticator;
@@ -206,8 +207,10 @@ public final class ControlPlaneMain {
             EventIngest ingest = new EventIngest(vertx, new EventBatchDecoder(new EventBatchDecoder.Limits(
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
                     registry);
-            EventRoutes eventRoutes = new EventRoutes(ingest, eventStore, services.environments(), services.flags(),
-                    adminThreads, clock, events.maxQueryDays(), events.maxBodySize());
+            ExposureReports exposureReports = new ExposureReports(eventStore, services.environments(),
+                    services.flags(), events.maxQueryDays());
+            EventRoutes eventRoutes = new EventRoutes(ingest, exposureReports, adminThreads, clock,
+                    events.maxBodySize());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -230,7 +233,7 @@ public final class ControlPlaneMain {
             // The admin UI (ADR 0112): the same services, its own sessions.
             SessionService uiSessions = new SessionService(new SessionRepository(pool),
                     config.ui().sessionIdleTimeout(), config.ui().sessionMaxAge());
-            UiRoutes uiPages = new UiRoutes(services);
+            UiRoutes uiPages = new UiRoutes(services, exposureReports, clock);
             Templates templates = new Templates();
             Assets assets = config.ui().enabled() ? Assets.resolve() : null;
             Consumer<Router> ui = !config.ui().enabled() ? r -> { } : r -> new UiRouter(uiSessions, authenticator,

@@ -6,10 +6,9 @@ import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.events.DailyTotals;
 import io.guidon.controlplane.events.EventIngest;
+import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.FlagDefinition;
-import io.guidon.controlplane.service.EnvironmentService;
-import io.guidon.controlplane.service.FlagService;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,9 +35,7 @@ public final class EventRoutes {
     static final int DEFAULT_DAYS = 30;
 
     private final EventIngest ingest;
-    private final DailyTotals totals;
-    private final EnvironmentService environments;
-    private final FlagService flags;
+    private final ExposureReports reports;
     private final AdminThreads threads;
     private final Clock clock;
     private final int maxQueryDays;
@@ -47,19 +44,18 @@ public final class EventRoutes {
     /**
      * The exposure report ({@code GET}) runs on {@code threads}; event ingest stays on the event loop.
      *
-     * @param maxQueryDays the longest range of days an exposures query may cover ({@code events.max-query-days})
+     * @param reports the exposure reports; their {@link ExposureReports#maxDays()} is the longest range of days a
+     *     query may cover ({@code events.max-query-days})
      * @param maxBodySize the largest event batch body, in bytes as sent (compressed or not;
      *     {@code events.max-body-size})
      */
-    public EventRoutes(EventIngest ingest, DailyTotals totals, EnvironmentService environments, FlagService flags,
-            AdminThreads threads, Clock clock, int maxQueryDays, long maxBodySize) {
+    public EventRoutes(EventIngest ingest, ExposureReports reports, AdminThreads threads, Clock clock,
+            long maxBodySize) {
         this.ingest = ingest;
-        this.totals = totals;
-        this.environments = environments;
-        this.flags = flags;
+        this.reports = reports;
         this.threads = threads;
         this.clock = clock;
-        this.maxQueryDays = maxQueryDays;
+        this.maxQueryDays = reports.maxDays();
         this.maxBodySize = maxBodySize;
     }
 
@@ -135,10 +131,8 @@ public final class EventRoutes {
         String flag = call.param("flag");
         long tenant = call.tenantId();
         return threads.run(() -> {
-            Environment env = environments.get(tenant, environment);
-            FlagDefinition def = flags.get(tenant, flag);
-            List<DailyTotals.Day> days = Future.await(totals.daily(env.id(), def.key(), first, last));
-            return Reply.ok(json(def, env, first, last, days));
+            ExposureReports.Report r = reports.report(tenant, environment, flag, first, last);
+            return Reply.ok(json(r.flag(), r.environment(), r.from(), r.to(), r.days()));
         });
     }
 

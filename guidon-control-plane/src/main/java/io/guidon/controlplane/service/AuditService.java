@@ -34,10 +34,17 @@ public final class AuditService {
 
     /**
      * The query of a listing as given (null: no filter): {@code from} and {@code to} ISO-8601 instants, {@code after}
-     * the cursor (the id of the last entry of the previous page).
+     * the cursor (the id of the last entry of the previous page), {@code actor} the name of the key that made the
+     * change (exactly).
      */
     public record Query(String resourceType, String resource, String environment, String action, String from,
-            String to, String after) {
+            String to, String after, String actor) {
+
+        /** A query on anyone's changes. */
+        public Query(String resourceType, String resource, String environment, String action, String from,
+                String to, String after) {
+            this(resourceType, resource, environment, action, from, to, after, null);
+        }
     }
 
     /**
@@ -65,7 +72,7 @@ public final class AuditService {
             throw DomainException.invalidParameter(violations);
         }
         AuditLog.Filter filter = new AuditLog.Filter(type, query.resource(), query.environment(), query.action(),
-                from, to, before);
+                from, to, before, query.actor());
         return await(log.list(tenantId, filter, limit));
     }
 

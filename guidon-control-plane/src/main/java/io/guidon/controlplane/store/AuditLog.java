@@ -19,9 +19,18 @@ public interface AuditLog {
             JsonNode after) {
     }
 
-    /** Filters of {@link #list}; null means any. {@code afterId} is the cursor (entries older than it). */
+    /**
+     * Filters of {@link #list}; null means any. {@code beforeId} is the cursor (entries older than it);
+     * {@code actorName} the name of the key that made the change, exactly.
+     */
     record Filter(String resourceType, String resourceKey, String environmentKey, String action,
-            OffsetDateTime from, OffsetDateTime to, Long beforeId) {
+            OffsetDateTime from, OffsetDateTime to, Long beforeId, String actorName) {
+
+        /** A filter on anyone's changes. */
+        public Filter(String resourceType, String resourceKey, String environmentKey, String action,
+                OffsetDateTime from, OffsetDateTime to, Long beforeId) {
+            this(resourceType, resourceKey, environmentKey, action, from, to, beforeId, null);
+        }
     }
 
     Future<Void> record(SqlConnection tx, Actor actor, Entry entry);

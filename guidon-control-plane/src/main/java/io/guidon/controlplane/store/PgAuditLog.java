@@ -22,7 +22,8 @@ public final class PgAuditLog implements AuditLog {
             + " AND ($4::text IS NULL OR environment_key = $4)"
             + " AND ($5::text IS NULL OR action = $5)"
             + " AND ($6::timestamptz IS NULL OR at >= $6)"
-            + " AND ($7::timestamptz IS NULL OR at < $7)";
+            + " AND ($7::timestamptz IS NULL OR at < $7)"
+            + " AND ($8::text IS NULL OR actor_name = $8)";
 
     private final Pool pool;
 
@@ -45,7 +46,7 @@ public final class PgAuditLog implements AuditLog {
     @Override
     public Future<Page<JsonNode>> list(long tenantId, Filter f, int limit) {
         Object[] args = {tenantId, f.resourceType(), f.resourceKey(), f.environmentKey(), f.action(), f.from(),
-                f.to()};
+                f.to(), f.actorName()};
         List<Object> pageArgs = new ArrayList<>(java.util.Arrays.asList(args));
         pageArgs.add(f.beforeId());
         pageArgs.add(limit + 1);
@@ -54,7 +55,7 @@ public final class PgAuditLog implements AuditLog {
         Future<List<JsonNode>> rows = pool.preparedQuery("SELECT id, at, request_id, actor_key_id, actor_name,"
                         + " action, resource_type, resource_key, environment_key, before::text AS before,"
                         + " after::text AS after FROM audit_log" + FILTER
-                        + " AND ($8::bigint IS NULL OR id < $8) ORDER BY id DESC LIMIT $9")
+                        + " AND ($9::bigint IS NULL OR id < $9) ORDER BY id DESC LIMIT $10")
                 .execute(Tuple.from(pageArgs)).map(rs -> {
                     List<JsonNode> out = new ArrayList<>();
                     for (Row r : rs) {

@@ -1,9 +1,15 @@
 package io.guidon.controlplane.ui;
 
+import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
+import io.guidon.controlplane.ui.pages.HistoryPages;
 import io.guidon.controlplane.ui.pages.SegmentPages;
+import io.guidon.controlplane.ui.pages.SidecarPages;
+import io.guidon.controlplane.ui.pages.TryPages;
+import java.time.Clock;
 
 /**
  * The UI's pages, one class per area, each adding its routes to the {@link UiRouter}. The one list of them: a new
@@ -12,9 +18,18 @@ import io.guidon.controlplane.ui.pages.SegmentPages;
 public final class UiRoutes {
 
     private final Services services;
+    private final ExposureReports exposures;
+    private final Clock clock;
 
-    public UiRoutes(Services services) {
+    /**
+     * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
+     * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
+     *     page)
+     */
+    public UiRoutes(Services services, ExposureReports exposures, Clock clock) {
         this.services = services;
+        this.exposures = exposures;
+        this.clock = clock;
     }
 
     /** Adds every page's routes to {@code ui}. */
@@ -22,5 +37,9 @@ public final class UiRoutes {
         new FlagEditorPages(services, ui).register();
         new FlagPages(services, ui).register();
         new SegmentPages(services, ui).register();
+        new HistoryPages(services, ui).register();
+        new ExposurePages(services, exposures, clock, ui).register();
+        new TryPages(services, ui).register();
+        new SidecarPages(services, clock, ui).register();
     }
 }

@@ -52,6 +52,13 @@ class AuditServiceTest {
     }
 
     @Test
+    void theActorBecomesTheLogsFilterOnTheKeyName() {
+        audit.list(7, new AuditService.Query(null, null, null, null, null, null, null, "release bot"), 10);
+        assertThat(log.asked).isEqualTo(new AuditLog.Filter(null, null, null, null, null, null, null,
+                "release bot"));
+    }
+
+    @Test
     void anEmptyQueryFiltersNothing() {
         audit.list(7, new AuditService.Query(null, null, null, null, null, null, null), 10);
         assertThat(log.asked).isEqualTo(new AuditLog.Filter(null, null, null, null, null, null, null));
