@@ -41,6 +41,8 @@ class FlagPageBrowserIT {
     String admin;
     String editor;
     String viewer;
+    /** The key the browser is signed in with (each test signs in with the one it needs). */
+    String signedIn;
 
     @BeforeAll
     void start() throws Exception {
@@ -56,7 +58,17 @@ class FlagPageBrowserIT {
         cp.post("/api/v1/flags", admin, Map.of("key", "payments-v2", "description", "The second payments backend",
                 "variants", Map.of("on", true, "off", false)));
         browser = Browser.start(cp.port());
-        browser.signIn(editor);
+    }
+
+    /** Signs the class's one browser in with {@code key}, unless it already is. */
+    void as(String key) {
+        if (!key.equals(signedIn)) {
+            if (signedIn != null) {
+                browser.signOut();
+            }
+            browser.signIn(key);
+            signedIn = key;
+        }
     }
 
     @AfterAll
@@ -117,6 +129,7 @@ class FlagPageBrowserIT {
 
     @Test
     void anEditorCreatesAFlagWithTypedVariantsFromTheList() throws Exception {
+        as(editor);
         browser.open("/ui/flags");
         browser.find("a[href='/ui/flags/new']").click();
         browser.waitFor(ExpectedConditions.urlContains("/ui/flags/new"));
@@ -156,6 +169,7 @@ class FlagPageBrowserIT {
 
     @Test
     void theCreateFormShowsTheServicesErrorsNextToTheirFieldsAndKeepsTheValues() {
+        as(editor);
         browser.open("/ui/flags/new");
         type("#def-key", "Bad Key " + SCRIPT);
         type("#def-description", "has " + SCRIPT);
@@ -179,11 +193,21 @@ class FlagPageBrowserIT {
 
     @Test
     void aRuleWithTwoClausesAndASegmentIsAddedReviewedAndSaved() throws Exception {
+        as(editor);
         assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "new-checkout", "name", "New checkout",
                 "description", "The new checkout flow, first in the EU", "tags", List.of("checkout", "web"),
                 "variants", Map.of("on", true, "off", false))).status()).isEqualTo(201);
         String s = "#env-production-section";
         browser.open("/ui/flags/new-checkout?env=production");
+        // A prerequisite: the flag is typed (with the tenant's flags offered), then its variants are offered.
+        act(s, "add-prerequisite");
+        WebElement old = browser.find(s);
+        browser.find(id("production", "prerequisites.0.flag")).sendKeys("payments-v2", Keys.TAB);
+        browser.waitFor(ExpectedConditions.stalenessOf(old));
+        new Select(browser.find(id("production", "prerequisites.0.variant"))).selectByValue("on");
+        // An individual target.
+        act(s, "add-target");
+        type(id("production", "targets.0.keys"), "user-42\nuser-43");
         act(s, "add-rule");
         assertThat(browser.driver().switchTo().activeElement().getAttribute("id"))
                 .isEqualTo("env-production-rules-0-when-all-0-attribute");
@@ -224,6 +248,9 @@ class FlagPageBrowserIT {
                 + ":[\"DE\",\"FR\"]},{\"attribute\":\"appVersion\",\"op\":\"semverGt\",\"values\":[\"4.2.0\"]},"
                 + "{\"segment\":\"beta-testers\"}]}"));
         assertThat(rule.get("serve")).isEqualTo(json("{\"variant\":\"on\"}"));
+        JsonNode saved = config("production", "new-checkout");
+        assertThat(saved.get("prerequisites")).isEqualTo(json("[{\"flag\":\"payments-v2\",\"variant\":\"on\"}]"));
+        assertThat(saved.get("targets")).isEqualTo(json("[{\"variant\":\"on\",\"values\":[\"user-42\",\"user-43\"]}]"));
         // Staging is untouched.
         assertThat(config("staging", "new-checkout").has("rules")).isFalse();
 
@@ -234,6 +261,7 @@ class FlagPageBrowserIT {
 
     @Test
     void aRolloutOf25PercentInProductionIsSavedWithTheSumShownLive() throws Exception {
+        as(editor);
         createBooleanFlag("dark-mode");
         browser.consoleErrors(); // drains what earlier tests left (their refused forms are logged as 4xx)
         String s = "#env-production-section";
@@ -274,6 +302,7 @@ class FlagPageBrowserIT {
 
     @Test
     void theEnginesErrorsAreShownNextToTheRuleClauseAndFieldTheyName() {
+        as(editor);
         createBooleanFlag("limits");
         String s = "#env-staging-section";
         browser.open("/ui/flags/limits?env=staging");
@@ -289,8 +318,11 @@ class FlagPageBrowserIT {
         browser.find(id("staging", "rules.0.serve.mode") + "-rollout").click();
         browser.waitFor(ExpectedConditions.stalenessOf(old));
         type(id("staging", "rules.0.serve.rollout.0.weight"), "10");
-        type(id("staging", "rules.0.serve.rollout.1.weight"), "80");
-        act(s, "review");
+        // Enter in a field reviews the form (the form's default button), as a keyboard user expects.
+        WebElement before = browser.find(s);
+        browser.find(id("staging", "rules.0.serve.rollout.1.weight")).sendKeys(Keys.BACK_SPACE, Keys.BACK_SPACE, "80",
+                Keys.ENTER);
+        browser.waitFor(ExpectedConditions.stalenessOf(before));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector(s + " .error-summary")));
         assertThat(browser.find(id("staging", "rules.0.when.all.0.values") + "-error").getText())
                 .contains("invalid semantic version '4.x'");
@@ -308,6 +340,7 @@ class FlagPageBrowserIT {
 
     @Test
     void anEditorsStaleFormGetsThe412MessageWithWhoChangedWhatAndKeepsTheEdits() {
+        as(editor);
         createBooleanFlag("stale-flag");
         String s = "#env-production-section";
         browser.open("/ui/flags/stale-flag?env=production");
@@ -365,17 +398,15 @@ class FlagPageBrowserIT {
                                 Map.of("attribute", "country", "op", "in", "values", List.of("DE")))),
                         "serve", Map.of("variant", "on"))),
                 "fallthrough", Map.of("variant", "off")), "If-Match", "\"1\"");
-        try (Browser v = Browser.start(cp.port())) {
-            v.signIn(viewer);
-            v.open("/ui/flags/viewer-flag?env=production");
-            v.waitForText("main", "viewer-flag");
-            assertThat(v.findAll("main form")).isEmpty();
-            assertThat(v.findAll("main input, main select, main textarea, main button")).isEmpty();
-            assertThat(v.find("main").getText()).contains("In segment beta-testers", "country", "DE");
-            v.assertAccessible();
-            v.open("/ui/flags");
-            assertThat(v.findAll("a[href='/ui/flags/new']")).isEmpty();
-        }
+        as(viewer);
+        browser.open("/ui/flags/viewer-flag?env=production");
+        browser.waitForText("main", "viewer-flag");
+        assertThat(browser.findAll("main form")).isEmpty();
+        assertThat(browser.findAll("main input, main select, main textarea, main button")).isEmpty();
+        assertThat(browser.find("main").getText()).contains("In segment beta-testers", "country", "DE");
+        browser.assertAccessible();
+        browser.open("/ui/flags");
+        assertThat(browser.findAll("a[href='/ui/flags/new']")).isEmpty();
         String session = http.signIn(viewer);
         String csrf = http.csrf(session);
         Map<String, String> toggle = Map.of("csrf", csrf, "toggle.revision", "2", "toggle.enabled", "false");
@@ -401,42 +432,34 @@ class FlagPageBrowserIT {
                 "rules", List.of(Map.of("id", "r", "description", QUOTES, "when", Map.of("attribute", IMG, "op", "in",
                         "values", List.of(SCRIPT, IMG, QUOTES, UNICODE)), "serve", Map.of("variant", "b"))),
                 "fallthrough", Map.of("variant", "a")), "If-Match", "\"" + current.get("revision").asInt() + "\"");
-        for (String role : List.of("editor", "viewer")) {
-            Browser b = role.equals("editor") ? browser : Browser.start(cp.port());
-            try {
-                if (role.equals("viewer")) {
-                    b.signIn(viewer);
-                }
-                b.open("/ui/flags/xss?env=production");
-                b.waitForText("main", "xss");
-                assertThat(b.find(".flag-description").getText()).isEqualTo(description);
-                assertThat(b.findAll(".flag-tags .tag").stream().map(WebElement::getText).toList())
-                        .containsExactly(QUOTES, UNICODE);
-                assertThat(b.findAll(".variants-view code").stream().map(WebElement::getText).toList())
-                        .containsExactly("\"" + SCRIPT + "\"", "\"\\\"><img src=x onerror=alert(1)>\"");
-                assertThat(b.findAll("main img")).isEmpty();
-                assertThat(b.findAll("main script")).isEmpty();
-                if (role.equals("editor")) {
-                    assertThat(b.find(id("production", "rules.0.when.attribute")).getAttribute("value")).isEqualTo(IMG);
-                    assertThat(b.find(id("production", "rules.0.when.values")).getAttribute("value"))
-                            .isEqualTo(String.join("\n", SCRIPT, IMG, QUOTES, UNICODE));
-                    assertThat(b.find(id("production", "targets.0.keys")).getAttribute("value"))
-                            .isEqualTo(SCRIPT + "\n" + IMG);
-                    assertThat(b.find(id("production", "rules.0.description")).getAttribute("value")).isEqualTo(QUOTES);
-                    // Submitted unchanged, the payloads come back exactly: nothing to save.
-                    act("#env-production-section", "review");
-                    b.waitForText("#env-production-section", "Nothing to save");
-                } else {
-                    assertThat(b.findAll(".readonly-clause .value").stream().map(WebElement::getText).toList())
-                            .containsExactly(SCRIPT, IMG, QUOTES, UNICODE);
-                    assertThat(b.find(".readonly-clause code").getText()).isEqualTo(IMG);
-                }
-                assertNoAlertIn(b);
-            } finally {
-                if (b != browser) {
-                    b.close();
-                }
+        for (String key : List.of(editor, viewer)) {
+            as(key);
+            Browser b = browser;
+            b.open("/ui/flags/xss?env=production");
+            b.waitForText("main", "xss");
+            assertThat(b.find(".flag-description").getText()).isEqualTo(description);
+            assertThat(b.findAll(".flag-tags .tag").stream().map(WebElement::getText).toList())
+                    .containsExactly(QUOTES, UNICODE);
+            assertThat(b.findAll(".variants-view code").stream().map(WebElement::getText).toList())
+                    .containsExactly("\"" + SCRIPT + "\"", "\"\\\"><img src=x onerror=alert(1)>\"");
+            assertThat(b.findAll("main img")).isEmpty();
+            assertThat(b.findAll("main script")).isEmpty();
+            if (key.equals(editor)) {
+                assertThat(b.find(id("production", "rules.0.when.attribute")).getAttribute("value")).isEqualTo(IMG);
+                assertThat(b.find(id("production", "rules.0.when.values")).getAttribute("value"))
+                        .isEqualTo(String.join("\n", SCRIPT, IMG, QUOTES, UNICODE));
+                assertThat(b.find(id("production", "targets.0.keys")).getAttribute("value"))
+                        .isEqualTo(SCRIPT + "\n" + IMG);
+                assertThat(b.find(id("production", "rules.0.description")).getAttribute("value")).isEqualTo(QUOTES);
+                // Submitted unchanged, the payloads come back exactly: nothing to save.
+                act("#env-production-section", "review");
+                b.waitForText("#env-production-section", "Nothing to save");
+            } else {
+                assertThat(b.findAll(".readonly-clause .value").stream().map(WebElement::getText).toList())
+                        .containsExactly(SCRIPT, IMG, QUOTES, UNICODE);
+                assertThat(b.find(".readonly-clause code").getText()).isEqualTo(IMG);
             }
+            assertNoAlertIn(b);
         }
     }
 
@@ -485,6 +508,7 @@ class FlagPageBrowserIT {
 
     @Test
     void aLargeConfigurationOfManyRulesGoesThroughTheFormWhole() throws Exception {
+        as(editor);
         createBooleanFlag("many-rules");
         List<Map<String, Object>> rules = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
