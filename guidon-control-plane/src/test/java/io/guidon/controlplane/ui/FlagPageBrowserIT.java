@@ -161,10 +161,24 @@ class FlagPageBrowserIT {
                 .isEqualTo("{\"blue\":\"#0b5cad\",\"green\":\"green\",\"orange\":\"orange " + UNICODE + "\"}");
         assertThat(config("production", "button-color").get("offVariant").asText()).isEqualTo("blue");
         assertThat(browser.find(".flag-description").getText()).isEqualTo("Checkout button " + QUOTES + " " + UNICODE);
+        // The definition is edited on the flag's page: a variant added, the description changed.
+        browser.find("#def-section summary").click();
+        type("#def-description", "Checkout button colours");
+        act("#def-section", "add-variant");
+        browser.driver().switchTo().activeElement().sendKeys("red");
+        type("#def-variants-3-value", "red");
+        browser.find("#def-section button[value=save].primary").click();
+        browser.waitForText("main", "Definition saved.");
+        JsonNode edited = cp.get("/api/v1/flags/button-color", admin).json();
+        assertThat(edited.get("description").asText()).isEqualTo("Checkout button colours");
+        assertThat(edited.get("variants").get("red").asText()).isEqualTo("red");
+        assertThat(edited.get("name").asText()).as("kept").isEqualTo("Button colour " + UNICODE);
+        assertThat(edited.get("revision").asInt()).isEqualTo(2);
         // Audited as through the API, under the editor key's name.
         JsonNode audit = cp.get("/api/v1/audit?resourceType=flag&resource=button-color", admin).json();
-        assertThat(audit.get("items").get(0).get("action").asText()).isEqualTo("flag.create");
-        assertThat(audit.get("items").get(0).get("actor").get("name").asText()).isEqualTo("erin-editor");
+        assertThat(audit.get("items").get(0).get("action").asText()).isEqualTo("flag.update");
+        assertThat(audit.get("items").get(1).get("action").asText()).isEqualTo("flag.create");
+        assertThat(audit.get("items").get(1).get("actor").get("name").asText()).isEqualTo("erin-editor");
     }
 
     @Test
