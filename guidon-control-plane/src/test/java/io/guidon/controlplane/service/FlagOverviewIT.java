@@ -83,11 +83,11 @@ class FlagOverviewIT {
                         Map.of("variant", "off", "values", List.of("user-3"))),
                 "rules", List.of(rule("de", "DE", Map.of("variant", "on")),
                         rule("fr", "FR", Map.of("rollout", Map.of("on", 50, "off", 50)))),
-                "fallthrough", Map.of("rollout", Map.of("on", 25, "off", 75))), "If-Match", "\"1\""), 200);
+                "fallthrough", Map.of("rollout", ordered("on", 25, "off", 75))), "If-Match", "\"1\""), 200);
         ok(cp.put("/api/v1/environments/staging/flags/checkout", admin, Map.of("enabled", true,
                 "offVariant", "off", "fallthrough", Map.of("variant", "on")), "If-Match", "\"1\""), 200);
         ok(cp.put("/api/v1/environments/production/flags/search-v2", admin, Map.of("enabled", true,
-                "offVariant", "off", "fallthrough", Map.of("rollout", Map.of("on", 33.333, "off", 66.667),
+                "offVariant", "off", "fallthrough", Map.of("rollout", ordered("on", 33.333, "off", 66.667),
                         "bucketBy", "companyId")), "If-Match", "\"1\""), 200);
 
         acme = id("SELECT id FROM tenants WHERE key = 'acme'");
@@ -117,6 +117,15 @@ class FlagOverviewIT {
 
     static void ok(Resp r, int status) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
+    }
+
+    /** A JSON object whose members are sent in the order given: a rollout's order is its bucket order. */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
     }
 
     void flag(String key, String flag, String description, String... tags) {
