@@ -42,12 +42,41 @@
     if (typed) {
       var answer = window.prompt("This changes the protected environment \u201c" + typed
         + "\u201d. Type its key to confirm:");
-      if (answer !== typed) { e.preventDefault(); e.stopImmediatePropagation(); }
+      if (answer !== typed) { e.preventDefault(); e.stopImmediatePropagation(); return; }
+      // The server checks the confirmation too: the typed key goes along in the form's "confirm" field.
+      var field = form.querySelector("input[name=confirm]");
+      if (field) { field.value = answer; }
       return;
     }
     var text = form.getAttribute("data-confirm");
     if (text && !window.confirm(text)) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
+
+  // <table data-rollout>: the running total of its [data-rollout-weight] inputs, in [data-rollout-sum] (the server
+  // is the judge; this only shows the sum while typing). Summed in thousandths of a percent, as the engine does.
+  document.addEventListener("input", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-rollout-weight]")) { return; }
+    var table = e.target.closest("[data-rollout]");
+    if (!table) { return; }
+    var total = 0;
+    var readable = true;
+    var inputs = table.querySelectorAll("[data-rollout-weight]");
+    for (var i = 0; i < inputs.length; i++) {
+      var v = inputs[i].value.trim();
+      if (v === "") { continue; }
+      if (!/^[0-9]+(\.[0-9]{1,3})?$/.test(v)) { readable = false; continue; }
+      total += Math.round(parseFloat(v) * 1000);
+    }
+    var sum = table.querySelector("[data-rollout-sum]");
+    var note = table.querySelector("[data-rollout-note]");
+    if (sum) {
+      sum.textContent = String(total / 1000);
+      sum.className = readable && total === 100000 ? "sum-ok" : "sum-bad";
+    }
+    if (note) {
+      note.textContent = !readable ? "not all percentages are numbers" : total === 100000 ? "" : "must be 100";
+    }
+  });
 
   // Extension point for pages: window.Guidon.onLoad(fn) runs fn(root) on load and after each htmx swap.
   var hooks = [];

@@ -498,7 +498,10 @@ public final class ApiRouter {
         // A failure of PostgreSQL or Redis that a retry may cure, classified by type in one place: 503 with
         // Retry-After, logged here once with its cause (the layers below only pass it up).
         ApiException known = Problems.known(e);
-        DependencyUnavailable transientFailure = e == null || known != null ? null
+        // A handler that failed with a 4xx says the request was at fault (a body that could not be decoded): its
+        // cause, an IOException say, must not be taken for a lost database connection.
+        boolean clientFault = ctx.statusCode() >= 400 && ctx.statusCode() < 500;
+        DependencyUnavailable transientFailure = e == null || known != null || clientFault ? null
                 : TransientFailure.unavailable("the database", e);
         ApiException problem;
         String refused = known != null ? null : io.guidon.common.ops.ErrorBody.routerRefusal(ctx.request());
@@ -517,8 +520,9 @@ public final class ApiRouter {
             problem = Problems.of(DomainException.tooLarge("the body exceeds " + (own != null
                     ? own.bodyLimit().bytes() + " bytes (" + own.bodyLimit().setting() + ")"
                     : config.http().maxBodySize() + " bytes")));
-        } else if (e == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", "the request was refused");
+        } else if (clientFault) {
+            problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", e == null
+                    ? "the request was refused" : "the request's body could not be read: " + e.getMessage());
         } else {
             ERRORS.error("request failed", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()), e);
             problem = new ApiException(500, "internal", "Internal server error",

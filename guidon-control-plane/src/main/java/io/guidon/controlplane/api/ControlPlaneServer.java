@@ -77,6 +77,11 @@ public final class ControlPlaneServer extends VerticleBase {
                 // HTTP/1.1 only on plain connections: an "Upgrade: h2c" from a client (the JDK's HttpClient sends one)
                 // is declined. HTTP/2 belongs behind TLS at the ingress.
                 .setHttp2ClearTextEnabled(false);
+        // The admin UI's forms are decoded (only those: the API reads JSON) within the UI's body limit, http.max-body-size
+        // (UiRouter's BodyHandler), not within the decoder's defaults of 8 KiB a field and 256 fields: a flag's whole
+        // configuration in an environment is one form, with a field per clause input and textareas of targeting keys.
+        int formLimit = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodySize());
+        options.setMaxFormAttributeSize(formLimit).setMaxFormBufferedBytes(formLimit).setMaxFormFields(formLimit);
         // What the HTTP decoder refuses (a request line over 4096 bytes: 414) gets a problem body, not none.
         return vertx.createHttpServer(options)
                 .invalidRequestHandler(io.guidon.common.ops.ErrorBody.PROBLEM.invalidRequests())

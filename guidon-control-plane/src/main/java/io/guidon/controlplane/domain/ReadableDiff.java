@@ -80,6 +80,15 @@ public final class ReadableDiff {
     }
 
     /**
+     * {@code node} as the server stores it (written and read back with {@link StoredJson}): a number's node class
+     * then follows its written form only, so an int node and a long node of the same value are equal, while
+     * {@code 2} and {@code 2.0} stay different (a form the engine serves as written).
+     */
+    private static JsonNode canonical(JsonNode node) {
+        return StoredJson.parse(StoredJson.write(node));
+    }
+
+    /**
      * The changes from {@code before} to {@code after}, in document order (members in the order of {@code after},
      * a removed member where it stood in {@code before}; array elements by position, a removed element before the
      * one that took its place). Either may be absent (a creation or a deletion: Java null, a JSON null as in an audit
@@ -87,8 +96,8 @@ public final class ReadableDiff {
      * other value, one change at the root. Empty when they are equal (or both absent).
      */
     public static List<Change> between(JsonNode before, JsonNode after) {
-        JsonNode b = absent(before) ? null : before;
-        JsonNode a = absent(after) ? null : after;
+        JsonNode b = absent(before) ? null : canonical(before);
+        JsonNode a = absent(after) ? null : canonical(after);
         if (b == null && a == null) {
             return List.of();
         }

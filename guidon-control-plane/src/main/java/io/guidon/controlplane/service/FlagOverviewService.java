@@ -73,7 +73,7 @@ public final class FlagOverviewService {
             for (FlagOverviewRepository.EnvironmentRow e : s.environments()) {
                 states.add(state(e.key(), byEnv.get(e.id())));
             }
-            rows.add(new Overview.FlagRow(f.key(), f.name(), f.description(), f.tags(), f.updatedAt(), f.evaluations(),
+            rows.add(new Overview.FlagRow(f.key(), f.name() == null ? "" : f.name(), f.description(), f.tags(), f.updatedAt(), f.evaluations(),
                     states));
         }
         int pageCount = (int) Math.max(1, (s.total() + criteria.pageSize() - 1) / criteria.pageSize());

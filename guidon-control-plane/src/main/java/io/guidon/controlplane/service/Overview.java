@@ -57,7 +57,7 @@ public record Overview(Criteria criteria, List<EnvironmentColumn> environments, 
     /**
      * A flag: a row of the list.
      *
-     * @param name its display name, '' when it has none (show the key)
+     * @param name its display name ("" when it has none: show the key)
      * @param updatedAt the latest change of its definition or of its configuration in any environment
      * @param evaluations24h its evaluations in the last 24 hours summed over every environment: today's (UTC) exact
      *     total plus yesterday's weighted by the part of yesterday inside the window (an estimate for that part;

@@ -60,11 +60,11 @@ public final class FlagOverviewRepository {
     private static final String CONFIGS = "SELECT c.flag_id, c.environment_id,"
             + " coalesce((c.config->>'enabled')::boolean, false) AS enabled, c.config->>'offVariant' AS off_variant,"
             + " (c.config->'fallthrough')::text AS fallthrough,"
-            + " CASE jsonb_typeof(c.config->'rules') WHEN 'array' THEN jsonb_array_length(c.config->'rules') ELSE 0"
+            + " CASE json_typeof(c.config->'rules') WHEN 'array' THEN json_array_length(c.config->'rules') ELSE 0"
             + " END AS rules,"
-            + " (SELECT coalesce(sum(jsonb_array_length(x->'values')), 0) FROM jsonb_array_elements("
-            + "CASE jsonb_typeof(c.config->'targets') WHEN 'array' THEN c.config->'targets' ELSE '[]' END) AS x"
-            + " WHERE jsonb_typeof(x->'values') = 'array')::int AS targets"
+            + " (SELECT coalesce(sum(json_array_length(x->'values')), 0) FROM json_array_elements("
+            + "CASE json_typeof(c.config->'targets') WHEN 'array' THEN c.config->'targets' ELSE '[]'::json END) AS x"
+            + " WHERE json_typeof(x->'values') = 'array')::int AS targets"
             + " FROM flag_configs c WHERE c.flag_id = ANY ($1::bigint[]) AND c.environment_id = ANY ($2::bigint[])";
     private static final String TAGS = "SELECT DISTINCT t.tag COLLATE \"C\" AS tag"
             + " FROM flags f, unnest(f.tags) AS t (tag) WHERE f.tenant_id = $1 ORDER BY 1";
@@ -79,7 +79,7 @@ public final class FlagOverviewRepository {
      * Which flags, in which order, which page.
      *
      * @param tag only flags with exactly this tag; null: any
-     * @param pattern an ILIKE pattern ({@link Sql#contains}) matched against key, description and each tag; null: any
+     * @param pattern an ILIKE pattern ({@link Sql#contains}) matched against key, name, description and each tag; null: any
      * @param page the 0-based page; one past the last page reads the last page instead
      * @param pageSize flags per page, at least 1
      */

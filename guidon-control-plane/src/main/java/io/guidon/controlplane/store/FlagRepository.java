@@ -165,7 +165,7 @@ public final class FlagRepository {
     /** Inserts flag {@code flagId}'s configuration in environment {@code envId}. */
     public Future<Void> insertConfig(SqlClient c, long tenantId, long envId, long flagId, ObjectNode config) {
         return Sql.query(c, "INSERT INTO flag_configs (environment_id, flag_id, tenant_id, config)"
-                + " VALUES ($1, $2, $3, $4::text::jsonb)", envId, flagId, tenantId, StoredJson.write(config)).mapEmpty();
+                + " VALUES ($1, $2, $3, $4::text::json)", envId, flagId, tenantId, StoredJson.write(config)).mapEmpty();
     }
 
     /**
@@ -175,7 +175,7 @@ public final class FlagRepository {
      */
     public Future<EnvironmentFlag> updateConfig(SqlClient c, long envId, String envKey, FlagDefinition def,
             ObjectNode config) {
-        return Sql.one(c, "UPDATE flag_configs SET config = $3::text::jsonb, revision = revision + 1,"
+        return Sql.one(c, "UPDATE flag_configs SET config = $3::text::json, revision = revision + 1,"
                         + " updated_at = now() WHERE environment_id = $1 AND flag_id = $2 RETURNING revision,"
                         + " config::text", r -> new EnvironmentFlag(envKey, def,
                         (ObjectNode) StoredJson.parse(r.getString(1)), r.getInteger(0)),

@@ -42,6 +42,17 @@ class ReadableDiffTest {
     }
 
     @Test
+    void theSameNumberInAnotherNodeClassIsNoChangeButADifferentWrittenFormIs() {
+        var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        JsonNode asInt = nodes.objectNode().set("weight", nodes.numberNode(25));
+        JsonNode asLong = nodes.objectNode().set("weight", nodes.numberNode(25L));
+        JsonNode asBig = nodes.objectNode().set("weight", nodes.numberNode(java.math.BigInteger.valueOf(25)));
+        assertThat(ReadableDiff.between(asInt, asLong)).isEmpty();
+        assertThat(ReadableDiff.between(asBig, asInt)).isEmpty();
+        assertThat(ReadableDiff.between(json("{'weight': 2}"), json("{'weight': 2.0}"))).hasSize(1);
+    }
+
+    @Test
     void aRuleInsertedInTheMiddleIsOneAddedRule() {
         JsonNode before = config(RULE_A + "," + RULE_C, "{'variant': 'off'}");
         JsonNode after = config(RULE_A + "," + RULE_B + "," + RULE_C, "{'variant': 'off'}");

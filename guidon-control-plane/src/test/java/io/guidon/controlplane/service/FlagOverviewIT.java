@@ -70,7 +70,7 @@ class FlagOverviewIT {
         flag(admin, "search-v2", "Faster SEARCH", "web");
         flag(admin, "ios-onboarding", "Onboarding for iOS", "mobile", "Beta");
         flag(admin, "legacy_banner", "100% off banner");
-        flag(admin, "orphan", "has no configuration in dev");
+        flagNamed(admin, "orphan", "Zebra Stripes", "has no configuration in dev");
         for (int i = 0; i < 12; i++) {
             flag(admin, String.format("bulk-%03d", i), "bulk flag " + i, "bulk");
         }
@@ -83,11 +83,11 @@ class FlagOverviewIT {
                         Map.of("variant", "off", "values", List.of("user-3"))),
                 "rules", List.of(rule("de", "DE", Map.of("variant", "on")),
                         rule("fr", "FR", Map.of("rollout", Map.of("on", 50, "off", 50)))),
-                "fallthrough", Map.of("rollout", Map.of("on", 25, "off", 75))), "If-Match", "\"1\""), 200);
+                "fallthrough", Map.of("rollout", ordered("on", 25, "off", 75))), "If-Match", "\"1\""), 200);
         ok(cp.put("/api/v1/environments/staging/flags/checkout", admin, Map.of("enabled", true,
                 "offVariant", "off", "fallthrough", Map.of("variant", "on")), "If-Match", "\"1\""), 200);
         ok(cp.put("/api/v1/environments/production/flags/search-v2", admin, Map.of("enabled", true,
-                "offVariant", "off", "fallthrough", Map.of("rollout", Map.of("on", 33.333, "off", 66.667),
+                "offVariant", "off", "fallthrough", Map.of("rollout", ordered("on", 33.333, "off", 66.667),
                         "bucketBy", "companyId")), "If-Match", "\"1\""), 200);
 
         acme = id("SELECT id FROM tenants WHERE key = 'acme'");
@@ -119,8 +119,24 @@ class FlagOverviewIT {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
     }
 
+    /** A JSON object whose members are sent in the order given: a rollout's order is its bucket order. */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
+    }
+
     void flag(String key, String flag, String description, String... tags) {
+        flagNamed(key, flag, null, description, tags);
+    }
+
+    void flagNamed(String key, String flag, String name, String description, String... tags) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (name != null) {
+            body.put("name", name);
+        }
         body.put("key", flag);
         body.put("description", description);
         body.put("tags", List.of(tags));
@@ -277,6 +293,14 @@ class FlagOverviewIT {
         assertThat(keys(o)).containsExactly("checkout", "ios-onboarding", "legacy_banner", "orphan");
         assertThat(o.total()).isEqualTo(4);
         assertThat(o.criteria().q()).isEqualTo("O");
+    }
+
+    @Test
+    void theSearchMatchesAFlagsDisplayNameAndTheRowCarriesIt() {
+        Overview o = list(OverviewQuery.search("zebra str"));
+        assertThat(keys(o)).containsExactly("orphan");
+        assertThat(row(o, "orphan").name()).isEqualTo("Zebra Stripes");
+        assertThat(row(list(OverviewQuery.search("checkout")), "checkout").name()).isEmpty();
     }
 
     @Test

@@ -147,6 +147,14 @@ class UiSecurityIT {
     }
 
     @Test
+    void aFormBodyThatCannotBeDecodedIsTheClientsFaultNotAnOutage() {
+        String session = ui.signIn(viewer);
+        HttpResponse<String> r = ui.send("POST", "/ui/sign-out", session, "csrf=%zz%");
+        assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+        assertThat(r.body()).doesNotContain("database");
+    }
+
+    @Test
     void theNextParameterNeverLeavesTheUi() {
         assertThat(UiRouter.safeNext("//evil.example/ui/")).isEqualTo("/ui/flags");
         assertThat(UiRouter.safeNext("https://evil.example")).isEqualTo("/ui/flags");
