@@ -185,6 +185,13 @@ class FlagListBrowserIT {
         assertThat(browser.path()).isEqualTo("/ui/flags?page=2");
         browser.find("#page-next").sendKeys(Keys.ENTER);
         browser.waitForText("#flag-count", "Page 3 of 100");
+        // The browser's Back goes to the page before, whole (htmx keeps no history cache: the server renders it).
+        browser.driver().navigate().back();
+        browser.waitForText("#flag-count", "Page 2 of 100");
+        assertThat(keys()).startsWith("flag-0051");
+        browser.driver().navigate().forward();
+        browser.waitForText("#flag-count", "Page 3 of 100");
+        assertThat(browser.findAll("header nav a")).as("a whole page, not a fragment").isNotEmpty();
         browser.find("#page-previous").sendKeys(Keys.ENTER);
         browser.waitForText("#flag-count", "Page 2 of 100");
         assertThat(keys()).startsWith("flag-0051");
