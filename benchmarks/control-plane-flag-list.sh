@@ -13,7 +13,11 @@
 #   {direction} {page} {pageSize} filled in (a case needing a placeholder the URL lacks is skipped), e.g.
 #     URL='/ui/flags?q={q}&tag={tag}&sort={sort}&direction={direction}&page={page}&pageSize={pageSize}' \
 #     HEADER="Cookie: guidon_session=..." benchmarks/control-plane-flag-list.sh
-#   (a URL starting with / goes to this run's control plane; HEADER defaults to the tenant's admin key). With
+#   (a URL starting with / goes to this run's control plane; HEADER defaults to the tenant's admin key).
+#   UI=1 also times the admin UI's flag list itself, signed in: the script signs in through the sign-in form with
+#   the tenant's admin key (a real UI session) and GETs /ui/flags with each case's parameters ({page1}: the UI counts
+#   pages from 1), first as whole pages (a load, a reload, a bookmark), then as the htmx requests that search as you
+#   type, sort and page send (HX-Request: true; the results fragment), over loopback. With
 #   KEEP=1 the control plane and database stay up after the run, also a failed one (Ctrl-C stops and drops them), to
 #   point a browser, psql or another client at them.
 FLAGS="${FLAGS:-5000}"   # before common.sh, whose default is 1000
@@ -147,6 +151,26 @@ if [ -n "${URL:-}" ]; then
   case "$URL" in /*) URL="$CP$URL" ;; esac
   "$JAVA" -cp "$CLIENT" "$ROOT/benchmarks/control-plane/FlagList.java" --url "$URL" \
     --header "${HEADER:-Authorization: Bearer $ADMIN_KEY}" --reps "$REPS" --warmup "$WARMUP" || [ -n "${KEEP:-}" ]
+fi
+if [ -n "${UI:-}" ]; then
+  # A UI session as a browser gets one: the sign-in form's token (also in its cookie), then the form posted.
+  JAR_FILE="$ROOT/target/bench-ui-cookies.txt"
+  FORM_TOKEN=$(curl -sS -c "$JAR_FILE" "$CP/ui/sign-in" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -sS -b "$JAR_FILE" -c "$JAR_FILE" -o /dev/null --data-urlencode "csrf=$FORM_TOKEN" \
+    --data-urlencode "key=$ADMIN_KEY" --data-urlencode "next=/ui/flags" "$CP/ui/sign-in"
+  SESSION=$(awk '$6 == "guidon_session" {print $7}' "$JAR_FILE")
+  rm -f "$JAR_FILE"
+  [ -n "$SESSION" ] || die "signing in to the UI failed"
+  UI_URL="$CP/ui/flags?q={q}&tag={tag}&sort={sort}&direction={direction}&page={page1}&pageSize={pageSize}"
+  echo
+  echo "admin UI, whole pages:"
+  "$JAVA" -cp "$CLIENT" "$ROOT/benchmarks/control-plane/FlagList.java" --url "$UI_URL" \
+    --header "Cookie: guidon_session=$SESSION" --reps "$REPS" --warmup "$WARMUP" || [ -n "${KEEP:-}" ]
+  echo
+  echo "admin UI, htmx results fragments (search as you type, sort, page):"
+  "$JAVA" -cp "$CLIENT" "$ROOT/benchmarks/control-plane/FlagList.java" --url "$UI_URL" \
+    --header "Cookie: guidon_session=$SESSION" --header "HX-Request: true" --reps "$REPS" --warmup "$WARMUP" \
+    || [ -n "${KEEP:-}" ]
 fi
 if [ -n "${KEEP:-}" ]; then
   echo "control plane: $CP (admin key $ADMIN_KEY), database $DB; Ctrl-C stops and drops both"

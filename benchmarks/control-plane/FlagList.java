@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  *       server time of the read (SQL, the round trips, building the page), without HTTP and rendering.</li>
  *   <li>{@code --url TEMPLATE [--header 'Name: value']...}: times HTTP GETs of the page over loopback, each case's
  *       parameters filled into the placeholders {@code {q} {tag} {sort} {direction} {page} {pageSize}} (URL-encoded;
- *       empty when the case leaves one unset); a case needing a placeholder the template lacks is skipped. Any
- *       status but 200 stops the run.</li>
+ *       empty when the case leaves one unset; {@code {page1}} instead of {@code {page}} counts pages from 1, as the
+ *       admin UI does); a case needing a placeholder the template lacks is skipped. Any status but 200 stops the
+ *       run.</li>
  * </ul>
  *
  * Every case runs once per round, {@code --warmup} rounds then {@code --reps} measured ones; the table gives the
@@ -141,16 +142,23 @@ public class FlagList {
         run(timed, reps, warmup);
     }
 
-    /** The template with the query's parameters filled in; null if the query sets one the template has no place for. */
+    /**
+     * The template with the query's parameters filled in; null if the query sets one the template has no place for.
+     * {@code {page1}} is the page counted from 1 (the admin UI's {@code page}), in place of {@code {page}}.
+     */
     static String fill(String template, OverviewQuery q) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("q", q.q());
         values.put("tag", q.tag());
         values.put("sort", q.sort());
         values.put("direction", q.direction());
-        values.put("page", q.page());
-        values.put("pageSize", q.pageSize());
         String url = template;
+        if (template.contains("{page1}")) {
+            url = url.replace("{page1}", q.page() == null ? "" : Integer.toString(Integer.parseInt(q.page()) + 1));
+        } else {
+            values.put("page", q.page());
+        }
+        values.put("pageSize", q.pageSize());
         for (Map.Entry<String, String> e : values.entrySet()) {
             String placeholder = "{" + e.getKey() + "}";
             if (e.getValue() != null && !url.contains(placeholder)) {

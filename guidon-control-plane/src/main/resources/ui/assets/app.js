@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // Marks the page as scripted: controls only needed without script (a search button) hide with .js-hidden.
+  document.documentElement.classList.add("js");
+
   // <button data-copy="#id">: copies the text of the element #id (a new key's secret) to the clipboard.
   document.addEventListener("click", function (e) {
     var button = e.target.closest("[data-copy]");
@@ -82,5 +85,25 @@
   };
   document.addEventListener("htmx:load", function (e) {
     for (var i = 0; i < hooks.length; i++) { hooks[i](e.target); }
+  });
+})();
+
+// <select data-enables="#other" data-enables-when="value">: #other is enabled only while the select has that value
+// (a key's environment, for sidecar keys only). A disabled field is not sent, so the server never sees a stale one.
+(function () {
+  "use strict";
+  function sync(select) {
+    var target = document.querySelector(select.getAttribute("data-enables"));
+    if (!target) { return; }
+    var on = select.value === select.getAttribute("data-enables-when");
+    target.disabled = !on;
+    if (!on) { target.value = ""; }
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select[data-enables]")) { sync(e.target); }
+  });
+  window.Guidon.onLoad(function (root) {
+    var all = (root.querySelectorAll ? root : document).querySelectorAll("select[data-enables]");
+    for (var i = 0; i < all.length; i++) { sync(all[i]); }
   });
 })();

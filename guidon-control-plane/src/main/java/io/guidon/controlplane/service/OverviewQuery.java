@@ -6,7 +6,7 @@ package io.guidon.controlplane.service;
  * by the component's name, so a page that uses these names as its query parameters gets errors that name what the
  * user sent.
  *
- * @param q search as you type: a case-insensitive substring of the key, the description or any tag
+ * @param q search as you type: a case-insensitive substring of the key, the name, the description or any tag
  * @param tag only flags with exactly this tag (case-sensitive)
  * @param sort {@code key} (the default), {@code updated} or {@code evaluations}
  * @param direction {@code asc} or {@code desc}; by default {@code asc} for {@code key}, {@code desc} for the others

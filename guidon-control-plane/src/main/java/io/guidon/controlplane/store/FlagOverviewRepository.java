@@ -22,8 +22,8 @@ import java.util.List;
 public final class FlagOverviewRepository {
 
     /**
-     * The flag's own text that a search matches and a row shows, in the order {@link #flag} reads it. Another text
-     * column (a flag's name) joins both by being added here and read in {@link #flag}.
+     * The flag's own text that a search matches and a row shows, in the order {@link #flag} reads it: its key, its
+     * display name ('' when it has none) and its description.
      */
     static final String TEXT = "f.key, f.name, f.description";
 

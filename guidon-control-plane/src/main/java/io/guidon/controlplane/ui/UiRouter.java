@@ -90,6 +90,14 @@ public final class UiRouter {
         return templates;
     }
 
+    /**
+     * Forgets the key with {@code prefix} in authentication's cache at once, after a page revoked it (as the API's
+     * revocation does): its next API request on this replica is refused.
+     */
+    public void evictKey(String prefix) {
+        authenticator.evict(prefix);
+    }
+
     /** The frame of a page of {@code request}'s session. */
     public Shell shell(UiRequest request, String title, String section) {
         return new Shell(title, section, request.session(), assets);

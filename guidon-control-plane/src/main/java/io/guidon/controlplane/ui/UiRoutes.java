@@ -2,10 +2,12 @@ package io.guidon.controlplane.ui;
 
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.service.Services;
+import io.guidon.controlplane.ui.pages.EnvironmentPages;
 import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
+import io.guidon.controlplane.ui.pages.KeyPages;
 import io.guidon.controlplane.ui.pages.SegmentPages;
 import io.guidon.controlplane.ui.pages.SidecarPages;
 import io.guidon.controlplane.ui.pages.TryPages;
@@ -35,11 +37,13 @@ public final class UiRoutes {
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
         new FlagEditorPages(services, ui).register();
-        new FlagPages(services, ui).register();
+        new FlagPages(services.overview(), ui, clock).register();
         new SegmentPages(services, ui).register();
         new HistoryPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();
         new SidecarPages(services, clock, ui).register();
+        new EnvironmentPages(services.environments(), ui, clock).register();
+        new KeyPages(services.keys(), services.environments(), ui, clock).register();
     }
 }
