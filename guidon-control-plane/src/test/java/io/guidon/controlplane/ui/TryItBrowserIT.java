@@ -43,7 +43,7 @@ class TryItBrowserIT {
                                 Map.of("attribute", "country", "op", "in", "values", List.of("FR", "BE")),
                                 Map.of("segment", "beta"))),
                         "serve", Map.of("variant", "on"))),
-                "fallthrough", Map.of("rollout", Map.of("on", 25, "off", 75))), "If-Match", "\"1\"");
+                "fallthrough", Map.of("rollout", ordered("on", 25, "off", 75))), "If-Match", "\"1\"");
         assertThat(configured.status()).as(configured.body()).isEqualTo(200);
         viewer = cp.createKey(admin, "viewer", "viewer", null).json().get("key").asText();
         browser = Browser.start(cp.port());
@@ -155,5 +155,14 @@ class TryItBrowserIT {
                 "production", "context", "{\"targetingKey\": \"vip-1\", \"country\": \"BE\"}"));
         assertThat(plain.statusCode()).as("a form without htmx gets the whole page").isEqualTo(200);
         assertThat(plain.body()).contains("<html", "id=\"result-variant\">on<", "on its included list");
+    }
+
+    /** A JSON object whose members are sent in the order given: a rollout's order is its bucket order. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
     }
 }
