@@ -39,10 +39,11 @@ class LayeringTest {
     /** Vert.x Web (routers, routing contexts, body handlers) is for the HTTP layers only. */
     static final ArchRule ONLY_HTTP_LAYERS_USE_VERTX_WEB = classes()
             .that().resideInAPackage("io.guidon..")
-            .and().resideOutsideOfPackages("io.guidon.controlplane.api..", "io.guidon.sidecar.http..",
+            .and().resideOutsideOfPackages("io.guidon.controlplane.api..", "io.guidon.controlplane.ui..",
+                    "io.guidon.sidecar.http..",
                     "io.guidon.common.ops..", "io.guidon.cli..")
             .should().onlyDependOnClassesThat().resideOutsideOfPackage("io.vertx.ext.web..")
-            .because("routing belongs to the HTTP layers: the control plane's api, the sidecar's http and the"
+            .because("routing belongs to the HTTP layers: the control plane's api and ui, the sidecar's http and the"
                     + " management port's ops");
 
     /** The command line is the only user of picocli (with the launcher, io.guidon.Main, which runs it). */

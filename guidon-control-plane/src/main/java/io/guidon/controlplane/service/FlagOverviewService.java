@@ -54,7 +54,7 @@ public final class FlagOverviewService {
      */
     public Overview list(long tenantId, OverviewQuery query) {
         Overview.Criteria criteria = criteria(query);
-        FlagOverviewRepository.Snapshot s = await(repository.read(tenantId,
+        FlagOverviewRepository.Listing s = await(repository.read(tenantId,
                 new FlagOverviewRepository.Criteria(criteria.tag(), Sql.contains(criteria.q()), criteria.sort(),
                         criteria.descending(), criteria.page(), criteria.pageSize()),
                 EvaluationWindow.endingAt(clock.instant())));

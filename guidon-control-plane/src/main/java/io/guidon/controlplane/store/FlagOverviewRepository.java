@@ -120,12 +120,12 @@ public final class FlagOverviewRepository {
      * @param flags the page's flags in order
      * @param configs the page's flags' configurations in the environments, in no order
      */
-    public record Snapshot(List<EnvironmentRow> environments, long total, int page, List<FlagRow> flags,
+    public record Listing(List<EnvironmentRow> environments, long total, int page, List<FlagRow> flags,
             List<ConfigRow> configs) {
     }
 
     /** One page of the tenant's flags that match {@code criteria}, with evaluations in {@code window}. */
-    public Future<Snapshot> read(long tenantId, Criteria criteria, EvaluationWindow window) {
+    public Future<Listing> read(long tenantId, Criteria criteria, EvaluationWindow window) {
         return pool.withTransaction(c -> c.query(SNAPSHOT).execute()
                 .compose(x -> Sql.list(c, ENVIRONMENTS, r -> new EnvironmentRow(r.getLong(0), r.getString(1),
                         r.getString(2)), tenantId))
@@ -136,11 +136,11 @@ public final class FlagOverviewRepository {
                                     ? lastPage(c, tenantId, criteria, window, envIds)
                                     : Future.succeededFuture(new Counted(rows, criteria.page())))
                             .compose(counted -> counted.rows.isEmpty()
-                                    ? Future.succeededFuture(new Snapshot(envs, 0, 0, List.of(), List.of()))
+                                    ? Future.succeededFuture(new Listing(envs, 0, 0, List.of(), List.of()))
                                     : Sql.list(c, CONFIGS, FlagOverviewRepository::config,
                                                     counted.rows.stream().map(p -> p.flag.id()).toArray(Long[]::new),
                                                     envIds)
-                                            .map(configs -> new Snapshot(envs, counted.rows.get(0).total,
+                                            .map(configs -> new Listing(envs, counted.rows.get(0).total,
                                                     counted.page, counted.rows.stream().map(p -> p.flag).toList(),
                                                     configs)));
                 }));
