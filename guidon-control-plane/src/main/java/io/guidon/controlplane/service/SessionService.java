@@ -75,9 +75,31 @@ public final class SessionService {
         }
     }
 
-    /** Deletes ended sessions (a periodic clean-up: an ended session is refused whether deleted or not). */
+    /** Deletes ended sessions and old form tokens (a periodic clean-up: an ended session is refused anyway). */
     public int purge() {
+        sessions.deleteOldFormTokens().await();
         return sessions.deleteExpired(idleTimeout).await();
+    }
+
+    /**
+     * Marks the one-time token of a form used, on every replica at once; true on its first use. A null or empty
+     * token (a client that is not our page) counts as new each time, as the API takes every request.
+     */
+    public boolean firstUseOfForm(String token) {
+        if (token == null || token.isEmpty()) {
+            return true;
+        }
+        if (token.length() > 100) {
+            return false;
+        }
+        return sessions.useFormToken(hash(token)).await();
+    }
+
+    /** Forgets a form token's use, when the action it was sent for failed and may be tried again. */
+    public void releaseForm(String token) {
+        if (token != null && !token.isEmpty() && token.length() <= 100) {
+            sessions.releaseFormToken(hash(token)).await();
+        }
     }
 
     /** A new random token: 256 bits, base64url. */

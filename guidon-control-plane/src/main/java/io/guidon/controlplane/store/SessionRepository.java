@@ -63,6 +63,24 @@ public final class SessionRepository {
                 .map(rs -> rs.rowCount());
     }
 
+    /** Marks a form token used; true when this is its first use (false: it was used before). */
+    public Future<Boolean> useFormToken(byte[] tokenHash) {
+        return Sql.query(pool, "INSERT INTO ui_form_tokens (token_hash) VALUES ($1) ON CONFLICT DO NOTHING",
+                Buffer.buffer(tokenHash)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Forgets a form token's use (its action failed: the same form may be sent again). */
+    public Future<Void> releaseFormToken(byte[] tokenHash) {
+        return Sql.query(pool, "DELETE FROM ui_form_tokens WHERE token_hash = $1", Buffer.buffer(tokenHash))
+                .mapEmpty();
+    }
+
+    /** Deletes form tokens used more than a day ago (a form is not resent after that: its page is long gone). */
+    public Future<Integer> deleteOldFormTokens() {
+        return Sql.query(pool, "DELETE FROM ui_form_tokens WHERE used_at < now() - interval '1 day'")
+                .map(rs -> rs.rowCount());
+    }
+
     private static Session session(Row r) {
         return new Session(r.getLong("tenant_id"), r.getString("tenant"), r.getUUID("key_id"), r.getString("subject"),
                 r.getString("actor_name"), Role.parse(r.getString("role")), r.getString("csrf_token"),

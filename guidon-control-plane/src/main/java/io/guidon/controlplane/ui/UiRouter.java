@@ -85,6 +85,19 @@ public final class UiRouter {
         this.timeoutMillis = timeoutMillis;
     }
 
+    /**
+     * Marks a form's one-time token used (shared by every replica); true on its first use. For forms whose second
+     * post must do nothing. Call on the page's virtual thread.
+     */
+    public boolean firstUseOfForm(String token) {
+        return sessions.firstUseOfForm(token);
+    }
+
+    /** Forgets a form token's use: its action failed, and the same form may be sent again. */
+    public void releaseForm(String token) {
+        sessions.releaseForm(token);
+    }
+
     /** The templates, for pages to render with. */
     public Templates templates() {
         return templates;
@@ -160,12 +173,16 @@ public final class UiRouter {
         String crossSite = unsafe ? crossSite(ctx) : null;
         String presented = ctx.request().getHeader(CSRF_HEADER) != null ? ctx.request().getHeader(CSRF_HEADER)
                 : bare.form(CSRF_FIELD);
+        String unstorable = unstorable(bare);
         Future<UiResult> result = threads.run(() -> {
             Session session = sessions.find(token).orElse(null);
             if (session == null) {
                 return signInFirst(bare);
             }
             UiRequest request = withSession(bare, session);
+            if (unstorable != null) {
+                return errorPage(request, 400, "Bad request", unstorable);
+            }
             if (crossSite != null) {
                 return errorPage(request, 403, "Forbidden", crossSite);
             }
@@ -205,6 +222,28 @@ public final class UiRouter {
         });
     }
 
+    /**
+     * Why a path or query parameter cannot be looked up (null: it can): one holding U+0000, which no PostgreSQL text
+     * can hold. Form fields are the pages' to judge, next to their fields.
+     */
+    static String unstorable(UiRequest r) {
+        for (var e : r.pathParams().entrySet()) {
+            if (e.getValue() != null && e.getValue().indexOf('\u0000') >= 0) {
+                return "The address holds a NUL character (U+0000, %00) in its " + e.getKey() + " part: no flag,"
+                        + " segment or environment has one. Nothing was changed.";
+            }
+        }
+        for (var e : r.query().entrySet()) {
+            for (String v : e.getValue()) {
+                if (v.indexOf('\u0000') >= 0) {
+                    return "The query parameter " + e.getKey() + " holds a NUL character (U+0000, %00). Nothing was"
+                            + " changed.";
+                }
+            }
+        }
+        return null;
+    }
+
     private UiResult signInFirst(UiRequest request) {
         String next = "GET".equals(request.method()) && !request.htmx() ? request.path() : "/ui/flags";
         String location = "/ui/sign-in?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
@@ -219,8 +258,11 @@ public final class UiRouter {
         ApiException problem = Problems.of(e);
         StringBuilder detail = new StringBuilder(problem.detail() == null ? "" : problem.detail());
         for (var v : e.violations()) {
-            detail.append(detail.isEmpty() ? "" : " ").append(v.where().text()).append(": ").append(v.message())
-                    .append('.');
+            // The detail of an invalid parameter already names its first violation: never say it twice.
+            if (detail.indexOf(v.message()) < 0) {
+                detail.append(detail.isEmpty() ? "" : " ").append(v.where().text()).append(": ").append(v.message())
+                        .append('.');
+            }
         }
         return errorPage(request, problem.status(), problem.title(), detail.toString());
     }
@@ -355,7 +397,12 @@ public final class UiRouter {
                     + " changed.";
         }
         String origin = ctx.request().getHeader("Origin");
-        if (origin != null && !origin.equals("null")) {
+        if ("null".equals(origin)) {
+            // An opaque origin: a sandboxed frame, a data: or file: page. Never one of our pages.
+            return "This change came from a page without an origin (Origin: null) and was refused. Nothing was"
+                    + " changed.";
+        }
+        if (origin != null) {
             String host = ctx.request().getHeader("Host");
             try {
                 URI o = URI.create(origin);

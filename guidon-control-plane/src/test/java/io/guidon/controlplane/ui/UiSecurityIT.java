@@ -30,6 +30,7 @@ class UiSecurityIT {
         ui = new UiHttp(cp.port());
         admin = cp.bootstrap("acme");
         cp.post("/api/v1/environments", admin, Map.of("key", "production"));
+        cp.post("/api/v1/flags", admin, Map.of("key", "checkout", "variants", Map.of("on", true, "off", false)));
         viewer = cp.createKey(admin, "viewer", "viewer", null).json().get("key").asText();
         sidecar = cp.createKey(admin, "sidecar", "sidecar", "production").json().get("key").asText();
     }
@@ -152,6 +153,36 @@ class UiSecurityIT {
         HttpResponse<String> r = ui.send("POST", "/ui/sign-out", session, "csrf=%zz%");
         assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
         assertThat(r.body()).doesNotContain("database");
+    }
+
+    @Test
+    void aNulCharacterInTheAddressIsA400ThatSaysSoNeverA500() {
+        String session = ui.signIn(viewer);
+        for (String path : new String[] {"/ui/flags/a%00b", "/ui/flags/a%00b/history", "/ui/flags/a%00b/try",
+                "/ui/flags/a%00b/exposures", "/ui/segments/production/a%00b", "/ui/history?actor=a%00b",
+                "/ui/flags?q=a%00b"}) {
+            HttpResponse<String> r = ui.get(path, session);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(path).contains("NUL");
+        }
+    }
+
+    @Test
+    void aPostWithoutAnOriginOfItsOwnIsRefused() {
+        String session = ui.signIn(admin);
+        HttpResponse<String> r = ui.post("/ui/sign-out", session, Map.of("csrf", ui.csrf(session)), "Origin", "null");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("Origin: null");
+        assertThat(ui.get("/ui/flags", session).statusCode()).as("still signed in").isEqualTo(200);
+    }
+
+    @Test
+    void aFlagPageForAnEnvironmentThatDoesNotExistIsA404NotAnotherEnvironment() {
+        String session = ui.signIn(viewer);
+        HttpResponse<String> r = ui.get("/ui/flags/checkout?env=stagign", session);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("no environment").contains("stagign");
+        assertThat(ui.get("/ui/flags/checkout?env=production", session).statusCode()).isEqualTo(200);
     }
 
     @Test

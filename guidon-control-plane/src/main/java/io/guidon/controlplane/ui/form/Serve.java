@@ -142,6 +142,12 @@ public final class Serve {
                 errors.add(field, "the percentage of '" + w.variant + "': " + problem);
                 continue;
             }
+            if (r.has(w.variant)) {
+                // Two rows of one variant would silently merge into the last one's share.
+                errors.add(field, "the variant '" + w.variant + "' has two rows in this rollout: give it one"
+                        + " percentage");
+                continue;
+            }
             r.set(Condition.checked(w.variant, field, "the variant", errors), FormValues.number(w.percent));
         }
         if (!bucketBy.isEmpty()) {

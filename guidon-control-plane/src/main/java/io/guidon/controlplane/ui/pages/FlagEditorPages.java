@@ -207,11 +207,19 @@ public final class FlagEditorPages {
         return services.environments().list(r.tenantId(), null, null, 100).items();
     }
 
+    /**
+     * The environment {@code key} names, or the first when none is named; NOT_FOUND for a key that names none (a
+     * mistyped link must not open another environment's editor, production's say, without a word).
+     */
     private static Environment chosen(List<Environment> envs, String key) {
         for (Environment e : envs) {
             if (e.key().equals(key)) {
                 return e;
             }
+        }
+        if (key != null) {
+            throw io.guidon.controlplane.domain.DomainException.notFound("there is no environment '" + key
+                    + "' in this tenant");
         }
         return envs.isEmpty() ? null : envs.get(0);
     }

@@ -18,9 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The API keys pages (admins only): the list with the creation form, the page that shows a new key's secret once,
@@ -28,24 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The secret is shown only in the answer to the creation POST (every UI answer is {@code Cache-Control:
  * no-store}), never behind a redirect whose URL would carry it, and never stored. A reload of that answer posts the
- * form again; its one-time token makes the second post create nothing (on this replica: the tokens are kept in
- * memory for {@link #ONCE_TTL_MILLIS}).
+ * form again; its one-time token makes the second post create nothing, whichever event loop or replica answers
+ * it (the used tokens are kept in PostgreSQL for a day: {@link UiRouter#firstUseOfForm}).
  */
 public final class KeyPages {
 
     /** Keys per page of the list. */
     static final int PAGE_SIZE = 100;
-    /** How long a used creation form's token is remembered. */
-    static final long ONCE_TTL_MILLIS = 12 * 3600_000L;
-    private static final int ONCE_MAX = 10_000;
 
     private final KeyService keys;
     private final EnvironmentService environments;
     private final UiRouter ui;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    /** Used creation-form tokens, with when they were used (epoch millis). */
-    private final Map<String, Long> usedForms = new ConcurrentHashMap<>();
 
     public KeyPages(KeyService keys, EnvironmentService environments, UiRouter ui, Clock clock) {
         this.keys = keys;
@@ -94,7 +87,7 @@ public final class KeyPages {
         if (!form.valid()) {
             return listPage(r, 422, form.withOnce(newToken()), null, null);
         }
-        if (!firstUse(form.once())) {
+        if (!ui.firstUseOfForm(form.once())) {
             return listPage(r, 409, KeyForm.blank(newToken()), null, "This form was already sent: the key was created"
                     + " then, and its secret was shown once. Its secret cannot be shown again; if it was not copied,"
                     + " revoke that key and create another.");
@@ -103,7 +96,7 @@ public final class KeyPages {
         try {
             created = keys.create(r.actor(), form.name().strip(), form.parsedRole(), form.environmentOrNull());
         } catch (DomainException e) {
-            usedForms.remove(form.once());
+            ui.releaseForm(form.once());
             if (e.kind() == DomainException.Kind.NOT_FOUND) {
                 return listPage(r, 422, form.withError("environment", "There is no environment \u201c"
                         + form.environment() + "\u201d (any more).").withOnce(newToken()), null, null);
@@ -151,23 +144,5 @@ public final class KeyPages {
         byte[] b = new byte[18];
         random.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    /**
-     * Records {@code token} as used; false when it was already (a second post of the same form). A form without
-     * a token (a client that is not our page) is taken as new each time, as the API takes every request.
-     */
-    private boolean firstUse(String token) {
-        long now = clock.millis();
-        if (usedForms.size() > ONCE_MAX) {
-            usedForms.values().removeIf(t -> now - t > ONCE_TTL_MILLIS);
-            if (usedForms.size() > ONCE_MAX) {
-                usedForms.clear();
-            }
-        }
-        if (token == null || token.isEmpty()) {
-            return true;
-        }
-        return usedForms.putIfAbsent(token, now) == null;
     }
 }

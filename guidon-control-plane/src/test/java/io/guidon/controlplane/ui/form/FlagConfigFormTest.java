@@ -429,6 +429,19 @@ class FlagConfigFormTest {
     }
 
     @Test
+    void aVariantWithTwoRowsInARolloutIsAnErrorAtItsSecondRowNotASilentMerge() {
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        form.put("fallthrough.mode", List.of("rollout"));
+        form.put("fallthrough.rollout.0.variant", List.of("on"));
+        form.put("fallthrough.rollout.0.weight", List.of("50"));
+        form.put("fallthrough.rollout.1.variant", List.of("on"));
+        form.put("fallthrough.rollout.1.weight", List.of("50"));
+        FlagConfigForm.Result r = FlagConfigForm.read(FormTree.of(form));
+        assertThat(r.errors().of("fallthrough.rollout.1.weight")).singleElement().asString()
+                .contains("'on' has two rows");
+    }
+
+    @Test
     void theRolloutSumIsShownAsTypedNumbersAddUp() {
         Serve s = Serve.fromJson(read("{\"rollout\": {\"a\": 33.333, \"b\": 33.333, \"c\": 33.334}}"));
         assertThat(s.sum()).isEqualTo("100");
