@@ -50,7 +50,8 @@ final class EditSupport {
             }
             changes.add(new Stale.Change(e.path("actor").path("name").asText("someone"),
                     e.path("at").asText("").replace('T', ' ').replaceAll("\\.\\d+Z$", "Z").replace("Z", " UTC"),
-                    words(e.path("action").asText(""), e.path("environment").asText(null))));
+                    words(e.path("action").asText(""), e.path("environment").asText(null))
+                            + details(e.path("before"), e.path("after"))));
             if (changes.size() == 10) {
                 break;
             }
@@ -60,6 +61,46 @@ final class EditSupport {
                 : "Your form was based on revision " + base + " of " + what + "; it has changed since"
                 + (changes.isEmpty() ? "." : ":");
         return new Stale(message, changes, reloadUrl);
+    }
+
+    /** The most that {@link #details} lists of one change. */
+    private static final int DETAILS = 4;
+    /** Bookkeeping members of a resource's audit view: not what a person changed. */
+    private static final java.util.Set<String> BOOKKEEPING = java.util.Set.of("revision", "createdAt", "updatedAt",
+            "version");
+
+    /**
+     * What an audit entry changed, as {@code ": fallthrough.variant "off" → "on"; …"} (the first few changes of
+     * its readable diff, bookkeeping left out); "" when there is nothing to show.
+     */
+    static String details(JsonNode before, JsonNode after) {
+        List<String> parts = new ArrayList<>();
+        int more = 0;
+        for (io.guidon.controlplane.domain.ReadableDiff.Change c
+                : io.guidon.controlplane.domain.ReadableDiff.between(before, after)) {
+            String path = c.path().text();
+            String top = path.split("[.\\[]", 2)[0];
+            if (BOOKKEEPING.contains(top)) {
+                continue;
+            }
+            if (parts.size() == DETAILS) {
+                more++;
+                continue;
+            }
+            parts.add((path.isEmpty() ? "the whole" : path) + " " + shown(c.before()) + " \u2192 " + shown(c.after()));
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        return ": " + String.join("; ", parts) + (more > 0 ? "; and " + more + " more" : "");
+    }
+
+    private static String shown(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return "(none)";
+        }
+        String text = StoredJson.write(value);
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
     /** An audit action in words. */

@@ -9,6 +9,15 @@ import org.junit.jupiter.api.Test;
 class EditSupportTest {
 
     @Test
+    void aStaleFormSaysWhatEachChangeSinceChangedWithoutBookkeeping() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var before = json.readTree("{\"revision\": 2, \"enabled\": true, \"fallthrough\": {\"variant\": \"off\"}}");
+        var after = json.readTree("{\"revision\": 3, \"enabled\": true, \"fallthrough\": {\"variant\": \"on\"}}");
+        assertThat(EditSupport.details(before, after)).isEqualTo(": fallthrough.variant \"off\" \u2192 \"on\"");
+        assertThat(EditSupport.details(before, before)).isEmpty();
+    }
+
+    @Test
     void aFormsRevisionIsANumberOrNone() {
         assertThat(EditSupport.revision("7")).isEqualTo(7);
         assertThat(EditSupport.revision(" 7 ")).isEqualTo(7);
