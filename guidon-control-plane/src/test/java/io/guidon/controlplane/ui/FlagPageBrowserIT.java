@@ -369,7 +369,8 @@ class FlagPageBrowserIT {
         browser.waitFor(ExpectedConditions.stalenessOf(old));
         browser.waitForText(s + " .stale", "someone changed this");
         String stale = browser.find(s + " .stale").getText();
-        assertThat(stale).contains("bootstrap admin", "turned the flag on in production", "revision 1");
+        assertThat(stale).contains("bootstrap admin", "turned the flag on in production", "revision 1",
+                "enabled false \u2192 true");
         assertThat(browser.find(s + " .stale a").getText()).isEqualTo("Reload the current version");
         assertThat(browser.find(id("production", "rules.0.when.all.0.values")).getAttribute("value")).isEqualTo("premium");
         assertThat(config("production", "stale-flag").has("rules")).isFalse();
