@@ -9,7 +9,9 @@ public final class Text {
     /**
      * Why {@code s} is not acceptable as human-readable text, or null. Angle brackets are refused outright: a
      * description is plain text, and refusing every {@code <} and {@code >} leaves no markup (tags, comments,
-     * script) to slip through a cleverer filter into a console that renders it.
+     * script) to slip through a cleverer filter into a console that renders it. Bidirectional embeddings,
+     * overrides and isolates are refused too (right-to-left text itself is welcome): they let text show as other
+     * text.
      */
     public static String problem(String s, int maxLength) {
         if (s.length() > maxLength) {
@@ -22,6 +24,11 @@ public final class Text {
             }
             if (Character.isISOControl(c) && c != '\n' && c != '\t') {
                 return "must not contain control characters";
+            }
+            if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                // They reorder what follows on screen: "\u202Egat" shows as "tag" in a console or a log.
+                return "must not contain bidirectional embedding, override or isolate characters (U+"
+                        + String.format("%04X", (int) c) + "): they make text display as other text";
             }
         }
         return null;

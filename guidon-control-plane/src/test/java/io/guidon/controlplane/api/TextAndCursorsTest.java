@@ -8,6 +8,15 @@ import org.junit.jupiter.api.Test;
 class TextAndCursorsTest {
 
     @Test
+    void rightToLeftTextPassesButBidirectionalOverridesAndIsolatesDoNot() {
+        assertThat(Text.problem("\u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627 \u200F", 200)).isNull();
+        for (char c : new char[] {'\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068',
+                '\u2069'}) {
+            assertThat(Text.problem("tag" + c + "gat", 200)).as("U+%04X", (int) c).contains("bidirectional");
+        }
+    }
+
+    @Test
     void plainTextPassesAndAnyAngleBracketOrControlCharacterDoesNot() {
         assertThat(Text.problem("New checkout flow, 50% of EU users (v2)", 200)).isNull();
         assertThat(Text.problem("line one\nline two", 200)).isNull();

@@ -37,6 +37,8 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final String base;
     private final Path profile;
+    /** The key {@link #as} last signed in with (null: none). */
+    private String signedInWith;
 
     private Browser(ChromeDriver driver, String base, Path profile) {
         this.driver = driver;
@@ -88,6 +90,21 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.id("key")).sendKeys(key);
         driver.findElement(By.cssSelector("form[action='/ui/sign-in'] button[type=submit]")).click();
         waitFor(ExpectedConditions.urlContains("/ui/flags"));
+        return this;
+    }
+
+    /**
+     * Signs in with {@code key} unless {@link #as} already did (signing out of another key first): for a test class
+     * whose tests share one browser and switch between roles.
+     */
+    public Browser as(String key) {
+        if (!key.equals(signedInWith)) {
+            if (signedInWith != null) {
+                signOut();
+            }
+            signIn(key);
+            signedInWith = key;
+        }
         return this;
     }
 

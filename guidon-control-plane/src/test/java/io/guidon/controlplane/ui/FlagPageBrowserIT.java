@@ -42,7 +42,6 @@ class FlagPageBrowserIT {
     String editor;
     String viewer;
     /** The key the browser is signed in with (each test signs in with the one it needs). */
-    String signedIn;
 
     @BeforeAll
     void start() throws Exception {
@@ -58,17 +57,6 @@ class FlagPageBrowserIT {
         cp.post("/api/v1/flags", admin, Map.of("key", "payments-v2", "description", "The second payments backend",
                 "variants", Map.of("on", true, "off", false)));
         browser = Browser.start(cp.port());
-    }
-
-    /** Signs the class's one browser in with {@code key}, unless it already is. */
-    void as(String key) {
-        if (!key.equals(signedIn)) {
-            if (signedIn != null) {
-                browser.signOut();
-            }
-            browser.signIn(key);
-            signedIn = key;
-        }
     }
 
     @AfterAll
@@ -129,7 +117,7 @@ class FlagPageBrowserIT {
 
     @Test
     void anEditorCreatesAFlagWithTypedVariantsFromTheList() throws Exception {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/flags");
         browser.find("a[href='/ui/flags/new']").click();
         browser.waitFor(ExpectedConditions.urlContains("/ui/flags/new"));
@@ -183,7 +171,7 @@ class FlagPageBrowserIT {
 
     @Test
     void theCreateFormShowsTheServicesErrorsNextToTheirFieldsAndKeepsTheValues() {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/flags/new");
         type("#def-key", "Bad Key " + SCRIPT);
         type("#def-description", "has " + SCRIPT);
@@ -207,7 +195,7 @@ class FlagPageBrowserIT {
 
     @Test
     void aRuleWithTwoClausesAndASegmentIsAddedReviewedAndSaved() throws Exception {
-        as(editor);
+        browser.as(editor);
         assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "new-checkout", "name", "New checkout",
                 "description", "The new checkout flow, first in the EU", "tags", List.of("checkout", "web"),
                 "variants", Map.of("on", true, "off", false))).status()).isEqualTo(201);
@@ -275,7 +263,7 @@ class FlagPageBrowserIT {
 
     @Test
     void aRolloutOf25PercentInProductionIsSavedWithTheSumShownLive() throws Exception {
-        as(editor);
+        browser.as(editor);
         createBooleanFlag("dark-mode");
         browser.consoleErrors(); // drains what earlier tests left (their refused forms are logged as 4xx)
         String s = "#env-production-section";
@@ -316,7 +304,7 @@ class FlagPageBrowserIT {
 
     @Test
     void theEnginesErrorsAreShownNextToTheRuleClauseAndFieldTheyName() {
-        as(editor);
+        browser.as(editor);
         createBooleanFlag("limits");
         String s = "#env-staging-section";
         browser.open("/ui/flags/limits?env=staging");
@@ -354,7 +342,7 @@ class FlagPageBrowserIT {
 
     @Test
     void anEditorsStaleFormGetsThe412MessageWithWhoChangedWhatAndKeepsTheEdits() {
-        as(editor);
+        browser.as(editor);
         createBooleanFlag("stale-flag");
         String s = "#env-production-section";
         browser.open("/ui/flags/stale-flag?env=production");
@@ -413,7 +401,7 @@ class FlagPageBrowserIT {
                                 Map.of("attribute", "country", "op", "in", "values", List.of("DE")))),
                         "serve", Map.of("variant", "on"))),
                 "fallthrough", Map.of("variant", "off")), "If-Match", "\"1\"");
-        as(viewer);
+        browser.as(viewer);
         browser.open("/ui/flags/viewer-flag?env=production");
         browser.waitForText("main", "viewer-flag");
         assertThat(browser.findAll("main form")).isEmpty();
@@ -448,7 +436,7 @@ class FlagPageBrowserIT {
                         "values", List.of(SCRIPT, IMG, QUOTES, UNICODE)), "serve", Map.of("variant", "b"))),
                 "fallthrough", Map.of("variant", "a")), "If-Match", "\"" + current.get("revision").asInt() + "\"");
         for (String key : List.of(editor, viewer)) {
-            as(key);
+            browser.as(key);
             Browser b = browser;
             b.open("/ui/flags/xss?env=production");
             b.waitForText("main", "xss");
@@ -523,7 +511,7 @@ class FlagPageBrowserIT {
 
     @Test
     void aLargeConfigurationOfManyRulesGoesThroughTheFormWhole() throws Exception {
-        as(editor);
+        browser.as(editor);
         createBooleanFlag("many-rules");
         List<Map<String, Object>> rules = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -38,7 +38,6 @@ class SegmentEditorBrowserIT {
     String editor;
     String viewer;
     /** The key the browser is signed in with (each test signs in with the one it needs). */
-    String signedIn;
 
     @BeforeAll
     void start() throws Exception {
@@ -61,17 +60,6 @@ class SegmentEditorBrowserIT {
                         "serve", Map.of("variant", "on"))), "fallthrough", Map.of("variant", "off")),
                 "If-Match", "\"1\"");
         browser = Browser.start(cp.port());
-    }
-
-    /** Signs the class's one browser in with {@code key}, unless it already is. */
-    void as(String key) {
-        if (!key.equals(signedIn)) {
-            if (signedIn != null) {
-                browser.signOut();
-            }
-            browser.signIn(key);
-            signedIn = key;
-        }
     }
 
     @AfterAll
@@ -120,7 +108,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void theListShowsAnEnvironmentsSegmentsAndSearchesAsYouType() {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/segments?env=production");
         long total = cp.get("/api/v1/environments/production/segments", admin).json().get("total").asLong();
         assertThat(browser.find("#segment-count").getText()).isEqualTo(total + " segments in production");
@@ -136,7 +124,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void anEditorCreatesASegmentWithKeysAndNestedRules() throws Exception {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/segments?env=production");
         browser.find("a[href='/ui/segments/new?env=production']").click();
         browser.waitFor(ExpectedConditions.urlContains("/ui/segments/new"));
@@ -178,7 +166,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void theEnginesErrorsAreShownAtTheirFieldsAndUsedByListsTheFlags() {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/segments/production/beta-testers");
         assertThat(browser.find(".used-by").getText()).contains("new-checkout");
         browser.open("/ui/segments/production/internal");
@@ -203,7 +191,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void aStaleSegmentFormGetsThe412MessageAndKeepsTheEdits() {
-        as(editor);
+        browser.as(editor);
         cp.post("/api/v1/environments/staging/segments", admin, Map.of("key", "stale-seg", "included",
                 List.of("a")));
         browser.open("/ui/segments/staging/stale-seg");
@@ -221,7 +209,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void aViewerSeesTheSegmentReadOnlyWithThePayloadsAsTextAndCannotPost() throws Exception {
-        as(viewer);
+        browser.as(viewer);
         Browser v = browser;
         v.open("/ui/segments/production/beta-testers");
         v.waitForText("main", "beta-testers");
@@ -243,7 +231,7 @@ class SegmentEditorBrowserIT {
 
     @Test
     void theEditorShowsPayloadsInItsFieldsExactlyAndRefusesAKeyThatIsNoKeyAsText() {
-        as(editor);
+        browser.as(editor);
         browser.open("/ui/segments/production/beta-testers");
         assertThat(browser.find("#seg-included").getAttribute("value")).isEqualTo("user-1\n" + SCRIPT + "\n" + IMG);
         assertThat(browser.find("#seg-description").getAttribute("value")).isEqualTo(TEXT);
