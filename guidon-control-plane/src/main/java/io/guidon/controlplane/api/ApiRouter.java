@@ -522,7 +522,7 @@ public final class ApiRouter {
                     : config.http().maxBodySize() + " bytes")));
         } else if (clientFault) {
             problem = new ApiException(ctx.statusCode(), "client-error", "Bad request", e == null
-                    ? "the request was refused" : "the request's body could not be read: " + e.getMessage());
+                    ? "the request was refused" : "the request could not be decoded: " + e.getMessage());
         } else {
             ERRORS.error("request failed", kv("requestId", ctx.get("requestId")), kv("path", ctx.request().path()), e);
             problem = new ApiException(500, "internal", "Internal server error",

@@ -116,6 +116,13 @@ class AdminPagesAccessIT {
         HttpResponse<String> again = ui.post("/ui/keys", session, form);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("already sent").doesNotContain(secret);
+        // Without its one-time token the form is refused: a resend of it could not be told from a new one.
+        Map<String, String> tokenless = new LinkedHashMap<>(form);
+        tokenless.remove("once");
+        tokenless.put("name", "no once");
+        assertThat(ui.post("/ui/keys", session, tokenless).statusCode()).isEqualTo(400);
+        tokenless.put("once", "");
+        assertThat(ui.post("/ui/keys", session, tokenless).statusCode()).isEqualTo(400);
         // Over new connections, which the server's event loops take in turn (each with its own router): the form's
         // use is known to all of them.
         for (int i = 0; i < 6; i++) {
@@ -138,7 +145,8 @@ class AdminPagesAccessIT {
         assertThat(wrongEnv.statusCode()).isEqualTo(422);
         assertThat(wrongEnv.body()).contains("Only sidecar keys are bound to an environment");
         HttpResponse<String> noEnv = ui.post("/ui/keys", session, Map.of("csrf", ui.csrf(session), "name", "x",
-                "role", "sidecar", "environment", "staging"));
+                "role", "sidecar", "environment", "staging", "once", field(ui.get("/ui/keys", session).body(),
+                        "once")));
         assertThat(noEnv.statusCode()).isEqualTo(422);
         assertThat(noEnv.body()).contains("There is no environment \u201cstaging\u201d");
         assertThat(keyCount()).isEqualTo(before);

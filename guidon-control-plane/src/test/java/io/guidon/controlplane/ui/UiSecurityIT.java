@@ -183,6 +183,10 @@ class UiSecurityIT {
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("no environment").contains("stagign");
         assertThat(ui.get("/ui/flags/checkout?env=production", session).statusCode()).isEqualTo(200);
+        HttpResponse<String> tryIt = ui.get("/ui/flags/checkout/try?env=stagign", session);
+        assertThat(tryIt.statusCode()).isEqualTo(404);
+        assertThat(tryIt.body()).contains("stagign");
+        assertThat(ui.get("/ui/flags/checkout/try?env=production", session).statusCode()).isEqualTo(200);
     }
 
     @Test

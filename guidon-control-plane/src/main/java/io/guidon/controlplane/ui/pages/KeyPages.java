@@ -87,6 +87,12 @@ public final class KeyPages {
         if (!form.valid()) {
             return listPage(r, 422, form.withOnce(newToken()), null, null);
         }
+        if (form.once() == null || form.once().isEmpty()) {
+            // Every form this page renders carries one; without it a resend could not be told from a new form.
+            return listPage(r, 400, KeyForm.blank(newToken()), null, "This form lacks its one-time token (the"
+                    + " field 'once'), so a second post of it could not be told from a new one: create the key from"
+                    + " this page's form.");
+        }
         if (!ui.firstUseOfForm(form.once())) {
             return listPage(r, 409, KeyForm.blank(newToken()), null, "This form was already sent: the key was created"
                     + " then, and its secret was shown once. Its secret cannot be shown again; if it was not copied,"

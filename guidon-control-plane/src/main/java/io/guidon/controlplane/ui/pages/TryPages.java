@@ -44,8 +44,11 @@ public final class TryPages {
         String flag = r.param("key");
         services.flags().get(r.tenantId(), flag);
         List<String> environments = environments(r);
-        String env = r.query("env") != null && environments.contains(r.query("env")) ? r.query("env")
-                : ExposurePages.defaultEnvironment(environments);
+        if (r.query("env") != null && !environments.contains(r.query("env"))) {
+            // A mistyped link must not try the flag in another environment (production, say) without a word.
+            throw DomainException.notFound("there is no environment '" + r.query("env") + "' in this tenant");
+        }
+        String env = r.query("env") != null ? r.query("env") : ExposurePages.defaultEnvironment(environments);
         return ui.render("tryit/page.jte", new TryView(ui.shell(r, "Try " + flag, "flags"), flag, environments, env,
                 TryView.DEFAULT_CONTEXT, null, null));
     }
