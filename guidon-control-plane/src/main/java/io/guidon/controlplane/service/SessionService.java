@@ -82,14 +82,11 @@ public final class SessionService {
     }
 
     /**
-     * Marks the one-time token of a form used, on every replica at once; true on its first use. A null or empty
-     * token (a client that is not our page) counts as new each time, as the API takes every request.
+     * Marks the one-time token of a form used, on every replica at once; true on its first use. A null, empty or
+     * overlong token is never a first use: no form of ours sends one.
      */
     public boolean firstUseOfForm(String token) {
-        if (token == null || token.isEmpty()) {
-            return true;
-        }
-        if (token.length() > 100) {
+        if (token == null || token.isEmpty() || token.length() > 100) {
             return false;
         }
         return sessions.useFormToken(hash(token)).await();

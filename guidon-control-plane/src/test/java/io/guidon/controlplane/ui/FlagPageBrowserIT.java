@@ -1,5 +1,7 @@
 package io.guidon.controlplane.ui;
 
+import static io.guidon.controlplane.ui.XssPayloads.IMG;
+import static io.guidon.controlplane.ui.XssPayloads.SCRIPT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,8 +32,6 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlagPageBrowserIT {
 
-    static final String SCRIPT = "<script>alert(1)</script>";
-    static final String IMG = "\"><img src=x onerror=alert(1)>";
     static final String QUOTES = "it's \"quoted\" & 'single' `back`";
     static final String UNICODE = "Ünïcødé ✓ 日本";
 
@@ -41,7 +41,6 @@ class FlagPageBrowserIT {
     String admin;
     String editor;
     String viewer;
-    /** The key the browser is signed in with (each test signs in with the one it needs). */
 
     @BeforeAll
     void start() throws Exception {

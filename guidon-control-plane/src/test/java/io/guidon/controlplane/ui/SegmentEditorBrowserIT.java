@@ -1,5 +1,7 @@
 package io.guidon.controlplane.ui;
 
+import static io.guidon.controlplane.ui.XssPayloads.IMG;
+import static io.guidon.controlplane.ui.XssPayloads.SCRIPT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +28,6 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SegmentEditorBrowserIT {
 
-    static final String SCRIPT = "<script>alert(1)</script>";
-    static final String IMG = "\"><img src=x onerror=alert(1)>";
     static final String TEXT = "it's \"quoted\" & Ünïcødé ✓ 日本";
     static final String SECTION = "#seg-section";
 
@@ -37,7 +37,6 @@ class SegmentEditorBrowserIT {
     String admin;
     String editor;
     String viewer;
-    /** The key the browser is signed in with (each test signs in with the one it needs). */
 
     @BeforeAll
     void start() throws Exception {

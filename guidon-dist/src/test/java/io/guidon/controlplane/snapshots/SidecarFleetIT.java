@@ -3,20 +3,17 @@ package io.guidon.controlplane.snapshots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.guidon.common.config.Settings;
+import io.guidon.controlplane.ConnectedSidecars;
 import io.guidon.controlplane.Harness;
 import io.guidon.openfeature.GuidonProvider;
 import io.guidon.protocol.ClientIdentity;
-import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.SidecarMain;
 import io.guidon.testing.Poll;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,21 +39,9 @@ class SidecarFleetIT {
             cp.post("/api/v1/flags", admin, Map.of("key", "checkout", "variants", Map.of("on", true, "off", false)));
             String key = cp.createKey(admin, "fleet key", "sidecar", "production").json().get("key").asText();
 
-            Map<String, String> o = new LinkedHashMap<>();
-            o.put("http.port", "0");
-            o.put("http.event-loops", "1");
-            o.put("management.port", "0");
-            o.put("shutdown.grace-period", "1s");
-            o.put("control-plane.url", "http://127.0.0.1:" + cp.port());
-            o.put("control-plane.sidecar-key", key);
             // No Redis: the sidecar finds changes by polling, often.
-            o.put("control-plane.poll-interval", "200ms");
-            o.put("control-plane.poll-jitter", "0s");
-            o.put("control-plane.instance-id", "checkout-pod-7");
-            o.put("cache.dir", cache.toString());
-            SidecarMain sidecar = new SidecarMain(SidecarConfig.from(Settings.load(SidecarConfig.DEFAULTS, null,
-                    Map.of(), o)), Clock.systemUTC());
-            sidecar.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            SidecarMain sidecar = ConnectedSidecars.start(cp, key, cache, Map.of("control-plane.poll-interval",
+                    "200ms", "control-plane.poll-jitter", "0s", "control-plane.instance-id", "checkout-pod-7"));
             GuidonProvider provider = GuidonProvider.builder()
                     .controlPlane(URI.create("http://127.0.0.1:" + cp.port()), key, "production")
                     .pollInterval(Duration.ofMillis(200)).build();

@@ -2,20 +2,16 @@ package io.guidon.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guidon.common.config.Settings;
+import io.guidon.controlplane.ConnectedSidecars;
 import io.guidon.controlplane.Harness;
-import io.guidon.sidecar.SidecarConfig;
 import io.guidon.sidecar.SidecarMain;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -38,20 +34,9 @@ class UiChangeReachesSidecarBrowserIT {
             cp.post("/api/v1/flags", admin, Map.of("key", "checkout", "variants", Map.of("on", true, "off", false)));
             String key = cp.createKey(admin, "staging sidecar", "sidecar", "staging").json().get("key").asText();
 
-            Map<String, String> o = new LinkedHashMap<>();
-            o.put("http.port", "0");
-            o.put("http.event-loops", "1");
-            o.put("management.port", "0");
-            o.put("shutdown.grace-period", "1s");
-            o.put("control-plane.url", "http://127.0.0.1:" + cp.port());
-            o.put("control-plane.sidecar-key", key);
-            o.put("control-plane.poll-interval", "30s");
-            o.put("redis.url", "redis://" + Harness.REDIS_HOST + ":" + Harness.REDIS_PORT);
-            o.put("redis.prefix", cp.redisPrefix);
-            o.put("cache.dir", cache.toString());
-            SidecarMain sidecar = new SidecarMain(SidecarConfig.from(Settings.load(SidecarConfig.DEFAULTS, null,
-                    Map.of(), o)), Clock.systemUTC());
-            sidecar.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            SidecarMain sidecar = ConnectedSidecars.start(cp, key, cache, Map.of("control-plane.poll-interval", "30s",
+                    "redis.url", "redis://" + Harness.REDIS_HOST + ":" + Harness.REDIS_PORT,
+                    "redis.prefix", cp.redisPrefix));
             HttpClient http = HttpClient.newHttpClient();
             URI flag = URI.create("http://127.0.0.1:" + sidecar.port() + "/v1/flags/checkout?targetingKey=u1");
             try (Browser browser = Browser.start(cp.port())) {
