@@ -116,40 +116,51 @@ public final class FlagService {
      */
     public FlagDefinition update(Actor actor, String key, Integer ifMatch, FlagFields fields,
             List<Violation> requestViolations) {
-        return writer.write(actor, tx -> {
-            List<Environment> envs = await(environments.lockAll(tx.c, actor.tenantId()));
-            FlagDefinition before = found(await(flags.find(tx.c, actor.tenantId(), key)), key);
-            DocumentWriter.checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
-            if (!usable(fields.variants())) {
-                throw DomainException.invalid(requestViolations);
-            }
-            FlagDefinition proposed = await(flags.asStored(tx.c,
-                    proposed(before.id(), key, fields, before.revision() + 1)));
-            DocumentChange change = new DocumentChange.UpdateFlagDefinition(proposed);
-            List<DocumentWriter.Prepared> prepared = envs.isEmpty()
-                    ? refuseIfAny(requestViolations,
-                            writer.check(proposed, EnvironmentDocument.defaultConfig(proposed.variants(), null)))
-                    : writer.prepare(tx, envs, change, requestViolations);
-            FlagDefinition def = await(flags.update(tx.c, before.id(), proposed));
-            writer.commit(tx, withWritten(prepared, def), change);
-            tx.audit("flag.update", "flag", key, null, views.flag(before), views.flag(def));
-            return def;
-        });
+        return writer.write(actor, tx -> updateIn(tx, key, ifMatch, fields, requestViolations));
+    }
+
+    /** {@link #update} inside a caller's transaction, under its actor. */
+    FlagDefinition updateIn(DocumentWriter.Tx tx, String key, Integer ifMatch, FlagFields fields,
+            List<Violation> requestViolations) {
+        Actor actor = tx.actor;
+        List<Environment> envs = await(environments.lockAll(tx.c, actor.tenantId()));
+        FlagDefinition before = found(await(flags.find(tx.c, actor.tenantId(), key)), key);
+        DocumentWriter.checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
+        if (!usable(fields.variants())) {
+            throw DomainException.invalid(requestViolations);
+        }
+        FlagDefinition proposed = await(flags.asStored(tx.c,
+                proposed(before.id(), key, fields, before.revision() + 1)));
+        DocumentChange change = new DocumentChange.UpdateFlagDefinition(proposed);
+        List<DocumentWriter.Prepared> prepared = envs.isEmpty()
+                ? refuseIfAny(requestViolations,
+                        writer.check(proposed, EnvironmentDocument.defaultConfig(proposed.variants(), null)))
+                : writer.prepare(tx, envs, change, requestViolations);
+        FlagDefinition def = await(flags.update(tx.c, before.id(), proposed));
+        writer.commit(tx, withWritten(prepared, def), change);
+        tx.audit("flag.update", "flag", key, null, views.flag(before), views.flag(def));
+        return def;
     }
 
     /** Deletes a flag; NOT_FOUND, STALE, or INVALID naming what in which environment still needs it. */
     public void delete(Actor actor, String key, Integer ifMatch) {
         writer.write(actor, tx -> {
-            List<Environment> envs = await(environments.lockAll(tx.c, actor.tenantId()));
-            FlagDefinition before = found(await(flags.find(tx.c, actor.tenantId(), key)), key);
-            DocumentWriter.checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
-            DocumentChange change = new DocumentChange.DeleteFlag(key);
-            List<DocumentWriter.Prepared> prepared = writer.prepare(tx, envs, change, List.of());
-            await(flags.delete(tx.c, before.id()));
-            writer.commit(tx, prepared, change);
-            tx.audit("flag.delete", "flag", key, null, views.flag(before), null);
+            deleteIn(tx, key, ifMatch);
             return null;
         });
+    }
+
+    /** {@link #delete} inside a caller's transaction, under its actor. */
+    void deleteIn(DocumentWriter.Tx tx, String key, Integer ifMatch) {
+        Actor actor = tx.actor;
+        List<Environment> envs = await(environments.lockAll(tx.c, actor.tenantId()));
+        FlagDefinition before = found(await(flags.find(tx.c, actor.tenantId(), key)), key);
+        DocumentWriter.checkRevision(ifMatch, before.revision(), "flag '" + key + "'");
+        DocumentChange change = new DocumentChange.DeleteFlag(key);
+        List<DocumentWriter.Prepared> prepared = writer.prepare(tx, envs, change, List.of());
+        await(flags.delete(tx.c, before.id()));
+        writer.commit(tx, prepared, change);
+        tx.audit("flag.delete", "flag", key, null, views.flag(before), null);
     }
 
     // ---------------------------------------------------------------- configuration in an environment
@@ -197,19 +208,28 @@ public final class FlagService {
      */
     private EnvironmentFlag changeIn(Actor actor, String envKey, String flagKey, Integer ifMatch, String action,
             DocumentChange change, List<Violation> requestViolations) {
-        return writer.write(actor, tx -> {
-            Environment env = EnvironmentService.found(
-                    await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-            EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
-                    flagKey)), flagKey);
-            DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
-            List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
-            writer.commit(tx, prepared, change);
-            EnvironmentFlag updated = await(flags.updateConfig(tx.c, env.id(), env.key(), current.definition(),
-                    prepared.get(0).after().configs.get(flagKey)));
-            tx.audit(action, "flag", flagKey, env.key(), views.environmentFlag(current), views.environmentFlag(updated));
-            return updated;
-        });
+        return writer.write(actor, tx -> changeIn(tx, envKey, flagKey, ifMatch, action, change, requestViolations));
+    }
+
+    /**
+     * {@link #changeIn(Actor, String, String, Integer, String, DocumentChange, List)} inside a caller's transaction
+     * (a schedule's claim, a change request's approval, a plan's step): the same checks, writes and audit entry, under
+     * {@code tx}'s actor; published when the caller's {@link DocumentWriter#write} commits.
+     */
+    EnvironmentFlag changeIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, String action,
+            DocumentChange change, List<Violation> requestViolations) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
+                flagKey)), flagKey);
+        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
+        writer.commit(tx, prepared, change);
+        EnvironmentFlag updated = await(flags.updateConfig(tx.c, env.id(), env.key(), current.definition(),
+                prepared.get(0).after().configs.get(flagKey)));
+        tx.audit(action, "flag", flagKey, env.key(), views.environmentFlag(current), views.environmentFlag(updated));
+        return updated;
     }
 
     // ---------------------------------------------------------------- helpers

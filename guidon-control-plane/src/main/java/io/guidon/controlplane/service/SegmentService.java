@@ -66,43 +66,55 @@ public final class SegmentService {
             throw new IllegalArgumentException("a segment without a key needs the request's violation saying so");
         }
         String text = description == null ? "" : description;
-        return writer.write(actor, tx -> {
-            Environment env = EnvironmentService.found(
-                    await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-            Segment before = null;
-            if (key != null && create) {
-                if (await(segments.find(tx.c, actor.tenantId(), env.id(), key)) != null) {
-                    throw DomainException.conflict("segment '" + key + "' already exists");
-                }
-            } else if (key != null) {
-                before = found(await(segments.find(tx.c, actor.tenantId(), env.id(), key)), key);
-                DocumentWriter.checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
+        return writer.write(actor, tx -> putIn(tx, envKey, key, create, ifMatch, text, definition,
+                requestViolations));
+    }
+
+    /** {@link #put} inside a caller's transaction, under its actor ({@code description} not null). */
+    Segment putIn(DocumentWriter.Tx tx, String envKey, String key, boolean create, Integer ifMatch, String text,
+            ObjectNode definition, List<Violation> requestViolations) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        Segment before = null;
+        if (key != null && create) {
+            if (await(segments.find(tx.c, actor.tenantId(), env.id(), key)) != null) {
+                throw DomainException.conflict("segment '" + key + "' already exists");
             }
-            DocumentChange change = new DocumentChange.PutSegment(new Segment(0, key, text, definition, 0, null,
-                    null));
-            List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
-            writer.commit(tx, prepared, change);
-            Segment row = create ? await(segments.insert(tx.c, actor.tenantId(), env.id(), key, text, definition))
-                    : await(segments.update(tx.c, before.id(), text, definition));
-            tx.audit(create ? "segment.create" : "segment.update", "segment", key, env.key(),
-                    before == null ? null : views.segment(env.key(), before), views.segment(env.key(), row));
-            return row;
-        });
+        } else if (key != null) {
+            before = found(await(segments.find(tx.c, actor.tenantId(), env.id(), key)), key);
+            DocumentWriter.checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
+        }
+        DocumentChange change = new DocumentChange.PutSegment(new Segment(0, key, text, definition, 0, null,
+                null));
+        List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
+        writer.commit(tx, prepared, change);
+        Segment row = create ? await(segments.insert(tx.c, actor.tenantId(), env.id(), key, text, definition))
+                : await(segments.update(tx.c, before.id(), text, definition));
+        tx.audit(create ? "segment.create" : "segment.update", "segment", key, env.key(),
+                before == null ? null : views.segment(env.key(), before), views.segment(env.key(), row));
+        return row;
     }
 
     /** Deletes a segment; NOT_FOUND, STALE, or INVALID naming the flags that still use it. */
     public void delete(Actor actor, String envKey, String key, Integer ifMatch) {
         writer.write(actor, tx -> {
-            Environment env = EnvironmentService.found(
-                    await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-            Segment before = found(await(segments.find(tx.c, actor.tenantId(), env.id(), key)), key);
-            DocumentWriter.checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
-            DocumentChange change = new DocumentChange.DeleteSegment(key);
-            List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, List.of());
-            writer.commit(tx, prepared, change);
-            await(segments.delete(tx.c, before.id()));
-            tx.audit("segment.delete", "segment", key, env.key(), views.segment(env.key(), before), null);
+            deleteIn(tx, envKey, key, ifMatch);
             return null;
         });
+    }
+
+    /** {@link #delete} inside a caller's transaction, under its actor. */
+    void deleteIn(DocumentWriter.Tx tx, String envKey, String key, Integer ifMatch) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        Segment before = found(await(segments.find(tx.c, actor.tenantId(), env.id(), key)), key);
+        DocumentWriter.checkRevision(ifMatch, before.revision(), "segment '" + key + "'");
+        DocumentChange change = new DocumentChange.DeleteSegment(key);
+        List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, List.of());
+        writer.commit(tx, prepared, change);
+        await(segments.delete(tx.c, before.id()));
+        tx.audit("segment.delete", "segment", key, env.key(), views.segment(env.key(), before), null);
     }
 }

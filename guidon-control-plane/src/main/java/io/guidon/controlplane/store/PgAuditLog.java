@@ -34,12 +34,12 @@ public final class PgAuditLog implements AuditLog {
     @Override
     public Future<Void> record(SqlConnection tx, Actor actor, Entry e) {
         return tx.preparedQuery("INSERT INTO audit_log (tenant_id, request_id, actor_key_id, actor_name, action,"
-                        + " resource_type, resource_key, environment_key, before, after)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb)")
+                        + " resource_type, resource_key, environment_key, before, after, agent)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11)")
                 .execute(Tuple.from(new Object[] {actor.tenantId(), actor.requestId(), actor.keyId(), actor.keyName(),
                         e.action(), e.resourceType(), e.resourceKey(), e.environmentKey(),
                         e.before() == null ? null : StoredJson.write(e.before()),
-                        e.after() == null ? null : StoredJson.write(e.after())}))
+                        e.after() == null ? null : StoredJson.write(e.after()), actor.agent()}))
                 .mapEmpty();
     }
 
@@ -52,7 +52,7 @@ public final class PgAuditLog implements AuditLog {
         pageArgs.add(limit + 1);
         Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log" + FILTER)
                 .execute(Tuple.from(args)).map(rs -> rs.iterator().next().getLong(0));
-        Future<List<JsonNode>> rows = pool.preparedQuery("SELECT id, at, request_id, actor_key_id, actor_name,"
+        Future<List<JsonNode>> rows = pool.preparedQuery("SELECT id, at, request_id, actor_key_id, actor_name, agent,"
                         + " action, resource_type, resource_key, environment_key, before::text AS before,"
                         + " after::text AS after FROM audit_log" + FILTER
                         + " AND ($9::bigint IS NULL OR id < $9) ORDER BY id DESC LIMIT $10")
@@ -82,6 +82,7 @@ public final class PgAuditLog implements AuditLog {
         ObjectNode actor = o.putObject("actor");
         actor.put("keyId", r.getUUID("actor_key_id") == null ? null : r.getUUID("actor_key_id").toString());
         actor.put("name", r.getString("actor_name"));
+        actor.put("agent", r.getString("agent"));
         o.put("action", r.getString("action"));
         o.put("resourceType", r.getString("resource_type"));
         o.put("resource", r.getString("resource_key"));

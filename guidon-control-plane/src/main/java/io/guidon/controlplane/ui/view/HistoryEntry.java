@@ -62,7 +62,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             // the log writes ISO instants; anything else is shown as stored
         }
         String op = action == null ? "" : action.substring(action.lastIndexOf('.') + 1);
-        return new HistoryEntry(e.path("id").asLong(), shown, at, text(e.path("actor"), "name"), action,
+        return new HistoryEntry(e.path("id").asLong(), shown, at, actor(e.path("actor")), action,
                 VERBS.getOrDefault(op, op), type, resource, env, url(type, resource, env), text(e, "requestId"),
                 pretty(e.get("before")), pretty(e.get("after")), changes(e.get("before"), e.get("after")));
     }
@@ -103,6 +103,13 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             case "key" -> "/ui/keys";
             default -> null;
         };
+    }
+
+    /** The key's name, or "scheduler for alice" when an agent of the server acted on the key's behalf. */
+    static String actor(JsonNode actor) {
+        String name = text(actor, "name");
+        String agent = text(actor, "agent");
+        return agent == null ? name : agent + " for " + name;
     }
 
     private static String text(JsonNode o, String field) {
