@@ -20,7 +20,9 @@ import org.hipparchus.util.FastMath;
  * This holds for any sequence of looks and for a difference of two group means whatever the split between the
  * groups, because such estimates have independent increments in information time (the canonical joint distribution:
  * C. Jennison, B. W. Turnbull, "Group Sequential Methods with Applications to Clinical Trials", 2000, §3.1). With a
- * plug-in variance the guarantee is asymptotic (large samples), which the simulations in the tests check.
+ * plug-in variance the guarantee is asymptotic (I. Waudby-Smith, D. Arbour, R. Sinha, E. H. Kennedy, A. Ramdas,
+ * "Time-uniform central limit theory and asymptotic confidence sequences", Annals of Statistics 52(6), 2024, arXiv
+ * 2103.06476: the same boundary with an estimated variance), which the simulations in the tests check.
  *
  * <p>The always-valid p-value is {@code min(1, 1/Λ)} and the always-valid {@code (1 − α)} confidence interval is the
  * set of {@code θ₀} with {@code Λ(θ₀) < 1/α}:
