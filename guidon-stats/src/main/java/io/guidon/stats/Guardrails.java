@@ -8,9 +8,10 @@ package io.guidon.stats;
  * the allowed degradation in the bad direction ({@code lower > maxDegradation} when lower is better,
  * {@code upper < −maxDegradation} when higher is better). The interval is two-sided, and used one-sided: if the true
  * value is within the allowance, a degraded verdict means the interval missed the true value, which happens at any
- * look with probability at most α. So the one-sided false-alarm rate is at most α (about α/2 in practice, as the
- * simulations show) at the cost of a slightly wider interval ({@code ln(1/α)} where a one-sided mixture would have
- * about {@code ln(1/(2α))}); in exchange the interval shown is the one decided on.
+ * look with probability at most α. So the one-sided false-alarm rate is at most α, and roughly half of that since
+ * only a miss on the bad side counts (far below in the simulations), at the cost of a slightly wider interval
+ * ({@code ln(1/α)} where a one-sided mixture would have about {@code ln(1/(2α))}); in exchange the interval shown is
+ * the one decided on.
  *
  * <p><b>Minimum data.</b> No verdict ({@code enoughData = false}, never degraded, the interval {@link Interval#ALL})
  * until each group has at least {@link #MIN_USERS_PER_GROUP} users and a variance above 0 (for a rate metric: at
