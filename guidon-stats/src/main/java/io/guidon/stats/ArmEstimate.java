@@ -16,7 +16,7 @@ public record ArmEstimate(long users, double mean, double variance, double degre
     /** The converters and non-converters each arm needs for the normal approximation of a proportion. */
     public static final int MIN_EVENTS_FOR_NORMAL = 10;
 
-    /** @throws IllegalArgumentException when users or the variance is negative, or the degrees of freedom not above 0 */
+    /** @throws IllegalArgumentException when users or the variance is negative, or the degrees of freedom not > 0 */
     public ArmEstimate {
         if (users < 0) {
             throw new IllegalArgumentException("users must be at least 0, was " + users);

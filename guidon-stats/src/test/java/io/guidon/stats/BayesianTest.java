@@ -43,13 +43,8 @@ class BayesianTest {
         Posterior posterior = Bayesian.gaussian(new Estimate(0.03, 0.0004), NormalPrior.FLAT,
                 Direction.HIGHER_IS_BETTER, 0.95);
 
-        assertThat(posterior.mean()).isEqualTo(0.03);
-        assertThat(posterior.standardDeviation()).isCloseTo(0.02, within(1e-15));
-        assertThat(posterior.credibleInterval().lower()).isCloseTo(-0.0091992796908010738, within(1e-13));
-        assertThat(posterior.credibleInterval().upper()).isCloseTo(0.069199279690801072, within(1e-13));
-        assertThat(posterior.chanceToBeatControl()).isCloseTo(0.93319279873114191, within(1e-13));
-        assertThat(posterior.riskOfTreatment()).isCloseTo(0.00058613587525209281, within(1e-14));
-        assertThat(posterior.riskOfControl()).isCloseTo(0.030586135875252093, within(1e-14));
+        assertGaussian(posterior, 0.03, 0.02, -0.0091992796908010738, 0.069199279690801072, 0.93319279873114191,
+                0.00058613587525209281, 0.030586135875252093);
         // E[max(0, G)] − E[max(0, −G)] = E[G]: the two risks differ by the mean.
         assertThat(posterior.riskOfControl() - posterior.riskOfTreatment()).isCloseTo(0.03, within(1e-15));
     }
@@ -62,13 +57,20 @@ class BayesianTest {
         Posterior posterior = Bayesian.gaussian(new Estimate(0.03, 0.0004), NormalPrior.weakOnRelativeLift(),
                 Direction.HIGHER_IS_BETTER, 0.95);
 
-        assertThat(posterior.mean()).isCloseTo(0.029867256637168139, within(1e-15));
-        assertThat(posterior.standardDeviation()).isCloseTo(0.019955703157132177, within(1e-15));
-        assertThat(posterior.credibleInterval().lower()).isCloseTo(-0.0092452028369831712, within(1e-13));
-        assertThat(posterior.credibleInterval().upper()).isCloseTo(0.06897971611131945, within(1e-13));
-        assertThat(posterior.chanceToBeatControl()).isCloseTo(0.93276143404233047, within(1e-13));
-        assertThat(posterior.riskOfTreatment()).isCloseTo(0.00058928115469202404, within(1e-14));
-        assertThat(posterior.riskOfControl()).isCloseTo(0.030456537791860163, within(1e-14));
+        assertGaussian(posterior, 0.029867256637168139, 0.019955703157132177, -0.0092452028369831712,
+                0.06897971611131945, 0.93276143404233047, 0.00058928115469202404, 0.030456537791860163);
+    }
+
+    /** A Gaussian posterior against R's closed forms, to rounding (1e-15 on the moments, 1e-13 on the rest). */
+    private static void assertGaussian(Posterior posterior, double mean, double sd, double lower, double upper,
+            double chance, double riskOfTreatment, double riskOfControl) {
+        assertThat(posterior.mean()).isCloseTo(mean, within(1e-15));
+        assertThat(posterior.standardDeviation()).isCloseTo(sd, within(1e-15));
+        assertThat(posterior.credibleInterval().lower()).isCloseTo(lower, within(1e-13));
+        assertThat(posterior.credibleInterval().upper()).isCloseTo(upper, within(1e-13));
+        assertThat(posterior.chanceToBeatControl()).isCloseTo(chance, within(1e-13));
+        assertThat(posterior.riskOfTreatment()).isCloseTo(riskOfTreatment, within(1e-13));
+        assertThat(posterior.riskOfControl()).isCloseTo(riskOfControl, within(1e-13));
     }
 
     @Test
@@ -93,12 +95,8 @@ class BayesianTest {
         Posterior posterior = Bayesian.betaBinomial(new Proportion(1000, 40), new Proportion(1000, 55),
                 BetaPrior.UNIFORM, Direction.HIGHER_IS_BETTER, 0.95);
 
-        assertThat(posterior.chanceToBeatControl()).isCloseTo(0.94188734417911757, within(1e-10));
-        assertThat(posterior.credibleInterval().lower()).isCloseTo(-0.0744896002258002, within(1e-8));
-        assertThat(posterior.credibleInterval().upper()).isCloseTo(1.04240701864386, within(1e-8));
-        assertThat(posterior.mean()).isCloseTo(0.398602794411177, within(1e-12));
-        assertThat(posterior.riskOfTreatment()).isCloseTo(0.00459988407448589, within(1e-10));
-        assertThat(posterior.riskOfControl()).isCloseTo(0.403202678485663, within(1e-10));
+        assertMatchesR(posterior, 0.94188734417911757, -0.0744896002258002, 1.04240701864386, 0.398602794411177,
+                0.00459988407448589, 0.403202678485663);
     }
 
     @Test
@@ -109,21 +107,28 @@ class BayesianTest {
         //    mean -0.136206896551725, riskT 0.15996991536418, riskC 0.0237630188124551
         Posterior small = Bayesian.betaBinomial(new Proportion(200, 3), new Proportion(20000, 900),
                 BetaPrior.UNIFORM, Direction.HIGHER_IS_BETTER, 0.95);
-        assertThat(small.chanceToBeatControl()).isCloseTo(0.981098496353498, within(1e-10));
-        assertThat(small.credibleInterval().lower()).isCloseTo(0.0444142839605216, within(1e-8));
-        assertThat(small.credibleInterval().upper()).isCloseTo(7.27637889136754, within(1e-7));
-        assertThat(small.mean()).isCloseTo(2.01804819518048, within(1e-12));
-        assertThat(small.riskOfTreatment()).isCloseTo(0.00217203870180461, within(1e-10));
-        assertThat(small.riskOfControl()).isCloseTo(2.02022023388229, within(1e-10));
+        assertMatchesR(small, 0.981098496353498, 0.0444142839605216, 7.27637889136754, 2.01804819518048,
+                0.00217203870180461, 2.02022023388229);
 
         Posterior worse = Bayesian.betaBinomial(new Proportion(500, 50), new Proportion(520, 44),
                 BetaPrior.UNIFORM, Direction.HIGHER_IS_BETTER, 0.95);
-        assertThat(worse.chanceToBeatControl()).isCloseTo(0.198559158449349, within(1e-10));
-        assertThat(worse.credibleInterval().lower()).isCloseTo(-0.423734563964356, within(1e-8));
-        assertThat(worse.credibleInterval().upper()).isCloseTo(0.242646838874245, within(1e-8));
-        assertThat(worse.mean()).isCloseTo(-0.136206896551725, within(1e-12));
-        assertThat(worse.riskOfTreatment()).isCloseTo(0.15996991536418, within(1e-10));
-        assertThat(worse.riskOfControl()).isCloseTo(0.0237630188124551, within(1e-10));
+        assertMatchesR(worse, 0.198559158449349, -0.423734563964356, 0.242646838874245, -0.136206896551725,
+                0.15996991536418, 0.0237630188124551);
+    }
+
+    /**
+     * A Beta-binomial posterior against R's values: the chance and the risks to 1e-10 (R's {@code integrate} at
+     * {@code rel.tol} 1e-13 and 1e-11), the interval's ends to 1e-7 relative ({@code uniroot} of an integral), the
+     * closed-form mean to 1e-12.
+     */
+    private static void assertMatchesR(Posterior posterior, double chance, double lower, double upper, double mean,
+            double riskOfTreatment, double riskOfControl) {
+        assertThat(posterior.chanceToBeatControl()).isCloseTo(chance, within(1e-10));
+        assertThat(posterior.credibleInterval().lower()).isCloseTo(lower, within(1e-7 * Math.max(1, Math.abs(lower))));
+        assertThat(posterior.credibleInterval().upper()).isCloseTo(upper, within(1e-7 * Math.max(1, Math.abs(upper))));
+        assertThat(posterior.mean()).isCloseTo(mean, within(1e-12));
+        assertThat(posterior.riskOfTreatment()).isCloseTo(riskOfTreatment, within(1e-10));
+        assertThat(posterior.riskOfControl()).isCloseTo(riskOfControl, within(1e-10));
     }
 
     @Test

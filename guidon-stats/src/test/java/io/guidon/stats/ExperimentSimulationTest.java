@@ -8,6 +8,7 @@ import io.guidon.stats.Bayesian.NormalPrior;
 import io.guidon.stats.Bayesian.Posterior;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.hipparchus.random.RandomDataGenerator;
 import org.junit.jupiter.api.Test;
@@ -64,38 +65,19 @@ class ExperimentSimulationTest {
 
     @Test
     void deltaMethodIntervalsCoverTheTrueRelativeLiftOfSkewedMeans(TestReporter reporter) {
-        // Revenue-like exponential values, mean 10 in the control and 10.5 in the treatment (true lift 0.05),
-        // 1,000 users per arm.
-        int runs = 5_000;
-        long seed = 102;
-        SplittableRandom random = new SplittableRandom(seed);
-        int covered = 0;
-        for (int run = 0; run < runs; run++) {
-            Sample control = exponentialSample(random, 1000, 10);
-            Sample treatment = exponentialSample(random, 1000, 10.5);
-            Inference inference = FixedHorizon.relative(ArmEstimate.of(control), ArmEstimate.of(treatment), ALPHA);
-            covered += inference.interval().contains(0.05) ? 1 : 0;
-        }
-        assertCoverage(reporter, "relative lift of exponential means, 1,000 per arm", seed, runs, covered);
+        // Revenue-like exponential values, mean 10 in the control and 10.5 in the treatment (difference 0.5, lift
+        // 0.05), 1,000 users per arm.
+        assertBothCover(reporter, "exponential means, 1,000 per arm", 102, random -> new ArmEstimate[] {
+            ArmEstimate.of(exponentialSample(random, 1000, 10)), ArmEstimate.of(exponentialSample(random, 1000, 10.5))},
+                0.5, 0.05);
     }
 
     @Test
     void proportionIntervalsCoverTheTrueDifferenceAndLift(TestReporter reporter) {
         // Conversion 10 % in the control, 11 % in the treatment, 2,000 users per arm (200 converters: the normal
         // approximation's rule holds).
-        int runs = 5_000;
-        long seed = 103;
-        SplittableRandom random = new SplittableRandom(seed);
-        int absolute = 0;
-        int relative = 0;
-        for (int run = 0; run < runs; run++) {
-            ArmEstimate control = ArmEstimate.of(bernoulli(random, 2000, 0.10));
-            ArmEstimate treatment = ArmEstimate.of(bernoulli(random, 2000, 0.11));
-            absolute += FixedHorizon.absolute(control, treatment, ALPHA).interval().contains(0.01) ? 1 : 0;
-            relative += FixedHorizon.relative(control, treatment, ALPHA).interval().contains(0.1) ? 1 : 0;
-        }
-        assertCoverage(reporter, "proportions, difference", seed, runs, absolute);
-        assertCoverage(reporter, "proportions, relative lift", seed, runs, relative);
+        assertBothCover(reporter, "proportions, 2,000 per arm", 103, random -> new ArmEstimate[] {
+            ArmEstimate.of(bernoulli(random, 2000, 0.10)), ArmEstimate.of(bernoulli(random, 2000, 0.11))}, 0.01, 0.1);
     }
 
     @Test
@@ -104,20 +86,30 @@ class ExperimentSimulationTest {
         // 20 (control) or 22 (treatment), so X = Y·U and the true ratios E[X]/E[Y] are 20 and 22 (difference 2, lift
         // 0.1). A user's orders and revenue are correlated, which is why the per-user delta method is needed.
         // 500 users per arm.
-        int runs = 5_000;
-        long seed = 104;
+        assertBothCover(reporter, "ratio metric, 500 per arm", 104, random -> new ArmEstimate[] {
+            ArmEstimate.of(orders(random, 500, 20)), ArmEstimate.of(orders(random, 500, 22))}, 2, 0.1);
+    }
+
+    /**
+     * Runs {@value #RUNS} experiments whose {control, treatment} arms {@code experiment} draws, and asserts the
+     * coverage of the fixed-horizon absolute and relative intervals of the true difference and lift.
+     */
+    private static void assertBothCover(TestReporter reporter, String name, long seed,
+            Function<SplittableRandom, ArmEstimate[]> experiment, double difference, double lift) {
         SplittableRandom random = new SplittableRandom(seed);
         int absolute = 0;
         int relative = 0;
-        for (int run = 0; run < runs; run++) {
-            ArmEstimate control = ArmEstimate.of(orders(random, 500, 20));
-            ArmEstimate treatment = ArmEstimate.of(orders(random, 500, 22));
-            absolute += FixedHorizon.absolute(control, treatment, ALPHA).interval().contains(2) ? 1 : 0;
-            relative += FixedHorizon.relative(control, treatment, ALPHA).interval().contains(0.1) ? 1 : 0;
+        for (int run = 0; run < RUNS; run++) {
+            ArmEstimate[] arms = experiment.apply(random);
+            absolute += FixedHorizon.absolute(arms[0], arms[1], ALPHA).interval().contains(difference) ? 1 : 0;
+            relative += FixedHorizon.relative(arms[0], arms[1], ALPHA).interval().contains(lift) ? 1 : 0;
         }
-        assertCoverage(reporter, "ratio metric, difference", seed, runs, absolute);
-        assertCoverage(reporter, "ratio metric, relative lift", seed, runs, relative);
+        assertCoverage(reporter, name + ", difference", seed, RUNS, absolute);
+        assertCoverage(reporter, name + ", relative lift", seed, RUNS, relative);
     }
+
+    /** Experiments per coverage scenario where each draws thousands of users. */
+    private static final int RUNS = 5_000;
 
     @Test
     void cupedIntervalsCoverTheTrueEffectAndTheVarianceFallsByRhoSquared(TestReporter reporter) {

@@ -16,6 +16,11 @@ class SampleSizeTest {
         //    -> 21.97521082805477
         assertThat(SampleSize.usersPerArmForMean(1, 1, 0.05, 0.9)).isCloseTo(21.97521082805477, within(1e-10))
                 .isCloseTo(22.021097703851229, within(0.1));
+        // R: sapply(c(2, 0.5, 0.05), function(d) power.t.test(power = .8, delta = d)$n)
+        //    -> 5.090008 63.76576 6280.064 (ours 4.884805 63.7514 6280.064): the correction matters only below ~15.
+        assertThat(SampleSize.usersPerArmForMean(1, 2, 0.05, 0.8)).isCloseTo(5.090008, within(0.21));
+        assertThat(SampleSize.usersPerArmForMean(1, 0.5, 0.05, 0.8)).isCloseTo(63.76576, within(0.02));
+        assertThat(SampleSize.usersPerArmForMean(1, 0.05, 0.05, 0.8)).isCloseTo(6280.064, within(0.001));
         // R: power.t.test(n = 1000, sd = 4, power = .8)$delta -> 0.50140348161702641
         assertThat(SampleSize.detectableMeanEffect(4, 1000, 0.05, 0.8)).isCloseTo(0.50140348161702641, within(1e-5));
         // The two are inverses.

@@ -103,7 +103,8 @@ class SequentialTest {
                 convertedT += draw(random, binomial);
                 Proportion control = new Proportion((long) look * step, convertedC);
                 Proportion treatment = new Proportion((long) look * step, convertedT);
-                if (!ArmEstimate.normalApproximationHolds(control) || !ArmEstimate.normalApproximationHolds(treatment)) {
+                if (!ArmEstimate.normalApproximationHolds(control)
+                        || !ArmEstimate.normalApproximationHolds(treatment)) {
                     continue;
                 }
                 Estimate lift = Differences.relative(ArmEstimate.of(control), ArmEstimate.of(treatment));
