@@ -309,14 +309,20 @@ public final class Bayesian {
             return FastMath.sqrt(Math.max(0, secondT * inverseSecondC - ratioMean * ratioMean));
         }
 
-        /** The lift {@code l} with {@code cdf(l) = p}, by Brent's method in a bracket grown until it holds it. */
+        /**
+         * The lift {@code l} with {@code cdf(l) = p}, by Brent's method in a bracket grown until it holds it; +∞ when
+         * no finite bracket does (a mass so close to 1 that the quadrature's own error exceeds its complement).
+         */
         double quantile(double p) {
             double ratio = t.getNumericalMean() / c.getNumericalMean();
             double spread = ratio * FastMath.sqrt(c.getNumericalVariance() / square(c.getNumericalMean())
                     + t.getNumericalVariance() / square(t.getNumericalMean()));
             double lower = Math.max(-1, ratio - 1 - 10 * spread);
             double upper = ratio - 1 + 10 * spread;
-            while (cdf(upper) < p) {
+            for (int doublings = 0; cdf(upper) < p; doublings++) {
+                if (doublings == MAX_DOUBLINGS) {
+                    return Double.POSITIVE_INFINITY;
+                }
                 upper = 2 * upper + 1;
             }
             while (lower > -1 && cdf(lower) > p) {
@@ -324,6 +330,9 @@ public final class Bayesian {
             }
             return new BrentSolver(1e-12, 1e-10).solve(200, l -> cdf(l) - p, lower, upper);
         }
+
+        /** Doublings of the bracket's upper end before giving up: 2⁶⁰ times the first guess. */
+        private static final int MAX_DOUBLINGS = 60;
 
         private static double square(double x) {
             return x * x;
