@@ -16,8 +16,7 @@ public final class Differences {
      * group has fewer than 2 users.
      */
     public static Estimate absolute(Sample control, Sample treatment) {
-        double variance = treatment.variance() / treatment.n() + control.variance() / control.n();
-        return new Estimate(treatment.mean() - control.mean(), variance);
+        return absolute(ArmEstimate.of(control), ArmEstimate.of(treatment));
     }
 
     /**
@@ -29,14 +28,33 @@ public final class Differences {
      * mean is 0 or a group is empty; variance NaN when a group has fewer than 2 users.
      */
     public static Estimate relative(Sample control, Sample treatment) {
+        return relative(ArmEstimate.of(control), ArmEstimate.of(treatment));
+    }
+
+    /**
+     * The absolute difference {@code mean_T − mean_C} of two independent arms of any metric kind, with the sum of
+     * their sampling variances {@code v_T + v_C}. For two {@link ArmEstimate#of(Sample)} arms it is
+     * {@link #absolute(Sample, Sample)}.
+     */
+    public static Estimate absolute(ArmEstimate control, ArmEstimate treatment) {
+        return new Estimate(treatment.mean() - control.mean(), treatment.variance() + control.variance());
+    }
+
+    /**
+     * The relative difference {@code mean_T / mean_C − 1} of two independent arms of any metric kind, with its
+     * delta-method variance {@code v_T/m_C² + m_T²·v_C/m_C⁴} ({@code v} each arm's sampling variance of its mean,
+     * {@code m} its mean; Deng, Knoblich, Lu, KDD 2018, §3; the same formula in GrowthBook's "Statistical Details").
+     * For two {@link ArmEstimate#of(Sample)} arms it is {@link #relative(Sample, Sample)}. Value and variance NaN
+     * when the control mean is 0 or NaN or the treatment mean NaN.
+     */
+    public static Estimate relative(ArmEstimate control, ArmEstimate treatment) {
         double meanC = control.mean();
         double meanT = treatment.mean();
         if (meanC == 0 || Double.isNaN(meanC) || Double.isNaN(meanT)) {
             return new Estimate(Double.NaN, Double.NaN);
         }
         double meanC2 = meanC * meanC;
-        double variance = treatment.variance() / (treatment.n() * meanC2)
-                + meanT * meanT * control.variance() / (control.n() * meanC2 * meanC2);
+        double variance = treatment.variance() / meanC2 + meanT * meanT * control.variance() / (meanC2 * meanC2);
         return new Estimate(meanT / meanC - 1, variance);
     }
 }

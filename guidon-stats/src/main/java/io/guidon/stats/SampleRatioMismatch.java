@@ -33,6 +33,14 @@ public final class SampleRatioMismatch {
      * @param pValue {@code P(χ²_df ≥ statistic)}, in [0, 1]
      */
     public record Result(double statistic, int degreesOfFreedom, double pValue) {
+
+        /**
+         * Whether the split is called broken at this threshold: {@code pValue < threshold}. An experiment's results
+         * page uses {@link #RECOMMENDED_THRESHOLD} and, on a mismatch, shows a warning and recommends no "ship".
+         */
+        public boolean mismatch(double threshold) {
+            return pValue < threshold;
+        }
     }
 
     /**

@@ -1,10 +1,16 @@
 /**
- * The statistics of guarded progressive rollouts (and, later, of experiments): sufficient statistics of per-user
+ * The statistics of guarded progressive rollouts and of experiments: sufficient statistics of per-user
  * values ({@link io.guidon.stats.Sample}), differences between two groups with their sampling variance
  * ({@link io.guidon.stats.Differences}), an always-valid sequential test that may be evaluated after every
  * observation ({@link io.guidon.stats.MixtureSequentialTest}), guardrail verdicts built on it
  * ({@link io.guidon.stats.Guardrails}) and the sample-ratio-mismatch check
  * ({@link io.guidon.stats.SampleRatioMismatch}).
+ *
+ * <p>For experiments (ADR 0117, docs/experiments.md "Statistics"): per-arm inputs ({@link io.guidon.stats.Proportion},
+ * {@link io.guidon.stats.Sample}, {@link io.guidon.stats.RatioSample}, {@link io.guidon.stats.Covariate}) become an
+ * {@link io.guidon.stats.ArmEstimate}, which the engines take: {@link io.guidon.stats.FixedHorizon},
+ * {@link io.guidon.stats.Sequential}, {@link io.guidon.stats.Bayesian}; with {@link io.guidon.stats.Cuped},
+ * {@link io.guidon.stats.MultipleComparisons} and {@link io.guidon.stats.SampleSize}.
  *
  * <p>Pure functions of numbers: no Vert.x, no I/O, no clock. Distributions and special functions come from
  * Hipparchus, never from hand-written approximations. The method, its sources and the simulations that check it

@@ -81,7 +81,7 @@ class GuardrailSimulationTest {
      * ends 0 and 1 when x is 0 or n. Hipparchus's {@code BinomialProportion.getClopperPearsonInterval} refuses x = 0,
      * which is the outcome here.
      */
-    private static double[] clopperPearson(int trials, int successes, double confidence) {
+    static double[] clopperPearson(int trials, int successes, double confidence) {
         double tail = (1 - confidence) / 2;
         double lower = successes == 0 ? 0
                 : new BetaDistribution(successes, trials - successes + 1).inverseCumulativeProbability(tail);

@@ -35,6 +35,27 @@ class SampleRatioMismatchTest {
     }
 
     @Test
+    void anExperimentsArmsAreCheckedTogetherAgainstTheirPlannedWeights() {
+        // R 4.2.2: chisq.test(c(3300, 3350, 3450), p = c(1, 1, 1)/3) -> X-squared 3.4653465346534658,
+        //    p 0.17681111425401447; chisq.test(c(5000, 2600, 2400, 2550), p = c(.4, .2, .2, .2))
+        //    -> X-squared 8.764940239043824, df 3, p 0.032585024937085136
+        SampleRatioMismatch.Result three = SampleRatioMismatch.test(new long[] {3300, 3350, 3450},
+                new double[] {1, 1, 1});
+        assertThat(three.statistic()).isCloseTo(3.4653465346534658, within(1e-12));
+        assertThat(three.degreesOfFreedom()).isEqualTo(2);
+        assertThat(three.pValue()).isCloseTo(0.17681111425401447, within(1e-12));
+        assertThat(three.mismatch(SampleRatioMismatch.RECOMMENDED_THRESHOLD)).isFalse();
+
+        SampleRatioMismatch.Result four = SampleRatioMismatch.test(new long[] {5000, 2600, 2400, 2550},
+                new double[] {40, 20, 20, 20});
+        assertThat(four.statistic()).isCloseTo(8.764940239043824, within(1e-12));
+        assertThat(four.degreesOfFreedom()).isEqualTo(3);
+        assertThat(four.pValue()).isCloseTo(0.032585024937085136, within(1e-12));
+        assertThat(four.mismatch(0.05)).isTrue();
+        assertThat(four.mismatch(SampleRatioMismatch.RECOMMENDED_THRESHOLD)).isFalse();
+    }
+
+    @Test
     void theSplitAsPlannedIsNoEvidence() {
         SampleRatioMismatch.Result exact = SampleRatioMismatch.test(new long[] {990, 10}, new double[] {99, 1});
         assertThat(exact.statistic()).isZero();
