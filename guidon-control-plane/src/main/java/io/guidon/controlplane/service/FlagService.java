@@ -232,6 +232,40 @@ public final class FlagService {
         return updated;
     }
 
+    /** A flag in an environment a change was checked against: the environment (locked) and the flag there now. */
+    record Checked(Environment environment, EnvironmentFlag current) {
+    }
+
+    /**
+     * Checks {@code change} in {@code tx} as {@link #changeIn(DocumentWriter.Tx, String, String, Integer, String,
+     * DocumentChange, List)} would apply it (the same lock, lookups, revision check and engine validation), writing
+     * nothing: for a change kept to be applied later (a schedule). INVALID lists {@code requestViolations}, then the
+     * engine's placed under {@code at} (they are relative to the change, as the direct routes answer them).
+     */
+    Checked checkIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, DocumentChange change,
+            List<Violation> requestViolations, io.guidon.json.Pointer at) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
+                flagKey)), flagKey);
+        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        try {
+            writer.prepare(tx, List.of(env), change, List.of());
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.INVALID) {
+                throw e;
+            }
+            Set<Violation> all = new LinkedHashSet<>(requestViolations);
+            e.violations().forEach(v -> all.add(new Violation(v.where().under(at), v.message())));
+            throw DomainException.invalid(List.copyOf(all));
+        }
+        if (!requestViolations.isEmpty()) {
+            throw DomainException.invalid(requestViolations);
+        }
+        return new Checked(env, current);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Whether {@code variants} is something a flag can be built from (else the request's violations say why). */

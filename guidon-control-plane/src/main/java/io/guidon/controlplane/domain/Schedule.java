@@ -1,0 +1,106 @@
+package io.guidon.controlplane.domain;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A change of a flag in an environment, kept to be applied at {@code due} (docs/adr/0114-scheduled-changes.md):
+ * the exact {@link ProposedChange}, the flag's configuration revision it was based on ({@code baseRevision}) and
+ * what to do when the flag changed meanwhile ({@link IfChanged}); then what became of it: {@link Status}, when it
+ * was applied (and whether {@code late}, and the revision it made), why it failed, who cancelled it. Times are
+ * PostgreSQL's, to the microsecond; fields of a state the schedule is not in are null.
+ */
+public record Schedule(long id, String environment, String flag, OffsetDateTime due, ProposedChange change,
+        int baseRevision, IfChanged ifChanged, Status status, By createdBy, OffsetDateTime createdAt,
+        OffsetDateTime appliedAt, boolean late, Integer appliedRevision, OffsetDateTime failedAt, String failure,
+        OffsetDateTime cancelledAt, By cancelledBy) {
+
+    /** Where a schedule is in its life: pending until applied, failed or cancelled, which are final. */
+    public enum Status {
+        PENDING, APPLIED, FAILED, CANCELLED;
+
+        /** The name as stored and answered: {@code pending}, {@code applied}, ... */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The status named {@code name} ({@link #jsonName()}), or null. */
+        public static Status parse(String name) {
+            for (Status s : values()) {
+                if (s.jsonName().equals(name)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * What a schedule does when its flag's configuration is no longer at {@code baseRevision} at its time: fail
+     * and say so ({@link #FAIL}, the default: someone's later change is never overwritten silently), or apply the
+     * change on top of whatever the configuration is then ({@link #APPLY}).
+     */
+    public enum IfChanged {
+        APPLY, FAIL;
+
+        /** {@code apply} or {@code fail}. */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The policy named {@code name} ({@link #jsonName()}), or null. */
+        public static IfChanged parse(String name) {
+            for (IfChanged p : values()) {
+                if (p.jsonName().equals(name)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Who did something to a schedule: the key (null when the session had none) and its name then. */
+    public record By(UUID keyId, String name) {
+    }
+
+    /** Where this schedule stands in a listing by due time. */
+    public Position position() {
+        return new Position(due, id);
+    }
+
+    /**
+     * A place in a listing of schedules, sorted by due time, then id. Its text, the sort key a page cursor carries,
+     * is {@code <due, in microseconds since the epoch>:<id>} (PostgreSQL keeps microseconds, so the text names a
+     * schedule's position exactly).
+     */
+    public record Position(OffsetDateTime due, long id) {
+
+        private static final Pattern TEXT = Pattern.compile("-?\\d{1,19}:\\d{1,19}");
+
+        /** {@code <epoch micros>:<id>}. */
+        public String text() {
+            Instant i = due.toInstant();
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000) + ":" + id;
+        }
+
+        /** The position {@link #text()} wrote, in UTC; null when {@code text} is not one. */
+        public static Position parse(String text) {
+            if (text == null || !TEXT.matcher(text).matches()) {
+                return null;
+            }
+            int colon = text.indexOf(':');
+            try {
+                long micros = Long.parseLong(text, 0, colon, 10);
+                long id = Long.parseLong(text.substring(colon + 1));
+                return new Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC), id);
+            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+                return null;
+            }
+        }
+    }
+}
