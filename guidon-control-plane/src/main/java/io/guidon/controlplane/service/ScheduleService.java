@@ -157,6 +157,11 @@ public final class ScheduleService {
                 from, to), after, limit));
     }
 
+    /** The latest {@code limit} schedules of {@code flag} in {@code environment} no longer pending, latest first. */
+    public List<Schedule> latestDone(long tenantId, String environment, String flag, int limit) {
+        return await(schedules.latestDone(tenantId, environment, flag, limit));
+    }
+
     /**
      * Cancels pending schedule {@code id} of {@code flag} in {@code environment}: NOT_FOUND when it is not one of
      * theirs, CONFLICT naming its status when it is no longer pending (waits for a runner applying it, so a cancel

@@ -131,6 +131,14 @@ public final class ScheduleRepository {
                 s -> s.position().text()));
     }
 
+    /** The latest {@code limit} schedules of {@code flag} in {@code environment} that are no longer pending. */
+    public Future<List<Schedule>> latestDone(long tenantId, String environment, String flag, int limit) {
+        return Sql.list(pool, "SELECT " + COLUMNS + " FROM flag_schedules s WHERE s.tenant_id = $1"
+                        + " AND s.environment_key = $2 AND s.flag_key = $3 AND s.status <> 'pending'"
+                        + " ORDER BY s.due_at DESC, s.id DESC LIMIT $4", ScheduleRepository::schedule, tenantId,
+                environment, flag, limit);
+    }
+
     /**
      * Claims the earliest due pending schedule of any tenant ({@code FOR UPDATE SKIP LOCKED}: a row another runner
      * holds is passed over, so two runners never claim one row); null when none is due. The lock lasts until
