@@ -1,9 +1,6 @@
 package io.guidon.controlplane.domain;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -31,12 +28,7 @@ public record Schedule(long id, String environment, String flag, OffsetDateTime 
 
         /** The status named {@code name} ({@link #jsonName()}), or null. */
         public static Status parse(String name) {
-            for (Status s : values()) {
-                if (s.jsonName().equals(name)) {
-                    return s;
-                }
-            }
-            return null;
+            return named(values(), name);
         }
     }
 
@@ -55,13 +47,18 @@ public record Schedule(long id, String environment, String flag, OffsetDateTime 
 
         /** The policy named {@code name} ({@link #jsonName()}), or null. */
         public static IfChanged parse(String name) {
-            for (IfChanged p : values()) {
-                if (p.jsonName().equals(name)) {
-                    return p;
-                }
-            }
-            return null;
+            return named(values(), name);
         }
+    }
+
+    /** The constant of {@code values} whose name in lower case is {@code name}, or null. */
+    private static <E extends Enum<E>> E named(E[] values, String name) {
+        for (E e : values) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Who did something to a schedule: the key (null when the session had none) and its name then. */
@@ -84,8 +81,7 @@ public record Schedule(long id, String environment, String flag, OffsetDateTime 
 
         /** {@code <epoch micros>:<id>}. */
         public String text() {
-            Instant i = due.toInstant();
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000) + ":" + id;
+            return EpochMicros.of(due) + ":" + id;
         }
 
         /** The position {@link #text()} wrote, in UTC; null when {@code text} is not one. */
@@ -97,7 +93,7 @@ public record Schedule(long id, String environment, String flag, OffsetDateTime 
             try {
                 long micros = Long.parseLong(text, 0, colon, 10);
                 long id = Long.parseLong(text.substring(colon + 1));
-                return new Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC), id);
+                return new Position(EpochMicros.at(micros), id);
             } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
                 return null;
             }

@@ -218,12 +218,9 @@ public final class FlagService {
      */
     EnvironmentFlag changeIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, String action,
             DocumentChange change, List<Violation> requestViolations) {
-        Actor actor = tx.actor;
-        Environment env = EnvironmentService.found(
-                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
-                flagKey)), flagKey);
-        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        Checked located = locate(tx, envKey, flagKey, ifMatch);
+        Environment env = located.environment();
+        EnvironmentFlag current = located.current();
         List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
         writer.commit(tx, prepared, change);
         EnvironmentFlag updated = await(flags.updateConfig(tx.c, env.id(), env.key(), current.definition(),
@@ -244,14 +241,9 @@ public final class FlagService {
      */
     Checked checkIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, DocumentChange change,
             List<Violation> requestViolations, io.guidon.json.Pointer at) {
-        Actor actor = tx.actor;
-        Environment env = EnvironmentService.found(
-                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
-                flagKey)), flagKey);
-        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        Checked located = locate(tx, envKey, flagKey, ifMatch);
         try {
-            writer.prepare(tx, List.of(env), change, List.of());
+            writer.prepare(tx, List.of(located.environment()), change, List.of());
         } catch (DomainException e) {
             if (e.kind() != DomainException.Kind.INVALID) {
                 throw e;
@@ -263,6 +255,20 @@ public final class FlagService {
         if (!requestViolations.isEmpty()) {
             throw DomainException.invalid(requestViolations);
         }
+        return located;
+    }
+
+    /**
+     * Flag {@code flagKey} in environment {@code envKey}, the environment locked for a change of its document:
+     * NOT_FOUND for either, STALE when {@code ifMatch} is not the configuration's revision.
+     */
+    private Checked locate(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
+                flagKey)), flagKey);
+        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
         return new Checked(env, current);
     }
 
