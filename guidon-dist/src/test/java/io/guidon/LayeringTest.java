@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules between modules, checked here because this module sees every module's classes (docs/architecture.md).
  * The rules within a module live with it: {@code EngineIsPureTest} (guidon-engine: no Vert.x, no I/O, no other
- * Guidon package but io.guidon.json), {@code ProtocolDependenciesTest} (guidon-protocol: no Vert.x, neither side,
+ * Guidon package but io.guidon.json), {@code StatsIsPureTest} (guidon-stats: the JDK and Hipparchus only, no Vert.x,
+ * no I/O, no other Guidon package), {@code ProtocolDependenciesTest} (guidon-protocol: no Vert.x, neither side,
  * no server package), {@code ControlPlaneArchitectureTest} (guidon-control-plane: its layers; nothing below the HTTP
  * layer knows HTTP).
  */
@@ -60,7 +61,7 @@ class LayeringTest {
         for (String name : new String[] {"io.guidon.Main", "io.guidon.cli.AdminCommand",
                 "io.guidon.engine.FlagDocumentCompiler", "io.guidon.protocol.EventRules",
                 "io.guidon.sidecar.http.SidecarVerticle", "io.guidon.controlplane.api.ApiRouter",
-                "io.guidon.common.ops.ErrorBody", "io.guidon.json.Pointer"}) {
+                "io.guidon.common.ops.ErrorBody", "io.guidon.json.Pointer", "io.guidon.stats.Guardrails"}) {
             assertThat(CLASSES.contain(name)).as(name).isTrue();
         }
         assertThat(CLASSES.stream().anyMatch(c -> c.getPackageName().startsWith("io.guidon.testing")))
