@@ -37,7 +37,9 @@ class ScheduleRunnerIT {
 
     @BeforeAll
     void start() throws Exception {
-        cp = Harness.start(Map.of("schedules.poll-interval", "100ms", "schedules.late-after", "5s"));
+        // A short poll, so a due change is applied at once; no events sent: few event partitions to make at start.
+        cp = Harness.start(Map.of("schedules.poll-interval", "100ms", "schedules.late-after", "5s",
+                "events.max-event-age", "1d", "events.partitions-ahead", "1"));
         admin = cp.bootstrap("acme");
         alice = cp.createKey(admin, "alice", "editor", null).json().get("key").asText();
         cp.post("/api/v1/environments", admin, Map.of("key", "production"));
