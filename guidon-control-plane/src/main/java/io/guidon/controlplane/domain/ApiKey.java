@@ -39,18 +39,7 @@ public record ApiKey(UUID id, String name, String role, String environment, Stri
          * listing, or edited): the caller says so to the client.
          */
         public static Position parse(String text) {
-            if (text == null || !TEXT.matcher(text).matches()) {
-                return null;
-            }
-            int colon = text.indexOf(':');
-            try {
-                long micros = Long.parseLong(text, 0, colon, 10);
-                UUID id = UUID.fromString(text.substring(colon + 1));
-                return new Position(EpochMicros.at(micros), id);
-            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-                // Nineteen digits beyond a long, or 36 characters that are not a UUID.
-                return null;
-            }
+            return EpochMicros.position(text, TEXT, UUID::fromString, Position::new);
         }
     }
 }

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Instants as whole microseconds since the epoch, PostgreSQL's precision: the text of a listing's cursor
@@ -27,5 +30,24 @@ public final class EpochMicros {
      */
     public static OffsetDateTime at(long micros) {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    /**
+     * The sort key {@code <micros>:<id>} a listing's cursor carries, read back: {@code position} of the instant and
+     * of the id as {@code id} reads it; null when {@code text} does not match {@code form}, or its number or id
+     * cannot be read (a cursor of another listing, or edited: the caller says so to the client).
+     */
+    public static <I, P> P position(String text, Pattern form, Function<String, I> id,
+            BiFunction<OffsetDateTime, I, P> position) {
+        if (text == null || !form.matcher(text).matches()) {
+            return null;
+        }
+        int colon = text.indexOf(':');
+        try {
+            return position.apply(at(Long.parseLong(text, 0, colon, 10)), id.apply(text.substring(colon + 1)));
+        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            // Nineteen digits beyond a long, an instant beyond the range, or an id that is none.
+            return null;
+        }
     }
 }

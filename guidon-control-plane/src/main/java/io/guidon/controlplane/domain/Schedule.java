@@ -86,17 +86,7 @@ public record Schedule(long id, String environment, String flag, OffsetDateTime 
 
         /** The position {@link #text()} wrote, in UTC; null when {@code text} is not one. */
         public static Position parse(String text) {
-            if (text == null || !TEXT.matcher(text).matches()) {
-                return null;
-            }
-            int colon = text.indexOf(':');
-            try {
-                long micros = Long.parseLong(text, 0, colon, 10);
-                long id = Long.parseLong(text.substring(colon + 1));
-                return new Position(EpochMicros.at(micros), id);
-            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-                return null;
-            }
+            return EpochMicros.position(text, TEXT, Long::parseLong, Position::new);
         }
     }
 }
