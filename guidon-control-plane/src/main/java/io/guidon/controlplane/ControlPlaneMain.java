@@ -141,7 +141,7 @@ public final class ControlPlaneMain {
                 try {
                     // The schedule in progress ends (commits or rolls back) before the pool closes.
                     scheduleRunner.stop().recover(e -> Future.succeededFuture())
-                            .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture()).recover(e -> Future.succeededFuture())
+                            .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

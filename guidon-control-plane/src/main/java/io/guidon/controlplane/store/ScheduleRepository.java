@@ -115,7 +115,10 @@ public final class ScheduleRepository {
                 + " FOR UPDATE", ScheduleRepository::schedule, tenantId, id);
     }
 
-    /** A page of the tenant's schedules matching {@code filter}, by due time then id, after {@code after} (null: first). */
+    /**
+     * A page of the tenant's schedules matching {@code filter}, by due time then id, after {@code after} (null: from
+     * the first).
+     */
     public Future<Page<Schedule>> page(long tenantId, Filter filter, Schedule.Position after, int limit) {
         Object[] args = {tenantId, filter.environment(), filter.flag(),
             filter.status() == null ? null : filter.status().jsonName(), filter.from(), filter.to()};
