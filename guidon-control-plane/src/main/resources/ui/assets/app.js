@@ -107,3 +107,16 @@
     for (var i = 0; i < all.length; i++) { sync(all[i]); }
   });
 })();
+
+// <input data-browser-zone="fill">: a fresh schedule form's timezone, set to the browser's own (an IANA name) so
+// that the time typed is read where the person is; the field stays visible and editable, and the server reads it.
+(function () {
+  "use strict";
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (ignored) { zone = null; }
+  window.Guidon.onLoad(function (root) {
+    if (!zone) { return; }
+    var all = (root.querySelectorAll ? root : document).querySelectorAll("input[data-browser-zone=fill]");
+    for (var i = 0; i < all.length; i++) { all[i].value = zone; all[i].removeAttribute("data-browser-zone"); }
+  });
+})();

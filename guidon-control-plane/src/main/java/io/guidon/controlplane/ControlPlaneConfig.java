@@ -12,7 +12,7 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar, Events events, Management management, Ui ui) {
+        Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -56,6 +56,13 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
      * sign-in).
      */
     public record Ui(boolean enabled, Duration sessionIdleTimeout, Duration sessionMaxAge) {
+    }
+
+    /**
+     * Scheduled changes ({@code schedules.*}): how long each replica's runner waits between looking for due ones,
+     * and how long after its due time an applied one is marked late.
+     */
+    public record Schedules(Duration pollInterval, Duration lateAfter) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -179,8 +186,10 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
             s.problem("ui.session-max-age", "must not be shorter than ui.session-idle-timeout (" + idle + ")");
         }
         Ui ui = new Ui(s.bool("ui.enabled"), idle, maxAge);
+        Schedules schedules = new Schedules(s.duration("schedules.poll-interval", Duration.ofMillis(10)),
+                s.duration("schedules.late-after", Duration.ZERO));
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
-                Management.from(s, http.host(), http.port()), ui);
+                Management.from(s, http.host(), http.port()), ui, schedules);
     }
 
     private static TrustedProxies trustedProxies(Settings s) {

@@ -20,6 +20,8 @@ import io.guidon.controlplane.api.ControlPlaneServer;
 import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.api.Routes;
+import io.guidon.controlplane.api.ScheduleRoutes;
+import io.guidon.controlplane.service.ScheduleRunner;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Authenticator;
 import io.guidon.controlplane.db.Migrations;
@@ -83,10 +85,11 @@ public final class ControlPlaneMain {
         private final ChangeListener listener;
         private final EventPartitions partitions;
         private final SightingBuffer sightings;
+        private final ScheduleRunner scheduleRunner;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
-                EventPartitions partitions, SightingBuffer sightings) {
+                EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -97,6 +100,7 @@ public final class ControlPlaneMain {
             this.listener = listener;
             this.partitions = partitions;
             this.sightings = sightings;
+            this.scheduleRunner = scheduleRunner;
         }
 
         /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
@@ -135,7 +139,9 @@ public final class ControlPlaneMain {
             listener.stop();
             try {
                 try {
-                    authenticator.flushLastUsed().recover(e -> Future.succeededFuture())
+                    // The schedule in progress ends (commits or rolls back) before the pool closes.
+                    scheduleRunner.stop().recover(e -> Future.succeededFuture())
+                            .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -211,6 +217,7 @@ public final class ControlPlaneMain {
                     services.flags(), events.maxQueryDays());
             EventRoutes eventRoutes = new EventRoutes(ingest, exposureReports, adminThreads, clock,
                     events.maxBodySize());
+            ScheduleRoutes scheduleRoutes = new ScheduleRoutes(services.schedules(), adminThreads);
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -250,6 +257,7 @@ public final class ControlPlaneMain {
                 ControlPlaneServer s = new ControlPlaneServer(config, api -> {
                     routes.register(api);
                     eventRoutes.register(api);
+                    scheduleRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
@@ -266,6 +274,10 @@ public final class ControlPlaneMain {
             vertx.setPeriodic(config.auth().lastUsedFlushInterval().toMillis(), id -> authenticator.flushLastUsed());
             partitions.schedule(vertx);
             sightings.schedule(vertx, config.sidecar().sightingsFlushInterval());
+            // Due schedules are applied by every replica's runner, on virtual threads (each claimed once, ADR 0114).
+            ScheduleRunner scheduleRunner = new ScheduleRunner(vertx, services.schedules(),
+                    config.schedules().pollInterval(), config.schedules().lateAfter(), adminThreads::run);
+            scheduleRunner.start();
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -273,7 +285,7 @@ public final class ControlPlaneMain {
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
-                    listener, partitions, sightings);
+                    listener, partitions, sightings, scheduleRunner);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

@@ -118,13 +118,23 @@ final class GuidonSystem implements AutoCloseable {
      * (re)connection or a retry can explain a change arriving. {@code overrides} are {@code key=value}.
      */
     Map<String, String> sidecarSettings(String name, String... overrides) {
+        return sidecarSettings(cp.url(), sidecarKey, cp.redisUrl(), cp.prefix(), workDir.resolve(name + "-cache"),
+                overrides);
+    }
+
+    /**
+     * {@link #sidecarSettings(String, String...)} for any control plane: its {@code url}, the sidecar's key, its
+     * Redis and prefix, and the sidecar's cache directory.
+     */
+    static Map<String, String> sidecarSettings(String url, String sidecarKey, String redisUrl, String prefix,
+            Path cache, String... overrides) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("http.port", "0");
         s.put("http.event-loops", "1");
         s.put("management.port", "0");
         s.put("management.metrics-max-age", "0s");
         s.put("shutdown.grace-period", "1s");
-        s.put("control-plane.url", cp.url());
+        s.put("control-plane.url", url);
         s.put("control-plane.sidecar-key", sidecarKey);
         s.put("control-plane.timeout", "2s");
         s.put("control-plane.poll-interval", "60s");
@@ -133,11 +143,11 @@ final class GuidonSystem implements AutoCloseable {
         s.put("control-plane.retry-max", "250ms");
         s.put("control-plane.breaker-failures", "3");
         s.put("control-plane.breaker-reset-timeout", "250ms");
-        s.put("redis.url", cp.redisUrl());
-        s.put("redis.prefix", cp.prefix());
+        s.put("redis.url", redisUrl);
+        s.put("redis.prefix", prefix);
         s.put("redis.reconnect-min", "20ms");
         s.put("redis.reconnect-max", "250ms");
-        s.put("cache.dir", workDir.resolve(name + "-cache").toString());
+        s.put("cache.dir", cache.toString());
         // Most system tests are about flags, not events: keep exposure events in the sidecar for the length of a
         // test, so no upload competes with what is measured. The event tests set a short flush interval.
         s.put("events.flush-interval", "1h");

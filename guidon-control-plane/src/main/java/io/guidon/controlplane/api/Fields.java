@@ -12,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * Reads the fields of a JSON object from a request, collecting every problem with its path instead of stopping
- * at the first; {@link #done()} throws one 422 listing them all.
+ * at the first; {@link #done()} throws one 422 listing them all. An object inside the body is read with Fields of
+ * its own ({@link #object}) whose problems are the body's, placed under it ({@code change.enabled}).
  */
 public final class Fields {
 
@@ -20,6 +21,9 @@ public final class Fields {
     public static final int MAX_DESCRIPTION = 2000;
 
     private final ObjectNode node;
+    /** Where {@link #node} is in the request body ({@link Pointer#ROOT}: it is the body). */
+    private final Pointer at;
+    /** The body's problems, shared by the Fields of its objects. */
     private final List<FieldError> errors;
     /** What the OpenAPI document found wrong with the body (see {@link ContractValidation}); replaced by our words. */
     private final List<FieldError> contract;
@@ -34,33 +38,56 @@ public final class Fields {
      * handler's own report of the same place when it makes one.
      */
     Fields(ObjectNode node, List<FieldError> violations) {
+        this(node, Pointer.ROOT, new ArrayList<>(violations), List.copyOf(violations));
+    }
+
+    private Fields(ObjectNode node, Pointer at, List<FieldError> errors, List<FieldError> contract) {
         this.node = node;
-        this.errors = new ArrayList<>(violations);
-        this.contract = List.copyOf(violations);
+        this.at = at;
+        this.errors = errors;
+        this.contract = contract;
     }
 
     public ObjectNode node() {
         return node;
     }
 
-    /** The text that names member {@code field} of the body in an error. */
+    /**
+     * Member {@code field}, an object, read by Fields of its own whose problems are this body's, placed under it;
+     * null when it is missing or not an object (a problem of {@code field}, "required" or "must be an object").
+     */
+    public Fields object(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            error(field, "required: an object");
+            return null;
+        }
+        if (!v.isObject()) {
+            error(field, "must be an object, not " + kind(v));
+            return null;
+        }
+        return new Fields((ObjectNode) v, at.field(field), errors, contract);
+    }
+
+    /** The text that names member {@code field} of this object in an error. */
     public String path(String field) {
-        return field;
+        return at.size() == 0 ? field : at.field(field).text();
     }
 
-    /** A problem with member {@code field} of the body (a name, even one that is not plain: it is one member). */
+    /** A problem with member {@code field} of this object (a name, even one that is not plain: it is one member). */
     public void error(String field, String message) {
-        add(FieldError.named(path(field), message));
+        add(at.size() == 0 ? FieldError.named(field, message) : FieldError.at(at.field(field), message));
     }
 
-    /** A problem at {@code where} in the body, a place below a member ({@code rules[0].description}). */
+    /** A problem at {@code where} in this object, a place below a member ({@code rules[0].description}). */
     public void error(Pointer where, String message) {
-        add(FieldError.at(where, message));
+        add(FieldError.at(where.under(at), message));
     }
 
     /** A problem with element {@code index} of the array in member {@code field}. */
     private void error(String field, int index, String message) {
-        add(new FieldError(path(field) + "[" + index + "]", message, Pointer.of(field).index(index)));
+        Pointer where = at.field(field).index(index);
+        add(new FieldError(path(field) + "[" + index + "]", message, where));
     }
 
     /** Adds {@code e}, in place of the contract's report of the same place if it made one. */
@@ -71,8 +98,19 @@ public final class Fields {
         errors.add(e);
     }
 
+    /** Every problem of the body found so far (those of its other objects too). */
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** {@link #errors()} as the services take them: each at its place in the request body. */
+    public List<io.guidon.controlplane.domain.Violation> violations() {
+        List<io.guidon.controlplane.domain.Violation> out = new ArrayList<>();
+        for (FieldError e : errors) {
+            out.add(new io.guidon.controlplane.domain.Violation(e.pointer() != null ? e.pointer()
+                    : Pointer.of(e.path()), e.message()));
+        }
+        return out;
     }
 
     /** Reports every field not in {@code allowed}. */

@@ -7,6 +7,7 @@ import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.Schedule;
 import io.guidon.controlplane.domain.Segment;
 import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.service.ResourceViews;
@@ -120,6 +121,48 @@ public final class Responses implements ResourceViews {
         o.put("createdAt", k.createdAt().toInstant().toString());
         o.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toInstant().toString());
         o.put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code id, environment, flag, at, change, ifChanged, baseRevision, status, late, createdAt, createdBy,
+     * appliedAt, appliedRevision, failedAt, failure, cancelledAt, cancelledBy}: {@code change} exactly as kept
+     * (its stored form, see {@code domain.ProposedChange}); the fields of a state the schedule is not in are null.
+     */
+    @Override
+    public ObjectNode schedule(Schedule s) {
+        ObjectNode o = Json.object();
+        o.put("id", s.id());
+        o.put("environment", s.environment());
+        o.put("flag", s.flag());
+        o.put("at", instant(s.due()));
+        o.set("change", s.change().toJson());
+        o.put("ifChanged", s.ifChanged().jsonName());
+        o.put("baseRevision", s.baseRevision());
+        o.put("status", s.status().jsonName());
+        o.put("late", s.late());
+        o.put("createdAt", instant(s.createdAt()));
+        o.set("createdBy", by(s.createdBy()));
+        o.put("appliedAt", instant(s.appliedAt()));
+        o.put("appliedRevision", s.appliedRevision());
+        o.put("failedAt", instant(s.failedAt()));
+        o.put("failure", s.failure());
+        o.put("cancelledAt", instant(s.cancelledAt()));
+        o.set("cancelledBy", by(s.cancelledBy()));
+        return o;
+    }
+
+    private static String instant(java.time.OffsetDateTime t) {
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    private static JsonNode by(Schedule.By by) {
+        if (by == null) {
+            return Json.NODES.nullNode();
+        }
+        ObjectNode o = Json.object();
+        o.put("keyId", by.keyId() == null ? null : by.keyId().toString());
+        o.put("name", by.name());
         return o;
     }
 

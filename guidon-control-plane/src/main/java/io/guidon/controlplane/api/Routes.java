@@ -10,6 +10,7 @@ import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.EnvironmentDocument;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.ProposedChange;
 import io.guidon.controlplane.domain.Segment;
 import io.guidon.controlplane.domain.SidecarSighting;
 import io.guidon.controlplane.domain.Violation;
@@ -25,12 +26,10 @@ import io.guidon.controlplane.snapshots.SightingBuffer;
 import io.guidon.controlplane.snapshots.SnapshotCache;
 import io.guidon.protocol.ClientIdentity;
 import io.guidon.controlplane.domain.Page;
-import io.guidon.engine.FlagDocumentCompiler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -124,7 +123,8 @@ public final class Routes {
 
     // ---------------------------------------------------------------- helpers
 
-    private static <T> ObjectNode pageJson(Page<T> page, int limit, Function<T, JsonNode> item) {
+    /** A page of a listing as the API answers it: {@code {items, total, limit, nextCursor}}. */
+    static <T> ObjectNode pageJson(Page<T> page, int limit, Function<T, JsonNode> item) {
         ObjectNode o = Json.object();
         ArrayNode items = o.putArray("items");
         for (T t : page.items()) {
@@ -134,15 +134,6 @@ public final class Routes {
         o.put("limit", limit);
         o.put("nextCursor", Cursors.encode(page.nextAfter()));
         return o;
-    }
-
-    /** The request's own problems, found by {@link Fields}, as the services take them. */
-    private static List<Violation> violations(Fields f) {
-        List<Violation> out = new ArrayList<>();
-        for (FieldError e : f.errors()) {
-            out.add(new Violation(e.pointer() != null ? e.pointer() : io.guidon.json.Pointer.of(e.path()), e.message()));
-        }
-        return out;
     }
 
     private static void keyMatchesPath(Fields f, String pathKey) {
@@ -261,7 +252,7 @@ public final class Routes {
         // offVariant refused above is left out of the would-be configuration, so that it is not reported twice.
         String offVariant = off != null && off.isTextual() && fields.variants() != null
                 && fields.variants().has(off.textValue()) ? off.textValue() : null;
-        List<Violation> problems = violations(f);
+        List<Violation> problems = f.violations();
         return threads.run(() -> {
             FlagDefinition d = flags.create(call.actor(), key, fields, offVariant, problems);
             return Reply.created(json.flag(d), V1 + "/flags/" + d.key()).etag(d.revision());
@@ -281,7 +272,7 @@ public final class Routes {
                 "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("flag"));
         FlagFields fields = definition(f);
-        List<Violation> problems = violations(f);
+        List<Violation> problems = f.violations();
         return threads.run(() -> {
             FlagDefinition d = flags.update(call.actor(), call.param("flag"), ifMatch, fields, problems);
             return Reply.ok(json.flag(d)).etag(d.revision());
@@ -313,98 +304,51 @@ public final class Routes {
         return Reply.ok(json.environmentFlag(f)).etag(f.revision());
     }
 
-    /** Markup in rule descriptions is refused like in any other description. */
-    private static void ruleDescriptions(Fields f) {
-        JsonNode rules = f.raw("rules");
-        if (rules != null && rules.isArray()) {
-            for (int i = 0; i < rules.size(); i++) {
-                JsonNode d = rules.get(i).get("description");
-                if (d != null && d.isTextual()) {
-                    String problem = Text.problem(d.textValue(), Fields.MAX_DESCRIPTION);
-                    if (problem != null) {
-                        f.error(io.guidon.json.Pointer.of("rules").index(i).field("description"), problem);
-                    }
-                }
-            }
-        }
-    }
-
     private Future<Reply> putEnvFlag(Call call) {
         Integer ifMatch = call.requireIfMatch();
         Fields f = call.fields();
         ObjectNode body = f.node();
-        Set<String> readOnly = Set.of("key", "environment", "description", "tags", "variants", "salt", "metadata",
-                "revision");
-        List<String> allowed = new ArrayList<>(List.of(EnvironmentDocument.CONFIG_FIELDS));
-        allowed.addAll(readOnly);
-        f.allow(allowed.toArray(new String[0]));
-        keyMatchesPath(f, call.param("flag"));
-        ruleDescriptions(f);
-        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
-        ObjectNode cfg = Json.object();
-        for (String field : EnvironmentDocument.CONFIG_FIELDS) {
-            if (body.has(field)) {
-                cfg.set(field, body.get(field));
-            }
-        }
         // The definition fields may be sent back as read (GET, edit, PUT) but must not differ: the service checks.
+        List<String> echoedFields = List.of("description", "tags", "variants", "salt", "metadata");
+        List<String> readOnly = new ArrayList<>(List.of("key", "environment", "revision"));
+        readOnly.addAll(echoedFields);
+        ChangeBodies.Read read = ChangeBodies.body("flag.configure", f, call.param("env"), call.param("flag"),
+                readOnly.toArray(new String[0]));
+        keyMatchesPath(f, call.param("flag"));
+        // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         ObjectNode echoed = Json.object();
-        for (String field : List.of("description", "tags", "variants", "salt", "metadata")) {
+        for (String field : echoedFields) {
             if (body.has(field)) {
                 echoed.set(field, body.get(field));
             }
         }
-        List<Violation> problems = violations(f);
+        ProposedChange.Configure change = (ProposedChange.Configure) read.change();
+        List<Violation> problems = f.violations();
         return threads.run(() -> environmentFlag(flags.configure(call.actor(), call.param("env"), call.param("flag"),
-                ifMatch, cfg, echoed, problems)));
+                ifMatch, change.config(), echoed, problems)));
     }
 
     private Future<Reply> toggle(Call call) {
         Integer ifMatch = call.ifMatch();
-        Fields f = call.fields().allow("enabled");
-        Boolean enabled = f.bool("enabled", true);
+        Fields f = call.fields();
+        ChangeBodies.Read read = ChangeBodies.body("flag.toggle", f, call.param("env"), call.param("flag"));
         f.done();
+        boolean enabled = ((ProposedChange.Toggle) read.change()).enabled();
         return threads.run(() -> environmentFlag(flags.toggle(call.actor(), call.param("env"), call.param("flag"),
                 ifMatch, enabled)));
     }
 
     private Future<Reply> rollout(Call call) {
         Integer ifMatch = call.ifMatch();
-        Fields f = call.fields().allow("percentage", "rollout", "bucketBy");
-        JsonNode percentage = f.raw("percentage");
-        JsonNode weights = f.raw("rollout");
-        JsonNode bucketBy = f.raw("bucketBy");
-        if ((percentage == null) == (weights == null)) {
-            f.error("percentage", "give exactly one of percentage (a boolean flag's share of true, 0 to 100) and"
-                    + " rollout (percentages by variant)");
-        }
-        // The engine's rule for a rollout weight, on the exact decimal written (a double would make
-        // 10.00000000000000001 a valid 10).
-        JsonNode share = null;
-        if (percentage != null) {
-            String problem = FlagDocumentCompiler.percentageProblem(percentage);
-            if (problem != null) {
-                f.error("percentage", problem);
-            } else {
-                share = percentage;
-            }
-        }
-        if (weights != null && !weights.isObject()) {
-            f.error("rollout", "must be an object of percentages by variant, such as {\"on\": 10, \"off\": 90}");
-        }
-        if (bucketBy != null && !bucketBy.isTextual()) {
-            f.error("bucketBy", "must be an attribute name, not " + Fields.kind(bucketBy));
-        }
+        Fields f = call.fields();
+        ChangeBodies.Read read = ChangeBodies.body("flag.rollout", f, call.param("env"), call.param("flag"));
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all). A
-        // request with neither a usable percentage nor usable weights (or both) has nothing to apply.
-        JsonNode bucket = bucketBy != null && bucketBy.isTextual() ? bucketBy : null;
-        ObjectNode byVariant = weights != null && weights.isObject() ? (ObjectNode) weights : null;
-        boolean usable = share != null ^ byVariant != null;
-        JsonNode givenShare = usable ? share : null;
-        ObjectNode givenWeights = usable ? byVariant : null;
-        List<Violation> problems = violations(f);
+        // request with nothing to apply (no change) is refused with its own.
+        ProposedChange.Rollout r = (ProposedChange.Rollout) read.change();
+        JsonNode bucketBy = r == null || r.bucketBy() == null ? null : Json.NODES.textNode(r.bucketBy());
         return threads.run(() -> environmentFlag(flags.rollout(call.actor(), call.param("env"), call.param("flag"),
-                ifMatch, givenShare, givenWeights, bucket, problems)));
+                ifMatch, r == null ? null : r.percentage(), r == null ? null : r.weights(), bucketBy,
+                read.violations())));
     }
 
     // ---------------------------------------------------------------- segments
@@ -442,7 +386,7 @@ public final class Routes {
         // Not f.done(): the request's own errors are answered together with the engine's (one 422 with all).
         String env = call.param("env");
         ObjectNode definition = segmentDefinition(f);
-        List<Violation> problems = violations(f);
+        List<Violation> problems = f.violations();
         return threads.run(() -> {
             Segment s = segments.put(call.actor(), env, key, true, null, description, definition, problems);
             return Reply.created(json.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
@@ -458,7 +402,7 @@ public final class Routes {
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         String env = call.param("env");
         ObjectNode definition = segmentDefinition(f);
-        List<Violation> problems = violations(f);
+        List<Violation> problems = f.violations();
         return threads.run(() -> {
             Segment s = segments.put(call.actor(), env, call.param("segment"), false, ifMatch, description,
                     definition, problems);

@@ -1,9 +1,6 @@
 package io.guidon.controlplane.domain;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -34,8 +31,7 @@ public record ApiKey(UUID id, String name, String role, String environment, Stri
 
         /** {@code <epoch micros>:<id>}. */
         public String text() {
-            Instant i = createdAt.toInstant();
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000) + ":" + id;
+            return EpochMicros.of(createdAt) + ":" + id;
         }
 
         /**
@@ -43,18 +39,7 @@ public record ApiKey(UUID id, String name, String role, String environment, Stri
          * listing, or edited): the caller says so to the client.
          */
         public static Position parse(String text) {
-            if (text == null || !TEXT.matcher(text).matches()) {
-                return null;
-            }
-            int colon = text.indexOf(':');
-            try {
-                long micros = Long.parseLong(text, 0, colon, 10);
-                UUID id = UUID.fromString(text.substring(colon + 1));
-                return new Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC), id);
-            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-                // Nineteen digits beyond a long, or 36 characters that are not a UUID.
-                return null;
-            }
+            return EpochMicros.position(text, TEXT, UUID::fromString, Position::new);
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Set;
 public final class AuditService {
 
     /** The resource types entries are recorded for. */
-    public static final Set<String> RESOURCE_TYPES = Set.of("tenant", "environment", "flag", "segment", "key");
+    public static final Set<String> RESOURCE_TYPES = Set.of("tenant", "environment", "flag", "segment", "key",
+            "schedule");
 
     private final AuditLog log;
 
@@ -76,7 +77,11 @@ public final class AuditService {
         return await(log.list(tenantId, filter, limit));
     }
 
-    private static OffsetDateTime instant(String v, String name, List<Violation> violations) {
+    /**
+     * The ISO-8601 instant {@code v} of query parameter {@code name}, in UTC; null when absent, or when it is not one
+     * (the violation is added to {@code violations}).
+     */
+    static OffsetDateTime instant(String v, String name, List<Violation> violations) {
         if (v == null) {
             return null;
         }

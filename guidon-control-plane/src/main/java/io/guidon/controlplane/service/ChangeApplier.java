@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.domain.DocumentChange;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.ProposedChange;
+import io.guidon.controlplane.domain.StoredJson;
+import io.guidon.controlplane.domain.Violation;
+import io.guidon.json.Pointer;
 import java.util.List;
 
 /**
@@ -35,15 +38,11 @@ final class ChangeApplier {
     JsonNode apply(DocumentWriter.Tx tx, ProposedChange change, Integer ifMatch) {
         return switch (change) {
             case ProposedChange.Toggle t -> views.environmentFlag(flags.changeIn(tx, t.environment(), t.flag(),
-                    ifMatch, t.enabled() ? "flag.enable" : "flag.disable",
-                    new DocumentChange.Toggle(t.flag(), t.enabled()), List.of()));
+                    ifMatch, t.enabled() ? "flag.enable" : "flag.disable", inEnvironment(t), List.of()));
             case ProposedChange.Rollout r -> views.environmentFlag(flags.changeIn(tx, r.environment(), r.flag(),
-                    ifMatch, "flag.rollout", new DocumentChange.Rollout(r.flag(), r.percentage(), r.weights(),
-                            r.bucketBy() == null ? null : io.guidon.controlplane.domain.StoredJson.NODES
-                                    .textNode(r.bucketBy())), List.of()));
+                    ifMatch, "flag.rollout", inEnvironment(r), List.of()));
             case ProposedChange.Configure c -> views.environmentFlag(flags.changeIn(tx, c.environment(), c.flag(),
-                    ifMatch, "flag.configure", new DocumentChange.ConfigureFlag(c.flag(), c.config(), null),
-                    List.of()));
+                    ifMatch, "flag.configure", inEnvironment(c), List.of()));
             case ProposedChange.UpdateFlag u -> views.flag(flags.updateIn(tx, u.flag(), ifMatch,
                     new FlagFields(u.name(), u.description(), u.tags(), u.variants(), u.metadata(), u.salt()),
                     List.of()));
@@ -58,6 +57,45 @@ final class ChangeApplier {
                 segments.deleteIn(tx, d.environment(), d.segment(), ifMatch);
                 yield null;
             }
+        };
+    }
+
+    /** Where a checked change would apply: its environment's id, the flag's id, and the revision it is at now. */
+    record Base(long environmentId, long resourceId, int revision) {
+    }
+
+    /**
+     * Checks in {@code tx}, writing nothing, that {@code change} applies to the current document as {@link #apply}
+     * would apply it now: the same locks and lookups (NOT_FOUND), {@code ifMatch} (STALE), then the engine's
+     * validation of the changed document. INVALID lists {@code requestViolations} (the request's own, placed in
+     * the request) and then the engine's, which are relative to the change (as the direct routes answer them) and
+     * so are placed under {@code at}, where the request holds the change. A change of a flag in an environment
+     * only, for now (toggle, rollout, configuration); the other kinds are {@link IllegalArgumentException}s.
+     *
+     * @return what the change is based on: the revision a kept change records
+     */
+    Base check(DocumentWriter.Tx tx, ProposedChange change, Integer ifMatch, List<Violation> requestViolations,
+            Pointer at) {
+        DocumentChange inEnvironment = switch (change) {
+            case ProposedChange.Toggle t -> inEnvironment(t);
+            case ProposedChange.Rollout r -> inEnvironment(r);
+            case ProposedChange.Configure c -> inEnvironment(c);
+            default -> throw new IllegalArgumentException("a " + change.kind() + " cannot be checked ahead yet");
+        };
+        FlagService.Checked checked = flags.checkIn(tx, change.environment(), change.resourceKey(), ifMatch,
+                inEnvironment, requestViolations, at);
+        return new Base(checked.environment().id(), checked.current().definition().id(),
+                checked.current().revision());
+    }
+
+    /** The change of a flag's configuration in one environment that {@code change} makes. */
+    private static DocumentChange inEnvironment(ProposedChange change) {
+        return switch (change) {
+            case ProposedChange.Toggle t -> new DocumentChange.Toggle(t.flag(), t.enabled());
+            case ProposedChange.Rollout r -> new DocumentChange.Rollout(r.flag(), r.percentage(), r.weights(),
+                    r.bucketBy() == null ? null : StoredJson.NODES.textNode(r.bucketBy()));
+            case ProposedChange.Configure c -> new DocumentChange.ConfigureFlag(c.flag(), c.config(), null);
+            default -> throw new IllegalArgumentException(change.kind() + " is not a change in one environment");
         };
     }
 }

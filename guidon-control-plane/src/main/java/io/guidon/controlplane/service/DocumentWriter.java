@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -105,13 +106,30 @@ final class DocumentWriter {
 
     /** Runs {@code work} in a transaction (re-run whole on a conflict); after the commit, publishes what it applied. */
     <T> T write(Actor actor, Function<Tx, T> work) {
-        List<Tx> runs = new ArrayList<>();
+        return write(c -> actor, a -> a, (tx, a) -> work.apply(tx));
+    }
+
+    /**
+     * {@link #write(Actor, Function)} for work whose actor is known only inside its transaction: {@code claim} runs
+     * first in it (a due schedule's row claimed, whose key is the actor) and answers what it claimed, or null when
+     * there is nothing to do (the transaction then ends with nothing more done, and the answer is null); then
+     * {@code work} runs under {@code actorOf} of what was claimed. Re-run whole (the claim too) and published after
+     * the commit like any write.
+     */
+    <C, T> T write(Function<SqlConnection, C> claim, Function<C, Actor> actorOf, BiFunction<Tx, C, T> work) {
+        // The run that committed: the last one (a run that claimed nothing applied nothing).
+        List<Tx> committed = new ArrayList<>(1);
         T value = Transactions.await(pool, c -> {
-            Tx tx = new Tx(c, actor);
-            runs.add(tx);
-            return work.apply(tx);
+            committed.clear();
+            C claimed = claim.apply(c);
+            if (claimed == null) {
+                return null;
+            }
+            Tx tx = new Tx(c, actorOf.apply(claimed));
+            committed.add(tx);
+            return work.apply(tx, claimed);
         });
-        for (Applied a : runs.get(runs.size() - 1).applied) {
+        for (Applied a : committed.isEmpty() ? List.<Applied>of() : committed.get(0).applied) {
             ChangeEvent e = a.event();
             cache.put(e.environmentId(), new Cached(e.version(), a.document(), a.flagSet()));
             versions.committed(e.environmentId(), e.version());

@@ -218,18 +218,58 @@ public final class FlagService {
      */
     EnvironmentFlag changeIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, String action,
             DocumentChange change, List<Violation> requestViolations) {
-        Actor actor = tx.actor;
-        Environment env = EnvironmentService.found(
-                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
-        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
-                flagKey)), flagKey);
-        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        Checked located = locate(tx, envKey, flagKey, ifMatch);
+        Environment env = located.environment();
+        EnvironmentFlag current = located.current();
         List<DocumentWriter.Prepared> prepared = writer.prepare(tx, List.of(env), change, requestViolations);
         writer.commit(tx, prepared, change);
         EnvironmentFlag updated = await(flags.updateConfig(tx.c, env.id(), env.key(), current.definition(),
                 prepared.get(0).after().configs.get(flagKey)));
         tx.audit(action, "flag", flagKey, env.key(), views.environmentFlag(current), views.environmentFlag(updated));
         return updated;
+    }
+
+    /** A flag in an environment a change was checked against: the environment (locked) and the flag there now. */
+    record Checked(Environment environment, EnvironmentFlag current) {
+    }
+
+    /**
+     * Checks {@code change} in {@code tx} as {@link #changeIn(DocumentWriter.Tx, String, String, Integer, String,
+     * DocumentChange, List)} would apply it (the same lock, lookups, revision check and engine validation), writing
+     * nothing: for a change kept to be applied later (a schedule). INVALID lists {@code requestViolations}, then the
+     * engine's placed under {@code at} (they are relative to the change, as the direct routes answer them).
+     */
+    Checked checkIn(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch, DocumentChange change,
+            List<Violation> requestViolations, io.guidon.json.Pointer at) {
+        Checked located = locate(tx, envKey, flagKey, ifMatch);
+        try {
+            writer.prepare(tx, List.of(located.environment()), change, List.of());
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.INVALID) {
+                throw e;
+            }
+            Set<Violation> all = new LinkedHashSet<>(requestViolations);
+            e.violations().forEach(v -> all.add(new Violation(v.where().under(at), v.message())));
+            throw DomainException.invalid(List.copyOf(all));
+        }
+        if (!requestViolations.isEmpty()) {
+            throw DomainException.invalid(requestViolations);
+        }
+        return located;
+    }
+
+    /**
+     * Flag {@code flagKey} in environment {@code envKey}, the environment locked for a change of its document:
+     * NOT_FOUND for either, STALE when {@code ifMatch} is not the configuration's revision.
+     */
+    private Checked locate(DocumentWriter.Tx tx, String envKey, String flagKey, Integer ifMatch) {
+        Actor actor = tx.actor;
+        Environment env = EnvironmentService.found(
+                await(environments.find(tx.c, actor.tenantId(), envKey, RowLock.CHANGE)), envKey);
+        EnvironmentFlag current = found(await(flags.findIn(tx.c, actor.tenantId(), env.id(), env.key(),
+                flagKey)), flagKey);
+        DocumentWriter.checkRevision(ifMatch, current.revision(), "flag '" + flagKey + "' in '" + envKey + "'");
+        return new Checked(env, current);
     }
 
     // ---------------------------------------------------------------- helpers

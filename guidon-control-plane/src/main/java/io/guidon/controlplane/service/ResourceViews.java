@@ -5,6 +5,7 @@ import io.guidon.controlplane.domain.ApiKey;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.EnvironmentFlag;
 import io.guidon.controlplane.domain.FlagDefinition;
+import io.guidon.controlplane.domain.Schedule;
 import io.guidon.controlplane.domain.Segment;
 
 /**
@@ -24,4 +25,7 @@ public interface ResourceViews {
 
     /** An API key as listed (never its secret). */
     JsonNode key(ApiKey key);
+
+    /** A scheduled change of a flag in an environment, with what became of it. */
+    JsonNode schedule(Schedule schedule);
 }

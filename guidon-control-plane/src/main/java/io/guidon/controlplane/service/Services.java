@@ -10,6 +10,7 @@ import io.guidon.controlplane.store.ExposureRepository;
 import io.guidon.controlplane.store.FlagOverviewRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
+import io.guidon.controlplane.store.ScheduleRepository;
 import io.guidon.controlplane.store.SegmentRepository;
 import io.guidon.controlplane.store.SightingLog;
 import io.guidon.controlplane.store.TenantRepository;
@@ -25,11 +26,12 @@ import java.time.InstantSource;
  * The services of the admin API's resources, wired to their repositories and sharing one write path (and so one
  * cache of the documents this replica committed); and the reads the admin UI adds: {@code insights} (impact
  * estimates, try it, segment usage, diffs), {@code sidecars} (which sidecars fetched an environment) and
- * {@code overview} (the flag list).
+ * {@code overview} (the flag list); and {@code schedules}, scheduled changes (applied through the same write path by
+ * a {@link ScheduleRunner}).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
         KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars,
-        FlagOverviewService overview) {
+        FlagOverviewService overview, ScheduleService schedules) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
@@ -45,9 +47,10 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
         DocumentChanges changes = new DocumentChanges(compiler);
         DocumentWriter writer = new DocumentWriter(vertx, pool, changes, new DocumentRepository(changeLogRetention),
                 audit, publisher, versions);
-        return new Services(new EnvironmentService(writer, environments, flags, views),
-                new FlagService(writer, environments, flags, views),
-                new SegmentService(writer, environments, new SegmentRepository(pool), views),
+        FlagService flagService = new FlagService(writer, environments, flags, views);
+        SegmentService segmentService = new SegmentService(writer, environments, new SegmentRepository(pool), views);
+        ChangeApplier applier = new ChangeApplier(flagService, segmentService, views);
+        return new Services(new EnvironmentService(writer, environments, flags, views), flagService, segmentService,
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
                 new AuditService(audit),
@@ -55,6 +58,7 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                         new Evaluator(), InstantSource.system(), FlagInsights.CACHED_DOCUMENTS,
                         FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
                 new SidecarService(environments, sightings),
-                new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()));
+                new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()),
+                new ScheduleService(writer, applier, new ScheduleRepository(pool), flagService, views));
     }
 }

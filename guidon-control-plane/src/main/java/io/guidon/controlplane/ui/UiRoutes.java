@@ -8,6 +8,7 @@ import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
 import io.guidon.controlplane.ui.pages.KeyPages;
+import io.guidon.controlplane.ui.pages.SchedulePages;
 import io.guidon.controlplane.ui.pages.SegmentPages;
 import io.guidon.controlplane.ui.pages.SidecarPages;
 import io.guidon.controlplane.ui.pages.TryPages;
@@ -26,7 +27,7 @@ public final class UiRoutes {
     /**
      * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
      * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
-     *     page)
+     *     page; "in 2 h" on the schedules' pages)
      */
     public UiRoutes(Services services, ExposureReports exposures, Clock clock) {
         this.services = services;
@@ -36,10 +37,11 @@ public final class UiRoutes {
 
     /** Adds every page's routes to {@code ui}. */
     public void register(UiRouter ui) {
-        new FlagEditorPages(services, ui).register();
+        new FlagEditorPages(services, ui, clock).register();
         new FlagPages(services.overview(), ui, clock).register();
         new SegmentPages(services, ui).register();
         new HistoryPages(services, ui).register();
+        new SchedulePages(services, ui, clock).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();
         new SidecarPages(services, clock, ui).register();

@@ -71,7 +71,7 @@ class ContractValidationIT {
         Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
         assertThat(type.status()).isEqualTo(400);
         assertThat(onlyError(type).get("message").asText())
-                .isEqualTo("must be one of tenant, environment, flag, segment, key, not 'owner'");
+                .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, not 'owner'");
 
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
@@ -160,6 +160,6 @@ class ContractValidationIT {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(10);
+        assertThat(checked).isEqualTo(11);
     }
 }

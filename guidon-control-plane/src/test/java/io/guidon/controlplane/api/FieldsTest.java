@@ -42,4 +42,23 @@ class FieldsTest {
             assertThat(e.errors()).extracting(x -> x.pointer().toString()).containsExactly("/name", "/key");
         });
     }
+
+    @Test
+    void theProblemsOfAnObjectInTheBodyArePlacedUnderItAndAreTheBodys() {
+        ObjectNode body = Json.object().put("at", 5);
+        body.putObject("change").put("enabled", "yes").put("a.b", 1).putArray("tags").add("");
+        Fields f = new Fields(body).allow("change");
+        Fields change = f.object("change").allow("enabled", "tags");
+        change.bool("enabled", true);
+        change.strings("tags", 10, 64);
+
+        assertThat(f.errors()).extracting(FieldError::path)
+                .containsExactly("at", "change[\"a.b\"]", "change.enabled", "change.tags[0]");
+        assertThat(change.violations()).extracting(v -> v.where().toString())
+                .containsExactly("/at", "/change/a.b", "/change/enabled", "/change/tags/0");
+        assertThat(f.object("at")).isNull();
+        assertThat(f.object("missing")).isNull();
+        assertThat(f.errors()).extracting(FieldError::message).contains("must be an object, not a number",
+                "required: an object");
+    }
 }

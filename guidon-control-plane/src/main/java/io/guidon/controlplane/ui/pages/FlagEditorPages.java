@@ -31,9 +31,11 @@ import io.guidon.controlplane.ui.view.FlagPageView;
 import io.guidon.controlplane.ui.view.ImpactView;
 import io.guidon.controlplane.ui.view.NewFlagView;
 import io.guidon.controlplane.ui.view.Review;
+import io.guidon.controlplane.ui.view.ScheduleSection;
 import io.guidon.controlplane.ui.view.Stale;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -63,10 +65,13 @@ public final class FlagEditorPages {
 
     private final Services services;
     private final UiRouter ui;
+    private final Clock clock;
 
-    public FlagEditorPages(Services services, UiRouter ui) {
+    /** @param clock tells the time (when scheduled changes are due: "in 2 h") */
+    public FlagEditorPages(Services services, UiRouter ui, Clock clock) {
         this.services = services;
         this.ui = ui;
+        this.clock = clock;
     }
 
     /** Adds the pages' routes (the create page before the flag page, whose key could otherwise be "new"). */
@@ -190,8 +195,10 @@ public final class FlagEditorPages {
             Map.Entry<String, JsonNode> v = it.next();
             variants.add(new FlagPageView.VariantRow(v.getKey(), StoredJson.write(v.getValue())));
         }
+        ScheduleSection schedules = env == null || section == null ? null
+                : SchedulePages.section(services, clock, r, def.key(), env, section.revision());
         FlagPageView view = new FlagPageView(ui.shell(r, def.key(), "flags"), def, variants, definition, tabs,
-                section, notice);
+                section, schedules, notice);
         return ui.render(status, "flags/page.jte", view);
     }
 

@@ -46,7 +46,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             Map.entry("update", "updated"), Map.entry("delete", "deleted"),
             Map.entry("configure", "changed the targeting of"), Map.entry("enable", "turned on"),
             Map.entry("disable", "turned off"), Map.entry("rollout", "set the rollout of"),
-            Map.entry("revoke", "revoked"));
+            Map.entry("revoke", "revoked"), Map.entry("cancel", "cancelled"), Map.entry("fail", "failed"));
 
     /** The entry of the audit log's JSON shape ({@code id, at, actor.name, action, resourceType, ...}). */
     public static HistoryEntry of(JsonNode e) {
@@ -101,6 +101,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             case "segment" -> env == null ? null : Links.segment(env, resource);
             case "environment" -> "/ui/environments";
             case "key" -> "/ui/keys";
+            case "schedule" -> "/ui/schedules";
             default -> null;
         };
     }

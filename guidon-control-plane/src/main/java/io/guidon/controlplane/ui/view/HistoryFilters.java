@@ -26,7 +26,7 @@ public record HistoryFilters(String type, String environment, String action, Str
     public static final java.util.List<String> ACTIONS = java.util.List.of("flag.create", "flag.update",
             "flag.delete", "flag.configure", "flag.enable", "flag.disable", "flag.rollout", "segment.create",
             "segment.update", "segment.delete", "environment.create", "environment.update", "environment.delete",
-            "key.create", "key.revoke", "tenant.create");
+            "key.create", "key.revoke", "tenant.create", "schedule.create", "schedule.cancel", "schedule.fail");
 
     /** The filters of the query whose first value of each parameter {@code query} answers (null: absent). */
     public static HistoryFilters parse(Function<String, String> query) {

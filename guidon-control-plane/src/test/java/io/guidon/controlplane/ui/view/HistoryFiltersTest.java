@@ -37,7 +37,8 @@ class HistoryFiltersTest {
         HistoryFilters f = parse(Map.of("type", "user", "from", "2026-02-31", "to", "31/01/2026", "after", "x",
                 "actor", "a".repeat(201)));
         assertThat(f.problems()).containsOnlyKeys("type", "from", "to", "after", "actor");
-        assertThat(f.problems().get("type")).isEqualTo("Choose one of environment, flag, key, segment, tenant.");
+        assertThat(f.problems().get("type"))
+                .isEqualTo("Choose one of environment, flag, key, schedule, segment, tenant.");
         assertThat(f.problems().get("from")).isEqualTo("Enter a date as YYYY-MM-DD, such as 2026-01-31.");
         assertThat(parse(Map.of("from", "2026-02-01", "to", "2026-01-01")).problems())
                 .containsExactly(Map.entry("to", "The last day (2026-01-01) is before the first (2026-02-01)."));
