@@ -158,8 +158,11 @@ public final class ScheduleRoutes {
     }
 
     private Future<Reply> listForFlag(Call call) {
-        return list(call, new ScheduleService.Query(call.param("env"), call.param("flag"), call.query("status"),
-                call.query("from"), call.query("to"), call.after()));
+        ScheduleService.Query query = new ScheduleService.Query(call.param("env"), call.param("flag"),
+                call.query("status"), call.query("from"), call.query("to"), call.after());
+        int limit = call.limit();
+        return threads.run(() -> Reply.ok(Routes.pageJson(schedules.listForFlag(call.tenantId(), query, limit), limit,
+                json::schedule)));
     }
 
     private Future<Reply> list(Call call) {

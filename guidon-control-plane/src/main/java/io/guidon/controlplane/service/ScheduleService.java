@@ -157,6 +157,16 @@ public final class ScheduleService {
                 from, to), after, limit));
     }
 
+    /**
+     * A page of the schedules of {@code query.flag()} in {@code query.environment()} (both required), like
+     * {@link #list}; NOT_FOUND when the environment or the flag does not exist, so that a route scoped to a flag
+     * answers for a missing one as every other such route does.
+     */
+    public Page<Schedule> listForFlag(long tenantId, Query query, int limit) {
+        flags.getIn(tenantId, query.environment(), query.flag());
+        return list(tenantId, query, limit);
+    }
+
     /** The latest {@code limit} schedules of {@code flag} in {@code environment} no longer pending, latest first. */
     public List<Schedule> latestDone(long tenantId, String environment, String flag, int limit) {
         return await(schedules.latestDone(tenantId, environment, flag, limit));

@@ -249,7 +249,12 @@ class EdgeInputIT {
                     + "\"values\":[17.5]}]}"),
             Map.entry("PUT /api/v1/environments/:env/segments/:segment", "{\"key\":\"seg\",\"description\":\"d\","
                     + "\"included\":[\"u1\"],\"rules\":[{\"attribute\":\"country\",\"op\":\"in\",\"values\":[\"FR\"]}]}"),
-            Map.entry("POST /api/v1/keys", "{\"name\":\"k\",\"role\":\"sidecar\",\"environment\":\"production\"}"));
+            Map.entry("POST /api/v1/keys", "{\"name\":\"k\",\"role\":\"sidecar\",\"environment\":\"production\"}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/schedules", "{\"at\":\"2031-01-01T09:00:00+01:00\","
+                    + "\"ifChanged\":\"apply\",\"change\":{\"kind\":\"flag.configure\",\"enabled\":true,"
+                    + "\"offVariant\":\"off\",\"rules\":[{\"id\":\"r1\",\"when\":{\"attribute\":\"plan\","
+                    + "\"op\":\"in\",\"values\":[\"gold\",2.5]},\"serve\":{\"variant\":\"on\"}}],"
+                    + "\"fallthrough\":{\"rollout\":{\"on\":12.5,\"off\":87.5}}}}"));
     private static final java.util.Set<String> WITHOUT_BODY_CHECK = java.util.Set.of("POST /api/v1/events");
 
     @Test
@@ -470,7 +475,8 @@ class EdgeInputIT {
         Map<String, JsonNode> s = new LinkedHashMap<>();
         for (String path : List.of("/api/v1/environments?limit=200", "/api/v1/flags?limit=200",
                 "/api/v1/environments/production/flags?limit=200", "/api/v1/environments/production/segments?limit=200",
-                "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production")) {
+                "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production",
+                "/api/v1/schedules?limit=200")) {
             Resp r = cp.get(path, admin);
             assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
             JsonNode body = r.json();

@@ -60,6 +60,9 @@ class TenantIsolationIT {
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.endsWith("/schedules")) {
+            return "{\"at\":\"2031-01-01T09:00:00Z\",\"change\":{\"kind\":\"flag.toggle\",\"enabled\":true}}";
+        }
         if (route.endsWith("/enabled")) {
             return "{\"enabled\":true}";
         }
@@ -110,7 +113,8 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        assertThat(compared).isEqualTo(2 * 20);
+        // 20 routes, and 4 of scheduled changes.
+        assertThat(compared).isEqualTo(2 * 24);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
