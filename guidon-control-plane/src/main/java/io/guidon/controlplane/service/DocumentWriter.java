@@ -78,11 +78,24 @@ final class DocumentWriter {
     final class Tx {
         final SqlConnection c;
         final Actor actor;
-        private final List<Applied> applied = new ArrayList<>();
+        private final List<Applied> applied;
 
         private Tx(SqlConnection c, Actor actor) {
+            this(c, actor, new ArrayList<>());
+        }
+
+        private Tx(SqlConnection c, Actor actor, List<Applied> applied) {
             this.c = c;
             this.actor = actor;
+            this.applied = applied;
+        }
+
+        /**
+         * This transaction under {@code other} (an agent acting for a key: a rollout plan's step inside the request
+         * that starts it): what it changes is audited under {@code other} and published with this transaction.
+         */
+        Tx as(Actor other) {
+            return new Tx(c, other, applied);
         }
 
         /** Writes the audit entry of the change, in this transaction. */

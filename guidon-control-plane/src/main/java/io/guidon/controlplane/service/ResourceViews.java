@@ -28,4 +28,7 @@ public interface ResourceViews {
 
     /** A scheduled change of a flag in an environment, with what became of it. */
     JsonNode schedule(Schedule schedule);
+
+    /** A progressive rollout plan, with where it stands. */
+    JsonNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan plan);
 }
