@@ -27,6 +27,7 @@ class TenantIsolationIT {
     String adminA;
     String adminB;
     String keyIdB;
+    String planIdB;
     String sidecarA;
 
     @BeforeAll
@@ -43,7 +44,14 @@ class TenantIsolationIT {
                 "variants", Map.of("on", true, "off", false)));
         cp.post("/api/v1/environments/b-env/segments", adminB, Map.of("key", "b-seg"));
         keyIdB = cp.createKey(adminB, "b viewer", "viewer", null).json().get("id").asText();
+        Resp plan = cp.call("POST", "/api/v1/environments/b-env/flags/b-flag/rollout-plans", adminB, PLAN);
+        assertThat(plan.status()).as(plan.body()).isEqualTo(201);
+        planIdB = plan.json().get("id").asText();
     }
+
+    /** A valid rollout plan of a boolean flag. */
+    private static final String PLAN = "{\"control\":\"off\",\"treatment\":\"on\",\"stages\":[{\"percentage\":10,"
+            + "\"minDuration\":\"PT1H\",\"minExposures\":0}]}";
 
     @AfterAll
     void stop() throws Exception {
@@ -53,13 +61,17 @@ class TenantIsolationIT {
     private String fill(String path, boolean tenantB) {
         return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
-                .replace(":id", tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001")
+                .replace(":id", path.contains("/rollout-plans/") ? (tenantB ? planIdB : "999999")
+                        : tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001")
                 // A's own environment: whether B's flag can be seen through it.
                 + (path.endsWith("/exposures") ? "?environment=a-env" : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.endsWith("/rollout-plans")) {
+            return PLAN;
+        }
         if (route.endsWith("/schedules")) {
             return "{\"at\":\"2031-01-01T09:00:00Z\",\"change\":{\"kind\":\"flag.toggle\",\"enabled\":true}}";
         }
@@ -113,8 +125,8 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        // 20 routes, and 4 of scheduled changes.
-        assertThat(compared).isEqualTo(2 * 24);
+        // 20 routes, 4 of scheduled changes and 9 of rollout plans.
+        assertThat(compared).isEqualTo(2 * 33);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
