@@ -320,9 +320,15 @@ public final class RolloutPlanService {
     /** The change that serves {@code percentage} % treatment: {control: 100 − p, treatment: p}, in that order. */
     static ProposedChange.Rollout step(String environment, String flag, RolloutPlanSpec spec, BigDecimal percentage) {
         ObjectNode weights = StoredJson.object();
-        weights.set(spec.control(), StoredJson.decimal(HUNDRED.subtract(percentage)));
-        weights.set(spec.treatment(), StoredJson.decimal(percentage));
+        weights.set(spec.control(), number(HUNDRED.subtract(percentage)));
+        weights.set(spec.treatment(), number(percentage));
         return new ProposedChange.Rollout(environment, flag, null, weights, spec.bucketBy());
+    }
+
+    /** A percentage as written in a rollout: an integer as an integer (90), a decimal as one (87.5). */
+    private static JsonNode number(BigDecimal p) {
+        BigDecimal d = p.stripTrailingZeros();
+        return d.scale() <= 0 ? StoredJson.NODES.numberNode(d.intValueExact()) : StoredJson.NODES.numberNode(d);
     }
 
     private static DomainException notFound(String environment, String flag, long id) {
