@@ -141,6 +141,15 @@ public final class RolloutPlanService {
         return p;
     }
 
+    /** Plan {@code id} of the tenant, whatever its flag and environment (the UI's plan page); NOT_FOUND if none. */
+    public RolloutPlan find(long tenantId, long id) {
+        RolloutPlan p = await(plans.find(tenantId, id));
+        if (p == null) {
+            throw DomainException.notFound("no rollout plan " + id);
+        }
+        return p;
+    }
+
     /** A listing's query as given (each null: any): environment, flag, status and the cursor's plan id. */
     public record Query(String environment, String flag, String status, String after) {
     }
@@ -181,6 +190,11 @@ public final class RolloutPlanService {
             throw DomainException.invalidParameter(violations);
         }
         return await(plans.checks(p.id(), from, limit));
+    }
+
+    /** The latest {@code limit} checks of plan {@code planId} (found first), oldest first: the UI's charts. */
+    public List<RolloutPlan.Check> latestChecks(long planId, int limit) {
+        return await(plans.latestChecks(planId, limit));
     }
 
     private static Long cursor(String after, List<Violation> violations) {

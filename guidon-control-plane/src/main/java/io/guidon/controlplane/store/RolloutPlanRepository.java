@@ -312,6 +312,13 @@ public final class RolloutPlanRepository {
                 ch -> Long.toString(ch.id())));
     }
 
+    /** The latest {@code limit} checks of plan {@code planId}, oldest first. */
+    public Future<List<RolloutPlan.Check>> latestChecks(long planId, int limit) {
+        return Sql.list(pool, "SELECT * FROM (SELECT " + CHECK_COLUMNS + " FROM rollout_plan_checks c"
+                + " WHERE c.plan_id = $1 ORDER BY c.id DESC LIMIT $2) l ORDER BY l.id", RolloutPlanRepository::check,
+                planId, limit);
+    }
+
     /** The database's time: the start of {@code c}'s transaction. */
     public Future<OffsetDateTime> now(SqlClient c) {
         return Sql.one(c, "SELECT now()", r -> r.getOffsetDateTime(0));
