@@ -78,7 +78,8 @@ public record RolloutPlanView(Shell shell, RolloutPlan plan, RolloutRow row, Lis
         for (int i = 0; i < p.spec().stages().size(); i++) {
             RolloutPlanSpec.Stage s = p.spec().stages().get(i);
             String state = p.stageIndex() == null || i > p.stageIndex() ? "next"
-                    : i < p.stageIndex() || p.status() == RolloutPlan.Status.COMPLETED ? "done" : "current";
+                    : i < p.stageIndex() || p.status() == RolloutPlan.Status.COMPLETED ? "done"
+                    : p.status().ended() ? "stopped here" : "current";
             String progress = "";
             if (state.equals("current") && p.stageStartedAt() != null && p.status().active()) {
                 long users = last != null && last.stageIndex() == i ? last.controlUsers() + last.treatmentUsers() : 0;
