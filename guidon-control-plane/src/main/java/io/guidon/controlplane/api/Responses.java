@@ -155,9 +155,9 @@ public final class Responses implements ResourceViews {
     /**
      * {@code id, environment, flag, control, treatment, bucketBy, stages, guardrails, alpha, status, stageIndex,
      * stageStartedAt, percentage, nextCheckAt, lastVerdict, reason, reasonDetails, checks, createdBy, startedBy,
-     * createdAt, updatedAt, startedAt, endedAt}: a progressive rollout plan and where it stands ({@code percentage}: the
-     * treatment's share served now because of it; {@code reason} and {@code reasonDetails}: why it rolled back, paused,
-     * was aborted or completed, with the numbers).
+     * createdAt, updatedAt, startedAt, endedAt}: a progressive rollout plan and where it stands ({@code percentage}:
+     * the treatment's share served now because of it; {@code reason} and {@code reasonDetails}: why it rolled back,
+     * paused, was aborted or completed, with the numbers).
      */
     @Override
     public ObjectNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan p) {

@@ -42,7 +42,8 @@ public final class RolloutPlanRepository {
             + " k.revoked_at AS key_revoked_at, now() AS now"
             + " FROM rollout_plans p JOIN tenants t ON t.id = p.tenant_id"
             + " LEFT JOIN api_keys k ON k.id = p.started_by_key_id";
-    private static final String CHECK_COLUMNS = "c.id, c.checked_at, c.stage_index, c.percentage::text AS percentage_text,"
+    private static final String CHECK_COLUMNS = "c.id, c.checked_at, c.stage_index,"
+            + " c.percentage::text AS percentage_text,"
             + " c.control_users, c.treatment_users, c.mixed_users, c.control_exposures, c.treatment_exposures,"
             + " c.srm_chi2, c.srm_p, c.guardrails::text AS guardrails, c.action, c.reason";
 
@@ -184,7 +185,7 @@ public final class RolloutPlanRepository {
                 environmentId, flagId);
     }
 
-    /** A page of the tenant's plans matching {@code filter}, newest first, after plan id {@code after} (null: first). */
+    /** A page of the tenant's plans matching {@code filter}, newest first, after plan {@code after} (null: first). */
     public Future<Page<RolloutPlan>> page(long tenantId, Filter filter, Long after, int limit) {
         Object[] args = {tenantId, filter.environment(), filter.flag(),
             filter.status() == null ? null : filter.status().jsonName()};
@@ -205,7 +206,8 @@ public final class RolloutPlanRepository {
      */
     public Future<Claimed> claimDue(SqlClient c) {
         return Sql.one(c, "SELECT " + CLAIM_COLUMNS + " WHERE p.status = 'running' AND p.next_check_at <= now()"
-                + " ORDER BY p.next_check_at, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED", RolloutPlanRepository::claimed);
+                + " ORDER BY p.next_check_at, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED",
+                RolloutPlanRepository::claimed);
     }
 
     /** Plan {@code id} again when it is still running and no one holds it ({@code SKIP LOCKED}); null otherwise. */

@@ -200,7 +200,7 @@ class RolloutPlanSpecTest {
         "'maxDegradation': 0.1}       | 'scale': 'relative'}       | /guardrails/0/maxDegradation | required",
         "'direction': 'lower_is_better' | 'direction': 'down'      | /guardrails/1/direction      | lower_is_better",
         "'scale': 'absolute'          | 'scale': 'percent'         | /guardrails/1/scale          | relative",
-        "'maxDegradation': 50         | 'maxDegradation': 0        | /guardrails/1/maxDegradation | above 0 for an absolute",
+        "'maxDegradation': 50         | 'maxDegradation': 0        | /guardrails/1/maxDegradation | above 0 for",
     })
     void aBadGuardrailFieldIsReportedAtItsPath(String good, String bad, String path, String words) {
         Map<String, String> v = violations(GOOD.replaceFirst(java.util.regex.Pattern.quote(good),
