@@ -24,8 +24,9 @@ import org.junit.jupiter.api.TestInstance;
  * The checks of rollout plans on a real server, PostgreSQL and Redis (ADR 0116), with exposures and conversions
  * written to the event tables as the ingest writes them: a treatment with a doubled-and-more error rate is rolled back
  * to 0 % with the numbers recorded in the plan, its checks and the audit log; equal arms advance through the stages
- * to completion (100 % treatment), each step an audited change of the flag; a skewed split pauses the plan; two
- * replicas racing over the same plans run each due check once.
+ * to completion (100 % treatment), each step an audited change of the flag; a skewed split pauses the plan; a
+ * revoked starter's plan pauses and a deleted flag's is aborted; two replicas racing over the same plans run each due
+ * check once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RolloutPlanChecksIT {
@@ -228,6 +229,26 @@ class RolloutPlanChecksIT {
         assertThat(p.get("percentage").asInt()).as("a pause keeps serving what it served").isEqualTo(10);
         assertThat(p.get("nextCheckAt").isNull()).isTrue();
         assertThat(audit("resourceType=rollout_plan&resource=" + id + "&action=rollout_plan.pause")).hasSize(1);
+    }
+
+    @Test
+    void aPlanWhoseStartersKeyIsRevokedPausesAndOneWhoseFlagIsDeletedIsAborted() {
+        Resp bob = cp.createKey(admin, "bob", "editor", null);
+        flag(cp, "revoked", admin);
+        long paused = started(cp, bob.json().get("key").asText(), "revoked", List.of(stage(10, "P1D", 0)));
+        assertThat(cp.delete("/api/v1/keys/" + bob.json().get("id").asText(), admin).status()).isEqualTo(200);
+        JsonNode p = settled("revoked", paused, "paused");
+        assertThat(p.get("reason").asText()).contains("the key that started it (bob) was revoked");
+        assertThat(served("revoked").get("on").asInt()).as("a pause keeps serving what it served").isEqualTo(10);
+
+        flag(cp, "doomed", admin);
+        long aborted = started(cp, alice, "doomed", List.of(stage(10, "P1D", 0)));
+        assertThat(cp.delete("/api/v1/flags/doomed", admin).status()).isEqualTo(204);
+        Poll.until("plan " + aborted + " aborted", () -> cp.get("/api/v1/rollout-plans?status=aborted", admin).json()
+                .get("items").findValuesAsText("id").contains(Long.toString(aborted)));
+        List<JsonNode> abort = audit("resourceType=rollout_plan&resource=" + aborted + "&action=rollout_plan.abort");
+        assertThat(abort).hasSize(1);
+        assertThat(abort.get(0).at("/after/reason").asText()).isEqualTo("flag 'doomed' was deleted while the plan ran");
     }
 
     @Test
