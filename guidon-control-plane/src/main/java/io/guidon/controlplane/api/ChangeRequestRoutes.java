@@ -64,6 +64,17 @@ public final class ChangeRequestRoutes {
         return Reply.of(202, json.changeRequest(r)).header("Location", location(r));
     }
 
+    /**
+     * The body of a route that takes none: nothing, or an empty JSON object (any member is refused, 422; a body that
+     * is not JSON is refused like every body, 400). Read before the path's id, like every body.
+     */
+    private static void noBody(Call call) {
+        io.vertx.ext.web.RequestBody body = call.context().body();
+        if (body != null && body.buffer() != null && body.buffer().length() > 0) {
+            call.fields().allow().done();
+        }
+    }
+
     private static long id(Call call, String what) {
         String id = call.param("id");
         if (id == null || !id.matches("[0-9]{1,18}")) {
@@ -103,9 +114,9 @@ public final class ChangeRequestRoutes {
     }
 
     private Future<Reply> edit(Call call) {
-        long id = id(call, "change request");
         Fields f = call.fields();
         Body b = body(f);
+        long id = id(call, "change request");
         if (b.read().change() == null) {
             f.done();
         }
@@ -162,8 +173,8 @@ public final class ChangeRequestRoutes {
     }
 
     private Future<Reply> approve(Call call) {
-        long id = id(call, "change request");
         Fields f = call.fields().allow("sha256");
+        long id = id(call, "change request");
         String sha = f.requiredString("sha256");
         if (sha != null && !sha.matches("[0-9a-f]{64}")) {
             f.error("sha256", "must be the request's sha256 you reviewed (64 lowercase hex digits), not '"
@@ -174,28 +185,32 @@ public final class ChangeRequestRoutes {
     }
 
     private Future<Reply> unapprove(Call call) {
+        noBody(call);
         long id = id(call, "change request");
         return threads.run(() -> Reply.ok(json.changeRequest(requests.unapprove(call.actor(), id))));
     }
 
     private Future<Reply> rebase(Call call) {
+        noBody(call);
         long id = id(call, "change request");
         return threads.run(() -> Reply.ok(json.changeRequest(requests.rebase(call.actor(), id))));
     }
 
     private Future<Reply> apply(Call call) {
+        noBody(call);
         long id = id(call, "change request");
         return threads.run(() -> Reply.ok(json.changeRequest(requests.apply(call.actor(), id))));
     }
 
     private Future<Reply> close(Call call) {
+        noBody(call);
         long id = id(call, "change request");
         return threads.run(() -> Reply.ok(json.changeRequest(requests.close(call.actor(), id))));
     }
 
     private Future<Reply> bypass(Call call) {
-        long id = id(call, "change request");
         Fields f = call.fields().allow("reason");
+        long id = id(call, "change request");
         // Required and not blank (else 422, nothing applied): the reason is the audit log's record of why.
         String reason = f.text("reason", Fields.MAX_DESCRIPTION, true);
         f.done();
@@ -203,6 +218,7 @@ public final class ChangeRequestRoutes {
     }
 
     private Future<Reply> revert(Call call) {
+        noBody(call);
         long id = id(call, "audit entry");
         return threads.run(() -> {
             ChangeRequestService.Submitted<JsonNode> s = requests.revert(call.actor(), id);
