@@ -319,6 +319,9 @@ public final class ScheduleService {
             case STALE -> "flag '" + s.flag() + "' in '" + s.environment() + "' changed after it was scheduled"
                     + " (revision " + s.baseRevision() + " then" + (due.currentRevision() == null ? ""
                     : ", " + due.currentRevision() + " now") + ") and ifChanged is fail: nothing was applied";
+            case APPROVAL_REQUIRED -> "environment '" + s.environment() + "' requires approvals now, and this"
+                    + " schedule was not made through an approved change request: nothing was applied ("
+                    + e.detail() + ")";
             case INVALID -> "the change no longer fits the flag: " + e.violations().stream()
                     .map(v -> (v.where().size() == 0 ? "" : v.where().text() + ": ") + v.message())
                     .collect(Collectors.joining("; "));

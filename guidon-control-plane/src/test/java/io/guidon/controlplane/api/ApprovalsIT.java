@@ -222,6 +222,29 @@ class ApprovalsIT {
     }
 
     @Test
+    void aScheduleMadeBeforeTheEnvironmentRequiredApprovalsFailsAtItsTime() throws Exception {
+        cp.post("/api/v1/environments", admin, Map.of("key", "gated-later"));
+        String schedules = "/api/v1/environments/gated-later/flags/later/schedules";
+        assertThat(cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(2)),
+                "change", Map.of("kind", "flag.toggle", "enabled", true))).status()).isEqualTo(201);
+        String etag = cp.get("/api/v1/environments/gated-later", admin).header("ETag");
+        assertThat(cp.put("/api/v1/environments/gated-later", admin, Map.of("name", "gated-later",
+                "requiredApprovals", 1), "If-Match", etag).status()).isEqualTo(200);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String status = "pending";
+        while (status.equals("pending") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = cp.get(schedules, admin).json().at("/items/0/status").asText();
+        }
+
+        assertThat(status).isEqualTo("failed");
+        assertThat(cp.get(schedules, admin).json().at("/items/0/failure").asText())
+                .contains("requires approvals now");
+        assertThat(flagIn("gated-later", "later").get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
     void approvingOnesOwnRequestIs403() {
         JsonNode r = propose(alice, "checkout", false).json();
 
@@ -327,6 +350,11 @@ class ApprovalsIT {
                 "environment", "nowhere", "flag", "checkout", "enabled", true)));
         Resp noChange = cp.post(CR, alice, Map.of("title", "nothing"));
         Resp badHash = cp.post(CR + "/1/approvals", bob, Map.of("sha256", "xyz"));
+        Resp pastSchedule = cp.post(PROD + "/flags/checkout/schedules", alice, Map.of("at", "2020-01-01T00:00:00Z",
+                "change", Map.of("kind", "flag.toggle", "enabled", true)));
+        Resp typo = cp.post(PROD + "/flags/checkout/schedules", alice, Map.of("at", in(Duration.ofHours(1)),
+                "ifChangd", "apply", "change", Map.of("kind", "flag.toggle", "enabled", true)));
+        Resp badToggle = cp.put(PROD + "/flags/checkout/enabled", alice, Map.of("enabled", "yes"));
         Resp approvals = cp.put(PROD, admin, Map.of("name", "production", "requiredApprovals", 11), "If-Match",
                 cp.get(PROD, admin).header("ETag"));
 
@@ -339,6 +367,11 @@ class ApprovalsIT {
         assertThat(noChange.json().get("errors").toString()).contains("change");
         assertThat(badHash.status()).isEqualTo(422);
         assertThat(badHash.json().get("errors").toString()).contains("sha256");
+        assertThat(pastSchedule.status()).isEqualTo(422);
+        assertThat(pastSchedule.json().get("errors").toString()).contains("at");
+        assertThat(typo.status()).isEqualTo(422);
+        assertThat(typo.json().get("errors").toString()).contains("ifChangd");
+        assertThat(badToggle.status()).isEqualTo(422);
         assertThat(approvals.status()).isEqualTo(422);
         assertThat(approvals.json().get("errors").toString()).contains("requiredApprovals");
         assertThat(total()).isEqualTo(before);
