@@ -142,8 +142,8 @@ public final class Routes {
      * Makes {@code change} through {@code direct} (a direct route's service call), or, where an environment requires
      * approvals, answers the change request it became: 202 with its Location and body.
      */
-    private <T> Reply orProposed(Call call, ProposedChange change, Integer ifMatch, java.util.function.Supplier<T> direct,
-            Function<T, Reply> done) {
+    private <T> Reply orProposed(Call call, ProposedChange change, Integer ifMatch,
+            java.util.function.Supplier<T> direct, Function<T, Reply> done) {
         io.guidon.controlplane.service.ChangeRequestService.Submitted<T> s = changeRequests.submit(call.actor(), change,
                 ifMatch, direct);
         return s.proposed() != null ? ChangeRequestRoutes.proposed(json, s.proposed()) : done.apply(s.done());
@@ -381,8 +381,8 @@ public final class Routes {
         ProposedChange.Rollout r = (ProposedChange.Rollout) read.change();
         JsonNode bucketBy = r == null || r.bucketBy() == null ? null : Json.NODES.textNode(r.bucketBy());
         java.util.function.Supplier<EnvironmentFlag> direct = () -> flags.rollout(call.actor(), call.param("env"),
-                call.param("flag"), ifMatch, r == null ? null : r.percentage(), r == null ? null : r.weights(), bucketBy,
-                read.violations());
+                call.param("flag"), ifMatch, r == null ? null : r.percentage(), r == null ? null : r.weights(),
+                bucketBy, read.violations());
         // Without a change (the request's violations say why) the direct call refuses it before any gate.
         return threads.run(() -> r == null ? environmentFlag(direct.get())
                 : orProposed(call, r, ifMatch, direct, this::environmentFlag));

@@ -50,9 +50,6 @@ public final class ChangeRequestRepository {
     public record Filter(ChangeRequest.Status status, String environment, String flag) {
     }
 
-    private record Row0(ChangeRequest request) {
-    }
-
     private static ChangeRequest request(Row r, List<ChangeRequest.Approval> approvals) {
         Map<String, Long> base = new LinkedHashMap<>();
         JsonNode b = StoredJson.parse(r.getString("base_versions"));

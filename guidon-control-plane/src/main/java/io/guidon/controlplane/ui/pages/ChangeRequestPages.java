@@ -61,9 +61,9 @@ public final class ChangeRequestPages {
     }
 
     /**
-     * Where a UI editor's change {@code change} was stopped by the approval gate ({@code e} APPROVAL_REQUIRED): proposes
-     * it as a change request of the signed-in key (based on {@code base}, the revision the form was based on) and
-     * takes the browser to its page. Any other {@code e} is thrown again.
+     * Where a UI editor's change {@code change} was stopped by the approval gate ({@code e} APPROVAL_REQUIRED):
+     * proposes it as a change request of the signed-in key (based on {@code base}, the revision the form was based
+     * on) and takes the browser to its page. Any other {@code e} is thrown again.
      */
     static UiResult proposed(Services services, UiRequest r, DomainException e, ProposedChange change, Integer base) {
         if (e.kind() != DomainException.Kind.APPROVAL_REQUIRED) {
