@@ -91,6 +91,14 @@ final class DocumentWriter {
             return new Approval("bypass", id, reason);
         }
 
+        /**
+         * A step of rollout plan {@code planId} whose start was approved (a {@code plan.start} change request): the
+         * plan is approved once, and its steps then run with this. For the rollout plans' runner.
+         */
+        static Approval rolloutPlan(long planId) {
+            return new Approval("rollout-plan", planId, null);
+        }
+
         /** A proposal checked against the current document: nothing of it commits. */
         static final Approval DRY_RUN = new Approval("dry-run", 0, null);
     }
