@@ -31,4 +31,6 @@ public interface ResourceViews {
 
     /** A progressive rollout plan, with where it stands. */
     JsonNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan plan);
+    /** A change request: its change, hash, base, status and approvals. */
+    JsonNode changeRequest(io.guidon.controlplane.domain.ChangeRequest request);
 }

@@ -121,8 +121,12 @@ public final class RolloutPlanService {
             if (!problems.isEmpty()) {
                 throw DomainException.invalid(problems);
             }
+            // Checked only (nothing of the step is written now): making a plan changes nothing served, so the
+            // approval gate of the environment judges its start, not this.
+            tx.approve(DocumentWriter.Approval.DRY_RUN);
             ChangeApplier.Base base = applier.check(tx, step(environment, flag, spec, spec.stages().get(0)
                     .percentage()), null, List.of(), Pointer.ROOT);
+            tx.approve(null);
             RolloutPlan p = await(plans.insert(tx.c, new RolloutPlanRepository.New(actor.tenantId(),
                     base.environmentId(), environment, base.resourceId(), flag, spec, by(actor))));
             tx.audit("rollout_plan.create", RolloutPlan.RESOURCE_TYPE, Long.toString(p.id()), environment, null,
@@ -217,7 +221,19 @@ public final class RolloutPlanService {
      * is active; NOT_FOUND like {@link #get}.
      */
     public RolloutPlan start(Actor actor, String environment, String flag, long id) {
+        return start(actor, environment, flag, id, null);
+    }
+
+    /**
+     * {@link #start} with {@code approval} letting the first step through the approval gate of an environment that
+     * requires approvals (an approved change request that starts the plan, ADR 0115); null: the gate judges it like
+     * any change (APPROVAL_REQUIRED there). Once started, the plan's steps carry its own approval.
+     */
+    RolloutPlan start(Actor actor, String environment, String flag, long id, DocumentWriter.Approval approval) {
         return act(actor, environment, flag, id, "start", EnumSet.of(Status.PENDING), (tx, c) -> {
+            if (approval != null) {
+                tx.approve(approval);
+            }
             RolloutPlan other = await(plans.active(tx.c, c.environmentId(), c.flagId()));
             if (other != null) {
                 throw DomainException.conflict("rollout plan " + other.id() + " of flag '" + flag + "' in '"
@@ -324,11 +340,18 @@ public final class RolloutPlanService {
 
     /**
      * Serves {@code percentage} % of the plan's treatment: the change of the flag's fallthrough, audited as the plan's
-     * agent for the transaction's key.
+     * agent for the transaction's key. The start of a pending plan passes the approval gate like any change (in an
+     * environment that requires approvals it is refused until approved); the steps of a started plan carry its
+     * approval.
      */
     private void serve(DocumentWriter.Tx tx, RolloutPlan p, BigDecimal percentage) {
-        applier.apply(tx.as(tx.actor.actingFor(p.agent(), tx.actor.requestId())),
-                step(p.environment(), p.flag(), p.spec(), percentage), null);
+        DocumentWriter.Tx step = tx.as(tx.actor.actingFor(p.agent(), tx.actor.requestId()));
+        if (p.status() != Status.PENDING && step.approval() == null) {
+            // Started, so let through the approval gate (ADR 0115): a plan is approved once, at its start, and its
+            // steps (advance, complete, rollback, abort) then run; a rollback is never held up by the gate.
+            step.approve(DocumentWriter.Approval.rolloutPlan(p.id()));
+        }
+        applier.apply(step, step(p.environment(), p.flag(), p.spec(), percentage), null);
     }
 
     /** The change that serves {@code percentage} % treatment: {control: 100 − p, treatment: p}, in that order. */

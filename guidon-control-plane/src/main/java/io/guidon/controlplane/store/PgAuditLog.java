@@ -74,6 +74,14 @@ public final class PgAuditLog implements AuditLog {
         });
     }
 
+    @Override
+    public Future<JsonNode> find(long tenantId, long id) {
+        return pool.preparedQuery("SELECT id, at, request_id, actor_key_id, actor_name, agent, action, resource_type,"
+                        + " resource_key, environment_key, before::text AS before, after::text AS after FROM audit_log"
+                        + " WHERE tenant_id = $1 AND id = $2")
+                .execute(Tuple.of(tenantId, id)).map(rs -> rs.size() == 0 ? null : json(rs.iterator().next()));
+    }
+
     private static JsonNode json(Row r) {
         ObjectNode o = StoredJson.object();
         o.put("id", r.getLong("id"));
