@@ -39,6 +39,8 @@ class RolloutPlanRoutesIT {
         viewer = cp.createKey(admin, "vera", "viewer", null).json().get("key").asText();
         assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "production")).status()).isEqualTo(201);
         assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "staging")).status()).isEqualTo(201);
+        assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "guarded", "requiredApprovals", 1)).status())
+                .isEqualTo(201);
         for (String flag : List.of("checkout", "search", "banner", "other")) {
             assertThat(cp.post("/api/v1/flags", admin, Map.of("key", flag, "variants",
                     Map.of("on", true, "off", false))).status()).isEqualTo(201);
@@ -186,6 +188,20 @@ class RolloutPlanRoutesIT {
         assertThat(next.get("nextCursor").isNull()).isTrue();
         JsonNode checks = cp.get(plans("production", "search") + "/" + first + "/checks", viewer).json();
         assertThat(checks.get("total").asInt()).as("no check ran (the interval is an hour)").isZero();
+    }
+
+    @Test
+    void inAnEnvironmentThatRequiresApprovalsAPlanIsMadeButItsStartIsGated() {
+        long id = made("guarded", "other", body(10)).get("id").asLong();
+
+        Resp start = act("guarded", "other", id, "start", editor);
+
+        assertThat(start.status()).as(start.body()).isEqualTo(409);
+        assertThat(start.json().get("type").asText()).endsWith("/approval-required");
+        assertThat(cp.get(plans("guarded", "other") + "/" + id, viewer).json().get("status").asText())
+                .as("nothing started, nothing served").isEqualTo("pending");
+        assertThat(served("guarded", "other").isMissingNode()).isTrue();
+        assertThat(auditActions(id)).containsExactly("rollout_plan.create");
     }
 
     @Test
