@@ -217,7 +217,10 @@ public final class ControlPlaneMain {
                     services.flags(), events.maxQueryDays());
             EventRoutes eventRoutes = new EventRoutes(ingest, exposureReports, adminThreads, clock,
                     events.maxBodySize());
-            ScheduleRoutes scheduleRoutes = new ScheduleRoutes(services.schedules(), adminThreads);
+            ScheduleRoutes scheduleRoutes = new ScheduleRoutes(services.schedules(), services.changeRequests(),
+                    adminThreads);
+            io.guidon.controlplane.api.ChangeRequestRoutes changeRequestRoutes =
+                    new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -258,6 +261,7 @@ public final class ControlPlaneMain {
                     routes.register(api);
                     eventRoutes.register(api);
                     scheduleRoutes.register(api);
+                    changeRequestRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);

@@ -15,7 +15,7 @@ class OpenApiResponsesTest {
     private static final Map<String, List<String>> PROBLEM = Map.of("Content-Type",
             List.of("application/problem+json"));
     private static final String ENV = "{\"key\":\"production\",\"name\":\"production\",\"description\":\"\","
-            + "\"protected\":false,\"version\":1,\"revision\":1,\"createdAt\":\"2026-01-31T12:00:00Z\",\"updatedAt\":\"2026-01-31T12:00:00Z\"}";
+            + "\"protected\":false,\"requiredApprovals\":0,\"version\":1,\"revision\":1,\"createdAt\":\"2026-01-31T12:00:00Z\",\"updatedAt\":\"2026-01-31T12:00:00Z\"}";
     private static final String PROBLEM_BODY = "{\"type\":\"https://guidon.io/problems/not-found\",\"title\":\"Not"
             + " found\",\"status\":404,\"detail\":\"no\",\"instance\":\"urn:guidon:request:x\",\"requestId\":\"x\"}";
 

@@ -49,8 +49,15 @@ public final class ChangeBodies {
         ProposedChange read(Fields f, String environment, String key);
     }
 
-    /** A kind: the fields its body may have (besides {@code kind} in a kept change) and how they are read. */
-    private record Kind(List<String> fields, Reader reader) {
+    /**
+     * A kind: the fields its body may have (besides {@code kind} in a kept change), how they are read, and the
+     * member that names its resource in a change's stored form ({@code flag} or {@code segment}).
+     */
+    private record Kind(List<String> fields, Reader reader, String resource) {
+
+        Kind(List<String> fields, Reader reader) {
+            this(fields, reader, "flag");
+        }
     }
 
     /** The kinds a request can state, by name, in the order they are listed in messages. */
@@ -60,6 +67,8 @@ public final class ChangeBodies {
         KINDS.put("flag.toggle", new Kind(List.of("enabled"), ChangeBodies::toggle));
         KINDS.put("flag.rollout", new Kind(List.of("percentage", "rollout", "bucketBy"), ChangeBodies::rollout));
         KINDS.put("flag.configure", new Kind(List.of(EnvironmentDocument.CONFIG_FIELDS), ChangeBodies::configure));
+        KINDS.put("segment.delete", new Kind(List.of(), (f, environment, key) ->
+                new ProposedChange.DeleteSegment(environment, key), "segment"));
     }
 
     private ChangeBodies() {
@@ -67,7 +76,8 @@ public final class ChangeBodies {
 
     /** The kinds {@link #change} reads, in order: {@code flag.toggle}, {@code flag.rollout}, {@code flag.configure}. */
     public static List<String> kinds() {
-        return List.copyOf(KINDS.keySet());
+        return KINDS.entrySet().stream().filter(e -> e.getValue().resource().equals("flag")).map(Map.Entry::getKey)
+                .toList();
     }
 
     /**
@@ -75,16 +85,43 @@ public final class ChangeBodies {
      * violation of it (and the rest is not read); any field the kind does not have is one too.
      */
     public static Read change(Fields f, String environment, String key) {
+        return change(f, environment, key, "flag");
+    }
+
+    /** {@link #change(Fields, String, String)} of the kinds about {@code resource} ({@code null}: any). */
+    private static Read change(Fields f, String environment, String key, String resource) {
+        Map<String, Kind> kinds = new LinkedHashMap<>();
+        KINDS.forEach((n, k) -> {
+            if (resource == null || k.resource().equals(resource)) {
+                kinds.put(n, k);
+            }
+        });
         JsonNode name = f.raw("kind");
-        Kind kind = name != null && name.isTextual() ? KINDS.get(name.textValue()) : null;
+        Kind kind = name != null && name.isTextual() ? kinds.get(name.textValue()) : null;
         if (kind == null) {
-            String known = String.join(", ", KINDS.keySet());
+            String known = String.join(", ", kinds.keySet());
             f.error("kind", name == null ? "required: one of " + known
                     : "must be one of " + known + ", not " + (name.isTextual()
                     ? "'" + io.guidon.json.ValueChecks.printable(name.textValue(), 40) + "'" : Fields.kind(name)));
             return new Read(null, f.violations());
         }
         return read(kind, f, environment, key, List.of("kind"));
+    }
+
+    /**
+     * A change in its stored form ({@link ProposedChange#toJson()}) in {@code f}: {@code kind}, {@code environment},
+     * the resource ({@code flag} or {@code segment}, by kind) and the kind's fields; a change request's
+     * {@code change}. Each problem is recorded in {@code f} like {@link #change}'s.
+     */
+    public static Read stored(Fields f) {
+        JsonNode name = f.raw("kind");
+        Kind kind = name != null && name.isTextual() ? KINDS.get(name.textValue()) : null;
+        if (kind == null) {
+            return change(f, null, null, null);
+        }
+        String environment = f.key("environment");
+        String key = f.key(kind.resource());
+        return read(kind, f, environment, key, List.of("kind", "environment", kind.resource()));
     }
 
     /**

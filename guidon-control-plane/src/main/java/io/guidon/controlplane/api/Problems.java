@@ -25,6 +25,7 @@ import java.util.Map;
  *   <tr><td>FORBIDDEN</td><td>403</td><td>forbidden</td><td></td></tr>
  *   <tr><td>RATE_LIMITED</td><td>429</td><td>rate-limited</td><td>Retry-After</td></tr>
  *   <tr><td>UNAVAILABLE</td><td>503</td><td>unavailable</td><td>Retry-After</td></tr>
+ *   <tr><td>APPROVAL_REQUIRED</td><td>409</td><td>approval-required</td><td></td></tr>
  * </table>
  *
  * <p>Each {@link Violation} becomes an item of {@code errors}: {@code path}, the place as people read it
@@ -61,6 +62,7 @@ public final class Problems {
                     Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
             case UNAVAILABLE -> new ApiException(503, "unavailable", "Service unavailable", detail, List.of(),
                     Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
+            case APPROVAL_REQUIRED -> new ApiException(409, "approval-required", "Approval required", detail);
         };
         return new ApiException(problem.status(), problem.typeName(), problem.title(), problem.detail(),
                 problem.errors(), problem.headers(), e);

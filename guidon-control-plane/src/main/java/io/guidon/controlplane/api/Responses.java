@@ -23,7 +23,7 @@ public final class Responses implements ResourceViews {
     public Responses() {
     }
 
-    /** {@code key, name, description, protected, version, revision, createdAt, updatedAt}. */
+    /** {@code key, name, description, protected, requiredApprovals, version, revision, createdAt, updatedAt}. */
     @Override
     public ObjectNode environment(Environment e) {
         ObjectNode o = Json.object();
@@ -31,6 +31,7 @@ public final class Responses implements ResourceViews {
         o.put("name", e.name());
         o.put("description", e.description());
         o.put("protected", e.protectedEnvironment());
+        o.put("requiredApprovals", e.requiredApprovals());
         o.put("version", e.version());
         o.put("revision", e.revision());
         o.put("createdAt", e.createdAt().toInstant().toString());
@@ -149,6 +150,60 @@ public final class Responses implements ResourceViews {
         o.put("failure", s.failure());
         o.put("cancelledAt", instant(s.cancelledAt()));
         o.set("cancelledBy", by(s.cancelledBy()));
+        return o;
+    }
+
+    /**
+     * {@code id, environment, resourceType, resourceKey, title, description, change, sha256, baseVersions, status,
+     * author, createdAt, updatedAt, approvals, validApprovals, appliedAt, appliedBy, appliedVersion, bypassReason,
+     * closedAt, closedBy}: {@code change} exactly as kept (the text its {@code sha256} is of); each approval with
+     * the hash it was given to, whether it is withdrawn, and whether its key is revoked now ({@code counts}: it
+     * counts towards applying the current change).
+     */
+    @Override
+    public ObjectNode changeRequest(io.guidon.controlplane.domain.ChangeRequest r) {
+        ObjectNode o = Json.object();
+        o.put("id", r.id());
+        o.put("environment", r.environment());
+        o.put("resourceType", r.resourceType());
+        o.put("resourceKey", r.resourceKey());
+        o.put("title", r.title());
+        o.put("description", r.description());
+        o.set("change", r.action().deepCopy());
+        o.put("sha256", r.sha256());
+        ObjectNode base = o.putObject("baseVersions");
+        r.baseVersions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> base.put(e.getKey(), e.getValue()));
+        o.put("status", r.status().jsonName());
+        o.set("author", by(r.author().keyId(), r.author().name()));
+        o.put("createdAt", instant(r.createdAt()));
+        o.put("updatedAt", instant(r.updatedAt()));
+        com.fasterxml.jackson.databind.node.ArrayNode approvals = o.putArray("approvals");
+        for (io.guidon.controlplane.domain.ChangeRequest.Approval a : r.approvals()) {
+            ObjectNode x = approvals.addObject();
+            x.put("keyId", a.by().keyId() == null ? null : a.by().keyId().toString());
+            x.put("name", a.by().name());
+            x.put("sha256", a.sha256());
+            x.put("approvedAt", instant(a.approvedAt()));
+            x.put("withdrawnAt", instant(a.withdrawnAt()));
+            x.put("keyRevoked", a.keyRevoked());
+            x.put("counts", a.counts(r.sha256()));
+        }
+        o.put("validApprovals", r.validApprovals());
+        o.put("appliedAt", instant(r.appliedAt()));
+        o.set("appliedBy", r.appliedBy() == null ? Json.NODES.nullNode()
+                : by(r.appliedBy().keyId(), r.appliedBy().name()));
+        o.put("appliedVersion", r.appliedVersion());
+        o.put("bypassReason", r.bypassReason());
+        o.put("closedAt", instant(r.closedAt()));
+        o.put("closedBy", r.closedBy());
+        return o;
+    }
+
+    private static ObjectNode by(java.util.UUID keyId, String name) {
+        ObjectNode o = Json.object();
+        o.put("keyId", keyId == null ? null : keyId.toString());
+        o.put("name", name);
         return o;
     }
 

@@ -50,6 +50,7 @@ public final class Routes {
     private final AuditService audit;
     private final KeyService keys;
     private final SidecarService sidecars;
+    private final io.guidon.controlplane.service.ChangeRequestService changeRequests;
     private final SnapshotCache snapshots;
     private final SightingBuffer sightings;
     private final Authenticator authenticator;
@@ -65,6 +66,7 @@ public final class Routes {
         this.audit = services.audit();
         this.keys = services.keys();
         this.sidecars = services.sidecars();
+        this.changeRequests = services.changeRequests();
         this.snapshots = snapshots;
         this.sightings = sightings;
         this.authenticator = authenticator;
@@ -136,6 +138,17 @@ public final class Routes {
         return o;
     }
 
+    /**
+     * Makes {@code change} through {@code direct} (a direct route's service call), or, where an environment requires
+     * approvals, answers the change request it became: 202 with its Location and body.
+     */
+    private <T> Reply orProposed(Call call, ProposedChange change, Integer ifMatch,
+            java.util.function.Supplier<T> direct, Function<T, Reply> done) {
+        io.guidon.controlplane.service.ChangeRequestService.Submitted<T> s = changeRequests.submit(call.actor(), change,
+                ifMatch, direct);
+        return s.proposed() != null ? ChangeRequestRoutes.proposed(json, s.proposed()) : done.apply(s.done());
+    }
+
     private static void keyMatchesPath(Fields f, String pathKey) {
         JsonNode k = f.raw("key");
         if (k != null && !(k.isTextual() && k.textValue().equals(pathKey))) {
@@ -152,17 +165,34 @@ public final class Routes {
     }
 
     private Future<Reply> createEnvironment(Call call) {
-        Fields f = call.fields().allow("key", "name", "description", "protected");
+        Fields f = call.fields().allow("key", "name", "description", "protected", "requiredApprovals");
         String key = f.key("key");
         String name = f.text("name", Fields.MAX_NAME, false);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         Boolean protectedEnvironment = f.bool("protected", false);
+        Integer approvals = requiredApprovals(f);
         f.done();
         return threads.run(() -> {
             Environment e = environments.create(call.actor(), key, name == null ? key : name,
-                    description == null ? "" : description, Boolean.TRUE.equals(protectedEnvironment));
+                    description == null ? "" : description, Boolean.TRUE.equals(protectedEnvironment),
+                    approvals == null ? 0 : approvals);
             return Reply.created(json.environment(e), V1 + "/environments/" + e.key()).etag(e.revision());
         });
+    }
+
+    /** {@code requiredApprovals}: a whole number from 0 to {@link Environment#MAX_APPROVALS}, or null when left out. */
+    private static Integer requiredApprovals(Fields f) {
+        JsonNode v = f.raw("requiredApprovals");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < 0
+                || v.intValue() > Environment.MAX_APPROVALS) {
+            f.error("requiredApprovals", "must be a whole number from 0 (changes apply at once) to "
+                    + Environment.MAX_APPROVALS + ", not " + (v.isNumber() ? v.asText() : Fields.kind(v)));
+            return null;
+        }
+        return v.intValue();
     }
 
     private Future<Reply> getEnvironment(Call call) {
@@ -174,17 +204,19 @@ public final class Routes {
 
     private Future<Reply> updateEnvironment(Call call) {
         Integer ifMatch = call.requireIfMatch();
-        Fields f = call.fields().allow("key", "name", "description", "protected", "version", "revision",
-                "createdAt", "updatedAt");
+        Fields f = call.fields().allow("key", "name", "description", "protected", "requiredApprovals", "version",
+                "revision", "createdAt", "updatedAt");
         keyMatchesPath(f, call.param("env"));
         String name = f.text("name", Fields.MAX_NAME, true);
         String description = f.text("description", Fields.MAX_DESCRIPTION, false);
         // Left out (or null): unchanged, so that a client written before the field existed cannot unprotect.
         Boolean protectedEnvironment = f.bool("protected", false);
+        // Likewise: left out keeps the approvals the environment requires.
+        Integer approvals = requiredApprovals(f);
         f.done();
         return threads.run(() -> {
             Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
-                    description == null ? "" : description, protectedEnvironment);
+                    description == null ? "" : description, protectedEnvironment, approvals);
             return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
@@ -273,18 +305,19 @@ public final class Routes {
         keyMatchesPath(f, call.param("flag"));
         FlagFields fields = definition(f);
         List<Violation> problems = f.violations();
-        return threads.run(() -> {
-            FlagDefinition d = flags.update(call.actor(), call.param("flag"), ifMatch, fields, problems);
-            return Reply.ok(json.flag(d)).etag(d.revision());
-        });
+        ProposedChange change = new ProposedChange.UpdateFlag(call.param("flag"), fields.name(), fields.description(),
+                fields.tags(), fields.variants(), fields.metadata(), fields.salt());
+        return threads.run(() -> orProposed(call, change, ifMatch,
+                () -> flags.update(call.actor(), call.param("flag"), ifMatch, fields, problems),
+                d -> Reply.ok(json.flag(d)).etag(d.revision())));
     }
 
     private Future<Reply> deleteFlag(Call call) {
         Integer ifMatch = call.ifMatch();
-        return threads.run(() -> {
+        return threads.run(() -> orProposed(call, new ProposedChange.DeleteFlag(call.param("flag")), ifMatch, () -> {
             flags.delete(call.actor(), call.param("flag"), ifMatch);
-            return Reply.noContent();
-        });
+            return Boolean.TRUE;
+        }, x -> Reply.noContent()));
     }
 
     // ---------------------------------------------------------------- flag configurations
@@ -324,8 +357,9 @@ public final class Routes {
         }
         ProposedChange.Configure change = (ProposedChange.Configure) read.change();
         List<Violation> problems = f.violations();
-        return threads.run(() -> environmentFlag(flags.configure(call.actor(), call.param("env"), call.param("flag"),
-                ifMatch, change.config(), echoed, problems)));
+        return threads.run(() -> orProposed(call, change, ifMatch, () -> flags.configure(call.actor(),
+                call.param("env"), call.param("flag"), ifMatch, change.config(), echoed, problems),
+                this::environmentFlag));
     }
 
     private Future<Reply> toggle(Call call) {
@@ -334,8 +368,8 @@ public final class Routes {
         ChangeBodies.Read read = ChangeBodies.body("flag.toggle", f, call.param("env"), call.param("flag"));
         f.done();
         boolean enabled = ((ProposedChange.Toggle) read.change()).enabled();
-        return threads.run(() -> environmentFlag(flags.toggle(call.actor(), call.param("env"), call.param("flag"),
-                ifMatch, enabled)));
+        return threads.run(() -> orProposed(call, read.change(), ifMatch, () -> flags.toggle(call.actor(),
+                call.param("env"), call.param("flag"), ifMatch, enabled), this::environmentFlag));
     }
 
     private Future<Reply> rollout(Call call) {
@@ -346,9 +380,12 @@ public final class Routes {
         // request with nothing to apply (no change) is refused with its own.
         ProposedChange.Rollout r = (ProposedChange.Rollout) read.change();
         JsonNode bucketBy = r == null || r.bucketBy() == null ? null : Json.NODES.textNode(r.bucketBy());
-        return threads.run(() -> environmentFlag(flags.rollout(call.actor(), call.param("env"), call.param("flag"),
-                ifMatch, r == null ? null : r.percentage(), r == null ? null : r.weights(), bucketBy,
-                read.violations())));
+        java.util.function.Supplier<EnvironmentFlag> direct = () -> flags.rollout(call.actor(), call.param("env"),
+                call.param("flag"), ifMatch, r == null ? null : r.percentage(), r == null ? null : r.weights(),
+                bucketBy, read.violations());
+        // Without a change (the request's violations say why) the direct call refuses it before any gate.
+        return threads.run(() -> r == null ? environmentFlag(direct.get())
+                : orProposed(call, r, ifMatch, direct, this::environmentFlag));
     }
 
     // ---------------------------------------------------------------- segments
@@ -387,11 +424,11 @@ public final class Routes {
         String env = call.param("env");
         ObjectNode definition = segmentDefinition(f);
         List<Violation> problems = f.violations();
-        return threads.run(() -> {
-            Segment s = segments.put(call.actor(), env, key, true, null, description, definition, problems);
-            return Reply.created(json.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
-                    .etag(s.revision());
-        });
+        ProposedChange change = new ProposedChange.PutSegment(env, key, true, description, definition);
+        return threads.run(() -> orProposed(call, change, null,
+                () -> segments.put(call.actor(), env, key, true, null, description, definition, problems),
+                s -> Reply.created(json.segment(env, s), V1 + "/environments/" + env + "/segments/" + s.key())
+                        .etag(s.revision())));
     }
 
     private Future<Reply> updateSegment(Call call) {
@@ -403,19 +440,20 @@ public final class Routes {
         String env = call.param("env");
         ObjectNode definition = segmentDefinition(f);
         List<Violation> problems = f.violations();
-        return threads.run(() -> {
-            Segment s = segments.put(call.actor(), env, call.param("segment"), false, ifMatch, description,
-                    definition, problems);
-            return Reply.ok(json.segment(env, s)).etag(s.revision());
-        });
+        ProposedChange change = new ProposedChange.PutSegment(env, call.param("segment"), false, description,
+                definition);
+        return threads.run(() -> orProposed(call, change, ifMatch, () -> segments.put(call.actor(), env,
+                call.param("segment"), false, ifMatch, description, definition, problems),
+                s -> Reply.ok(json.segment(env, s)).etag(s.revision())));
     }
 
     private Future<Reply> deleteSegment(Call call) {
         Integer ifMatch = call.ifMatch();
-        return threads.run(() -> {
+        ProposedChange change = new ProposedChange.DeleteSegment(call.param("env"), call.param("segment"));
+        return threads.run(() -> orProposed(call, change, ifMatch, () -> {
             segments.delete(call.actor(), call.param("env"), call.param("segment"), ifMatch);
-            return Reply.noContent();
-        });
+            return Boolean.TRUE;
+        }, x -> Reply.noContent()));
     }
 
     // ---------------------------------------------------------------- keys

@@ -37,11 +37,15 @@ public final class ScheduleRoutes {
     private static final String EXAMPLE = "2026-12-07T09:00:00+01:00";
 
     private final ScheduleService schedules;
+    private final io.guidon.controlplane.service.ChangeRequestService changeRequests;
     private final AdminThreads threads;
     private final Responses json = new Responses();
 
-    public ScheduleRoutes(ScheduleService schedules, AdminThreads threads) {
+    /** {@code changeRequests}: where a schedule in an environment that requires approvals is proposed. */
+    public ScheduleRoutes(ScheduleService schedules,
+            io.guidon.controlplane.service.ChangeRequestService changeRequests, AdminThreads threads) {
         this.schedules = schedules;
+        this.changeRequests = changeRequests;
         this.threads = threads;
     }
 
@@ -75,8 +79,17 @@ public final class ScheduleRoutes {
         ScheduleService.Request request = new ScheduleService.Request(env, flag, due, read.change(), ifChanged,
                 ifMatch, CHANGE);
         return threads.run(() -> {
-            Schedule s = schedules.create(call.actor(), request, read.violations());
-            return Reply.created(json.schedule(s), location(s));
+            try {
+                Schedule s = schedules.create(call.actor(), request, read.violations());
+                return Reply.created(json.schedule(s), location(s));
+            } catch (io.guidon.controlplane.domain.DomainException e) {
+                if (e.kind() != io.guidon.controlplane.domain.DomainException.Kind.APPROVAL_REQUIRED) {
+                    throw e;
+                }
+                // A gated environment: the schedule exists only once a change request making it is approved and
+                // applied (schedule.create); its application at its time then carries that approval.
+                return ChangeRequestRoutes.proposed(json, changeRequests.proposeSchedule(call.actor(), request));
+            }
         });
     }
 

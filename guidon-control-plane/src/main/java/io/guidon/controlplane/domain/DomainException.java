@@ -40,7 +40,13 @@ public final class DomainException extends RuntimeException {
         /** Too many requests from this caller; {@link #retryAfterSeconds()} says when to try again (429). */
         RATE_LIMITED,
         /** A dependency is down or busy, or a change kept conflicting; retry after {@link #retryAfterSeconds()} (503). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * A change of an environment that requires approvals, made without any: it must be proposed as a change
+         * request ({@link #requiredApprovals()} says how many it needs). The direct routes turn it into one (202);
+         * elsewhere it is a 409.
+         */
+        APPROVAL_REQUIRED
     }
 
     private final Kind kind;
@@ -70,7 +76,17 @@ public final class DomainException extends RuntimeException {
 
     /** For {@link Kind#RATE_LIMITED} and {@link Kind#UNAVAILABLE}: seconds to wait; else 0. */
     public int retryAfterSeconds() {
-        return retryAfterSeconds;
+        return kind == Kind.APPROVAL_REQUIRED ? 0 : retryAfterSeconds;
+    }
+
+    /** For {@link Kind#APPROVAL_REQUIRED}: how many approvals the change needs; else 0. */
+    public int requiredApprovals() {
+        return kind == Kind.APPROVAL_REQUIRED ? retryAfterSeconds : 0;
+    }
+
+    /** A change that needs {@code approvals} approvals, made without: {@code detail} says where and why. */
+    public static DomainException approvalRequired(int approvals, String detail) {
+        return new DomainException(Kind.APPROVAL_REQUIRED, detail, List.of(), approvals);
     }
 
     /** Input that breaks rules, each violation with where and what; {@code violations} must not be empty. */

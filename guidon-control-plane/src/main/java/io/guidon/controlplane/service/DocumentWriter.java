@@ -74,11 +74,44 @@ final class DocumentWriter {
         this.versions = versions;
     }
 
+    /**
+     * Why a change may pass the approval gate of an environment that requires approvals (docs/adr/0115-approvals.md):
+     * an approved change request being applied ({@code changeRequestId}), an admin's bypass of one with its reason,
+     * a schedule made through an approved request, or a proposal's dry run (its transaction always rolls back).
+     */
+    record Approval(String kind, long changeRequestId, String reason) {
+
+        /** A change request applied with its approvals. */
+        static Approval changeRequest(long id) {
+            return new Approval("change-request", id, null);
+        }
+
+        /** A change request applied by an admin without its approvals, for {@code reason}. */
+        static Approval bypass(long id, String reason) {
+            return new Approval("bypass", id, reason);
+        }
+
+        /**
+         * A step of rollout plan {@code planId} whose start was approved (a {@code plan.start} change request): the
+         * plan is approved once, and its steps then run with this. For the rollout plans' runner.
+         */
+        static Approval rolloutPlan(long planId) {
+            return new Approval("rollout-plan", planId, null);
+        }
+
+        /** A proposal checked against the current document: nothing of it commits. */
+        static final Approval DRY_RUN = new Approval("dry-run", 0, null);
+    }
+
     /** One run of a change's transaction: its connection, who changes, and what it applied to which environment. */
     final class Tx {
         final SqlConnection c;
         final Actor actor;
         private final List<Applied> applied = new ArrayList<>();
+        /** What lets this transaction's changes through the approval gate; null: nothing (the direct routes). */
+        private Approval approval;
+        /** The audit entries written in this run, in order (a dry run's before and after are its diff). */
+        private final List<AuditLog.Entry> audited = new ArrayList<>();
 
         private Tx(SqlConnection c, Actor actor) {
             this.c = c;
@@ -88,8 +121,20 @@ final class DocumentWriter {
         /** Writes the audit entry of the change, in this transaction. */
         void audit(String action, String resourceType, String resourceKey, String environmentKey,
                 com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after) {
-            await(audit.record(c, actor, new AuditLog.Entry(action, resourceType, resourceKey, environmentKey, before,
-                    after)));
+            AuditLog.Entry entry = new AuditLog.Entry(action, resourceType, resourceKey, environmentKey, before,
+                    after);
+            await(audit.record(c, actor, entry));
+            audited.add(entry);
+        }
+
+        /** Lets this transaction's changes through the approval gate, for {@code why}. */
+        void approve(Approval why) {
+            this.approval = why;
+        }
+
+        /** What lets this transaction's changes through the approval gate, or null. */
+        Approval approval() {
+            return approval;
         }
     }
 
@@ -139,17 +184,49 @@ final class DocumentWriter {
     }
 
     /**
+     * Runs {@code work} in {@code tx} as a dry run through the approval gate: everything it writes is undone (a
+     * savepoint rolled back), nothing of it is published; its answer, or its failure, is what it would have been.
+     * Locks taken before the call are kept (the dry run's own are released with the savepoint).
+     *
+     * @return the audit entries the work wrote (what the change would have changed), in order
+     */
+    List<AuditLog.Entry> dryRun(Tx tx, java.util.function.Consumer<Tx> work) {
+        await(tx.c.query("SAVEPOINT dry_run").execute());
+        Approval was = tx.approval;
+        int applied = tx.applied.size();
+        int audited = tx.audited.size();
+        tx.approval = Approval.DRY_RUN;
+        try {
+            work.accept(tx);
+            return List.copyOf(tx.audited.subList(audited, tx.audited.size()));
+        } finally {
+            tx.approval = was;
+            tx.applied.subList(applied, tx.applied.size()).clear();
+            tx.audited.subList(audited, tx.audited.size()).clear();
+            await(tx.c.query("ROLLBACK TO SAVEPOINT dry_run").execute());
+        }
+    }
+
+    /**
      * Applies {@code change} to the document of each of {@code envs} (locked by the caller), in turn, each compiled
      * on a worker thread; writes nothing. The document is read from the database unless this replica committed the
      * locked version itself.
      *
+     * <p>The approval gate (docs/adr/0115-approvals.md) is here, where every change of an environment's document
+     * passes: a valid change of what an environment that requires approvals serves is refused with APPROVAL_REQUIRED
+     * unless {@code tx} carries an {@link Approval}. It is judged after the engine's validation, so that an invalid
+     * change is answered as invalid rather than kept in a request that could never apply.
+     *
      * @throws DomainException INVALID listing {@code requestViolations} (the request's own, found before) and every
      *     violation of every environment, each once, in that order, when there is any; or, when the change could not
-     *     be built, the request's violations (or "no configuration to apply")
+     *     be built, the request's violations (or "no configuration to apply"); APPROVAL_REQUIRED for a valid change
+     *     that the gate stops
      */
     List<Prepared> prepare(Tx tx, List<Environment> envs, DocumentChange change, List<Violation> requestViolations) {
         List<Prepared> prepared = new ArrayList<>();
         Set<Violation> violations = new LinkedHashSet<>(requestViolations);
+        int gatedBy = 0;
+        List<String> gated = new ArrayList<>();
         for (Environment env : envs) {
             Cached cached = cache.get(env.id());
             boolean hit = cached != null && cached.version() == env.version();
@@ -166,11 +243,38 @@ final class DocumentWriter {
             }
             violations.addAll(outcome.violations());
             prepared.add(new Prepared(env, outcome));
+            if (env.gated() && changesWhatIsServed(change, before)) {
+                gated.add(env.key());
+                gatedBy = Math.max(gatedBy, env.requiredApprovals());
+            }
         }
         if (!violations.isEmpty()) {
             throw DomainException.invalid(List.copyOf(violations));
         }
+        if (!gated.isEmpty() && tx.approval == null) {
+            throw DomainException.approvalRequired(gatedBy, "environment" + (gated.size() == 1 ? " '" + gated.get(0)
+                    + "' requires " : "s " + gated + " require up to ") + gatedBy + " approval"
+                    + (gatedBy == 1 ? "" : "s") + " for a change of what it serves: propose it as a change request");
+        }
         return prepared;
+    }
+
+    /**
+     * Whether {@code change} may change what an environment whose document was {@code before} serves: every change
+     * but a new flag (disabled everywhere, and asked for by no application yet) and a flag definition whose variants,
+     * salt and metadata are unchanged (a new name, description or tags change no evaluation).
+     */
+    static boolean changesWhatIsServed(DocumentChange change, EnvironmentDocument before) {
+        return switch (change) {
+            case DocumentChange.CreateFlag c -> false;
+            case DocumentChange.UpdateFlagDefinition u -> {
+                io.guidon.controlplane.domain.FlagDefinition was = before.flags.get(u.definition().key());
+                yield was == null || !java.util.Objects.equals(was.variants(), u.definition().variants())
+                        || !java.util.Objects.equals(was.salt(), u.definition().salt())
+                        || !java.util.Objects.equals(was.metadata(), u.definition().metadata());
+            }
+            default -> true;
+        };
     }
 
     /**

@@ -57,10 +57,19 @@ public final class EnvironmentService {
      * {@code protectedEnvironment}: whether consoles ask for a confirmation naming it before changing its flags.
      */
     public Environment create(Actor actor, String key, String name, String description, boolean protectedEnvironment) {
+        return create(actor, key, name, description, protectedEnvironment, 0);
+    }
+
+    /**
+     * {@link #create(Actor, String, String, String, boolean)} with {@code requiredApprovals}: how many approvals a
+     * change of what it serves needs (0 to {@link Environment#MAX_APPROVALS}; the caller checked the range).
+     */
+    public Environment create(Actor actor, String key, String name, String description, boolean protectedEnvironment,
+            int requiredApprovals) {
         return writer.write(actor, tx -> {
             await(environments.lockTenant(tx.c, actor.tenantId()));
             Environment env = await(environments.insert(tx.c, actor.tenantId(), key, name, description,
-                    protectedEnvironment));
+                    protectedEnvironment, requiredApprovals));
             // Every flag of the tenant gets its default (disabled) configuration here; the inserts are pipelined.
             List<Future<Void>> inserts = new ArrayList<>();
             for (FlagDefinition def : await(flags.all(tx.c, actor.tenantId()))) {
@@ -79,11 +88,22 @@ public final class EnvironmentService {
      */
     public Environment update(Actor actor, String key, Integer ifMatch, String name, String description,
             Boolean protectedEnvironment) {
+        return update(actor, key, ifMatch, name, description, protectedEnvironment, null);
+    }
+
+    /**
+     * {@link #update(Actor, String, Integer, String, String, Boolean)} that also sets the approvals its changes need
+     * ({@code requiredApprovals}, 0 to {@link Environment#MAX_APPROVALS}; null keeps it). Admins only (the route's
+     * role): lowering it is audited like any change of the environment.
+     */
+    public Environment update(Actor actor, String key, Integer ifMatch, String name, String description,
+            Boolean protectedEnvironment, Integer requiredApprovals) {
         return writer.write(actor, tx -> {
             Environment before = found(await(environments.find(tx.c, actor.tenantId(), key, RowLock.CHANGE)), key);
             DocumentWriter.checkRevision(ifMatch, before.revision(), "environment '" + key + "'");
             Environment after = await(environments.update(tx.c, before.id(), name, description,
-                    protectedEnvironment == null ? before.protectedEnvironment() : protectedEnvironment));
+                    protectedEnvironment == null ? before.protectedEnvironment() : protectedEnvironment,
+                    requiredApprovals == null ? before.requiredApprovals() : requiredApprovals));
             tx.audit("environment.update", "environment", key, key, views.environment(before),
                     views.environment(after));
             return after;

@@ -245,6 +245,10 @@ public final class FlagService {
         try {
             writer.prepare(tx, List.of(located.environment()), change, List.of());
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED && !requestViolations.isEmpty()) {
+                // A request with problems of its own is refused for them, never kept as a change request.
+                throw DomainException.invalid(requestViolations);
+            }
             if (e.kind() != DomainException.Kind.INVALID) {
                 throw e;
             }

@@ -28,4 +28,7 @@ public interface ResourceViews {
 
     /** A scheduled change of a flag in an environment, with what became of it. */
     JsonNode schedule(Schedule schedule);
+
+    /** A change request: its change, hash, base, status and approvals. */
+    JsonNode changeRequest(io.guidon.controlplane.domain.ChangeRequest request);
 }

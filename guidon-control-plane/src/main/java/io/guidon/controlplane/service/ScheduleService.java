@@ -83,7 +83,19 @@ public final class ScheduleService {
      * violations of the change on the current document, all at once. Audited as {@code schedule.create}.
      */
     public Schedule create(Actor actor, Request request, List<Violation> requestViolations) {
-        return writer.write(actor, tx -> {
+        return writer.write(actor, tx -> createIn(tx, request, requestViolations, null));
+    }
+
+    /**
+     * {@link #create} inside a caller's transaction, under its actor: a change request's {@code schedule.create}
+     * being applied ({@code changeRequestId}, whose approval the schedule's application carries at its time), or
+     * checked in a dry run. In an environment that requires approvals, a schedule made without one is refused
+     * (APPROVAL_REQUIRED) by the write path's gate, after every other check.
+     */
+    Schedule createIn(DocumentWriter.Tx tx, Request request, List<Violation> requestViolations,
+            Long changeRequestId) {
+        Actor actor = tx.actor;
+        {
             List<Violation> problems = new ArrayList<>(requestViolations);
             OffsetDateTime now = await(schedules.now(tx.c));
             if (request.due() != null && !request.due().isAfter(now)) {
@@ -108,11 +120,12 @@ public final class ScheduleService {
             }
             Schedule s = await(schedules.insert(tx.c, new ScheduleRepository.New(actor.tenantId(),
                     base.environmentId(), request.environment(), base.resourceId(), request.flag(), request.due(),
-                    request.change(), base.revision(), request.ifChanged(), by(actor), actor.requestId())));
+                    request.change(), base.revision(), request.ifChanged(), by(actor), actor.requestId(),
+                    changeRequestId)));
             tx.audit("schedule.create", RESOURCE_TYPE, Long.toString(s.id()), s.environment(), null,
                     views.schedule(s));
             return s;
-        });
+        }
     }
 
     /** Schedule {@code id} of {@code flag} in {@code environment}; NOT_FOUND when it is not one of theirs. */
@@ -241,6 +254,10 @@ public final class ScheduleService {
                     return fail(tx, due, refusal);
                 }
                 Schedule pending = due.schedule();
+                if (due.changeRequestId() != null) {
+                    // Made through an approved change request: its application carries that approval.
+                    tx.approve(DocumentWriter.Approval.changeRequest(due.changeRequestId()));
+                }
                 applier.apply(tx, pending.change(),
                         pending.ifChanged() == Schedule.IfChanged.FAIL ? pending.baseRevision() : null);
                 return await(schedules.markApplied(tx.c, pending.id(), lateAfter));
@@ -302,6 +319,9 @@ public final class ScheduleService {
             case STALE -> "flag '" + s.flag() + "' in '" + s.environment() + "' changed after it was scheduled"
                     + " (revision " + s.baseRevision() + " then" + (due.currentRevision() == null ? ""
                     : ", " + due.currentRevision() + " now") + ") and ifChanged is fail: nothing was applied";
+            case APPROVAL_REQUIRED -> "environment '" + s.environment() + "' requires approvals now, and this"
+                    + " schedule was not made through an approved change request: nothing was applied ("
+                    + e.detail() + ")";
             case INVALID -> "the change no longer fits the flag: " + e.violations().stream()
                     .map(v -> (v.where().size() == 0 ? "" : v.where().text() + ": ") + v.message())
                     .collect(Collectors.joining("; "));

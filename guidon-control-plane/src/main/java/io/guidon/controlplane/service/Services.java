@@ -27,11 +27,11 @@ import java.time.InstantSource;
  * cache of the documents this replica committed); and the reads the admin UI adds: {@code insights} (impact
  * estimates, try it, segment usage, diffs), {@code sidecars} (which sidecars fetched an environment) and
  * {@code overview} (the flag list); and {@code schedules}, scheduled changes (applied through the same write path by
- * a {@link ScheduleRunner}).
+ * a {@link ScheduleRunner}); and {@code changeRequests}, the changes of environments that require approvals.
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
         KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars,
-        FlagOverviewService overview, ScheduleService schedules) {
+        FlagOverviewService overview, ScheduleService schedules, ChangeRequestService changeRequests) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
@@ -50,6 +50,8 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
         FlagService flagService = new FlagService(writer, environments, flags, views);
         SegmentService segmentService = new SegmentService(writer, environments, new SegmentRepository(pool), views);
         ChangeApplier applier = new ChangeApplier(flagService, segmentService, views);
+        ScheduleService schedules = new ScheduleService(writer, applier, new ScheduleRepository(pool), flagService,
+                views);
         return new Services(new EnvironmentService(writer, environments, flags, views), flagService, segmentService,
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
@@ -59,6 +61,8 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                         FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
                 new SidecarService(environments, sightings),
                 new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()),
-                new ScheduleService(writer, applier, new ScheduleRepository(pool), flagService, views));
+                schedules,
+                new ChangeRequestService(writer, applier, new io.guidon.controlplane.store.ChangeRequestRepository(pool),
+                        environments, schedules, views, audit));
     }
 }

@@ -36,4 +36,9 @@ public interface AuditLog {
     Future<Void> record(SqlConnection tx, Actor actor, Entry entry);
 
     Future<Page<JsonNode>> list(long tenantId, Filter filter, int limit);
+
+    /** Entry {@code id} of the tenant in {@link #list}'s shape, or null. */
+    default Future<JsonNode> find(long tenantId, long id) {
+        return Future.failedFuture(new UnsupportedOperationException("this audit log cannot read one entry"));
+    }
 }

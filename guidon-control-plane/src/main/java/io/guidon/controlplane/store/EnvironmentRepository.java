@@ -15,7 +15,7 @@ import java.util.List;
 public final class EnvironmentRepository {
 
     static final String COLUMNS = "id, key, name, description, protected, version, log_floor, revision, created_at,"
-            + " updated_at";
+            + " updated_at, required_approvals";
 
     private final Pool pool;
 
@@ -26,7 +26,8 @@ public final class EnvironmentRepository {
     static Environment environment(Row r) {
         return new Environment(r.getLong("id"), r.getString("key"), r.getString("name"), r.getString("description"),
                 r.getBoolean("protected"), r.getLong("version"), r.getLong("log_floor"), r.getInteger("revision"),
-                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"),
+                r.getInteger("required_approvals"));
     }
 
     /** The environment {@code key} of the tenant, read outside any transaction; null if none. */
@@ -77,19 +78,21 @@ public final class EnvironmentRepository {
 
     /** Inserts an environment; a duplicate key fails with {@code DomainException} CONFLICT. */
     public Future<Environment> insert(SqlClient c, long tenantId, String key, String name, String description,
-            boolean protectedEnvironment) {
+            boolean protectedEnvironment, int requiredApprovals) {
         return Sql.conflictOnDuplicate(Sql.one(c, "INSERT INTO environments (tenant_id, key, name, description,"
-                        + " protected) VALUES ($1, $2, $3, $4, $5) RETURNING " + COLUMNS,
-                EnvironmentRepository::environment, tenantId, key, name, description, protectedEnvironment),
+                        + " protected, required_approvals) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS,
+                EnvironmentRepository::environment, tenantId, key, name, description, protectedEnvironment,
+                requiredApprovals),
                 "environment '" + key + "' already exists");
     }
 
-    /** Sets name, description and whether it is protected, raising the revision. */
+    /** Sets name, description, whether it is protected and the approvals it requires, raising the revision. */
     public Future<Environment> update(SqlClient c, long id, String name, String description,
-            boolean protectedEnvironment) {
+            boolean protectedEnvironment, int requiredApprovals) {
         return Sql.one(c, "UPDATE environments SET name = $2, description = $3, protected = $4,"
-                        + " revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS,
-                EnvironmentRepository::environment, id, name, description, protectedEnvironment);
+                        + " required_approvals = $5, revision = revision + 1, updated_at = now() WHERE id = $1"
+                        + " RETURNING " + COLUMNS,
+                EnvironmentRepository::environment, id, name, description, protectedEnvironment, requiredApprovals);
     }
 
     /** How many unrevoked API keys are bound to the environment. */

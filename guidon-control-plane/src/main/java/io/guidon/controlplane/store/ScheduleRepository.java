@@ -33,7 +33,8 @@ public final class ScheduleRepository {
             + " EXISTS (SELECT 1 FROM environments e WHERE e.id = s.environment_id) AS environment_exists,"
             + " EXISTS (SELECT 1 FROM flags f WHERE f.id = s.flag_id) AS flag_exists,"
             + " (SELECT c.revision FROM flag_configs c WHERE c.environment_id = s.environment_id"
-            + " AND c.flag_id = s.flag_id) AS current_revision, k.revoked_at AS key_revoked_at, now() AS now"
+            + " AND c.flag_id = s.flag_id) AS current_revision, k.revoked_at AS key_revoked_at, now() AS now,"
+            + " s.change_request_id"
             + " FROM flag_schedules s JOIN tenants t ON t.id = s.tenant_id"
             + " LEFT JOIN api_keys k ON k.id = s.created_by_key_id";
 
@@ -51,17 +52,34 @@ public final class ScheduleRepository {
     /** What a new schedule holds besides what the database sets (id, status, creation time). */
     public record New(long tenantId, long environmentId, String environment, long flagId, String flag,
             OffsetDateTime due, ProposedChange change, int baseRevision, Schedule.IfChanged ifChanged,
-            Schedule.By createdBy, String requestId) {
+            Schedule.By createdBy, String requestId, Long changeRequestId) {
+
+        /** A schedule made directly, not through a change request. */
+        public New(long tenantId, long environmentId, String environment, long flagId, String flag,
+                OffsetDateTime due, ProposedChange change, int baseRevision, Schedule.IfChanged ifChanged,
+                Schedule.By createdBy, String requestId) {
+            this(tenantId, environmentId, environment, flagId, flag, due, change, baseRevision, ifChanged, createdBy,
+                    requestId, null);
+        }
     }
 
     /**
      * A due schedule claimed by a runner, with what decides whether it may still apply: its tenant, whether its
      * environment and flag (by the ids it was made for) still exist, the flag's configuration revision there now
      * (null when either is gone), when the key that scheduled it was revoked (null: not revoked, or no key), and the
-     * database's time of the claim.
+     * database's time of the claim; {@code changeRequestId}: the approved change request it was made through, or
+     * null.
      */
     public record Claimed(Schedule schedule, long tenantId, String tenantKey, boolean environmentExists,
-            boolean flagExists, Integer currentRevision, OffsetDateTime keyRevokedAt, OffsetDateTime now) {
+            boolean flagExists, Integer currentRevision, OffsetDateTime keyRevokedAt, OffsetDateTime now,
+            Long changeRequestId) {
+
+        /** A schedule made directly. */
+        public Claimed(Schedule schedule, long tenantId, String tenantKey, boolean environmentExists,
+                boolean flagExists, Integer currentRevision, OffsetDateTime keyRevokedAt, OffsetDateTime now) {
+            this(schedule, tenantId, tenantKey, environmentExists, flagExists, currentRevision, keyRevokedAt, now,
+                    null);
+        }
     }
 
     static Schedule schedule(Row r) {
@@ -81,7 +99,7 @@ public final class ScheduleRepository {
     private static Claimed claimed(Row r) {
         return new Claimed(schedule(r), r.getLong("tenant_id"), r.getString("tenant_key"),
                 r.getBoolean("environment_exists"), r.getBoolean("flag_exists"), r.getInteger("current_revision"),
-                r.getOffsetDateTime("key_revoked_at"), r.getOffsetDateTime("now"));
+                r.getOffsetDateTime("key_revoked_at"), r.getOffsetDateTime("now"), r.getLong("change_request_id"));
     }
 
     /** The database's time: the start of {@code c}'s transaction ({@code now()}). */
@@ -93,11 +111,11 @@ public final class ScheduleRepository {
     public Future<Schedule> insert(SqlClient c, New s) {
         return Sql.one(c, "INSERT INTO flag_schedules AS s (tenant_id, environment_id, environment_key, flag_id,"
                         + " flag_key, due_at, change, base_revision, if_changed, created_by_key_id, created_by_name,"
-                        + " created_request_id) VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8, $9, $10, $11, $12)"
-                        + " RETURNING " + COLUMNS, ScheduleRepository::schedule,
+                        + " created_request_id, change_request_id) VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8,"
+                        + " $9, $10, $11, $12, $13) RETURNING " + COLUMNS, ScheduleRepository::schedule,
                 s.tenantId(), s.environmentId(), s.environment(), s.flagId(), s.flag(), s.due(),
                 StoredJson.write(s.change().toJson()), s.baseRevision(), s.ifChanged().jsonName(),
-                s.createdBy().keyId(), s.createdBy().name(), s.requestId());
+                s.createdBy().keyId(), s.createdBy().name(), s.requestId(), s.changeRequestId());
     }
 
     /** Schedule {@code id} of the tenant (outside any transaction); null if none. */

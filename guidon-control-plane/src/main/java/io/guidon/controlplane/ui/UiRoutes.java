@@ -42,6 +42,7 @@ public final class UiRoutes {
         new SegmentPages(services, ui).register();
         new HistoryPages(services, ui).register();
         new SchedulePages(services, ui, clock).register();
+        new io.guidon.controlplane.ui.pages.ChangeRequestPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();
         new SidecarPages(services, clock, ui).register();

@@ -71,7 +71,8 @@ class ContractValidationIT {
         Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
         assertThat(type.status()).isEqualTo(400);
         assertThat(onlyError(type).get("message").asText())
-                .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, not 'owner'");
+                .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, change_request, not"
+                        + " 'owner'");
 
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
@@ -129,7 +130,7 @@ class ContractValidationIT {
     @Test
     void everyOperationWithABodyRefusesAMemberTheDocumentDoesNotDeclare() {
         JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
-        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s");
+        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s", "{id}", "1");
         int checked = 0;
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -160,6 +161,7 @@ class ContractValidationIT {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(11);
+        // 11, and 4 of change requests (propose, edit, approve, bypass).
+        assertThat(checked).isEqualTo(15);
     }
 }

@@ -227,6 +227,9 @@ class EdgeInputIT {
      * new route is covered as soon as it exists. {@code POST /api/v1/events} is the one exception: its batches are
      * read by the event ingest (valid events stored, invalid ones answered with their path, ADR 0106), not here.
      */
+    private static final String CHANGE_REQUEST = "{\"title\":\"t\",\"description\":\"d\",\"change\":{"
+            + "\"kind\":\"flag.rollout\",\"environment\":\"production\",\"flag\":\"f\",\"percentage\":12.5,"
+            + "\"bucketBy\":\"targetingKey\"}}";
     private static final Map<String, String> TEMPLATES = Map.ofEntries(
             Map.entry("POST /api/v1/environments", "{\"key\":\"staging\",\"name\":\"Staging\",\"description\":\"d\"}"),
             Map.entry("PUT /api/v1/environments/:env", "{\"key\":\"production\",\"name\":\"Production\","
@@ -254,7 +257,16 @@ class EdgeInputIT {
                     + "\"ifChanged\":\"apply\",\"change\":{\"kind\":\"flag.configure\",\"enabled\":true,"
                     + "\"offVariant\":\"off\",\"rules\":[{\"id\":\"r1\",\"when\":{\"attribute\":\"plan\","
                     + "\"op\":\"in\",\"values\":[\"gold\",2.5]},\"serve\":{\"variant\":\"on\"}}],"
-                    + "\"fallthrough\":{\"rollout\":{\"on\":12.5,\"off\":87.5}}}}"));
+                    + "\"fallthrough\":{\"rollout\":{\"on\":12.5,\"off\":87.5}}}}"),
+            Map.entry("POST /api/v1/change-requests", CHANGE_REQUEST),
+            Map.entry("PUT /api/v1/change-requests/:id", CHANGE_REQUEST),
+            Map.entry("POST /api/v1/change-requests/:id/approvals", "{\"sha256\":\"" + "ab".repeat(32) + "\"}"),
+            Map.entry("POST /api/v1/change-requests/:id/bypass", "{\"reason\":\"incident 7\"}"),
+            // Routes that take no body: an empty object (no member to mutate), any member refused.
+            Map.entry("POST /api/v1/change-requests/:id/rebase", "{}"),
+            Map.entry("POST /api/v1/change-requests/:id/apply", "{}"),
+            Map.entry("POST /api/v1/change-requests/:id/close", "{}"),
+            Map.entry("POST /api/v1/audit/:id/revert", "{}"));
     private static final java.util.Set<String> WITHOUT_BODY_CHECK = java.util.Set.of("POST /api/v1/events");
 
     @Test
@@ -476,7 +488,7 @@ class EdgeInputIT {
         for (String path : List.of("/api/v1/environments?limit=200", "/api/v1/flags?limit=200",
                 "/api/v1/environments/production/flags?limit=200", "/api/v1/environments/production/segments?limit=200",
                 "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production",
-                "/api/v1/schedules?limit=200")) {
+                "/api/v1/schedules?limit=200", "/api/v1/change-requests?limit=200")) {
             Resp r = cp.get(path, admin);
             assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
             JsonNode body = r.json();

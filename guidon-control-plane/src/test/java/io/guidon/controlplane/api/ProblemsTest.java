@@ -41,6 +41,8 @@ class ProblemsTest {
                 "rate limit exceeded; retry after 7 s", Map.of("Retry-After", "7"));
         assertProblem(Problems.of(DomainException.unavailable("the database is busy", 5)), 503, "unavailable",
                 "Service unavailable", "the database is busy", Map.of("Retry-After", "5"));
+        assertProblem(Problems.of(DomainException.approvalRequired(2, "production requires 2 approvals")), 409,
+                "approval-required", "Approval required", "production requires 2 approvals", Map.of());
         ApiException batch = Problems.of(DomainException.invalidEventBatch("the batch has no id",
                 List.of(io.guidon.controlplane.domain.Violation.of("batchId", "required"))));
         assertProblem(batch, 400, "invalid-event-batch", "Invalid event batch", "the batch has no id", Map.of());
@@ -49,7 +51,7 @@ class ProblemsTest {
         for (DomainException.Kind kind : DomainException.Kind.values()) {
             assertThat(kind.name()).isIn(List.of("INVALID", "INVALID_PARAMETER", "INVALID_EVENT_BATCH", "NOT_FOUND", "CONFLICT", "STALE",
                     "PRECONDITION_REQUIRED", "UNAUTHENTICATED", "FORBIDDEN", "TOO_LARGE", "RATE_LIMITED",
-                    "UNAVAILABLE"));
+                    "UNAVAILABLE", "APPROVAL_REQUIRED"));
         }
     }
 

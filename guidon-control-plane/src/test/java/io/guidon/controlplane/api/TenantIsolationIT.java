@@ -28,6 +28,10 @@ class TenantIsolationIT {
     String adminB;
     String keyIdB;
     String sidecarA;
+    /** A change request and an audit entry of B's: the ids A's calls try. */
+    String requestB;
+    String auditB;
+    private static final String NO_ID = "999999999";
 
     @BeforeAll
     void start() throws Exception {
@@ -43,6 +47,20 @@ class TenantIsolationIT {
                 "variants", Map.of("on", true, "off", false)));
         cp.post("/api/v1/environments/b-env/segments", adminB, Map.of("key", "b-seg"));
         keyIdB = cp.createKey(adminB, "b viewer", "viewer", null).json().get("id").asText();
+        requestB = cp.post("/api/v1/change-requests", adminB, Map.of("change", Map.of("kind", "flag.toggle",
+                "environment", "b-env", "flag", "b-flag", "enabled", true))).json().get("id").asText();
+        auditB = cp.get("/api/v1/audit?resource=b-flag", adminB).json().get("items").get(0).get("id").asText();
+    }
+
+    /** The id a route's {@code :id} names: a key's, a change request's or an audit entry's. */
+    private String id(String path, boolean tenantB) {
+        if (path.startsWith("/api/v1/change-requests")) {
+            return tenantB ? requestB : NO_ID;
+        }
+        if (path.startsWith("/api/v1/audit/")) {
+            return tenantB ? auditB : NO_ID;
+        }
+        return tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001";
     }
 
     @AfterAll
@@ -53,13 +71,27 @@ class TenantIsolationIT {
     private String fill(String path, boolean tenantB) {
         return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
-                .replace(":id", tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001")
+                .replace(":id", id(path, tenantB))
                 // A's own environment: whether B's flag can be seen through it.
                 + (path.endsWith("/exposures") ? "?environment=a-env" : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.equals("/api/v1/change-requests/:id")) {
+            return "{\"change\":{\"kind\":\"flag.toggle\",\"environment\":\"a-env\",\"flag\":\"a-flag\","
+                    + "\"enabled\":true}}";
+        }
+        if (route.endsWith("/approvals")) {
+            return "{\"sha256\":\"" + "0".repeat(64) + "\"}";
+        }
+        if (route.endsWith("/bypass")) {
+            return "{\"reason\":\"x\"}";
+        }
+        if (route.endsWith("/rebase") || route.endsWith("/apply") || route.endsWith("/close")
+                || route.endsWith("/revert")) {
+            return "{}";
+        }
         if (route.endsWith("/schedules")) {
             return "{\"at\":\"2031-01-01T09:00:00Z\",\"change\":{\"kind\":\"flag.toggle\",\"enabled\":true}}";
         }
@@ -108,13 +140,17 @@ class TenantIsolationIT {
                 assertThat(b.status()).as(what + ": " + b.body()).isEqualTo(none.status()).isIn(404, 428);
                 assertThat(b.json().get("type")).as(what).isEqualTo(none.json().get("type"));
                 assertThat(b.json().get("title")).as(what).isEqualTo(none.json().get("title"));
-                assertThat(b.json().get("detail").asText().replace(keyIdB, "00000000-0000-0000-0000-000000000001")
-                        .replace("'b-", "'no-")).as(what).isEqualTo(none.json().get("detail").asText());
+                String detailB = b.json().get("detail").asText().replace(keyIdB, "00000000-0000-0000-0000-000000000001")
+                        .replace("'b-", "'no-");
+                if (!id(route.path(), true).equals(keyIdB)) {
+                    detailB = detailB.replaceAll("\\b" + id(route.path(), true) + "\\b", NO_ID);
+                }
+                assertThat(detailB).as(what).isEqualTo(none.json().get("detail").asText());
                 compared++;
             }
         }
-        // 20 routes, and 4 of scheduled changes.
-        assertThat(compared).isEqualTo(2 * 24);
+        // 20 routes, 4 of scheduled changes, and 9 of change requests (with the audit's revert).
+        assertThat(compared).isEqualTo(2 * 33);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
@@ -123,12 +159,16 @@ class TenantIsolationIT {
         assertThat(cp.get("/api/v1/keys/" + keyIdB, adminB).json().get("revokedAt").isNull()).isTrue();
         assertThat(cp.get("/api/v1/audit?limit=200&resource=b-flag", adminB).json().get("total").asInt())
                 .isEqualTo(1);
+        JsonNode request = cp.get("/api/v1/change-requests/" + requestB, adminB).json();
+        assertThat(request.get("status").asText()).isEqualTo("open");
+        assertThat(request.get("approvals").size()).isZero();
     }
 
     @Test
     void listingsShowOnlyTheCallersTenant() {
         for (String path : List.of("/api/v1/environments", "/api/v1/flags", "/api/v1/keys", "/api/v1/audit?limit=200",
-                "/api/v1/flags?q=b-", "/api/v1/environments/a-env/flags", "/api/v1/environments/a-env/segments")) {
+                "/api/v1/flags?q=b-", "/api/v1/environments/a-env/flags", "/api/v1/environments/a-env/segments",
+                "/api/v1/change-requests")) {
             Resp r = cp.get(path, adminA);
             assertThat(r.status()).as(path).isEqualTo(200);
             assertThat(r.body()).as(path).doesNotContain("b-env").doesNotContain("b-flag").doesNotContain("b-seg")

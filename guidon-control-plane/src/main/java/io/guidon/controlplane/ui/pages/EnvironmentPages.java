@@ -88,7 +88,7 @@ public final class EnvironmentPages {
         }
         try {
             Environment e = environments.create(r.actor(), form.key(), form.nameOrKey(), form.description(),
-                    form.protectedEnvironment());
+                    form.protectedEnvironment(), form.approvals());
             return UiResult.redirect("/ui/environments?created=" + encode(e.key()));
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.CONFLICT) {
@@ -106,7 +106,7 @@ public final class EnvironmentPages {
         }
         try {
             environments.update(r.actor(), key, form.revision(), form.name(), form.description(),
-                    form.protectedEnvironment());
+                    form.protectedEnvironment(), form.approvals());
             return UiResult.redirect("/ui/environments?updated=" + encode(key));
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.STALE) {

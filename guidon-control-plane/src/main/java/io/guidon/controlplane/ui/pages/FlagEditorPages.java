@@ -263,6 +263,11 @@ public final class FlagEditorPages {
             services.flags().update(r.actor(), key, base, fields, request);
             return UiResult.redirect("/ui/flags/" + key + "?saved=definition");
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED) {
+                return ChangeRequestPages.proposed(services, r, e, new io.guidon.controlplane.domain.ProposedChange
+                        .UpdateFlag(key, fields.name(), fields.description(), fields.tags(), fields.variants(),
+                        fields.metadata(), fields.salt()), base);
+            }
             if (EditSupport.stale(e)) {
                 Stale stale = EditSupport.explain(services.audit(), r.tenantId(),
                         new AuditService.Query("flag", key, null, "flag.update", null, null, null), base,
@@ -435,7 +440,8 @@ public final class FlagEditorPages {
                 return stale(r, def, env, model, base);
             }
             if (e.kind() != DomainException.Kind.INVALID) {
-                throw e;
+                return ChangeRequestPages.proposed(services, r, e, new io.guidon.controlplane.domain.ProposedChange
+                        .Configure(env.key(), def.key(), read.config()), base);
             }
             FormErrors errors = new FormErrors();
             engineErrors(model, def, e, List.of(), errors);
@@ -476,7 +482,8 @@ public final class FlagEditorPages {
             updated = services.flags().toggle(r.actor(), env.key(), key, base, enabled);
         } catch (DomainException e) {
             if (!EditSupport.stale(e)) {
-                throw e;
+                return ChangeRequestPages.proposed(services, r, e, new io.guidon.controlplane.domain.ProposedChange
+                        .Toggle(env.key(), key, enabled), base);
             }
             EnvironmentFlag current = services.flags().getIn(r.tenantId(), env.key(), key);
             FlagConfig shown = model != null ? model : FlagConfigForm.fromJson(current.config());
@@ -542,7 +549,7 @@ public final class FlagEditorPages {
                 + env.key(), "#" + prefix + "section", focusKey);
         return new EnvSection(def.key(), env.key(), env.name(), EnvironmentView.isProtected(env), revision, model,
                 variantNames(def), values, flagChoices, prerequisiteVariants, ctx, review, stale, notice, toggleError,
-                r.session().csrfToken());
+                r.session().csrfToken(), env.requiredApprovals());
     }
 
     private List<String> segmentKeys(UiRequest r, Environment env) {

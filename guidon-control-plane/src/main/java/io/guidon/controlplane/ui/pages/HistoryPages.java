@@ -74,7 +74,8 @@ public final class HistoryPages {
         }
         String newest = filters.after() == null ? null : filters.url(scope, null);
         HistoryView view = new HistoryView(ui.shell(r, scope.title(), "history"), scope, filters, problems,
-                environments, entries, total, older, newest);
+                environments, entries, total, older, newest,
+                r.query("reverted") != null && r.query("reverted").matches("[0-9]{1,18}") ? r.query("reverted") : null);
         return ui.render(problems.isEmpty() ? 200 : 422, "history/page.jte", view);
     }
 }

@@ -129,10 +129,10 @@ public final class SchedulePages {
             request.add(Violation.of("confirm", "Type " + env.key() + " to confirm a change of this protected"
                     + " environment."));
         }
+        ScheduleService.Request scheduled = new ScheduleService.Request(env.key(), flag, read.due(),
+                change == null ? null : change.change(), read.ifChanged(), read.revision(), Pointer.ROOT);
         try {
-            Schedule s = services.schedules().create(r.actor(), new ScheduleService.Request(env.key(), flag,
-                    read.due(), change == null ? null : change.change(), read.ifChanged(), read.revision(),
-                    Pointer.ROOT), request);
+            Schedule s = services.schedules().create(r.actor(), scheduled, request);
             if (!r.htmx()) {
                 return UiResult.redirect(Links.flag(flag) + "?env=" + Links.encode(env.key()) + "&scheduled="
                         + s.id());
@@ -143,6 +143,11 @@ public final class SchedulePages {
             return answer(r, 200, section(services, clock, r, flag, env, form.again(s.baseRevision()), List.of(),
                     notice));
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED) {
+                // The environment requires approvals: the schedule is made once a change request is approved.
+                return UiResult.redirect("/ui/change-requests/" + services.changeRequests().proposeSchedule(
+                        r.actor(), scheduled).id() + "?proposed=1");
+            }
             return refused(r, flag, env, form, e);
         }
     }

@@ -104,6 +104,10 @@ public final class SegmentPages {
                     definition.config(), request);
             return UiResult.redirect("/ui/segments/" + env + "/" + s.key() + "?created=1");
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED) {
+                return ChangeRequestPages.proposed(services, r, e, new io.guidon.controlplane.domain.ProposedChange
+                        .PutSegment(env, checked.key(), true, checked.description(), definition.config()), null);
+            }
             FormErrors errors = new FormErrors().addAll(definition.errors());
             if (e.kind() == DomainException.Kind.CONFLICT) {
                 errors.add("key", "segment '" + form.key + "' already exists in " + env + ": choose another key");
@@ -151,6 +155,10 @@ public final class SegmentPages {
                     request);
             return UiResult.redirect("/ui/segments/" + env + "/" + key + "?saved=1");
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED) {
+                return ChangeRequestPages.proposed(services, r, e, new io.guidon.controlplane.domain.ProposedChange
+                        .PutSegment(env, key, false, checked.description(), definition.config()), base);
+            }
             if (EditSupport.stale(e)) {
                 Stale stale = EditSupport.explain(services.audit(), r.tenantId(),
                         new AuditService.Query("segment", key, env, null, null, null, null), base,

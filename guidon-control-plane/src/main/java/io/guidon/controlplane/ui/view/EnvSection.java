@@ -29,7 +29,28 @@ import java.util.Map;
 public record EnvSection(String flagKey, String envKey, String envName, boolean protectedEnvironment, int revision,
         FlagConfig config, List<String> variants, Map<String, String> variantValues, List<String> flagChoices,
         Map<String, List<String>> prerequisiteVariants, EditorContext ctx, Review review, Stale stale, String notice,
-        String toggleError, String csrf) {
+        String toggleError, String csrf, int requiredApprovals) {
+
+    /** A section of an environment whose changes apply at once. */
+    public EnvSection(String flagKey, String envKey, String envName, boolean protectedEnvironment, int revision,
+            FlagConfig config, List<String> variants, Map<String, String> variantValues, List<String> flagChoices,
+            Map<String, List<String>> prerequisiteVariants, EditorContext ctx, Review review, Stale stale,
+            String notice, String toggleError, String csrf) {
+        this(flagKey, envKey, envName, protectedEnvironment, revision, config, variants, variantValues, flagChoices,
+                prerequisiteVariants, ctx, review, stale, notice, toggleError, csrf, 0);
+    }
+
+    /** "Changes here need 2 approvals", or null when they apply at once (docs/adr/0115-approvals.md). */
+    public String approvalsNotice() {
+        return requiredApprovals <= 0 ? null : "Changes here need " + requiredApprovals + " approval"
+                + (requiredApprovals == 1 ? "" : "s") + ": saving or turning the flag on or off proposes a change"
+                + " request, applied once other people approved it.";
+    }
+
+    /** The open change requests of this environment. */
+    public String requestsUrl() {
+        return "/ui/change-requests?status=open&env=" + Links.encode(envKey);
+    }
 
     /** The URL the editor form posts to. */
     public String action() {

@@ -17,14 +17,40 @@ import java.util.Map;
  * @param name its display name; blank on creation means the key
  * @param protectedEnvironment whether changes to its flags ask for a typed confirmation (production)
  * @param revision when editing, the revision the form was read at (the change's If-Match); null when creating
- * @param errors field name ({@code key}, {@code name}, {@code description}) to message
+ * @param errors field name ({@code key}, {@code name}, {@code description}, {@code requiredApprovals}) to message
+ * @param requiredApprovals how many approvals its changes need, as typed (0 to 10; docs/adr/0115-approvals.md)
  */
 public record EnvironmentForm(String key, String name, String description, boolean protectedEnvironment,
         Integer revision,
-        Map<String, String> errors) implements FieldErrors {
+        Map<String, String> errors, String requiredApprovals) implements FieldErrors {
 
     public EnvironmentForm {
         errors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+        requiredApprovals = requiredApprovals == null ? "0" : requiredApprovals;
+    }
+
+    /** A form whose environment needs no approvals. */
+    public EnvironmentForm(String key, String name, String description, boolean protectedEnvironment,
+            Integer revision, Map<String, String> errors) {
+        this(key, name, description, protectedEnvironment, revision, errors, "0");
+    }
+
+    /** The approvals typed, once the form is valid. */
+    public int approvals() {
+        return Integer.parseInt(requiredApprovals.strip());
+    }
+
+    /** Checks the approvals typed ({@code errors} gets the problem). */
+    private static String approvals(Map<String, List<String>> form, Map<String, String> errors) {
+        String v = field(form, "requiredApprovals").strip();
+        if (v.isEmpty()) {
+            return "0";
+        }
+        if (!v.matches("[0-9]{1,2}") || Integer.parseInt(v) > Environment.MAX_APPROVALS) {
+            errors.put("requiredApprovals", "Enter a whole number from 0 (changes apply at once) to "
+                    + Environment.MAX_APPROVALS + ".");
+        }
+        return v;
     }
 
     /** An empty creation form. */
@@ -35,7 +61,7 @@ public record EnvironmentForm(String key, String name, String description, boole
     /** The edit form of {@code e} as stored. */
     public static EnvironmentForm of(Environment e) {
         return new EnvironmentForm(e.key(), e.name(), e.description(), e.protectedEnvironment(), e.revision(),
-                Map.of());
+                Map.of(), Integer.toString(e.requiredApprovals()));
     }
 
     /** Whether this form edits an existing environment (it carries the revision it was read at). */
@@ -59,7 +85,8 @@ public record EnvironmentForm(String key, String name, String description, boole
         text(errors, "name", name, Fields.MAX_NAME);
         String description = field(form, "description");
         text(errors, "description", description, Fields.MAX_DESCRIPTION);
-        return new EnvironmentForm(key, name, description, checked(form, "protected"), null, errors);
+        String approvals = approvals(form, errors);
+        return new EnvironmentForm(key, name, description, checked(form, "protected"), null, errors, approvals);
     }
 
     /**
@@ -82,8 +109,9 @@ public record EnvironmentForm(String key, String name, String description, boole
         } catch (NumberFormatException e) {
             errors.put("revision", "This form lacks the revision it was read at: reload the page.");
         }
+        String approvals = approvals(form, errors);
         return new EnvironmentForm(key, name, description, checked(form, "protected"), revision == null ? -1 : revision,
-                errors);
+                errors, approvals);
     }
 
     /** The name to store: the key when left blank on creation. */
@@ -95,7 +123,7 @@ public record EnvironmentForm(String key, String name, String description, boole
     public EnvironmentForm withError(String field, String message) {
         Map<String, String> all = new LinkedHashMap<>(errors);
         all.put(field, message);
-        return new EnvironmentForm(key, name, description, protectedEnvironment, revision, all);
+        return new EnvironmentForm(key, name, description, protectedEnvironment, revision, all, requiredApprovals);
     }
 
     /** Whether the checkbox {@code name} was ticked (a browser sends a ticked box only). */

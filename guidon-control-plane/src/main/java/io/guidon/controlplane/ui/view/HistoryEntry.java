@@ -68,7 +68,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
     }
 
     /** The readable changes from {@code before} to {@code after} ({@link ReadableDiff}), bookkeeping left out. */
-    static List<DiffRow> changes(JsonNode before, JsonNode after) {
+    public static List<DiffRow> changes(JsonNode before, JsonNode after) {
         List<DiffRow> out = new ArrayList<>();
         for (ReadableDiff.Change c : ReadableDiff.between(before, after)) {
             if (c.path().size() == 1 && BOOKKEEPING.contains(c.path().token(0))) {
@@ -102,6 +102,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             case "environment" -> "/ui/environments";
             case "key" -> "/ui/keys";
             case "schedule" -> "/ui/schedules";
+            case "change_request" -> "/ui/change-requests/" + resource;
             default -> null;
         };
     }
@@ -128,6 +129,18 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree always serializes", e);
         }
+    }
+
+    /**
+     * Whether the change can be reverted ({@code domain.Reverts}): a change of a flag (not its deletion) or a
+     * segment.
+     */
+    public boolean revertible() {
+        if ("flag".equals(resourceType)) {
+            return action != null && !action.equals("flag.delete") && (environment != null || action.equals(
+                    "flag.update") || action.equals("flag.create"));
+        }
+        return "segment".equals(resourceType) && environment != null;
     }
 
     /** Whether the entry records a creation (nothing before). */

@@ -9,7 +9,14 @@ import java.util.Map;
  * older page (null: this is the last) and back to the newest (null: this is the first).
  */
 public record HistoryView(Shell shell, HistoryScope scope, HistoryFilters filters, Map<String, String> problems,
-        List<String> environments, List<HistoryEntry> entries, long total, String olderUrl, String newestUrl) {
+        List<String> environments, List<HistoryEntry> entries, long total, String olderUrl, String newestUrl,
+        String reverted) {
+
+    /** A page shown without a revert just made. */
+    public HistoryView(Shell shell, HistoryScope scope, HistoryFilters filters, Map<String, String> problems,
+            List<String> environments, List<HistoryEntry> entries, long total, String olderUrl, String newestUrl) {
+        this(shell, scope, filters, problems, environments, entries, total, olderUrl, newestUrl, null);
+    }
 
     /** The problem of filter {@code field}, or null. */
     public String problem(String field) {
