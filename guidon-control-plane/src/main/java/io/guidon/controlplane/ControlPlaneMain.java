@@ -229,7 +229,8 @@ public final class ControlPlaneMain {
                     adminThreads);
             io.guidon.controlplane.api.ChangeRequestRoutes changeRequestRoutes =
                     new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
-            RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), adminThreads);
+            RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), services.changeRequests(),
+                    adminThreads);
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");

@@ -1,9 +1,11 @@
 package io.guidon.controlplane.api;
 
 import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.RolloutPlan;
 import io.guidon.controlplane.domain.RolloutPlanSpec;
 import io.guidon.controlplane.domain.Violation;
+import io.guidon.controlplane.service.ChangeRequestService;
 import io.guidon.controlplane.service.RolloutPlanService;
 import io.guidon.json.ValueChecks;
 import io.vertx.core.Future;
@@ -22,11 +24,13 @@ import java.util.List;
 public final class RolloutPlanRoutes {
 
     private final RolloutPlanService plans;
+    private final ChangeRequestService changeRequests;
     private final AdminThreads threads;
     private final Responses json = new Responses();
 
-    public RolloutPlanRoutes(RolloutPlanService plans, AdminThreads threads) {
+    public RolloutPlanRoutes(RolloutPlanService plans, ChangeRequestService changeRequests, AdminThreads threads) {
         this.plans = plans;
+        this.changeRequests = changeRequests;
         this.threads = threads;
     }
 
@@ -43,8 +47,9 @@ public final class RolloutPlanRoutes {
         api.add(HttpMethod.GET, flagPlans, Role.VIEWER, "List a flag's rollout plans in an environment, newest first",
                 List.of("status", "limit", "cursor"), this::listForFlag);
         api.add(HttpMethod.GET, flagPlans + "/:id", Role.VIEWER, "Read a rollout plan", this::get);
-        action(api, flagPlans, "start", "Start a pending rollout plan: its first stage is served at once",
-                RolloutPlanService::start);
+        api.add(HttpMethod.POST, flagPlans + "/:id/start", Role.EDITOR,
+                "Start a pending rollout plan: its first stage is served at once (202 with a change request where"
+                        + " the environment requires approvals)", this::start);
         action(api, flagPlans, "pause", "Pause a running rollout plan", RolloutPlanService::pause);
         action(api, flagPlans, "resume", "Resume a paused rollout plan (its stage starts again)",
                 RolloutPlanService::resume);
@@ -63,6 +68,25 @@ public final class RolloutPlanRoutes {
             long id = id(call);
             return threads.run(() -> Reply.ok(json.rolloutPlan(action.apply(plans, call.actor(), call.param("env"),
                     call.param("flag"), id))));
+        });
+    }
+
+    private Future<Reply> start(Call call) {
+        long id = id(call);
+        String env = call.param("env");
+        String flag = call.param("flag");
+        return threads.run(() -> {
+            try {
+                return Reply.ok(json.rolloutPlan(plans.start(call.actor(), env, flag, id)));
+            } catch (DomainException e) {
+                if (e.kind() != DomainException.Kind.APPROVAL_REQUIRED) {
+                    throw e;
+                }
+                // An environment that requires approvals: the plan starts once a plan.start change request is
+                // approved and applied; its steps then run with the plan's own approval.
+                return ChangeRequestRoutes.proposed(json, changeRequests.proposePlanStart(call.actor(), env, flag,
+                        id));
+            }
         });
     }
 

@@ -342,7 +342,7 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
         for (Iterator<String> it = o.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                v.add(new Violation(under.field(f), "is not a field here (allowed: " + String.join(", ",
+                v.add(new Violation(under.field(f), "unknown field (allowed: " + String.join(", ",
                         allowed.stream().sorted().toList()) + ")"));
             }
         }

@@ -53,6 +53,8 @@ public final class ChangeRequestService {
     public static final String RESOURCE_TYPE = "change_request";
     /** The kind of a schedule kept until approved. */
     public static final String SCHEDULE_CREATE = "schedule.create";
+    /** The kind of a rollout plan's start kept until approved (registered by {@link Services}). */
+    public static final String PLAN_START = "plan.start";
 
     /** What a request changes: its environment (null: a flag's definition, every environment) and resource. */
     public record Target(String environment, String resourceType, String resourceKey) {
@@ -308,6 +310,21 @@ public final class ChangeRequestService {
         return propose(actor, scheduleAction(request), null, "schedule " + request.change().kind() + " of flag "
                 + request.flag() + " in " + request.environment() + " at " + request.due(), "", Pointer.ROOT,
                 List.of());
+    }
+
+    /**
+     * Proposes starting rollout plan {@code planId} of {@code flag} in {@code environment} (a {@code plan.start}
+     * request, {@code {"kind", "environment", "flag", "plan"}}), checked in a dry run like any proposal: in an
+     * environment that requires approvals a plan is approved once, at its start, and its steps then run.
+     */
+    public ChangeRequest proposePlanStart(Actor actor, String environment, String flag, long planId) {
+        ObjectNode action = io.guidon.controlplane.domain.StoredJson.object();
+        action.put("kind", PLAN_START);
+        action.put("environment", environment);
+        action.put("flag", flag);
+        action.put("plan", planId);
+        return propose(actor, action, null, "start rollout plan " + planId + " of flag " + flag + " in "
+                + environment, "", Pointer.ROOT, List.of());
     }
 
     /** What {@link #submit} did: the change made ({@code done}), or the request it became ({@code proposed}). */

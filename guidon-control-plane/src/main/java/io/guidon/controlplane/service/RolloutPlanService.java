@@ -230,11 +230,22 @@ public final class RolloutPlanService {
      * any change (APPROVAL_REQUIRED there). Once started, the plan's steps carry its own approval.
      */
     RolloutPlan start(Actor actor, String environment, String flag, long id, DocumentWriter.Approval approval) {
-        return act(actor, environment, flag, id, "start", EnumSet.of(Status.PENDING), (tx, c) -> {
+        return writer.write(actor, tx -> {
             if (approval != null) {
                 tx.approve(approval);
             }
-            RolloutPlan other = await(plans.active(tx.c, c.environmentId(), c.flagId()));
+            return startIn(tx, environment, flag, id);
+        });
+    }
+
+    /**
+     * {@link #start} inside {@code tx}, whose actor starts it and whose approval (if any) lets its first step through
+     * the gate: how an approved {@code plan.start} change request starts a plan (ChangeRequestService).
+     */
+    RolloutPlan startIn(DocumentWriter.Tx tx, String environment, String flag, long id) {
+        Actor actor = tx.actor;
+        return actIn(tx, environment, flag, id, "start", EnumSet.of(Status.PENDING), (t, c) -> {
+            RolloutPlan other = await(plans.active(t.c, c.environmentId(), c.flagId()));
             if (other != null) {
                 throw DomainException.conflict("rollout plan " + other.id() + " of flag '" + flag + "' in '"
                         + environment + "' is " + other.status().jsonName() + ": one plan at a time moves a flag;"
@@ -242,8 +253,8 @@ public final class RolloutPlanService {
             }
             RolloutPlan p = c.plan();
             BigDecimal first = p.spec().stages().get(0).percentage();
-            serve(tx, p, first);
-            return await(plans.transition(tx.c, id, new Transition(Status.RUNNING, 0, true, first, checkInterval,
+            serve(t, p, first);
+            return await(plans.transition(t.c, id, new Transition(Status.RUNNING, 0, true, first, checkInterval,
                     null, null, null, false, by(actor), false)));
         });
     }
@@ -297,23 +308,28 @@ public final class RolloutPlanService {
      */
     private RolloutPlan act(Actor actor, String environment, String flag, long id, String action, Set<Status> from,
             BiFunction<DocumentWriter.Tx, Claimed, RolloutPlan> step) {
-        return writer.write(actor, tx -> {
-            Claimed c = await(plans.lock(tx.c, actor.tenantId(), id));
-            if (c == null || !c.plan().environment().equals(environment) || !c.plan().flag().equals(flag)) {
-                flags.getIn(actor.tenantId(), environment, flag);
-                throw notFound(environment, flag, id);
-            }
-            RolloutPlan before = c.plan();
-            if (!from.contains(before.status())) {
-                throw DomainException.conflict("rollout plan " + id + " is " + state(before) + ": only a "
-                        + String.join(" or ", from.stream().map(Status::jsonName).toList()) + " plan can be "
-                        + past(action));
-            }
-            RolloutPlan after = step.apply(tx, c);
-            tx.audit("rollout_plan." + action, RolloutPlan.RESOURCE_TYPE, Long.toString(id), environment,
-                    views.rolloutPlan(before), views.rolloutPlan(after));
-            return after;
-        });
+        return writer.write(actor, tx -> actIn(tx, environment, flag, id, action, from, step));
+    }
+
+    /** {@link #act} inside {@code tx}. */
+    private RolloutPlan actIn(DocumentWriter.Tx tx, String environment, String flag, long id, String action,
+            Set<Status> from, BiFunction<DocumentWriter.Tx, Claimed, RolloutPlan> step) {
+        Actor actor = tx.actor;
+        Claimed c = await(plans.lock(tx.c, actor.tenantId(), id));
+        if (c == null || !c.plan().environment().equals(environment) || !c.plan().flag().equals(flag)) {
+            flags.getIn(actor.tenantId(), environment, flag);
+            throw notFound(environment, flag, id);
+        }
+        RolloutPlan before = c.plan();
+        if (!from.contains(before.status())) {
+            throw DomainException.conflict("rollout plan " + id + " is " + state(before) + ": only a "
+                    + String.join(" or ", from.stream().map(Status::jsonName).toList()) + " plan can be "
+                    + past(action));
+        }
+        RolloutPlan after = step.apply(tx, c);
+        tx.audit("rollout_plan." + action, RolloutPlan.RESOURCE_TYPE, Long.toString(id), environment,
+                views.rolloutPlan(before), views.rolloutPlan(after));
+        return after;
     }
 
     private static String past(String action) {

@@ -58,6 +58,11 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
         ChangeApplier applier = new ChangeApplier(flagService, segmentService, views);
         ScheduleService schedules = new ScheduleService(writer, applier, new ScheduleRepository(pool), flagService,
                 views);
+        ChangeRequestService changeRequests = new ChangeRequestService(writer, applier,
+                new io.guidon.controlplane.store.ChangeRequestRepository(pool), environments, schedules, views, audit);
+        RolloutPlanService plans = new RolloutPlanService(writer, applier, new RolloutPlanRepository(pool),
+                flagService, views, rollouts.checkInterval(), rollouts.srmThreshold());
+        gatePlanStarts(changeRequests, plans);
         return new Services(new EnvironmentService(writer, environments, flags, views), flagService, segmentService,
                 new KeyService(pool, new KeyRepository(pool), new TenantRepository(), environments, audit, apiKeys,
                         views),
@@ -67,10 +72,27 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                         FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
                 new SidecarService(environments, sightings),
                 new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()),
-                schedules,
-                new ChangeRequestService(writer, applier, new io.guidon.controlplane.store.ChangeRequestRepository(pool),
-                        environments, schedules, views, audit),
-                new RolloutPlanService(writer, applier, new RolloutPlanRepository(pool), flagService, views,
-                        rollouts.checkInterval(), rollouts.srmThreshold()));
+                schedules, changeRequests, plans);
+    }
+
+    /**
+     * Makes change requests hold a rollout plan's start ({@code plan.start}): in an environment that requires
+     * approvals a plan is approved once, at its start, and its steps then run with its own approval.
+     */
+    private static void gatePlanStarts(ChangeRequestService changeRequests, RolloutPlanService plans) {
+        changeRequests.register(ChangeRequestService.PLAN_START, new ChangeRequestService.ActionKind() {
+            @Override
+            public ChangeRequestService.Target target(com.fasterxml.jackson.databind.node.ObjectNode action) {
+                return new ChangeRequestService.Target(action.path("environment").asText(), "flag",
+                        action.path("flag").asText());
+            }
+
+            @Override
+            public void apply(DocumentWriter.Tx tx, com.fasterxml.jackson.databind.node.ObjectNode action,
+                    Long changeRequestId) {
+                plans.startIn(tx, action.path("environment").asText(), action.path("flag").asText(),
+                        action.path("plan").asLong());
+            }
+        });
     }
 }

@@ -71,8 +71,8 @@ class ContractValidationIT {
         Resp type = cp.get("/api/v1/audit?resourceType=owner", admin);
         assertThat(type.status()).isEqualTo(400);
         assertThat(onlyError(type).get("message").asText())
-                .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, change_request, not"
-                        + " 'owner'");
+                .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, change_request,"
+                        + " rollout_plan, not 'owner'");
 
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);

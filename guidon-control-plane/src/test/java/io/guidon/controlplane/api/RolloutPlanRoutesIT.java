@@ -191,17 +191,46 @@ class RolloutPlanRoutesIT {
     }
 
     @Test
-    void inAnEnvironmentThatRequiresApprovalsAPlanIsMadeButItsStartIsGated() {
-        long id = made("guarded", "other", body(10)).get("id").asLong();
+    void inAnEnvironmentThatRequiresApprovalsAPlanStartsOnlyOnceItsStartIsApprovedThenItsStepsRun() {
+        long id = made("guarded", "other", body(10, 50)).get("id").asLong();
 
         Resp start = act("guarded", "other", id, "start", editor);
 
-        assertThat(start.status()).as(start.body()).isEqualTo(409);
-        assertThat(start.json().get("type").asText()).endsWith("/approval-required");
+        // Not started: a plan.start change request, and nothing served.
+        assertThat(start.status()).as(start.body()).isEqualTo(202);
+        long request = start.json().get("id").asLong();
+        assertThat(start.header("Location")).isEqualTo("/api/v1/change-requests/" + request);
+        assertThat(start.json().at("/change/kind").asText()).isEqualTo("plan.start");
+        assertThat(start.json().at("/change/plan").asLong()).isEqualTo(id);
         assertThat(cp.get(plans("guarded", "other") + "/" + id, viewer).json().get("status").asText())
-                .as("nothing started, nothing served").isEqualTo("pending");
+                .isEqualTo("pending");
         assertThat(served("guarded", "other").isMissingNode()).isTrue();
-        assertThat(auditActions(id)).containsExactly("rollout_plan.create");
+        String sha = start.json().get("sha256").asText();
+        String requests = "/api/v1/change-requests/" + request;
+        assertThat(cp.post(requests + "/approvals", editor, Map.of("sha256", sha)).status())
+                .as("the author cannot approve their own start").isEqualTo(403);
+        assertThat(cp.post(requests + "/apply", editor, Map.of()).status()).as("no approval yet").isEqualTo(409);
+        assertThat(served("guarded", "other").isMissingNode()).isTrue();
+
+        Resp approved = cp.post(requests + "/approvals", admin, Map.of("sha256", sha));
+        assertThat(approved.status()).as(approved.body()).isIn(200, 201);
+        Resp applied = cp.post(requests + "/apply", editor, Map.of());
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+
+        // Started with the approval: the first stage is served...
+        JsonNode plan = cp.get(plans("guarded", "other") + "/" + id, viewer).json();
+        assertThat(plan.get("status").asText()).isEqualTo("running");
+        assertThat(served("guarded", "other").get("on").asInt()).isEqualTo(10);
+        assertThat(served("guarded", "other").get("off").asInt()).isEqualTo(90);
+        // ...and its later steps run with the plan's own approval, no new request.
+        Resp completed = act("guarded", "other", id, "complete", editor);
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        assertThat(served("guarded", "other").get("on").asInt()).isEqualTo(100);
+        assertThat(auditActions(id)).contains("rollout_plan.create", "rollout_plan.start", "rollout_plan.complete");
+        // A second plan of the flag, in the same environment, needs its own approval.
+        long second = made("guarded", "other", body(20)).get("id").asLong();
+        assertThat(act("guarded", "other", second, "start", editor).status()).isEqualTo(202);
+        assertThat(served("guarded", "other").get("on").asInt()).isEqualTo(100);
     }
 
     @Test

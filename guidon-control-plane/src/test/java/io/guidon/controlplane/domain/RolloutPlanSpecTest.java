@@ -113,7 +113,7 @@ class RolloutPlanSpecTest {
                 .replace("{'control'", "{'owner': 'me', 'control'"));
 
         assertThat(v).containsOnlyKeys("/owner", "/stages/0/weight", "/guardrails/0/threshold");
-        assertThat(v.get("/stages/0/weight")).contains("not a field here").contains("minDuration");
+        assertThat(v.get("/stages/0/weight")).contains("unknown field").contains("minDuration");
     }
 
     @Test

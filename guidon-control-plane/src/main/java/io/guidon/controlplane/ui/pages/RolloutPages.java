@@ -151,6 +151,12 @@ public final class RolloutPages {
             }
             return UiResult.redirect("/ui/rollouts/" + p.id() + "?done=" + action);
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.APPROVAL_REQUIRED && action.equals("start")) {
+                // The environment requires approvals: the start becomes a change request (plan.start), and the plan
+                // starts when it is approved and applied.
+                return UiResult.redirect("/ui/change-requests/" + services.changeRequests().proposePlanStart(
+                        r.actor(), p.environment(), p.flag(), p.id()).id() + "?proposed=1");
+            }
             if (e.kind() != DomainException.Kind.CONFLICT && e.kind() != DomainException.Kind.INVALID) {
                 throw e;
             }
