@@ -400,9 +400,10 @@ public final class ChangeRequestService {
     }
 
     /**
-     * Replaces request {@code id}'s action (its author only: FORBIDDEN for anyone else), checked and based like a
-     * proposal; withdraws every approval (the hash changes with any edit; a title or description alone too, so that
-     * nothing about a request changes under its approvals). Audited as {@code change_request.update}.
+     * Replaces request {@code id}'s action (and so what it is about: its environment and resource), by its author
+     * only (FORBIDDEN for anyone else), checked and based like a proposal; withdraws every approval (the hash
+     * changes with any edit; a title or description alone too, so that nothing about a request changes under its
+     * approvals). Audited as {@code change_request.update}.
      */
     public ChangeRequest edit(Actor actor, long id, ObjectNode action, String title, String description,
             Pointer at, List<Violation> requestViolations) {
@@ -414,8 +415,9 @@ public final class ChangeRequestService {
             }
             Target t = target(action);
             Map<String, Long> base = checked(tx, action, null, t, at, requestViolations);
-            await(requests.update(tx.c, id, action, base, title == null || title.isBlank() ? title(action, t)
-                    : title, description == null ? "" : description));
+            await(requests.update(tx.c, id, action, t.environment(), t.resourceType(), t.resourceKey(), base,
+                    title == null || title.isBlank() ? title(action, t) : title,
+                    description == null ? "" : description));
             await(requests.withdrawAll(tx.c, id));
             ChangeRequest after = locked(tx, id);
             tx.audit("change_request.update", RESOURCE_TYPE, Long.toString(id), after.environment(),
