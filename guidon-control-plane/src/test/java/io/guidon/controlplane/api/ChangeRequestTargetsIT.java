@@ -15,7 +15,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a change request is about stays true (ADR 0115), found by QA against a running control plane: an edit that
- * moves a request to another environment or flag moves it in every listing, notice and audit entry.
+ * moves a request to another environment or flag moves it in every listing, notice and audit entry; and approvals
+ * given against an environment never apply to another environment created later under the same key (whose document
+ * versions count from 1 again).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChangeRequestTargetsIT {
@@ -36,7 +38,7 @@ class ChangeRequestTargetsIT {
         assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "production", "requiredApprovals", 1))
                 .status()).isEqualTo(201);
         cp.post("/api/v1/environments", admin, Map.of("key", "staging"));
-        for (String flag : List.of("checkout", "banner")) {
+        for (String flag : List.of("checkout", "banner", "recreated")) {
             cp.post("/api/v1/flags", admin, Map.of("key", flag, "variants", Map.of("on", true, "off", false)));
         }
     }
@@ -82,6 +84,36 @@ class ChangeRequestTargetsIT {
                 + "&action=change_request.update", admin).json().get("items").get(0);
         assertThat(audit.get("environment").asText()).isEqualTo("production");
         // And it still needs production's approval.
+        assertThat(cp.post(CR + "/" + id + "/apply", alice, Map.of()).status()).isEqualTo(409);
+    }
+
+    @Test
+    void approvalsGivenInADeletedEnvironmentDoNotApplyToOneCreatedAgainUnderItsKey() {
+        assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "eu", "requiredApprovals", 1)).status())
+                .isEqualTo(201);
+        Resp proposed = cp.put("/api/v1/environments/eu/flags/recreated/enabled", alice, Map.of("enabled", true));
+        assertThat(proposed.status()).as(proposed.body()).isEqualTo(202);
+        long id = proposed.json().get("id").asLong();
+        assertThat(cp.post(CR + "/" + id + "/approvals", bob, Map.of("sha256", proposed.json().get("sha256")
+                .asText())).json().get("validApprovals").asInt()).isEqualTo(1);
+
+        assertThat(cp.delete("/api/v1/environments/eu", admin).status()).isEqualTo(204);
+        Resp again = cp.post("/api/v1/environments", admin, Map.of("key", "eu", "requiredApprovals", 1));
+        assertThat(again.status()).isEqualTo(201);
+        // The new environment is at the version the request was based on, but it is not that environment.
+        assertThat(again.json().get("version").asLong()).isEqualTo(proposed.json().get("baseVersions").get("eu")
+                .asLong());
+
+        Resp apply = cp.post(CR + "/" + id + "/apply", alice, Map.of());
+
+        assertThat(apply.status()).as(apply.body()).isEqualTo(409);
+        assertThat(apply.json().get("detail").asText()).contains("rebase").contains("'eu'");
+        assertThat(cp.get("/api/v1/environments/eu/flags/recreated", admin).json().get("enabled").asBoolean())
+                .isFalse();
+        // Rebased on the new environment, its approvals are withdrawn: it needs a new one.
+        Resp rebased = cp.post(CR + "/" + id + "/rebase", alice, Map.of());
+        assertThat(rebased.status()).as(rebased.body()).isEqualTo(200);
+        assertThat(rebased.json().get("validApprovals").asInt()).isZero();
         assertThat(cp.post(CR + "/" + id + "/apply", alice, Map.of()).status()).isEqualTo(409);
     }
 }
