@@ -26,7 +26,9 @@ if [ -n "$OTHER_JAR" ]; then JAR="$OTHER_JAR"; else ensure_jar; JAR=target/guido
 ./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
   -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 WORK="$(mktemp -d)"
-trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# Only a sidecar still running: "kill 0" (PID empty after stop_sidecar) would kill this script's whole process group,
+# and with it a loop that runs the script several times.
+trap 'if [ -n "${PID:-}" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 BENCH_CP="benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)"
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 100 > "$WORK/flags-100.json"
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 10000 > "$WORK/flags-10000.json"

@@ -25,11 +25,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What recording one exposure costs on the evaluation path, with the wrk load's pattern (bench-rule, 100,000
- * users in turn, each targeting key a fresh string as parsed from a request): the standalone sidecar's
- * {@link CountingEventSink} (a counter per flag and variant) against connected mode's {@link UpstreamEventSink}
- * (a count per result plus the exposure-window check of the user, every user already seen: the steady state of a
- * long load). {@code baseline} is the loop alone (a fresh key). Run with
+ * What recording one evaluation costs on the evaluation path, with the wrk load's pattern (bench-rule, 100,000
+ * users in turn, each targeting key a fresh string as parsed from a request). A single-flag read is a count and an
+ * exposure (ADR 0203): the standalone sidecar's {@link CountingEventSink} (a counter per flag and variant) against
+ * connected mode's {@link UpstreamEventSink} (a count per result plus the exposure-window check of the user, every
+ * user already seen: the steady state of a long load). A flag of a bulk evaluation is a count alone
+ * ({@code upstreamBulkCount}). {@code baseline} is the loop alone (a fresh key). Run with
  * {@code benchmarks/run-engine.sh SinkBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -81,6 +82,7 @@ public class SinkBenchmark {
     @Benchmark
     public String countingSink() {
         String key = nextKey();
+        counting.count(result);
         counting.exposure(result, key, System.currentTimeMillis());
         return key;
     }
@@ -88,7 +90,16 @@ public class SinkBenchmark {
     @Benchmark
     public String upstreamSink() {
         String key = nextKey();
+        upstream.count(result);
         upstream.exposure(result, key, System.currentTimeMillis());
+        return key;
+    }
+
+    /** One flag of a bulk evaluation in connected mode: a count, no exposure. */
+    @Benchmark
+    public String upstreamBulkCount() {
+        String key = nextKey();
+        upstream.count(result);
         return key;
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules) {
+        Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules, Rollouts rollouts) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -63,6 +63,13 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
      * and how long after its due time an applied one is marked late.
      */
     public record Schedules(Duration pollInterval, Duration lateAfter) {
+    }
+
+    /**
+     * Progressive rollout plans ({@code rollouts.*}, docs/adr/0116-progressive-rollouts.md): how often each running
+     * plan is checked, and the p-value of the sample-ratio-mismatch test below which a plan is paused.
+     */
+    public record Rollouts(Duration checkInterval, double srmThreshold) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -189,7 +196,23 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         Schedules schedules = new Schedules(s.duration("schedules.poll-interval", Duration.ofMillis(10)),
                 s.duration("schedules.late-after", Duration.ZERO));
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
-                Management.from(s, http.host(), http.port()), ui, schedules);
+                Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s));
+    }
+
+    private static Rollouts rollouts(Settings s) {
+        Duration every = s.duration("rollouts.check-interval", Duration.ofMillis(10));
+        String text = s.string("rollouts.srm-threshold");
+        double threshold = 0.001;
+        try {
+            threshold = Double.parseDouble(text == null ? "" : text.strip());
+            if (!(threshold > 0 && threshold < 1)) {
+                s.problem("rollouts.srm-threshold", "must be a p-value above 0 and below 1, such as 0.001, not "
+                        + text);
+            }
+        } catch (NumberFormatException e) {
+            s.problem("rollouts.srm-threshold", "must be a p-value above 0 and below 1, such as 0.001, not " + text);
+        }
+        return new Rollouts(every, threshold);
     }
 
     private static TrustedProxies trustedProxies(Settings s) {

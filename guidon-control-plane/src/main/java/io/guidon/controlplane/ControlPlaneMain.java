@@ -20,7 +20,10 @@ import io.guidon.controlplane.api.ControlPlaneServer;
 import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.api.Routes;
+import io.guidon.controlplane.api.RolloutPlanRoutes;
 import io.guidon.controlplane.api.ScheduleRoutes;
+import io.guidon.controlplane.service.ReplicaTask;
+import io.guidon.controlplane.service.RolloutPlanService;
 import io.guidon.controlplane.service.ScheduleRunner;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.auth.Authenticator;
@@ -86,10 +89,12 @@ public final class ControlPlaneMain {
         private final EventPartitions partitions;
         private final SightingBuffer sightings;
         private final ScheduleRunner scheduleRunner;
+        private final ReplicaTask rolloutChecks;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
-                EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner) {
+                EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner,
+                ReplicaTask rolloutChecks) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -101,6 +106,7 @@ public final class ControlPlaneMain {
             this.partitions = partitions;
             this.sightings = sightings;
             this.scheduleRunner = scheduleRunner;
+            this.rolloutChecks = rolloutChecks;
         }
 
         /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
@@ -141,6 +147,7 @@ public final class ControlPlaneMain {
                 try {
                     // The schedule in progress ends (commits or rolls back) before the pool closes.
                     scheduleRunner.stop().recover(e -> Future.succeededFuture())
+                            .compose(x -> rolloutChecks.stop()).recover(e -> Future.succeededFuture())
                             .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
@@ -196,7 +203,8 @@ public final class ControlPlaneMain {
                     config.redis().commandTimeout(), config.redis().publishRetries(), config.redis().publishBackoff(),
                     registry);
             Services services = Services.create(vertx, pool, compiler, audit, publisher, snapshots,
-                    config.sidecar().changeLogRetention(), new Responses(), new ApiKeys(), sightingLog);
+                    config.sidecar().changeLogRetention(), new Responses(), new ApiKeys(), sightingLog,
+                    config.rollouts());
             // The admin API's handlers run on virtual threads, one context per event loop (ADR 0110).
             AdminThreads adminThreads = AdminThreads.deploy(vertx, eventLoops).toCompletionStage()
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -221,6 +229,7 @@ public final class ControlPlaneMain {
                     adminThreads);
             io.guidon.controlplane.api.ChangeRequestRoutes changeRequestRoutes =
                     new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
+            RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), adminThreads);
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -262,6 +271,7 @@ public final class ControlPlaneMain {
                     eventRoutes.register(api);
                     scheduleRoutes.register(api);
                     changeRequestRoutes.register(api);
+                    rolloutPlanRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
@@ -282,6 +292,10 @@ public final class ControlPlaneMain {
             ScheduleRunner scheduleRunner = new ScheduleRunner(vertx, services.schedules(),
                     config.schedules().pollInterval(), config.schedules().lateAfter(), adminThreads::run);
             scheduleRunner.start();
+            // Due checks of rollout plans likewise (each claimed once, ADR 0116).
+            ReplicaTask rolloutChecks = new ReplicaTask(vertx, "rollout plan checks", config.rollouts().checkInterval(),
+                    () -> services.rollouts().checkNext() == RolloutPlanService.Outcome.CHECKED, adminThreads::run);
+            rolloutChecks.start();
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -289,7 +303,7 @@ public final class ControlPlaneMain {
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
-                    listener, partitions, sightings, scheduleRunner);
+                    listener, partitions, sightings, scheduleRunner, rolloutChecks);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

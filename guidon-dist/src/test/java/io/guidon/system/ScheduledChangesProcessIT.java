@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,7 +145,8 @@ class ScheduledChangesProcessIT {
 
     private long schedule(ControlPlaneProcess replica, String key, String flag, Instant at, boolean on) {
         return call("POST", replica.url() + "/api/v1/environments/production/flags/" + flag + "/schedules", key,
-                "{\"at\": \"" + at.atOffset(ZoneOffset.ofHours(2)) + "\", \"change\": {\"kind\": \"flag.toggle\","
+                "{\"at\": \"" + at.atOffset(ZoneOffset.ofHours(2)).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        + "\", \"change\": {\"kind\": \"flag.toggle\","
                         + " \"enabled\": " + on + "}}").get("id").asLong();
     }
 

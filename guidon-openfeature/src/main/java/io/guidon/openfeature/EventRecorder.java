@@ -76,8 +76,13 @@ final class EventRecorder {
         return exposures;
     }
 
-    /** An evaluation served {@code result} (never an error) to {@code targetingKey} (may be null). */
-    void exposure(EvaluationResult result, String targetingKey, long nowMillis) {
+    /**
+     * The application read {@code result} (never an error) for {@code targetingKey} (may be null): every provider
+     * evaluation is the read of one flag (OpenFeature's Java API has no bulk evaluation), so it is counted and, with a
+     * recordable targeting key, an exposure, as a single-flag evaluation at the sidecar is (ADR 0203). Without a
+     * targeting key it is counted only: an anonymous read cannot be attributed.
+     */
+    void read(EvaluationResult result, String targetingKey, long nowMillis) {
         if (!exposures) {
             return;
         }

@@ -61,8 +61,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events: with the control plane source, evaluations and {@code track} calls are reported as a sidecar reports
  * them ({@code POST /api/v1/events}: per-minute counts, first exposures per targeting key, conversions), batched
- * and at least once; with the sidecar source {@code track} calls go to its {@code POST /v1/track} (the sidecar has
- * no intake for exposures made elsewhere, so none are recorded); the file source records nothing. Nothing on the
+ * and at least once. Each evaluation is the application reading one flag, so it is an exposure (with a targeting
+ * key; without one it is counted only), as a single-flag evaluation at the sidecar is (ADR 0203). With the sidecar
+ * source {@code track} calls go to its {@code POST /v1/track}, and evaluations are not recorded: the sidecar's
+ * {@code POST /v1/exposures} evaluates each reported flag again for the whole context, which the provider would
+ * have to keep per read until delivery. The file source records nothing. Nothing on the
  * evaluation path waits: events go through a bounded lock-free queue; what does not fit is dropped and counted.
  *
  * <p>One instance per source; {@link #shutdown} stops its threads (one scheduler, plus one reader for a sidecar's
@@ -322,7 +325,7 @@ public final class GuidonProvider extends EventProvider {
     private <T> ProviderEvaluation<T> served(LoadedFlags.Extras flag, EvaluationResult r, T value,
             EvaluationContext ctx) {
         if (recorder.recordsEvaluations()) {
-            recorder.exposure(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
+            recorder.read(r, ctx == null ? null : ctx.getTargetingKey(), System.currentTimeMillis());
         }
         return new ProviderEvaluation<>(value, r.variantKey(), r.reason().name(), null, null,
                 flag.metadata());

@@ -33,7 +33,7 @@ class EventRecorderTest {
         EventRecorder r = new EventRecorder(true, 100, 1000, 60_000);
         long now = System.currentTimeMillis();
         for (String key : new String[] {"a", "b", "a", "a", "blocked", "b"}) {
-            r.exposure(eval(key), key, now);
+            r.read(eval(key), key, now);
         }
 
         EventRecorder.Drained d = r.drain(60_000);
@@ -46,6 +46,18 @@ class EventRecorderTest {
                         org.assertj.core.groups.Tuple.tuple("b", "on"),
                         org.assertj.core.groups.Tuple.tuple("blocked", "off"));
         assertThat(r.drain(120_000).size()).isZero();
+    }
+
+    @Test
+    void aReadWithoutATargetingKeyIsCountedButIsNoExposure() {
+        EventRecorder r = new EventRecorder(true, 100, 1000, 60_000);
+        r.read(new Evaluator().evaluate(FLAGS, "f", EvaluationContext.of(Map.of())), null, 1L);
+
+        EventRecorder.Drained d = r.drain(0);
+        assertThat(d.counts()).extracting(EventRecorder.Count::variant, EventRecorder.Count::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("on", 1L));
+        assertThat(d.exposures()).as("an anonymous read cannot be attributed").isEmpty();
+        assertThat(r.unrecordable()).as("nor is it unrecordable: there was nothing to record").isZero();
     }
 
     @Test
@@ -65,7 +77,7 @@ class EventRecorderTest {
     void aTargetingKeyTheControlPlaneWouldRefuseIsCountedButNotQueued() {
         EventRecorder r = new EventRecorder(true, 100, 1000, 60_000);
         String tooLong = "k".repeat(300);
-        r.exposure(eval(tooLong), tooLong, 1L);
+        r.read(eval(tooLong), tooLong, 1L);
 
         EventRecorder.Drained d = r.drain(0);
         assertThat(d.counts()).hasSize(1);
@@ -76,7 +88,7 @@ class EventRecorderTest {
     @Test
     void withExposureReportingOffNothingOfEvaluationsIsRecorded() {
         EventRecorder r = new EventRecorder(false, 100, 1000, 60_000);
-        r.exposure(eval("a"), "a", 1L);
+        r.read(eval("a"), "a", 1L);
 
         assertThat(r.recordsEvaluations()).isFalse();
         assertThat(r.drain(0).size()).isZero();
@@ -85,7 +97,7 @@ class EventRecorderTest {
     @Test
     void aDrainBecomesTheProtocolsEventBatch() {
         EventRecorder r = new EventRecorder(true, 100, 1000, 60_000);
-        r.exposure(eval("a"), "a", 1_700_000_000_000L);
+        r.read(eval("a"), "a", 1_700_000_000_000L);
         r.track(new EventRecorder.Conversion("a", "bought", 9.5, 1_700_000_001_000L));
         UUID id = UUID.randomUUID();
         UUID sidecar = UUID.randomUUID();

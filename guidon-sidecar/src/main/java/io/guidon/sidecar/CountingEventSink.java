@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The standalone sink: nothing leaves the process, but what would have is counted in the metrics
- * ({@code guidon_sink_exposures_total} by flag and variant, {@code guidon_sink_track_events_total} by event, with at
- * most {@value #MAX_EVENT_NAMES} distinct event names before the rest count as {@code other}).
+ * ({@code guidon_sink_exposures_total} by flag and variant: exposures with a subject, before the per-window
+ * deduplication a connected sidecar applies; {@code guidon_sink_track_events_total} by event, with at most
+ * {@value #MAX_EVENT_NAMES} distinct event names before the rest count as {@code other}). Evaluation counts are
+ * already {@code guidon_evaluations_total} ({@link SidecarMetrics}), so {@link #count} does nothing here.
  */
 public final class CountingEventSink implements EventSink {
 
@@ -26,6 +28,11 @@ public final class CountingEventSink implements EventSink {
         this.allExposures = perFlag ? null : Counter.builder("guidon.sink.exposures")
                 .description("Exposures recorded by the standalone event sink").tags("flag", "all", "variant", "all")
                 .register(registry);
+    }
+
+    /** Nothing: {@link SidecarMetrics#evaluated} counts every evaluation already. */
+    @Override
+    public void count(EvaluationResult result) {
     }
 
     @Override

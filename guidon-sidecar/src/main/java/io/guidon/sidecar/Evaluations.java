@@ -13,15 +13,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every evaluation the sidecar serves goes through here, whatever the endpoint, so that each one is counted in
- * the metrics and handed to the event sink as an exposure.
+ * Every evaluation the sidecar serves goes through here, whatever the endpoint, so that each one is counted in the
+ * metrics and the event sink, and the flags an application read become exposures (ADR 0203):
+ * <ul>
+ *   <li>{@link #read}: a single-flag evaluation (OFREP's {@code /ofrep/v1/evaluate/flags/{key}}, native
+ *       {@code GET /v1/flags/{key}}): the application asked for this flag to use it, so it is counted and, with a
+ *       targeting key, an exposure;</li>
+ *   <li>{@link #inBulk}: a flag of a bulk evaluation (OFREP's {@code /ofrep/v1/evaluate/flags}, native
+ *       {@code POST /v1/evaluate}, {@code GET /users/{id}/flags}): counted, never an exposure, since fetching
+ *       every flag shows the user none of them; the application reports what it read with {@link #reported};</li>
+ *   <li>{@link #reported}: a flag the application says it read after a bulk fetch ({@code POST /v1/exposures}),
+ *       evaluated again now: an exposure of the variant it gives now, not counted (it served nothing).</li>
+ * </ul>
  *
- * <p>An evaluation whose targeting key the control plane would refuse in an exposure ({@link EventRules#targetingKey}:
- * empty, over 256 characters, NUL, an unpaired surrogate) is still served and still counted per flag and variant,
- * but its exposure is not recorded (the sink gets no subject): it is counted in
+ * <p>An evaluation without a targeting key is counted but is no exposure: an anonymous read cannot be attributed
+ * to anyone. A single read whose targeting key the control plane would refuse in an exposure
+ * ({@link EventRules#targetingKey}: empty, over 256 characters, NUL, an unpaired surrogate) is still served and
+ * counted, but its exposure is not recorded: it is counted in
  * {@code guidon_events_unrecordable_total{kind="exposure",reason}} and logged at most every
- * {@value #LOG_EVERY_MILLIS} ms. Recording it would only have it refused upstream. The check reads the key's
- * characters and allocates nothing.
+ * {@value #LOG_EVERY_MILLIS} ms (recording it would only have it refused upstream). Bulk evaluations record no
+ * exposure, so they never count there. The check reads the key's characters and allocates nothing.
  */
 public final class Evaluations {
 
@@ -49,34 +60,65 @@ public final class Evaluations {
         }
     }
 
-    public EvaluationResult evaluate(FlagSet flags, String key, EvaluationContext ctx) {
-        return record(evaluator.evaluate(flags, key, ctx), ctx);
+    /** A single-flag evaluation: counted, and an exposure when the context has a (recordable) targeting key. */
+    public EvaluationResult read(FlagSet flags, String key, EvaluationContext ctx) {
+        EvaluationResult result = evaluator.evaluate(flags, key, ctx);
+        count(result);
+        if (!result.isError()) {
+            expose(result, ctx.targetingKey());
+        }
+        return result;
     }
 
-    public EvaluationResult evaluate(Flag flag, EvaluationContext ctx) {
-        return record(evaluator.evaluate(flag, ctx), ctx);
+    /** One flag of a bulk evaluation: counted only. Allocates nothing beyond what the engine does. */
+    public EvaluationResult inBulk(Flag flag, EvaluationContext ctx) {
+        return count(evaluator.evaluate(flag, ctx));
     }
 
-    public Evaluator.Explanation explain(FlagSet flags, String key, EvaluationContext ctx) {
+    /** One named flag of a bulk evaluation ({@code POST /v1/evaluate} with {@code "flags"}): counted only. */
+    public EvaluationResult inBulk(FlagSet flags, String key, EvaluationContext ctx) {
+        return count(evaluator.evaluate(flags, key, ctx));
+    }
+
+    /** One flag of a bulk evaluation with its explanation ({@code "explain": true}): counted only. */
+    public Evaluator.Explanation explainInBulk(FlagSet flags, String key, EvaluationContext ctx) {
         Evaluator.Explanation e = evaluator.explain(flags, key, ctx);
-        record(e.result(), ctx);
+        count(e.result());
         return e;
     }
 
-    private EvaluationResult record(EvaluationResult result, EvaluationContext ctx) {
-        metrics.evaluated(result);
+    /**
+     * A flag the application reports it read after a bulk fetch, for the subject {@code targetingKey} (required and
+     * already checked by the caller): evaluated against {@code flags} now and, unless that fails (an unknown flag,
+     * say), recorded as an exposure of the variant it gives now, whatever the application was served earlier. Not
+     * counted as an evaluation: the bulk fetch was.
+     */
+    public EvaluationResult reported(FlagSet flags, String key, EvaluationContext ctx, String targetingKey) {
+        EvaluationResult result = evaluator.evaluate(flags, key, ctx);
         if (!result.isError()) {
-            String subject = ctx.targetingKey();
-            if (subject != null) {
-                EventRules.Problem problem = EventRules.targetingKey(subject);
-                if (problem != null) {
-                    unrecordable(problem, subject, result);
-                    subject = null;
-                }
-            }
-            sink.exposure(result, subject, System.currentTimeMillis());
+            sink.exposure(result, targetingKey, System.currentTimeMillis());
         }
         return result;
+    }
+
+    private EvaluationResult count(EvaluationResult result) {
+        metrics.evaluated(result);
+        if (!result.isError()) {
+            sink.count(result);
+        }
+        return result;
+    }
+
+    private void expose(EvaluationResult result, String subject) {
+        if (subject == null) {
+            return;
+        }
+        EventRules.Problem problem = EventRules.targetingKey(subject);
+        if (problem != null) {
+            unrecordable(problem, subject, result);
+            return;
+        }
+        sink.exposure(result, subject, System.currentTimeMillis());
     }
 
     private void unrecordable(EventRules.Problem problem, String subject, EvaluationResult result) {

@@ -154,6 +154,71 @@ public final class Responses implements ResourceViews {
     }
 
     /**
+     * {@code id, environment, flag, control, treatment, bucketBy, stages, guardrails, alpha, status, stageIndex,
+     * stageStartedAt, percentage, nextCheckAt, lastVerdict, reason, reasonDetails, checks, createdBy, startedBy,
+     * createdAt, updatedAt, startedAt, endedAt}: a progressive rollout plan and where it stands ({@code percentage}:
+     * the treatment's share served now because of it; {@code reason} and {@code reasonDetails}: why it rolled back,
+     * paused, was aborted or completed, with the numbers).
+     */
+    @Override
+    public ObjectNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan p) {
+        ObjectNode o = Json.object();
+        o.put("id", p.id());
+        o.put("environment", p.environment());
+        o.put("flag", p.flag());
+        o.put("control", p.spec().control());
+        o.put("treatment", p.spec().treatment());
+        o.put("bucketBy", p.spec().bucketBy());
+        o.set("stages", p.spec().stagesJson());
+        o.set("guardrails", p.spec().guardrailsJson());
+        o.put("alpha", p.spec().alpha());
+        o.put("status", p.status().jsonName());
+        o.put("stageIndex", p.stageIndex());
+        o.put("stageStartedAt", instant(p.stageStartedAt()));
+        o.put("percentage", p.currentPercentage());
+        o.put("nextCheckAt", instant(p.nextCheckAt()));
+        o.put("lastVerdict", p.lastVerdict());
+        o.put("reason", p.reason());
+        o.set("reasonDetails", p.reasonDetails() == null ? Json.NODES.nullNode() : p.reasonDetails().deepCopy());
+        o.put("checks", p.checks());
+        o.put("createdAt", instant(p.createdAt()));
+        o.set("createdBy", by(p.createdBy()));
+        o.set("startedBy", by(p.startedBy()));
+        o.put("updatedAt", instant(p.updatedAt()));
+        o.put("startedAt", instant(p.startedAt()));
+        o.put("endedAt", instant(p.endedAt()));
+        return o;
+    }
+
+    /**
+     * {@code id, checkedAt, stageIndex, percentage, control, treatment, mixedUsers, srm, guardrails, action, reason}:
+     * one check of a rollout plan; {@code control} and {@code treatment} are {@code {users, exposures}} of the users
+     * first exposed in the stage; {@code guardrails} each guardrail's per-arm numbers, estimate and always-valid
+     * interval (null ends: open).
+     */
+    public ObjectNode rolloutCheck(io.guidon.controlplane.domain.RolloutPlan.Check c) {
+        ObjectNode o = Json.object();
+        o.put("id", c.id());
+        o.put("checkedAt", instant(c.checkedAt()));
+        o.put("stageIndex", c.stageIndex());
+        o.put("percentage", c.percentage());
+        ObjectNode control = o.putObject("control");
+        control.put("users", c.controlUsers());
+        control.put("exposures", c.controlExposures());
+        ObjectNode treatment = o.putObject("treatment");
+        treatment.put("users", c.treatmentUsers());
+        treatment.put("exposures", c.treatmentExposures());
+        o.put("mixedUsers", c.mixedUsers());
+        ObjectNode srm = o.putObject("srm");
+        srm.put("chi2", c.srmChi2());
+        srm.put("p", c.srmP());
+        o.set("guardrails", c.guardrails().deepCopy());
+        o.put("action", c.action());
+        o.put("reason", c.reason());
+        return o;
+    }
+
+    /**
      * {@code id, environment, resourceType, resourceKey, title, description, change, sha256, baseVersions, status,
      * author, createdAt, updatedAt, approvals, validApprovals, appliedAt, appliedBy, appliedVersion, bypassReason,
      * closedAt, closedBy}: {@code change} exactly as kept (the text its {@code sha256} is of); each approval with

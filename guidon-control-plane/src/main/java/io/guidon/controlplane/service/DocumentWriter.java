@@ -107,15 +107,32 @@ final class DocumentWriter {
     final class Tx {
         final SqlConnection c;
         final Actor actor;
-        private final List<Applied> applied = new ArrayList<>();
+        private final List<Applied> applied;
         /** What lets this transaction's changes through the approval gate; null: nothing (the direct routes). */
         private Approval approval;
         /** The audit entries written in this run, in order (a dry run's before and after are its diff). */
-        private final List<AuditLog.Entry> audited = new ArrayList<>();
+        private final List<AuditLog.Entry> audited;
 
         private Tx(SqlConnection c, Actor actor) {
+            this(c, actor, new ArrayList<>(), new ArrayList<>(), null);
+        }
+
+        private Tx(SqlConnection c, Actor actor, List<Applied> applied, List<AuditLog.Entry> audited,
+                Approval approval) {
             this.c = c;
             this.actor = actor;
+            this.applied = applied;
+            this.audited = audited;
+            this.approval = approval;
+        }
+
+        /**
+         * This transaction under {@code other} (an agent acting for a key: a rollout plan's step inside the request
+         * that starts it): what it changes is audited under {@code other} and published with this transaction, with
+         * this transaction's approval.
+         */
+        Tx as(Actor other) {
+            return new Tx(c, other, applied, audited, approval);
         }
 
         /** Writes the audit entry of the change, in this transaction. */

@@ -29,6 +29,8 @@ public interface ResourceViews {
     /** A scheduled change of a flag in an environment, with what became of it. */
     JsonNode schedule(Schedule schedule);
 
+    /** A progressive rollout plan, with where it stands. */
+    JsonNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan plan);
     /** A change request: its change, hash, base, status and approvals. */
     JsonNode changeRequest(io.guidon.controlplane.domain.ChangeRequest request);
 }

@@ -1,5 +1,6 @@
 package io.guidon.controlplane.service;
 
+import io.guidon.controlplane.ControlPlaneConfig;
 import io.guidon.controlplane.auth.ApiKeys;
 import io.guidon.controlplane.domain.DocumentChanges;
 import io.guidon.controlplane.publish.ChangePublisher;
@@ -10,6 +11,7 @@ import io.guidon.controlplane.store.ExposureRepository;
 import io.guidon.controlplane.store.FlagOverviewRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
+import io.guidon.controlplane.store.RolloutPlanRepository;
 import io.guidon.controlplane.store.ScheduleRepository;
 import io.guidon.controlplane.store.SegmentRepository;
 import io.guidon.controlplane.store.SightingLog;
@@ -27,21 +29,25 @@ import java.time.InstantSource;
  * cache of the documents this replica committed); and the reads the admin UI adds: {@code insights} (impact
  * estimates, try it, segment usage, diffs), {@code sidecars} (which sidecars fetched an environment) and
  * {@code overview} (the flag list); and {@code schedules}, scheduled changes (applied through the same write path by
- * a {@link ScheduleRunner}); and {@code changeRequests}, the changes of environments that require approvals.
+ * a {@link ScheduleRunner}); {@code changeRequests}, the changes of environments that require approvals; and
+ * {@code rollouts}, progressive rollout plans (checked by a {@link ReplicaTask} calling
+ * {@link RolloutPlanService#checkNext}, their steps applied through the same write path).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
         KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars,
-        FlagOverviewService overview, ScheduleService schedules, ChangeRequestService changeRequests) {
+        FlagOverviewService overview, ScheduleService schedules, ChangeRequestService changeRequests,
+        RolloutPlanService rollouts) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
      * @param views how the audit log records resources (the API's shapes)
      * @param apiKeys makes each new API key's secret
      * @param sightings what sidecars' fetches showed (written by {@code snapshots.SightingBuffer})
+     * @param rollouts the settings of rollout plans' checks ({@code rollouts.*})
      */
     public static Services create(Vertx vertx, Pool pool, FlagDocumentCompiler compiler, AuditLog audit,
             ChangePublisher publisher, VersionListener versions, int changeLogRetention, ResourceViews views,
-            ApiKeys apiKeys, SightingLog sightings) {
+            ApiKeys apiKeys, SightingLog sightings, ControlPlaneConfig.Rollouts rollouts) {
         EnvironmentRepository environments = new EnvironmentRepository(pool);
         FlagRepository flags = new FlagRepository(pool);
         DocumentChanges changes = new DocumentChanges(compiler);
@@ -63,6 +69,8 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                 new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()),
                 schedules,
                 new ChangeRequestService(writer, applier, new io.guidon.controlplane.store.ChangeRequestRepository(pool),
-                        environments, schedules, views, audit));
+                        environments, schedules, views, audit),
+                new RolloutPlanService(writer, applier, new RolloutPlanRepository(pool), flagService, views,
+                        rollouts.checkInterval(), rollouts.srmThreshold()));
     }
 }

@@ -35,7 +35,7 @@ public final class PgAuditLog implements AuditLog {
     public Future<Void> record(SqlConnection tx, Actor actor, Entry e) {
         return tx.preparedQuery("INSERT INTO audit_log (tenant_id, request_id, actor_key_id, actor_name, action,"
                         + " resource_type, resource_key, environment_key, before, after, agent)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11)")
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::json, $10::text::json, $11)")
                 .execute(Tuple.from(new Object[] {actor.tenantId(), actor.requestId(), actor.keyId(), actor.keyName(),
                         e.action(), e.resourceType(), e.resourceKey(), e.environmentKey(),
                         e.before() == null ? null : StoredJson.write(e.before()),

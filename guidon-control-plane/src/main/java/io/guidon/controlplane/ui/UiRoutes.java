@@ -8,6 +8,7 @@ import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
 import io.guidon.controlplane.ui.pages.KeyPages;
+import io.guidon.controlplane.ui.pages.RolloutPages;
 import io.guidon.controlplane.ui.pages.SchedulePages;
 import io.guidon.controlplane.ui.pages.SegmentPages;
 import io.guidon.controlplane.ui.pages.SidecarPages;
@@ -42,6 +43,7 @@ public final class UiRoutes {
         new SegmentPages(services, ui).register();
         new HistoryPages(services, ui).register();
         new SchedulePages(services, ui, clock).register();
+        new RolloutPages(services, ui, clock).register();
         new io.guidon.controlplane.ui.pages.ChangeRequestPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();

@@ -186,9 +186,43 @@ class ApprovalsIT {
         assertThat(cp.post("/api/v1/audit/999999999/revert", alice, Map.of()).status()).isEqualTo(404);
     }
 
+    @Test
+    void aRevertedRolloutServesItsVariantsInTheirBucketOrder() {
+        // jsonb would keep {"red", "blue", "green"} (shortest key first): other users in each variant.
+        cp.post("/api/v1/flags", admin, Map.of("key", "ordered", "variants",
+                Map.of("red", "r", "green", "g", "blue", "b")));
+        Map<String, Object> weights = new LinkedHashMap<>();
+        weights.put("red", 20);
+        weights.put("green", 30);
+        weights.put("blue", 50);
+        String flag = "/api/v1/environments/staging/flags/ordered";
+        assertThat(cp.put(flag + "/rollout", alice, Map.of("rollout", weights)).status()).isEqualTo(200);
+        Map<String, Object> later = new LinkedHashMap<>();
+        later.put("blue", 100);
+        later.put("red", 0);
+        later.put("green", 0);
+        assertThat(cp.put(flag + "/rollout", alice, Map.of("rollout", later)).status()).isEqualTo(200);
+        JsonNode entries = cp.get("/api/v1/audit?resource=ordered&environment=staging&action=flag.rollout", admin)
+                .json().get("items");
+        assertThat(names(entries.get(1).at("/after/fallthrough/rollout"))).containsExactly("red", "green", "blue");
+
+        Resp revert = cp.post("/api/v1/audit/" + entries.get(0).get("id").asLong() + "/revert", alice, Map.of());
+
+        assertThat(revert.status()).as(revert.body()).isEqualTo(200);
+        assertThat(names(flagIn("staging", "ordered").at("/fallthrough/rollout")))
+                .containsExactly("red", "green", "blue");
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     /** An RFC 3339 instant {@code ahead} from now. */
     private static String in(Duration ahead) {
-        return Instant.now().plus(ahead).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(1)).toString();
+        return Instant.now().plus(ahead).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(1))
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     @Test

@@ -266,7 +266,18 @@ class EdgeInputIT {
             Map.entry("POST /api/v1/change-requests/:id/rebase", "{}"),
             Map.entry("POST /api/v1/change-requests/:id/apply", "{}"),
             Map.entry("POST /api/v1/change-requests/:id/close", "{}"),
-            Map.entry("POST /api/v1/audit/:id/revert", "{}"));
+            Map.entry("POST /api/v1/audit/:id/revert", "{}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans", "{\"control\":\"off\","
+                    + "\"treatment\":\"on\",\"bucketBy\":\"targetingKey\",\"alpha\":0.05,\"stages\":[{"
+                    + "\"percentage\":12.5,\"minDuration\":\"PT1H\",\"minExposures\":100}],\"guardrails\":[{"
+                    + "\"event\":\"error\",\"kind\":\"rate\",\"direction\":\"lower_is_better\","
+                    + "\"maxDegradation\":0.1,\"scale\":\"relative\"}]}"),
+            // The actions of a plan take no body.
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/start", "{}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/pause", "{}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/resume", "{}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/abort", "{}"),
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/complete", "{}"));
     private static final java.util.Set<String> WITHOUT_BODY_CHECK = java.util.Set.of("POST /api/v1/events");
 
     @Test
@@ -488,7 +499,8 @@ class EdgeInputIT {
         for (String path : List.of("/api/v1/environments?limit=200", "/api/v1/flags?limit=200",
                 "/api/v1/environments/production/flags?limit=200", "/api/v1/environments/production/segments?limit=200",
                 "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production",
-                "/api/v1/schedules?limit=200", "/api/v1/change-requests?limit=200")) {
+                "/api/v1/schedules?limit=200", "/api/v1/change-requests?limit=200",
+                "/api/v1/rollout-plans?limit=200")) {
             Resp r = cp.get(path, admin);
             assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
             JsonNode body = r.json();

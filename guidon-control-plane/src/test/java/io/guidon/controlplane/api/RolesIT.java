@@ -84,8 +84,9 @@ class RolesIT {
                 checked++;
             }
         }
-        // 45 routes need a key (29, 5 of scheduled changes, and 11 of change requests); 4 roles each.
-        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 45);
+        // 55 routes need a key (29, 5 of scheduled changes, 11 of change requests and 10 of rollout plans); 4 roles
+        // each.
+        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 55);
     }
 
     @Test

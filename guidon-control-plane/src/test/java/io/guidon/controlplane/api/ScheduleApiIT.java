@@ -61,7 +61,8 @@ class ScheduleApiIT {
 
     /** An RFC 3339 instant {@code ahead} from now, written with the offset +01:00. */
     private static String in(Duration ahead) {
-        return Instant.now().plus(ahead).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(1)).toString();
+        return Instant.now().plus(ahead).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(1))
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     private static Map<String, Object> body(String at, Map<String, Object> change) {

@@ -27,6 +27,7 @@ class TenantIsolationIT {
     String adminA;
     String adminB;
     String keyIdB;
+    String planIdB;
     String sidecarA;
     /** A change request and an audit entry of B's: the ids A's calls try. */
     String requestB;
@@ -47,6 +48,9 @@ class TenantIsolationIT {
                 "variants", Map.of("on", true, "off", false)));
         cp.post("/api/v1/environments/b-env/segments", adminB, Map.of("key", "b-seg"));
         keyIdB = cp.createKey(adminB, "b viewer", "viewer", null).json().get("id").asText();
+        Resp plan = cp.call("POST", "/api/v1/environments/b-env/flags/b-flag/rollout-plans", adminB, PLAN);
+        assertThat(plan.status()).as(plan.body()).isEqualTo(201);
+        planIdB = plan.json().get("id").asText();
         requestB = cp.post("/api/v1/change-requests", adminB, Map.of("change", Map.of("kind", "flag.toggle",
                 "environment", "b-env", "flag", "b-flag", "enabled", true))).json().get("id").asText();
         auditB = cp.get("/api/v1/audit?resource=b-flag", adminB).json().get("items").get(0).get("id").asText();
@@ -54,6 +58,9 @@ class TenantIsolationIT {
 
     /** The id a route's {@code :id} names: a key's, a change request's or an audit entry's. */
     private String id(String path, boolean tenantB) {
+        if (path.contains("/rollout-plans/")) {
+            return tenantB ? planIdB : "999999";
+        }
         if (path.startsWith("/api/v1/change-requests")) {
             return tenantB ? requestB : NO_ID;
         }
@@ -62,6 +69,10 @@ class TenantIsolationIT {
         }
         return tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001";
     }
+
+    /** A valid rollout plan of a boolean flag. */
+    private static final String PLAN = "{\"control\":\"off\",\"treatment\":\"on\",\"stages\":[{\"percentage\":10,"
+            + "\"minDuration\":\"PT1H\",\"minExposures\":0}]}";
 
     @AfterAll
     void stop() throws Exception {
@@ -78,6 +89,9 @@ class TenantIsolationIT {
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.endsWith("/rollout-plans")) {
+            return PLAN;
+        }
         if (route.equals("/api/v1/change-requests/:id")) {
             return "{\"change\":{\"kind\":\"flag.toggle\",\"environment\":\"a-env\",\"flag\":\"a-flag\","
                     + "\"enabled\":true}}";
@@ -149,8 +163,8 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        // 20 routes, 4 of scheduled changes, and 9 of change requests (with the audit's revert).
-        assertThat(compared).isEqualTo(2 * 33);
+        // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert) and 9 of rollout plans.
+        assertThat(compared).isEqualTo(2 * 42);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();

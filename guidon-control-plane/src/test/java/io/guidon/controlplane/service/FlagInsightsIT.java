@@ -75,7 +75,7 @@ class FlagInsightsIT {
         threads = AdminThreads.deploy(vertx, 2).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         services = Services.create(vertx, pool, new FlagDocumentCompiler(), new PgAuditLog(pool), e -> { },
                 (id, version) -> { }, 100, new Responses(), new ApiKeys(),
-                new io.guidon.controlplane.store.PgSightingLog(pool));
+                new io.guidon.controlplane.store.PgSightingLog(pool), config.rollouts());
         insights = services.insights();
         tenantId = run(() -> services.keys().bootstrap("acme", "Acme", "admin")).tenantId();
         actor = new Actor(tenantId, "acme", null, "test", "it");

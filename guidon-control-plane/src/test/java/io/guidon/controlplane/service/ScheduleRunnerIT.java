@@ -65,7 +65,8 @@ class ScheduleRunnerIT {
 
     private JsonNode schedule(String key, String flag, Instant at, Map<String, Object> change, String ifChanged) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("at", at.atOffset(ZoneOffset.ofHours(-5)).toString());
+        body.put("at", at.atOffset(ZoneOffset.ofHours(-5))
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         body.put("change", change);
         if (ifChanged != null) {
             body.put("ifChanged", ifChanged);

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Counts: one {@link LongAdder} per result object (so per flag, variant and reason) of the set being
  *       served; {@link #drain} reads and resets each with {@code sumThenReset}, which loses no concurrent
  *       increment. Drains happen at least at every minute boundary, so each drain's counts belong to one minute.</li>
- *   <li>Exposures: the first (flag, variant, targetingKey) within the exposure window is queued; the window is two
- *       generations of a concurrent set, rotated every window or when the newer one is full.</li>
+ *   <li>Exposures (flags the application read, not every flag of a bulk evaluation: ADR 0203): the first
+ *       (flag, variant, targetingKey) within the exposure window is queued; the window is two generations of a
+ *       concurrent set, rotated every window or when the newer one is full.</li>
  *   <li>Conversions: queued as they come.</li>
  * </ul>
  * Queues are bounded; what does not fit is counted as dropped, never waited for.
@@ -87,8 +88,9 @@ public final class UpstreamEventSink implements EventSink {
                 .description("Events dropped because the sink's queue was full").register(registry);
     }
 
+    /** One map read and one {@link LongAdder} increment; allocates only the first time a result is seen. */
     @Override
-    public void exposure(EvaluationResult result, String targetingKey, long timestampMillis) {
+    public void count(EvaluationResult result) {
         LongAdder adder = counts.get(result);
         if (adder == null) {
             LongAdder fresh = new LongAdder();
@@ -98,6 +100,10 @@ public final class UpstreamEventSink implements EventSink {
             }
         }
         adder.increment();
+    }
+
+    @Override
+    public void exposure(EvaluationResult result, String targetingKey, long timestampMillis) {
         if (targetingKey == null || windowMillis <= 0 || maxSeen <= 0) {
             return;
         }

@@ -24,6 +24,13 @@ final class NativeApi {
     /** {@code POST /v1/evaluate}'s body. */
     static final List<String> EVALUATE_FIELDS = List.of("context", "flags", "explain");
 
+    /** {@code POST /v1/exposures}'s body, and each of its {@code "flags"}. */
+    static final List<String> EXPOSURES_FIELDS = List.of("context", "flags");
+    static final List<String> REPORTED_FLAG_FIELDS = List.of("key", "variant");
+
+    /** The most flags one {@code POST /v1/exposures} may report. */
+    static final int MAX_REPORTED_FLAGS = 100;
+
     private final FlagStore store;
     private final Evaluations evaluations;
     private final Requests requests;
@@ -34,7 +41,10 @@ final class NativeApi {
         this.requests = requests;
     }
 
-    /** {@code POST /v1/evaluate}: {@code {"context", "flags"?, "explain"?}}. */
+    /**
+     * {@code POST /v1/evaluate}: {@code {"context", "flags"?, "explain"?}}. A bulk evaluation, even of one named
+     * flag: counted, no exposure (ADR 0203; the client reports reads with {@code POST /v1/exposures}).
+     */
     void evaluate(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         Map<String, Object> body = requests.object(ctx);
@@ -82,12 +92,12 @@ final class NativeApi {
     private void entry(StringBuilder sb, FlagSet flags, String key, EvaluationContext context, boolean explain) {
         JsonText.string(sb, key).append(':');
         if (explain) {
-            Evaluator.Explanation e = evaluations.explain(flags, key, context);
+            Evaluator.Explanation e = evaluations.explainInBulk(flags, key, context);
             result(sb, e.result(), null);
             sb.setLength(sb.length() - 1);
             sb.append(",\"explanation\":").append(JsonText.value(e.trace())).append('}');
         } else {
-            result(sb, evaluations.evaluate(flags, key, context), null);
+            result(sb, evaluations.inBulk(flags, key, context), null);
         }
     }
 
@@ -114,7 +124,7 @@ final class NativeApi {
         return sb.append('}');
     }
 
-    /** {@code GET /v1/flags/{key}?targetingKey=...&attr=...}. */
+    /** {@code GET /v1/flags/{key}?targetingKey=...&attr=...}: a read of one flag, so an exposure (ADR 0203). */
     void one(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         String key = ctx.pathParam("key");
@@ -125,7 +135,7 @@ final class NativeApi {
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
-        EvaluationResult r = evaluations.evaluate(snapshot.flags(), key, context);
+        EvaluationResult r = evaluations.read(snapshot.flags(), key, context);
         int status = !r.isError() ? 200 : switch (r.errorCode()) {
             case FLAG_NOT_FOUND -> 404;
             case GENERAL -> 500;
@@ -134,7 +144,10 @@ final class NativeApi {
         Http.json(ctx, status, result(new StringBuilder(160), r, snapshot.version()));
     }
 
-    /** {@code GET /users/{userId}/flags}: the earlier API's shape, {@code {"userId", "flags": {key: value}}}. */
+    /**
+     * {@code GET /users/{userId}/flags}: the earlier API's shape, {@code {"userId", "flags": {key: value}}}. A bulk
+     * evaluation: counted, no exposure (ADR 0203).
+     */
     void forUser(RoutingContext ctx) {
         Snapshot snapshot = Http.ready(store);
         String userId = ctx.pathParam("userId");
@@ -149,7 +162,7 @@ final class NativeApi {
         JsonText.string(sb, userId).append(",\"flags\":{");
         boolean first = true;
         for (int i = 0, n = all.size(); i < n; i++) {
-            EvaluationResult r = evaluations.evaluate(all.get(i), context);
+            EvaluationResult r = evaluations.inBulk(all.get(i), context);
             if (r.isError()) {
                 continue;
             }
@@ -233,6 +246,107 @@ final class NativeApi {
         }
         evaluations.track(new TrackEvent(k, name, amount, timestamp));
         Http.json(ctx, 202, "{\"status\":\"accepted\"}");
+    }
+
+    /**
+     * {@code POST /v1/exposures}: {@code {"context": {..., "targetingKey"}, "flags": [{"key", "variant"}, ...]}}, at
+     * most {@value #MAX_REPORTED_FLAGS} flags: the flags an application read after fetching them in bulk (a bulk
+     * evaluation records no exposure, ADR 0203). Each is evaluated again for the context against the document served
+     * now and recorded as an exposure of the variant it gives now; the answer, 200
+     * {@code {"version", "recorded", "flags": [...]}}, says per flag, in the order reported:
+     * <ul>
+     *   <li>{@code {"key", "status": "RECORDED", "variant", "value"}}: the reported variant is still what the flag
+     *       serves;</li>
+     *   <li>{@code {"key", "status": "VARIANT_CHANGED", "variant", "value", "reportedVariant"}}: the flag serves
+     *       another variant now (the client's copy is stale); the exposure recorded is of the variant now served;</li>
+     *   <li>{@code {"key", "status": "NOT_RECORDED", "errorCode", "errorDetails"}}: no exposure, because the flag
+     *       does not exist ({@code FLAG_NOT_FOUND}) or its evaluation failed (the engine's code).</li>
+     * </ul>
+     * Not counted as evaluations (the bulk fetch was). A body without {@code context.targetingKey} is 400
+     * {@code TARGETING_KEY_MISSING} (an exposure needs a subject); a key the control plane would refuse is 400
+     * {@code INVALID_CONTEXT}; any other malformed body is 400 {@code PARSE_ERROR} naming the field
+     * ({@code flags[3].variant}); none of them records anything.
+     */
+    void exposures(RoutingContext ctx) {
+        Snapshot snapshot = Http.ready(store);
+        Map<String, Object> body = requests.object(ctx);
+        Requests.onlyFields(body, EXPOSURES_FIELDS);
+        EvaluationContext context = Requests.context(body);
+        String subject = context.targetingKey();
+        if (subject == null) {
+            throw new SidecarException(400, "TARGETING_KEY_MISSING", "\"context.targetingKey\" is required: an "
+                    + "exposure needs a subject (the user who read the flags), as in {\"context\": {\"targetingKey\": "
+                    + "\"user-1\"}, \"flags\": [...]}");
+        }
+        EventRules.Problem keyProblem = EventRules.targetingKey(subject);
+        if (keyProblem != null) {
+            throw SidecarException.invalidContext("\"context.targetingKey\" must be a string of 1 to "
+                    + EventRules.MAX_TARGETING_KEY_LENGTH + " characters; this one " + keyProblem.describe(subject));
+        }
+        Object flagsField = body.get("flags");
+        if (!(flagsField instanceof List<?> reported)) {
+            throw SidecarException.parse("\"flags\" is required: an array of the flags read, such as [{\"key\": "
+                    + "\"new-checkout\", \"variant\": \"on\"}], not " + Requests.describe(flagsField));
+        }
+        if (reported.size() > MAX_REPORTED_FLAGS) {
+            throw SidecarException.parse("\"flags\" holds " + reported.size() + " entries; at most "
+                    + MAX_REPORTED_FLAGS + " per request (send several requests)");
+        }
+        // Every entry is checked before any is recorded: a bad report records nothing.
+        String[] keys = new String[reported.size()];
+        String[] variants = new String[reported.size()];
+        for (int i = 0; i < keys.length; i++) {
+            String at = "flags[" + i + "]";
+            if (!(reported.get(i) instanceof Map<?, ?> entry)) {
+                throw SidecarException.parse("\"" + at + "\" must be an object {\"key\", \"variant\"}, not "
+                        + Requests.describe(reported.get(i)));
+            }
+            for (Object field : entry.keySet()) {
+                if (!REPORTED_FLAG_FIELDS.contains(field)) {
+                    throw SidecarException.parse("unknown field " + JsonText.quoted((String) field) + " in \"" + at
+                            + "\" (allowed: key, variant)");
+                }
+            }
+            keys[i] = requiredText(entry.get("key"), at + ".key", "the flag's key");
+            variants[i] = requiredText(entry.get("variant"), at + ".variant", "the variant the application read");
+        }
+        FlagSet flags = snapshot.flags();
+        StringBuilder sb = new StringBuilder(64 + keys.length * 96);
+        sb.append("{\"version\":").append(snapshot.version()).append(",\"flags\":[");
+        int recorded = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            EvaluationResult r = evaluations.reported(flags, keys[i], context, subject);
+            sb.append("{\"key\":");
+            JsonText.string(sb, keys[i]);
+            if (r.isError()) {
+                sb.append(",\"status\":\"NOT_RECORDED\",\"errorCode\":\"").append(r.errorCode().name())
+                        .append("\",\"errorDetails\":");
+                JsonText.string(sb, r.errorDetails()).append('}');
+                continue;
+            }
+            recorded++;
+            boolean same = r.variantKey().equals(variants[i]);
+            sb.append(",\"status\":\"").append(same ? "RECORDED" : "VARIANT_CHANGED").append("\",\"variant\":\"")
+                    .append(r.variantKey()).append("\",\"value\":").append(r.variant().json());
+            if (!same) {
+                sb.append(",\"reportedVariant\":");
+                JsonText.string(sb, variants[i]);
+            }
+            sb.append('}');
+        }
+        sb.append("],\"recorded\":").append(recorded).append('}');
+        Http.json(ctx, 200, sb);
+    }
+
+    private static String requiredText(Object value, String path, String what) {
+        if (!(value instanceof String text) || text.isEmpty()) {
+            throw SidecarException.parse("\"" + path + "\" is required: " + what + ", a non-empty string, not "
+                    + (value instanceof String ? "an empty string" : Requests.describe(value)));
+        }
+        return text;
     }
 
     private static long timestamp(Object value, long now) {

@@ -45,7 +45,7 @@ final class OfrepApi {
                 + "\"flagEvaluation\":{\"supportedTypes\":[\"boolean\",\"string\",\"int\",\"float\",\"object\"]}}}";
     }
 
-    /** {@code POST /ofrep/v1/evaluate/flags/{key}}. */
+    /** {@code POST /ofrep/v1/evaluate/flags/{key}}: a read of one flag, so an exposure (ADR 0203). */
     void single(RoutingContext ctx) {
         String key = ctx.pathParam("key");
         Snapshot snapshot = Http.ready(store);
@@ -58,7 +58,7 @@ final class OfrepApi {
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
-        EvaluationResult r = evaluations.evaluate(snapshot.flags(), key, context);
+        EvaluationResult r = evaluations.read(snapshot.flags(), key, context);
         StringBuilder sb = new StringBuilder(160);
         int status = 200;
         if (r.isError()) {
@@ -77,7 +77,9 @@ final class OfrepApi {
     /**
      * {@code POST /ofrep/v1/evaluate/flags}: every flag. The ETag is SHA-256 over the document's content hash and
      * the request body, so a client polling with the same context gets 304 until the flags' content changes (also
-     * across restarts and between sidecars, where versions mean nothing), without any evaluation.
+     * across restarts and between sidecars, where versions mean nothing), without any evaluation. Every flag is
+     * counted as evaluated but none is an exposure (ADR 0203): the client reports what it read with
+     * {@code POST /v1/exposures}.
      */
     void bulk(RoutingContext ctx) {
         if (ctx.request().path().endsWith("/")) {
@@ -101,7 +103,7 @@ final class OfrepApi {
             if (i > 0) {
                 sb.append(',');
             }
-            EvaluationResult r = evaluations.evaluate(all.get(i), context);
+            EvaluationResult r = evaluations.inBulk(all.get(i), context);
             if (r.isError()) {
                 JsonText.ofrepFailure(sb, r);
             } else {

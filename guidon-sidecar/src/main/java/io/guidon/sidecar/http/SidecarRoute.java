@@ -26,6 +26,8 @@ enum SidecarRoute {
     FLAGS(Call.READ, "/v1/flags"),
     /** Native: every flag evaluated for a user. */
     USER_FLAGS(Call.READ, "/users/:userId/flags"),
+    /** Native: report flags read after a bulk fetch, recorded as exposures (ADR 0203). */
+    EXPOSURES(Call.EVALUATION, "/v1/exposures"),
     /** Native: record a conversion ({@code track}). */
     TRACK(Call.EVALUATION, "/v1/track"),
     /** Server-sent events of flag changes. */

@@ -100,6 +100,7 @@ public final class SidecarVerticle extends VerticleBase {
                 case FLAG -> api::one;
                 case FLAGS -> api::document;
                 case USER_FLAGS -> api::forUser;
+                case EXPOSURES -> api::exposures;
                 case TRACK -> api::track;
                 case STREAM -> streams::sse;
                 case WEB_SOCKET -> streams::webSocket;

@@ -157,7 +157,9 @@ class EventUploaderTest {
         Evaluator evaluator = new Evaluator();
         EvaluationResult on = evaluator.evaluate(store.current().flags(), "b",
                 EvaluationContext.of(Map.of("targetingKey", "user-1")));
+        r.sink.count(on);
         r.sink.exposure(on, "user-1", 1_700_000_001_000L);
+        r.sink.count(on);
         r.sink.exposure(on, "user-1", 1_700_000_002_000L);
         r.sink.track(new TrackEvent("user-1", "purchase", 9.5, 1_700_000_003_000L));
         Await.run(r.context, r.uploader::flush);

@@ -65,18 +65,44 @@ class UpstreamEventSinkTest {
         assertThat(targeted.variantKey()).isEqualTo(fallthrough.variantKey()).isEqualTo("on");
 
         for (int i = 0; i < 3; i++) {
-            sink.exposure(targeted, "user-42", 1);
+            sink.count(targeted);
         }
         for (int i = 0; i < 4; i++) {
-            sink.exposure(fallthrough, "user-1", 1);
+            sink.count(fallthrough);
         }
-        sink.exposure(eval("a", USER_1), "user-1", 1);
+        sink.count(eval("a", USER_1));
 
         UpstreamEventSink.Drained d = sink.drain(System.currentTimeMillis(), MINUTE);
         assertThat(d.counts()).containsExactlyInAnyOrder(
                 new UpstreamEventSink.Count("b", "on", MINUTE, 7),
                 new UpstreamEventSink.Count("a", "off", MINUTE, 1));
+        assertThat(d.exposures()).as("a count is no exposure").isEmpty();
+        assertThat(sink.queued()).isZero();
         assertThat(sink.drain(System.currentTimeMillis(), MINUTE).counts()).as("reset by the drain").isEmpty();
+    }
+
+    /**
+     * The split of ADR 0203: a bulk evaluation only counts, a read only exposes (a single read calls both); neither
+     * does the other's work, so a bulk request's flags cost one adder each and queue nothing.
+     */
+    @Test
+    void aCountQueuesNoExposureAndAnExposureCountsNothing() {
+        UpstreamEventSink sink = sink(100, 100, 100, 3_600_000);
+        EvaluationResult r = eval("b", USER_1);
+
+        for (int i = 0; i < 200; i++) {
+            sink.count(r);
+        }
+        sink.exposure(r, "user-1", 5);
+
+        UpstreamEventSink.Drained d = sink.drain(System.currentTimeMillis(), MINUTE);
+        assertThat(d.counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 200));
+        assertThat(d.exposures()).containsExactly(new UpstreamEventSink.Exposure("b", "on", "user-1", 5));
+
+        sink.exposure(eval("b", USER_42), "user-42", 6);
+        UpstreamEventSink.Drained next = sink.drain(System.currentTimeMillis(), MINUTE);
+        assertThat(next.counts()).as("an exposure alone is not an evaluation").isEmpty();
+        assertThat(next.exposures()).containsExactly(new UpstreamEventSink.Exposure("b", "on", "user-42", 6));
     }
 
     /**
@@ -107,6 +133,7 @@ class UpstreamEventSinkTest {
                 for (int i = 0; i < perThread; i++) {
                     EvaluationContext ctx = contexts[(i + seed) % 2];
                     EvaluationResult r = evaluator.evaluate(store.current().flags(), flags[i % 3], ctx);
+                    sink.count(r);
                     sink.exposure(r, ctx.targetingKey(), i);
                     mine.merge(r.flagKey() + "/" + r.variantKey(), 1L, Long::sum);
                 }
@@ -162,7 +189,7 @@ class UpstreamEventSinkTest {
         assertThat(first.exposures()).containsExactly(
                 new UpstreamEventSink.Exposure("b", "on", "user-1", t0),
                 new UpstreamEventSink.Exposure("b", "on", "user-2", t0 + 2));
-        assertThat(first.counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 4));
+        assertThat(first.counts()).as("exposures are not counts").isEmpty();
 
         sink.exposure(fallthrough, "user-1", t0 + 20);
         assertThat(sink.drain(t0 + window, MINUTE).exposures()).as("within the window").isEmpty();
@@ -180,7 +207,7 @@ class UpstreamEventSinkTest {
     }
 
     @Test
-    void theExposureMemoryRotatesWhenFullAndNoTargetingKeyMeansCountsOnly() {
+    void theExposureMemoryRotatesWhenFullAndNoTargetingKeyMeansNoExposure() {
         UpstreamEventSink sink = sink(100, 100, 2, 3_600_000);
         EvaluationResult r = eval("b", USER_1);
         long now = System.currentTimeMillis();
@@ -194,7 +221,7 @@ class UpstreamEventSinkTest {
         sink.exposure(r, "k1", now);
         UpstreamEventSink.Drained d = sink.drain(now, MINUTE);
         assertThat(d.exposures()).extracting(UpstreamEventSink.Exposure::targetingKey).containsExactly("k1");
-        assertThat(d.counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 1));
+        assertThat(d.counts()).isEmpty();
     }
 
     @Test
@@ -230,8 +257,7 @@ class UpstreamEventSinkTest {
         sink.exposure(r, "k2", 1);
         UpstreamEventSink.Drained d = sink.drain(System.currentTimeMillis(), MINUTE);
         assertThat(d.exposures()).extracting(UpstreamEventSink.Exposure::targetingKey).containsExactly("k1");
-        assertThat(d.counts()).as("counts are never dropped")
-                .containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 2));
+        assertThat(d.counts()).as("exposures count nothing").isEmpty();
         assertThat(registry.scrape()).contains("guidon_events_dropped_total{where=\"sink\"} 1.0");
     }
 
@@ -240,7 +266,7 @@ class UpstreamEventSinkTest {
         UpstreamEventSink sink = sink(100, 100, 100, 0);
         EvaluationResult old = eval("b", USER_1);
         for (int i = 0; i < 5; i++) {
-            sink.exposure(old, null, 1);
+            sink.count(old);
         }
         var doc = Docs.base();
         doc.withObjectProperty("flags").withObjectProperty("b").put("description", "changed");
@@ -249,10 +275,10 @@ class UpstreamEventSinkTest {
         EvaluationResult current = eval("b", USER_1);
         assertThat(current).isNotSameAs(old);
         for (int i = 0; i < 3; i++) {
-            sink.exposure(old, null, 1); // requests still running on the previous set
+            sink.count(old); // requests still running on the previous set
         }
-        sink.exposure(current, null, 1);
-        sink.exposure(current, null, 1);
+        sink.count(current);
+        sink.count(current);
 
         long t = System.currentTimeMillis();
         assertThat(sink.drain(t, MINUTE).counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 10));
@@ -261,14 +287,14 @@ class UpstreamEventSinkTest {
         assertThat(sink.countedResults()).as("retired, but not for long: a late request may still count")
                 .isEqualTo(2);
 
-        sink.exposure(old, null, 1); // a very late one
+        sink.count(old); // a very late one
         long later = t + UpstreamEventSink.PRUNE_AFTER_MILLIS + 1;
         assertThat(sink.drain(later, MINUTE).counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 1));
         assertThat(sink.countedResults()).as("counted this drain, so kept").isEqualTo(2);
         assertThat(sink.drain(later + 1, MINUTE).counts()).isEmpty();
         assertThat(sink.countedResults()).as("the retired result is pruned; the current one stays").isEqualTo(1);
 
-        sink.exposure(old, null, 1); // even later: counted afresh
+        sink.count(old); // even later: counted afresh
         assertThat(sink.drain(later + 2, MINUTE).counts()).containsExactly(new UpstreamEventSink.Count("b", "on", MINUTE, 1));
     }
 }

@@ -122,7 +122,8 @@ class EventRulesAtTheSidecarTest {
     @Test
     void anEvaluationForA300CharacterKeyIsServedAndItsExposureCountedAsUnrecordable() {
         double before = metrics().count("guidon_events_unrecordable_total", "kind", "exposure", "reason", "too-long");
-        double served = metrics().count("guidon_sink_exposures_total", "flag", "button-color", "variant", "green");
+        double served = metrics().count("guidon_evaluations_total", "flag", "button-color", "variant", "green");
+        double exposed = metrics().count("guidon_sink_exposures_total", "flag", "button-color", "variant", "green");
 
         HttpReply single = sidecar.get("/v1/flags/button-color?targetingKey=" + "k".repeat(300));
         HttpReply ofrep = sidecar.post("/ofrep/v1/evaluate/flags/button-color",
@@ -135,9 +136,11 @@ class EventRulesAtTheSidecarTest {
         PrometheusText after = metrics();
         assertThat(after.count("guidon_events_unrecordable_total", "kind", "exposure", "reason", "too-long"))
                 .isEqualTo(before + 2);
-        // The evaluations themselves are still counted per flag and variant.
-        assertThat(after.count("guidon_sink_exposures_total", "flag", "button-color", "variant", "green"))
+        // The evaluations themselves are still counted per flag and variant; no exposure is.
+        assertThat(after.count("guidon_evaluations_total", "flag", "button-color", "variant", "green"))
                 .isEqualTo(served + 2);
+        assertThat(after.count("guidon_sink_exposures_total", "flag", "button-color", "variant", "green"))
+                .isEqualTo(exposed);
     }
 
     @Test

@@ -352,24 +352,71 @@ class NativeApiTest {
         }
     }
 
+    /** What is an exposure (ADR 0203): a single read with a subject; a bulk evaluation only counts. */
     @Nested
     class Exposures {
 
+        /** Every flag of the sidecar's test document. */
+        static final int FLAGS = 7;
+
+        double exposures() {
+            return sidecar.metrics().samples("guidon_sink_exposures_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum();
+        }
+
+        double evaluations() {
+            return sidecar.metrics().samples("guidon_evaluations_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum();
+        }
+
         @Test
-        void everyEvaluationPathRecordsAnExposure() {
-            PrometheusText before = sidecar.metrics();
-            double start = before.count("guidon_sink_exposures_total", "flag", "page-layout", "variant", "cards");
+        void aBulkRequestOfEveryFlagCountsEachAndRecordsNoExposure() {
+            double exposed = exposures();
+            double evaluated = evaluations();
 
-            sidecar.post("/ofrep/v1/evaluate/flags/page-layout", "{}");
-            sidecar.post("/ofrep/v1/evaluate/flags", "{\"context\":{\"targetingKey\":\"u1\"}}");
-            sidecar.post("/v1/evaluate", "{\"flags\":[\"page-layout\"]}");
-            sidecar.post("/v1/evaluate", "{\"flags\":[\"page-layout\"],\"explain\":true}");
-            sidecar.get("/v1/flags/page-layout");
-            sidecar.get("/users/u1/flags");
+            HttpReply ofrep = sidecar.post("/ofrep/v1/evaluate/flags", "{\"context\":{\"targetingKey\":\"bulk-1\"}}");
+            HttpReply nativeAll = sidecar.post("/v1/evaluate", "{\"context\":{\"targetingKey\":\"bulk-1\"}}");
+            HttpReply nativeNamed = sidecar.post("/v1/evaluate",
+                    "{\"context\":{\"targetingKey\":\"bulk-1\"},\"flags\":[\"page-layout\"],\"explain\":true}");
+            HttpReply user = sidecar.get("/users/bulk-1/flags");
 
-            PrometheusText after = sidecar.metrics();
-            assertThat(after.count("guidon_sink_exposures_total", "flag", "page-layout", "variant", "cards"))
-                    .isEqualTo(start + 6);
+            assertThat(ofrep.json().getJsonArray("flags")).hasSize(FLAGS);
+            assertThat(nativeAll.json().getJsonObject("flags").fieldNames()).hasSize(FLAGS);
+            assertThat(nativeNamed.status()).isEqualTo(200);
+            assertThat(user.status()).isEqualTo(200);
+            assertThat(exposures()).as("no exposure from any bulk evaluation").isEqualTo(exposed);
+            assertThat(evaluations()).as("every flag of every bulk request counted").isEqualTo(evaluated + 3 * FLAGS + 1);
+        }
+
+        @Test
+        void aSingleReadWithATargetingKeyIsOneExposureAndOneEvaluation() {
+            double exposed = sidecar.metrics().count("guidon_sink_exposures_total", "flag", "page-layout", "variant",
+                    "cards");
+            double evaluated = evaluations();
+
+            sidecar.post("/ofrep/v1/evaluate/flags/page-layout", "{\"context\":{\"targetingKey\":\"u1\"}}");
+            sidecar.get("/v1/flags/page-layout?targetingKey=u1");
+
+            assertThat(sidecar.metrics().count("guidon_sink_exposures_total", "flag", "page-layout", "variant", "cards"))
+                    .isEqualTo(exposed + 2);
+            assertThat(evaluations()).isEqualTo(evaluated + 2);
+        }
+
+        @Test
+        void aSingleReadWithoutATargetingKeyIsCountedButIsNoExposure() {
+            double exposed = exposures();
+            double evaluated = evaluations();
+            double unrecordable = sidecar.metrics().samples("guidon_events_unrecordable_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum();
+
+            assertThat(sidecar.post("/ofrep/v1/evaluate/flags/page-layout", "{}").status()).isEqualTo(200);
+            assertThat(sidecar.get("/v1/flags/page-layout").status()).isEqualTo(200);
+
+            assertThat(exposures()).as("an anonymous read cannot be attributed").isEqualTo(exposed);
+            assertThat(evaluations()).isEqualTo(evaluated + 2);
+            assertThat(sidecar.metrics().samples("guidon_events_unrecordable_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum())
+                    .as("anonymous is not unrecordable: there was nothing to record").isEqualTo(unrecordable);
         }
 
         @Test
@@ -384,6 +431,117 @@ class NativeApiTest {
             assertThat(after.samples("guidon_sink_exposures_total").stream()
                     .filter(s -> "gradual-rollout".equals(s.labels().get("flag")))
                     .mapToDouble(PrometheusText.Sample::value).sum()).isEqualTo(start);
+        }
+    }
+
+    /** {@code POST /v1/exposures}: flags read after a bulk fetch, evaluated again and recorded as exposures. */
+    @Nested
+    class ExposureReports {
+
+        double exposed(String flag, String variant) {
+            return sidecar.metrics().count("guidon_sink_exposures_total", "flag", flag, "variant", variant);
+        }
+
+        double allExposures() {
+            return sidecar.metrics().samples("guidon_sink_exposures_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum();
+        }
+
+        double evaluations() {
+            return sidecar.metrics().samples("guidon_evaluations_total").stream()
+                    .mapToDouble(PrometheusText.Sample::value).sum();
+        }
+
+        @Test
+        void theReportedFlagsAreRecordedWithTheVariantServedNowAndAStaleOneSaysVariantChanged() {
+            double all = allExposures();
+            double layout = exposed("page-layout", "cards");
+            double premium = exposed("premium-feature", "on");
+            double evaluated = evaluations();
+
+            // user-42 is a target of premium-feature (on); the client's copy says off: stale.
+            HttpReply r = sidecar.post("/v1/exposures", "{\"context\":{\"targetingKey\":\"user-42\"},\"flags\":["
+                    + "{\"key\":\"page-layout\",\"variant\":\"cards\"},"
+                    + "{\"key\":\"premium-feature\",\"variant\":\"off\"},"
+                    + "{\"key\":\"no-such-flag\",\"variant\":\"on\"}]}");
+
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonObject body = r.json();
+            assertThat(body.getLong("version")).isPositive();
+            assertThat(body.getInteger("recorded")).isEqualTo(2);
+            assertThat(body.getJsonArray("flags").getJsonObject(0)).isEqualTo(new JsonObject().put("key", "page-layout")
+                    .put("status", "RECORDED").put("variant", "cards")
+                    .put("value", new JsonObject().put("layout", "cards").put("columns", 2)));
+            assertThat(body.getJsonArray("flags").getJsonObject(1)).isEqualTo(new JsonObject()
+                    .put("key", "premium-feature").put("status", "VARIANT_CHANGED").put("variant", "on")
+                    .put("value", true).put("reportedVariant", "off"));
+            JsonObject missing = body.getJsonArray("flags").getJsonObject(2);
+            assertThat(missing.getString("status")).isEqualTo("NOT_RECORDED");
+            assertThat(missing.getString("errorCode")).isEqualTo("FLAG_NOT_FOUND");
+            assertThat(missing.getString("errorDetails")).contains("no-such-flag");
+
+            assertThat(exposed("page-layout", "cards")).isEqualTo(layout + 1);
+            assertThat(exposed("premium-feature", "on")).as("the variant served now").isEqualTo(premium + 1);
+            assertThat(allExposures()).as("exactly the two flags found").isEqualTo(all + 2);
+            assertThat(evaluations()).as("a report serves nothing, so counts no evaluation").isEqualTo(evaluated);
+        }
+
+        @Test
+        void aReportWithoutATargetingKeyIs400AndRecordsNothing() {
+            double all = allExposures();
+
+            HttpReply none = sidecar.post("/v1/exposures", "{\"flags\":[{\"key\":\"page-layout\",\"variant\":\"cards\"}]}");
+            HttpReply anonymous = sidecar.post("/v1/exposures", "{\"context\":{\"country\":\"FR\"},"
+                    + "\"flags\":[{\"key\":\"page-layout\",\"variant\":\"cards\"}]}");
+
+            for (HttpReply r : new HttpReply[] {none, anonymous}) {
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.json().getString("errorCode")).isEqualTo("TARGETING_KEY_MISSING");
+                assertThat(r.json().getString("errorDetails")).contains("context.targetingKey")
+                        .contains("an exposure needs a subject");
+            }
+            assertThat(allExposures()).isEqualTo(all);
+        }
+
+        @Test
+        void moreThan100FlagsIs400AndRecordsNothing() {
+            double all = allExposures();
+            String entry = "{\"key\":\"page-layout\",\"variant\":\"cards\"}";
+
+            HttpReply over = sidecar.post("/v1/exposures", "{\"context\":{\"targetingKey\":\"u1\"},\"flags\":["
+                    + String.join(",", java.util.Collections.nCopies(101, entry)) + "]}");
+            HttpReply limit = sidecar.post("/v1/exposures", "{\"context\":{\"targetingKey\":\"u1\"},\"flags\":["
+                    + String.join(",", java.util.Collections.nCopies(100, entry)) + "]}");
+
+            assertThat(over.status()).isEqualTo(400);
+            assertThat(over.json().getString("errorCode")).isEqualTo("PARSE_ERROR");
+            assertThat(over.json().getString("errorDetails")).contains("\"flags\" holds 101 entries; at most 100");
+            assertThat(limit.status()).as("100 is allowed").isEqualTo(200);
+            assertThat(limit.json().getInteger("recorded")).isEqualTo(100);
+            assertThat(allExposures()).as("only the 100 of the allowed report").isEqualTo(all + 100);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+            "no flags | {\"context\":{\"targetingKey\":\"u1\"}} | PARSE_ERROR | \"flags\" is required",
+            "flags not an array | {\"context\":{\"targetingKey\":\"u1\"},\"flags\":{}} | PARSE_ERROR | \"flags\" is required",
+            "an entry not an object | {\"context\":{\"targetingKey\":\"u1\"},\"flags\":[{\"key\":\"static-on\",\"variant\":\"on\"},\"static-on\"]} | PARSE_ERROR | \"flags[1]\" must be an object",
+            "no key | {\"context\":{\"targetingKey\":\"u1\"},\"flags\":[{\"variant\":\"on\"}]} | PARSE_ERROR | \"flags[0].key\" is required",
+            "variant a number | {\"context\":{\"targetingKey\":\"u1\"},\"flags\":[{\"key\":\"static-on\",\"variant\":\"on\"},{\"key\":\"static-on\",\"variant\":1}]} | PARSE_ERROR | \"flags[1].variant\" is required",
+            "unknown field in an entry | {\"context\":{\"targetingKey\":\"u1\"},\"flags\":[{\"key\":\"static-on\",\"variant\":\"on\",\"value\":true}]} | PARSE_ERROR | unknown field \"value\" in \"flags[0]\"",
+            "unknown top-level field | {\"targetingKey\":\"u1\",\"flags\":[]} | PARSE_ERROR | unknown field \"targetingKey\"",
+            "300-character key | {\"context\":{\"targetingKey\":\"KEY300\"},\"flags\":[]} | INVALID_CONTEXT | at most 256 characters",
+        })
+        void aMalformedReportIs400NamingTheFieldAndRecordsNothing(String what, String body, String code,
+                String details) {
+            double all = allExposures();
+
+            HttpReply r = sidecar.post("/v1/exposures", body.replace("KEY300", "k".repeat(300)));
+
+            assertThat(r.status()).as(what).isEqualTo(400);
+            assertThat(r.json().getString("errorCode")).as(what).isEqualTo(code);
+            assertThat(r.json().getString("errorDetails")).as(what).contains(details);
+            assertThat(allExposures()).as(what + ": the valid entry before the bad one is not recorded").isEqualTo(all);
         }
     }
 }

@@ -110,7 +110,10 @@ class OpsApiTest {
                     "reason", "DEFAULT")).isEqualTo(1.0);
             assertThat(m.value("guidon_evaluation_errors_total", "code", "TARGETING_KEY_MISSING")).isEqualTo(1.0);
             assertThat(m.value("guidon_evaluation_errors_total", "code", "FLAG_NOT_FOUND")).isEqualTo(1.0);
-            assertThat(m.value("guidon_sink_exposures_total", "flag", "static-on", "variant", "on")).isEqualTo(2.0);
+            // Exposures need a subject: the two anonymous reads of static-on are evaluations only.
+            assertThat(m.value("guidon_sink_exposures_total", "flag", "static-on", "variant", "on")).isNull();
+            assertThat(m.value("guidon_sink_exposures_total", "flag", "premium-feature", "variant", "on"))
+                    .isEqualTo(1.0);
             assertThat(m.value("guidon_flagset_version")).isEqualTo(1.0);
             assertThat(m.value("guidon_flagset_flags")).isEqualTo(7.0);
             assertThat(m.value("guidon_flagset_age_seconds")).isBetween(0.0, 60.0);

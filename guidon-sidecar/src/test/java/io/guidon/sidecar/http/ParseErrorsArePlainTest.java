@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParseErrorsArePlainTest {
 
     private static final List<String> ROUTES = List.of("/ofrep/v1/evaluate/flags/static-on",
-            "/ofrep/v1/evaluate/flags", "/v1/evaluate", "/v1/track");
+            "/ofrep/v1/evaluate/flags", "/v1/evaluate", "/v1/track", "/v1/exposures");
     private static final List<String> BODIES = List.of("{", "{\"context\":", "{\"context\":{}", "[", "{\"a\":}",
             "{a:1}", "{'a':1}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "tru", "nul", "{\"a\":tru}", "\"\\q\"",
             "{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":NaN}", "{\"a\":1}{}", "{} x",

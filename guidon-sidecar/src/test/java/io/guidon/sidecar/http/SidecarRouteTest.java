@@ -10,7 +10,7 @@ class SidecarRouteTest {
     @Test
     void evaluationsArePostAndReadsAreGetAndHead() {
         for (String path : new String[] {"/ofrep/v1/evaluate/flags/dark-mode", "/ofrep/v1/evaluate/flags",
-                "/ofrep/v1/evaluate/flags/", "/v1/evaluate", "/v1/track"}) {
+                "/ofrep/v1/evaluate/flags/", "/v1/evaluate", "/v1/track", "/v1/exposures"}) {
             assertThat(SidecarRoute.allowed(path)).as(path).isEqualTo("POST");
         }
         for (String path : new String[] {"/ofrep/v1/configuration", "/v1/flags/dark-mode", "/v1/flags",

@@ -51,6 +51,7 @@ class SidecarVerticleTest {
         "/v1/evaluate | multipart/form-data; boundary=XyZ",
         "/v1/track | text/plain;charset=UTF-8",
         "/v1/track | application/x-www-form-urlencoded",
+        "/v1/exposures | text/plain",
         "/v1/evaluate | application/xml",
         "/ofrep/v1/evaluate/flags/static-on | application/json; charset=iso-8859-1",
     })

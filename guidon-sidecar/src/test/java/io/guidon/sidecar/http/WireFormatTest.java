@@ -192,7 +192,7 @@ class WireFormatTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "GET, /v1/flags/banner", "GET, /v1/flags", "GET, /users/u1/flags", "POST, /ofrep/v1/evaluate/flags/banner",
-        "POST, /ofrep/v1/evaluate/flags", "POST, /v1/evaluate", "POST, /v1/track", "GET, /ofrep/v1/configuration",
+        "POST, /ofrep/v1/evaluate/flags", "POST, /v1/evaluate", "POST, /v1/track", "POST, /v1/exposures", "GET, /ofrep/v1/configuration",
         "GET, /v1/stream", "GET, /nowhere",
     })
     void aRequestNamingAnotherHostIs421(String method, String path) {

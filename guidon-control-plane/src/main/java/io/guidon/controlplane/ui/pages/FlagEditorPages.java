@@ -28,6 +28,7 @@ import io.guidon.controlplane.ui.view.EnvSection;
 import io.guidon.controlplane.ui.view.EnvTab;
 import io.guidon.controlplane.ui.view.EnvironmentView;
 import io.guidon.controlplane.ui.view.FlagPageView;
+import io.guidon.controlplane.ui.view.RolloutListView;
 import io.guidon.controlplane.ui.view.ImpactView;
 import io.guidon.controlplane.ui.view.NewFlagView;
 import io.guidon.controlplane.ui.view.Review;
@@ -197,8 +198,10 @@ public final class FlagEditorPages {
         }
         ScheduleSection schedules = env == null || section == null ? null
                 : SchedulePages.section(services, clock, r, def.key(), env, section.revision());
+        RolloutListView rollouts = env == null || section == null ? null
+                : RolloutPages.section(services, clock, r, def.key(), env.key());
         FlagPageView view = new FlagPageView(ui.shell(r, def.key(), "flags"), def, variants, definition, tabs,
-                section, schedules, notice);
+                section, schedules, rollouts, notice);
         return ui.render(status, "flags/page.jte", view);
     }
 

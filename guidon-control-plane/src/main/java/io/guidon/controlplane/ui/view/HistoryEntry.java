@@ -102,6 +102,7 @@ public record HistoryEntry(long id, String at, String atIso, String actor, Strin
             case "environment" -> "/ui/environments";
             case "key" -> "/ui/keys";
             case "schedule" -> "/ui/schedules";
+            case "rollout_plan" -> "/ui/rollouts/" + resource;
             case "change_request" -> "/ui/change-requests/" + resource;
             default -> null;
         };

@@ -21,6 +21,7 @@ public record Shell(String title, String section, Session session, Assets assets
             new Section("segments", "/ui/segments", "Segments", Role.VIEWER),
             new Section("history", "/ui/history", "History", Role.VIEWER),
             new Section("schedules", "/ui/schedules", "Schedules", Role.VIEWER),
+            new Section("rollouts", "/ui/rollouts", "Rollouts", Role.VIEWER),
             new Section("changes", "/ui/change-requests", "Change requests", Role.VIEWER),
             new Section("sidecars", "/ui/sidecars", "Sidecars", Role.VIEWER),
             new Section("environments", "/ui/environments", "Environments", Role.ADMIN),
