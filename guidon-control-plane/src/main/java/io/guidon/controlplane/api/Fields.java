@@ -119,7 +119,9 @@ public final class Fields {
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!set.contains(name)) {
-                error(name, "unknown field (allowed: " + String.join(", ", new TreeSet<>(set)) + ")");
+                // A route that takes no members says so, rather than listing nothing ("allowed: ").
+                error(name, set.isEmpty() ? "unknown field: this request takes none (send no body, or {})"
+                        : "unknown field (allowed: " + String.join(", ", new TreeSet<>(set)) + ")");
             }
         }
         return this;

@@ -362,22 +362,29 @@ public final class ChangeRequestService {
     }
 
     private Map<String, Long> lockBase(DocumentWriter.Tx tx, Target t) {
-        long tenant = tx.actor.tenantId();
         Map<String, Long> base = new LinkedHashMap<>();
+        lockEnvironments(tx, t).forEach((key, env) -> base.put(key, env.version()));
+        return base;
+    }
+
+    /** Locks the environments {@code t} changes, as {@link #lockBase} does, and answers them by key. */
+    private Map<String, Environment> lockEnvironments(DocumentWriter.Tx tx, Target t) {
+        long tenant = tx.actor.tenantId();
+        Map<String, Environment> locked = new LinkedHashMap<>();
         if (t.environment() != null) {
             Environment env = await(environments.find(tx.c, tenant, t.environment(), RowLock.CHANGE));
             if (env == null) {
                 throw DomainException.notFound("no environment '" + t.environment() + "'");
             }
-            base.put(env.key(), env.version());
+            locked.put(env.key(), env);
         } else {
             for (Environment env : await(environments.lockAll(tx.c, tenant))) {
                 if (env.gated()) {
-                    base.put(env.key(), env.version());
+                    locked.put(env.key(), env);
                 }
             }
         }
-        return base;
+        return locked;
     }
 
     /** How many approvals {@code t} needs now: its environment's, or the most any environment requires. */
@@ -417,9 +424,10 @@ public final class ChangeRequestService {
     }
 
     /**
-     * Replaces request {@code id}'s action (its author only: FORBIDDEN for anyone else), checked and based like a
-     * proposal; withdraws every approval (the hash changes with any edit; a title or description alone too, so that
-     * nothing about a request changes under its approvals). Audited as {@code change_request.update}.
+     * Replaces request {@code id}'s action (and so what it is about: its environment and resource), by its author
+     * only (FORBIDDEN for anyone else), checked and based like a proposal; withdraws every approval (the hash
+     * changes with any edit; a title or description alone too, so that nothing about a request changes under its
+     * approvals). Audited as {@code change_request.update}.
      */
     public ChangeRequest edit(Actor actor, long id, ObjectNode action, String title, String description,
             Pointer at, List<Violation> requestViolations) {
@@ -431,8 +439,9 @@ public final class ChangeRequestService {
             }
             Target t = target(action);
             Map<String, Long> base = checked(tx, action, null, t, at, requestViolations);
-            await(requests.update(tx.c, id, action, base, title == null || title.isBlank() ? title(action, t)
-                    : title, description == null ? "" : description));
+            await(requests.update(tx.c, id, action, t.environment(), t.resourceType(), t.resourceKey(), base,
+                    title == null || title.isBlank() ? title(action, t) : title,
+                    description == null ? "" : description));
             await(requests.withdrawAll(tx.c, id));
             ChangeRequest after = locked(tx, id);
             tx.audit("change_request.update", RESOURCE_TYPE, Long.toString(id), after.environment(),
@@ -547,9 +556,18 @@ public final class ChangeRequestService {
         return writer.write(agent, tx -> {
             ChangeRequest before = open(locked(tx, id));
             Target t = target(before.action());
-            Map<String, Long> now = lockBase(tx, t);
+            Map<String, Environment> now = lockEnvironments(tx, t);
             for (Map.Entry<String, Long> e : before.baseVersions().entrySet()) {
-                Long current = now.get(e.getKey());
+                Environment env = now.get(e.getKey());
+                // An environment created after the request was based (its last edit or rebase) is another one under
+                // the same key, whose versions count from 1 again: an equal version is not the document approved.
+                if (env != null && env.createdAt().isAfter(before.updatedAt())) {
+                    throw DomainException.conflict("rebase: environment '" + e.getKey() + "' was created again at "
+                            + env.createdAt().toInstant() + ", after change request " + id + " was based on the one"
+                            + " deleted; rebase it (POST .../change-requests/" + id + "/rebase), which withdraws"
+                            + " its approvals");
+                }
+                Long current = env == null ? null : env.version();
                 if (!e.getValue().equals(current)) {
                     throw DomainException.conflict("rebase: environment '" + e.getKey() + "' is at version "
                             + (current == null ? "(gone or no longer gated)" : current) + ", not "

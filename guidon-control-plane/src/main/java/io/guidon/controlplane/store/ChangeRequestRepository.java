@@ -147,13 +147,19 @@ public final class ChangeRequestRepository {
                 resourceKey).compose(list -> withApprovals(pool, list));
     }
 
-    /** Replaces the action (and so the hash), title, description and base of request {@code id}. */
-    public Future<ChangeRequest> update(SqlClient c, long id, ObjectNode action, Map<String, Long> base,
-            String title, String description) {
+    /**
+     * Replaces the action (and so the hash), what it is about ({@code environment}, null for every environment, and
+     * the resource: an edit may move a request to another environment or flag, and the listings, the flag page's
+     * notice and the audit log must follow), title, description and base of request {@code id}.
+     */
+    public Future<ChangeRequest> update(SqlClient c, long id, ObjectNode action, String environment,
+            String resourceType, String resourceKey, Map<String, Long> base, String title, String description) {
         return one(c, "UPDATE change_requests r SET change = $2::text::json, change_sha256 = $3,"
-                        + " base_versions = $4::text::json, title = $5, description = $6, updated_at = now()"
+                        + " base_versions = $4::text::json, title = $5, description = $6, environment_key = $7,"
+                        + " resource_type = $8, resource_key = $9, updated_at = now()"
                         + " WHERE r.id = $1 RETURNING " + COLUMNS, id, StoredJson.write(action),
-                ChangeRequest.sha256(action), json(base), title, description);
+                ChangeRequest.sha256(action), json(base), title, description, environment, resourceType,
+                resourceKey);
     }
 
     /** Replaces the base of request {@code id} (a rebase). */

@@ -20,6 +20,15 @@ class FieldsTest {
     }
 
     @Test
+    void aMemberOfABodyThatTakesNoneIsRefusedSayingSoRatherThanListingNothing() {
+        Fields f = new Fields(Json.object().put("x", 1)).allow();
+
+        assertThat(f.errors()).extracting(FieldError::path).containsExactly("x");
+        assertThat(f.errors()).extracting(FieldError::message)
+                .containsExactly("unknown field: this request takes none (send no body, or {})");
+    }
+
+    @Test
     void anElementOfAnArrayIsPlacedByItsIndex() {
         ObjectNode body = Json.object();
         body.putArray("tags").add("fine").add("").add(3);
