@@ -186,9 +186,7 @@ public final class ChangeRequestPages {
                 problem = "This page's address is not one of this list: start from the first page.";
             }
         }
-        List<String> environments = new ArrayList<>();
-        services.environments().list(r.tenantId(), null, null, HistoryPages.MAX_ENVIRONMENTS).items()
-                .forEach(e -> environments.add(e.key()));
+        List<String> environments = HistoryPages.environmentKeys(services, r.tenantId());
         return ui.render(problem == null ? 200 : 400, "changes/list.jte", new ChangeRequestListView(
                 ui.shell(r, "Change requests", "changes"), items, status, env, environments, total, older, problem));
     }

@@ -1,7 +1,6 @@
 package io.guidon.controlplane.ui.pages;
 
 import io.guidon.controlplane.auth.Role;
-import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.UiRequest;
@@ -12,7 +11,6 @@ import io.guidon.controlplane.ui.view.Shell;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,8 +20,6 @@ import java.util.List;
  */
 public final class ExposurePages {
 
-    /** The most environments the picker lists. */
-    static final int MAX_ENVIRONMENTS = 200;
 
     private final Services services;
     private final ExposureReports reports;
@@ -47,10 +43,7 @@ public final class ExposurePages {
         String flag = r.param("key");
         // The flag first: an unknown flag is a 404 page whatever the query.
         services.flags().get(r.tenantId(), flag);
-        List<String> environments = new ArrayList<>();
-        for (Environment e : services.environments().list(r.tenantId(), null, null, MAX_ENVIRONMENTS).items()) {
-            environments.add(e.key());
-        }
+        List<String> environments = HistoryPages.environmentKeys(services, r.tenantId());
         List<Integer> choices = ExposuresView.DAY_CHOICES.stream().filter(d -> d <= reports.maxDays()).toList();
         if (choices.isEmpty()) {
             choices = List.of(reports.maxDays());

@@ -30,6 +30,15 @@ public final class HistoryPages {
     /** The most environments the filter lists (a tenant has a handful). */
     static final int MAX_ENVIRONMENTS = 200;
 
+    /** The keys of the tenant's environments (at most {@link #MAX_ENVIRONMENTS}), by key: a page's filter. */
+    static List<String> environmentKeys(Services services, long tenantId) {
+        List<String> keys = new ArrayList<>();
+        for (Environment env : services.environments().list(tenantId, null, null, MAX_ENVIRONMENTS).items()) {
+            keys.add(env.key());
+        }
+        return keys;
+    }
+
     private final Services services;
     private final UiRouter ui;
 
@@ -66,12 +75,7 @@ public final class HistoryPages {
                 e.violations().forEach(v -> problems.put("query", v.where().text() + ": " + v.message()));
             }
         }
-        List<String> environments = new ArrayList<>();
-        if (scope.filtersEnvironment()) {
-            for (Environment env : services.environments().list(r.tenantId(), null, null, MAX_ENVIRONMENTS).items()) {
-                environments.add(env.key());
-            }
-        }
+        List<String> environments = scope.filtersEnvironment() ? environmentKeys(services, r.tenantId()) : List.of();
         String newest = filters.after() == null ? null : filters.url(scope, null);
         HistoryView view = new HistoryView(ui.shell(r, scope.title(), "history"), scope, filters, problems,
                 environments, entries, total, older, newest,

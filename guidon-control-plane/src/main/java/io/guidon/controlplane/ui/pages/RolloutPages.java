@@ -102,9 +102,7 @@ public final class RolloutPages {
                 problem = "This page's address is not one of this list: start from the first page.";
             }
         }
-        List<String> environments = new ArrayList<>();
-        services.environments().list(r.tenantId(), null, null, HistoryPages.MAX_ENVIRONMENTS).items()
-                .forEach(e -> environments.add(e.key()));
+        List<String> environments = HistoryPages.environmentKeys(services, r.tenantId());
         return ui.render(problem == null ? 200 : 400, "rollouts/list.jte", new RolloutListView(
                 ui.shell(r, "Rollouts", "rollouts"), status, env, environments, rows, total, later, problem, flag,
                 null));
@@ -186,10 +184,7 @@ public final class RolloutPages {
     }
 
     private List<String> environments(UiRequest r) {
-        List<String> envs = new ArrayList<>();
-        services.environments().list(r.tenantId(), null, null, HistoryPages.MAX_ENVIRONMENTS).items()
-                .forEach(e -> envs.add(e.key()));
-        return envs;
+        return HistoryPages.environmentKeys(services, r.tenantId());
     }
 
     private List<String> variants(UiRequest r, String flag, String env) {

@@ -242,9 +242,7 @@ public final class SchedulePages {
                         + " the first page.";
             }
         }
-        List<String> environments = new ArrayList<>();
-        services.environments().list(r.tenantId(), null, null, HistoryPages.MAX_ENVIRONMENTS).items()
-                .forEach(e -> environments.add(e.key()));
+        List<String> environments = HistoryPages.environmentKeys(services, r.tenantId());
         String first = after == null ? null : CalendarView.url(env, r.query("flag"), status, null);
         CalendarView view = new CalendarView(ui.shell(r, "Schedules", "schedules"), env, r.query("flag"), status,
                 environments, CalendarView.byDay(rows), total, later, first, problem);

@@ -2,7 +2,6 @@ package io.guidon.controlplane.ui.pages;
 
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.domain.DomainException;
-import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.service.FlagInsights;
 import io.guidon.controlplane.service.Services;
@@ -11,7 +10,6 @@ import io.guidon.controlplane.ui.UiResult;
 import io.guidon.controlplane.ui.UiRouter;
 import io.guidon.controlplane.ui.view.ContextInput;
 import io.guidon.controlplane.ui.view.TryView;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -23,8 +21,6 @@ import java.util.stream.Collectors;
  */
 public final class TryPages {
 
-    /** The most environments the picker lists. */
-    static final int MAX_ENVIRONMENTS = 200;
 
     private final Services services;
     private final UiRouter ui;
@@ -85,10 +81,6 @@ public final class TryPages {
     }
 
     private List<String> environments(UiRequest r) {
-        List<String> out = new ArrayList<>();
-        for (Environment e : services.environments().list(r.tenantId(), null, null, MAX_ENVIRONMENTS).items()) {
-            out.add(e.key());
-        }
-        return out;
+        return HistoryPages.environmentKeys(services, r.tenantId());
     }
 }
