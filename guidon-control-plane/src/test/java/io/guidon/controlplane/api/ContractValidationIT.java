@@ -161,7 +161,7 @@ class ContractValidationIT {
                 checked++;
             }
         }
-        // 11, and 4 of change requests (propose, edit, approve, bypass).
-        assertThat(checked).isEqualTo(15);
+        // 11, 4 of change requests (propose, edit, approve, bypass) and a rollout plan's.
+        assertThat(checked).isEqualTo(16);
     }
 }
