@@ -27,6 +27,9 @@ public final class TestDatabase implements AutoCloseable {
     public static TestDatabase create() {
         String name = "guidon_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         admin("CREATE DATABASE " + name);
+        // A test database is dropped after its class: waiting for each commit to reach the disk buys nothing there
+        // (a crash of PostgreSQL itself is not what any test is about), and the suite commits many thousands of times.
+        admin("ALTER DATABASE " + name + " SET synchronous_commit = off");
         return new TestDatabase(name);
     }
 

@@ -86,8 +86,10 @@ class ScheduledChangesProcessIT {
                     Poll.until("the sidecar is ready and listens on Redis", Duration.ofSeconds(20),
                             () -> sidecar.readyStatus() == 200 && "CONNECTED".equals(sidecar.redisState()));
 
-                    // Twenty changes due at one instant, scheduled through both replicas: each applied once.
-                    Instant first = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+                    // Twenty changes due at one instant, scheduled through both replicas: each applied once. (Due
+                    // far enough ahead that twenty requests on a loaded machine are made before it: a time past
+                    // is refused.)
+                    Instant first = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
                     List<Long> on = scheduleAll(List.of(a, b), alice, first, true);
                     awaitApplied(b, on, first);
                     assertOnceEach(b, "flag.enable");
@@ -102,7 +104,7 @@ class ScheduledChangesProcessIT {
                     }
 
                     // Twenty more; replica A killed with SIGKILL as soon as it applies one of them.
-                    Instant second = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+                    Instant second = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
                     List<Long> off = scheduleAll(List.of(b), alice, second, false);
                     Poll.until("replica A applies one of the second twenty", Duration.ofSeconds(10),
                             () -> applied(a).stream().anyMatch(off::contains) || applied(b).containsAll(off));
@@ -112,7 +114,7 @@ class ScheduledChangesProcessIT {
                     assertThat(get(b, "/api/v1/schedules?status=pending").get("total").asLong()).isZero();
 
                     // Every replica down at the due time: applied when one starts again, late.
-                    Instant third = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
+                    Instant third = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
                     long late = schedule(b, alice, "flag-0", third, true);
                     b.kill();
                     Poll.until("the schedule is overdue by more than schedules.late-after", Duration.ofSeconds(10),

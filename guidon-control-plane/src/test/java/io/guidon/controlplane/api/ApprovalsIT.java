@@ -228,9 +228,10 @@ class ApprovalsIT {
     @Test
     void aScheduleInAGatedEnvironmentNeedsApprovalAndRunsOnlyWhenApproved() throws Exception {
         String schedules = PROD + "/flags/later/schedules";
-        Resp unapproved = cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(2)),
+        // Times far enough ahead for the proposal, approval and application before them on a loaded machine.
+        Resp unapproved = cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(6)),
                 "change", Map.of("kind", "flag.rollout", "percentage", 30)));
-        Resp proposed = cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(4)),
+        Resp proposed = cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(8)),
                 "change", Map.of("kind", "flag.toggle", "enabled", true)));
 
         assertThat(proposed.status()).as(proposed.body()).isEqualTo(202);
@@ -242,7 +243,7 @@ class ApprovalsIT {
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         assertThat(cp.get(schedules, admin).json().get("total").asInt()).isEqualTo(1);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
         while (!flagIn("production", "later").get("enabled").asBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -259,13 +260,13 @@ class ApprovalsIT {
     void aScheduleMadeBeforeTheEnvironmentRequiredApprovalsFailsAtItsTime() throws Exception {
         cp.post("/api/v1/environments", admin, Map.of("key", "gated-later"));
         String schedules = "/api/v1/environments/gated-later/flags/later/schedules";
-        assertThat(cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(2)),
+        assertThat(cp.post(schedules, alice, Map.of("at", in(Duration.ofSeconds(6)),
                 "change", Map.of("kind", "flag.toggle", "enabled", true))).status()).isEqualTo(201);
         String etag = cp.get("/api/v1/environments/gated-later", admin).header("ETag");
         assertThat(cp.put("/api/v1/environments/gated-later", admin, Map.of("name", "gated-later",
                 "requiredApprovals", 1), "If-Match", etag).status()).isEqualTo(200);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
         String status = "pending";
         while (status.equals("pending") && System.nanoTime() < deadline) {
             Thread.sleep(100);

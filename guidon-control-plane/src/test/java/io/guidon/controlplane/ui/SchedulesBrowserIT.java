@@ -90,8 +90,9 @@ class SchedulesBrowserIT {
         browser.waitForText(SECTION + " h2", "Scheduled changes in Staging");
         assertThat(browser.find(SECTION).getText()).contains("Nothing is scheduled for this flag in staging.");
 
-        // Turn on in 4 s, the time typed as a clock in Paris shows it.
-        Instant due = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
+        // Turn on in 10 s (time enough to fill the form on a loaded machine: a time past when the form arrives is
+        // refused), the time typed as a clock in Paris shows it.
+        Instant due = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
         String paris = LOCAL.format(due.atZone(ZoneId.of("Europe/Paris")));
         field("what").click();
         at(paris);
@@ -109,8 +110,8 @@ class SchedulesBrowserIT {
 
         JsonNode s = cp.get("/api/v1/schedules?flag=checkout", admin).json().get("items").get(0);
         assertThat(s.get("at").asText()).isEqualTo(due.toString());
-        Poll.until("the schedule is applied", () -> cp.get("/api/v1/schedules?flag=checkout", admin).json()
-                .at("/items/0/status").asText(), "applied"::equals);
+        Poll.until("the schedule is applied", java.time.Duration.ofSeconds(30), () -> "applied".equals(
+                cp.get("/api/v1/schedules?flag=checkout", admin).json().at("/items/0/status").asText()));
 
         browser.open("/ui/flags/checkout?env=staging");
         assertThat(browser.find(".env-tabs [aria-current=page]").getText()).contains("on");
