@@ -287,7 +287,10 @@ public final class RolloutPlanService {
                     if (c.plan().status().active()) {
                         serve(tx, c.plan(), BigDecimal.ZERO);
                     }
-                    return await(plans.transition(tx.c, id, new Transition(Status.ABORTED, null, false,
+                    // The table holds a stage index for every plan that is not pending (its CHECK): a pending plan
+                    // aborted before it served anything ends at its first stage, having served none of it.
+                    Integer stage = c.plan().status() == Status.PENDING ? Integer.valueOf(0) : null;
+                    return await(plans.transition(tx.c, id, new Transition(Status.ABORTED, stage, false,
                             BigDecimal.ZERO, null, null, "aborted by " + actor.keyName(), null, false, null, true)));
                 });
     }

@@ -191,6 +191,26 @@ class RolloutPlanRoutesIT {
     }
 
     @Test
+    void abortingAPendingPlanEndsItWithoutServingAnythingAndItCannotBeStartedAfterwards() {
+        long id = made("staging", "banner", body(10, 50)).get("id").asLong();
+        String servedBefore = served("staging", "banner").toString();
+
+        Resp aborted = act("staging", "banner", id, "abort", editor);
+        assertThat(aborted.status()).as(aborted.body()).isEqualTo(200);
+        assertThat(aborted.json().get("status").asText()).isEqualTo("aborted");
+        assertThat(aborted.json().get("percentage").asInt()).isZero();
+        assertThat(aborted.json().get("endedAt").isNull()).isFalse();
+        assertThat(served("staging", "banner").toString()).as("a pending plan served nothing: nothing to undo")
+                .isEqualTo(servedBefore);
+        assertThat(auditActions(id)).contains("rollout_plan.abort");
+
+        Resp start = act("staging", "banner", id, "start", editor);
+        assertThat(start.status()).isEqualTo(409);
+        assertThat(start.json().get("detail").asText()).startsWith("rollout plan " + id + " is aborted (since ")
+                .endsWith("only a pending plan can be started");
+    }
+
+    @Test
     void inAnEnvironmentThatRequiresApprovalsAPlanStartsOnlyOnceItsStartIsApprovedThenItsStepsRun() {
         long id = made("guarded", "other", body(10, 50)).get("id").asLong();
 
