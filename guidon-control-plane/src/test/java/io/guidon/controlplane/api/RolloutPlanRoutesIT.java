@@ -211,6 +211,31 @@ class RolloutPlanRoutesIT {
     }
 
     @Test
+    void aPendingPlanOfADeletedFlagDoesNotStartOnAFlagMadeAgainUnderItsKey() {
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "reborn", "variants",
+                Map.of("on", true, "off", false))).status()).isEqualTo(201);
+        long id = made("staging", "reborn", body(10)).get("id").asLong();
+        // A flag's definition spans every environment, "guarded" among them: its deletion is a change request,
+        // applied here by the admin's bypass.
+        Resp deletion = cp.delete("/api/v1/flags/reborn", admin);
+        assertThat(deletion.status()).as(deletion.body()).isEqualTo(202);
+        Resp bypass = cp.post(deletion.header("Location") + "/bypass", admin, Map.of("reason", "test"));
+        assertThat(bypass.status()).as(bypass.body()).isEqualTo(200);
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "reborn", "variants",
+                Map.of("on", true, "off", false))).status()).isEqualTo(201);
+        String servedBefore = served("staging", "reborn").toString();
+
+        Resp start = act("staging", "reborn", id, "start", editor);
+        assertThat(start.status()).as(start.body()).isEqualTo(409);
+        assertThat(start.json().get("detail").asText()).isEqualTo("rollout plan " + id + " was made for flag"
+                + " 'reborn', which was deleted since (one made again under its key is another): it cannot start;"
+                + " make a new plan");
+        assertThat(served("staging", "reborn").toString()).isEqualTo(servedBefore);
+        assertThat(cp.get(plans("staging", "reborn") + "/" + id, viewer).json().get("status").asText())
+                .isEqualTo("pending");
+    }
+
+    @Test
     void inAnEnvironmentThatRequiresApprovalsAPlanStartsOnlyOnceItsStartIsApprovedThenItsStepsRun() {
         long id = made("guarded", "other", body(10, 50)).get("id").asLong();
 
