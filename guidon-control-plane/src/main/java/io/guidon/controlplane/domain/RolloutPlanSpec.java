@@ -147,7 +147,7 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
             return stages;
         }
         if (!node.isArray() || node.isEmpty() || node.size() > MAX_STAGES) {
-            v.add(new Violation(at, "must be a list of 1 to " + MAX_STAGES + " stages, not " + show(node)));
+            v.add(new Violation(at, "must be a list of 1 to " + MAX_STAGES + " stages, not " + count(node)));
             return stages;
         }
         BigDecimal previous = null;
@@ -243,7 +243,7 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
             return out;
         }
         if (!node.isArray() || node.size() > MAX_GUARDRAILS) {
-            v.add(new Violation(at, "must be a list of at most " + MAX_GUARDRAILS + " guardrails, not " + show(node)));
+            v.add(new Violation(at, "must be a list of at most " + MAX_GUARDRAILS + " guardrails, not " + count(node)));
             return out;
         }
         for (int i = 0; i < node.size(); i++) {
@@ -267,7 +267,7 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
                         + " or more (relative: 0.1 is 10 % worse than the control)"));
             } else if (!m.isNumber() || !(m.doubleValue() >= 0) || !Double.isFinite(m.doubleValue())
                     || m.doubleValue() > 1e12) {
-                v.add(new Violation(here.field("maxDegradation"), "must be a number of at least 0, not " + show(m)));
+                v.add(new Violation(here.field("maxDegradation"), "must be a number from 0 to 1000000000000, not " + show(m)));
             } else if (Boolean.FALSE.equals(relative) && m.doubleValue() == 0) {
                 v.add(new Violation(here.field("maxDegradation"), "must be above 0 for an absolute guardrail: its"
                         + " test is scaled by the allowance, in the event's units"));
@@ -346,6 +346,11 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
                         allowed.stream().sorted().toList()) + ")"));
             }
         }
+    }
+
+    /** A list by its size ("a list of 0", "a list of 21": what was wrong with it), anything else by {@link #show}. */
+    private static String count(JsonNode n) {
+        return n.isArray() ? "a list of " + n.size() : show(n);
     }
 
     private static String show(JsonNode n) {

@@ -245,6 +245,13 @@ public final class RolloutPlanService {
     RolloutPlan startIn(DocumentWriter.Tx tx, String environment, String flag, long id) {
         Actor actor = tx.actor;
         return actIn(tx, environment, flag, id, "start", EnumSet.of(Status.PENDING), (t, c) -> {
+            if (!c.environmentExists() || !c.flagExists()) {
+                // A plan is bound to the flag and environment it was made for (by id): one made again under the same
+                // key is another, whose variants the plan was never checked against.
+                throw DomainException.conflict("rollout plan " + id + " was made for " + (!c.environmentExists()
+                        ? "environment '" + environment : "flag '" + flag) + "', which was deleted since (one made"
+                        + " again under its key is another): it cannot start; make a new plan");
+            }
             RolloutPlan other = await(plans.active(t.c, c.environmentId(), c.flagId()));
             if (other != null) {
                 throw DomainException.conflict("rollout plan " + other.id() + " of flag '" + flag + "' in '"
@@ -287,7 +294,10 @@ public final class RolloutPlanService {
                     if (c.plan().status().active()) {
                         serve(tx, c.plan(), BigDecimal.ZERO);
                     }
-                    return await(plans.transition(tx.c, id, new Transition(Status.ABORTED, null, false,
+                    // The table holds a stage index for every plan that is not pending (its CHECK): a pending plan
+                    // aborted before it served anything ends at its first stage, having served none of it.
+                    Integer stage = c.plan().status() == Status.PENDING ? Integer.valueOf(0) : null;
+                    return await(plans.transition(tx.c, id, new Transition(Status.ABORTED, stage, false,
                             BigDecimal.ZERO, null, null, "aborted by " + actor.keyName(), null, false, null, true)));
                 });
     }

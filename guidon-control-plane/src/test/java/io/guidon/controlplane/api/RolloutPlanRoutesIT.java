@@ -191,6 +191,51 @@ class RolloutPlanRoutesIT {
     }
 
     @Test
+    void abortingAPendingPlanEndsItWithoutServingAnythingAndItCannotBeStartedAfterwards() {
+        long id = made("staging", "banner", body(10, 50)).get("id").asLong();
+        String servedBefore = served("staging", "banner").toString();
+
+        Resp aborted = act("staging", "banner", id, "abort", editor);
+        assertThat(aborted.status()).as(aborted.body()).isEqualTo(200);
+        assertThat(aborted.json().get("status").asText()).isEqualTo("aborted");
+        assertThat(aborted.json().get("percentage").asInt()).isZero();
+        assertThat(aborted.json().get("endedAt").isNull()).isFalse();
+        assertThat(served("staging", "banner").toString()).as("a pending plan served nothing: nothing to undo")
+                .isEqualTo(servedBefore);
+        assertThat(auditActions(id)).contains("rollout_plan.abort");
+
+        Resp start = act("staging", "banner", id, "start", editor);
+        assertThat(start.status()).isEqualTo(409);
+        assertThat(start.json().get("detail").asText()).startsWith("rollout plan " + id + " is aborted (since ")
+                .endsWith("only a pending plan can be started");
+    }
+
+    @Test
+    void aPendingPlanOfADeletedFlagDoesNotStartOnAFlagMadeAgainUnderItsKey() {
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "reborn", "variants",
+                Map.of("on", true, "off", false))).status()).isEqualTo(201);
+        long id = made("staging", "reborn", body(10)).get("id").asLong();
+        // A flag's definition spans every environment, "guarded" among them: its deletion is a change request,
+        // applied here by the admin's bypass.
+        Resp deletion = cp.delete("/api/v1/flags/reborn", admin);
+        assertThat(deletion.status()).as(deletion.body()).isEqualTo(202);
+        Resp bypass = cp.post(deletion.header("Location") + "/bypass", admin, Map.of("reason", "test"));
+        assertThat(bypass.status()).as(bypass.body()).isEqualTo(200);
+        assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "reborn", "variants",
+                Map.of("on", true, "off", false))).status()).isEqualTo(201);
+        String servedBefore = served("staging", "reborn").toString();
+
+        Resp start = act("staging", "reborn", id, "start", editor);
+        assertThat(start.status()).as(start.body()).isEqualTo(409);
+        assertThat(start.json().get("detail").asText()).isEqualTo("rollout plan " + id + " was made for flag"
+                + " 'reborn', which was deleted since (one made again under its key is another): it cannot start;"
+                + " make a new plan");
+        assertThat(served("staging", "reborn").toString()).isEqualTo(servedBefore);
+        assertThat(cp.get(plans("staging", "reborn") + "/" + id, viewer).json().get("status").asText())
+                .isEqualTo("pending");
+    }
+
+    @Test
     void inAnEnvironmentThatRequiresApprovalsAPlanStartsOnlyOnceItsStartIsApprovedThenItsStepsRun() {
         long id = made("guarded", "other", body(10, 50)).get("id").asLong();
 
