@@ -101,8 +101,11 @@ public final class EnvironmentRepository {
                 r -> r.getLong(0), id);
     }
 
-    /** Deletes the environment (its flag configurations, segments and change log go with it). */
+    /** Deletes the environment (its flag configurations, segments, change log and sidecar sightings go with it). */
     public Future<Void> delete(SqlClient c, long id) {
-        return Sql.query(c, "DELETE FROM environments WHERE id = $1", id).mapEmpty();
+        // Its sightings go with it (no foreign key: they are written in batches that must not fail for one gone);
+        // a batch writing one meanwhile holds the row's key-share lock, so the caller's FOR UPDATE waited for it.
+        return Sql.query(c, "DELETE FROM sidecar_sightings WHERE environment_id = $1", id)
+                .compose(x -> Sql.query(c, "DELETE FROM environments WHERE id = $1", id)).mapEmpty();
     }
 }

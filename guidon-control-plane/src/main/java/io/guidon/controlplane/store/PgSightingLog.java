@@ -41,7 +41,10 @@ public final class PgSightingLog implements SightingLog {
                 + " $10::timestamptz[]) AS u (tenant_id, environment_id, instance, key_id, key_name, user_agent,"
                 + " version, address, first_seen, last_seen)"
                 + " JOIN environments e ON e.id = u.environment_id AND e.tenant_id = u.tenant_id"
-                + " ORDER BY u.environment_id, u.instance"
+                // The environment's row is share-locked (what a foreign key would take): a deletion in progress is
+                // waited for and its environment then left out, and a deletion waits for this write and then
+                // removes what it wrote, so a deleted environment never keeps a sighting.
+                + " ORDER BY u.environment_id, u.instance FOR KEY SHARE OF e"
                 + " ON CONFLICT (environment_id, instance) DO UPDATE SET " + set
                 + "first_seen = LEAST(s.first_seen, EXCLUDED.first_seen),"
                 + " last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen)";
