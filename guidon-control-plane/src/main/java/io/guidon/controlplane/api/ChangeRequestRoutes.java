@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.domain.Actor;
 import io.guidon.controlplane.domain.ChangeRequest;
 import io.guidon.controlplane.domain.ReadableDiff;
 import io.guidon.controlplane.service.ChangeRequestService;
@@ -12,6 +13,7 @@ import io.guidon.json.ValueChecks;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Change requests (docs/adr/0115-approvals.md): {@code POST}/{@code GET /api/v1/change-requests}, {@code GET}/{@code
@@ -43,12 +45,13 @@ public final class ChangeRequestRoutes {
         api.add(HttpMethod.PUT, PATH + "/:id", Role.EDITOR, "Edit a change request (its author)", this::edit);
         api.add(HttpMethod.POST, PATH + "/:id/approvals", Role.EDITOR, "Approve a change request", this::approve);
         api.add(HttpMethod.DELETE, PATH + "/:id/approvals/mine", Role.EDITOR, "Withdraw one's approval",
-                this::unapprove);
+                call -> act(call, requests::unapprove));
         api.add(HttpMethod.POST, PATH + "/:id/rebase", Role.EDITOR, "Rebase a change request on the current version",
-                this::rebase);
-        api.add(HttpMethod.POST, PATH + "/:id/apply", Role.EDITOR, "Apply an approved change request", this::apply);
+                call -> act(call, requests::rebase));
+        api.add(HttpMethod.POST, PATH + "/:id/apply", Role.EDITOR, "Apply an approved change request",
+                call -> act(call, requests::apply));
         api.add(HttpMethod.POST, PATH + "/:id/close", Role.EDITOR, "Close or withdraw a change request",
-                this::close);
+                call -> act(call, requests::close));
         api.add(HttpMethod.POST, PATH + "/:id/bypass", Role.ADMIN, "Apply a change request without its approvals",
                 this::bypass);
         api.add(HttpMethod.POST, Routes.V1 + "/audit/:id/revert", Role.EDITOR, "Revert an audited change",
@@ -184,28 +187,11 @@ public final class ChangeRequestRoutes {
         return threads.run(() -> Reply.ok(json.changeRequest(requests.approve(call.actor(), id, sha))));
     }
 
-    private Future<Reply> unapprove(Call call) {
+    /** A bodyless action on request {@code :id} by the caller (unapprove, rebase, apply, close): the request after. */
+    private Future<Reply> act(Call call, BiFunction<Actor, Long, ChangeRequest> action) {
         noBody(call);
         long id = id(call, "change request");
-        return threads.run(() -> Reply.ok(json.changeRequest(requests.unapprove(call.actor(), id))));
-    }
-
-    private Future<Reply> rebase(Call call) {
-        noBody(call);
-        long id = id(call, "change request");
-        return threads.run(() -> Reply.ok(json.changeRequest(requests.rebase(call.actor(), id))));
-    }
-
-    private Future<Reply> apply(Call call) {
-        noBody(call);
-        long id = id(call, "change request");
-        return threads.run(() -> Reply.ok(json.changeRequest(requests.apply(call.actor(), id))));
-    }
-
-    private Future<Reply> close(Call call) {
-        noBody(call);
-        long id = id(call, "change request");
-        return threads.run(() -> Reply.ok(json.changeRequest(requests.close(call.actor(), id))));
+        return threads.run(() -> Reply.ok(json.changeRequest(action.apply(call.actor(), id))));
     }
 
     private Future<Reply> bypass(Call call) {
