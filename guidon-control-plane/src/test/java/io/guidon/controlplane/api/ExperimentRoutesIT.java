@@ -319,8 +319,9 @@ class ExperimentRoutesIT {
         Set<String> cursors = new HashSet<>();
         String cursor = null;
         do {
-            Resp page = cp.get("/api/v1/conversions?environment=production&limit=2"
-                    + (cursor == null ? "" : "&cursor=" + cursor), editor);
+            // From just before this test's first event: another test's conversions are older.
+            Resp page = cp.get("/api/v1/conversions?environment=production&limit=2&from="
+                    + t.minusSeconds(120) + (cursor == null ? "" : "&cursor=" + cursor), editor);
             assertThat(page.status()).as(page.body()).isEqualTo(200);
             page.json().get("items").forEach(i -> seen.add(i.get("occurredAt").asText() + " "
                     + i.get("targetingKey").asText() + " " + i.get("event").asText()));
@@ -351,5 +352,31 @@ class ExperimentRoutesIT {
         assertThat(off.get("events").get("visit").get("valueSum").asDouble()).isZero();
         assertThat(cp.get("/api/v1/flags/nope/conversions?environment=production", editor).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void identicalConversionsArePagedOneByOneEachOnce() throws Exception {
+        Instant t = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        // Three rows alike in every column (one batch, one user, one instant): the cursor counts what it delivered.
+        Map<String, Object> same = conversion("twin", "tap", 1.0, t);
+        assertThat(send(List.of(), List.of(same, same, same, conversion("twin", "tap", 2.0, t))).status())
+                .isEqualTo(202);
+
+        List<String> values = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = cp.get("/api/v1/conversions?environment=production&targetingKey=twin&limit=1"
+                    + (cursor == null ? "" : "&cursor=" + cursor), editor).json();
+            page.get("items").forEach(i -> values.add(i.get("value").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(values).containsExactly("2.0", "1.0", "1.0", "1.0");
+        Resp bad = cp.get("/api/v1/conversions?environment=production&cursor=" + Cursors.encode("1|x|0|e|k"),
+                editor);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(errors(bad)).containsOnlyKeys("/cursor");
     }
 }
