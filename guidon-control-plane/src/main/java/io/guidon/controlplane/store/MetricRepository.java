@@ -91,10 +91,12 @@ public final class MetricRepository {
 
     /** Replaces metric {@code id}'s definition and raises its version; answers it as stored. */
     public Future<Metric> update(SqlClient c, long id, MetricSpec spec) {
-        return Sql.one(c, "UPDATE metrics m SET key = $2, name = $3, description = $4, kind = $5, event = $6,"
+        // The key never changes (the row is locked FOR NO KEY UPDATE): $2 only confirms it.
+        return Sql.one(c, "UPDATE metrics m SET name = $3, description = $4, kind = $5, event = $6,"
                         + " value_source = $7, denominator_event = $8, denominator_source = $9, window_seconds = $10,"
                         + " direction = $11, cap_kind = $12, cap_value = $13, version = m.version + 1,"
-                        + " updated_at = now() WHERE m.id = $1 RETURNING " + COLUMNS, MetricRepository::metric,
+                        + " updated_at = now() WHERE m.id = $1 AND m.key = $2 RETURNING " + COLUMNS,
+                MetricRepository::metric,
                 values(id, spec));
     }
 
