@@ -231,6 +231,12 @@ public final class ControlPlaneMain {
                     new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
             RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), services.changeRequests(),
                     adminThreads);
+            io.guidon.controlplane.api.ExperimentRoutes experimentRoutes = new io.guidon.controlplane.api
+                    .ExperimentRoutes(services.metrics(), services.experiments(), adminThreads);
+            io.guidon.controlplane.api.ConversionRoutes conversionRoutes = new io.guidon.controlplane.api
+                    .ConversionRoutes(new io.guidon.controlplane.service.ConversionService(
+                            new io.guidon.controlplane.store.ConversionRepository(pool), services.environments(),
+                            services.flags()), adminThreads, clock, events.maxQueryDays());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -273,6 +279,8 @@ public final class ControlPlaneMain {
                     scheduleRoutes.register(api);
                     changeRequestRoutes.register(api);
                     rolloutPlanRoutes.register(api);
+                    experimentRoutes.register(api);
+                    conversionRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
