@@ -27,8 +27,16 @@ public final class Harness implements AutoCloseable {
     public final ControlPlaneMain.Running running;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** Every answer of the API port is checked against the OpenAPI document (ADR 0111). */
-    private final OpenApiResponses openApi = OpenApiResponses.load();
+    /**
+     * Every answer of the API port is checked against the OpenAPI document (ADR 0111), by one checker per JVM: it is
+     * thread-safe and caches the schemas it compiles, which every test class would otherwise compile again.
+     */
+    private final OpenApiResponses openApi = SharedOpenApi.CHECK;
+
+    /** Loaded on first use, by the first harness of the JVM. */
+    private static final class SharedOpenApi {
+        static final OpenApiResponses CHECK = OpenApiResponses.load();
+    }
 
     private final boolean ownsDatabase;
 
