@@ -1,8 +1,10 @@
 package io.guidon.controlplane.ui.view;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.domain.Experiment;
+import io.guidon.controlplane.domain.ExperimentSpec;
+import io.guidon.controlplane.domain.MetricSpec;
 import io.guidon.controlplane.domain.StoredJson;
 import io.guidon.controlplane.domain.Violation;
 import java.math.BigDecimal;
@@ -84,15 +86,14 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     }
 
     /**
-     * The edit form of an experiment as the API shows it ({@code e}: the JSON of {@code GET
-     * /api/v1/experiments/{id}}), with a row per variant of its flag ({@code flagVariants}; a compared variant the
-     * flag no longer has keeps its row).
+     * The edit form of {@code e} as stored, with a row per variant of its flag ({@code flagVariants}; a compared
+     * variant the flag no longer has keeps its row, after them).
      */
-    public static ExperimentForm of(JsonNode e, List<String> flagVariants) {
+    public static ExperimentForm of(Experiment e, List<String> flagVariants) {
+        ExperimentSpec s = e.spec();
         Map<String, String> weights = new LinkedHashMap<>();
-        for (JsonNode v : e.path("variants")) {
-            weights.put(v.path("key").asText(), v.path("weight").isNumber() ? plain(v.path("weight").decimalValue())
-                    : "");
+        for (ExperimentSpec.Variant v : s.variants()) {
+            weights.put(v.key(), v.weight() == null ? "" : Figures.number(v.weight()));
         }
         List<VariantField> rows = new ArrayList<>();
         for (String v : flagVariants) {
@@ -103,17 +104,13 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
                 rows.add(new VariantField(v, true, w));
             }
         });
-        JsonNode a = e.path("analysis");
-        JsonNode mde = a.path("minimumDetectableEffect");
-        return new ExperimentForm(e.path("id").asLong(), e.path("key").asText(), e.path("name").asText(""),
-                e.path("hypothesis").asText(""), e.path("environment").asText(), e.path("flag").asText(),
-                e.path("controlVariant").asText(), rows, e.path("metrics").path("primary").asText(""),
-                texts(e.path("metrics").path("secondary")), texts(e.path("metrics").path("guardrails")),
-                a.path("method").asText("frequentist"), a.path("sequential").asBoolean(false),
-                a.path("alpha").isNumber() ? plain(a.path("alpha").decimalValue()) : "0.05",
-                a.path("power").isNumber() ? plain(a.path("power").decimalValue()) : "0.8",
-                mde.isNumber() ? plain(mde.decimalValue().movePointRight(2)) : "", a.path("correction").asText("holm"),
-                a.path("cuped").path("preExposure").asText(""), Map.of());
+        ExperimentSpec.Analysis a = s.analysis();
+        return new ExperimentForm(e.id(), s.key(), s.name(), s.hypothesis(), s.environment(), s.flag(),
+                s.controlVariant(), rows, s.metrics().primary(), s.metrics().secondary(), s.metrics().guardrails(),
+                MetricSpec.jsonName(a.method()), a.sequential(), Figures.number(a.alpha()), Figures.number(a.power()),
+                a.minimumDetectableEffect() == null ? "" : Figures.number(a.minimumDetectableEffect() * 100),
+                MetricSpec.jsonName(a.correction()),
+                a.cupedPreExposure() == null ? "" : a.cupedPreExposure().toString(), Map.of());
     }
 
     /** Whether this form changes an existing experiment. */
@@ -224,16 +221,6 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     /** Whether {@code metric} is ticked as a guardrail. */
     public boolean isGuardrail(String metric) {
         return guardrails.contains(metric);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static String plain(BigDecimal d) {
-        return d.stripTrailingZeros().toPlainString();
     }
 
     private static String text(Function<String, String> field, String name) {

@@ -1,6 +1,8 @@
 package io.guidon.controlplane.ui.view;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.domain.Metric;
+import io.guidon.controlplane.domain.MetricSpec;
 import io.guidon.controlplane.domain.StoredJson;
 import io.guidon.controlplane.domain.Violation;
 import java.util.LinkedHashMap;
@@ -52,19 +54,17 @@ public record MetricForm(boolean editing, String key, String name, String descri
                 text(field, "capValue"), Map.of());
     }
 
-    /**
-     * The edit form of a metric as the API shows it ({@code metric}: the JSON of {@code GET /api/v1/metrics/{metric}},
-     * the same members as the body).
-     */
-    public static MetricForm of(com.fasterxml.jackson.databind.JsonNode metric) {
-        String capKind = metric.path("cap").path("kind").asText("none");
-        return new MetricForm(true, metric.path("key").asText(), metric.path("name").asText(""),
-                metric.path("description").asText(""), metric.path("kind").asText("proportion"),
-                metric.path("event").asText(""), metric.path("valueSource").asText("count"),
-                metric.path("denominatorEvent").asText(""), metric.path("denominatorSource").asText("count"),
-                metric.path("window").asText(""), metric.path("direction").asText("higher_is_better"),
-                capKind.isEmpty() ? "none" : capKind,
-                metric.path("cap").has("value") ? metric.path("cap").path("value").asText() : "", Map.of());
+    /** The edit form of {@code m} as stored. */
+    public static MetricForm of(Metric m) {
+        MetricSpec s = m.spec();
+        boolean counts = s.kind() == MetricSpec.Kind.PROPORTION;
+        return new MetricForm(true, s.key(), s.name(), s.description(), MetricSpec.jsonName(s.kind()), s.event(),
+                counts ? "count" : MetricSpec.jsonName(s.valueSource()),
+                s.denominatorEvent() == null ? "" : s.denominatorEvent(),
+                s.denominatorSource() == null ? "count" : MetricSpec.jsonName(s.denominatorSource()),
+                s.window() == null ? "" : s.window().toString(), MetricSpec.jsonName(s.direction()),
+                s.cap() == null ? "none" : MetricSpec.jsonName(s.cap().kind()),
+                s.cap() == null ? "" : Figures.number(s.cap().value()), Map.of());
     }
 
     /** The API's body of this form. */
