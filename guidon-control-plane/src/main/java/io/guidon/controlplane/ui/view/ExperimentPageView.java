@@ -92,7 +92,10 @@ public record ExperimentPageView(Shell shell, Experiment experiment, ExperimentR
         };
     }
 
-    /** The address of the per-user table for analysts (CSV). */
+    /**
+     * The admin API's address of the per-user table for analysts (CSV): shown with the command that fetches it,
+     * since it needs an API key (the UI's session is not one).
+     */
     public String csvUrl() {
         return "/api/v1/experiments/" + experiment.id() + "/users.csv";
     }
