@@ -21,11 +21,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Experiments in a real Chromium (issue 13): an editor makes a metric and an experiment through their forms (a
- * refused form shows each problem at its field and makes nothing; markup typed into names comes back as text), then
- * starts it; an experiment with three days of exposures and conversions shows the API's numbers on its results page
- * (the verdict, the split, the sample-size progress, per metric each variant's users, value, lift, interval and
- * p-value, a bar per treatment, a chart over the days), a viewer sees no buttons, and the editor stops it.
- * Screenshots, axe-core and the console's errors as in every browser test.
+ * refused form shows each problem at its field and makes nothing; markup typed into a name is refused and comes back
+ * in its field as the text typed), starts it, and sees the sample-ratio warning block the verdict when the split is
+ * not the planned one; an experiment with three days of exposures and conversions shows the API's numbers on its
+ * results page (the verdict, the split, the sample-size progress, per metric each variant's users, value, lift,
+ * interval and p-value, a bar per treatment, a chart over the days), a viewer sees no buttons, and the editor stops
+ * it. Screenshots, axe-core and the console's errors as in every browser test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentsBrowserIT {
@@ -54,8 +55,8 @@ class ExperimentsBrowserIT {
         assertThat(cp.post("/api/v1/metrics", admin, Map.of("key", "conversion", "name", "Sign-up conversion",
                 "kind", "proportion", "event", "signup", "direction", "higher_is_better")).status()).isEqualTo(201);
         assertThat(cp.post("/api/v1/metrics", admin, Map.of("key", "latency", "name", "Page latency", "kind", "mean",
-                "event", "latency", "valueSource", "value", "direction", "lower_is_better")).status())
-                .isEqualTo(201);
+                "event", "latency", "valueSource", "value", "direction", "lower_is_better", "cap", Map.of("kind",
+                "percentile", "value", 0.99))).status()).isEqualTo(201);
         browser = Browser.start(cp.port());
     }
 
@@ -97,24 +98,26 @@ class ExperimentsBrowserIT {
         assertThat(browser.find("#event-error").getText()).contains("event name");
         assertThat(browser.find("#metric-event").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.find("#capValue-error").getText()).isNotEmpty();
-        assertThat(browser.find("#metric-name").getAttribute("value")).as("kept as typed").isEqualTo(
+        assertThat(browser.find("#name-error").getText()).as("names are plain text").contains("plain text");
+        assertThat(browser.find("#metric-name").getAttribute("value")).as("kept as typed, as text").isEqualTo(
                 XssPayloads.SCRIPT);
         assertThat(cp.get("/api/v1/metrics", admin).json().get("items")).as("nothing made").hasSize(2);
         browser.screenshot("metric-form-errors");
         browser.assertAccessible();
         assertThat(browser.consoleErrors()).allMatch(e -> e.contains("422"));
 
+        type("#metric-name", "Signed up");
         type("#metric-event", "signup");
         browser.find("input[name=kind][value=proportion]").click();
         browser.find("form.metric-form button[type=submit]").click();
         browser.waitForText("[role=status]", "Metric \u201csignup\u201d made.");
-        assertThat(browser.find("#metric-signup").getText()).contains(XssPayloads.SCRIPT).contains("proportion");
-        assertThat(cp.get("/api/v1/metrics/signup", admin).json().get("name").asText()).isEqualTo(XssPayloads.SCRIPT);
+        assertThat(browser.find("#metric-signup").getText()).contains("Signed up").contains("proportion");
+        assertThat(cp.get("/api/v1/metrics/signup", admin).json().get("name").asText()).isEqualTo("Signed up");
         browser.screenshot("metrics-list");
         browser.assertAccessible();
 
-        browser.open("/ui/experiments");
-        assertThat(browser.find(".empty").getText()).contains("No experiment");
+        browser.open("/ui/experiments?flag=checkout");
+        assertThat(browser.find(".empty").getText()).contains("No experiment for these filters");
         browser.find(".page-head a.button").click();
         browser.waitForText("h1", "New experiment");
         new Select(browser.find("#exp-env")).selectByValue("staging");
@@ -128,22 +131,26 @@ class ExperimentsBrowserIT {
         browser.waitForText(".error-summary", "The experiment was not saved");
         assertThat(browser.find("#primary-error").getText()).isNotEmpty();
         assertThat(browser.find("#mde-error").getText()).isNotEmpty();
-        assertThat(cp.get("/api/v1/experiments", admin).json().get("items")).as("nothing made").isEmpty();
+        assertThat(browser.find("#name-error").getText()).contains("plain text");
+        assertThat(browser.find("#exp-name").getAttribute("value")).as("kept as typed, as text").isEqualTo(
+                XssPayloads.IMG);
+        assertThat(cp.get("/api/v1/experiments?flag=checkout", admin).json().get("items")).as("nothing made").isEmpty();
         browser.screenshot("experiment-form-errors");
         browser.assertAccessible();
         assertThat(browser.consoleErrors()).allMatch(e -> e.contains("422"));
 
+        type("#exp-name", "Shorter checkout");
         new Select(browser.find("#exp-primary")).selectByValue("signup");
         browser.find("input[name=guardrail][value=latency]").click();
         type("#exp-mde", "10");
         browser.find("form.experiment-form button[type=submit]").click();
         browser.waitForText("[role=status]", "Made the experiment as a draft");
-        assertThat(browser.find("h1").getText()).isEqualTo(XssPayloads.IMG);
+        assertThat(browser.find("h1").getText()).isEqualTo("Shorter checkout");
         assertThat(browser.find("#experiment-status").getText()).isEqualTo("draft");
-        assertThat(browser.find("#experiment-definition").getText()).contains("off (control)").contains("latency")
+        assertThat(browser.find("#experiment-definition").getText()).contains("off (control").contains("latency")
                 .contains("minimum detectable effect 10 %");
         assertThat(browser.find("#results-problem").getText()).contains("A draft has no results");
-        JsonNode made = cp.get("/api/v1/experiments", admin).json().at("/items/0");
+        JsonNode made = cp.get("/api/v1/experiments?flag=checkout", admin).json().at("/items/0");
         assertThat(made.at("/analysis/minimumDetectableEffect").asDouble()).isEqualTo(0.1);
         assertThat(made.at("/metrics/guardrails/0").asText()).isEqualTo("latency");
         browser.screenshot("experiment-draft");
@@ -153,6 +160,18 @@ class ExperimentsBrowserIT {
         confirmNext();
         browser.waitForText("[role=status]", "Started");
         assertThat(browser.find("#experiment-status").getText()).isEqualTo("running");
+
+        // 600 users in off and 400 in on where 50/50 was planned: the page warns, and nothing can be shipped.
+        cp.db.execute("INSERT INTO flag_exposures (tenant_id, environment_id, batch_id, occurred_at, flag, variant,"
+                + " targeting_key) SELECT e.tenant_id, e.id, gen_random_uuid(), now(), 'checkout', CASE WHEN g % 5 < 3"
+                + " THEN 'off' ELSE 'on' END, 'c-' || g FROM generate_series(1, 1000) g, environments e"
+                + " WHERE e.key = 'staging'");
+        browser.find("#action-refresh").click();
+        browser.waitForText("#srm-warning h2", "Sample-ratio mismatch");
+        assertThat(browser.find("#verdict").getAttribute("class")).contains("verdict-blocked_by_srm");
+        assertThat(browser.find("#srm-warning").getText()).contains("600").contains("400").contains("50.00 %");
+        browser.screenshot("experiment-srm");
+        browser.assertAccessible();
 
         browser.open("/ui/flags/checkout?env=staging");
         browser.find("nav.flag-links a[href^='/ui/experiments']").click();
@@ -204,10 +223,9 @@ class ExperimentsBrowserIT {
                 .asText());
         assertThat(api.at("/verdict/decision").asText()).isEqualTo("ship");
         assertThat(browser.find("#verdict h2").getText()).isEqualTo("Ship on");
-        assertThat(browser.find("#verdict p").getText()).startsWith(api.at("/verdict/reason").asText()
-                .substring(1, 40));
+        assertThat(browser.find("#verdict p").getText()).isEqualTo(api.at("/verdict/reason").asText() + ".");
         assertThat(browser.findAll("#srm-warning")).as("the split is as planned").isEmpty();
-        assertThat(browser.find("#srm-ok").getText()).contains("p = " + Figures.pValue(api.at("/srm/p").asDouble()));
+        assertThat(browser.find("#srm-ok").getText()).contains(Figures.p(api.at("/srm/p").asDouble()));
         assertThat(browser.find("#sample-progress").getText()).contains(Figures.count(api.at(
                 "/sampleSize/smallestArm").asLong())).contains(Figures.count(api.at("/sampleSize/neededPerArm")
                 .asLong()));
@@ -222,7 +240,7 @@ class ExperimentsBrowserIT {
                 String value = metric.get("kind").asText().equals("proportion") ? Figures.count(v.get("conversions")
                         .asLong()) + " (" + Figures.percent(v.get("value").asDouble()) + ")"
                         : Figures.number(v.get("value").asDouble());
-                assertThat(cell(row, "value")).isEqualTo(value);
+                assertThat(cell(row, "arm-value")).isEqualTo(value);
                 if (v.get("control").asBoolean()) {
                     continue;
                 }
@@ -230,8 +248,7 @@ class ExperimentsBrowserIT {
                 assertThat(cell(row, "lift")).isEqualTo(Figures.lift(rel.get("estimate").asDouble()));
                 assertThat(cell(row, "interval")).isEqualTo(Figures.lift(rel.get("lower").asDouble()) + " to "
                         + Figures.lift(rel.get("upper").asDouble()));
-                assertThat(cell(row, "evidence")).startsWith("p = " + Figures.pValue(v.at("/comparison/pValue")
-                        .asDouble()));
+                assertThat(cell(row, "evidence")).startsWith(Figures.p(v.at("/comparison/pValue").asDouble()));
                 assertThat(row.findElements(org.openqa.selenium.By.cssSelector("svg.interval-bar"))).hasSize(1);
             }
         }

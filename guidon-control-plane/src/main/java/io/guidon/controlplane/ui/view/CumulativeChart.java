@@ -60,6 +60,24 @@ public record CumulativeChart(String id, String title, List<Line> lines, double 
         return HEIGHT - BOTTOM;
     }
 
+    /** The y of the top label's baseline, and of the bottom one's (the axis). */
+    static final int TOP_LABEL_Y = 14;
+
+    /** Whether the top end's label has room (it would overlap the 0's otherwise). */
+    public boolean topShown() {
+        return Math.abs(zeroY - TOP_LABEL_Y) > 14;
+    }
+
+    /** Whether the bottom end's label has room (it would overlap the 0's otherwise). */
+    public boolean bottomShown() {
+        return Math.abs(zeroY - axisY()) > 14;
+    }
+
+    /** The y of the top end's label. */
+    public int topY() {
+        return TOP_LABEL_Y;
+    }
+
     /** Whether any arm has an estimate on any day. */
     public boolean empty() {
         return lines.stream().allMatch(l -> l.line().isEmpty());

@@ -35,6 +35,10 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
      * it mismatches (then the page warns, and no variant is shipped).
      */
     public record SrmView(List<SplitRow> rows, String chi2, String pValue, String threshold, boolean mismatch) {
+        /** The p-value as a statement: "p = 0.412", "p < 0.001". */
+        public String p() {
+            return pValue.startsWith("<") ? "p " + pValue : "p = " + pValue;
+        }
     }
 
     /** A variant's users, observed share and planned share. */
@@ -52,11 +56,38 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
     }
 
     /**
-     * One metric's table: its key and name, role, what it reads, which way is better, the scale's end labels of its
-     * interval bars, its rows (the control first) and its chart over the days (null when there is no completed day).
+     * One metric's table: its key and name, role, what it reads, which way is better, the axis of its interval bars,
+     * its rows (the control first) and its chart over the days (null when there is no completed day).
      */
     public record MetricTable(String id, String key, String name, String role, String kind, String direction,
-            String scaleLow, String scaleHigh, List<ArmRow> rows, CumulativeChart chart) {
+            Axis axis, List<ArmRow> rows, CumulativeChart chart) {
+    }
+
+    /**
+     * The axis above a table's interval bars, in the bars' coordinates: the labels of its ends and the x of 0; an
+     * end's label is left out ({@code null}) when it would overlap the 0.
+     */
+    public record Axis(String low, String high, double zeroX) {
+        /** Labels closer than this to the 0's, in SVG units, are left out. */
+        static final double ROOM = 44;
+
+        static Axis of(IntervalBars scale) {
+            double zero = scale.x(0);
+            return new Axis(zero - IntervalBars.left() < ROOM ? null : Figures.lift(scale.low()),
+                    IntervalBars.right() - zero < ROOM ? null : Figures.lift(scale.high()), zero);
+        }
+
+        public int width() {
+            return IntervalBars.WIDTH;
+        }
+
+        public double left() {
+            return IntervalBars.left();
+        }
+
+        public double right() {
+            return IntervalBars.right();
+        }
     }
 
     /**
@@ -86,7 +117,8 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
             case "blocked_by_srm" -> "Blocked: the users' split is not the planned one";
             default -> "Inconclusive so far";
         };
-        return new Banner(v.decision(), headline, FormNumbers.sentence(v.reason()));
+        // The reason as the results word it (it may start with a variant's key: never capitalized).
+        return new Banner(v.decision(), headline, v.reason().endsWith(".") ? v.reason() : v.reason() + ".");
     }
 
     static SrmView srm(ExperimentAnalysis.Srm s) {
@@ -135,7 +167,7 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
         }
         return new MetricTable("metric-" + index, metric.key(), metric.name(), metric.role().jsonName(),
                 metric.kind().jsonName(), metric.higherIsBetter() ? "higher is better" : "lower is better",
-                Figures.lift(-scale.extent()), Figures.lift(scale.extent()), rows, chart(index, r, metric, daily));
+                Axis.of(scale), rows, chart(index, r, metric, daily));
     }
 
     /** The interval of a comparison's relative lift, or null when it has no estimate (too few users). */
@@ -171,7 +203,7 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
             return p == null || Double.isNaN(p.chanceToBeatControl()) ? "n/a"
                     : Figures.percent(p.chanceToBeatControl()) + " chance to beat control";
         }
-        String p = "p = " + Figures.pValue(c.pValue());
+        String p = Figures.p(c.pValue());
         if (!Double.isNaN(c.adjustedPValue()) && !Figures.pValue(c.adjustedPValue()).equals(Figures.pValue(c.pValue()))) {
             p += " (adjusted " + Figures.pValue(c.adjustedPValue()) + ")";
         }

@@ -43,6 +43,12 @@ public final class Figures {
         return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
     }
 
+    /** A p-value as a statement: "p = 0.012", "p < 0.001", "p n/a". */
+    public static String p(double p) {
+        String v = pValue(p);
+        return v.startsWith("<") ? "p " + v : v.equals("n/a") ? "p n/a" : "p = " + v;
+    }
+
     /** A mean or ratio with four significant digits, no exponent for ordinary magnitudes: 12.3456 → "12.35". */
     public static String number(double x) {
         if (!Double.isFinite(x)) {

@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * The interval bars of one metric's results table: every arm's lift and its interval drawn on one horizontal scale,
  * so that bars of the same table compare by length and position (inline SVG; the coordinates are computed here and
- * the template only places them). The scale is symmetric around 0 (no effect: the middle of every bar's drawing),
- * wide enough for every finite end of every interval plus 10 %; an open end (an infinite bound, a sequential
- * interval with little data) reaches the edge and is marked open.
+ * the template only places them). The scale runs from the lowest to the highest finite end or estimate of the
+ * table's intervals, always holding 0 (no effect: a dashed line on every bar), plus 5 % of its span at each side;
+ * an open end (an infinite bound, a sequential interval with little data) reaches the edge and is marked open.
  *
  * <p>Values are on the scale the results give (relative lift: 0.05 is +5 %). Pure: numbers in, numbers out.
  */
@@ -19,10 +19,12 @@ public final class IntervalBars {
     /** Room left at each side for the open-end marks. */
     static final int PAD = 8;
 
-    private final double extent;
+    private final double low;
+    private final double high;
 
-    private IntervalBars(double extent) {
-        this.extent = extent;
+    private IntervalBars(double low, double high) {
+        this.low = low;
+        this.high = high;
     }
 
     /** An arm's interval: its low end, estimate and high end (an end may be infinite; the estimate is finite). */
@@ -51,41 +53,60 @@ public final class IntervalBars {
     }
 
     /**
-     * The scale of {@code intervals} (null entries, arms without an estimate, are skipped): ±(largest finite
-     * |end| or estimate) × 1.1; ±1 (±100 %) when nothing finite is there but 0.
+     * The scale of {@code intervals} (null entries, arms without an estimate, are skipped): from the lowest to the
+     * highest of 0 and their finite ends and estimates, widened by 5 % of that span at each side; −1 to +1 (±100 %)
+     * when there is nothing but 0.
      */
     public static IntervalBars scaleOf(List<Interval> intervals) {
-        double m = 0;
+        double lo = 0;
+        double hi = 0;
         for (Interval i : intervals) {
             if (i == null) {
                 continue;
             }
-            m = Math.max(m, Math.abs(i.estimate()));
-            if (Double.isFinite(i.low())) {
-                m = Math.max(m, Math.abs(i.low()));
-            }
-            if (Double.isFinite(i.high())) {
-                m = Math.max(m, Math.abs(i.high()));
+            for (double v : new double[] {i.low(), i.estimate(), i.high()}) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
             }
         }
-        return new IntervalBars(m == 0 ? 1 : m * 1.1);
+        if (lo == hi) {
+            return new IntervalBars(-1, 1);
+        }
+        double pad = (hi - lo) * 0.05;
+        return new IntervalBars(lo - pad, hi + pad);
     }
 
-    /** The largest magnitude the scale shows at each side (the labels of its ends). */
-    public double extent() {
-        return extent;
+    /** The value at the scale's left edge. */
+    public double low() {
+        return low;
+    }
+
+    /** The value at the scale's right edge. */
+    public double high() {
+        return high;
     }
 
     /** The x of {@code v}, clamped to the drawing. */
     public double x(double v) {
-        double clamped = Math.max(-extent, Math.min(extent, v));
-        return round(PAD + (clamped + extent) / (2 * extent) * (WIDTH - 2 * PAD));
+        double clamped = Math.max(low, Math.min(high, v));
+        return round(PAD + (clamped - low) / (high - low) * (WIDTH - 2 * PAD));
+    }
+
+    /** The x of the scale's left and right edges (where open ends stop). */
+    public static double left() {
+        return PAD;
+    }
+
+    public static double right() {
+        return WIDTH - PAD;
     }
 
     /** The bar of {@code i} for a metric where {@code higherIsBetter} says which side of 0 is good. */
     public Bar bar(Interval i, boolean higherIsBetter) {
-        boolean openLow = !(i.low() >= -extent);
-        boolean openHigh = !(i.high() <= extent);
+        boolean openLow = !(i.low() >= low);
+        boolean openHigh = !(i.high() <= high);
         String tone;
         if (i.low() > 0) {
             tone = higherIsBetter ? "better" : "worse";
@@ -94,7 +115,7 @@ public final class IntervalBars {
         } else {
             tone = "unclear";
         }
-        return new Bar(openLow ? x(-extent) : x(i.low()), openHigh ? x(extent) : x(i.high()), x(i.estimate()), x(0),
+        return new Bar(openLow ? x(low) : x(i.low()), openHigh ? x(high) : x(i.high()), x(i.estimate()), x(0),
                 openLow, openHigh, tone);
     }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The experiment results page's drawings, pure functions of numbers: the interval bars of a metric's table share
- * one scale symmetric around 0 (so they compare by length), an open end reaches the edge marked open, the tone
+ * one scale that holds 0 and every finite end (so they compare by length), an open end reaches the edge marked open, the tone
  * follows the metric's direction; the cumulative chart places each day's lift and interval within its drawing, with
  * 0 where it belongs and a band only when there are two days or more.
  */
@@ -18,23 +18,23 @@ class ExperimentChartsTest {
     private static final int RIGHT_EDGE = IntervalBars.WIDTH - IntervalBars.PAD;
 
     @Test
-    void theBarsOfATableShareAScaleSymmetricAroundZeroThatHoldsEveryEnd() {
+    void theBarsOfATableShareAScaleThatHoldsZeroAndEveryEnd() {
         IntervalBars scale = IntervalBars.scaleOf(Arrays.asList(new IntervalBars.Interval(-0.02, 0.03, 0.08),
                 null, new IntervalBars.Interval(-0.10, -0.05, 0.0)));
 
-        assertThat(scale.extent()).as("the largest |end| (0.10) plus 10 %").isEqualTo(0.11, within());
+        assertThat(scale.low()).as("the lowest end (-0.10) less 5 % of the span (0.18)").isEqualTo(-0.109, within());
+        assertThat(scale.high()).as("the highest end (0.08) plus 5 % of the span").isEqualTo(0.089, within());
         IntervalBars.Bar a = scale.bar(new IntervalBars.Interval(-0.02, 0.03, 0.08), true);
         IntervalBars.Bar b = scale.bar(new IntervalBars.Interval(-0.10, -0.05, 0.0), true);
-        double middle = (LEFT_EDGE + RIGHT_EDGE) / 2.0;
-        assertThat(a.zeroX()).isEqualTo(middle).isEqualTo(b.zeroX());
-        // x = 8 + (v + 0.11) / 0.22 * 224
-        assertThat(a.x1()).isEqualTo(99.6, within());
-        assertThat(a.estimateX()).isEqualTo(150.5, within());
-        assertThat(a.x2()).isEqualTo(201.5, within());
+        // x = 8 + (v + 0.109) / 0.198 * 224
+        assertThat(a.zeroX()).isEqualTo(131.3, within()).isEqualTo(b.zeroX());
+        assertThat(a.x1()).isEqualTo(108.7, within());
+        assertThat(a.estimateX()).isEqualTo(165.3, within());
+        assertThat(a.x2()).isEqualTo(221.8, within());
         assertThat(b.x1()).isEqualTo(18.2, within());
-        assertThat(b.x2()).isEqualTo(middle);
+        assertThat(b.x2()).isEqualTo(a.zeroX());
         assertThat(a.x2() - a.x1()).as("a bar's length is its interval's width on the shared scale")
-                .isCloseTo(0.10 / 0.22 * 224, org.assertj.core.data.Offset.offset(0.2));
+                .isCloseTo(0.10 / 0.198 * 224, org.assertj.core.data.Offset.offset(0.2));
         assertThat(a.openLow() || a.openHigh() || b.openLow() || b.openHigh()).isFalse();
     }
 
@@ -53,7 +53,8 @@ class ExperimentChartsTest {
         IntervalBars scale = IntervalBars.scaleOf(List.of(new IntervalBars.Interval(Double.NEGATIVE_INFINITY, 0.2,
                 Double.POSITIVE_INFINITY)));
 
-        assertThat(scale.extent()).isEqualTo(0.22, within());
+        assertThat(scale.low()).as("0 and the estimate 0.2, widened by 5 %").isEqualTo(-0.01, within());
+        assertThat(scale.high()).isEqualTo(0.21, within());
         IntervalBars.Bar bar = scale.bar(new IntervalBars.Interval(Double.NEGATIVE_INFINITY, 0.2,
                 Double.POSITIVE_INFINITY), true);
         assertThat(bar.openLow()).isTrue();
@@ -61,7 +62,8 @@ class ExperimentChartsTest {
         assertThat(bar.x1()).isEqualTo(LEFT_EDGE);
         assertThat(bar.x2()).isEqualTo(RIGHT_EDGE);
         assertThat(bar.tone()).isEqualTo("unclear");
-        assertThat(IntervalBars.scaleOf(List.of()).extent()).as("nothing to show: ±100 %").isEqualTo(1.0);
+        assertThat(IntervalBars.scaleOf(List.of()).high()).as("nothing to show: ±100 %").isEqualTo(1.0);
+        assertThat(IntervalBars.scaleOf(List.of()).low()).isEqualTo(-1.0);
     }
 
     @Test
@@ -83,6 +85,8 @@ class ExperimentChartsTest {
         assertThat(c.firstDay()).isEqualTo("2026-11-28");
         assertThat(c.lastDay()).isEqualTo("2026-11-30");
         assertThat(c.empty()).isFalse();
+        assertThat(c.topShown()).isTrue();
+        assertThat(c.bottomShown()).as("0 (at 130.7) is far from the bottom (176)").isTrue();
     }
 
     @Test
@@ -90,6 +94,7 @@ class ExperimentChartsTest {
         CumulativeChart one = CumulativeChart.of("c", "t", List.of("2026-11-30"), List.of(new CumulativeChart.Series(
                 "on", List.of(new CumulativeChart.Point(0.1, 0.0, 0.2)))), Double::toString);
         assertThat(one.lines().get(0).band()).isEmpty();
+        assertThat(one.bottomShown()).as("0 is the lowest value: its label takes the bottom's place").isFalse();
         assertThat(one.lines().get(0).lastX()).as("the one day in the middle").isEqualTo(342.0);
 
         CumulativeChart none = CumulativeChart.of("c", "t", List.of("2026-11-30"), List.of(new CumulativeChart.Series(

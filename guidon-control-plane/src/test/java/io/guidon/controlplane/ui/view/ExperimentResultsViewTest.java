@@ -79,11 +79,13 @@ class ExperimentResultsViewTest {
         assertThat(on.lift()).isEqualTo(Figures.lift(c.relative().estimate().value())).isEqualTo("+30.00 %");
         assertThat(on.interval()).isEqualTo(Figures.lift(c.relative().interval().lower()) + " to "
                 + Figures.lift(c.relative().interval().upper()));
-        assertThat(on.evidence()).startsWith("p = " + Figures.pValue(c.pValue()));
+        assertThat(on.evidence()).startsWith(Figures.p(c.pValue()));
         assertThat(on.outcome()).isEqualTo("better");
         assertThat(on.bar().tone()).isEqualTo("better");
         assertThat(on.bar().x1()).as("the whole interval right of 0").isGreaterThan(on.bar().zeroX());
-        assertThat(conversion.scaleHigh()).isEqualTo(Figures.lift(c.relative().interval().upper() * 1.1));
+        assertThat(conversion.axis().high()).as("0 to the highest end, plus 5 %").isEqualTo(Figures.lift(
+                c.relative().interval().upper() * 1.05));
+        assertThat(conversion.axis().low()).as("too close to 0 to be written").isNull();
 
         ExperimentResultsView.ArmRow latency = view.tables().get(1).rows().get(1);
         assertThat(latency.value()).isEqualTo("200");
@@ -92,6 +94,8 @@ class ExperimentResultsViewTest {
 
         assertThat(view.verdict().decision()).isEqualTo("ship");
         assertThat(view.verdict().headline()).isEqualTo("Ship on");
+        assertThat(view.verdict().reason()).as("the results' own words, never capitalized: they may start with a key")
+                .isEqualTo(r.verdict().reason() + ".").startsWith("on ");
         assertThat(view.srm().mismatch()).isFalse();
         assertThat(view.srm().rows()).extracting(ExperimentResultsView.SplitRow::observed).containsExactly(
                 "50.00 %", "50.00 %");
@@ -154,6 +158,8 @@ class ExperimentResultsViewTest {
         assertThat(Figures.pValue(0.0004)).isEqualTo("< 0.001");
         assertThat(Figures.pValue(0.04567)).isEqualTo("0.046");
         assertThat(Figures.pValue(Double.NaN)).isEqualTo("n/a");
+        assertThat(Figures.p(0.0004)).isEqualTo("p < 0.001");
+        assertThat(Figures.p(0.04567)).isEqualTo("p = 0.046");
         assertThat(Figures.number(12.34567)).isEqualTo("12.35");
         assertThat(Figures.number(200.0)).isEqualTo("200");
     }
