@@ -241,6 +241,12 @@ public final class ControlPlaneMain {
                     new ExperimentAnalysisRepository(pool), config.experiments().resultsMaxAge());
             ExperimentResultRoutes experimentResultRoutes = new ExperimentResultRoutes(experimentResults,
                     adminThreads);
+            io.guidon.controlplane.api.ExperimentRoutes experimentRoutes = new io.guidon.controlplane.api
+                    .ExperimentRoutes(services.metrics(), services.experiments(), adminThreads);
+            io.guidon.controlplane.api.ConversionRoutes conversionRoutes = new io.guidon.controlplane.api
+                    .ConversionRoutes(new io.guidon.controlplane.service.ConversionService(
+                            new io.guidon.controlplane.store.ConversionRepository(pool), services.environments(),
+                            services.flags()), adminThreads, clock, events.maxQueryDays());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -284,6 +290,8 @@ public final class ControlPlaneMain {
                     changeRequestRoutes.register(api);
                     rolloutPlanRoutes.register(api);
                     experimentResultRoutes.register(api);
+                    experimentRoutes.register(api);
+                    conversionRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);

@@ -136,7 +136,7 @@ public final class EventRoutes {
         });
     }
 
-    private static LocalDate date(String v, String name, List<FieldError> errors) {
+    static LocalDate date(String v, String name, List<FieldError> errors) {
         if (v == null) {
             return null;
         }

@@ -265,6 +265,89 @@ public final class Responses implements ResourceViews {
         return o;
     }
 
+    /**
+     * {@code key, name, description, kind, event, valueSource, denominatorEvent, denominatorSource, window,
+     * direction, cap, version, createdAt, updatedAt}: a metric ({@code window} an ISO-8601 duration or null: until
+     * the experiment's end; {@code cap} {@code {kind, value}} or null; the denominator's fields null unless a ratio).
+     */
+    @Override
+    public ObjectNode metric(io.guidon.controlplane.domain.Metric m) {
+        io.guidon.controlplane.domain.MetricSpec s = m.spec();
+        ObjectNode o = Json.object();
+        o.put("key", s.key());
+        o.put("name", s.name());
+        o.put("description", s.description());
+        o.put("kind", io.guidon.controlplane.domain.MetricSpec.jsonName(s.kind()));
+        o.put("event", s.event());
+        o.put("valueSource", io.guidon.controlplane.domain.MetricSpec.jsonName(s.valueSource()));
+        o.put("denominatorEvent", s.denominatorEvent());
+        o.put("denominatorSource", s.denominatorSource() == null ? null
+                : io.guidon.controlplane.domain.MetricSpec.jsonName(s.denominatorSource()));
+        o.put("window", s.window() == null ? null : s.window().toString());
+        o.put("direction", io.guidon.controlplane.domain.MetricSpec.jsonName(s.direction()));
+        if (s.cap() == null) {
+            o.putNull("cap");
+        } else {
+            o.putObject("cap").put("kind", io.guidon.controlplane.domain.MetricSpec.jsonName(s.cap().kind()))
+                    .put("value", s.cap().value());
+        }
+        o.put("version", m.version());
+        o.put("createdAt", instant(m.createdAt()));
+        o.put("updatedAt", instant(m.updatedAt()));
+        return o;
+    }
+
+    /**
+     * {@code id, key, name, hypothesis, environment, flag, controlVariant, variants, metrics, analysis, status,
+     * startAt, endAt, version, createdBy, createdAt, updatedAt}: an experiment, its variants with the planned
+     * weights decided ({@code [{key, weight}]}), its metrics by key ({@code {primary, secondary, guardrails}}), its
+     * analysis with every default filled in.
+     */
+    @Override
+    public ObjectNode experiment(io.guidon.controlplane.domain.Experiment x) {
+        io.guidon.controlplane.domain.ExperimentSpec s = x.spec();
+        ObjectNode o = Json.object();
+        o.put("id", x.id());
+        o.put("key", s.key());
+        o.put("name", s.name());
+        o.put("hypothesis", s.hypothesis());
+        o.put("environment", s.environment());
+        o.put("flag", s.flag());
+        o.put("controlVariant", s.controlVariant());
+        o.set("variants", io.guidon.controlplane.domain.ExperimentSpec.variantsJson(s.variants()));
+        ObjectNode metrics = o.putObject("metrics");
+        metrics.put("primary", s.metrics().primary());
+        s.metrics().secondary().forEach(metrics.putArray("secondary")::add);
+        if (s.metrics().secondary().isEmpty()) {
+            metrics.putArray("secondary");
+        }
+        s.metrics().guardrails().forEach(metrics.putArray("guardrails")::add);
+        if (s.metrics().guardrails().isEmpty()) {
+            metrics.putArray("guardrails");
+        }
+        io.guidon.controlplane.domain.ExperimentSpec.Analysis a = s.analysis();
+        ObjectNode analysis = o.putObject("analysis");
+        analysis.put("method", io.guidon.controlplane.domain.MetricSpec.jsonName(a.method()));
+        analysis.put("sequential", a.sequential());
+        analysis.put("alpha", a.alpha());
+        analysis.put("power", a.power());
+        analysis.put("minimumDetectableEffect", a.minimumDetectableEffect());
+        analysis.put("correction", io.guidon.controlplane.domain.MetricSpec.jsonName(a.correction()));
+        if (a.cupedPreExposure() == null) {
+            analysis.putNull("cuped");
+        } else {
+            analysis.putObject("cuped").put("preExposure", a.cupedPreExposure().toString());
+        }
+        o.put("status", x.status().jsonName());
+        o.put("startAt", instant(x.startAt()));
+        o.put("endAt", instant(x.endAt()));
+        o.put("version", x.version());
+        o.put("createdBy", x.createdBy());
+        o.put("createdAt", instant(x.createdAt()));
+        o.put("updatedAt", instant(x.updatedAt()));
+        return o;
+    }
+
     private static ObjectNode by(java.util.UUID keyId, String name) {
         ObjectNode o = Json.object();
         o.put("keyId", keyId == null ? null : keyId.toString());

@@ -185,7 +185,11 @@ final class BodyReader {
         return d;
     }
 
-    /** An ISO-8601 instant with its offset ({@code 2026-12-01T09:00:00Z}), years 1 to 9999; null when absent. */
+    /**
+     * An ISO-8601 instant with its offset ({@code 2026-12-01T09:00:00+01:00}), years 1 to 9999, answered in UTC to the
+     * microsecond (as PostgreSQL keeps it, so that a body that repeats a stored instant changes nothing); null when
+     * absent.
+     */
     OffsetDateTime instant(JsonNode o, String field, Pointer under, String what) {
         JsonNode n = o.get(field);
         Pointer at = under.field(field);
@@ -196,7 +200,8 @@ final class BodyReader {
             try {
                 OffsetDateTime t = OffsetDateTime.parse(n.textValue());
                 if (t.getYear() >= 1 && t.getYear() <= 9999) {
-                    return t;
+                    return t.withOffsetSameInstant(java.time.ZoneOffset.UTC).truncatedTo(
+                            java.time.temporal.ChronoUnit.MICROS);
                 }
             } catch (DateTimeParseException e) {
                 // reported below

@@ -33,4 +33,10 @@ public interface ResourceViews {
     JsonNode rolloutPlan(io.guidon.controlplane.domain.RolloutPlan plan);
     /** A change request: its change, hash, base, status and approvals. */
     JsonNode changeRequest(io.guidon.controlplane.domain.ChangeRequest request);
+
+    /** A metric: what it measures and its version. */
+    JsonNode metric(io.guidon.controlplane.domain.Metric metric);
+
+    /** An experiment: what it compares, how it is analysed, where it stands and its version. */
+    JsonNode experiment(io.guidon.controlplane.domain.Experiment experiment);
 }

@@ -7,10 +7,12 @@ import io.guidon.controlplane.publish.ChangePublisher;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.DocumentRepository;
 import io.guidon.controlplane.store.EnvironmentRepository;
+import io.guidon.controlplane.store.ExperimentRepository;
 import io.guidon.controlplane.store.ExposureRepository;
 import io.guidon.controlplane.store.FlagOverviewRepository;
 import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.store.KeyRepository;
+import io.guidon.controlplane.store.MetricRepository;
 import io.guidon.controlplane.store.RolloutPlanRepository;
 import io.guidon.controlplane.store.ScheduleRepository;
 import io.guidon.controlplane.store.SegmentRepository;
@@ -31,12 +33,13 @@ import java.time.InstantSource;
  * {@code overview} (the flag list); and {@code schedules}, scheduled changes (applied through the same write path by
  * a {@link ScheduleRunner}); {@code changeRequests}, the changes of environments that require approvals; and
  * {@code rollouts}, progressive rollout plans (checked by a {@link ReplicaTask} calling
- * {@link RolloutPlanService#checkNext}, their steps applied through the same write path).
+ * {@link RolloutPlanService#checkNext}, their steps applied through the same write path); {@code metrics} and
+ * {@code experiments}, the model of experiments (ADR 0118).
  */
 public record Services(EnvironmentService environments, FlagService flags, SegmentService segments,
         KeyService keys, AuditService audit, FlagInsights insights, SidecarService sidecars,
         FlagOverviewService overview, ScheduleService schedules, ChangeRequestService changeRequests,
-        RolloutPlanService rollouts) {
+        RolloutPlanService rollouts, MetricService metrics, ExperimentService experiments) {
 
     /**
      * @param changeLogRetention how many versions of change log each environment keeps
@@ -72,7 +75,9 @@ public record Services(EnvironmentService environments, FlagService flags, Segme
                         FlagInsights.SAMPLE_LIMIT, FlagInsights.SCAN_LIMIT),
                 new SidecarService(environments, sightings),
                 new FlagOverviewService(new FlagOverviewRepository(pool), Clock.systemUTC()),
-                schedules, changeRequests, plans);
+                schedules, changeRequests, plans, new MetricService(writer, new MetricRepository(pool), views),
+                new ExperimentService(writer, new ExperimentRepository(pool), new MetricRepository(pool), environments,
+                        flags, views));
     }
 
     /**

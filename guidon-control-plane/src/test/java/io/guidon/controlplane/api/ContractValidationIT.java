@@ -35,6 +35,13 @@ class ContractValidationIT {
         assertThat(cp.post("/api/v1/environments/production/segments", admin, Map.of("key", "s")).status())
                 .isEqualTo(201);
         sidecar = cp.createKey(admin, "sc", "sidecar", "production").json().get("key").asText();
+        assertThat(cp.post("/api/v1/metrics", admin, Map.of("key", "m", "name", "M", "kind", "proportion", "event",
+                "checkout", "direction", "higher_is_better")).status()).isEqualTo(201);
+        // Experiment 1: the {id} every operation with a body is called with.
+        assertThat(cp.post("/api/v1/experiments", admin, Map.of("key", "x", "name", "X", "environment", "production",
+                "flag", "f", "controlVariant", "off", "variants", java.util.List.of(Map.of("key", "off"),
+                        Map.of("key", "on")), "metrics", Map.of("primary", "m"))).json().get("id").asLong())
+                .isEqualTo(1);
     }
 
     @AfterAll
@@ -72,7 +79,7 @@ class ContractValidationIT {
         assertThat(type.status()).isEqualTo(400);
         assertThat(onlyError(type).get("message").asText())
                 .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, change_request,"
-                        + " rollout_plan, not 'owner'");
+                        + " rollout_plan, metric, experiment, not 'owner'");
 
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
@@ -130,7 +137,8 @@ class ContractValidationIT {
     @Test
     void everyOperationWithABodyRefusesAMemberTheDocumentDoesNotDeclare() {
         JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
-        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s", "{id}", "1");
+        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s", "{id}", "1",
+                "{metric}", "m");
         int checked = 0;
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -161,7 +169,8 @@ class ContractValidationIT {
                 checked++;
             }
         }
-        // 11, 4 of change requests (propose, edit, approve, bypass) and a rollout plan's.
-        assertThat(checked).isEqualTo(16);
+        // 11, 4 of change requests (propose, edit, approve, bypass), a rollout plan's, 2 of metrics and 2 of
+        // experiments (make, replace).
+        assertThat(checked).isEqualTo(20);
     }
 }

@@ -230,6 +230,17 @@ class EdgeInputIT {
     private static final String CHANGE_REQUEST = "{\"title\":\"t\",\"description\":\"d\",\"change\":{"
             + "\"kind\":\"flag.rollout\",\"environment\":\"production\",\"flag\":\"f\",\"percentage\":12.5,"
             + "\"bucketBy\":\"targetingKey\"}}";
+    private static final String METRIC = "{\"key\":\"revenue\",\"name\":\"Revenue\",\"description\":\"d\","
+            + "\"kind\":\"ratio\",\"event\":\"purchase\",\"valueSource\":\"value\",\"denominatorEvent\":\"visit\","
+            + "\"denominatorSource\":\"count\",\"window\":\"P7D\",\"direction\":\"higher_is_better\","
+            + "\"cap\":{\"kind\":\"percentile\",\"value\":0.99}}";
+    private static final String EXPERIMENT = "{\"key\":\"x1\",\"name\":\"X\",\"hypothesis\":\"h\","
+            + "\"environment\":\"production\",\"flag\":\"f\",\"controlVariant\":\"off\",\"variants\":["
+            + "{\"key\":\"off\",\"weight\":50},{\"key\":\"on\",\"weight\":50.5}],\"metrics\":{\"primary\":\"m\","
+            + "\"secondary\":[\"m2\"],\"guardrails\":[\"m3\"]},\"analysis\":{\"method\":\"bayesian\","
+            + "\"sequential\":true,\"alpha\":0.1,\"power\":0.9,\"minimumDetectableEffect\":0.05,"
+            + "\"correction\":\"benjamini_hochberg\",\"cuped\":{\"preExposure\":\"P14D\"}},"
+            + "\"startAt\":\"2031-01-01T00:00:00Z\",\"endAt\":\"2031-02-01T00:00:00Z\"}";
     private static final Map<String, String> TEMPLATES = Map.ofEntries(
             Map.entry("POST /api/v1/environments", "{\"key\":\"staging\",\"name\":\"Staging\",\"description\":\"d\"}"),
             Map.entry("PUT /api/v1/environments/:env", "{\"key\":\"production\",\"name\":\"Production\","
@@ -277,7 +288,14 @@ class EdgeInputIT {
             Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/pause", "{}"),
             Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/resume", "{}"),
             Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/abort", "{}"),
-            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/complete", "{}"));
+            Map.entry("POST /api/v1/environments/:env/flags/:flag/rollout-plans/:id/complete", "{}"),
+            Map.entry("POST /api/v1/metrics", METRIC),
+            Map.entry("PUT /api/v1/metrics/:metric", METRIC),
+            Map.entry("POST /api/v1/experiments", EXPERIMENT),
+            Map.entry("PUT /api/v1/experiments/:id", EXPERIMENT),
+            // The actions of an experiment take no body.
+            Map.entry("POST /api/v1/experiments/:id/start", "{}"),
+            Map.entry("POST /api/v1/experiments/:id/stop", "{}"));
     private static final java.util.Set<String> WITHOUT_BODY_CHECK = java.util.Set.of("POST /api/v1/events");
 
     @Test
@@ -500,7 +518,7 @@ class EdgeInputIT {
                 "/api/v1/environments/production/flags?limit=200", "/api/v1/environments/production/segments?limit=200",
                 "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production",
                 "/api/v1/schedules?limit=200", "/api/v1/change-requests?limit=200",
-                "/api/v1/rollout-plans?limit=200")) {
+                "/api/v1/rollout-plans?limit=200", "/api/v1/metrics?limit=200", "/api/v1/experiments?limit=200")) {
             Resp r = cp.get(path, admin);
             assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
             JsonNode body = r.json();

@@ -52,7 +52,8 @@ class RolesIT {
     private Resp harmless(String method, String path, String key) {
         String concrete = path.replace(":env", "production").replace(":flag", "f").replace(":segment", "s")
                 .replace(":id", "00000000-0000-0000-0000-000000000000")
-                + (path.endsWith("/exposures") ? "?environment=production" : "");
+                .replace(":metric", "m")
+                + (path.endsWith("/exposures") || path.endsWith("/conversions") ? "?environment=production" : "");
         return switch (method) {
             case "GET" -> cp.get(concrete, key);
             case "DELETE" -> cp.delete(concrete, key, "If-Match", "\"999\"");
@@ -84,9 +85,9 @@ class RolesIT {
                 checked++;
             }
         }
-        // 55 routes need a key (29, 5 of scheduled changes, 11 of change requests and 10 of rollout plans); 4 roles
-        // each.
-        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 55);
+        // 69 routes need a key (29, 5 of scheduled changes, 11 of change requests, 10 of rollout plans, 5 of metrics, 7
+        // of experiments and 2 of conversions); 4 roles each.
+        assertThat(checked).as(String.join("\n", rows)).isEqualTo(4 * 69);
     }
 
     @Test

@@ -32,6 +32,8 @@ class TenantIsolationIT {
     /** A change request and an audit entry of B's: the ids A's calls try. */
     String requestB;
     String auditB;
+    /** An experiment of B's (on its metric {@code b-metric}): the id A's calls try. */
+    String experimentB;
     private static final String NO_ID = "999999999";
 
     @BeforeAll
@@ -54,7 +56,22 @@ class TenantIsolationIT {
         requestB = cp.post("/api/v1/change-requests", adminB, Map.of("change", Map.of("kind", "flag.toggle",
                 "environment", "b-env", "flag", "b-flag", "enabled", true))).json().get("id").asText();
         auditB = cp.get("/api/v1/audit?resource=b-flag", adminB).json().get("items").get(0).get("id").asText();
+        assertThat(cp.call("POST", "/api/v1/metrics", adminB, METRIC.replace("\"name\"", "\"key\":\"b-metric\","
+                + "\"name\"")).status()).isEqualTo(201);
+        Resp experiment = cp.call("POST", "/api/v1/experiments", adminB, EXPERIMENT.replace("a-env", "b-env")
+                .replace("a-flag", "b-flag").replace("a-metric", "b-metric").replace("\"name\"",
+                        "\"key\":\"b-x\",\"name\""));
+        assertThat(experiment.status()).as(experiment.body()).isEqualTo(201);
+        experimentB = experiment.json().get("id").asText();
     }
+
+    /** A valid metric body (without its key: a PUT's). */
+    private static final String METRIC = "{\"name\":\"M\",\"kind\":\"proportion\",\"event\":\"checkout\","
+            + "\"direction\":\"higher_is_better\"}";
+    /** A valid experiment body of A's (without its key: a PUT's). */
+    private static final String EXPERIMENT = "{\"name\":\"X\",\"environment\":\"a-env\",\"flag\":\"a-flag\","
+            + "\"controlVariant\":\"off\",\"variants\":[{\"key\":\"off\"},{\"key\":\"on\"}],"
+            + "\"metrics\":{\"primary\":\"a-metric\"}}";
 
     /** The id a route's {@code :id} names: a key's, a change request's or an audit entry's. */
     private String id(String path, boolean tenantB) {
@@ -66,6 +83,9 @@ class TenantIsolationIT {
         }
         if (path.startsWith("/api/v1/audit/")) {
             return tenantB ? auditB : NO_ID;
+        }
+        if (path.startsWith("/api/v1/experiments/")) {
+            return tenantB ? experimentB : NO_ID;
         }
         return tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001";
     }
@@ -82,13 +102,19 @@ class TenantIsolationIT {
     private String fill(String path, boolean tenantB) {
         return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
-                .replace(":id", id(path, tenantB))
+                .replace(":id", id(path, tenantB)).replace(":metric", tenantB ? "b-metric" : "no-metric")
                 // A's own environment: whether B's flag can be seen through it.
-                + (path.endsWith("/exposures") ? "?environment=a-env" : "");
+                + (path.endsWith("/exposures") || path.endsWith("/conversions") ? "?environment=a-env" : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.equals("/api/v1/metrics/:metric")) {
+            return METRIC;
+        }
+        if (route.equals("/api/v1/experiments/:id")) {
+            return EXPERIMENT;
+        }
         if (route.endsWith("/rollout-plans")) {
             return PLAN;
         }
@@ -163,8 +189,9 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert) and 9 of rollout plans.
-        assertThat(compared).isEqualTo(2 * 42);
+        // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert), 9 of rollout plans, 3 of
+        // metrics, 5 of experiments and a flag's conversions.
+        assertThat(compared).isEqualTo(2 * 51);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
@@ -176,17 +203,22 @@ class TenantIsolationIT {
         JsonNode request = cp.get("/api/v1/change-requests/" + requestB, adminB).json();
         assertThat(request.get("status").asText()).isEqualTo("open");
         assertThat(request.get("approvals").size()).isZero();
+        JsonNode experiment = cp.get("/api/v1/experiments/" + experimentB, adminB).json();
+        assertThat(experiment.get("status").asText()).isEqualTo("draft");
+        assertThat(experiment.get("version").asInt()).isEqualTo(1);
+        assertThat(cp.get("/api/v1/metrics/b-metric", adminB).json().get("version").asInt()).isEqualTo(1);
     }
 
     @Test
     void listingsShowOnlyTheCallersTenant() {
         for (String path : List.of("/api/v1/environments", "/api/v1/flags", "/api/v1/keys", "/api/v1/audit?limit=200",
                 "/api/v1/flags?q=b-", "/api/v1/environments/a-env/flags", "/api/v1/environments/a-env/segments",
-                "/api/v1/change-requests")) {
+                "/api/v1/change-requests", "/api/v1/metrics", "/api/v1/experiments")) {
             Resp r = cp.get(path, adminA);
             assertThat(r.status()).as(path).isEqualTo(200);
             assertThat(r.body()).as(path).doesNotContain("b-env").doesNotContain("b-flag").doesNotContain("b-seg")
-                    .doesNotContain(keyIdB).doesNotContain("secret of B").doesNotContain("tenant-b");
+                    .doesNotContain(keyIdB).doesNotContain("secret of B").doesNotContain("tenant-b")
+                    .doesNotContain("b-metric").doesNotContain("b-x");
         }
         JsonNode audit = cp.get("/api/v1/audit?limit=200", adminB).json();
         assertThat(audit.toString()).doesNotContain("a-env").doesNotContain("a-flag");

@@ -1,0 +1,207 @@
+package io.guidon.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.domain.Conversion;
+import io.guidon.controlplane.domain.Page;
+import io.guidon.controlplane.service.ConversionService;
+import io.guidon.controlplane.domain.ConversionTotal;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code POST /v1/track} sent, read back: {@code GET /api/v1/conversions}, an environment's raw conversions
+ * newest first (a range of at most {@link #MAX_RANGE}, the last {@link #DEFAULT_RANGE} unless given), and
+ * {@code GET /api/v1/flags/{flag}/conversions}, a flag's conversion totals per variant and event over UTC days, with
+ * the parameters of {@code GET /api/v1/flags/{flag}/exposures} (the last 30 days unless given, at most
+ * {@code events.max-query-days}).
+ */
+public final class ConversionRoutes {
+
+    /** The longest range of raw conversions one listing reads: they are scanned newest first within it. */
+    static final Duration MAX_RANGE = Duration.ofDays(31);
+    /** The range of raw conversions when {@code from} is not given: the last day before {@code to}. */
+    static final Duration DEFAULT_RANGE = Duration.ofDays(1);
+
+    private final ConversionService conversions;
+    private final AdminThreads threads;
+    private final Clock clock;
+    private final int maxQueryDays;
+
+    /** @param maxQueryDays the longest range of days the totals cover ({@code events.max-query-days}) */
+    public ConversionRoutes(ConversionService conversions, AdminThreads threads, Clock clock, int maxQueryDays) {
+        this.conversions = conversions;
+        this.threads = threads;
+        this.clock = clock;
+        this.maxQueryDays = maxQueryDays;
+    }
+
+    public void register(ApiRouter api) {
+        api.add(HttpMethod.GET, Routes.V1 + "/conversions", Role.VIEWER,
+                "List the conversions an environment's applications sent (POST /v1/track), newest first",
+                List.of("environment", "event", "targetingKey", "from", "to", "limit", "cursor"), this::list);
+        api.add(HttpMethod.GET, Routes.V1 + "/flags/:flag/conversions", Role.VIEWER,
+                "Conversion totals of a flag's exposed users per variant and event in an environment",
+                List.of("environment", "from", "to"), this::totals);
+    }
+
+    private Future<Reply> list(Call call) {
+        List<FieldError> errors = new ArrayList<>();
+        String environment = call.query("environment");
+        if (environment == null) {
+            errors.add(FieldError.named("environment", "required: the key of the environment"));
+        }
+        Instant to = instant(call.query("to"), "to", errors);
+        Instant from = instant(call.query("from"), "from", errors);
+        if (errors.isEmpty()) {
+            if (to == null) {
+                // Just after now: an event stamped this microsecond is in.
+                to = clock.instant().plus(1, ChronoUnit.MICROS);
+            }
+            if (from == null) {
+                from = to.minus(DEFAULT_RANGE);
+            }
+            if (!from.isBefore(to)) {
+                errors.add(FieldError.named("from", "must be before to (" + from + " is not before " + to + ")"));
+            } else if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is longer than "
+                        + MAX_RANGE.toDays() + " days, the most one listing reads"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidParameter(errors);
+        }
+        ConversionService.Query q = new ConversionService.Query(environment, call.query("event"),
+                call.query("targetingKey"), from, to, call.after());
+        int limit = call.limit();
+        long tenant = call.tenantId();
+        Instant first = from;
+        Instant last = to;
+        return threads.run(() -> {
+            Page<Conversion> page = conversions.list(tenant, q, limit);
+            ObjectNode o = Json.object();
+            o.put("environment", environment);
+            o.put("from", first.toString());
+            o.put("to", last.toString());
+            ArrayNode items = o.putArray("items");
+            for (Conversion c : page.items()) {
+                ObjectNode i = items.addObject();
+                i.put("occurredAt", c.occurredAt().toInstant().toString());
+                i.put("targetingKey", c.targetingKey());
+                i.put("event", c.event());
+                i.put("value", c.value());
+                i.put("batchId", c.batchId().toString());
+            }
+            o.put("limit", limit);
+            o.put("nextCursor", Cursors.encode(page.nextAfter()));
+            return Reply.ok(o);
+        });
+    }
+
+    private static Instant instant(String v, String name, List<FieldError> errors) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            OffsetDateTime t = OffsetDateTime.parse(v);
+            if (t.getYear() >= 1 && t.getYear() <= 9999) {
+                return t.toInstant();
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        errors.add(FieldError.named(name, "must be an ISO-8601 instant with its offset such as"
+                + " 2026-11-26T09:00:00Z, not '" + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'"));
+        return null;
+    }
+
+    private Future<Reply> totals(Call call) {
+        List<FieldError> errors = new ArrayList<>();
+        String environment = call.query("environment");
+        if (environment == null) {
+            errors.add(FieldError.named("environment", "required: the key of the environment"));
+        }
+        LocalDate to = EventRoutes.date(call.query("to"), "to", errors);
+        LocalDate from = EventRoutes.date(call.query("from"), "from", errors);
+        if (errors.isEmpty()) {
+            if (to == null) {
+                to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            }
+            if (from == null) {
+                from = to.minusDays(EventRoutes.DEFAULT_DAYS - 1);
+            }
+            long days = ChronoUnit.DAYS.between(from, to) + 1;
+            if (from.isAfter(to)) {
+                errors.add(FieldError.named("from", "must not be after to (" + from + " is after " + to + ")"));
+            } else if (days > maxQueryDays) {
+                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is " + days
+                        + " days; at most " + maxQueryDays + " (events.max-query-days)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidParameter(errors);
+        }
+        LocalDate first = from;
+        LocalDate last = to;
+        String flag = call.param("flag");
+        long tenant = call.tenantId();
+        return threads.run(() -> Reply.ok(totalsJson(conversions.totals(tenant, environment, flag, first, last))));
+    }
+
+    /**
+     * {@code {flag, environment, from, to, excludedUsers, variants: {<variant>: {users, events: {<event>: {users,
+     * events, valueSum}}}}}}: every declared variant (zero when no one was exposed to it) and any other that was.
+     */
+    static ObjectNode totalsJson(ConversionService.FlagTotals t) {
+        Map<String, ObjectNode> byVariant = new TreeMap<>();
+        if (t.flag().variants() != null) {
+            for (Iterator<String> it = t.flag().variants().fieldNames(); it.hasNext();) {
+                byVariant.put(it.next(), variant());
+            }
+        }
+        long excluded = 0;
+        for (ConversionTotal r : t.rows()) {
+            if (r.variant() == null) {
+                excluded += r.users();
+                continue;
+            }
+            ObjectNode v = byVariant.computeIfAbsent(r.variant(), k -> variant());
+            if (r.event() == null) {
+                v.put("users", r.users());
+            } else {
+                ((ObjectNode) v.get("events")).putObject(r.event()).put("users", r.users()).put("events", r.events())
+                        .put("valueSum", r.valueSum() == null ? 0.0 : r.valueSum());
+            }
+        }
+        ObjectNode o = Json.object();
+        o.put("flag", t.flag().key());
+        o.put("environment", t.environment().key());
+        o.put("from", t.from().toString());
+        o.put("to", t.to().toString());
+        o.put("excludedUsers", excluded);
+        ObjectNode variants = o.putObject("variants");
+        byVariant.forEach(variants::set);
+        return o;
+    }
+
+    private static ObjectNode variant() {
+        ObjectNode v = Json.object();
+        v.put("users", 0);
+        v.putObject("events");
+        return v;
+    }
+}
