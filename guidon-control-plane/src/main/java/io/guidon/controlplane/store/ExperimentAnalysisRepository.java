@@ -227,7 +227,7 @@ public final class ExperimentAnalysisRepository {
             long experimentVersion, long durationMs, AnalysisSums sums) {
         String conflict = day == null ? "(experiment_id) WHERE day IS NULL" : "(experiment_id, day) WHERE day IS NOT NULL";
         return Sql.one(c, "INSERT INTO experiment_snapshots (experiment_id, day, as_of, experiment_version,"
-                + " duration_ms, stats) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT " + conflict
+                + " duration_ms, stats) VALUES ($1, $2::date, $3, $4, $5, $6::text::jsonb) ON CONFLICT " + conflict
                 + " DO UPDATE SET as_of = excluded.as_of, computed_at = now(),"
                 + " experiment_version = excluded.experiment_version, duration_ms = excluded.duration_ms,"
                 + " stats = excluded.stats RETURNING " + SNAPSHOT_COLUMNS, ExperimentAnalysisRepository::snapshot,

@@ -32,6 +32,8 @@ class TenantIsolationIT {
     /** A change request and an audit entry of B's: the ids A's calls try. */
     String requestB;
     String auditB;
+    /** A running experiment of B's (written to its tables: the results' routes read it). */
+    String experimentB;
     private static final String NO_ID = "999999999";
 
     @BeforeAll
@@ -54,6 +56,14 @@ class TenantIsolationIT {
         requestB = cp.post("/api/v1/change-requests", adminB, Map.of("change", Map.of("kind", "flag.toggle",
                 "environment", "b-env", "flag", "b-flag", "enabled", true))).json().get("id").asText();
         auditB = cp.get("/api/v1/audit?resource=b-flag", adminB).json().get("items").get(0).get("id").asText();
+        io.guidon.controlplane.ExperimentRows rows = new io.guidon.controlplane.ExperimentRows(cp.db);
+        long tenantB = rows.tenantId("tenant-b");
+        long experiment = rows.experiment(tenantB, rows.environmentId(tenantB, "b-env"), "b-flag", "b-exp",
+                io.guidon.controlplane.ExperimentRows.Settings.running(java.time.Instant.now().minusSeconds(3600),
+                        null));
+        rows.attach(experiment, rows.metric(tenantB, "b-metric", "proportion", "buy", "count", null, null, true,
+                null, null), "primary", 0);
+        experimentB = Long.toString(experiment);
     }
 
     /** The id a route's {@code :id} names: a key's, a change request's or an audit entry's. */
@@ -66,6 +76,9 @@ class TenantIsolationIT {
         }
         if (path.startsWith("/api/v1/audit/")) {
             return tenantB ? auditB : NO_ID;
+        }
+        if (path.startsWith("/api/v1/experiments/")) {
+            return tenantB ? experimentB : NO_ID;
         }
         return tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001";
     }
@@ -163,8 +176,9 @@ class TenantIsolationIT {
                 compared++;
             }
         }
-        // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert) and 9 of rollout plans.
-        assertThat(compared).isEqualTo(2 * 42);
+        // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert), 9 of rollout plans and
+        // 3 of experiment results.
+        assertThat(compared).isEqualTo(2 * 45);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
