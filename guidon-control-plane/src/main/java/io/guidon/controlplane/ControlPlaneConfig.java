@@ -206,7 +206,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("schedules.late-after", Duration.ZERO));
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
                 Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s),
-                new Experiments(s.duration("experiments.results-max-age", Duration.ZERO),
+                new Experiments(s.duration("experiments.results-max-age", Duration.ofSeconds(1)),
                         s.duration("experiments.refresh-interval", Duration.ofMillis(10))));
     }
 

@@ -26,6 +26,16 @@ public final class ExperimentRows {
         return id("INSERT INTO tenants (key, name) VALUES (?, ?) RETURNING id", key, key);
     }
 
+    /** The id of the tenant {@code key} (made by the bootstrap). */
+    public long tenantId(String key) {
+        return id("SELECT id FROM tenants WHERE key = ?", key);
+    }
+
+    /** The id of the environment {@code key} of tenant {@code tenantId}. */
+    public long environmentId(long tenantId, String key) {
+        return id("SELECT id FROM environments WHERE tenant_id = ? AND key = ?", tenantId, key);
+    }
+
     /**
      * A metric; its id. {@code denominatorEvent} null for a non-ratio; {@code window} in seconds or null;
      * {@code capKind} null, "fixed" or "percentile".

@@ -6,7 +6,7 @@ import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.service.ExperimentAnalysis;
 import io.guidon.controlplane.service.ExperimentResultsService;
-import io.guidon.controlplane.store.ExperimentAnalysisRepository;
+import io.guidon.controlplane.domain.ExperimentUser;
 import io.guidon.json.ValueChecks;
 import io.guidon.stats.Inference;
 import io.vertx.core.Future;
@@ -95,7 +95,7 @@ public final class ExperimentResultRoutes {
         Future.await(response.write(Buffer.buffer(head.toString().getBytes(StandardCharsets.UTF_8))));
         results.stream(export, chunk -> {
             StringBuilder b = new StringBuilder(chunk.size() * 64);
-            for (ExperimentAnalysisRepository.UserRow row : chunk) {
+            for (ExperimentUser row : chunk) {
                 Csv.line(b, List.of(row.targetingKey(), row.variant(), row.firstExposure().toInstant().toString()),
                         row.values());
             }

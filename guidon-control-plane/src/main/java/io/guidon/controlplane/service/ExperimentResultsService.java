@@ -35,6 +35,11 @@ public final class ExperimentResultsService {
     private final ExperimentAnalysisRepository repository;
     private final Duration maxAge;
     private final Map<Long, CompletableFuture<ExperimentSnapshot>> computing = new ConcurrentHashMap<>();
+    /**
+     * When this replica's upkeep last recomputed each experiment's current snapshot ({@link System#nanoTime}): not
+     * again within half the max age, so that a computation longer than that cannot keep the upkeep busy for ever.
+     */
+    private final Map<Long, Long> refreshedAt = new ConcurrentHashMap<>();
 
     /** @param maxAge {@code experiments.results-max-age}: how long a current snapshot is reused */
     public ExperimentResultsService(ExperimentAnalysisRepository repository, Duration maxAge) {
@@ -100,7 +105,7 @@ public final class ExperimentResultsService {
     }
 
     /** Streams {@code export}'s per-user table to {@code sink} in chunks, with bounded memory; the users written. */
-    public long stream(Export export, ExperimentAnalysisRepository.UserSink sink) {
+    public long stream(Export export, io.guidon.controlplane.domain.ExperimentUser.Sink sink) {
         return repository.streamUsers(export.plan(), export.asOf(), sink);
     }
 
@@ -198,15 +203,16 @@ public final class ExperimentResultsService {
                     return true;
                 }
                 ExperimentSnapshot current = await(repository.current(c, t.id()));
-                if (current == null || !fresh(current, plan, now, maxAge.dividedBy(2))) {
-                    if (current != null && plan.endAt() != null && !current.asOf().isBefore(plan.endAt())
-                            && current.sums().definition().equals(plan.definitionVersion())) {
-                        return false;
-                    }
-                    computeIn(c, plan, null, now);
-                    return true;
+                if (current != null && fresh(current, plan, now, maxAge.dividedBy(2))) {
+                    return false;
                 }
-                return false;
+                Long last = refreshedAt.get(t.id());
+                if (current != null && last != null && System.nanoTime() - last < maxAge.dividedBy(2).toNanos()) {
+                    return false;
+                }
+                computeIn(c, plan, null, now);
+                refreshedAt.put(t.id(), System.nanoTime());
+                return true;
             });
             if (Boolean.TRUE.equals(done)) {
                 return true;

@@ -97,7 +97,8 @@ final class AnalysisQuery {
             select.append(", max(cap").append(i).append(") AS cap").append(i);
         }
         select.append(" FROM capped GROUP BY 1");
-        return new AnalysisQuery(b.ctes() + " " + select, b.args);
+        String ctes = b.ctes();
+        return new AnalysisQuery(ctes + " " + select, b.args);
     }
 
     /** The per-user table: the analysed users (in a variant of the experiment, not excluded) with their amounts. */
@@ -114,8 +115,9 @@ final class AnalysisQuery {
                 select.append(", p").append(i);
             }
         }
-        select.append(" FROM capped WHERE NOT mixed AND variant = ANY(").append(b.variants).append(")");
-        return new AnalysisQuery(b.ctes() + " " + select, b.args);
+        String ctes = b.ctes();
+        select.append(" FROM capped WHERE NOT mixed AND variant = ANY(").append(b.variants()).append(")");
+        return new AnalysisQuery(ctes + " " + select, b.args);
     }
 
     /** Reads the rows of {@link #sums} into the snapshot's sums (variants not in the experiment are left out). */
@@ -155,7 +157,7 @@ final class AnalysisQuery {
     private static final class Builder {
         final AnalysisPlan plan;
         final List<Object> args = new ArrayList<>();
-        final String variants;
+        private String variants;
         final String tenant;
         final String environment;
         final String start;
@@ -167,7 +169,14 @@ final class AnalysisQuery {
             environment = p(plan.environmentId());
             start = p(plan.startAt());
             end = p(end(plan, asOf));
-            variants = p(plan.variantKeys().toArray(String[]::new)) + "::text[]";
+        }
+
+        /** The parameter of the compared variants, bound at its first use (PostgreSQL refuses unused ones). */
+        String variants() {
+            if (variants == null) {
+                variants = p(plan.variantKeys().toArray(String[]::new)) + "::text[]";
+            }
+            return variants;
         }
 
         String p(Object value) {
@@ -227,7 +236,7 @@ final class AnalysisQuery {
                     AnalysisPlan.Metric m = plan.metrics().get(i);
                     if (m.percentileCap() && m.kind() != AnalysisPlan.Kind.PROPORTION) {
                         s.append(", percentile_cont(").append(p(m.capValue())).append(") WITHIN GROUP (ORDER BY x")
-                                .append(i).append(") FILTER (WHERE NOT mixed AND variant = ANY(").append(variants)
+                                .append(i).append(") FILTER (WHERE NOT mixed AND variant = ANY(").append(variants())
                                 .append(")) AS cap").append(i);
                     }
                 }

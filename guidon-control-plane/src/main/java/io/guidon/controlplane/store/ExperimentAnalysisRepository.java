@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.domain.AnalysisSums;
 import io.guidon.controlplane.domain.ExperimentSnapshot;
+import io.guidon.controlplane.domain.ExperimentUser;
 import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
@@ -148,16 +149,6 @@ public final class ExperimentAnalysisRepository {
                 .mapEmpty();
     }
 
-    /** One user of the per-user table: its variant, first exposure and per metric its amount(s), in column order. */
-    public record UserRow(String targetingKey, String variant, OffsetDateTime firstExposure, List<Double> values) {
-    }
-
-    /** Receives the per-user table in chunks; called on the caller's virtual thread, may block. */
-    public interface UserSink {
-        /** Handles a chunk of at most {@link #FETCH} users; an exception ends the export. */
-        void accept(List<UserRow> chunk);
-    }
-
     /**
      * Streams the per-user table of {@code plan} as of {@code asOf} through a cursor of {@link #FETCH} rows: memory
      * stays bounded whatever the number of users. The columns after the first exposure are
@@ -165,7 +156,7 @@ public final class ExperimentAnalysisRepository {
      *
      * @return the users written
      */
-    public long streamUsers(AnalysisPlan plan, OffsetDateTime asOf, UserSink sink) {
+    public long streamUsers(AnalysisPlan plan, OffsetDateTime asOf, ExperimentUser.Sink sink) {
         AnalysisQuery q = AnalysisQuery.users(plan, asOf);
         int columns = AnalysisQuery.userColumns(plan).size();
         // A cursor lives in a transaction (PostgreSQL closes a portal at its end); read-only, rolled back.
@@ -178,13 +169,13 @@ public final class ExperimentAnalysisRepository {
                 Cursor cursor = ps.cursor(Tuple.from(q.args()));
                 long written = 0;
                 do {
-                    List<UserRow> chunk = new ArrayList<>(FETCH);
+                    List<ExperimentUser> chunk = new ArrayList<>(FETCH);
                     for (Row r : Future.await(cursor.read(FETCH))) {
                         List<Double> values = new ArrayList<>(columns);
                         for (int i = 0; i < columns; i++) {
                             values.add(r.getDouble(3 + i));
                         }
-                        chunk.add(new UserRow(r.getString(0), r.getString(1), r.getOffsetDateTime(2), values));
+                        chunk.add(new ExperimentUser(r.getString(0), r.getString(1), r.getOffsetDateTime(2), values));
                     }
                     if (!chunk.isEmpty()) {
                         sink.accept(chunk);
@@ -227,7 +218,7 @@ public final class ExperimentAnalysisRepository {
             long experimentVersion, long durationMs, AnalysisSums sums) {
         String conflict = day == null ? "(experiment_id) WHERE day IS NULL" : "(experiment_id, day) WHERE day IS NOT NULL";
         return Sql.one(c, "INSERT INTO experiment_snapshots (experiment_id, day, as_of, experiment_version,"
-                + " duration_ms, stats) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT " + conflict
+                + " duration_ms, stats) VALUES ($1, $2::date, $3, $4, $5, $6::text::jsonb) ON CONFLICT " + conflict
                 + " DO UPDATE SET as_of = excluded.as_of, computed_at = now(),"
                 + " experiment_version = excluded.experiment_version, duration_ms = excluded.duration_ms,"
                 + " stats = excluded.stats RETURNING " + SNAPSHOT_COLUMNS, ExperimentAnalysisRepository::snapshot,

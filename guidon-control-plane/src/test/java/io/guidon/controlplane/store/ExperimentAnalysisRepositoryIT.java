@@ -204,7 +204,7 @@ class ExperimentAnalysisRepositoryIT {
 
     @Test
     void thePerUserTableHasEachAnalysedUserWithTheirAmounts() throws Exception {
-        List<ExperimentAnalysisRepository.UserRow> users = new ArrayList<>();
+        List<io.guidon.controlplane.domain.ExperimentUser> users = new ArrayList<>();
         long written = run(() -> {
             AnalysisPlan plan = Future.await(repository.plan(pool, tenant, experiment));
             assertThat(ExperimentAnalysisRepository.userColumns(plan)).containsExactly("purchase", "purchase.pre",
@@ -215,10 +215,10 @@ class ExperimentAnalysisRepositoryIT {
         });
 
         assertThat(written).isEqualTo(5);
-        users.sort(java.util.Comparator.comparing(ExperimentAnalysisRepository.UserRow::targetingKey));
-        assertThat(users).extracting(ExperimentAnalysisRepository.UserRow::targetingKey)
+        users.sort(java.util.Comparator.comparing(io.guidon.controlplane.domain.ExperimentUser::targetingKey));
+        assertThat(users).extracting(io.guidon.controlplane.domain.ExperimentUser::targetingKey)
                 .containsExactly("u1", "u2", "u3", "u5", "u7");
-        ExperimentAnalysisRepository.UserRow u1 = users.get(0);
+        io.guidon.controlplane.domain.ExperimentUser u1 = users.get(0);
         assertThat(u1.variant()).isEqualTo("off");
         assertThat(u1.firstExposure()).isEqualTo(h(1).atOffset(ZoneOffset.UTC));
         assertThat(u1.values()).containsExactly(1.0, 1.0, 100.0, 30.0, 130.0, 2.0, 1.0, 0.0);
