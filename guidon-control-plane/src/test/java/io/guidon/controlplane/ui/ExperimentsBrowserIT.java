@@ -22,11 +22,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Experiments in a real Chromium (issue 13): an editor makes a metric and an experiment through their forms (a
  * refused form shows each problem at its field and makes nothing; markup typed into a name is refused and comes back
- * in its field as the text typed), starts it, and sees the sample-ratio warning block the verdict when the split is
- * not the planned one; an experiment with three days of exposures and conversions shows the API's numbers on its
- * results page (the verdict, the split, the sample-size progress, per metric each variant's users, value, lift,
- * interval and p-value, a bar per treatment, a chart over the days), a viewer sees no buttons, and the editor stops
- * it. Screenshots, axe-core and the console's errors as in every browser test.
+ * in its field as the text typed) and edits both; starts the experiment and sees the sample-ratio warning block the
+ * verdict when the split is not the planned one. An experiment with three days of exposures and conversions shows
+ * the API's numbers on its results page (the verdict, the split, the sample-size progress, per metric each variant's
+ * users, value, lift, interval and p-value, a bar per treatment, a chart over the days); a viewer sees no buttons;
+ * the editor stops it. Screenshots, axe-core and the console's errors as in every browser test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentsBrowserIT {
@@ -115,6 +115,16 @@ class ExperimentsBrowserIT {
         assertThat(cp.get("/api/v1/metrics/signup", admin).json().get("name").asText()).isEqualTo("Signed up");
         browser.screenshot("metrics-list");
         browser.assertAccessible();
+        browser.find("#metric-signup a.button").click();
+        browser.waitForText("h1", "Edit metric signup");
+        assertThat(browser.find("#metric-key").getAttribute("readonly")).isNotNull();
+        type("#metric-window", "p7d");
+        browser.find("form.metric-form button[type=submit]").click();
+        browser.waitForText("[role=status]", "Metric \u201csignup\u201d saved");
+        assertThat(browser.find("#metric-signup").getText()).contains("P7D");
+        JsonNode signup = cp.get("/api/v1/metrics/signup", admin).json();
+        assertThat(java.time.Duration.parse(signup.get("window").asText())).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(signup.get("version").asInt()).isEqualTo(2);
 
         browser.open("/ui/experiments?flag=checkout");
         assertThat(browser.find(".empty").getText()).contains("No experiment for these filters");
@@ -172,6 +182,16 @@ class ExperimentsBrowserIT {
         assertThat(browser.find("#srm-warning").getText()).contains("600").contains("400").contains("50.00 %");
         browser.screenshot("experiment-srm");
         browser.assertAccessible();
+
+        // A running experiment's analysis can change (its environment, flag and variants cannot).
+        browser.find("#action-edit").click();
+        browser.waitForText("h1", "Edit experiment checkout-test");
+        type("#exp-mde", "20");
+        browser.find("form.experiment-form button[type=submit]").click();
+        browser.waitForText("[role=status]", "Saved");
+        JsonNode edited = cp.get("/api/v1/experiments/" + made.get("id").asLong(), admin).json();
+        assertThat(edited.at("/analysis/minimumDetectableEffect").asDouble()).isEqualTo(0.2);
+        assertThat(edited.get("status").asText()).isEqualTo("running");
 
         browser.open("/ui/flags/checkout?env=staging");
         browser.find("nav.flag-links a[href^='/ui/experiments']").click();

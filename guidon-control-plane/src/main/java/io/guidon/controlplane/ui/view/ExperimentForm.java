@@ -110,7 +110,7 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
                 MetricSpec.jsonName(a.method()), a.sequential(), Figures.number(a.alpha()), Figures.number(a.power()),
                 a.minimumDetectableEffect() == null ? "" : Figures.number(a.minimumDetectableEffect() * 100),
                 MetricSpec.jsonName(a.correction()),
-                a.cupedPreExposure() == null ? "" : a.cupedPreExposure().toString(), Map.of());
+                a.cupedPreExposure() == null ? "" : Figures.duration(a.cupedPreExposure()), Map.of());
     }
 
     /** Whether this form changes an existing experiment. */

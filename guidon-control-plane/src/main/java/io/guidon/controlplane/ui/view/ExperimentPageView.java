@@ -70,7 +70,7 @@ public record ExperimentPageView(Shell shell, Experiment experiment, ExperimentR
             case BENJAMINI_HOCHBERG -> "Benjamini–Hochberg correction";
         });
         if (a.cupedPreExposure() != null) {
-            parts.add("CUPED over " + a.cupedPreExposure());
+            parts.add("CUPED over " + Figures.duration(a.cupedPreExposure()));
         }
         return String.join(", ", parts);
     }

@@ -62,7 +62,7 @@ public record MetricForm(boolean editing, String key, String name, String descri
                 counts ? "count" : MetricSpec.jsonName(s.valueSource()),
                 s.denominatorEvent() == null ? "" : s.denominatorEvent(),
                 s.denominatorSource() == null ? "count" : MetricSpec.jsonName(s.denominatorSource()),
-                s.window() == null ? "" : s.window().toString(), MetricSpec.jsonName(s.direction()),
+                s.window() == null ? "" : Figures.duration(s.window()), MetricSpec.jsonName(s.direction()),
                 s.cap() == null ? "none" : MetricSpec.jsonName(s.cap().kind()),
                 s.cap() == null ? "" : Figures.number(s.cap().value()), Map.of());
     }

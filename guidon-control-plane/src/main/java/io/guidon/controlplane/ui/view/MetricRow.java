@@ -15,7 +15,7 @@ public record MetricRow(String key, String name, String description, String kind
         MetricSpec s = m.spec();
         return new MetricRow(s.key(), s.name(), s.description(), MetricSpec.jsonName(s.kind()), reads(s),
                 MetricSpec.jsonName(s.direction()).replace('_', ' '),
-                s.window() == null ? "until the end" : s.window().toString(), cap(s), m.version(),
+                s.window() == null ? "until the end" : Figures.duration(s.window()), cap(s), m.version(),
                 Moments.ago(m.updatedAt(), now));
     }
 

@@ -162,5 +162,7 @@ class ExperimentResultsViewTest {
         assertThat(Figures.p(0.04567)).isEqualTo("p = 0.046");
         assertThat(Figures.number(12.34567)).isEqualTo("12.35");
         assertThat(Figures.number(200.0)).isEqualTo("200");
+        assertThat(Figures.duration(java.time.Duration.ofDays(7))).isEqualTo("P7D");
+        assertThat(Figures.duration(java.time.Duration.ofMinutes(90))).isEqualTo("PT1H30M");
     }
 }
