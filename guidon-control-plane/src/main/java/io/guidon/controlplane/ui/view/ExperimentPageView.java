@@ -58,7 +58,10 @@ public record ExperimentPageView(Shell shell, Experiment experiment, ExperimentR
     static String analysis(ExperimentSpec.Analysis a) {
         List<String> parts = new ArrayList<>();
         parts.add(MetricSpec.jsonName(a.method()));
-        parts.add(a.sequential() ? "sequential (always-valid)" : "fixed horizon");
+        if (a.method() == ExperimentSpec.Method.FREQUENTIST) {
+            // A Bayesian answer is read at any time: fixed horizon or sequential is a frequentist choice.
+            parts.add(a.sequential() ? "sequential (always-valid)" : "fixed horizon");
+        }
         parts.add("α " + Figures.number(a.alpha()));
         parts.add("power " + Figures.number(a.power()));
         if (a.minimumDetectableEffect() != null) {

@@ -2,9 +2,17 @@ package io.guidon.controlplane.ui.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.guidon.controlplane.domain.Experiment;
+import io.guidon.controlplane.domain.ExperimentSpec;
+import io.guidon.controlplane.domain.Metric;
+import io.guidon.controlplane.domain.MetricSpec;
 import io.guidon.controlplane.domain.StoredJson;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.json.Pointer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The metric and experiment forms read into the admin API's bodies (only the fields of the chosen kind, numbers as
  * numbers, text the API must judge left as typed, the minimum detectable effect from percent to a fraction, weights
- * all or none), and each violation of a body put back next to the form field that typed it.
+ * all or none), each violation of a body put back next to the form field that typed it, and the edit forms of stored
+ * metrics and experiments read back by the API into the very spec stored (saving an untouched form changes nothing).
  */
 class ExperimentFormsTest {
 
@@ -128,5 +137,56 @@ class ExperimentFormsTest {
         assertThat(form.error("mde")).isEqualTo("Must be above 0.");
         assertThat(form.control()).as("a fresh form's control is 'off' when the flag has it").isEqualTo("off");
         assertThat(form.action()).isEqualTo("/ui/experiments");
+    }
+
+    private static final OffsetDateTime T = OffsetDateTime.of(2026, 12, 1, 12, 0, 0, 0, ZoneOffset.UTC);
+
+    @Test
+    void aStoredMetricsEditFormReadsBackIntoTheSameSpec() {
+        MetricSpec spec = MetricSpec.parse(StoredJson.parse("{\"key\":\"aov\",\"name\":\"Order value\",\"kind\":"
+                + "\"ratio\",\"event\":\"purchase\",\"valueSource\":\"value\",\"denominatorEvent\":\"order\","
+                + "\"denominatorSource\":\"count\",\"window\":\"P7D\",\"direction\":\"higher_is_better\",\"cap\":"
+                + "{\"kind\":\"percentile\",\"value\":0.99}}"), null).spec();
+        Metric stored = new Metric(3, spec, 2, T, T);
+
+        MetricForm form = MetricForm.of(stored);
+
+        assertThat(form.editing()).isTrue();
+        assertThat(form.window()).isEqualTo("P7D");
+        assertThat(form.capValue()).isEqualTo("0.99");
+        assertThat(MetricSpec.parse(form.body(), "aov").spec()).isEqualTo(spec);
+        MetricRow row = MetricRow.of(stored, T.toInstant());
+        assertThat(row.reads()).isEqualTo("\u03a3 values of purchase / \u03a3 count of order");
+        assertThat(row.cap()).isEqualTo("at the 99th percentile");
+        assertThat(row.direction()).isEqualTo("higher is better");
+    }
+
+    @Test
+    void aStoredExperimentsEditFormReadsBackIntoTheSameSpecWithTheFlagsOtherVariantsUnticked() {
+        ExperimentSpec spec = ExperimentSpec.parse(StoredJson.parse("{\"key\":\"x\",\"name\":\"X\","
+                + "\"environment\":\"production\",\"flag\":\"checkout\",\"controlVariant\":\"off\",\"variants\":"
+                + "[{\"key\":\"off\",\"weight\":40},{\"key\":\"on\",\"weight\":60}],\"metrics\":{\"primary\":"
+                + "\"conversion\",\"guardrails\":[\"latency\"]},\"analysis\":{\"method\":\"bayesian\","
+                + "\"alpha\":0.1,\"power\":0.9,\"minimumDetectableEffect\":0.025,\"correction\":\"none\","
+                + "\"cuped\":{\"preExposure\":\"P14D\"}}}"), null).spec();
+        Experiment stored = new Experiment(9, spec, Experiment.Status.RUNNING, T.minusDays(2), null, 3, "alice", T, T);
+
+        ExperimentForm form = ExperimentForm.of(stored, List.of("beta", "off", "on"));
+
+        assertThat(form.variants()).extracting(ExperimentForm.VariantField::included).containsExactly(false, true,
+                true);
+        assertThat(form.mde()).isEqualTo("2.5");
+        assertThat(form.cuped()).isEqualTo("P14D");
+        assertThat(form.action()).isEqualTo("/ui/experiments/9");
+        assertThat(ExperimentSpec.parse(form.body(), "x").spec()).isEqualTo(spec);
+
+        ExperimentRow row = ExperimentRow.of(stored, T.toInstant());
+        assertThat(row.compares()).isEqualTo("off vs on");
+        assertThat(row.when()).isEqualTo("started 2 days ago");
+        assertThat(ExperimentPageView.variants(spec)).containsExactly("off (control, weight 40)", "on (weight 60)");
+        assertThat(ExperimentPageView.analysis(spec.analysis())).isEqualTo("bayesian, \u03b1 0.1,"
+                + " power 0.9, minimum detectable effect 2.5 %, no correction, CUPED over P14D");
+        assertThat(ExperimentPageView.actions(Experiment.Status.RUNNING)).containsExactly("stop");
+        assertThat(ExperimentPageView.actions(Experiment.Status.DRAFT)).containsExactly("start", "delete");
     }
 }
