@@ -140,12 +140,14 @@ class ExperimentsBrowserIT {
         browser.find("form.experiment-form button[type=submit]").click();
         browser.waitForText(".error-summary", "The experiment was not saved");
         assertThat(browser.find("#primary-error").getText()).isNotEmpty();
-        assertThat(browser.find("#mde-error").getText()).isNotEmpty();
+        assertThat(browser.find("#mde-error").getText()).contains("5 means +5 %");
         assertThat(browser.find("#name-error").getText()).contains("plain text");
         assertThat(browser.find("#exp-name").getAttribute("value")).as("kept as typed, as text").isEqualTo(
                 XssPayloads.IMG);
         assertThat(cp.get("/api/v1/experiments?flag=checkout", admin).json().get("items")).as("nothing made").isEmpty();
         browser.screenshot("experiment-form-errors");
+        browser.script("document.querySelector('fieldset.metrics-choice').scrollIntoView()");
+        browser.screenshot("experiment-form-metrics");
         browser.assertAccessible();
         assertThat(browser.consoleErrors()).allMatch(e -> e.contains("422"));
 

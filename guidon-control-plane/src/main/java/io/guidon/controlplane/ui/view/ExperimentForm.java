@@ -37,6 +37,9 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     public static final String GENERAL = "form";
     public static final List<String> METHODS = List.of("frequentist", "bayesian");
     public static final List<String> CORRECTIONS = List.of("holm", "benjamini_hochberg", "none");
+    /** What the minimum detectable effect's field says when the API refused the effect. */
+    static final String MDE_PROBLEM = "Enter a relative lift in percent, above 0: 5 means +5 %. Leave it empty for"
+            + " none.";
 
     /** A variant of the flag: whether it is compared, and its planned weight as typed ("" for none). */
     public record VariantField(String key, boolean included, String weight) {
@@ -181,7 +184,10 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     public ExperimentForm withViolations(List<Violation> violations) {
         Map<String, String> all = new LinkedHashMap<>(errors);
         for (Violation v : violations) {
-            all.merge(field(v), FormNumbers.sentence(v.message()), (x, y) -> x + " " + y);
+            String field = field(v);
+            // The API speaks of the effect as a fraction (0.05); the form types it in percent (5).
+            String message = field.equals("mde") ? MDE_PROBLEM : FormNumbers.sentence(v.message());
+            all.merge(field, message, (x, y) -> x.equals(y) ? x : x + " " + y);
         }
         return new ExperimentForm(id, key, name, hypothesis, environment, flag, control, variants, primary, secondary,
                 guardrails, method, sequential, alpha, power, mde, correction, cuped, all);

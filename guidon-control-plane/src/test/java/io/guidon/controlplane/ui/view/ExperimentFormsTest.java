@@ -134,7 +134,8 @@ class ExperimentFormsTest {
 
         assertThat(form.errors()).containsOnlyKeys("variants", "control", "guardrails", "primary", "mde", "cuped",
                 ExperimentForm.GENERAL);
-        assertThat(form.error("mde")).isEqualTo("Must be above 0.");
+        assertThat(form.error("mde")).as("in the form's percent, not the API's fraction").isEqualTo(
+                ExperimentForm.MDE_PROBLEM);
         assertThat(form.control()).as("a fresh form's control is 'off' when the flag has it").isEqualTo("off");
         assertThat(form.action()).isEqualTo("/ui/experiments");
     }
