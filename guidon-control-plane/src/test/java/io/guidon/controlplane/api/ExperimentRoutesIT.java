@@ -258,6 +258,26 @@ class ExperimentRoutesIT {
     }
 
     @Test
+    void aLaterStartIsKeptAndAStopBeforeItLeavesAnEmptyWindowAndAStoppedEndStays() {
+        cp.post("/api/v1/metrics", editor, metric("later", "proportion", "later"));
+        Map<String, Object> body = experiment("later", "search", "later");
+        body.put("startAt", "2031-01-01T00:00:00+01:00");
+        Resp made = cp.post("/api/v1/experiments", editor, body);
+        String x = "/api/v1/experiments/" + made.json().get("id").asText();
+
+        Resp started = cp.post(x + "/start", editor, Map.of());
+        assertThat(started.json().get("startAt").asText()).isEqualTo("2030-12-31T23:00:00Z");
+        Resp stopped = cp.post(x + "/stop", editor, Map.of());
+        assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+        assertThat(stopped.json().get("endAt").asText()).isEqualTo("2030-12-31T23:00:00.000001Z");
+
+        body.put("endAt", "2031-06-01T00:00:00Z");
+        Resp end = cp.put(x, editor, body, "If-Match", "\"" + stopped.json().get("version").asText() + "\"");
+        assertThat(end.status()).as(end.body()).isEqualTo(409);
+        assertThat(end.json().get("detail").asText()).contains("endAt (2030-12-31T23:00:00.000001Z, when it stopped)");
+    }
+
+    @Test
     void aListingsBadStatusOrCursorIs400NamingIt() {
         Resp status = cp.get("/api/v1/experiments?status=paused", editor);
         assertThat(status.status()).isEqualTo(400);

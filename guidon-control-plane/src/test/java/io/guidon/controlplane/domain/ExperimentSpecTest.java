@@ -133,6 +133,20 @@ class ExperimentSpecTest {
     }
 
     @Test
+    void listsBeyondTheirBoundsAreRefusedSayingTheirSize() {
+        StringBuilder many = new StringBuilder("[");
+        StringBuilder keys = new StringBuilder("[");
+        for (int i = 0; i < 21; i++) {
+            many.append(i == 0 ? "" : ",").append("{'key': 'v").append(i).append("'}");
+            keys.append(i == 0 ? "" : ",").append("'s").append(i).append("'");
+        }
+        assertThat(violations(with("variants", many + "]")).get("/variants"))
+                .isEqualTo("must be a list of 2 to 20 variants, not a list of 21");
+        assertThat(violations(with("metrics", "{'primary': 'm', 'guardrails': " + keys + "]}"))
+                .get("/metrics/guardrails")).isEqualTo("must be a list of at most 20 metric keys, not a list of 21");
+    }
+
+    @Test
     void theAnalysisBoundsAreCheckedEachAtItsPointer() {
         Map<String, String> v = violations(with("analysis", "{'method': 'bootstrap', 'sequential': 'yes',"
                 + " 'alpha': 0.5, 'power': 1, 'minimumDetectableEffect': 0, 'correction': 'bonferroni',"

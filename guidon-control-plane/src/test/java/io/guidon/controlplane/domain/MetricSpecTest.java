@@ -151,6 +151,14 @@ class MetricSpecTest {
     }
 
     @Test
+    void aBlankOrOverlongNameIsRefused() {
+        String body = "{'key': 'k', 'name': %s, 'kind': 'mean', 'event': 'e', 'direction': 'higher_is_better'}";
+        assertThat(violations(body.formatted("'  '")).get("/name")).isEqualTo("must not be empty");
+        assertThat(violations(body.formatted("'" + "n".repeat(201) + "'")).get("/name"))
+                .isEqualTo("must be at most 200 characters, not 201");
+    }
+
+    @Test
     void aBodyThatIsNotAnObjectIsOneViolationAtTheRoot() {
         assertThat(violations("[1]")).containsOnlyKeys("");
     }
