@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code [start_at, min(end_at, asOf))} by targeting key (a hash aggregate): the first exposure, and the variant when
  * the user saw one only ({@code mixed} when {@code min(variant) <> max(variant)}: excluded and counted).
  * {@code events} reads the conversions of every event the metrics name in {@code [start_at − cuped, end)}.
- * {@code per_user} joins them by targeting key (a hash join) and sums, with one {@code FILTER} per metric (all
+ * {@code per_user} joins them by targeting key (a hash join) and sums per key, with one {@code FILTER} per metric (all
  * metrics in one pass over the conversions), each metric's amount: events at or after the user's first exposure and
  * within the metric's window (and before the end); a ratio's denominator likewise; CUPED's pre-exposure amount in
  * {@code [first − cuped, first)}. Caps apply to each user's amount before summing: {@code LEAST(x, cap)} with the
@@ -208,7 +208,10 @@ final class AnalysisQuery {
                     .append(" AND event = ANY(").append(p(events.toArray(String[]::new))).append("::text[])")
                     .append(" AND occurred_at >= ").append(scanFrom).append(" AND occurred_at < ").append(end)
                     .append(")");
-            s.append(", per_user AS (SELECT u.targeting_key, u.variant, u.first_at, u.mixed");
+            // Grouped by the targeting key alone (exposed has one row per key; the other columns ride along in
+            // min/bool_or): a narrower hash key, about 30 % faster than grouping by all four (benchmarks/RESULTS.md).
+            s.append(", per_user AS (SELECT u.targeting_key, min(u.variant) AS variant, min(u.first_at) AS first_at,")
+                    .append(" bool_or(u.mixed) AS mixed");
             boolean percentile = false;
             for (int i = 0; i < plan.metrics().size(); i++) {
                 AnalysisPlan.Metric m = plan.metrics().get(i);
@@ -229,7 +232,7 @@ final class AnalysisQuery {
                 percentile |= m.percentileCap() && m.kind() != AnalysisPlan.Kind.PROPORTION;
             }
             s.append(" FROM exposed u LEFT JOIN events e ON e.targeting_key = u.targeting_key")
-                    .append(" GROUP BY u.targeting_key, u.variant, u.first_at, u.mixed)");
+                    .append(" GROUP BY u.targeting_key)");
             if (percentile) {
                 s.append(", caps AS (SELECT 1 AS one");
                 for (int i = 0; i < plan.metrics().size(); i++) {
