@@ -27,8 +27,16 @@ public final class Harness implements AutoCloseable {
     public final ControlPlaneMain.Running running;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** Every answer of the API port is checked against the OpenAPI document (ADR 0111). */
-    private final OpenApiResponses openApi = OpenApiResponses.load();
+    /**
+     * Every answer of the API port is checked against the OpenAPI document (ADR 0111), by one checker per JVM: it is
+     * thread-safe and caches the schemas it compiles, which every test class would otherwise compile again.
+     */
+    private final OpenApiResponses openApi = SharedOpenApi.CHECK;
+
+    /** Loaded on first use, by the first harness of the JVM. */
+    private static final class SharedOpenApi {
+        static final OpenApiResponses CHECK = OpenApiResponses.load();
+    }
 
     private final boolean ownsDatabase;
 
@@ -65,7 +73,7 @@ public final class Harness implements AutoCloseable {
     }
 
     public static Harness start(Map<String, String> overrides) throws Exception {
-        TestDatabase db = TestDatabase.create();
+        TestDatabase db = TestDatabase.createMigrated();
         try {
             String prefix = "guidon-it-" + UUID.randomUUID().toString().substring(0, 8);
             Map<String, String> s = settings(db, prefix, overrides);
@@ -129,9 +137,7 @@ public final class Harness implements AutoCloseable {
      * and returns its first admin key.
      */
     public static String bootstrap(TestDatabase db, String tenant) {
-        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(), settings(db, "guidon-bootstrap", Map.of()))
-                .config();
-        new io.guidon.controlplane.db.Migrations(config.database()).migrate();
+        ControlPlaneConfig config = migrate(db);
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         io.vertx.sqlclient.Pool pool = ControlPlaneMain.pool(vertx, config.database());
         try {
@@ -150,6 +156,14 @@ public final class Harness implements AutoCloseable {
             pool.close();
             vertx.close();
         }
+    }
+
+    /** Migrates {@code db} to this build's schema, as {@code guidon migrate} does; returns the settings used. */
+    static ControlPlaneConfig migrate(TestDatabase db) {
+        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(), settings(db, "guidon-bootstrap", Map.of()))
+                .config();
+        new io.guidon.controlplane.db.Migrations(config.database()).migrate();
+        return config;
     }
 
     /** An HTTP response with its body parsed when it is JSON. */

@@ -27,7 +27,7 @@ final class ControlPlaneNode implements AutoCloseable {
 
     /** Starts a control plane; {@code overrides} are settings over {@link Harness#settings}. */
     static ControlPlaneNode start(Map<String, String> overrides) throws Exception {
-        TestDatabase db = TestDatabase.create();
+        TestDatabase db = TestDatabase.createMigrated();
         ControlPlaneNode node = new ControlPlaneNode(db, "guidon-sys-" + UUID.randomUUID().toString().substring(0, 8),
                 new LinkedHashMap<>(overrides));
         try {

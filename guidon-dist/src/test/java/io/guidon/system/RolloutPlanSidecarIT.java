@@ -49,7 +49,7 @@ class RolloutPlanSidecarIT {
     @Test
     void theSidecarServesEachStageAndTheTreatmentIsRolledBackWhenItsErrorsRise() throws Exception {
         String prefix = "guidon-plan-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TestDatabase db = TestDatabase.create()) {
+        try (TestDatabase db = TestDatabase.createMigrated()) {
             admin = Harness.bootstrap(db, "acme");
             try (ControlPlaneProcess cp = ControlPlaneProcess.start("control-plane", dir, db, prefix,
                     CONTROL_PLANE)) {

@@ -62,7 +62,7 @@ class ScheduledChangesProcessIT {
     @Test
     void dueSchedulesAreAppliedExactlyOnceAcrossReplicasThroughAKillAndAnOutage() throws Exception {
         String prefix = "guidon-sched-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TestDatabase db = TestDatabase.create()) {
+        try (TestDatabase db = TestDatabase.createMigrated()) {
             admin = Harness.bootstrap(db, "acme");
             try (ControlPlaneProcess a = ControlPlaneProcess.start("replica-a", dir, db, prefix, REPLICA);
                     ControlPlaneProcess b = ControlPlaneProcess.start("replica-b", dir, db, prefix, REPLICA)) {

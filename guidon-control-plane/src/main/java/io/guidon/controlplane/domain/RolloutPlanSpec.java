@@ -274,11 +274,32 @@ public record RolloutPlanSpec(String control, String treatment, List<Stage> stag
             } else {
                 max = m.doubleValue();
             }
+            int same = sameQuestion(node, i);
+            if (same >= 0) {
+                // Two guardrails on one event and kind ask one question twice and split the plan's alpha for it.
+                v.add(new Violation(here.field("event"), "repeats guardrails/" + same + " (event " + event + ", kind "
+                        + g.get("kind").asText() + "): watch each event and kind once"));
+            }
             if (v.size() == before) {
                 out.add(new Guardrail(event, kind, direction, max, relative));
             }
         }
         return out;
+    }
+
+    /** The index of an earlier guardrail of {@code list} with the same event and kind as its i-th, or -1. */
+    private static int sameQuestion(JsonNode list, int i) {
+        JsonNode g = list.get(i);
+        if (!g.path("event").isTextual() || !g.path("kind").isTextual()) {
+            return -1;
+        }
+        for (int j = 0; j < i; j++) {
+            JsonNode h = list.get(j);
+            if (h.path("event").equals(g.get("event")) && h.path("kind").equals(g.get("kind"))) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static Kind kind(JsonNode k, Pointer at, List<Violation> v) {

@@ -237,4 +237,15 @@ class RolloutPlanSpecTest {
         assertThat(List.of(v.get("/stages"), v.get("/guardrails"))).allMatch(m -> m.contains("at most")
                 || m.contains("1 to 20"));
     }
+
+    @Test
+    void aGuardrailOnTheSameEventAndKindAsAnEarlierOneIsRefusedAtItsEvent() {
+        String body = GOOD.replace("{'event': 'purchase', 'kind': 'rate'", "{'event': 'error', 'kind': 'rate'");
+
+        assertThat(violations(body)).containsOnlyKeys("/guardrails/2/event")
+                .containsValue("repeats guardrails/0 (event error, kind rate): watch each event and kind once");
+        assertThat(RolloutPlanSpec.parse(json(GOOD.replace("{'event': 'purchase', 'kind': 'rate'",
+                "{'event': 'error', 'kind': 'mean'"))).violations())
+                .as("the same event as a mean is another question").isEmpty();
+    }
 }

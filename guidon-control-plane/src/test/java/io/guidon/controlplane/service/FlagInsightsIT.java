@@ -64,7 +64,7 @@ class FlagInsightsIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.create();
+        db = TestDatabase.createMigrated();
         ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(),
                 Harness.settings(db, "guidon-insights-it", Map.of())).config();
         new Migrations(config.database()).migrate();

@@ -28,26 +28,57 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * UI's browser tests: nothing is downloaded; {@code GUIDON_CHROMIUM} and {@code GUIDON_CHROMEDRIVER} point at
  * other binaries. Screenshots go to {@code target/ui-screenshots/}; {@link #assertAccessible()} runs axe-core in the
  * page and fails on serious or critical violations.
+ *
+ * <p>One Chromium (and its chromedriver) serves every test class of a test JVM, one class after another: starting
+ * one costs a second or more of the two cores, and a test JVM runs a dozen browser classes. {@link #close()} leaves it
+ * as a new one would be (no cookies, a blank page, no open dialog, no unread console messages); it quits when the
+ * JVM exits.
  */
 public final class Browser implements AutoCloseable {
 
     public static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final String AXE = "META-INF/resources/webjars/axe-core/" + axeVersion() + "/axe.min.js";
 
+    /** This JVM's Chromium (null until the first {@link #start}, or after it died). */
+    private static ChromeDriver shared;
+
     private final ChromeDriver driver;
     private final String base;
-    private final Path profile;
     /** The key {@link #as} last signed in with (null: none). */
     private String signedInWith;
 
-    private Browser(ChromeDriver driver, String base, Path profile) {
+    private Browser(ChromeDriver driver, String base) {
         this.driver = driver;
         this.base = base;
-        this.profile = profile;
     }
 
-    /** A new browser (its own empty profile) for the server at {@code 127.0.0.1:port}. */
-    public static Browser start(int port) throws IOException {
+    /**
+     * The browser for the server at {@code 127.0.0.1:port}: this JVM's Chromium, started on first use (its own
+     * empty profile); one test class at a time uses it and {@link #close() closes} it when done.
+     */
+    public static synchronized Browser start(int port) throws IOException {
+        if (shared != null && !alive(shared)) {
+            quit(shared);
+            shared = null;
+        }
+        if (shared == null) {
+            shared = launch();
+            ChromeDriver started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> quit(started), "guidon-chromium-quit"));
+        }
+        return new Browser(shared, "http://127.0.0.1:" + port);
+    }
+
+    private static boolean alive(ChromeDriver driver) {
+        try {
+            driver.getWindowHandle();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static ChromeDriver launch() throws IOException {
         Path profile = Files.createTempDirectory("guidon-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(env("GUIDON_CHROMIUM", "/usr/bin/chromium"));
@@ -60,7 +91,28 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return new Browser(driver, "http://127.0.0.1:" + port, profile);
+        PROFILES.put(driver, profile);
+        return driver;
+    }
+
+    /** The profile directory of each Chromium started, removed when it quits. */
+    private static final Map<ChromeDriver, Path> PROFILES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void quit(ChromeDriver driver) {
+        try {
+            driver.quit();
+        } catch (RuntimeException ignored) {
+            // a browser that is already gone has nothing left to stop
+        } finally {
+            Path profile = PROFILES.remove(driver);
+            if (profile != null) {
+                try (var files = Files.walk(profile)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary profile left behind is harmless
+                }
+            }
+        }
     }
 
     public ChromeDriver driver() {
@@ -199,16 +251,30 @@ public final class Browser implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Hands the browser back for the next test class as a new one would be: an open dialog dismissed, every cookie
+     * (of every port: cookies ignore it) and cache entry gone, a blank page, the console's messages read. A browser
+     * that fails to reset is quit, and the next class starts another.
+     */
     @Override
     public void close() {
         try {
-            driver.quit();
-        } finally {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // a temporary profile left behind is harmless
+            try {
+                driver.switchTo().alert().dismiss();
+            } catch (org.openqa.selenium.NoAlertPresentException none) {
+                // the usual case
             }
+            driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+            driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+            driver.get("about:blank");
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER);
+        } catch (RuntimeException e) {
+            synchronized (Browser.class) {
+                if (shared == driver) {
+                    shared = null;
+                }
+            }
+            quit(driver);
         }
     }
 
