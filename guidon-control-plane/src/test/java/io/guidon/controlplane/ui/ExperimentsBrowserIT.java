@@ -25,8 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * in its field as the text typed) and edits both; starts the experiment and sees the sample-ratio warning block the
  * verdict when the split is not the planned one. An experiment with three days of exposures and conversions shows
  * the API's numbers on its results page (the verdict, the split, the sample-size progress, per metric each variant's
- * users, value, lift, interval and p-value, a bar per treatment, a chart over the days); a viewer sees no buttons;
- * the editor stops it. Screenshots, axe-core and the console's errors as in every browser test.
+ * users, value, lift, interval and p-value, a bar per treatment, a chart over the days); a viewer sees no buttons,
+ * and a viewer's forged stop is refused; the editor stops it, then deletes it. Screenshots, axe-core and the
+ * console's errors as in every browser test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentsBrowserIT {
@@ -286,6 +287,12 @@ class ExperimentsBrowserIT {
         browser.open("/ui/experiments/" + id);
         browser.waitForText("#experiment-status", "running");
         assertThat(browser.findAll("form[action^='/ui/experiments/']")).as("a viewer sees no button").isEmpty();
+        UiHttp http = new UiHttp(cp.port());
+        String viewerSession = http.signIn(victor);
+        java.net.http.HttpResponse<String> forged = http.post("/ui/experiments/" + id + "/stop", viewerSession,
+                Map.of("csrf", http.csrf(viewerSession)));
+        assertThat(forged.statusCode()).as("a viewer's forged stop").isEqualTo(403);
+        assertThat(cp.get("/api/v1/experiments/" + id, admin).json().get("status").asText()).isEqualTo("running");
         assertThat(browser.find("#metric-0").getText()).contains(Figures.lift(api.at(
                 "/metrics/0/variants/1/comparison/relative/estimate").asDouble()));
 
@@ -300,6 +307,10 @@ class ExperimentsBrowserIT {
         browser.waitForText("[role=status]", "Stopped");
         assertThat(browser.find("#experiment-status").getText()).isEqualTo("stopped");
         assertThat(cp.get("/api/v1/experiments/" + id, admin).json().get("status").asText()).isEqualTo("stopped");
+        browser.find("#action-delete").click();
+        confirmNext();
+        browser.waitForText("[role=status]", "Experiment " + id + " deleted.");
+        assertThat(cp.get("/api/v1/experiments/" + id, admin).status()).isEqualTo(404);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

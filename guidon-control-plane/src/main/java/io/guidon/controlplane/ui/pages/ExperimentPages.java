@@ -8,6 +8,7 @@ import io.guidon.controlplane.domain.ExperimentSpec;
 import io.guidon.controlplane.domain.FlagDefinition;
 import io.guidon.controlplane.domain.Metric;
 import io.guidon.controlplane.domain.Page;
+import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.service.ExperimentAnalysis;
 import io.guidon.controlplane.service.ExperimentResultsService;
 import io.guidon.controlplane.service.ExperimentService;
@@ -23,6 +24,7 @@ import io.guidon.controlplane.ui.view.ExperimentResultsView;
 import io.guidon.controlplane.ui.view.ExperimentRow;
 import io.guidon.controlplane.ui.view.Links;
 import io.guidon.controlplane.ui.view.MetricRow;
+import io.guidon.json.Pointer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,7 +114,9 @@ public final class ExperimentPages {
         }
         return ui.render(problem == null ? 200 : 400, "experiments/list.jte", new ExperimentListView(
                 ui.shell(r, "Experiments", "experiments"), status, env, flag,
-                HistoryPages.environmentKeys(services, r.tenantId()), rows, later, problem));
+                HistoryPages.environmentKeys(services, r.tenantId()), rows, later, problem,
+                r.query("deleted") != null && r.query("deleted").matches("[0-9]{1,18}") ? "Experiment "
+                        + r.query("deleted") + " deleted." : null));
     }
 
     // ---------------------------------------------------------------- the editor
@@ -133,7 +137,7 @@ public final class ExperimentPages {
                 throw e;
             }
             return editor(r, 404, ExperimentForm.fresh(env, flag, List.of()).withViolations(List.of(
-                    io.guidon.controlplane.domain.Violation.of("flag", "there is no flag '" + flag + "'"))), false, 0,
+                    Violation.of("flag", "there is no flag '" + flag + "'"))), false, 0,
                     null);
         }
         return editor(r, 200, ExperimentForm.fresh(env, flag, variants), true, 0, null);
@@ -169,8 +173,11 @@ public final class ExperimentPages {
         return out;
     }
 
-    /** The flag's variants, or none when it was deleted (an experiment keeps its flag's key). */
+    /** The flag's variants, or none when there is no such flag (deleted: an experiment keeps its flag's key). */
     private List<String> variantsOrNone(UiRequest r, String flag) {
+        if (flag == null || flag.isEmpty()) {
+            return List.of();
+        }
         try {
             return variants(r, flag);
         } catch (DomainException e) {
@@ -182,8 +189,7 @@ public final class ExperimentPages {
     }
 
     private UiResult create(UiRequest r) {
-        ExperimentForm form = ExperimentForm.parse(null, r::form, r::formAll,
-                variantsOrNone(r, r.form("flag") == null ? "" : r.form("flag")));
+        ExperimentForm form = ExperimentForm.parse(null, r::form, r::formAll, variantsOrNone(r, r.form("flag")));
         ExperimentSpec.Parsed parsed = ExperimentSpec.parse(form.body(), null);
         try {
             Experiment e = services.experiments().create(r.actor(), parsed.spec(), parsed.violations());
@@ -191,8 +197,8 @@ public final class ExperimentPages {
         } catch (DomainException e) {
             return switch (e.kind()) {
                 case INVALID -> editor(r, 422, form.withViolations(e.violations()), true, 0, null);
-                case CONFLICT -> editor(r, 409, form.withViolations(List.of(io.guidon.controlplane.domain.Violation
-                        .of("key", "an experiment with this key exists already"))), true, 0, null);
+                case CONFLICT -> editor(r, 409, form.withViolations(List.of(Violation.of("key",
+                        "an experiment with this key exists already"))), true, 0, null);
                 default -> throw e;
             };
         }
@@ -212,8 +218,9 @@ public final class ExperimentPages {
         } catch (DomainException e) {
             return switch (e.kind()) {
                 case INVALID -> editor(r, 422, form.withViolations(e.violations()), true, version, null);
-                case CONFLICT -> editor(r, 409, form.withViolations(List.of(io.guidon.controlplane.domain.Violation
-                        .of("", e.detail()))), true, version, null);
+                // What a started experiment keeps (its environment, flag, variants, control): said for the whole form.
+                case CONFLICT -> editor(r, 409, form.withViolations(List.of(new Violation(Pointer.ROOT,
+                        e.detail()))), true, version, null);
                 case STALE -> editor(r, 412, form, true, version, "Someone changed this experiment since you opened"
                         + " this form. Your changes were not saved: reload the form to see the current definition,"
                         + " then make your change again.");
@@ -279,7 +286,7 @@ public final class ExperimentPages {
                 throw e;
             }
             String why = e.kind() == DomainException.Kind.CONFLICT ? e.detail() : e.violations().stream()
-                    .map(io.guidon.controlplane.domain.Violation::message).reduce((a, b) -> a + "; " + b)
+                    .map(Violation::message).reduce((a, b) -> a + "; " + b)
                     .orElse(e.detail());
             return render(r, e.kind() == DomainException.Kind.CONFLICT ? 409 : 422, experiments.get(r.tenantId(), id),
                     null, "Could not " + action + " the experiment: " + why + ".");

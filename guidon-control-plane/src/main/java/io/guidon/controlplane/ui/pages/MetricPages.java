@@ -5,6 +5,7 @@ import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Metric;
 import io.guidon.controlplane.domain.MetricSpec;
 import io.guidon.controlplane.domain.Page;
+import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.service.MetricService;
 import io.guidon.controlplane.ui.UiRequest;
 import io.guidon.controlplane.ui.UiResult;
@@ -90,7 +91,7 @@ public final class MetricPages {
         } catch (DomainException e) {
             return switch (e.kind()) {
                 case INVALID -> form(r, form.withViolations(e.violations()), 0, null, 422);
-                case CONFLICT -> form(r, form.withViolations(List.of(io.guidon.controlplane.domain.Violation.of("key",
+                case CONFLICT -> form(r, form.withViolations(List.of(Violation.of("key",
                         "a metric with this key exists already"))), 0, null, 409);
                 default -> throw e;
             };

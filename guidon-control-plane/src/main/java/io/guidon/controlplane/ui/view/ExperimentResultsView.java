@@ -99,7 +99,10 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
             IntervalBars.Bar bar, String evidence, String outcome) {
     }
 
-    /** The view of {@code r}, with the charts of {@code daily} (the cumulative results per completed day, oldest first). */
+    /**
+     * The view of {@code r}, with the charts of {@code daily} (the cumulative results per completed day, oldest
+     * first).
+     */
     public static ExperimentResultsView of(ExperimentAnalysis.Results r, List<ExperimentAnalysis.Results> daily) {
         List<MetricTable> tables = new ArrayList<>();
         for (int i = 0; i < r.metrics().size(); i++) {
@@ -204,8 +207,9 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
                     : Figures.percent(p.chanceToBeatControl()) + " chance to beat control";
         }
         String p = Figures.p(c.pValue());
-        if (!Double.isNaN(c.adjustedPValue()) && !Figures.pValue(c.adjustedPValue()).equals(Figures.pValue(c.pValue()))) {
-            p += " (adjusted " + Figures.pValue(c.adjustedPValue()) + ")";
+        String adjusted = Figures.pValue(c.adjustedPValue());
+        if (!Double.isNaN(c.adjustedPValue()) && !adjusted.equals(Figures.pValue(c.pValue()))) {
+            p += " (adjusted " + adjusted + ")";
         }
         return p;
     }

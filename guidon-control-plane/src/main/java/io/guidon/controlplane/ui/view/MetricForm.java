@@ -17,8 +17,8 @@ import java.util.function.Function;
  * each violation, found at a JSON Pointer of that body, next to the field that typed it.
  *
  * <p>Only the fields of the chosen kind are sent: the value source for a mean or a ratio, the denominator for a
- * ratio, the cap when a cap kind is chosen and the kind is not a proportion; a field of another kind left filled in is ignored, as the page
- * disables it.
+ * ratio, the cap when a cap kind is chosen and the kind is not a proportion; a field of another kind left filled in
+ * is ignored.
  *
  * @param editing whether the form changes an existing metric (its key is then read-only)
  * @param capKind {@code none}, {@code percentile} or {@code fixed}

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The experiment results page's drawings, pure functions of numbers: the interval bars of a metric's table share
- * one scale that holds 0 and every finite end (so they compare by length), an open end reaches the edge marked open, the tone
- * follows the metric's direction; the cumulative chart places each day's lift and interval within its drawing, with
- * 0 where it belongs and a band only when there are two days or more.
+ * one scale that holds 0 and every finite end (so they compare by length), an open end reaches the edge marked open,
+ * the tone follows the metric's direction; the cumulative chart places each day's lift and interval within its
+ * drawing, with 0 where it belongs and a band only when there are two days or more.
  */
 class ExperimentChartsTest {
 
