@@ -189,6 +189,7 @@ class ExperimentsBrowserIT {
         // A running experiment's analysis can change (its environment, flag and variants cannot).
         browser.find("#action-edit").click();
         browser.waitForText("h1", "Edit experiment checkout-test");
+        assertThat(browser.findAll("#sample-size")).as("no sign-up in the control yet: no baseline").isEmpty();
         type("#exp-mde", "20");
         browser.find("form.experiment-form button[type=submit]").click();
         browser.waitForText("[role=status]", "Saved");
@@ -282,6 +283,10 @@ class ExperimentsBrowserIT {
         browser.script("document.getElementById('chart-0').scrollIntoView()");
         browser.screenshot("experiment-results-chart");
         browser.assertAccessible();
+
+        browser.open("/ui/experiments/" + id + "/edit");
+        assertThat(browser.find("#sample-size").getText()).as("the editor shows the results' sample size")
+                .contains("10 % needs " + Figures.count(api.at("/sampleSize/neededPerArm").asLong()) + " users per arm");
 
         browser.as(victor);
         browser.open("/ui/experiments/" + id);

@@ -160,7 +160,22 @@ public final class ExperimentPages {
         }
         String title = form.editing() ? "Edit experiment " + form.key() : "New experiment";
         return ui.render(status, "experiments/form.jte", new ExperimentFormView(ui.shell(r, title, "experiments"),
-                form, chosen, HistoryPages.environmentKeys(services, r.tenantId()), flags, metrics, version, stale));
+                form, chosen, HistoryPages.environmentKeys(services, r.tenantId()), flags, metrics, version, stale,
+                form.editing() ? sampleSize(r, form.id()) : null));
+    }
+
+    /**
+     * What the results service says of the sample size of started experiment {@code id} (its stored minimum
+     * detectable effect, the control's baseline so far), or null: a draft has no baseline, and without an effect
+     * there is no size to reach.
+     */
+    private String sampleSize(UiRequest r, long id) {
+        Experiment e = services.experiments().get(r.tenantId(), id);
+        if (e.status() == Experiment.Status.DRAFT || e.spec().analysis().minimumDetectableEffect() == null) {
+            return null;
+        }
+        return ExperimentFormView.sampleSize(results.results(r.tenantId(), id, false).progress(),
+                e.spec().analysis().minimumDetectableEffect());
     }
 
     /** The flag's variants, in its order; NOT_FOUND when there is no such flag. */

@@ -103,6 +103,10 @@ class ExperimentResultsViewTest {
         assertThat(view.progress().needed()).isEqualTo(Figures.count((long) Math.ceil(r.progress().neededPerArm())));
         assertThat(view.progress().percent()).as("more users than needed: 100 %, not more").isEqualTo(100);
         assertThat(view.correction()).isEqualTo(r.correction());
+        assertThat(ExperimentFormView.sampleSize(r.progress(), 0.5)).as("the editor's words for the same progress")
+                .isEqualTo("With the control's baseline so far, a minimum detectable effect of 50 % needs "
+                        + view.progress().needed() + " users per arm; the smallest arm has 10,000 (100 %).");
+        assertThat(ExperimentFormView.sampleSize(new ExperimentAnalysis.Progress(null, 3, null), 0.5)).isNull();
     }
 
     @Test
