@@ -12,7 +12,8 @@ import java.util.Map;
  * and validated before anything starts. Immutable; passed to the parts that need it.
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
-        Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules, Rollouts rollouts) {
+        Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules, Rollouts rollouts,
+        Experiments experiments) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -70,6 +71,14 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
      * plan is checked, and the p-value of the sample-ratio-mismatch test below which a plan is paused.
      */
     public record Rollouts(Duration checkInterval, double srmThreshold) {
+    }
+
+    /**
+     * Experiment results ({@code experiments.*}, docs/adr/0119-experiment-results.md): how long a computed snapshot
+     * of an experiment's sums answers requests, and how often each replica looks for snapshots to compute (running
+     * experiments' current ones past half that age, completed days' ones).
+     */
+    public record Experiments(Duration resultsMaxAge, Duration refreshInterval) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -196,7 +205,9 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         Schedules schedules = new Schedules(s.duration("schedules.poll-interval", Duration.ofMillis(10)),
                 s.duration("schedules.late-after", Duration.ZERO));
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
-                Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s));
+                Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s),
+                new Experiments(s.duration("experiments.results-max-age", Duration.ofSeconds(1)),
+                        s.duration("experiments.refresh-interval", Duration.ofMillis(10))));
     }
 
     private static Rollouts rollouts(Settings s) {

@@ -20,8 +20,10 @@ import io.guidon.controlplane.api.ControlPlaneServer;
 import io.guidon.controlplane.api.EventRoutes;
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.api.Routes;
+import io.guidon.controlplane.api.ExperimentResultRoutes;
 import io.guidon.controlplane.api.RolloutPlanRoutes;
 import io.guidon.controlplane.api.ScheduleRoutes;
+import io.guidon.controlplane.service.ExperimentResultsService;
 import io.guidon.controlplane.service.ReplicaTask;
 import io.guidon.controlplane.service.RolloutPlanService;
 import io.guidon.controlplane.service.ScheduleRunner;
@@ -39,6 +41,7 @@ import io.guidon.controlplane.ratelimit.RedisRateLimiter;
 import io.guidon.controlplane.snapshots.ChangeListener;
 import io.guidon.controlplane.snapshots.SightingBuffer;
 import io.guidon.controlplane.snapshots.SnapshotCache;
+import io.guidon.controlplane.store.ExperimentAnalysisRepository;
 import io.guidon.controlplane.store.KeyRepository;
 import io.guidon.controlplane.store.PgAuditLog;
 import io.guidon.controlplane.store.PgSightingLog;
@@ -90,11 +93,12 @@ public final class ControlPlaneMain {
         private final SightingBuffer sightings;
         private final ScheduleRunner scheduleRunner;
         private final ReplicaTask rolloutChecks;
+        private final ReplicaTask experimentRefresh;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
                 EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner,
-                ReplicaTask rolloutChecks) {
+                ReplicaTask rolloutChecks, ReplicaTask experimentRefresh) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -107,6 +111,7 @@ public final class ControlPlaneMain {
             this.sightings = sightings;
             this.scheduleRunner = scheduleRunner;
             this.rolloutChecks = rolloutChecks;
+            this.experimentRefresh = experimentRefresh;
         }
 
         /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
@@ -148,6 +153,7 @@ public final class ControlPlaneMain {
                     // The schedule in progress ends (commits or rolls back) before the pool closes.
                     scheduleRunner.stop().recover(e -> Future.succeededFuture())
                             .compose(x -> rolloutChecks.stop()).recover(e -> Future.succeededFuture())
+                            .compose(x -> experimentRefresh.stop()).recover(e -> Future.succeededFuture())
                             .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
@@ -231,6 +237,10 @@ public final class ControlPlaneMain {
                     new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
             RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), services.changeRequests(),
                     adminThreads);
+            ExperimentResultsService experimentResults = new ExperimentResultsService(
+                    new ExperimentAnalysisRepository(pool), config.experiments().resultsMaxAge());
+            ExperimentResultRoutes experimentResultRoutes = new ExperimentResultRoutes(experimentResults,
+                    adminThreads);
             io.guidon.controlplane.api.ExperimentRoutes experimentRoutes = new io.guidon.controlplane.api
                     .ExperimentRoutes(services.metrics(), services.experiments(), adminThreads);
             io.guidon.controlplane.api.ConversionRoutes conversionRoutes = new io.guidon.controlplane.api
@@ -259,7 +269,7 @@ public final class ControlPlaneMain {
             // The admin UI (ADR 0112): the same services, its own sessions.
             SessionService uiSessions = new SessionService(new SessionRepository(pool),
                     config.ui().sessionIdleTimeout(), config.ui().sessionMaxAge());
-            UiRoutes uiPages = new UiRoutes(services, exposureReports, clock);
+            UiRoutes uiPages = new UiRoutes(services, experimentResults, exposureReports, clock);
             Templates templates = new Templates();
             Assets assets = config.ui().enabled() ? Assets.resolve() : null;
             Consumer<Router> ui = !config.ui().enabled() ? r -> { } : r -> new UiRouter(uiSessions, authenticator,
@@ -279,6 +289,7 @@ public final class ControlPlaneMain {
                     scheduleRoutes.register(api);
                     changeRequestRoutes.register(api);
                     rolloutPlanRoutes.register(api);
+                    experimentResultRoutes.register(api);
                     experimentRoutes.register(api);
                     conversionRoutes.register(api);
                 }, authenticator, limiter,
@@ -305,6 +316,10 @@ public final class ControlPlaneMain {
             ReplicaTask rolloutChecks = new ReplicaTask(vertx, "rollout plan checks", config.rollouts().checkInterval(),
                     () -> services.rollouts().checkNext() == RolloutPlanService.Outcome.CHECKED, adminThreads::run);
             rolloutChecks.start();
+            // Experiments' snapshots kept fresh, and each completed day's computed once (ADR 0119).
+            ReplicaTask experimentRefresh = new ReplicaTask(vertx, "experiment results",
+                    config.experiments().refreshInterval(), experimentResults::refreshNext, adminThreads::run);
+            experimentRefresh.start();
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -312,7 +327,8 @@ public final class ControlPlaneMain {
                     kv("eventLoops", eventLoops), kv("database", config.database().toString()),
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
-                    listener, partitions, sightings, scheduleRunner, rolloutChecks);
+                    listener, partitions, sightings, scheduleRunner, rolloutChecks,
+                    experimentRefresh);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

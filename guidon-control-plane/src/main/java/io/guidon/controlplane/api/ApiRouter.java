@@ -484,7 +484,17 @@ public final class ApiRouter {
         HttpServerResponse res = ctx.response();
         res.setStatusCode(r.status());
         r.headers().forEach(res::putHeader);
-        if (r.raw() != null) {
+        if (r.stream() != null) {
+            res.setChunked(true);
+            r.stream().write(res).onComplete(done -> {
+                if (done.failed()) {
+                    LOG.warn("a streamed response failed after its headers; resetting the connection", done.cause());
+                    res.reset();
+                } else if (!res.ended()) {
+                    res.end();
+                }
+            });
+        } else if (r.raw() != null) {
             res.putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(r.raw()));
         } else if (r.body() != null) {
             res.putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(Json.bytes(r.body())));

@@ -4,8 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A successful response: status, JSON body (or none) and headers such as ETag and Location. */
-public record Reply(int status, JsonNode body, byte[] raw, Map<String, String> headers) {
+/**
+ * A successful response: status, JSON body (or none) and headers such as ETag and Location; or a body streamed in
+ * chunks after the status and headers ({@link #streamed}).
+ */
+public record Reply(int status, JsonNode body, byte[] raw, Map<String, String> headers, Streamer stream) {
+
+    /** Writes a streamed body to the response (chunked, status and headers already set), ending it when done. */
+    @FunctionalInterface
+    public interface Streamer {
+        /**
+         * Writes the body; a failure once bytes are sent cannot become a problem response: the connection is reset
+         * so that the client sees a truncated body as an error, never as a complete one.
+         */
+        io.vertx.core.Future<Void> write(io.vertx.core.http.HttpServerResponse response);
+    }
+
+    public Reply(int status, JsonNode body, byte[] raw, Map<String, String> headers) {
+        this(status, body, raw, headers, null);
+    }
+
+    /** A body of any size written by {@code stream} in chunks; set its Content-Type with {@link #header}. */
+    public static Reply streamed(int status, Streamer stream) {
+        return new Reply(status, null, null, new LinkedHashMap<>(), stream);
+    }
 
     public static Reply ok(JsonNode body) {
         return new Reply(200, body, null, new LinkedHashMap<>());

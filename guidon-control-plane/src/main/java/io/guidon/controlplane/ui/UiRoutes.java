@@ -1,13 +1,16 @@
 package io.guidon.controlplane.ui;
 
 import io.guidon.controlplane.events.ExposureReports;
+import io.guidon.controlplane.service.ExperimentResultsService;
 import io.guidon.controlplane.service.Services;
 import io.guidon.controlplane.ui.pages.EnvironmentPages;
+import io.guidon.controlplane.ui.pages.ExperimentPages;
 import io.guidon.controlplane.ui.pages.ExposurePages;
 import io.guidon.controlplane.ui.pages.FlagEditorPages;
 import io.guidon.controlplane.ui.pages.FlagPages;
 import io.guidon.controlplane.ui.pages.HistoryPages;
 import io.guidon.controlplane.ui.pages.KeyPages;
+import io.guidon.controlplane.ui.pages.MetricPages;
 import io.guidon.controlplane.ui.pages.RolloutPages;
 import io.guidon.controlplane.ui.pages.SchedulePages;
 import io.guidon.controlplane.ui.pages.SegmentPages;
@@ -22,16 +25,20 @@ import java.time.Clock;
 public final class UiRoutes {
 
     private final Services services;
+    private final ExperimentResultsService experimentResults;
     private final ExposureReports exposures;
     private final Clock clock;
 
     /**
+     * @param experimentResults the experiments' results (the experiment pages), as the API answers them
      * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
      * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
      *     page; "in 2 h" on the schedules' pages)
      */
-    public UiRoutes(Services services, ExposureReports exposures, Clock clock) {
+    public UiRoutes(Services services, ExperimentResultsService experimentResults, ExposureReports exposures,
+            Clock clock) {
         this.services = services;
+        this.experimentResults = experimentResults;
         this.exposures = exposures;
         this.clock = clock;
     }
@@ -44,6 +51,8 @@ public final class UiRoutes {
         new HistoryPages(services, ui).register();
         new SchedulePages(services, ui, clock).register();
         new RolloutPages(services, ui, clock).register();
+        new ExperimentPages(services, experimentResults, ui, clock).register();
+        new MetricPages(services.metrics(), ui, clock).register();
         new io.guidon.controlplane.ui.pages.ChangeRequestPages(services, ui).register();
         new ExposurePages(services, exposures, clock, ui).register();
         new TryPages(services, ui).register();

@@ -32,7 +32,7 @@ class TenantIsolationIT {
     /** A change request and an audit entry of B's: the ids A's calls try. */
     String requestB;
     String auditB;
-    /** An experiment of B's (on its metric {@code b-metric}): the id A's calls try. */
+    /** A running experiment of B's (on its metric {@code b-metric}): the id A's calls try. */
     String experimentB;
     private static final String NO_ID = "999999999";
 
@@ -63,6 +63,8 @@ class TenantIsolationIT {
                         "\"key\":\"b-x\",\"name\""));
         assertThat(experiment.status()).as(experiment.body()).isEqualTo(201);
         experimentB = experiment.json().get("id").asText();
+        assertThat(cp.call("POST", "/api/v1/experiments/" + experimentB + "/start", adminB, null).status())
+                .isEqualTo(200);
     }
 
     /** A valid metric body (without its key: a PUT's). */
@@ -190,8 +192,8 @@ class TenantIsolationIT {
             }
         }
         // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert), 9 of rollout plans, 3 of
-        // metrics, 5 of experiments and a flag's conversions.
-        assertThat(compared).isEqualTo(2 * 51);
+        // metrics, 5 of experiments, a flag's conversions and 3 of experiment results.
+        assertThat(compared).isEqualTo(2 * 54);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
@@ -204,7 +206,7 @@ class TenantIsolationIT {
         assertThat(request.get("status").asText()).isEqualTo("open");
         assertThat(request.get("approvals").size()).isZero();
         JsonNode experiment = cp.get("/api/v1/experiments/" + experimentB, adminB).json();
-        assertThat(experiment.get("status").asText()).isEqualTo("draft");
+        assertThat(experiment.get("status").asText()).as("as B left it: started").isEqualTo("running");
         assertThat(experiment.get("version").asInt()).isEqualTo(1);
         assertThat(cp.get("/api/v1/metrics/b-metric", adminB).json().get("version").asInt()).isEqualTo(1);
     }

@@ -22,6 +22,8 @@ public record Shell(String title, String section, Session session, Assets assets
             new Section("history", "/ui/history", "History", Role.VIEWER),
             new Section("schedules", "/ui/schedules", "Schedules", Role.VIEWER),
             new Section("rollouts", "/ui/rollouts", "Rollouts", Role.VIEWER),
+            new Section("experiments", "/ui/experiments", "Experiments", Role.VIEWER),
+            new Section("metrics", "/ui/metrics", "Metrics", Role.VIEWER),
             new Section("changes", "/ui/change-requests", "Change requests", Role.VIEWER),
             new Section("sidecars", "/ui/sidecars", "Sidecars", Role.VIEWER),
             new Section("environments", "/ui/environments", "Environments", Role.ADMIN),

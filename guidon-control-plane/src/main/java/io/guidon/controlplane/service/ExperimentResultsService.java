@@ -1,0 +1,243 @@
+package io.guidon.controlplane.service;
+
+import static io.vertx.core.Future.await;
+
+import io.guidon.controlplane.domain.AnalysisPlan;
+import io.guidon.controlplane.domain.AnalysisSums;
+import io.guidon.controlplane.domain.DomainException;
+import io.guidon.controlplane.domain.ExperimentSnapshot;
+import io.guidon.controlplane.store.ExperimentAnalysisRepository;
+import io.guidon.controlplane.store.Transactions;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An experiment's results (docs/experiments.md "Results", docs/adr/0119-experiment-results.md): its sums computed in
+ * PostgreSQL into snapshots ({@link ExperimentAnalysisRepository}), turned into results by
+ * {@link ExperimentAnalysis}. The current snapshot is reused while younger than {@code experiments.results-max-age}
+ * and made for the experiment's definition (its version and its metrics' versions); otherwise, or when a refresh is
+ * asked for, it is recomputed on the request. One computation per experiment runs at a time: on this replica
+ * concurrent requests wait for the same one, across replicas a PostgreSQL advisory lock orders them and the second
+ * reuses the first's snapshot. Each replica's {@link ReplicaTask} calls {@link #refreshNext} to keep running
+ * experiments' snapshots fresh before they expire and to compute each completed UTC day's snapshot once.
+ * Sequential code for a virtual thread.
+ */
+public final class ExperimentResultsService {
+
+    private final ExperimentAnalysisRepository repository;
+    private final Duration maxAge;
+    private final Map<Long, CompletableFuture<ExperimentSnapshot>> computing = new ConcurrentHashMap<>();
+    /**
+     * When this replica's upkeep last recomputed each experiment's current snapshot ({@link System#nanoTime}): not
+     * again within half the max age, so that a computation longer than that cannot keep the upkeep busy for ever.
+     */
+    private final Map<Long, Long> refreshedAt = new ConcurrentHashMap<>();
+
+    /** @param maxAge {@code experiments.results-max-age}: how long a current snapshot is reused */
+    public ExperimentResultsService(ExperimentAnalysisRepository repository, Duration maxAge) {
+        this.repository = repository;
+        this.maxAge = maxAge;
+    }
+
+    /**
+     * The experiment's results from its current snapshot, computed first when there is none fresh or
+     * {@code refresh} is true.
+     *
+     * @throws DomainException NOT_FOUND when the tenant has no such experiment; CONFLICT for a draft
+     */
+    public ExperimentAnalysis.Results results(long tenantId, long id, boolean refresh) {
+        AnalysisPlan plan = started(tenantId, id);
+        ExperimentSnapshot current = refresh ? null : await(repository.current(repository.pool(), id));
+        if (current == null || !fresh(current, plan, await(repository.clock(repository.pool())), maxAge)) {
+            current = compute(tenantId, id, refresh);
+            plan = started(tenantId, id);
+        }
+        ExperimentAnalysis.Looks looks = new ExperimentAnalysis.Looks();
+        if (plan.sequential() && !plan.bayesian()) {
+            for (ExperimentSnapshot day : await(repository.daily(repository.pool(), id))) {
+                if (day.asOf().isBefore(current.asOf()) && day.sums().definition().equals(plan.definitionVersion())) {
+                    ExperimentAnalysis.assemble(plan, day, looks);
+                }
+            }
+        }
+        return ExperimentAnalysis.assemble(plan, current, looks);
+    }
+
+    /**
+     * The results over time: one per stored daily snapshot (each cumulative from the start to that day's end), in
+     * day order; a sequential experiment's answers run over the days.
+     *
+     * @throws DomainException NOT_FOUND when the tenant has no such experiment; CONFLICT for a draft
+     */
+    public List<ExperimentAnalysis.Results> daily(long tenantId, long id) {
+        AnalysisPlan plan = started(tenantId, id);
+        ExperimentAnalysis.Looks looks = new ExperimentAnalysis.Looks();
+        List<ExperimentAnalysis.Results> out = new ArrayList<>();
+        for (ExperimentSnapshot day : await(repository.daily(repository.pool(), id))) {
+            if (day.sums().definition().equals(plan.definitionVersion())) {
+                out.add(ExperimentAnalysis.assemble(plan, day, looks));
+            }
+        }
+        return out;
+    }
+
+    /** An export about to be streamed: the experiment, its as-of instant and the per-metric column names. */
+    public record Export(AnalysisPlan plan, OffsetDateTime asOf, List<String> columns) {
+    }
+
+    /**
+     * Prepares the per-user export of an experiment as of now (the database's clock).
+     *
+     * @throws DomainException NOT_FOUND when the tenant has no such experiment; CONFLICT for a draft
+     */
+    public Export export(long tenantId, long id) {
+        AnalysisPlan plan = started(tenantId, id);
+        return new Export(plan, await(repository.clock(repository.pool())),
+                ExperimentAnalysisRepository.userColumns(plan));
+    }
+
+    /** Streams {@code export}'s per-user table to {@code sink} in chunks, with bounded memory; the users written. */
+    public long stream(Export export, io.guidon.controlplane.domain.ExperimentUser.Sink sink) {
+        return repository.streamUsers(export.plan(), export.asOf(), sink);
+    }
+
+    private AnalysisPlan started(long tenantId, long id) {
+        AnalysisPlan plan = await(repository.plan(repository.pool(), tenantId, id));
+        if (plan == null) {
+            throw DomainException.notFound("no experiment " + id);
+        }
+        if (!plan.started()) {
+            throw DomainException.conflict("experiment " + id + " (" + plan.key() + ") is a draft: it has results once"
+                    + " it starts");
+        }
+        return plan;
+    }
+
+    /**
+     * Whether a current snapshot can answer: made for the experiment's definition, and either final (as of the
+     * experiment's end) or younger than {@code maxAge} by the database's clock {@code now}.
+     */
+    static boolean fresh(ExperimentSnapshot s, AnalysisPlan plan, OffsetDateTime now, Duration maxAge) {
+        if (s.experimentVersion() != plan.version() || !s.sums().definition().equals(plan.definitionVersion())) {
+            return false;
+        }
+        boolean complete = plan.endAt() != null && !s.asOf().isBefore(plan.endAt());
+        return complete || s.computedAt().plus(maxAge).isAfter(now);
+    }
+
+    /** Computes the current snapshot, or waits for the computation of it in progress on this replica. */
+    private ExperimentSnapshot compute(long tenantId, long id, boolean refresh) {
+        CompletableFuture<ExperimentSnapshot> mine = new CompletableFuture<>();
+        CompletableFuture<ExperimentSnapshot> running = computing.putIfAbsent(id, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            ExperimentSnapshot s = Transactions.await(repository.pool(), c -> {
+                await(repository.lock(c, id));
+                AnalysisPlan plan = await(repository.plan(c, tenantId, id));
+                if (plan == null || !plan.started()) {
+                    throw plan == null ? DomainException.notFound("no experiment " + id)
+                            : DomainException.conflict("experiment " + id + " is a draft");
+                }
+                ExperimentSnapshot existing = await(repository.current(c, id));
+                OffsetDateTime now = await(repository.clock(c));
+                // Another replica may have computed it while this one waited for the lock.
+                if (!refresh && existing != null && fresh(existing, plan, now, maxAge)) {
+                    return existing;
+                }
+                return computeIn(c, plan, null, now);
+            });
+            mine.complete(s);
+            return s;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            computing.remove(id, mine);
+        }
+    }
+
+    private ExperimentSnapshot computeIn(io.vertx.sqlclient.SqlConnection c, AnalysisPlan plan, LocalDate day,
+            OffsetDateTime asOf) {
+        long started = System.nanoTime();
+        AnalysisSums sums = await(repository.analyze(c, plan, asOf));
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        return await(repository.save(c, plan.id(), day, asOf, plan.version(), ms, sums));
+    }
+
+    /**
+     * One piece of the replicas' upkeep: the first started experiment (by id) whose current snapshot is missing,
+     * made for another definition or older than half of {@code experiments.results-max-age} (and not final), or
+     * that lacks a completed UTC day's snapshot (or has one made for another definition), gets it computed. An
+     * experiment another replica is computing is skipped.
+     *
+     * @return whether a snapshot was computed (the task then looks again)
+     */
+    public boolean refreshNext() {
+        for (ExperimentAnalysisRepository.Tracked t : await(repository.tracked(repository.pool()))) {
+            Boolean done = Transactions.await(repository.pool(), c -> {
+                if (!await(repository.tryLock(c, t.id()))) {
+                    return false;
+                }
+                AnalysisPlan plan = await(repository.plan(c, t.tenantId(), t.id()));
+                if (plan == null || !plan.started()) {
+                    return false;
+                }
+                OffsetDateTime now = await(repository.clock(c));
+                LocalDate missing = missingDay(plan, await(repository.dailyDefinitions(c, t.id())), now);
+                if (missing != null) {
+                    computeIn(c, plan, missing, missing.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+                    return true;
+                }
+                ExperimentSnapshot current = await(repository.current(c, t.id()));
+                if (current != null && fresh(current, plan, now, maxAge.dividedBy(2))) {
+                    return false;
+                }
+                Long last = refreshedAt.get(t.id());
+                if (current != null && last != null && System.nanoTime() - last < maxAge.dividedBy(2).toNanos()) {
+                    return false;
+                }
+                computeIn(c, plan, null, now);
+                refreshedAt.put(t.id(), System.nanoTime());
+                return true;
+            });
+            if (Boolean.TRUE.equals(done)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The first completed UTC day of the experiment without a snapshot for its definition: days from the start's
+     * day whose end has passed ({@code now}) and that begin before the experiment's end; null when none.
+     */
+    static LocalDate missingDay(AnalysisPlan plan, Map<LocalDate, String> stored, OffsetDateTime now) {
+        LocalDate day = plan.startAt().withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        OffsetDateTime end = plan.endAt() == null || plan.endAt().isAfter(now) ? now : plan.endAt();
+        while (true) {
+            OffsetDateTime dayStart = day.atStartOfDay().atOffset(ZoneOffset.UTC);
+            OffsetDateTime dayEnd = dayStart.plusDays(1);
+            if (!dayStart.isBefore(end) || dayEnd.isAfter(now)) {
+                return null;
+            }
+            if (!plan.definitionVersion().equals(stored.get(day))) {
+                return day;
+            }
+            day = day.plusDays(1);
+        }
+    }
+}
