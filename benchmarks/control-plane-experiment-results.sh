@@ -7,7 +7,8 @@
 # values), revenue per visit (ratio), clicks (mean count capped at the 99th percentile) and signup within a day
 # (windowed proportion). Then over HTTP: the first request, REPS (default 5) recomputations and 5 x REPS cached
 # requests (benchmarks/control-plane/ExperimentResults.java). The server's http.request-timeout is raised to
-# REQUEST_TIMEOUT (default 300s) so that a computation longer than the default 10 s is timed rather than answered 503.
+# REQUEST_TIMEOUT (default 300s), and http.idle-timeout with it, so that a computation longer than the defaults (10 s,
+# 60 s: the server writes nothing while it computes) is timed rather than answered 503 or cut off.
 #
 # Usage: benchmarks/control-plane-experiment-results.sh
 #   EXPOSURES, CONVERSIONS, USERS, DAYS, REPS, REQUEST_TIMEOUT, PORT may be set; JAR=path runs another build; KEEP=1 leaves the
@@ -21,7 +22,7 @@ DAYS="${DAYS:-13}"
 REPS="${REPS:-3}"
 # No background computation while timing: the replicas' refresh runs once at start (nothing to do) and not again.
 export GUIDON_EXPERIMENTS_REFRESH_INTERVAL=24h
-export GUIDON_HTTP_REQUEST_TIMEOUT="${REQUEST_TIMEOUT:-300s}"
+export GUIDON_HTTP_REQUEST_TIMEOUT="${REQUEST_TIMEOUT:-300s}" GUIDON_HTTP_IDLE_TIMEOUT="${REQUEST_TIMEOUT:-300s}"
 
 start_control_plane
 

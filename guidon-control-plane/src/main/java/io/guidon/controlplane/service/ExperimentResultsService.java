@@ -15,8 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,7 +32,12 @@ public final class ExperimentResultsService {
 
     private final ExperimentAnalysisRepository repository;
     private final Duration maxAge;
-    private final Map<Long, CompletableFuture<ExperimentSnapshot>> computing = new ConcurrentHashMap<>();
+    /**
+     * The computations in progress on this replica. Vert.x promises, awaited with {@code Future.await}: a virtual
+     * thread blocked in {@code CompletableFuture.join} would keep its Vert.x context, so that the computation it
+     * waits for could never resume on that context (a deadlock seen with concurrent requests).
+     */
+    private final Map<Long, io.vertx.core.Promise<ExperimentSnapshot>> computing = new ConcurrentHashMap<>();
     /**
      * When this replica's upkeep last recomputed each experiment's current snapshot ({@link System#nanoTime}): not
      * again within half the max age, so that a computation longer than that cannot keep the upkeep busy for ever.
@@ -135,14 +138,10 @@ public final class ExperimentResultsService {
 
     /** Computes the current snapshot, or waits for the computation of it in progress on this replica. */
     private ExperimentSnapshot compute(long tenantId, long id, boolean refresh) {
-        CompletableFuture<ExperimentSnapshot> mine = new CompletableFuture<>();
-        CompletableFuture<ExperimentSnapshot> running = computing.putIfAbsent(id, mine);
+        io.vertx.core.Promise<ExperimentSnapshot> mine = io.vertx.core.Promise.promise();
+        io.vertx.core.Promise<ExperimentSnapshot> running = computing.putIfAbsent(id, mine);
         if (running != null) {
-            try {
-                return running.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return await(running.future());
         }
         try {
             ExperimentSnapshot s = Transactions.await(repository.pool(), c -> {
@@ -163,7 +162,7 @@ public final class ExperimentResultsService {
             mine.complete(s);
             return s;
         } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
+            mine.fail(e);
             throw e;
         } finally {
             computing.remove(id, mine);

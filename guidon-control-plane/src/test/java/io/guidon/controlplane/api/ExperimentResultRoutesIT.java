@@ -116,6 +116,26 @@ class ExperimentResultRoutesIT {
     }
 
     @Test
+    void concurrentRefreshesAllAnswerWithoutWaitingForEachOtherForever() throws Exception {
+        // More requests than the admin threads' contexts (two event loops here): some wait on the computation in
+        // progress on their replica, which must go on on its own context meanwhile.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Resp>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> cp.get(results() + "?refresh=true", viewer)));
+            }
+            for (java.util.concurrent.Future<Resp> a : answers) {
+                Resp r = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.json().get("users").get("on").asLong()).isEqualTo(60);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theReplicasComputeEachCompletedDaysSnapshot() {
         LocalDate first = start.atOffset(ZoneOffset.UTC).toLocalDate();
         long completed = 0;
