@@ -78,28 +78,9 @@ public final class ExperimentResultRoutes {
         long id = id(call);
         return threads.run(() -> {
             ExperimentResultsService.Export export = results.export(call.tenantId(), id);
-            return Reply.streamed(200, response -> threads.run(() -> {
-                write(response, export);
-                return null;
-            })).header("Content-Type", "text/csv; charset=utf-8").header("Content-Disposition",
-                    "attachment; filename=\"experiment-" + id + "-users.csv\"");
-        });
-    }
-
-    /** Writes the CSV, awaiting each chunk's write: at most one chunk is held in memory. */
-    private void write(HttpServerResponse response, ExperimentResultsService.Export export) {
-        List<String> header = new ArrayList<>(List.of("targeting_key", "variant", "first_exposure"));
-        header.addAll(export.columns());
-        StringBuilder head = new StringBuilder();
-        Csv.line(head, header, List.of());
-        Future.await(response.write(Buffer.buffer(head.toString().getBytes(StandardCharsets.UTF_8))));
-        results.stream(export, chunk -> {
-            StringBuilder b = new StringBuilder(chunk.size() * 64);
-            for (ExperimentUser row : chunk) {
-                Csv.line(b, List.of(row.targetingKey(), row.variant(), row.firstExposure().toInstant().toString()),
-                        row.values());
-            }
-            Future.await(response.write(Buffer.buffer(b.toString().getBytes(StandardCharsets.UTF_8))));
+            return Reply.streamed(200, ExperimentUsersCsv.streamer(results, export, threads))
+                    .header("Content-Type", ExperimentUsersCsv.CONTENT_TYPE)
+                    .header("Content-Disposition", ExperimentUsersCsv.disposition(id));
         });
     }
 

@@ -116,6 +116,11 @@ public final class UiRouter {
         return new Shell(title, section, request.session(), assets);
     }
 
+    /** The virtual threads the pages run on, for a download's streamer ({@link UiResult#download}). */
+    public AdminThreads threads() {
+        return threads;
+    }
+
     /** Renders {@code template} with {@code model} as a 200 page or fragment. */
     public UiResult render(String template, Object model) {
         return UiResult.html(templates.render(template, model));
@@ -480,6 +485,20 @@ public final class UiRouter {
             } else {
                 res.setStatusCode(303).putHeader("Location", r.redirect()).end();
             }
+            return;
+        }
+        if (r.stream() != null) {
+            res.setStatusCode(r.status()).setChunked(true);
+            r.stream().write(res).onComplete(done -> {
+                if (done.failed()) {
+                    // The status and some bytes are sent: a reset makes the browser report a failed download, never
+                    // save a truncated file as complete.
+                    LOG.warn("a download failed after its headers; resetting the connection", done.cause());
+                    res.reset();
+                } else if (!res.ended()) {
+                    res.end();
+                }
+            });
             return;
         }
         res.setStatusCode(r.status()).putHeader("Content-Type", "text/html; charset=utf-8").end(r.html());

@@ -297,6 +297,19 @@ class ExperimentsBrowserIT {
         java.net.http.HttpResponse<String> forged = http.post("/ui/experiments/" + id + "/stop", viewerSession,
                 Map.of("csrf", http.csrf(viewerSession)));
         assertThat(forged.statusCode()).as("a viewer's forged stop").isEqualTo(403);
+        java.net.http.HttpResponse<String> download = http.get("/ui/experiments/" + id + "/users.csv",
+                viewerSession);
+        assertThat(download.statusCode()).as("the page's CSV download, for a viewer's session").isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"experiment-"
+                + id + "-users.csv\"");
+        assertThat(download.body()).as("the very table the API exports").isEqualTo(cp.get("/api/v1/experiments/"
+                + id + "/users.csv", admin).body());
+        assertThat(download.body().lines().count()).as("a header and one line per analysed user")
+                .isEqualTo(1 + api.at("/users/off").asLong() + api.at("/users/on").asLong());
+        assertThat(browser.find("#csv-download a").getAttribute("href")).endsWith("/ui/experiments/" + id
+                + "/users.csv");
+        assertThat(http.get("/ui/experiments/" + id + "/users.csv", null).statusCode())
+                .as("no download without a session").isNotEqualTo(200);
         assertThat(cp.get("/api/v1/experiments/" + id, admin).json().get("status").asText()).isEqualTo("running");
         assertThat(browser.find("#metric-0").getText()).contains(Figures.lift(api.at(
                 "/metrics/0/variants/1/comparison/relative/estimate").asDouble()));

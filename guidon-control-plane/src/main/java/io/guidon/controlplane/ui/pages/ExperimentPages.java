@@ -1,6 +1,7 @@
 package io.guidon.controlplane.ui.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.guidon.controlplane.api.ExperimentUsersCsv;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Experiment;
@@ -71,6 +72,7 @@ public final class ExperimentPages {
         ui.get("/ui/experiments/new", Role.EDITOR, this::newForm);
         ui.post("/ui/experiments", Role.EDITOR, this::create);
         ui.get("/ui/experiments/:id", Role.VIEWER, this::page);
+        ui.get("/ui/experiments/:id/users.csv", Role.VIEWER, this::download);
         ui.get("/ui/experiments/:id/edit", Role.EDITOR, this::editForm);
         ui.post("/ui/experiments/:id", Role.EDITOR, this::update);
         for (String action : ACTIONS) {
@@ -252,6 +254,14 @@ public final class ExperimentPages {
             throw DomainException.notFound("no experiment '" + id + "'");
         }
         return Long.parseLong(id);
+    }
+
+    /** The per-user table as the API exports it, for the signed-in user (a draft: the API's 409 as an error page). */
+    private UiResult download(UiRequest r) {
+        long id = id(r);
+        ExperimentResultsService.Export export = results.export(r.tenantId(), id);
+        return UiResult.download(ExperimentUsersCsv.CONTENT_TYPE, ExperimentUsersCsv.disposition(id),
+                ExperimentUsersCsv.streamer(results, export, ui.threads()));
     }
 
     private UiResult page(UiRequest r) {

@@ -95,12 +95,14 @@ public record ExperimentPageView(Shell shell, Experiment experiment, ExperimentR
         };
     }
 
-    /**
-     * The admin API's address of the per-user table for analysts (CSV): shown with the command that fetches it,
-     * since it needs an API key (the UI's session is not one).
-     */
+    /** The admin API's address of the per-user table for analysts (CSV), for scripts with an API key. */
     public String csvUrl() {
         return "/api/v1/experiments/" + experiment.id() + "/users.csv";
+    }
+
+    /** The same table downloaded with the signed-in session. */
+    public String csvDownload() {
+        return "/ui/experiments/" + experiment.id() + "/users.csv";
     }
 
     /** Whether the definition can still be edited (everything in draft; metrics and analysis once running). */
