@@ -78,14 +78,18 @@ public final class MultipleComparisons {
         public String statement() {
             int m = comparisons();
             return switch (correction) {
-                case NONE -> String.format(Locale.ROOT, "no correction over %d comparisons; intervals at %s", m,
+                case NONE -> String.format(Locale.ROOT, "no correction over %s; intervals at %s", count(m),
                         percent(1 - intervalAlpha));
-                case HOLM -> String.format(Locale.ROOT, "Holm (family-wise error rate \u2264 %s) over %d comparisons;"
-                        + " intervals at %s (Bonferroni)", percent(alpha), m, percent(1 - intervalAlpha));
+                case HOLM -> String.format(Locale.ROOT, "Holm (family-wise error rate \u2264 %s) over %s;"
+                        + " intervals at %s (Bonferroni)", percent(alpha), count(m), percent(1 - intervalAlpha));
                 case BENJAMINI_HOCHBERG -> String.format(Locale.ROOT, "Benjamini\u2013Hochberg (false discovery rate"
-                        + " \u2264 %s) over %d comparisons; intervals at %s (Benjamini\u2013Yekutieli)",
-                        percent(alpha), m, percent(1 - intervalAlpha));
+                        + " \u2264 %s) over %s; intervals at %s (Benjamini\u2013Yekutieli)",
+                        percent(alpha), count(m), percent(1 - intervalAlpha));
             };
+        }
+
+        private static String count(int m) {
+            return m == 1 ? "1 comparison" : m + " comparisons";
         }
 
         private static String percent(double x) {

@@ -75,4 +75,10 @@ class MultipleComparisonsTest {
         assertThatThrownBy(() -> MultipleComparisons.adjust(Correction.HOLM, 0.05))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
     }
+
+    @Test
+    void aFamilyOfOneIsSaidInTheSingular() {
+        assertThat(MultipleComparisons.adjust(Correction.HOLM, 0.05, new double[] {0.01}).statement())
+                .isEqualTo("Holm (family-wise error rate \u2264 5 %) over 1 comparison; intervals at 95 % (Bonferroni)");
+    }
 }
