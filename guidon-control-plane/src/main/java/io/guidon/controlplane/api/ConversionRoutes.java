@@ -130,33 +130,10 @@ public final class ConversionRoutes {
     }
 
     private Future<Reply> totals(Call call) {
-        List<FieldError> errors = new ArrayList<>();
-        String environment = call.query("environment");
-        if (environment == null) {
-            errors.add(FieldError.named("environment", "required: the key of the environment"));
-        }
-        LocalDate to = EventRoutes.date(call.query("to"), "to", errors);
-        LocalDate from = EventRoutes.date(call.query("from"), "from", errors);
-        if (errors.isEmpty()) {
-            if (to == null) {
-                to = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-            }
-            if (from == null) {
-                from = to.minusDays(EventRoutes.DEFAULT_DAYS - 1);
-            }
-            long days = ChronoUnit.DAYS.between(from, to) + 1;
-            if (from.isAfter(to)) {
-                errors.add(FieldError.named("from", "must not be after to (" + from + " is after " + to + ")"));
-            } else if (days > maxQueryDays) {
-                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is " + days
-                        + " days; at most " + maxQueryDays + " (events.max-query-days)"));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalidParameter(errors);
-        }
-        LocalDate first = from;
-        LocalDate last = to;
+        EventRoutes.DayQuery q = EventRoutes.dayQuery(call, clock, maxQueryDays);
+        String environment = q.environment();
+        LocalDate first = q.first();
+        LocalDate last = q.last();
         String flag = call.param("flag");
         long tenant = call.tenantId();
         return threads.run(() -> Reply.ok(totalsJson(conversions.totals(tenant, environment, flag, first, last))));

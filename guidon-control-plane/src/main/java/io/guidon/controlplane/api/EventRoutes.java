@@ -100,7 +100,16 @@ public final class EventRoutes {
                 .map(answer -> Reply.raw(answer.duplicate() ? 200 : 202, answer.encode()));
     }
 
-    private Future<Reply> exposures(Call call) {
+    /** A flag's report's environment and UTC days, both included, as its query gives them. */
+    record DayQuery(String environment, LocalDate first, LocalDate last) {
+    }
+
+    /**
+     * Reads {@code environment} (required), {@code from} and {@code to} (UTC days, both included; the last
+     * {@link #DEFAULT_DAYS} days up to today unless given, at most {@code maxQueryDays}): every problem at once, as
+     * an invalid-parameter error. What the flag's exposure and conversion reports share.
+     */
+    static DayQuery dayQuery(Call call, Clock clock, int maxQueryDays) {
         List<FieldError> errors = new ArrayList<>();
         String environment = call.query("environment");
         if (environment == null) {
@@ -126,8 +135,14 @@ public final class EventRoutes {
         if (!errors.isEmpty()) {
             throw ApiException.invalidParameter(errors);
         }
-        LocalDate first = from;
-        LocalDate last = to;
+        return new DayQuery(environment, from, to);
+    }
+
+    private Future<Reply> exposures(Call call) {
+        DayQuery q = dayQuery(call, clock, maxQueryDays);
+        String environment = q.environment();
+        LocalDate first = q.first();
+        LocalDate last = q.last();
         String flag = call.param("flag");
         long tenant = call.tenantId();
         return threads.run(() -> {
