@@ -269,8 +269,11 @@ public final class ExperimentAnalysis {
         if (plan.bayesian()) {
             posterior = Bayesian.gaussian(relative, Bayesian.NormalPrior.weakOnRelativeLift(),
                     m.higherIsBetter() ? Direction.HIGHER_IS_BETTER : Direction.LOWER_IS_BETTER, 1 - plan.alpha());
-            rel = new Inference(relative, Double.POSITIVE_INFINITY, plan.alpha(), posterior.credibleInterval(),
-                    Double.NaN);
+            // The lift answered is the posterior's mean and standard deviation: the credible interval is centred on
+            // them, and the observed lift (the likelihood) can lie outside it when the prior shrinks a noisy one.
+            double sd = posterior.standardDeviation();
+            rel = new Inference(new Estimate(posterior.mean(), sd * sd),
+                    Double.POSITIVE_INFINITY, plan.alpha(), posterior.credibleInterval(), Double.NaN);
             relAtIntervalAlpha = rel;
         }
         return new Draft(abs, rel, relAtIntervalAlpha, posterior, reduction);
