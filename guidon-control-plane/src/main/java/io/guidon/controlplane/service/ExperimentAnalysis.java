@@ -327,15 +327,12 @@ public final class ExperimentAnalysis {
     private static Srm srm(AnalysisPlan plan, AnalysisSums sums) {
         long[] observed = plan.variantKeys().stream().mapToLong(sums::usersOf).toArray();
         double[] weights = plan.weights();
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
+        double[] shares = SampleRatioMismatch.shares(weights);
         Map<String, Long> users = new LinkedHashMap<>();
         Map<String, Double> share = new LinkedHashMap<>();
         for (int i = 0; i < observed.length; i++) {
             users.put(plan.variantKeys().get(i), observed[i]);
-            share.put(plan.variantKeys().get(i), weights[i] / total);
+            share.put(plan.variantKeys().get(i), shares[i]);
         }
         long n = java.util.Arrays.stream(observed).sum();
         if (n == 0 || observed.length < 2) {

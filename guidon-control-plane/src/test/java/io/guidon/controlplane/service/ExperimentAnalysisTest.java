@@ -182,6 +182,25 @@ class ExperimentAnalysisTest {
     }
 
     @Test
+    void weightsWhoseSumOverflowsADoubleArePlannedSharesAsAnyOther() {
+        // Weights are of any scale, so the API stores 1.7e308 and 1.7e308; their sum as a double is infinite, which
+        // made every planned share 0 and the results a 500 (Hipparchus refused the expected counts of 0).
+        AnalysisPlan plan = new AnalysisPlan(1, 1, "exp", "Exp", 1, 1, "production", "flag", "off",
+                List.of(new AnalysisPlan.Arm("off", 1.7e308), new AnalysisPlan.Arm("on", 1.7e308)), false, false,
+                0.05, 0.8, null, "none", null, "running", START, null,
+                List.of(metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true)));
+        ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(plan, snapshot(plan, 155, 145,
+                Map.of("buy", new AnalysisSums.Sums[] {proportion(155, 30), proportion(145, 35)})),
+                new ExperimentAnalysis.Looks());
+
+        assertThat(r.srm().expectedShare()).containsEntry("off", 0.5).containsEntry("on", 0.5);
+        // scipy 1.17.1: stats.chisquare([155, 145]) -> 0.3333333333333333, p 0.5637028616507731.
+        assertThat(r.srm().chi2()).isCloseTo(0.3333333333333333, within(1e-12));
+        assertThat(r.srm().pValue()).isCloseTo(0.5637028616507731, within(1e-12));
+        assertThat(r.srm().mismatch()).isFalse();
+    }
+
+    @Test
     void aBayesianLiftIsThePosteriorMeanItsCredibleIntervalIsCentredOn() {
         AnalysisPlan plan = plan(true, false, "holm", null, null,
                 metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true));
