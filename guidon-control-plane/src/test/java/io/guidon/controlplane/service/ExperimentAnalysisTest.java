@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.domain.AnalysisSums;
+import io.guidon.controlplane.domain.ExperimentSpec;
 import io.guidon.controlplane.domain.ExperimentSnapshot;
 import io.guidon.stats.Cuped;
 import io.guidon.stats.Covariate;
@@ -179,6 +180,27 @@ class ExperimentAnalysisTest {
         assertThat(r.method()).contains("N(0, 0.3\u00b2)");
         assertThat(r.correction()).startsWith("none: Bayesian");
         assertThat(r.verdict().decision()).isEqualTo("ship");
+    }
+
+    @Test
+    void theAnalysisComputesAtTheBoundsOfAlphaAndTheEffect() {
+        AnalysisPlan.Metric buy = metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true);
+        for (boolean bayesian : new boolean[] {false, true}) {
+            for (double mde : new double[] {ExperimentSpec.MIN_EFFECT * 1.1, ExperimentSpec.MAX_EFFECT * 0.99}) {
+                AnalysisPlan plan = new AnalysisPlan(1, 1, "exp", "Exp", 1, 1, "production", "flag", "off",
+                        List.of(new AnalysisPlan.Arm("off", 50), new AnalysisPlan.Arm("on", 50)), bayesian, true,
+                        ExperimentSpec.MIN_ALPHA * 1.1, 0.8, mde, "holm", null, "running", START, null,
+                        List.of(buy));
+                ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(plan, snapshot(plan, 1000, 1000,
+                        Map.of("buy", new AnalysisSums.Sums[] {proportion(1000, 100), proportion(1000, 130)})),
+                        new ExperimentAnalysis.Looks());
+
+                ExperimentAnalysis.Comparison c = treatment(r, 0);
+                assertThat(c.relative().interval().lower()).as("bayesian %s, mde %s", bayesian, mde)
+                        .isLessThan(c.relative().interval().upper());
+                assertThat(c.outcome()).isIn("better", "worse", "none");
+            }
+        }
     }
 
     @Test
