@@ -44,9 +44,10 @@ public final class SampleRatioMismatch {
     }
 
     /**
-     * The planned share of each group, {@code w_i / Σw}, summing to 1. The weights are first divided by the largest,
-     * so that weights of any finite scale give their shares: two weights of 1e308 sum to infinity as doubles, which
-     * would make every share 0.
+     * The planned share of each group, {@code w_i / Σw}, summing to 1. When the sum overflows a double (two weights of
+     * 1e308 sum to infinity, which would make every share 0) the weights are first divided by the largest, so that
+     * weights of any finite scale give their shares; otherwise they are divided by their sum as they are, exactly
+     * as before (90 and 10 give 0.9 and 0.1, not a rounding of them).
      *
      * @param weights each finite and above 0
      * @throws IllegalArgumentException when a weight is not finite and above 0
@@ -60,13 +61,21 @@ public final class SampleRatioMismatch {
             }
             largest = Math.max(largest, weights[i]);
         }
+        double scale = 1;
         double sum = 0;
         for (double w : weights) {
-            sum += w / largest;
+            sum += w;
+        }
+        if (Double.isInfinite(sum)) {
+            scale = largest;
+            sum = 0;
+            for (double w : weights) {
+                sum += w / scale;
+            }
         }
         double[] shares = new double[weights.length];
         for (int i = 0; i < weights.length; i++) {
-            shares[i] = weights[i] / largest / sum;
+            shares[i] = weights[i] / scale / sum;
         }
         return shares;
     }
