@@ -44,6 +44,43 @@ public final class SampleRatioMismatch {
     }
 
     /**
+     * The planned share of each group, {@code w_i / Σw}, summing to 1. When the sum overflows a double (two weights of
+     * 1e308 sum to infinity, which would make every share 0) the weights are first divided by the largest, so that
+     * weights of any finite scale give their shares; otherwise they are divided by their sum as they are, exactly
+     * as before (90 and 10 give 0.9 and 0.1, not a rounding of them).
+     *
+     * @param weights each finite and above 0
+     * @throws IllegalArgumentException when a weight is not finite and above 0
+     */
+    public static double[] shares(double[] weights) {
+        double largest = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (!(weights[i] > 0) || !Double.isFinite(weights[i])) {
+                throw new IllegalArgumentException(
+                        "expectedWeights[" + i + "] must be finite and above 0, was " + weights[i]);
+            }
+            largest = Math.max(largest, weights[i]);
+        }
+        double scale = 1;
+        double sum = 0;
+        for (double w : weights) {
+            sum += w;
+        }
+        if (Double.isInfinite(sum)) {
+            scale = largest;
+            sum = 0;
+            for (double w : weights) {
+                sum += w / scale;
+            }
+        }
+        double[] shares = new double[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            shares[i] = weights[i] / scale / sum;
+        }
+        return shares;
+    }
+
+    /**
      * Tests observed counts against a planned split.
      *
      * @param observed users seen in each group, each at least 0; with no users at all the result is
@@ -64,26 +101,21 @@ public final class SampleRatioMismatch {
         if (observed.length < 2) {
             throw new IllegalArgumentException("a split has at least 2 groups, got " + observed.length);
         }
-        double weights = 0;
         long total = 0;
         for (int i = 0; i < observed.length; i++) {
             if (observed[i] < 0) {
                 throw new IllegalArgumentException("observed[" + i + "] is negative: " + observed[i]);
             }
-            if (!(expectedWeights[i] > 0) || !Double.isFinite(expectedWeights[i])) {
-                throw new IllegalArgumentException(
-                        "expectedWeights[" + i + "] must be finite and above 0, was " + expectedWeights[i]);
-            }
-            weights += expectedWeights[i];
             total = Math.addExact(total, observed[i]);
         }
+        double[] shares = shares(expectedWeights);
         int degreesOfFreedom = observed.length - 1;
         if (total == 0) {
             return new Result(0, degreesOfFreedom, 1);
         }
         double[] expected = new double[observed.length];
         for (int i = 0; i < observed.length; i++) {
-            expected[i] = total * (expectedWeights[i] / weights);
+            expected[i] = total * shares[i];
         }
         return new Result(CHI_SQUARE.chiSquare(expected, observed), degreesOfFreedom,
                 CHI_SQUARE.chiSquareTest(expected, observed));

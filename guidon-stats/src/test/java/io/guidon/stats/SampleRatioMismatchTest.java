@@ -26,7 +26,9 @@ class SampleRatioMismatchTest {
     @Test
     void weightsAreSharesWhateverTheirSum() {
         // scipy: stats.chisquare([1000, 1100, 2000], [1025, 1025, 2050]) -> 7.317073170731708, p 0.025770197629651086.
-        for (double[] weights : new double[][] {{1, 1, 2}, {25, 25, 50}, {0.25, 0.25, 0.5}}) {
+        // The last: weights whose sum overflows a double (an API client may send any finite scale), once a 500.
+        for (double[] weights : new double[][] {{1, 1, 2}, {25, 25, 50}, {0.25, 0.25, 0.5},
+                {0.6e308, 0.6e308, 1.2e308}}) {
             SampleRatioMismatch.Result result = SampleRatioMismatch.test(new long[] {1000, 1100, 2000}, weights);
             assertThat(result.statistic()).isCloseTo(7.317073170731708, within(1e-9));
             assertThat(result.degreesOfFreedom()).isEqualTo(2);

@@ -251,7 +251,7 @@ final class BodyReader {
     }
 
     private static String plain(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 
     static boolean absent(JsonNode n) {

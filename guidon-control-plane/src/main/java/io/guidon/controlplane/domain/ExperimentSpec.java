@@ -41,6 +41,13 @@ public record ExperimentSpec(String key, String name, String hypothesis, String 
             "controlVariant", "variants", "metrics", "analysis", "startAt", "endAt");
     private static final Set<String> VARIANT_FIELDS = Set.of("key", "weight");
     private static final Set<String> METRICS_FIELDS = Set.of("primary", "secondary", "guardrails");
+    /** α is above this: 0.000001. */
+    public static final double MIN_ALPHA = 0.000001;
+    /** A minimum detectable effect is above this: 0.000001 (0.0001 %). */
+    public static final double MIN_EFFECT = 0.000001;
+    /** A minimum detectable effect is below this: 1000 (+100,000 %). */
+    public static final double MAX_EFFECT = 1000;
+
     private static final Set<String> ANALYSIS_FIELDS = Set.of("method", "sequential", "alpha", "power",
             "minimumDetectableEffect", "correction", "cuped");
     private static final Set<String> CUPED_FIELDS = Set.of("preExposure");
@@ -92,9 +99,10 @@ public record ExperimentSpec(String key, String name, String hypothesis, String 
     /**
      * How the results are analysed.
      *
-     * @param alpha the false-positive rate, in (0, 0.5)
+     * @param alpha the false-positive rate, in (0.000001, 0.5)
      * @param power the power the sample size is planned for, in (0, 1)
-     * @param minimumDetectableEffect the smallest relative effect worth detecting (0.05: 5 %), or null
+     * @param minimumDetectableEffect the smallest relative effect worth detecting (0.05: 5 %), in (0.000001, 1000),
+     *     or null
      * @param cupedPreExposure CUPED's window before each user's first exposure, or null for no CUPED
      */
     public record Analysis(Method method, boolean sequential, double alpha, double power,
@@ -110,7 +118,8 @@ public record ExperimentSpec(String key, String name, String hypothesis, String 
      * missing or malformed key, name, environment, flag or control variant; variants that are not a list of 2 to
      * 20, repeated, without the control, of malformed names, with weights that are not positive numbers or given for
      * some but not all; metrics without a primary, with a key twice, or lists beyond 20; an analysis with an unknown
-     * method or correction, α outside (0, 0.5), power outside (0, 1), a minimum detectable effect not above 0, a
+     * method or correction, α outside (0.000001, 0.5), power outside (0, 1), a minimum detectable effect outside
+     * (0.000001, 1000), a
      * CUPED window that is not an ISO-8601 duration; instants that are not ISO-8601, or an end not after the start.
      *
      * @param currentKey the experiment's key when the body replaces it ({@code PUT}: the body may repeat it, never
@@ -265,9 +274,11 @@ public record ExperimentSpec(String key, String name, String hypothesis, String 
         Analysis d = DEFAULT_ANALYSIS;
         Method method = r.choice(node, "method", at, Method.class, d.method(), "");
         Boolean sequential = r.bool(node, "sequential", at, d.sequential());
-        Double alpha = r.number(node, "alpha", at, 0.0, 0.5, d.alpha(), "the false-positive rate, such as 0.05");
+        // The lower bounds keep the statistics computable: 1 − α must stay below 1 as a double (a credible mass),
+        // and a sequential test's mixing variance (about MDE²) must stay finite and above 0.
+        Double alpha = r.number(node, "alpha", at, MIN_ALPHA, 0.5, d.alpha(), "the false-positive rate, such as 0.05");
         Double power = r.number(node, "power", at, 0.0, 1.0, d.power(), "the power planned for, such as 0.8");
-        Double mde = r.number(node, "minimumDetectableEffect", at, 0.0, null, null,
+        Double mde = r.number(node, "minimumDetectableEffect", at, MIN_EFFECT, MAX_EFFECT, null,
                 "the smallest relative effect worth detecting (0.05: 5 %)");
         Correction correction = r.choice(node, "correction", at, Correction.class, d.correction(),
                 "across arms and metrics");

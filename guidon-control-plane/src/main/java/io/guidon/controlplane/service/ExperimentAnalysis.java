@@ -269,8 +269,11 @@ public final class ExperimentAnalysis {
         if (plan.bayesian()) {
             posterior = Bayesian.gaussian(relative, Bayesian.NormalPrior.weakOnRelativeLift(),
                     m.higherIsBetter() ? Direction.HIGHER_IS_BETTER : Direction.LOWER_IS_BETTER, 1 - plan.alpha());
-            rel = new Inference(relative, Double.POSITIVE_INFINITY, plan.alpha(), posterior.credibleInterval(),
-                    Double.NaN);
+            // The lift answered is the posterior's mean and standard deviation: the credible interval is centred on
+            // them, and the observed lift (the likelihood) can lie outside it when the prior shrinks a noisy one.
+            double sd = posterior.standardDeviation();
+            rel = new Inference(new Estimate(posterior.mean(), sd * sd),
+                    Double.POSITIVE_INFINITY, plan.alpha(), posterior.credibleInterval(), Double.NaN);
             relAtIntervalAlpha = rel;
         }
         return new Draft(abs, rel, relAtIntervalAlpha, posterior, reduction);
@@ -324,15 +327,12 @@ public final class ExperimentAnalysis {
     private static Srm srm(AnalysisPlan plan, AnalysisSums sums) {
         long[] observed = plan.variantKeys().stream().mapToLong(sums::usersOf).toArray();
         double[] weights = plan.weights();
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
+        double[] shares = SampleRatioMismatch.shares(weights);
         Map<String, Long> users = new LinkedHashMap<>();
         Map<String, Double> share = new LinkedHashMap<>();
         for (int i = 0; i < observed.length; i++) {
             users.put(plan.variantKeys().get(i), observed[i]);
-            share.put(plan.variantKeys().get(i), weights[i] / total);
+            share.put(plan.variantKeys().get(i), shares[i]);
         }
         long n = java.util.Arrays.stream(observed).sum();
         if (n == 0 || observed.length < 2) {

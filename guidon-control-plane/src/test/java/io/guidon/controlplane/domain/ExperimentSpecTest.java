@@ -155,9 +155,22 @@ class ExperimentSpecTest {
         assertThat(v).containsOnlyKeys("/analysis/method", "/analysis/sequential", "/analysis/alpha",
                 "/analysis/power", "/analysis/minimumDetectableEffect", "/analysis/correction",
                 "/analysis/cuped/preExposure");
-        assertThat(v.get("/analysis/alpha")).contains("above 0 and below 0.5").endsWith("not 0.5");
+        assertThat(v.get("/analysis/alpha")).contains("above 0.000001 and below 0.5").endsWith("not 0.5");
         assertThat(v.get("/analysis/power")).contains("above 0 and below 1");
         assertThat(v.get("/analysis/correction")).contains("none, holm or benjamini_hochberg");
+    }
+
+    @Test
+    void anAlphaOrAnEffectTooSmallOrTooLargeToComputeIsRefused() {
+        // Once accepted, each made the results a 500: a Bayesian credible mass 1 − 1e-300 = 1.0, a sequential
+        // mixing variance 1e-300² = 0 or 1e300² = ∞.
+        Map<String, String> v = violations(with("analysis", "{'alpha': 1e-300, 'minimumDetectableEffect': 1e-300}"));
+        assertThat(v.get("/analysis/alpha")).contains("above 0.000001 and below 0.5");
+        assertThat(v.get("/analysis/minimumDetectableEffect")).contains("above 0.000001 and below 1000");
+        assertThat(violations(with("analysis", "{'minimumDetectableEffect': 1e300}")))
+                .containsOnlyKeys("/analysis/minimumDetectableEffect");
+        assertThat(ExperimentSpec.parse(json(with("analysis", "{'alpha': 0.0000011, 'minimumDetectableEffect':"
+                + " 999}")), null).violations()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.domain.AnalysisSums;
+import io.guidon.controlplane.domain.ExperimentSpec;
 import io.guidon.controlplane.domain.ExperimentSnapshot;
 import io.guidon.stats.Cuped;
 import io.guidon.stats.Covariate;
@@ -179,6 +180,68 @@ class ExperimentAnalysisTest {
         assertThat(r.method()).contains("N(0, 0.3\u00b2)");
         assertThat(r.correction()).startsWith("none: Bayesian");
         assertThat(r.verdict().decision()).isEqualTo("ship");
+    }
+
+    @Test
+    void theAnalysisComputesAtTheBoundsOfAlphaAndTheEffect() {
+        AnalysisPlan.Metric buy = metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true);
+        for (boolean bayesian : new boolean[] {false, true}) {
+            for (double mde : new double[] {ExperimentSpec.MIN_EFFECT * 1.1, ExperimentSpec.MAX_EFFECT * 0.99}) {
+                AnalysisPlan plan = new AnalysisPlan(1, 1, "exp", "Exp", 1, 1, "production", "flag", "off",
+                        List.of(new AnalysisPlan.Arm("off", 50), new AnalysisPlan.Arm("on", 50)), bayesian, true,
+                        ExperimentSpec.MIN_ALPHA * 1.1, 0.8, mde, "holm", null, "running", START, null,
+                        List.of(buy));
+                ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(plan, snapshot(plan, 1000, 1000,
+                        Map.of("buy", new AnalysisSums.Sums[] {proportion(1000, 100), proportion(1000, 130)})),
+                        new ExperimentAnalysis.Looks());
+
+                ExperimentAnalysis.Comparison c = treatment(r, 0);
+                assertThat(c.relative().interval().lower()).as("bayesian %s, mde %s", bayesian, mde)
+                        .isLessThan(c.relative().interval().upper());
+                assertThat(c.outcome()).isIn("better", "worse", "none");
+            }
+        }
+    }
+
+    @Test
+    void weightsWhoseSumOverflowsADoubleArePlannedSharesAsAnyOther() {
+        // Weights are of any scale, so the API stores 1.7e308 and 1.7e308; their sum as a double is infinite, which
+        // made every planned share 0 and the results a 500 (Hipparchus refused the expected counts of 0).
+        AnalysisPlan plan = new AnalysisPlan(1, 1, "exp", "Exp", 1, 1, "production", "flag", "off",
+                List.of(new AnalysisPlan.Arm("off", 1.7e308), new AnalysisPlan.Arm("on", 1.7e308)), false, false,
+                0.05, 0.8, null, "none", null, "running", START, null,
+                List.of(metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true)));
+        ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(plan, snapshot(plan, 155, 145,
+                Map.of("buy", new AnalysisSums.Sums[] {proportion(155, 30), proportion(145, 35)})),
+                new ExperimentAnalysis.Looks());
+
+        assertThat(r.srm().expectedShare()).containsEntry("off", 0.5).containsEntry("on", 0.5);
+        // scipy 1.17.1: stats.chisquare([155, 145]) -> 0.3333333333333333, p 0.5637028616507731.
+        assertThat(r.srm().chi2()).isCloseTo(0.3333333333333333, within(1e-12));
+        assertThat(r.srm().pValue()).isCloseTo(0.5637028616507731, within(1e-12));
+        assertThat(r.srm().mismatch()).isFalse();
+    }
+
+    @Test
+    void aBayesianLiftIsThePosteriorMeanItsCredibleIntervalIsCentredOn() {
+        AnalysisPlan plan = plan(true, false, "holm", null, null,
+                metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true));
+        ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(plan, snapshot(plan, 100, 100,
+                Map.of("buy", new AnalysisSums.Sums[] {proportion(100, 10), proportion(100, 20)})),
+                new ExperimentAnalysis.Looks());
+
+        ExperimentAnalysis.Comparison c = treatment(r, 0);
+        // Observed lift L = 0.2/0.1 − 1 = 1 with the delta-method variance v = 0.0016/0.01 + 0.04·0.0009/0.0001 = 0.52.
+        // Under the prior N(0, 0.3²): mean = L·0.09/(0.09 + v) = 0.147541, variance = 0.09·v/(0.09 + v) = 0.0767213
+        // (Gelman et al. §2.5). The raw 1.0 lies above the 95 % credible interval (0.147541 ± 1.959964·0.276986 =
+        // −0.395342 to 0.690424), so answering it as the lift beside that interval contradicted the interval.
+        assertThat(c.relative().estimate().value()).isCloseTo(0.147541, within(1e-6));
+        assertThat(c.relative().estimate().standardError()).isCloseTo(0.276986, within(1e-6));
+        assertThat(c.relative().interval().lower()).isCloseTo(-0.395342, within(1e-6));
+        assertThat(c.relative().interval().upper()).isCloseTo(0.690424, within(1e-6));
+        assertThat(c.relative().estimate().value()).isEqualTo(c.posterior().mean());
+        // The absolute difference stays the observed one, for scale.
+        assertThat(c.absolute().estimate().value()).isCloseTo(0.1, within(1e-12));
     }
 
     @Test

@@ -38,8 +38,8 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     public static final List<String> METHODS = List.of("frequentist", "bayesian");
     public static final List<String> CORRECTIONS = List.of("holm", "benjamini_hochberg", "none");
     /** What the minimum detectable effect's field says when the API refused the effect. */
-    static final String MDE_PROBLEM = "Enter a relative lift in percent, above 0: 5 means +5 %. Leave it empty for"
-            + " none.";
+    static final String MDE_PROBLEM = "Enter a relative lift in percent, above 0.0001 and below 100000: 5 means"
+            + " +5 %. Leave it empty for none.";
 
     /** A variant of the flag: whether it is compared, and its planned weight as typed ("" for none). */
     public record VariantField(String key, boolean included, String weight) {
