@@ -99,7 +99,8 @@ public final class ExperimentAnalysis {
     /**
      * The decision the numbers support.
      *
-     * @param decision {@code ship}, {@code keep_control}, {@code inconclusive} or {@code blocked_by_srm}
+     * @param decision {@code ship}, {@code keep_control}, {@code inconclusive}, {@code blocked_by_srm} or
+     *     {@code keep_running} (a running fixed-horizon experiment's "ship" before its planned sample size)
      * @param variant the variant to ship; null otherwise
      * @param reason in words
      */
@@ -209,8 +210,9 @@ public final class ExperimentAnalysis {
             }
             metrics.add(new MetricResult(m, arms));
         }
+        Progress progress = progress(plan, sums);
         return new Results(plan, snapshot, srm, method(plan), correctionStatement, metrics,
-                verdict(plan, srm, metrics), progress(plan, sums));
+                heldToItsHorizon(plan, progress, verdict(plan, srm, metrics)), progress);
     }
 
     /** One comparison before the correction. */
@@ -407,6 +409,26 @@ public final class ExperimentAnalysis {
         return new Verdict("inconclusive", null, "no treatment is yet better than " + plan.controlVariant()
                 + " on the primary metric " + primary.metric().key() + " without degrading a guardrail"
                 + (degraded.isEmpty() ? "" : " (" + String.join("; ", degraded) + ")"));
+    }
+
+    /**
+     * A running frequentist fixed-horizon experiment is read once, at its planned sample size: before it, a "ship"
+     * is held back as {@code keep_running}. Acting on the first p below α while the data grow is peeking, which
+     * inflates the false-positive rate well above α (Johari et al., Operations Research 70(3), 2022, §2; R. Kohavi,
+     * D. Tang, Y. Xu, "Trustworthy Online Controlled Experiments", 2020, ch. 17). A "keep_control" is not held: stopping
+     * a harmful treatment early is the cautious side. Sequential and Bayesian experiments, one without a planned
+     * size (no minimum detectable effect or no baseline yet) and a stopped one keep their verdict.
+     */
+    static Verdict heldToItsHorizon(AnalysisPlan plan, Progress progress, Verdict verdict) {
+        if (!"ship".equals(verdict.decision()) || plan.bayesian() || plan.sequential()
+                || !"running".equals(plan.status()) || progress.fraction() == null || progress.fraction() >= 1) {
+            return verdict;
+        }
+        return new Verdict("keep_running", null, String.format(java.util.Locale.ROOT, "%s looks better, but a"
+                + " fixed-horizon experiment is read once, at its planned sample size: %,d of %,.0f users in the"
+                + " smallest arm so far (%.0f %%); acting on a p-value before then inflates the false-positive rate"
+                + " (choose sequential analysis to read the results at any time)", verdict.variant(),
+                progress.smallestArm(), Math.ceil(progress.neededPerArm()), Math.floor(100 * progress.fraction())));
     }
 
     /** Users per arm needed for the MDE on the primary metric with the control's observed baseline. */

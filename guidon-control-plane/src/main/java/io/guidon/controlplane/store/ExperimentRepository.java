@@ -157,7 +157,9 @@ public final class ExperimentRepository {
      */
     public Future<Experiment> transition(SqlClient c, long id, Experiment.Status status, OffsetDateTime startAt,
             OffsetDateTime endAt) {
-        return Sql.query(c, "UPDATE experiments SET status = $2, start_at = $3, end_at = $4, updated_at = now()"
+        // A start or a stop changes the window the results count: a new version (ETag), and the snapshots recompute.
+        return Sql.query(c, "UPDATE experiments SET status = $2, start_at = $3, end_at = $4, version = version + 1,"
+                + " updated_at = now()"
                 + " WHERE id = $1", id, status.jsonName(), startAt, endAt).compose(done -> get(c, id));
     }
 

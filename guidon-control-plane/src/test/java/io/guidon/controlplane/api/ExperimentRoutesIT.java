@@ -212,6 +212,7 @@ class ExperimentRoutesIT {
         Resp started = cp.post(x + "/start", editor, Map.of());
         assertThat(started.status()).as(started.body()).isEqualTo(200);
         assertThat(started.json().get("status").asText()).isEqualTo("running");
+        assertThat(started.json().get("version").asLong()).as("a start changes what the results count").isEqualTo(2);
         assertThat(Instant.parse(started.json().get("startAt").asText())).isCloseTo(Instant.now(),
                 org.assertj.core.api.Assertions.within(1, ChronoUnit.MINUTES));
         assertThat(cp.post(x + "/start", editor, Map.of()).json().get("detail").asText())
@@ -219,7 +220,7 @@ class ExperimentRoutesIT {
                         + " can be started");
 
         Map<String, Object> otherFlag = experiment("life", "search", "pay");
-        Resp refused = cp.put(x, editor, otherFlag, "If-Match", "\"1\"");
+        Resp refused = cp.put(x, editor, otherFlag, "If-Match", "\"2\"");
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.json().get("detail").asText()).contains("its flag ('checkout') cannot change once started");
         assertThat(cp.delete(x, editor).json().get("detail").asText()).contains("stop it first");
@@ -228,9 +229,11 @@ class ExperimentRoutesIT {
         Map<String, Object> edit = experiment("life", "checkout", "pay");
         edit.put("metrics", Map.of("primary", "pay", "guardrails", List.of("refund")));
         edit.put("analysis", Map.of("method", "bayesian"));
-        Resp edited = cp.put(x, editor, edit, "If-Match", "\"1\"");
+        assertThat(cp.put(x, editor, edit, "If-Match", "\"1\"").status()).as("the draft's version, before its start")
+                .isEqualTo(412);
+        Resp edited = cp.put(x, editor, edit, "If-Match", "\"2\"");
         assertThat(edited.status()).as(edited.body()).isEqualTo(200);
-        assertThat(edited.json().get("version").asLong()).isEqualTo(2);
+        assertThat(edited.json().get("version").asLong()).isEqualTo(3);
         assertThat(weights(edited.json())).containsExactly(75.0, 25.0);
         assertThat(edited.json().get("metrics").get("guardrails").get(0).asText()).isEqualTo("refund");
         assertThat(edited.json().get("startAt")).isEqualTo(started.json().get("startAt"));
@@ -239,7 +242,7 @@ class ExperimentRoutesIT {
         Map<String, Object> refund = metric("refund", "proportion", "refund");
         refund.put("direction", "lower_is_better");
         assertThat(cp.put("/api/v1/metrics/refund", editor, refund, "If-Match", "\"1\"").status()).isEqualTo(200);
-        assertThat(cp.get(x, editor).json().get("version").asLong()).isEqualTo(3);
+        assertThat(cp.get(x, editor).json().get("version").asLong()).isEqualTo(4);
         Resp inUse = cp.delete("/api/v1/metrics/refund", editor);
         assertThat(inUse.status()).isEqualTo(409);
         assertThat(inUse.json().get("detail").asText()).contains("life (" + made.json().get("id").asText() + ")");
@@ -247,11 +250,12 @@ class ExperimentRoutesIT {
         Resp stopped = cp.post(x + "/stop", editor, Map.of());
         assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
         assertThat(stopped.json().get("status").asText()).isEqualTo("stopped");
+        assertThat(stopped.json().get("version").asLong()).as("a stop ends the window: a new version").isEqualTo(5);
         assertThat(Instant.parse(stopped.json().get("endAt").asText()))
                 .isAfter(Instant.parse(stopped.json().get("startAt").asText()));
         assertThat(cp.get("/api/v1/experiments?status=stopped&flag=checkout", editor).json().get("items")
                 .findValuesAsText("key")).contains("life");
-        assertThat(cp.delete(x, editor, "If-Match", "\"3\"").status()).isEqualTo(204);
+        assertThat(cp.delete(x, editor, "If-Match", "\"5\"").status()).isEqualTo(204);
         assertThat(cp.get(x, editor).status()).isEqualTo(404);
         assertThat(auditActions("experiment", made.json().get("id").asText())).containsExactly("experiment.delete",
                 "experiment.stop", "experiment.update", "experiment.start", "experiment.create");

@@ -329,4 +329,37 @@ class ExperimentAnalysisTest {
         assertThat(r.verdict().decision()).isEqualTo("inconclusive");
         assertThat(r.progress().fraction()).isNull();
     }
+
+    @Test
+    void aRunningFixedHorizonWinnerBeforeItsPlannedSampleSizeIsKeptRunningNotShipped() {
+        // The shipped winner above (p = 0.0059), now with a 10 % minimum detectable effect: at a 10 % baseline that
+        // needs about 14,750 users per arm, and 1,000 are in.
+        Map<String, AnalysisSums.Sums[]> data = Map.of("buy",
+                new AnalysisSums.Sums[] {proportion(1000, 100), proportion(1000, 150)});
+        AnalysisPlan.Metric buy = metric("buy", AnalysisPlan.Role.PRIMARY, AnalysisPlan.Kind.PROPORTION, true);
+        AnalysisPlan fixed = plan(false, false, "none", null, 0.1, buy);
+        ExperimentAnalysis.Results r = ExperimentAnalysis.assemble(fixed, snapshot(fixed, 1000, 1000, data),
+                new ExperimentAnalysis.Looks());
+
+        assertThat(treatment(r, 0).outcome()).as("the comparison itself is significant").isEqualTo("better");
+        assertThat(r.progress().fraction()).isLessThan(0.1);
+        assertThat(r.verdict().decision()).isEqualTo("keep_running");
+        assertThat(r.verdict().variant()).isNull();
+        assertThat(r.verdict().reason()).startsWith("on looks better").contains("1,000 of ")
+                .contains("choose sequential analysis");
+
+        AnalysisPlan sequential = plan(false, true, "none", null, 0.1, buy);
+        assertThat(ExperimentAnalysis.heldToItsHorizon(sequential, r.progress(), new ExperimentAnalysis.Verdict(
+                "ship", "on", "better")).decision()).as("a sequential experiment may be read at any time")
+                .isEqualTo("ship");
+        AnalysisPlan bayesian = plan(true, false, "none", null, 0.1, buy);
+        assertThat(ExperimentAnalysis.heldToItsHorizon(bayesian, r.progress(), new ExperimentAnalysis.Verdict(
+                "ship", "on", "better")).decision()).isEqualTo("ship");
+        assertThat(ExperimentAnalysis.heldToItsHorizon(fixed, new ExperimentAnalysis.Progress(1000.0, 1000, 1.0),
+                new ExperimentAnalysis.Verdict("ship", "on", "better")).decision()).as("at the planned size")
+                .isEqualTo("ship");
+        assertThat(ExperimentAnalysis.heldToItsHorizon(fixed, r.progress(), new ExperimentAnalysis.Verdict(
+                "keep_control", null, "worse")).decision()).as("stopping a harmful treatment is not held")
+                .isEqualTo("keep_control");
+    }
 }

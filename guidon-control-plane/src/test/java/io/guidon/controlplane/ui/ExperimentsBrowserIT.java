@@ -245,8 +245,9 @@ class ExperimentsBrowserIT {
         browser.waitForText("#experiment-status", "running");
         assertThat(browser.find("#verdict").getAttribute("class")).contains("verdict-" + api.at("/verdict/decision")
                 .asText());
-        assertThat(api.at("/verdict/decision").asText()).isEqualTo("ship");
-        assertThat(browser.find("#verdict h2").getText()).isEqualTo("Ship on");
+        assertThat(api.at("/verdict/decision").asText()).as("a fixed-horizon winner at 6 % of its planned size")
+                .isEqualTo("keep_running");
+        assertThat(browser.find("#verdict h2").getText()).isEqualTo("Keep running until the planned sample size");
         assertThat(browser.find("#verdict p").getText()).isEqualTo(api.at("/verdict/reason").asText() + ".");
         assertThat(browser.findAll("#srm-warning")).as("the split is as planned").isEmpty();
         assertThat(browser.find("#srm-ok").getText()).contains(Figures.p(api.at("/srm/p").asDouble()));

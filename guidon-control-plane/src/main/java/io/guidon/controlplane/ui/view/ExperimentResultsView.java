@@ -24,7 +24,7 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
         String asOf, String method, String correction, boolean bayesian) {
 
     /**
-     * The verdict: {@code decision} ({@code ship}, {@code keep_control}, {@code inconclusive}, {@code blocked_by_srm})
+     * The verdict: {@code decision} ({@code ship}, {@code keep_control}, {@code inconclusive}, {@code blocked_by_srm}, {@code keep_running})
      * for the banner's style, its headline, and the results' reason.
      */
     public record Banner(String decision, String headline, String reason) {
@@ -118,6 +118,7 @@ public record ExperimentResultsView(Banner verdict, SrmView srm, ProgressView pr
             case "ship" -> "Ship " + v.variant();
             case "keep_control" -> "Keep " + r.plan().controlVariant();
             case "blocked_by_srm" -> "Blocked: the users' split is not the planned one";
+            case "keep_running" -> "Keep running until the planned sample size";
             default -> "Inconclusive so far";
         };
         // The reason as the results word it (it may start with a variant's key: never capitalized).
