@@ -87,7 +87,10 @@ class DatabaseOutageIT {
                 "database.connection-timeout", "2s"));
                 Connection locker = cp.db.connect();
                 Statement s = locker.createStatement()) {
-            assertThat(busy.get("/api/v1/flags", viewer).status()).isEqualTo(200); // the key is cached now
+            // The key is cached once a read succeeds (the replica's periodic tasks share its one connection at start:
+            // on a loaded machine the first read may wait past the 300 ms statement timeout).
+            Poll.until("a read through the one-connection replica",
+                    () -> busy.get("/api/v1/flags", viewer).status() == 200);
             locker.setAutoCommit(false);
             s.execute("LOCK TABLE flags IN ACCESS EXCLUSIVE MODE");
             List<java.util.concurrent.CompletableFuture<Resp>> answers = new ArrayList<>();

@@ -207,7 +207,7 @@ class TenantIsolationIT {
         assertThat(request.get("approvals").size()).isZero();
         JsonNode experiment = cp.get("/api/v1/experiments/" + experimentB, adminB).json();
         assertThat(experiment.get("status").asText()).as("as B left it: started").isEqualTo("running");
-        assertThat(experiment.get("version").asInt()).isEqualTo(1);
+        assertThat(experiment.get("version").asInt()).as("made, then started").isEqualTo(2);
         assertThat(cp.get("/api/v1/metrics/b-metric", adminB).json().get("version").asInt()).isEqualTo(1);
     }
 
