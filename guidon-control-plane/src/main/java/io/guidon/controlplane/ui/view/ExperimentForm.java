@@ -1,5 +1,9 @@
 package io.guidon.controlplane.ui.view;
 
+import static io.guidon.controlplane.ui.view.FormFields.text;
+import static io.guidon.controlplane.ui.view.FormFields.raw;
+import static io.guidon.controlplane.ui.view.FormFields.or;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.Experiment;
@@ -227,19 +231,5 @@ public record ExperimentForm(Long id, String key, String name, String hypothesis
     /** Whether {@code metric} is ticked as a guardrail. */
     public boolean isGuardrail(String metric) {
         return guardrails.contains(metric);
-    }
-
-    private static String text(Function<String, String> field, String name) {
-        String v = field.apply(name);
-        return v == null ? "" : v.strip();
-    }
-
-    private static String raw(Function<String, String> field, String name) {
-        String v = field.apply(name);
-        return v == null ? "" : v.replace("\r\n", "\n");
-    }
-
-    private static String or(String v, String fallback) {
-        return v.isEmpty() ? fallback : v;
     }
 }

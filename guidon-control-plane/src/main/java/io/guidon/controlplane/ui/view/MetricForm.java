@@ -1,5 +1,9 @@
 package io.guidon.controlplane.ui.view;
 
+import static io.guidon.controlplane.ui.view.FormFields.text;
+import static io.guidon.controlplane.ui.view.FormFields.raw;
+import static io.guidon.controlplane.ui.view.FormFields.or;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.Metric;
 import io.guidon.controlplane.domain.MetricSpec;
@@ -125,20 +129,5 @@ public record MetricForm(boolean editing, String key, String name, String descri
     /** The form's action: {@code /ui/metrics} to create, {@code /ui/metrics/<key>} to change. */
     public String action() {
         return editing ? "/ui/metrics/" + Links.encode(key) : "/ui/metrics";
-    }
-
-    private static String text(Function<String, String> field, String name) {
-        String v = field.apply(name);
-        return v == null ? "" : v.strip();
-    }
-
-    /** A text as typed, with a textarea's CR LF read as LF. */
-    private static String raw(Function<String, String> field, String name) {
-        String v = field.apply(name);
-        return v == null ? "" : v.replace("\r\n", "\n");
-    }
-
-    private static String or(String v, String fallback) {
-        return v.isEmpty() ? fallback : v;
     }
 }

@@ -1,5 +1,7 @@
 package io.guidon.controlplane.ui.view;
 
+import static io.guidon.controlplane.ui.view.FormFields.text;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.StoredJson;
@@ -48,11 +50,6 @@ public record RolloutForm(String environment, String control, String treatment, 
         }
         return new RolloutForm(text(field, "environment"), text(field, "control"), text(field, "treatment"),
                 text(field, "stages"), g, text(field, "alpha"));
-    }
-
-    private static String text(Function<String, String> field, String name) {
-        String v = field.apply(name);
-        return v == null ? "" : v.strip();
     }
 
     /** What the form asks for, as the API's body, and the problems of lines that are not stages. */
