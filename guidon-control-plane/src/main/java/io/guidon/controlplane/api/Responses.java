@@ -283,7 +283,7 @@ public final class Responses implements ResourceViews {
         o.put("denominatorEvent", s.denominatorEvent());
         o.put("denominatorSource", s.denominatorSource() == null ? null
                 : io.guidon.controlplane.domain.MetricSpec.jsonName(s.denominatorSource()));
-        o.put("window", s.window() == null ? null : s.window().toString());
+        o.put("window", s.window() == null ? null : io.guidon.controlplane.domain.IsoDurations.of(s.window()));
         o.put("direction", io.guidon.controlplane.domain.MetricSpec.jsonName(s.direction()));
         if (s.cap() == null) {
             o.putNull("cap");
@@ -336,7 +336,8 @@ public final class Responses implements ResourceViews {
         if (a.cupedPreExposure() == null) {
             analysis.putNull("cuped");
         } else {
-            analysis.putObject("cuped").put("preExposure", a.cupedPreExposure().toString());
+            analysis.putObject("cuped").put("preExposure",
+                    io.guidon.controlplane.domain.IsoDurations.of(a.cupedPreExposure()));
         }
         o.put("status", x.status().jsonName());
         o.put("startAt", instant(x.startAt()));

@@ -124,7 +124,7 @@ class ExperimentRoutesIT {
         Resp replaced = cp.put("/api/v1/metrics/signup", editor, changed, "If-Match", "\"1\"");
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().get("version").asLong()).isEqualTo(2);
-        assertThat(replaced.json().get("window").asText()).isEqualTo("PT48H");
+        assertThat(replaced.json().get("window").asText()).as("whole days written as days").isEqualTo("P2D");
         assertThat(replaced.json().get("cap").get("kind").asText()).isEqualTo("fixed");
         // The same body again changes nothing, not even the version.
         assertThat(cp.put("/api/v1/metrics/signup", editor, changed, "If-Match", "\"2\"").json().get("version")

@@ -63,10 +63,7 @@ public final class Figures {
 
     /** An ISO-8601 duration as people write it: whole days as days ("P7D", not "PT168H"), else as Java writes it. */
     public static String duration(java.time.Duration d) {
-        if (!d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0) {
-            return "P" + d.toDays() + "D";
-        }
-        return d.toString();
+        return io.guidon.controlplane.domain.IsoDurations.of(d);
     }
 
     private static String special(double x) {
