@@ -28,19 +28,17 @@ SIDECAR_ARGS="${SIDECAR_ARGS:-}"
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
 if [ -n "$OTHER_JAR" ]; then JAR="$OTHER_JAR"; else ensure_jar; JAR=target/guidon.jar; fi
-./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
-  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 WORK="$(mktemp -d)"
 SPID=
 CPID=
 trap 'for p in "$SPID" "$CPID"; do if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi; done; rm -rf "$WORK"' EXIT
-BENCH_CP="benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)"
+# shellcheck source=sidecar-common.sh
+source "$ROOT/benchmarks/sidecar-common.sh"
+bench_classpath
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument "$FLAGS" > "$WORK/flags.json"
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "jdk: $("$JAVA" -version 2>&1 | head -n 1)"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "sidecar jar: $JAR ($(sha256sum "$JAR" | cut -c1-12)); $FLAGS flags"
+print_machine
+echo "flags: $FLAGS"
 echo "sidecar JVM options: $JVM_OPTS; sidecar options: ${SIDECAR_ARGS:-none}"
 echo "ceiling JVM options: $CEILING_JVM_OPTS"
 echo "wrk: -t1 -c32 -d${DURATION}s (throughput) and -t1 -c4 -d${DURATION}s (p99), $ROUNDS rounds, interleaved"

@@ -23,37 +23,18 @@ command -v wrk >/dev/null || die "wrk is not installed: apt-get install wrk"
 cd "$ROOT"
 # JAR=path runs another build of the sidecar (to compare two builds in one session).
 if [ -n "$OTHER_JAR" ]; then JAR="$OTHER_JAR"; else ensure_jar; JAR=target/guidon.jar; fi
-./mvnw -B -q -Pbench -pl benchmarks/jmh -am -Dmaven.test.skip=true package dependency:build-classpath \
-  -Dmdep.outputFile="$ROOT/target/bench-classpath.txt" >/dev/null
 WORK="$(mktemp -d)"
 # Only a sidecar still running: "kill 0" (PID empty after stop_sidecar) would kill this script's whole process group,
 # and with it a loop that runs the script several times.
 trap 'if [ -n "${PID:-}" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
-BENCH_CP="benchmarks/jmh/target/classes:$(cat target/bench-classpath.txt)"
+# shellcheck source=sidecar-common.sh
+source "$ROOT/benchmarks/sidecar-common.sh"
+bench_classpath
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 100 > "$WORK/flags-100.json"
 "$JAVA" -cp "$BENCH_CP" io.guidon.bench.MixedDocument 10000 > "$WORK/flags-10000.json"
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "jdk: $("$JAVA" -version 2>&1 | head -n 1)"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "sidecar jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"
+print_machine
 echo "sidecar JVM options: $JVM_OPTS; sidecar options: ${SIDECAR_ARGS:-none}; wrk: -t$THREADS -c$CONNECTIONS -d${DURATION}s"
-
-start_sidecar() { # $1 = flag file; sets PID, and READY_MS to the milliseconds from start to ready
-  local t0 t1
-  t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  "$JAVA" $JVM_OPTS -jar "$JAR" sidecar --port "$PORT" --set management.port=$((PORT + 100)) --flags "$1" $SIDECAR_ARGS >"$WORK/sidecar.log" 2>&1 &
-  PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/sidecar.log" >&2; die "the sidecar exited"; }
-    sleep 0.005
-  done
-  t1=$(date +%s%N)
-  READY_MS=$(((t1 - t0) / 1000000))
-}
-stop_sidecar() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$PID/status"; }
 
 export REPORT_LUA="$ROOT/benchmarks/wrk/report.lua"
 start_sidecar "$WORK/flags-100.json"
