@@ -1,7 +1,6 @@
 package io.guidon.telemetry;
 
 import io.guidon.engine.EvaluationResult;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -64,7 +63,6 @@ public final class OtlpEvaluationEvents implements EvaluationEvents, AutoCloseab
     /** Filled by {@link Collector} on the drain thread while it emits; exported and cleared by the same thread. */
     private final List<LogRecordData> batch = new ArrayList<>();
     private final Thread drain;
-    private final AttributeKey<String> valueKey = AttributeKey.stringKey(FeatureFlagEvents.RESULT_VALUE);
     private volatile boolean stopping;
     private long lastFailureLog;
     private long unloggedFailures;
@@ -167,7 +165,7 @@ public final class OtlpEvaluationEvents implements EvaluationEvents, AutoCloseab
         return sampledOut.sum();
     }
 
-    /** Events waiting for export. */
+    /** Events waiting for export or being exported. */
     public int queued() {
         return ring.size() + batchSizeNow;
     }
@@ -264,20 +262,19 @@ public final class OtlpEvaluationEvents implements EvaluationEvents, AutoCloseab
         if (v instanceof Boolean x) {
             b.setAttribute(name, x);
         } else if (v instanceof String x) {
-            b.setAttribute(valueKey, x);
+            b.setAttribute(name, x);
         } else if (v instanceof Long x) {
             b.setAttribute(name, (long) x);
         } else if (v instanceof Double x) {
             b.setAttribute(name, (double) x);
         } else if (r.variant() != null) {
-            b.setAttribute(valueKey, r.variant().json());
+            b.setAttribute(name, r.variant().json());
         }
     }
 
     private void export() {
         List<LogRecordData> records = List.copyOf(batch);
         batch.clear();
-        batchSizeNow = 0;
         CompletableResultCode result;
         try {
             result = exporter.export(records).join(config.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -286,9 +283,11 @@ public final class OtlpEvaluationEvents implements EvaluationEvents, AutoCloseab
         }
         if (result.isSuccess()) {
             exported.addAndGet(records.size());
+            batchSizeNow = 0;
             return;
         }
         failed.addAndGet(records.size());
+        batchSizeNow = 0;
         long now = System.currentTimeMillis();
         if (now - lastFailureLog < LOG_EVERY_MILLIS) {
             unloggedFailures++;
