@@ -97,6 +97,22 @@ public final class OtlpReceiver implements AutoCloseable {
         throw new AssertionError("no matching log record within " + timeout.toMillis() + " ms; received: " + received);
     }
 
+    /** Waits (up to 10 s) for the event of the evaluation whose {@code feature_flag.context.id} is {@code id}. */
+    public Received awaitContextId(String id) throws InterruptedException {
+        return await(r -> id.equals(r.attribute("feature_flag.context.id")), Duration.ofSeconds(10));
+    }
+
+    /**
+     * The attributes a successful evaluation's event carries, exactly (no {@code feature_flag.set.id}: add it when the
+     * flags have one), as the semantic conventions name them.
+     */
+    public static Map<String, Object> success(String key, String variant, String reason, String provider,
+            String contextId, long version) {
+        return Map.of("feature_flag.key", key, "feature_flag.result.variant", variant,
+                "feature_flag.result.reason", reason, "feature_flag.provider.name", provider,
+                "feature_flag.context.id", contextId, "feature_flag.version", Long.toString(version));
+    }
+
     /** Waits until at least {@code count} records arrived. */
     public List<Received> awaitCount(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -36,8 +36,7 @@ class ConnectedEvaluationEventsIT {
                 }
                 assertThat(sidecar.post("/ofrep/v1/evaluate/flags/b", "{\"context\":{\"targetingKey\":\"cp-user\"}}")
                         .status()).isEqualTo(200);
-                OtlpReceiver.Received r = receiver.await(
-                        x -> "cp-user".equals(x.attribute("feature_flag.context.id")), Duration.ofSeconds(10));
+                OtlpReceiver.Received r = receiver.awaitContextId("cp-user");
                 assertThat(r.attributes()).containsEntry("feature_flag.key", "b")
                         .containsEntry("feature_flag.result.variant", "on")
                         .containsEntry("feature_flag.set.id", FakeControlPlane.TENANT + "/"
