@@ -61,7 +61,8 @@ class LayeringTest {
         for (String name : new String[] {"io.guidon.Main", "io.guidon.cli.AdminCommand",
                 "io.guidon.engine.FlagDocumentCompiler", "io.guidon.protocol.EventRules",
                 "io.guidon.sidecar.http.SidecarVerticle", "io.guidon.controlplane.api.ApiRouter",
-                "io.guidon.common.ops.ErrorBody", "io.guidon.json.Pointer", "io.guidon.stats.Guardrails"}) {
+                "io.guidon.common.ops.ErrorBody", "io.guidon.json.Pointer", "io.guidon.stats.Guardrails",
+                "io.guidon.telemetry.OtlpEvaluationEvents"}) {
             assertThat(CLASSES.contain(name)).as(name).isTrue();
         }
         assertThat(CLASSES.stream().anyMatch(c -> c.getPackageName().startsWith("io.guidon.testing")))

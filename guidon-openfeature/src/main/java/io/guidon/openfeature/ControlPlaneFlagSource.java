@@ -42,6 +42,8 @@ final class ControlPlaneFlagSource implements FlagSource {
     private final String authorization;
     private final String instanceId;
     private final String environment;
+    /** {@code <tenant>/<environment>} of the last answer that named both; read by the evaluation events' thread. */
+    private volatile String flagSetId;
     private final Duration interval;
     private final Duration timeout;
     private final FlagDocumentCompiler compiler;
@@ -135,6 +137,9 @@ final class ControlPlaneFlagSource implements FlagSource {
             listener.failed("the sidecar key is for environment '" + env + "', not '" + environment + "'", false);
             return true;
         }
+        if (answer.tenant() != null && env != null) {
+            flagSetId = answer.tenant() + "/" + env;
+        }
         long version = answer.version();
         ObjectNode document;
         boolean full = answer instanceof FullSnapshot;
@@ -183,6 +188,11 @@ final class ControlPlaneFlagSource implements FlagSource {
                 target.set(e.getKey(), e.getValue().deepCopy());
             }
         }
+    }
+
+    @Override
+    public String flagSetId() {
+        return flagSetId;
     }
 
     @Override

@@ -32,6 +32,14 @@ interface FlagSource extends AutoCloseable {
     /** Starts reading; the first result (or failure) is reported to {@code listener}, from another thread. */
     void start(Listener listener);
 
+    /**
+     * The flag set read, as {@code <tenant>/<environment>} ({@code feature_flag.set.id} of evaluation events), or
+     * null when the source has no such name (a file, a sidecar) or has not answered yet. Any thread.
+     */
+    default String flagSetId() {
+        return null;
+    }
+
     /** Where it reads, for messages: "file flags.json", "sidecar http://127.0.0.1:8080". */
     String describe();
 

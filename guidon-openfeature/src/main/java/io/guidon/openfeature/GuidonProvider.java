@@ -16,6 +16,9 @@ import io.guidon.engine.FlagDocumentCompiler;
 import io.guidon.protocol.ClientIdentity;
 import io.guidon.engine.FlagSet;
 import io.guidon.protocol.EventRules;
+import io.guidon.telemetry.FeatureFlagEvents;
+import io.guidon.telemetry.OtlpEvaluationEvents;
+import io.guidon.telemetry.TelemetryConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -91,6 +94,8 @@ public final class GuidonProvider extends EventProvider {
     private final FlagSource source;
     private final EventRecorder recorder;
     private final EventFlusher flusher;
+    /** OpenTelemetry evaluation events (ADR 0205), or null when the builder did not ask for them. */
+    private final OtlpEvaluationEvents otel;
     private final Duration initTimeout;
     private final ScheduledExecutorService scheduler;
     private final CountDownLatch firstLoad = new CountDownLatch(1);
@@ -145,6 +150,9 @@ public final class GuidonProvider extends EventProvider {
                 b.exposureWindow.toMillis());
         this.flusher = delivery == EventDelivery.NONE ? null
                 : new EventFlusher(recorder, delivery, b.eventFlushInterval.toMillis(), b.maxPendingBatches);
+        FlagSource flagSource = source;
+        this.otel = b.telemetry == null ? null : new OtlpEvaluationEvents(b.telemetry, NAME, "io.guidon.openfeature",
+                flagSource::flagSetId, java.util.Map.of());
     }
 
     /** A builder: choose one source ({@code flagFile}, {@code sidecar} or {@code controlPlane}), then options. */
@@ -204,6 +212,9 @@ public final class GuidonProvider extends EventProvider {
             }
         }
         scheduler.shutdownNow();
+        if (otel != null) {
+            otel.close(); // what waits is exported, bounded by the export timeout
+        }
         super.shutdown();
     }
 
@@ -254,14 +265,22 @@ public final class GuidonProvider extends EventProvider {
     private <T> ProviderEvaluation<T> evaluate(String key, T defaultValue, EvaluationContext ctx, Asked asked) {
         LoadedFlags flags = current;
         if (flags == null) {
-            return notReady(defaultValue);
+            ProviderEvaluation<T> e = notReady(defaultValue);
+            if (otel != null) {
+                otel.failed(key, FeatureFlagEvents.PROVIDER_NOT_READY, e.getErrorMessage(), targetingKey(ctx), -1,
+                        System.currentTimeMillis());
+            }
+            return e;
         }
         LoadedFlags.Extras flag = flags.extras().get(key);
         if (flag == null) {
-            return error(defaultValue, Evaluator.notFound(key), ImmutableMetadata.EMPTY);
+            EvaluationResult notFound = Evaluator.notFound(key);
+            event(notFound, ctx, flags);
+            return error(defaultValue, notFound, ImmutableMetadata.EMPTY);
         }
         EvaluationResult r = evaluator.evaluate(flag.flag(), flag.isStatic() ? NO_CONTEXT : context(ctx));
         if (r.isError()) {
+            event(r, ctx, flags);
             return error(defaultValue, r, flag.metadata());
         }
         Object v = r.value();
@@ -273,11 +292,11 @@ public final class GuidonProvider extends EventProvider {
             case INTEGER -> {
                 if (v instanceof Long l) {
                     if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-                        return ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
+                        return mismatched(ProviderEvaluation.<T>builder().value(defaultValue).reason(Reason.ERROR)
                                 .errorCode(ErrorCode.TYPE_MISMATCH).errorMessage("flag '" + key + "' serves " + l
                                         + ", beyond a Java int: read it with getObjectValue (a Value holding the "
                                         + "exact Long: asObject(); asDouble() rounds beyond 2^53) or as a string "
-                                        + "flag").flagMetadata(flag.metadata()).build();
+                                        + "flag").flagMetadata(flag.metadata()).build(), key, ctx, flags);
                     }
                     value = (int) (long) l;
                 }
@@ -289,11 +308,33 @@ public final class GuidonProvider extends EventProvider {
             }
         }
         if (value == null) {
-            return mismatch(defaultValue, r, asked.word, flag.metadata());
+            return mismatched(mismatch(defaultValue, r, asked.word, flag.metadata()), key, ctx, flags);
         }
         @SuppressWarnings("unchecked")
         T typed = (T) value;
+        event(r, ctx, flags);
         return served(flag, r, typed, ctx);
+    }
+
+    /** The evaluation event of {@code r} (ADR 0205), when events are on: references handed off, nothing waited for. */
+    private void event(EvaluationResult r, EvaluationContext ctx, LoadedFlags flags) {
+        if (otel != null) {
+            otel.evaluated(r, targetingKey(ctx), flags.version(), System.currentTimeMillis());
+        }
+    }
+
+    /** A TYPE_MISMATCH answer, recorded as a failed evaluation event when events are on. */
+    private <T> ProviderEvaluation<T> mismatched(ProviderEvaluation<T> answer, String key, EvaluationContext ctx,
+            LoadedFlags flags) {
+        if (otel != null) {
+            otel.failed(key, FeatureFlagEvents.TYPE_MISMATCH, answer.getErrorMessage(), targetingKey(ctx),
+                    flags.version(), System.currentTimeMillis());
+        }
+        return answer;
+    }
+
+    private static String targetingKey(EvaluationContext ctx) {
+        return ctx == null ? null : ctx.getTargetingKey();
     }
 
     /**
@@ -382,6 +423,25 @@ public final class GuidonProvider extends EventProvider {
     /** Events dropped because the queue was full, since the start. */
     public long droppedEvents() {
         return recorder.dropped();
+    }
+
+    /**
+     * OpenTelemetry evaluation events (builder's {@link Builder#evaluationEvents}) dropped because their queue was
+     * full, since the start; 0 when they are off. Applications put it in their own metrics (a Micrometer
+     * {@code FunctionCounter}, an OpenTelemetry asynchronous counter).
+     */
+    public long droppedEvaluationEvents() {
+        return otel == null ? 0 : otel.dropped();
+    }
+
+    /** OpenTelemetry evaluation events exported (accepted by the collector), since the start; 0 when off. */
+    public long exportedEvaluationEvents() {
+        return otel == null ? 0 : otel.exported();
+    }
+
+    /** OpenTelemetry evaluation events whose export failed (collector away or refusing), since the start. */
+    public long failedEvaluationEvents() {
+        return otel == null ? 0 : otel.failed();
     }
 
     /** Drains and delivers recorded events now (normally every flush interval); blocks until that attempt ends. */
@@ -500,6 +560,7 @@ public final class GuidonProvider extends EventProvider {
         private int eventQueueCapacity = 10_000;
         private int maxPendingBatches = 100;
         private boolean exposures = true;
+        private TelemetryConfig telemetry;
         private java.time.InstantSource clock = java.time.InstantSource.system();
 
         private Builder() {
@@ -587,6 +648,19 @@ public final class GuidonProvider extends EventProvider {
                 throw new IllegalArgumentException("eventQueueCapacity must be at least 1");
             }
             this.eventQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Emit an OpenTelemetry {@code feature_flag.evaluation} event for every evaluation (ADR 0205), exported over
+         * OTLP as {@code config} says ({@link TelemetryConfig#defaults} and its {@code with...} methods: endpoint,
+         * protocol, headers, service name, sampling ratio, queue and batch). Off by default. The evaluation only
+         * hands references to a bounded queue; one thread of the provider's exports; what does not fit is dropped
+         * and counted ({@link GuidonProvider#droppedEvaluationEvents}). Applications that already run an OpenFeature
+         * OpenTelemetry hook need not turn this on: the hook emits the same event for every provider.
+         */
+        public Builder evaluationEvents(TelemetryConfig config) {
+            this.telemetry = Objects.requireNonNull(config, "config");
             return this;
         }
 

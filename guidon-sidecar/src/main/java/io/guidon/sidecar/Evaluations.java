@@ -6,6 +6,7 @@ import io.guidon.engine.EvaluationResult;
 import io.guidon.engine.Evaluator;
 import io.guidon.engine.Flag;
 import io.guidon.engine.FlagSet;
+import io.guidon.telemetry.EvaluationEvents;
 import io.micrometer.core.instrument.Counter;
 import java.util.EnumMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,14 +43,26 @@ public final class Evaluations {
     private final Evaluator evaluator;
     private final EventSink sink;
     private final SidecarMetrics metrics;
+    private final EvaluationEvents otel;
+    private final boolean otelOn;
     private final EnumMap<EventRules.Problem, Counter> unrecordable = new EnumMap<>(EventRules.Problem.class);
     private final AtomicLong lastLogged = new AtomicLong();
     private final AtomicLong unlogged = new AtomicLong();
 
     public Evaluations(Evaluator evaluator, EventSink sink, SidecarMetrics metrics) {
+        this(evaluator, sink, metrics, EvaluationEvents.OFF);
+    }
+
+    /**
+     * With {@code otel}: every single-flag evaluation ({@link #read}) is also handed to it as a
+     * {@code feature_flag.evaluation} event (ADR 0205), without waiting or allocating.
+     */
+    public Evaluations(Evaluator evaluator, EventSink sink, SidecarMetrics metrics, EvaluationEvents otel) {
         this.evaluator = evaluator;
         this.sink = sink;
         this.metrics = metrics;
+        this.otel = otel;
+        this.otelOn = otel != EvaluationEvents.OFF;
         for (EventRules.Problem p : new EventRules.Problem[] {EventRules.Problem.EMPTY, EventRules.Problem.TOO_LONG,
                 EventRules.Problem.NUL, EventRules.Problem.UNPAIRED_SURROGATE}) {
             unrecordable.put(p, Counter.builder("guidon.events.unrecordable").tag("kind", "exposure")
@@ -60,12 +73,22 @@ public final class Evaluations {
         }
     }
 
-    /** A single-flag evaluation: counted, and an exposure when the context has a (recordable) targeting key. */
-    public EvaluationResult read(FlagSet flags, String key, EvaluationContext ctx) {
-        EvaluationResult result = evaluator.evaluate(flags, key, ctx);
+    /**
+     * A single-flag evaluation against {@code snapshot}: counted, an exposure when the context has a (recordable)
+     * targeting key, and an evaluation event (errors included) when OpenTelemetry events are on.
+     */
+    public EvaluationResult read(Snapshot snapshot, String key, EvaluationContext ctx) {
+        EvaluationResult result = evaluator.evaluate(snapshot.flags(), key, ctx);
         count(result);
-        if (!result.isError()) {
-            expose(result, ctx.targetingKey());
+        String subject = ctx.targetingKey();
+        boolean exposes = subject != null && !result.isError();
+        // The clock is read only when something records the time: an anonymous read with events off reads none.
+        long now = exposes || otelOn ? System.currentTimeMillis() : 0;
+        if (exposes) {
+            expose(result, subject, now);
+        }
+        if (otelOn) {
+            otel.evaluated(result, subject, snapshot.version(), now);
         }
         return result;
     }
@@ -109,7 +132,7 @@ public final class Evaluations {
         return result;
     }
 
-    private void expose(EvaluationResult result, String subject) {
+    private void expose(EvaluationResult result, String subject, long now) {
         if (subject == null) {
             return;
         }
@@ -118,7 +141,7 @@ public final class Evaluations {
             unrecordable(problem, subject, result);
             return;
         }
-        sink.exposure(result, subject, System.currentTimeMillis());
+        sink.exposure(result, subject, now);
     }
 
     private void unrecordable(EventRules.Problem problem, String subject, EvaluationResult result) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /** The sidecar's settings (config/sidecar.yaml documents each), bound once at start and validated. */
 public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metrics, Shutdown shutdown,
-        ControlPlane controlPlane, Redis redis, Cache cache, Events events, Management management) {
+        ControlPlane controlPlane, Redis redis, Cache cache, Events events, Management management, Otel otel) {
 
     /**
      * {@code instances}: event loops, one HTTP server each (setting {@code http.event-loops}); {@code allowedHosts}:
@@ -64,6 +64,12 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
 
     public record Events(Duration flushInterval, int maxBatchEvents, Duration exposureWindow, int maxExposureKeys,
             int maxMemoryBatches, long maxDiskBytes) {
+    }
+
+    /**
+     * {@code otel.*}: evaluation events over OTLP (ADR 0205); {@code export} is null unless {@code enabled}.
+     */
+    public record Otel(boolean enabled, io.guidon.telemetry.TelemetryConfig export) {
     }
 
     public boolean connected() {
@@ -127,7 +133,8 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
                         s.integer("events.max-exposure-keys", 0, 100_000_000),
                         s.integer("events.max-memory-batches", 1, 100_000),
                         s.bytes("events.max-disk-bytes", 0, Long.MAX_VALUE)),
-                Management.from(s, host, port));
+                Management.from(s, host, port),
+                otel(s));
         if (config.controlPlane().enabled() && (config.controlPlane().sidecarKey() == null
                 || config.controlPlane().sidecarKey().isBlank())) {
             s.problem("control-plane.sidecar-key", "required when control-plane.url is set");
@@ -151,6 +158,73 @@ public record SidecarConfig(Http http, Flags flags, Stream stream, Metrics metri
         }
         s.validate();
         return config;
+    }
+
+    /** {@code otel.*}, read whether enabled or not (a wrong value is an error either way). */
+    static Otel otel(Settings s) {
+        boolean enabled = s.bool("otel.enabled");
+        String endpoint = s.string("otel.endpoint");
+        java.net.URI uri = endpoint == null || endpoint.isBlank() ? null : s.uri("otel.endpoint", "http", "https");
+        String protocolName = s.requiredString("otel.protocol");
+        io.guidon.telemetry.TelemetryConfig.Protocol protocol =
+                io.guidon.telemetry.TelemetryConfig.Protocol.of(protocolName);
+        if (protocol == null) {
+            s.problem("otel.protocol", "must be http/protobuf or grpc, not '" + protocolName + "'");
+            protocol = io.guidon.telemetry.TelemetryConfig.Protocol.HTTP_PROTOBUF;
+        }
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (String h : s.strings("otel.headers")) {
+            int eq = h.indexOf('=');
+            String name = eq <= 0 ? "" : h.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            if (!name.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
+                s.problem("otel.headers", "each entry must be name=value with an HTTP header name (api-key=abc);"
+                        + " entry " + (headers.size() + 1) + " is not");
+                continue;
+            }
+            String value = h.substring(eq + 1).trim();
+            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                s.problem("otel.headers", "the value of '" + name + "' holds a control character");
+                continue;
+            }
+            headers.put(name, value);
+        }
+        String service = s.requiredString("otel.service-name");
+        if (service.isBlank()) {
+            s.problem("otel.service-name", "must not be empty");
+            service = "guidon-sidecar";
+        }
+        double ratio = 1.0;
+        String ratioText = s.requiredString("otel.sampling-ratio");
+        try {
+            ratio = Double.parseDouble(ratioText.trim());
+        } catch (NumberFormatException e) {
+            ratio = Double.NaN;
+        }
+        if (!(ratio > 0 && ratio <= 1)) {
+            s.problem("otel.sampling-ratio", "must be a number more than 0 and at most 1 (0.1 sends one evaluation"
+                    + " in ten), not '" + ratioText + "'");
+            ratio = 1.0;
+        }
+        int queue = s.integer("otel.queue-size", 1, io.guidon.telemetry.TelemetryConfig.MAX_QUEUE_SIZE);
+        int batch = s.integer("otel.batch-size", 1, io.guidon.telemetry.TelemetryConfig.MAX_QUEUE_SIZE);
+        if (batch > queue) {
+            s.problem("otel.batch-size", "must be at most otel.queue-size (" + queue + ")");
+            batch = queue;
+        }
+        java.time.Duration flush = s.duration("otel.flush-interval", java.time.Duration.ofMillis(10));
+        java.time.Duration timeout = s.duration("otel.timeout", java.time.Duration.ofMillis(100));
+        boolean contextId = s.bool("otel.context-id");
+        boolean value = s.bool("otel.value");
+        if (!enabled) {
+            return new Otel(false, null);
+        }
+        try {
+            return new Otel(true, new io.guidon.telemetry.TelemetryConfig(uri, protocol, headers, service, ratio,
+                    queue, batch, flush, timeout, contextId, value));
+        } catch (IllegalArgumentException e) {
+            s.problem("otel", e.getMessage()); // each field was checked above; kept so nothing slips through
+            return new Otel(false, null);
+        }
     }
 
     /** The same rule as the control plane's: the prefix starts every channel name. */

@@ -10,6 +10,11 @@ import io.guidon.sidecar.connected.EventUploader;
 import io.guidon.sidecar.connected.FileSnapshotStore;
 import io.guidon.sidecar.connected.UpstreamEventSink;
 import io.guidon.sidecar.http.SidecarVerticle;
+import io.guidon.telemetry.EvaluationEvents;
+import io.guidon.telemetry.OtlpEvaluationEvents;
+import io.guidon.telemetry.TelemetryConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -24,6 +29,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +54,13 @@ public final class SidecarMain {
     private final UpstreamStatus upstream;
     private final EventUploader uploader;
     private final ControlPlaneClient controlPlane;
+    /** Evaluation events over OTLP (ADR 0205), or null when {@code otel.enabled} is false. */
+    private final OtlpEvaluationEvents otel;
+    /**
+     * The OpenTelemetry SDK's java.util.logging logger, held so that its handler (records to SLF4J, so they are
+     * JSON lines like every other) stays set: JUL keeps loggers only weakly.
+     */
+    private final java.util.logging.Logger otelSdkLog;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<SidecarVerticle> verticles = new ArrayList<>();
     private volatile String deploymentId;
@@ -68,6 +81,9 @@ public final class SidecarMain {
         this.store = new FlagStore(config.stream().history(), clock);
         this.metrics = new SidecarMetrics(registry, store, config.metrics().perFlag(), clock);
         FlagDocumentCompiler compiler = new FlagDocumentCompiler();
+        this.otelSdkLog = config.otel().enabled() ? otelSdkLog() : null;
+        this.otel = config.otel().enabled() ? otelEvents(config.otel().export(), registry) : null;
+        EvaluationEvents evaluationEvents = otel == null ? EvaluationEvents.OFF : otel;
         if (config.connected()) {
             SidecarConfig.Events events = config.events();
             this.controlPlane = new ControlPlaneClient(vertx, config.controlPlane(), registry);
@@ -85,18 +101,51 @@ public final class SidecarMain {
             uploader.onDelivery(connected::eventDelivery);
             this.source = connected;
             this.upstream = connected;
-            this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics);
+            this.evaluations = new Evaluations(new Evaluator(clock), sink, metrics, evaluationEvents);
         } else {
             this.controlPlane = null;
             this.uploader = null;
             this.source = flagSource(compiler);
             this.upstream = UpstreamStatus.STANDALONE;
             this.evaluations = new Evaluations(new Evaluator(clock),
-                    new CountingEventSink(registry, config.metrics().perFlag()), metrics);
+                    new CountingEventSink(registry, config.metrics().perFlag()), metrics, evaluationEvents);
         }
         store.onPublish(s -> vertx.eventBus().publish(SidecarVerticle.CHANGES_ADDRESS, new JsonObject()
                 .put("version", s.version())
                 .put("event", io.guidon.sidecar.http.ChangeEvents.flagsChanged(s))));
+    }
+
+    /**
+     * The OTLP pipeline and its metrics: {@code guidon_otel_events_total{result}} (exported, dropped: the queue was
+     * full, failed: the collector refused or was away, sampled_out) and {@code guidon_otel_events_queued}. The
+     * flag set id is read by the export thread, per batch, from the upstream status (set later in this constructor).
+     */
+    private static java.util.logging.Logger otelSdkLog() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.opentelemetry");
+        jul.setUseParentHandlers(false);
+        jul.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+        return jul;
+    }
+
+    private OtlpEvaluationEvents otelEvents(TelemetryConfig export, PrometheusMeterRegistry registry) {
+        OtlpEvaluationEvents events = new OtlpEvaluationEvents(export, "guidon", "io.guidon.sidecar", () -> {
+            UpstreamStatus u = upstream;
+            return u == null ? null : u.flagSetId();
+        }, Map.of());
+        String description = "feature_flag.evaluation events for OpenTelemetry, by outcome";
+        FunctionCounter.builder("guidon.otel.events", events, OtlpEvaluationEvents::exported).tag("result", "exported")
+                .description(description).register(registry);
+        FunctionCounter.builder("guidon.otel.events", events, OtlpEvaluationEvents::dropped).tag("result", "dropped")
+                .description(description).register(registry);
+        FunctionCounter.builder("guidon.otel.events", events, OtlpEvaluationEvents::failed).tag("result", "failed")
+                .description(description).register(registry);
+        FunctionCounter.builder("guidon.otel.events", events, OtlpEvaluationEvents::sampledOut)
+                .tag("result", "sampled_out").description(description).register(registry);
+        Gauge.builder("guidon.otel.events.queued", events, OtlpEvaluationEvents::queued)
+                .description("feature_flag.evaluation events waiting for export").register(registry);
+        log.info("evaluation events to {} over {} (service.name {}, sampling ratio {}, queue {})", export.exportUrl(),
+                export.protocol().setting(), export.serviceName(), export.samplingRatio(), events.capacity());
+        return events;
     }
 
     private FlagSource flagSource(FlagDocumentCompiler compiler) {
@@ -175,7 +224,13 @@ public final class SidecarMain {
         }
         // The management port stays up while the API drains, so probes see /readyz turn 503; it closes last.
         Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-        return undeploy.eventually(() -> backgroundId == null ? Future.succeededFuture()
+        return undeploy.eventually(() -> otel == null ? Future.succeededFuture()
+                        // No evaluation runs any more: what waits is exported (bounded by otel.timeout).
+                        : vertx.<Void>executeBlocking(() -> {
+                            otel.close();
+                            return null;
+                        }))
+                .eventually(() -> backgroundId == null ? Future.succeededFuture()
                 : vertx.undeploy(backgroundId))
                 .eventually(() -> managementId == null ? Future.succeededFuture() : vertx.undeploy(managementId));
     }

@@ -11,5 +11,13 @@ public interface UpstreamStatus {
 
     Map<String, Object> status();
 
+    /**
+     * The flag set served, as {@code <tenant>/<environment>} ({@code feature_flag.set.id} of evaluation events), or
+     * null when there is none (standalone mode, or before the first fetch). Cheap; read off the evaluation path.
+     */
+    default String flagSetId() {
+        return null;
+    }
+
     UpstreamStatus STANDALONE = () -> Map.of("mode", "standalone");
 }

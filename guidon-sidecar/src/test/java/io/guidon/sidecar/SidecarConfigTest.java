@@ -91,4 +91,54 @@ class SidecarConfigTest {
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(bind(null, Map.of(), Map.of("http.event-loops", "3")).http().instances()).isEqualTo(3);
     }
+
+    @Test
+    void openTelemetryEventsAreOffByDefault() {
+        SidecarConfig c = bind(null, Map.of(), Map.of());
+        assertThat(c.otel().enabled()).isFalse();
+        assertThat(c.otel().export()).isNull();
+    }
+
+    @Test
+    void openTelemetrySettingsBindIntoTheSharedTelemetryConfig() {
+        SidecarConfig c = bind(null, Map.of("GUIDON_OTEL_HEADERS", "api-key=abc, X-Tenant=7"), Map.of(
+                "otel.enabled", "true", "otel.endpoint", "https://collector.internal:4317", "otel.protocol", "grpc",
+                "otel.sampling-ratio", "0.25", "otel.queue-size", "1000", "otel.batch-size", "100",
+                "otel.flush-interval", "2s", "otel.context-id", "false", "otel.value", "true"));
+        io.guidon.telemetry.TelemetryConfig t = c.otel().export();
+        assertThat(t.protocol()).isEqualTo(io.guidon.telemetry.TelemetryConfig.Protocol.GRPC);
+        assertThat(t.exportUrl()).isEqualTo("https://collector.internal:4317");
+        assertThat(t.headers()).isEqualTo(Map.of("api-key", "abc", "x-tenant", "7"));
+        assertThat(t.serviceName()).isEqualTo("guidon-sidecar");
+        assertThat(t.samplingRatio()).isEqualTo(0.25);
+        assertThat(t.queueSize()).isEqualTo(1000);
+        assertThat(t.batchSize()).isEqualTo(100);
+        assertThat(t.flushInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(t.contextId()).isFalse();
+        assertThat(t.value()).isTrue();
+        assertThat(bind(null, Map.of(), Map.of("otel.enabled", "true")).otel().export().exportUrl())
+                .as("the OTLP default for http/protobuf").isEqualTo("http://localhost:4318/v1/logs");
+    }
+
+    @Test
+    void badOpenTelemetrySettingsAreEachNamedEvenWhileOff() {
+        assertThatThrownBy(() -> bind(null, Map.of(), Map.of("otel.protocol", "thrift", "otel.sampling-ratio", "0",
+                "otel.headers", "novalue", "otel.queue-size", "10", "otel.batch-size", "20",
+                "otel.endpoint", "ftp://x")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "otel.endpoint: must be a http or https URL, not 'ftp://x' (from the command line)",
+                        "otel.protocol: must be http/protobuf or grpc, not 'thrift' (from the command line)",
+                        "otel.headers: each entry must be name=value with an HTTP header name (api-key=abc); entry 1"
+                                + " is not (from the command line)",
+                        "otel.sampling-ratio: must be a number more than 0 and at most 1 (0.1 sends one evaluation in"
+                                + " ten), not '0' (from the command line)",
+                        "otel.batch-size: must be at most otel.queue-size (10) (from the command line)"));
+    }
+
+    @Test
+    void otelHeadersAreMaskedInTheLoggedSettings() {
+        Settings s = Settings.load(SidecarConfig.DEFAULTS, null, Map.of(), Map.of("otel.headers", "api-key=s3cret"));
+        assertThat(s.describe().get("otel.headers")).doesNotContain("s3cret");
+    }
 }

@@ -39,7 +39,7 @@ public final class Settings {
 
     public enum Source { DEFAULT, FILE, ENV, CLI }
 
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|key)$");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|key|headers)$");
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]*:)([^@/]+)(@)");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)",

@@ -622,6 +622,13 @@ public final class ConnectedFlagSource implements FlagSource, UpstreamStatus {
         return "control plane " + config.controlPlane().url();
     }
 
+    /** {@code <tenant>/<environment>} of the held snapshot (or the cache's), null before either. */
+    @Override
+    public String flagSetId() {
+        Health h = health;
+        return h.tenant() == null || h.environment() == null ? null : h.tenant() + "/" + h.environment();
+    }
+
     /**
      * For /healthz, from any thread: connection states, the breakers' states at the time of reading
      * ({@code circuitBreaker} of flag fetches, {@code eventsCircuitBreaker} of event uploads: CLOSED, OPEN or

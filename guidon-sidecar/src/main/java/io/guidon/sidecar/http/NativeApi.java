@@ -135,7 +135,7 @@ final class NativeApi {
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
-        EvaluationResult r = evaluations.read(snapshot.flags(), key, context);
+        EvaluationResult r = evaluations.read(snapshot, key, context);
         int status = !r.isError() ? 200 : switch (r.errorCode()) {
             case FLAG_NOT_FOUND -> 404;
             case GENERAL -> 500;

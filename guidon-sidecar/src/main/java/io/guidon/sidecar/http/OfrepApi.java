@@ -58,7 +58,7 @@ final class OfrepApi {
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
-        EvaluationResult r = evaluations.read(snapshot.flags(), key, context);
+        EvaluationResult r = evaluations.read(snapshot, key, context);
         StringBuilder sb = new StringBuilder(160);
         int status = 200;
         if (r.isError()) {
