@@ -75,8 +75,8 @@ public final class AddressPolicy {
             refuse("10.0.0.0/8", "private"), refuse("172.16.0.0/12", "private"), refuse("192.168.0.0/16", "private"),
             refuse("100.64.0.0/10", "shared (carrier-grade NAT)"), refuse("169.254.0.0/16", "link-local"),
             refuse("192.0.0.0/24", "IETF protocol assignments"), refuse("198.18.0.0/15", "benchmarking"),
-            refuse("224.0.0.0/4", "multicast"), refuse("240.0.0.0/4", "reserved"),
-            refuse("255.255.255.255/32", "broadcast"),
+            refuse("224.0.0.0/4", "multicast"), refuse("255.255.255.255/32", "broadcast"),
+            refuse("240.0.0.0/4", "reserved"),
             refuse("::/128", "unspecified"), refuse("::1/128", "loopback"), refuse("fe80::/10", "link-local"),
             refuse("fec0::/10", "site-local"), refuse("fc00::/7", "unique-local"), refuse("ff00::/8", "multicast"));
 

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * each on its own virtual thread, so that the next claim never waits for a slow endpoint. Each attempt is signed
  * (Standard Webhooks, {@link WebhookSignature}), sent by the {@link WebhookSender}, and its outcome written in one
  * transaction: the attempt in the log; delivered, or due again by the {@link RetrySchedule}, or failed once its
- * window ended; the endpoint's {@link CircuitBreaker}; and, after {@code webhooks.auto-disable-after} of failures
- * (or at once on {@code 410 Gone}), the subscription disabled with an audit entry ({@code webhook.disable}). An
+ * window ended; the endpoint's {@link CircuitBreaker}; and the subscription disabled with an audit entry
+ * ({@code webhook.disable}) when every attempt failed for {@code webhooks.auto-disable-after}, when a delivery is given
+ * up with nothing delivered to the endpoint since its window opened, or at once on {@code 410 Gone}. An
  * outcome whose lease was lost (the delivery was redelivered, or another replica took it over) is only logged.
  *
  * <p>At least once: a replica that dies after sending and before writing the outcome leaves a lease that ends, and
@@ -222,6 +223,10 @@ public final class WebhookDispatcher {
             } else if (!failingSince.toInstant().plus(config.autoDisableAfter()).isAfter(now)) {
                 disable = "every attempt failed since " + failingSince.toInstant() + " (webhooks.auto-disable-after: "
                         + config.autoDisableAfter() + "); the last: " + error;
+            } else if (next == null && (h.lastSuccessAt() == null || h.lastSuccessAt().isBefore(retryFrom))) {
+                disable = "delivery " + d.deliveryId() + " was given up after failing for webhooks.give-up-after ("
+                        + config.giveUpAfter() + ") and nothing was delivered to the endpoint meanwhile; the last: "
+                        + error;
             }
             if (disable != null && h.enabled()) {
                 WebhookSubscription before = await(webhooks.lock(c, h.tenantId(), h.id(),

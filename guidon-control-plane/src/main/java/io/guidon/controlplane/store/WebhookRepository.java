@@ -192,18 +192,19 @@ public final class WebhookRepository {
 
     /** A subscription's state an attempt's outcome changes, locked, with the database's time. */
     public record Health(long id, long tenantId, String tenantKey, boolean enabled, int consecutiveFailures,
-            OffsetDateTime circuitOpenUntil, OffsetDateTime failingSince, OffsetDateTime now) {
+            OffsetDateTime circuitOpenUntil, OffsetDateTime failingSince, OffsetDateTime lastSuccessAt,
+            OffsetDateTime now) {
     }
 
     /** The health of subscription {@code id}, locked for the outcome's update; null when it was deleted. */
     public Future<Health> lockHealth(SqlClient c, long id) {
         return Sql.one(c, "SELECT s.id, s.tenant_id, t.key AS tenant_key, s.enabled, s.consecutive_failures,"
-                + " s.circuit_open_until, s.failing_since, now() AS now FROM webhook_subscriptions s"
+                + " s.circuit_open_until, s.failing_since, s.last_success_at, now() AS now FROM webhook_subscriptions s"
                 + " JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1 FOR NO KEY UPDATE OF s",
                 r -> new Health(r.getLong("id"), r.getLong("tenant_id"), r.getString("tenant_key"),
                         r.getBoolean("enabled"), r.getInteger("consecutive_failures"),
                         r.getOffsetDateTime("circuit_open_until"), r.getOffsetDateTime("failing_since"),
-                        r.getOffsetDateTime("now")), id);
+                        r.getOffsetDateTime("last_success_at"), r.getOffsetDateTime("now")), id);
     }
 
     /** Writes subscription {@code id}'s health after a success (closed, not failing) or a failure. */
