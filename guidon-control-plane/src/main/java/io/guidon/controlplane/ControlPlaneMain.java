@@ -292,7 +292,8 @@ public final class ControlPlaneMain {
             // The admin UI (ADR 0112): the same services, its own sessions.
             SessionService uiSessions = new SessionService(new SessionRepository(pool),
                     config.ui().sessionIdleTimeout(), config.ui().sessionMaxAge());
-            UiRoutes uiPages = new UiRoutes(services, experimentResults, exposureReports, clock);
+            UiRoutes uiPages = new UiRoutes(services, experimentResults, exposureReports, clock, webhooks,
+                    webhookConfig.timeout());
             Templates templates = new Templates();
             Assets assets = config.ui().enabled() ? Assets.resolve() : null;
             Consumer<Router> ui = !config.ui().enabled() ? r -> { } : r -> new UiRouter(uiSessions, authenticator,
