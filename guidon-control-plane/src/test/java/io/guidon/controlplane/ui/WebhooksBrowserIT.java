@@ -76,7 +76,7 @@ class WebhooksBrowserIT {
         browser.assertAccessible();
         browser.screenshot("webhook-created");
 
-        // Three changes: the first two attempts fail (503), the breaker and the retries take over, the rest go through.
+        // Three changes: the first two attempts fail (503) and are retried; then all go through.
         cp.post("/api/v1/flags", admin, Map.of("key", "checkout", "tags", List.of("payments"),
                 "variants", Map.of("on", true, "off", false)));
         cp.put("/api/v1/environments/production/flags/checkout/enabled", admin, Map.of("enabled", true));
