@@ -16,13 +16,11 @@ import io.guidon.controlplane.ui.view.WebhookCreatedView;
 import io.guidon.controlplane.ui.view.WebhookForm;
 import io.guidon.controlplane.ui.view.WebhookListView;
 import io.guidon.controlplane.ui.view.WebhookPageView;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -40,7 +38,7 @@ public final class WebhookPages {
     private final UiRouter ui;
     private final Clock clock;
     private final Duration defaultTimeout;
-    private final SecureRandom random = new SecureRandom();
+    private final FormTokens tokens = new FormTokens();
 
     /** @param defaultTimeout a subscription's timeout when the form leaves it empty ({@code webhooks.timeout}) */
     public WebhookPages(WebhookService webhooks, UiRouter ui, Clock clock, Duration defaultTimeout) {
@@ -195,8 +193,6 @@ public final class WebhookPages {
     }
 
     private String newToken() {
-        byte[] b = new byte[18];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return tokens.next();
     }
 }
