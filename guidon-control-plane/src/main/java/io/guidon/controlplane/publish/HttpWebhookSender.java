@@ -46,7 +46,7 @@ public final class HttpWebhookSender implements WebhookSender {
         this.vertx = vertx;
         this.policy = policy;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0)
-                        .setName("guidon-webhooks").setIdleTimeout(30).setVerifyHost(true),
+                        .setName("guidon-webhooks").setIdleTimeout(30).setVerifyHost(true).setForceSni(true),
                 new PoolOptions().setHttp1MaxSize(perEndpoint).setMaxWaitQueueSize(1024));
     }
 

@@ -97,16 +97,24 @@ public final class WebhookDispatcher {
         task.start();
     }
 
-    /** Stops claiming; completes when the requests in flight have ended and their outcomes are written. */
+    /**
+     * Stops claiming; completes when the requests in flight have ended and their outcomes are written, or after
+     * {@link #STOP_WAIT} (a slow endpoint's request is then cut off with the process, and its lease makes it due
+     * again: at least once).
+     */
     public Future<Void> stop() {
         return task.stop().compose(v -> {
             List<Future<Integer>> last;
             synchronized (this) {
                 last = new ArrayList<>(sending);
             }
-            return Future.join(last).<Void>mapEmpty().otherwiseEmpty();
+            return Future.join(last).timeout(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .<Void>mapEmpty().otherwiseEmpty();
         });
     }
+
+    /** The longest a stopping replica waits for its requests in flight. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     /** One claim: true when it filled every free slot (more may be due at once). */
     private boolean claimAndSend() {
