@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
         Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules, Rollouts rollouts,
-        Experiments experiments) {
+        Experiments experiments, Webhooks webhooks) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -79,6 +79,22 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
      * experiments' current ones past half that age, completed days' ones).
      */
     public record Experiments(Duration resultsMaxAge, Duration refreshInterval) {
+    }
+
+    /**
+     * Webhooks ({@code webhooks.*}, docs/webhooks.md, docs/adr/0120-webhooks.md): whether this replica delivers,
+     * how often it looks for due deliveries and how many it claims at once, how many requests it has in flight in
+     * all and per endpoint, an attempt's default timeout, a claim's lease, the retry schedule (exponential backoff
+     * with full jitter from {@code retryInitialDelay} to {@code retryMaxDelay}, given up {@code giveUpAfter} after
+     * the delivery was made), the circuit breaker (opened after {@code circuitFailureThreshold} failures in a row
+     * for {@code circuitOpenFor}, doubling to {@code circuitMaxOpen}), how long a subscription fails before it is
+     * disabled, a rotation's default overlap, and the addresses allowed despite the SSRF guard (CIDR ranges).
+     */
+    public record Webhooks(boolean deliver, Duration pollInterval, int batchSize, int maxInFlight,
+            int maxInFlightPerEndpoint, Duration timeout, Duration lease, Duration retryInitialDelay,
+            Duration retryMaxDelay, Duration giveUpAfter, int circuitFailureThreshold, Duration circuitOpenFor,
+            Duration circuitMaxOpen, Duration autoDisableAfter, Duration secretOverlap,
+            java.util.List<String> allowedAddresses) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -207,7 +223,52 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
                 Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s),
                 new Experiments(s.duration("experiments.results-max-age", Duration.ofSeconds(1)),
-                        s.duration("experiments.refresh-interval", Duration.ofMillis(10))));
+                        s.duration("experiments.refresh-interval", Duration.ofMillis(10))), webhooks(s));
+    }
+
+    private static Webhooks webhooks(Settings s) {
+        Duration timeout = s.duration("webhooks.timeout", Duration.ofSeconds(1));
+        if (timeout.compareTo(Duration.ofSeconds(30)) > 0 || timeout.getNano() != 0) {
+            s.problem("webhooks.timeout", "must be whole seconds from 1s to 30s (a subscription's own is too)");
+        }
+        Duration lease = s.duration("webhooks.lease", Duration.ofSeconds(1));
+        if (lease.compareTo(Duration.ofSeconds(45)) < 0) {
+            s.problem("webhooks.lease", "must be at least 45s: longer than the longest attempt (30s) with room to"
+                    + " record it, or another replica would send the delivery again while it is in flight");
+        }
+        Duration initial = s.duration("webhooks.retry-initial-delay", Duration.ofMillis(10));
+        Duration max = s.duration("webhooks.retry-max-delay", Duration.ofMillis(10));
+        if (max.compareTo(initial) < 0) {
+            s.problem("webhooks.retry-max-delay", "must not be shorter than webhooks.retry-initial-delay ("
+                    + initial + ")");
+        }
+        Duration openFor = s.duration("webhooks.circuit-open-for", Duration.ofMillis(10));
+        Duration maxOpen = s.duration("webhooks.circuit-max-open", Duration.ofMillis(10));
+        if (maxOpen.compareTo(openFor) < 0) {
+            s.problem("webhooks.circuit-max-open", "must not be shorter than webhooks.circuit-open-for ("
+                    + openFor + ")");
+        }
+        Duration overlap = s.duration("webhooks.secret-overlap", Duration.ZERO);
+        if (overlap.compareTo(Duration.ofDays(7)) > 0) {
+            s.problem("webhooks.secret-overlap", "must be at most 7d");
+        }
+        java.util.List<String> allowed = s.strings("webhooks.allowed-addresses");
+        try {
+            TrustedProxies.of(allowed);
+        } catch (IllegalArgumentException e) {
+            s.problem("webhooks.allowed-addresses", e.getMessage());
+        }
+        int perEndpoint = s.integer("webhooks.max-in-flight-per-endpoint", 1, 1000);
+        int inFlight = s.integer("webhooks.max-in-flight", 1, 100_000);
+        if (perEndpoint > inFlight) {
+            s.problem("webhooks.max-in-flight-per-endpoint", "must not exceed webhooks.max-in-flight (" + inFlight
+                    + ")");
+        }
+        return new Webhooks(s.bool("webhooks.deliver"), s.duration("webhooks.poll-interval", Duration.ofMillis(10)),
+                s.integer("webhooks.batch-size", 1, 10_000), inFlight, perEndpoint, timeout, lease, initial, max,
+                s.duration("webhooks.give-up-after", Duration.ZERO),
+                s.integer("webhooks.circuit-failure-threshold", 1, 1000), openFor, maxOpen,
+                s.duration("webhooks.auto-disable-after", Duration.ofSeconds(1)), overlap, allowed);
     }
 
     private static Rollouts rollouts(Settings s) {

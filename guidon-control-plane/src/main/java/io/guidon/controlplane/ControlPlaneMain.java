@@ -94,11 +94,15 @@ public final class ControlPlaneMain {
         private final ScheduleRunner scheduleRunner;
         private final ReplicaTask rolloutChecks;
         private final ReplicaTask experimentRefresh;
+        private final io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher;
+        private final io.guidon.controlplane.publish.HttpWebhookSender webhookSender;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
                 EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner,
-                ReplicaTask rolloutChecks, ReplicaTask experimentRefresh) {
+                ReplicaTask rolloutChecks, ReplicaTask experimentRefresh,
+                io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher,
+                io.guidon.controlplane.publish.HttpWebhookSender webhookSender) {
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -112,6 +116,8 @@ public final class ControlPlaneMain {
             this.scheduleRunner = scheduleRunner;
             this.rolloutChecks = rolloutChecks;
             this.experimentRefresh = experimentRefresh;
+            this.webhookDispatcher = webhookDispatcher;
+            this.webhookSender = webhookSender;
         }
 
         /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
@@ -154,6 +160,10 @@ public final class ControlPlaneMain {
                     scheduleRunner.stop().recover(e -> Future.succeededFuture())
                             .compose(x -> rolloutChecks.stop()).recover(e -> Future.succeededFuture())
                             .compose(x -> experimentRefresh.stop()).recover(e -> Future.succeededFuture())
+                            // Requests in flight end (each within its timeout) and their outcomes are written.
+                            .compose(x -> webhookDispatcher == null ? Future.<Void>succeededFuture()
+                                    : webhookDispatcher.stop()).recover(e -> Future.succeededFuture())
+                            .compose(x -> webhookSender.close()).recover(e -> Future.succeededFuture())
                             .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
@@ -199,7 +209,8 @@ public final class ControlPlaneMain {
 
             FlagDocumentCompiler compiler = new FlagDocumentCompiler();
             Clock clock = Clock.systemUTC();
-            PgAuditLog audit = new PgAuditLog(pool);
+            // Every audit entry of an event type writes its webhook deliveries in its transaction (ADR 0120).
+            PgAuditLog audit = new PgAuditLog(pool, new io.guidon.controlplane.store.WebhookOutbox());
             SnapshotCache snapshots = new SnapshotCache(pool, config.sidecar().maxStaleness(), registry);
             // Sidecars' fetches are noted in memory on the event loop and written in batches (never on their path).
             PgSightingLog sightingLog = new PgSightingLog(pool);
@@ -237,6 +248,18 @@ public final class ControlPlaneMain {
                     new io.guidon.controlplane.api.ChangeRequestRoutes(services.changeRequests(), adminThreads);
             RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), services.changeRequests(),
                     adminThreads);
+            ControlPlaneConfig.Webhooks webhookConfig = config.webhooks();
+            io.guidon.controlplane.publish.HttpWebhookSender webhookSender =
+                    new io.guidon.controlplane.publish.HttpWebhookSender(vertx,
+                            io.guidon.controlplane.domain.AddressPolicy.of(webhookConfig.allowedAddresses()),
+                            webhookConfig.maxInFlightPerEndpoint());
+            io.guidon.controlplane.store.WebhookRepository webhookRepository =
+                    new io.guidon.controlplane.store.WebhookRepository(pool);
+            io.guidon.controlplane.service.WebhookService webhooks = new io.guidon.controlplane.service.WebhookService(
+                    pool, webhookRepository, audit, new Responses(), webhookSender, webhookConfig.secretOverlap(),
+                    new java.security.SecureRandom());
+            io.guidon.controlplane.api.WebhookRoutes webhookRoutes = new io.guidon.controlplane.api.WebhookRoutes(
+                    webhooks, adminThreads, webhookConfig.timeout());
             ExperimentResultsService experimentResults = new ExperimentResultsService(
                     new ExperimentAnalysisRepository(pool), config.experiments().resultsMaxAge());
             ExperimentResultRoutes experimentResultRoutes = new ExperimentResultRoutes(experimentResults,
@@ -269,7 +292,8 @@ public final class ControlPlaneMain {
             // The admin UI (ADR 0112): the same services, its own sessions.
             SessionService uiSessions = new SessionService(new SessionRepository(pool),
                     config.ui().sessionIdleTimeout(), config.ui().sessionMaxAge());
-            UiRoutes uiPages = new UiRoutes(services, experimentResults, exposureReports, clock);
+            UiRoutes uiPages = new UiRoutes(services, experimentResults, exposureReports, clock, webhooks,
+                    webhookConfig.timeout());
             Templates templates = new Templates();
             Assets assets = config.ui().enabled() ? Assets.resolve() : null;
             Consumer<Router> ui = !config.ui().enabled() ? r -> { } : r -> new UiRouter(uiSessions, authenticator,
@@ -292,6 +316,7 @@ public final class ControlPlaneMain {
                     experimentResultRoutes.register(api);
                     experimentRoutes.register(api);
                     conversionRoutes.register(api);
+                    webhookRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
@@ -320,6 +345,13 @@ public final class ControlPlaneMain {
             ReplicaTask experimentRefresh = new ReplicaTask(vertx, "experiment results",
                     config.experiments().refreshInterval(), experimentResults::refreshNext, adminThreads::run);
             experimentRefresh.start();
+            // Due webhook deliveries are sent by every replica that delivers (each claimed once, ADR 0120).
+            io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher = !webhookConfig.deliver() ? null
+                    : new io.guidon.controlplane.service.WebhookDispatcher(vertx, pool, webhookRepository, audit,
+                            webhookSender, webhookConfig, replicaName(), adminThreads::run);
+            if (webhookDispatcher != null) {
+                webhookDispatcher.start();
+            }
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -328,11 +360,17 @@ public final class ControlPlaneMain {
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
                     listener, partitions, sightings, scheduleRunner, rolloutChecks,
-                    experimentRefresh);
+                    experimentRefresh, webhookDispatcher, webhookSender);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;
         }
+    }
+
+    /** This replica's name in the webhooks' delivery log: {@code pid@host} and a random suffix (one per start). */
+    private static String replicaName() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A sized pool whose idle and old connections are closed and replaced (stale ones detected by keep-alive). */

@@ -3,16 +3,9 @@ package io.guidon.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.controlplane.Harness;
-import io.guidon.controlplane.OpenApiResponses;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.testing.Poll;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,15 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RolloutPlanSidecarIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Checks every 200 ms; few event partitions to make at start. */
     private static final String[] CONTROL_PLANE = {"rollouts.check-interval=200ms", "events.max-event-age=1d",
         "events.partitions-ahead=1"};
     private static final int USERS = 1000;
 
-    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private final OpenApiResponses openApi = OpenApiResponses.load();
+    private final AdminApi api = new AdminApi();
 
     @TempDir
     Path dir;
@@ -149,23 +139,6 @@ class RolloutPlanSidecarIT {
     }
 
     private JsonNode call(String method, String path, String key, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.header("Authorization", "Bearer " + key);
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            openApi.check(r);
-            assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isBetween(200, 201);
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return api.call(method, base + path, key, body);
     }
 }

@@ -3,16 +3,9 @@ package io.guidon.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guidon.controlplane.Harness;
-import io.guidon.controlplane.OpenApiResponses;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.testing.Poll;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScheduledChangesProcessIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern APPLIED = Pattern.compile("applied scheduled change (\\d+) ");
     private static final int FLAGS = 20;
     /**
@@ -50,9 +42,7 @@ class ScheduledChangesProcessIT {
     private static final String[] REPLICA = {"schedules.poll-interval=100ms", "schedules.late-after=1s",
         "events.max-event-age=1d", "events.partitions-ahead=1"};
 
-    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private final OpenApiResponses openApi = OpenApiResponses.load();
+    private final AdminApi api = new AdminApi();
 
     @TempDir
     Path dir;
@@ -211,23 +201,6 @@ class ScheduledChangesProcessIT {
     }
 
     private JsonNode call(String method, String url, String key, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.header("Authorization", "Bearer " + (key == null ? admin : key));
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            openApi.check(r);
-            assertThat(r.statusCode()).as("%s %s: %s", method, url, r.body()).isBetween(200, 201);
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + url + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return api.call(method, url, key == null ? admin : key, body);
     }
 }

@@ -1,6 +1,7 @@
 package io.guidon.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.domain.ApiKey;
 import io.guidon.controlplane.domain.Environment;
@@ -386,6 +387,83 @@ public final class Responses implements ResourceViews {
         o.put("address", s.address());
         o.put("firstSeen", s.firstSeen().toInstant().toString());
         o.put("lastSeen", s.lastSeen().toInstant().toString());
+        return o;
+    }
+
+    /**
+     * {@code id, url, description, eventTypes, environments, tags, enabled, timeout, disabled: {reason, at} | null,
+     * rotation: {previousSecretUntil} | null, health: {consecutiveFailures, circuitOpenUntil, failingSince,
+     * lastSuccessAt}, version, createdAt, updatedAt}: a webhook subscription, never its secret.
+     */
+    @Override
+    public ObjectNode webhook(io.guidon.controlplane.domain.WebhookSubscription w) {
+        io.guidon.controlplane.domain.WebhookSpec s = w.spec();
+        ObjectNode o = Json.object();
+        o.put("id", w.id());
+        o.put("url", s.url());
+        o.put("description", s.description());
+        s.eventTypes().forEach(o.putArray("eventTypes")::add);
+        ArrayNode envs = o.putArray("environments");
+        s.environments().forEach(envs::add);
+        ArrayNode tags = o.putArray("tags");
+        s.tags().forEach(tags::add);
+        o.put("enabled", s.enabled());
+        o.put("timeout", io.guidon.controlplane.domain.IsoDurations.of(s.timeout()));
+        if (w.disabledReason() == null) {
+            o.putNull("disabled");
+        } else {
+            o.putObject("disabled").put("reason", w.disabledReason()).put("at", instant(w.disabledAt()));
+        }
+        if (w.previousSecretUntil() == null) {
+            o.putNull("rotation");
+        } else {
+            o.putObject("rotation").put("previousSecretUntil", instant(w.previousSecretUntil()));
+        }
+        ObjectNode h = o.putObject("health");
+        h.put("consecutiveFailures", w.consecutiveFailures());
+        h.put("circuitOpenUntil", instant(w.circuitOpenUntil()));
+        h.put("failingSince", instant(w.failingSince()));
+        h.put("lastSuccessAt", instant(w.lastSuccessAt()));
+        o.put("version", w.version());
+        o.put("createdAt", instant(w.createdAt()));
+        o.put("updatedAt", instant(w.updatedAt()));
+        return o;
+    }
+
+    /**
+     * {@code id, webhookId, messageId, eventType, auditId, status, attempts, nextAttemptAt, lastStatus, lastError,
+     * createdAt, deliveredAt, failedAt, payload} and, when read one by one, {@code attemptLog: [{id, at, status,
+     * error, latencyMs, response, replica}]}: a webhook delivery ({@code payload} the body as sent, a string).
+     */
+    public ObjectNode webhookDelivery(io.guidon.controlplane.domain.WebhookDelivery d) {
+        ObjectNode o = Json.object();
+        o.put("id", d.id());
+        o.put("webhookId", d.subscriptionId());
+        o.put("messageId", d.messageId());
+        o.put("eventType", d.eventType());
+        o.put("auditId", d.auditId());
+        o.put("status", d.status());
+        o.put("attempts", d.attempts());
+        o.put("nextAttemptAt", "pending".equals(d.status()) ? instant(d.nextAttemptAt()) : null);
+        o.put("lastStatus", d.lastStatus());
+        o.put("lastError", d.lastError());
+        o.put("createdAt", instant(d.createdAt()));
+        o.put("deliveredAt", instant(d.deliveredAt()));
+        o.put("failedAt", instant(d.failedAt()));
+        o.put("payload", d.payload());
+        if (d.attemptLog() != null) {
+            ArrayNode log = o.putArray("attemptLog");
+            for (io.guidon.controlplane.domain.WebhookDelivery.Attempt a : d.attemptLog()) {
+                ObjectNode x = log.addObject();
+                x.put("id", a.id());
+                x.put("at", instant(a.at()));
+                x.put("status", a.status());
+                x.put("error", a.error());
+                x.put("latencyMs", a.latencyMs());
+                x.put("response", a.response());
+                x.put("replica", a.replica());
+            }
+        }
         return o;
     }
 }

@@ -25,7 +25,8 @@ public final class AuditService {
 
     /** The resource types entries are recorded for. */
     public static final Set<String> RESOURCE_TYPES = Set.of("tenant", "environment", "flag", "segment", "key",
-            "schedule", "rollout_plan", ChangeRequestService.RESOURCE_TYPE, "metric", "experiment");
+            "schedule", "rollout_plan", ChangeRequestService.RESOURCE_TYPE, "metric", "experiment",
+            io.guidon.controlplane.domain.WebhookSubscription.RESOURCE_TYPE);
 
     private final AuditLog log;
 

@@ -39,4 +39,7 @@ public interface ResourceViews {
 
     /** An experiment: what it compares, how it is analysed, where it stands and its version. */
     JsonNode experiment(io.guidon.controlplane.domain.Experiment experiment);
+
+    /** A webhook subscription: what it receives, its state and its version (never its secret). */
+    JsonNode webhook(io.guidon.controlplane.domain.WebhookSubscription subscription);
 }

@@ -26,21 +26,33 @@ public final class PgAuditLog implements AuditLog {
             + " AND ($8::text IS NULL OR actor_name = $8)";
 
     private final Pool pool;
+    private final AuditOutbox outbox;
 
+    /** An audit log whose entries cause nothing more. */
     public PgAuditLog(Pool pool) {
+        this(pool, AuditOutbox.NONE);
+    }
+
+    /** An audit log that hands each entry to {@code outbox}, in the entry's transaction. */
+    public PgAuditLog(Pool pool, AuditOutbox outbox) {
         this.pool = pool;
+        this.outbox = outbox;
     }
 
     @Override
     public Future<Void> record(SqlConnection tx, Actor actor, Entry e) {
         return tx.preparedQuery("INSERT INTO audit_log (tenant_id, request_id, actor_key_id, actor_name, action,"
                         + " resource_type, resource_key, environment_key, before, after, agent)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::json, $10::text::json, $11)")
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::json, $10::text::json, $11)"
+                        + " RETURNING id, at")
                 .execute(Tuple.from(new Object[] {actor.tenantId(), actor.requestId(), actor.keyId(), actor.keyName(),
                         e.action(), e.resourceType(), e.resourceKey(), e.environmentKey(),
                         e.before() == null ? null : StoredJson.write(e.before()),
                         e.after() == null ? null : StoredJson.write(e.after()), actor.agent()}))
-                .mapEmpty();
+                .compose(rs -> {
+                    Row r = rs.iterator().next();
+                    return outbox.recorded(tx, actor, e, r.getLong("id"), r.getOffsetDateTime("at").toInstant());
+                });
     }
 
     @Override

@@ -28,15 +28,20 @@ public final class UiRoutes {
     private final ExperimentResultsService experimentResults;
     private final ExposureReports exposures;
     private final Clock clock;
+    private final io.guidon.controlplane.service.WebhookService webhooks;
+    private final java.time.Duration webhookTimeout;
 
     /**
      * @param experimentResults the experiments' results (the experiment pages), as the API answers them
      * @param exposures the flags' daily evaluation and exposure totals (the exposures page)
      * @param clock tells the time (today's UTC day ends the exposures page's range; "last seen" on the sidecars
      *     page; "in 2 h" on the schedules' pages)
+     * @param webhooks the webhooks (the webhooks pages), and {@code webhookTimeout} their default timeout
      */
     public UiRoutes(Services services, ExperimentResultsService experimentResults, ExposureReports exposures,
-            Clock clock) {
+            Clock clock, io.guidon.controlplane.service.WebhookService webhooks, java.time.Duration webhookTimeout) {
+        this.webhooks = webhooks;
+        this.webhookTimeout = webhookTimeout;
         this.services = services;
         this.experimentResults = experimentResults;
         this.exposures = exposures;
@@ -59,5 +64,6 @@ public final class UiRoutes {
         new SidecarPages(services, clock, ui).register();
         new EnvironmentPages(services.environments(), ui, clock).register();
         new KeyPages(services.keys(), services.environments(), ui, clock).register();
+        new io.guidon.controlplane.ui.pages.WebhookPages(webhooks, ui, clock, webhookTimeout).register();
     }
 }

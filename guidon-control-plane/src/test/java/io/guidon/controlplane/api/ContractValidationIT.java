@@ -27,7 +27,8 @@ class ContractValidationIT {
 
     @BeforeAll
     void start() throws Exception {
-        cp = Harness.start(Map.of());
+        // Webhooks to loopback are allowed (never sent: no replica delivers here).
+        cp = Harness.start(Map.of("webhooks.allowed-addresses", "127.0.0.1/32", "webhooks.deliver", "false"));
         admin = cp.bootstrap("acme");
         assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "production")).status()).isEqualTo(201);
         assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "f", "variants", Map.of("on", true, "off", false)))
@@ -42,6 +43,9 @@ class ContractValidationIT {
                 "flag", "f", "controlVariant", "off", "variants", java.util.List.of(Map.of("key", "off"),
                         Map.of("key", "on")), "metrics", Map.of("primary", "m"))).json().get("id").asLong())
                 .isEqualTo(1);
+        // Webhook 1 likewise.
+        assertThat(cp.post("/api/v1/webhooks", admin, Map.of("url", "http://127.0.0.1:9/hook", "eventTypes",
+                java.util.List.of("flag.created"))).json().get("id").asLong()).isEqualTo(1);
     }
 
     @AfterAll
@@ -79,7 +83,7 @@ class ContractValidationIT {
         assertThat(type.status()).isEqualTo(400);
         assertThat(onlyError(type).get("message").asText())
                 .isEqualTo("must be one of tenant, environment, flag, segment, key, schedule, change_request,"
-                        + " rollout_plan, metric, experiment, not 'owner'");
+                        + " rollout_plan, metric, experiment, webhook, not 'owner'");
 
         Resp since = cp.get("/api/v1/sidecar/flags?since=-1", sidecar);
         assertThat(since.status()).isEqualTo(400);
@@ -169,8 +173,8 @@ class ContractValidationIT {
                 checked++;
             }
         }
-        // 11, 4 of change requests (propose, edit, approve, bypass), a rollout plan's, 2 of metrics and 2 of
-        // experiments (make, replace).
-        assertThat(checked).isEqualTo(20);
+        // 11, 4 of change requests (propose, edit, approve, bypass), a rollout plan's, 2 of metrics, 2 of
+        // experiments (make, replace) and 4 of webhooks (make, replace, rotate, redeliver a range).
+        assertThat(checked).isEqualTo(24);
     }
 }

@@ -241,6 +241,9 @@ class EdgeInputIT {
             + "\"sequential\":true,\"alpha\":0.1,\"power\":0.9,\"minimumDetectableEffect\":0.05,"
             + "\"correction\":\"benjamini_hochberg\",\"cuped\":{\"preExposure\":\"P14D\"}},"
             + "\"startAt\":\"2031-01-01T00:00:00Z\",\"endAt\":\"2031-02-01T00:00:00Z\"}";
+    private static final String WEBHOOK = "{\"url\":\"https://hooks.example.com/guidon?t=1\",\"description\":\"d\","
+            + "\"eventTypes\":[\"flag.created\",\"flag.toggled\"],\"environments\":[\"production\"],\"tags\":[\"t\"],"
+            + "\"enabled\":true,\"timeout\":\"PT5S\"}";
     private static final Map<String, String> TEMPLATES = Map.ofEntries(
             Map.entry("POST /api/v1/environments", "{\"key\":\"staging\",\"name\":\"Staging\",\"description\":\"d\"}"),
             Map.entry("PUT /api/v1/environments/:env", "{\"key\":\"production\",\"name\":\"Production\","
@@ -295,7 +298,14 @@ class EdgeInputIT {
             Map.entry("PUT /api/v1/experiments/:id", EXPERIMENT),
             // The actions of an experiment take no body.
             Map.entry("POST /api/v1/experiments/:id/start", "{}"),
-            Map.entry("POST /api/v1/experiments/:id/stop", "{}"));
+            Map.entry("POST /api/v1/experiments/:id/stop", "{}"),
+            Map.entry("POST /api/v1/webhooks", WEBHOOK),
+            Map.entry("PUT /api/v1/webhooks/:id", WEBHOOK),
+            Map.entry("POST /api/v1/webhooks/:id/rotate-secret", "{\"overlap\":\"PT1H\"}"),
+            Map.entry("POST /api/v1/webhooks/:id/redeliver", "{\"from\":\"2026-01-01T00:00:00Z\","
+                    + "\"to\":\"2026-01-02T00:00:00+01:00\"}"),
+            // Redelivering one delivery takes no body.
+            Map.entry("POST /api/v1/webhooks/:id/deliveries/:delivery/redeliver", "{}"));
     private static final java.util.Set<String> WITHOUT_BODY_CHECK = java.util.Set.of("POST /api/v1/events");
 
     @Test
@@ -518,7 +528,8 @@ class EdgeInputIT {
                 "/api/v1/environments/production/flags?limit=200", "/api/v1/environments/production/segments?limit=200",
                 "/api/v1/keys?limit=200", "/api/v1/audit?limit=200", "/api/v1/environments/production",
                 "/api/v1/schedules?limit=200", "/api/v1/change-requests?limit=200",
-                "/api/v1/rollout-plans?limit=200", "/api/v1/metrics?limit=200", "/api/v1/experiments?limit=200")) {
+                "/api/v1/rollout-plans?limit=200", "/api/v1/metrics?limit=200", "/api/v1/experiments?limit=200",
+                "/api/v1/webhooks?limit=200")) {
             Resp r = cp.get(path, admin);
             assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
             JsonNode body = r.json();

@@ -34,11 +34,15 @@ class TenantIsolationIT {
     String auditB;
     /** A running experiment of B's (on its metric {@code b-metric}): the id A's calls try. */
     String experimentB;
+    /** A webhook of B's with one (pending) delivery: the ids A's calls try. */
+    String webhookB;
+    String deliveryB;
     private static final String NO_ID = "999999999";
 
     @BeforeAll
     void start() throws Exception {
-        cp = Harness.start(Map.of());
+        // B's webhook is to loopback (allowed here), never sent: no replica delivers in this test.
+        cp = Harness.start(Map.of("webhooks.allowed-addresses", "127.0.0.1/32", "webhooks.deliver", "false"));
         adminA = cp.bootstrap("tenant-a");
         adminB = cp.bootstrap("tenant-b");
         cp.post("/api/v1/environments", adminA, Map.of("key", "a-env"));
@@ -65,6 +69,13 @@ class TenantIsolationIT {
         experimentB = experiment.json().get("id").asText();
         assertThat(cp.call("POST", "/api/v1/experiments/" + experimentB + "/start", adminB, null).status())
                 .isEqualTo(200);
+        Resp hook = cp.post("/api/v1/webhooks", adminB, Map.of("url", "http://127.0.0.1:9/b-hook", "eventTypes",
+                List.of("flag.created")));
+        assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+        webhookB = hook.json().get("id").asText();
+        cp.post("/api/v1/flags", adminB, Map.of("key", "b-hooked", "variants", Map.of("on", true, "off", false)));
+        deliveryB = cp.get("/api/v1/webhooks/" + webhookB + "/deliveries", adminB).json().get("items").get(0)
+                .get("id").asText();
     }
 
     /** A valid metric body (without its key: a PUT's). */
@@ -89,6 +100,9 @@ class TenantIsolationIT {
         if (path.startsWith("/api/v1/experiments/")) {
             return tenantB ? experimentB : NO_ID;
         }
+        if (path.startsWith("/api/v1/webhooks/")) {
+            return tenantB ? webhookB : NO_ID;
+        }
         return tenantB ? keyIdB : "00000000-0000-0000-0000-000000000001";
     }
 
@@ -105,12 +119,22 @@ class TenantIsolationIT {
         return path.replace(":env", tenantB ? "b-env" : "no-env").replace(":flag", tenantB ? "b-flag" : "no-flag")
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
                 .replace(":id", id(path, tenantB)).replace(":metric", tenantB ? "b-metric" : "no-metric")
+                .replace(":delivery", tenantB ? deliveryB : NO_ID)
                 // A's own environment: whether B's flag can be seen through it.
                 + (path.endsWith("/exposures") || path.endsWith("/conversions") ? "?environment=a-env" : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
     private static String validBody(String route) {
+        if (route.equals("/api/v1/webhooks/:id")) {
+            return "{\"url\":\"http://127.0.0.1:9/a-hook\",\"eventTypes\":[\"flag.deleted\"]}";
+        }
+        if (route.endsWith("/rotate-secret")) {
+            return "{}";
+        }
+        if (route.equals("/api/v1/webhooks/:id/redeliver")) {
+            return "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2036-01-01T00:00:00Z\"}";
+        }
         if (route.equals("/api/v1/metrics/:metric")) {
             return METRIC;
         }
@@ -192,8 +216,8 @@ class TenantIsolationIT {
             }
         }
         // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert), 9 of rollout plans, 3 of
-        // metrics, 5 of experiments, a flag's conversions and 3 of experiment results.
-        assertThat(compared).isEqualTo(2 * 54);
+        // metrics, 5 of experiments, a flag's conversions, 3 of experiment results and 8 of webhooks.
+        assertThat(compared).isEqualTo(2 * 62);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();
@@ -209,18 +233,24 @@ class TenantIsolationIT {
         assertThat(experiment.get("status").asText()).as("as B left it: started").isEqualTo("running");
         assertThat(experiment.get("version").asInt()).as("made, then started").isEqualTo(2);
         assertThat(cp.get("/api/v1/metrics/b-metric", adminB).json().get("version").asInt()).isEqualTo(1);
+        JsonNode hook = cp.get("/api/v1/webhooks/" + webhookB, adminB).json();
+        assertThat(hook.get("version").asInt()).as("not replaced nor rotated").isEqualTo(1);
+        assertThat(hook.get("eventTypes").get(0).asText()).isEqualTo("flag.created");
+        JsonNode delivery = cp.get("/api/v1/webhooks/" + webhookB + "/deliveries/" + deliveryB, adminB).json();
+        assertThat(delivery.get("status").asText()).isEqualTo("pending");
+        assertThat(delivery.get("attempts").asInt()).isZero();
     }
 
     @Test
     void listingsShowOnlyTheCallersTenant() {
         for (String path : List.of("/api/v1/environments", "/api/v1/flags", "/api/v1/keys", "/api/v1/audit?limit=200",
                 "/api/v1/flags?q=b-", "/api/v1/environments/a-env/flags", "/api/v1/environments/a-env/segments",
-                "/api/v1/change-requests", "/api/v1/metrics", "/api/v1/experiments")) {
+                "/api/v1/change-requests", "/api/v1/metrics", "/api/v1/experiments", "/api/v1/webhooks")) {
             Resp r = cp.get(path, adminA);
             assertThat(r.status()).as(path).isEqualTo(200);
             assertThat(r.body()).as(path).doesNotContain("b-env").doesNotContain("b-flag").doesNotContain("b-seg")
                     .doesNotContain(keyIdB).doesNotContain("secret of B").doesNotContain("tenant-b")
-                    .doesNotContain("b-metric").doesNotContain("b-x");
+                    .doesNotContain("b-metric").doesNotContain("b-x").doesNotContain("b-hook");
         }
         JsonNode audit = cp.get("/api/v1/audit?limit=200", adminB).json();
         assertThat(audit.toString()).doesNotContain("a-env").doesNotContain("a-flag");

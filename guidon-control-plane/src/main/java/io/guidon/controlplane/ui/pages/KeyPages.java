@@ -13,10 +13,8 @@ import io.guidon.controlplane.ui.UiRouter;
 import io.guidon.controlplane.ui.view.KeyCreatedView;
 import io.guidon.controlplane.ui.view.KeyForm;
 import io.guidon.controlplane.ui.view.KeyListView;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,7 +36,7 @@ public final class KeyPages {
     private final EnvironmentService environments;
     private final UiRouter ui;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final FormTokens tokens = new FormTokens();
 
     public KeyPages(KeyService keys, EnvironmentService environments, UiRouter ui, Clock clock) {
         this.keys = keys;
@@ -147,8 +145,6 @@ public final class KeyPages {
     }
 
     private String newToken() {
-        byte[] b = new byte[18];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return tokens.next();
     }
 }

@@ -27,7 +27,8 @@ public record Shell(String title, String section, Session session, Assets assets
             new Section("changes", "/ui/change-requests", "Change requests", Role.VIEWER),
             new Section("sidecars", "/ui/sidecars", "Sidecars", Role.VIEWER),
             new Section("environments", "/ui/environments", "Environments", Role.ADMIN),
-            new Section("keys", "/ui/keys", "API keys", Role.ADMIN));
+            new Section("keys", "/ui/keys", "API keys", Role.ADMIN),
+            new Section("webhooks", "/ui/webhooks", "Webhooks", Role.ADMIN));
 
     public boolean signedIn() {
         return session != null;

@@ -39,7 +39,7 @@ class HistoryFiltersTest {
         assertThat(f.problems()).containsOnlyKeys("type", "from", "to", "after", "actor");
         assertThat(f.problems().get("type"))
                 .isEqualTo("Choose one of change_request, environment, experiment, flag, key, metric, rollout_plan,"
-                        + " schedule, segment, tenant.");
+                        + " schedule, segment, tenant, webhook.");
         assertThat(f.problems().get("from")).isEqualTo("Enter a date as YYYY-MM-DD, such as 2026-01-31.");
         assertThat(parse(Map.of("from", "2026-02-01", "to", "2026-01-01")).problems())
                 .containsExactly(Map.entry("to", "The last day (2026-01-01) is before the first (2026-02-01)."));
