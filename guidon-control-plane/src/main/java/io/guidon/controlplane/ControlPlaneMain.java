@@ -238,7 +238,8 @@ public final class ControlPlaneMain {
             RolloutPlanRoutes rolloutPlanRoutes = new RolloutPlanRoutes(services.rollouts(), services.changeRequests(),
                     adminThreads);
             ExperimentResultsService experimentResults = new ExperimentResultsService(
-                    new ExperimentAnalysisRepository(pool), config.experiments().resultsMaxAge());
+                    new ExperimentAnalysisRepository(pool), new io.guidon.controlplane.store.ExperimentStateRepository(),
+                    config.experiments().resultsMaxAge());
             ExperimentResultRoutes experimentResultRoutes = new ExperimentResultRoutes(experimentResults,
                     adminThreads);
             io.guidon.controlplane.api.ExperimentRoutes experimentRoutes = new io.guidon.controlplane.api
