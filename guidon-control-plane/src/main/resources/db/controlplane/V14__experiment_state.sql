@@ -2,9 +2,10 @@
 -- experiment, each exposed user's state (first exposure, variant, per-metric amounts) and the per-arm totals of those
 -- amounts, so that results read the totals instead of joining every exposure to every conversion.
 
--- The events of a running experiment's flag and metrics not yet folded into its state: written by each ingested
--- batch in the batch's transaction (PgEventStore), consumed (deleted) by the folding transaction that reads them. A
--- copy of the raw rows so that folding never scans the raw tables.
+-- The events of a running experiment's flag and metrics not yet folded into its state: written by the triggers
+-- below in the transaction that inserts the raw events (an ingested batch, or any other writer: the raw tables and
+-- this queue cannot disagree), consumed (deleted) by the folding transaction that reads them. A copy of the raw rows
+-- so that folding never scans the raw tables.
 CREATE TABLE experiment_pending (
     experiment_id   bigint           NOT NULL,
     -- 'e': an exposure (variant set); 'c': a conversion (event and value set).
@@ -55,3 +56,46 @@ CREATE TABLE experiment_users (
 -- A user's conversions, for folding a newly exposed user (or one whose first exposure moved earlier): their amounts
 -- are recomputed from their own conversions.
 CREATE INDEX conversion_events_user ON conversion_events (environment_id, targeting_key, occurred_at);
+
+-- The queue's writers: after each statement inserting raw events (through the partitioned parent), a copy of those
+-- of a running experiment. FOR SHARE of the experiment and its metrics: a start, stop or edit committing meanwhile
+-- waits for the inserting transaction, so that events are either queued for the definition the state is built for
+-- or committed before the rebuild that a new definition causes reads the raw events (ADR 0124).
+CREATE FUNCTION experiment_pending_exposures() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH live AS (SELECT e.id, e.environment_id, e.flag_key, e.start_at, e.end_at FROM experiments e
+                  WHERE e.status = 'running' AND e.environment_id IN (SELECT environment_id FROM new_rows)
+                  FOR SHARE OF e)
+    INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, variant)
+    SELECT live.id, 'e', n.occurred_at, n.targeting_key, n.variant
+    FROM new_rows n JOIN live ON live.environment_id = n.environment_id AND live.flag_key = n.flag
+    WHERE n.occurred_at >= live.start_at AND (live.end_at IS NULL OR n.occurred_at < live.end_at);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER flag_exposures_pending AFTER INSERT ON flag_exposures REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION experiment_pending_exposures();
+
+-- Conversions of the events a running experiment's metrics read (a numerator or a ratio's denominator), from its
+-- start less CUPED's window, each once per experiment.
+CREATE FUNCTION experiment_pending_conversions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH live AS (SELECT e.id, e.environment_id,
+                         e.start_at - make_interval(secs => coalesce(e.cuped_seconds, 0)) AS from_at, e.end_at,
+                         m.event, m.denominator_event
+                  FROM experiments e JOIN experiment_metrics em ON em.experiment_id = e.id
+                  JOIN metrics m ON m.id = em.metric_id
+                  WHERE e.status = 'running' AND e.environment_id IN (SELECT environment_id FROM new_rows)
+                  FOR SHARE OF e, m),
+         ids AS (SELECT DISTINCT id, environment_id, from_at, end_at FROM live)
+    INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, event, value)
+    SELECT ids.id, 'c', n.occurred_at, n.targeting_key, n.event, n.value
+    FROM new_rows n JOIN ids ON ids.environment_id = n.environment_id
+    WHERE n.occurred_at >= ids.from_at AND (ids.end_at IS NULL OR n.occurred_at < ids.end_at)
+      AND EXISTS (SELECT 1 FROM live WHERE live.id = ids.id
+                  AND (live.event = n.event OR live.denominator_event = n.event));
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER conversion_events_pending AFTER INSERT ON conversion_events REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION experiment_pending_conversions();

@@ -40,34 +40,6 @@ public final class PgEventStore implements BatchStore, DailyTotals {
     private static final String INSERT_CONVERSIONS = "INSERT INTO conversion_events (tenant_id, environment_id,"
             + " batch_id, occurred_at, targeting_key, event, value) SELECT $1, $2, $3, u.* FROM"
             + " unnest($4::timestamptz[], $5::text[], $6::text[], $7::float8[]) AS u";
-    /**
-     * The exposures of a running experiment's flag in its window, queued for its kept state (V14). {@code FOR SHARE}
-     * of the experiment: a start, stop or edit committing meanwhile waits for this batch, so that a batch either
-     * queues its events for the definition the state is built for or is committed before the state's rebuild reads
-     * the raw events (docs/adr/0124-experiment-state.md).
-     */
-    private static final String PENDING_EXPOSURES = "WITH live AS (SELECT e.id, e.flag_key, e.start_at, e.end_at"
-            + " FROM experiments e WHERE e.environment_id = $1 AND e.status = 'running' FOR SHARE OF e)"
-            + " INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, variant)"
-            + " SELECT live.id, 'e', u.t, u.k, u.v FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[])"
-            + " AS u (t, f, v, k) JOIN live ON live.flag_key = u.f AND u.t >= live.start_at"
-            + " AND (live.end_at IS NULL OR u.t < live.end_at)";
-    /**
-     * The conversions a running experiment's metrics read (from the start less CUPED's window), queued likewise,
-     * each once per experiment; {@code FOR SHARE} of the experiment and its metrics.
-     */
-    private static final String PENDING_CONVERSIONS = "WITH live AS (SELECT e.id, e.start_at, e.end_at,"
-            + " e.cuped_seconds, m.event, m.denominator_event FROM experiments e"
-            + " JOIN experiment_metrics em ON em.experiment_id = e.id JOIN metrics m ON m.id = em.metric_id"
-            + " WHERE e.environment_id = $1 AND e.status = 'running' FOR SHARE OF e, m),"
-            + " ids AS (SELECT DISTINCT id, start_at - make_interval(secs => coalesce(cuped_seconds, 0)) AS from_at,"
-            + " end_at FROM live)"
-            + " INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, event, value)"
-            + " SELECT ids.id, 'c', u.t, u.k, u.ev, u.val FROM unnest($2::timestamptz[], $3::text[], $4::text[],"
-            + " $5::float8[]) AS u (t, k, ev, val) JOIN ids ON u.t >= ids.from_at"
-            + " AND (ids.end_at IS NULL OR u.t < ids.end_at)"
-            + " WHERE EXISTS (SELECT 1 FROM live WHERE live.id = ids.id"
-            + " AND (live.event = u.ev OR live.denominator_event = u.ev))";
     private static final String UPSERT_TOTALS = "INSERT INTO flag_daily_totals (tenant_id, environment_id, stripe, flag,"
             + " day, variant, evaluations, exposures) SELECT $1, $2, $3, u.* FROM unnest($4::text[], $5::date[],"
             + " $6::text[], $7::bigint[], $8::bigint[]) AS u ON CONFLICT (environment_id, flag, day, variant, stripe)"
@@ -143,7 +115,6 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             }
             writes.add(Sql.query(c, INSERT_EXPOSURES, tenantId, environmentId, batch.batchId(), times, flags, variants,
                     keys));
-            writes.add(Sql.query(c, PENDING_EXPOSURES, environmentId, times, flags, variants, keys));
         }
         List<EventBatch.Conversion> conversions = batch.conversions();
         if (!conversions.isEmpty()) {
@@ -161,7 +132,6 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             }
             writes.add(Sql.query(c, INSERT_CONVERSIONS, tenantId, environmentId, batch.batchId(), times, keys, names,
                     values));
-            writes.add(Sql.query(c, PENDING_CONVERSIONS, environmentId, times, keys, names, values));
         }
         List<DayTotal> totals = DayTotal.of(batch);
         if (!totals.isEmpty()) {
