@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An experiment's results (docs/experiments.md "Results", docs/adr/0119-experiment-results.md): its sums computed in
- * PostgreSQL into snapshots ({@link ExperimentAnalysisRepository}), turned into results by
- * {@link ExperimentAnalysis}. The current snapshot is reused while younger than {@code experiments.results-max-age}
+ * An experiment's results (docs/experiments.md "Results", docs/adr/0119-experiment-results.md,
+ * docs/adr/0124-experiment-state.md): its sums stored as snapshots, turned into results by {@link ExperimentAnalysis}.
+ * The current snapshot's sums come from the experiment's kept state ({@link ExperimentStateRepository}: the events
+ * since the last computation folded in, or the state rebuilt), each day's from one statement over the raw events
+ * ({@link ExperimentAnalysisRepository}). The current snapshot is reused while younger than {@code experiments.results-max-age}
  * and made for the experiment's definition (its version and its metrics' versions); otherwise, or when a refresh is
  * asked for, it is recomputed on the request. One computation per experiment runs at a time: on this replica
  * concurrent requests wait for the same one, across replicas a PostgreSQL advisory lock orders them and the second
