@@ -58,18 +58,37 @@ CREATE TABLE experiment_users (
 CREATE INDEX conversion_events_user ON conversion_events (environment_id, targeting_key, occurred_at);
 
 -- The queue's writers: after each statement inserting raw events (through the partitioned parent), a copy of those
--- of a running experiment. FOR SHARE of the experiment and its metrics: a start, stop or edit committing meanwhile
--- waits for the inserting transaction, so that events are either queued for the definition the state is built for
--- or committed before the rebuild that a new definition causes reads the raw events (ADR 0124).
+-- of a running experiment. First they take FOR SHARE of the environment's draft and running experiments' metrics,
+-- then of those experiments (the order in which a metric's edit locks them: never a deadlock), so that a start, a
+-- stop or an edit of the experiment or its metrics waits for the inserting transaction: its events are then either
+-- queued under the definition the kept state is built for, or committed before the rebuild that a new definition
+-- causes reads the raw events (ADR 0124). The copy is made after the locks, by a statement with a snapshot of its own,
+-- so that it reads the definitions as they stand.
+-- Whether any experiment of the environments may need the events (after taking the locks).
+CREATE FUNCTION experiment_pending_lock(envs bigint[]) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM experiments e WHERE e.status IN ('draft', 'running')
+                   AND e.environment_id = ANY (envs)) THEN
+        RETURN false;
+    END IF;
+    PERFORM 1 FROM metrics m JOIN experiment_metrics em ON em.metric_id = m.id
+    JOIN experiments e ON e.id = em.experiment_id
+    WHERE e.status IN ('draft', 'running') AND e.environment_id = ANY (envs)
+    ORDER BY m.id FOR SHARE OF m;
+    PERFORM 1 FROM experiments e WHERE e.status IN ('draft', 'running') AND e.environment_id = ANY (envs)
+    ORDER BY e.id FOR SHARE OF e;
+    RETURN true;
+END $$;
+
 CREATE FUNCTION experiment_pending_exposures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    WITH live AS (SELECT e.id, e.environment_id, e.flag_key, e.start_at, e.end_at FROM experiments e
-                  WHERE e.status = 'running' AND e.environment_id IN (SELECT environment_id FROM new_rows)
-                  FOR SHARE OF e)
+    IF NOT experiment_pending_lock(ARRAY(SELECT DISTINCT environment_id FROM new_rows)) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, variant)
-    SELECT live.id, 'e', n.occurred_at, n.targeting_key, n.variant
-    FROM new_rows n JOIN live ON live.environment_id = n.environment_id AND live.flag_key = n.flag
-    WHERE n.occurred_at >= live.start_at AND (live.end_at IS NULL OR n.occurred_at < live.end_at);
+    SELECT e.id, 'e', n.occurred_at, n.targeting_key, n.variant
+    FROM new_rows n JOIN experiments e ON e.environment_id = n.environment_id AND e.flag_key = n.flag
+    WHERE e.status = 'running' AND n.occurred_at >= e.start_at AND (e.end_at IS NULL OR n.occurred_at < e.end_at);
     RETURN NULL;
 END $$;
 
@@ -80,20 +99,17 @@ CREATE TRIGGER flag_exposures_pending AFTER INSERT ON flag_exposures REFERENCING
 -- start less CUPED's window, each once per experiment.
 CREATE FUNCTION experiment_pending_conversions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    WITH live AS (SELECT e.id, e.environment_id,
-                         e.start_at - make_interval(secs => coalesce(e.cuped_seconds, 0)) AS from_at, e.end_at,
-                         m.event, m.denominator_event
-                  FROM experiments e JOIN experiment_metrics em ON em.experiment_id = e.id
-                  JOIN metrics m ON m.id = em.metric_id
-                  WHERE e.status = 'running' AND e.environment_id IN (SELECT environment_id FROM new_rows)
-                  FOR SHARE OF e, m),
-         ids AS (SELECT DISTINCT id, environment_id, from_at, end_at FROM live)
+    IF NOT experiment_pending_lock(ARRAY(SELECT DISTINCT environment_id FROM new_rows)) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, event, value)
-    SELECT ids.id, 'c', n.occurred_at, n.targeting_key, n.event, n.value
-    FROM new_rows n JOIN ids ON ids.environment_id = n.environment_id
-    WHERE n.occurred_at >= ids.from_at AND (ids.end_at IS NULL OR n.occurred_at < ids.end_at)
-      AND EXISTS (SELECT 1 FROM live WHERE live.id = ids.id
-                  AND (live.event = n.event OR live.denominator_event = n.event));
+    SELECT e.id, 'c', n.occurred_at, n.targeting_key, n.event, n.value
+    FROM new_rows n JOIN experiments e ON e.environment_id = n.environment_id
+    WHERE e.status = 'running'
+      AND n.occurred_at >= e.start_at - make_interval(secs => coalesce(e.cuped_seconds, 0))
+      AND (e.end_at IS NULL OR n.occurred_at < e.end_at)
+      AND EXISTS (SELECT 1 FROM experiment_metrics em JOIN metrics m ON m.id = em.metric_id
+                  WHERE em.experiment_id = e.id AND (m.event = n.event OR m.denominator_event = n.event));
     RETURN NULL;
 END $$;
 

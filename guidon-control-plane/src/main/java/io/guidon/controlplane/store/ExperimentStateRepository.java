@@ -265,6 +265,8 @@ public final class ExperimentStateRepository {
         String[] variants = plan.variantKeys().toArray(String[]::new);
         Map<Integer, Double> bounds = new HashMap<>();
         if (!percentiles.isEmpty()) {
+            // A percentile sorts every analysed user's amount: in memory rather than in temporary files.
+            await(c.query("SET LOCAL work_mem = '" + ExperimentAnalysisRepository.ANALYSIS_WORK_MEM + "'").execute());
             StringBuilder s = new StringBuilder("SELECT 1");
             List<Object> args = new ArrayList<>(List.of(plan.id(), variants));
             for (int i : percentiles) {

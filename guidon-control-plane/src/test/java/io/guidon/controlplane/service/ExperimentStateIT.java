@@ -1,6 +1,7 @@
 package io.guidon.controlplane.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.guidon.controlplane.ControlPlaneConfig;
@@ -261,6 +262,33 @@ class ExperimentStateIT {
             rows.update("UPDATE metrics SET window_seconds = 172800, version = version + 1 WHERE id = ?",
                     metrics.get(1));
         }
+    }
+
+    @Test
+    void aStartOrAMetricEditWaitsForTheBatchesInFlight() throws Exception {
+        long id = experiment("in-flight", ExperimentRows.Settings.running(T0, null).status("draft"));
+        try (java.sql.Connection ingest = db.connect(); java.sql.Connection admin = db.connect()) {
+            ingest.setAutoCommit(false);
+            try (java.sql.Statement s = ingest.createStatement()) {
+                s.execute("INSERT INTO conversion_events (tenant_id, environment_id, batch_id, occurred_at,"
+                        + " targeting_key, event, value) VALUES (" + tenant + ", " + env + ", gen_random_uuid(), '"
+                        + T0.plusSeconds(60) + "', 'u1', 'purchase', 5)");
+            }
+            try (java.sql.Statement s = admin.createStatement()) {
+                s.execute("SET lock_timeout = '300ms'");
+                // Else the batch, queued for no running experiment, could commit after the rebuild's snapshot.
+                assertThatThrownBy(() -> s.execute("UPDATE experiments SET status = 'running' WHERE id = " + id))
+                        .hasMessageContaining("lock timeout");
+                assertThatThrownBy(() -> s.execute("UPDATE metrics SET version = version + 1 WHERE id = "
+                        + metrics.get(0))).hasMessageContaining("lock timeout");
+            }
+            ingest.commit();
+            try (java.sql.Statement s = admin.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE experiments SET status = 'running' WHERE id = " + id))
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(folded(id).usersOf("on") + folded(id).usersOf("off")).isZero();
     }
 
     @Test
