@@ -97,7 +97,8 @@ EXPERIMENT=$(psql_db -tAc "SELECT id FROM experiments WHERE key = 'checkout-test
 timed_results() {
   local t0 t1 body
   t0=$(date +%s%N)
-  body=$(curl -sS --fail-with-body -H "Authorization: Bearer $ADMIN_KEY" "$CP/api/v1/experiments/$EXPERIMENT/results$1")
+  body=$(curl -sS --fail-with-body -H "Authorization: Bearer $ADMIN_KEY" "$CP/api/v1/experiments/$EXPERIMENT/results$1") \
+    || { echo "$2: failed after $(( ($(date +%s%N) - t0) / 1000000 )) ms: $body"; return 0; }
   t1=$(date +%s%N)
   echo "$2: $(( (t1 - t0) / 1000000 )) ms (durationMs $(echo "$body" | sed -n 's/.*"durationMs":\([0-9]*\).*/\1/p'))"
 }

@@ -37,6 +37,12 @@ public final class ExperimentStateRepository {
     /** Events kept pending beyond this are not folded one by one: the state is rebuilt from the raw events. */
     public static final long MAX_PENDING = 2_000_000;
 
+    /**
+     * A rebuild's statement timeout: it writes a row per exposed user besides reading every event (5 million users
+     * took minutes on a loaded 2-core machine), and happens once per start or definition change, not per request.
+     */
+    static final String REBUILD_TIMEOUT = "1800s";
+
     private static final String PLACEHOLDER_END = "9999-01-01T00:00:00Z";
 
     /** The experiment's stored state, or null. */
@@ -195,8 +201,7 @@ public final class ExperimentStateRepository {
      * pending events this snapshot sees (the raw events hold them), and returns the totals over the users.
      */
     public ExperimentState.Totals rebuild(SqlConnection c, AnalysisPlan plan) {
-        await(c.query("SET LOCAL statement_timeout = '" + ExperimentAnalysisRepository.ANALYSIS_TIMEOUT + "'")
-                .execute());
+        await(c.query("SET LOCAL statement_timeout = '" + REBUILD_TIMEOUT + "'").execute());
         await(c.query("SET LOCAL work_mem = '" + ExperimentAnalysisRepository.ANALYSIS_WORK_MEM + "'").execute());
         await(Sql.query(c, "DELETE FROM experiment_users WHERE experiment_id = $1", plan.id()));
         await(Sql.query(c, "DELETE FROM experiment_pending WHERE experiment_id = $1", plan.id()));
