@@ -5,8 +5,9 @@
 # of two variants (a 50/50 split), and conversions of five events (purchase with a value, visit, click, signup, error)
 # spread over the experiment's DAYS (default 13) days. Five metrics: purchase (proportion, primary), revenue (mean of
 # values), revenue per visit (ratio), clicks (mean count capped at the 99th percentile) and signup within a day
-# (windowed proportion). Then over HTTP: the first request, REPS (default 5) recomputations and 5 x REPS cached
-# requests (benchmarks/control-plane/ExperimentResults.java). The server's http.request-timeout is raised to
+# (windowed proportion). Then over HTTP: the first request (it builds the kept state, ADR 0124), a day of new events
+# written as the ingest writes them and one refresh that folds them, then REPS (default 3) refreshes and 5 x REPS
+# cached requests (benchmarks/control-plane/ExperimentResults.java). The server's http.request-timeout is raised to
 # REQUEST_TIMEOUT (default 300s), and http.idle-timeout with it, so that a computation longer than the defaults (10 s,
 # 60 s: the server writes nothing while it computes) is timed rather than answered 503 or cut off.
 #
@@ -47,7 +48,7 @@ INSERT INTO experiments (tenant_id, environment_id, environment_key, flag_id, fl
                          created_by_name)
 SELECT t.id, e.id, e.key, 1, 'checkout', 'checkout-test', 'Checkout test', 'off',
        '[{"key": "off", "weight": 50}, {"key": "on", "weight": 50}]', 'frequentist', 0.05, 0.8, 0.02, 'holm',
-       'running', date_trunc('day', now()) - interval '$DAYS days', 'bench'
+       'draft', date_trunc('day', now()) - interval '$DAYS days', 'bench'
 FROM tenants t JOIN environments e ON e.tenant_id = t.id WHERE t.key = 'bench';
 
 INSERT INTO experiment_metrics (experiment_id, metric_id, role, position)
@@ -75,6 +76,10 @@ FROM tenants t JOIN environments e ON e.tenant_id = t.id JOIN experiments x ON x
                           WHEN g.r < 0.95 THEN 'signup' ELSE 'error' END AS ev) AS k
 WHERE t.key = 'bench';
 
+-- Running from here on: the events above were written while it was a draft, so that they are not queued for its
+-- kept state (a state built from the raw events reads them; queuing 20 million rows would only slow the seeding).
+UPDATE experiments SET status = 'running' WHERE key = 'checkout-test';
+
 VACUUM ANALYZE flag_exposures;
 VACUUM ANALYZE conversion_events;
 SQL
@@ -87,6 +92,51 @@ echo "seeded in $(( $(date +%s) - SEED_START )) s: $(psql_db -tAc "SELECT (SELEC
 echo "$(machine); $(psql_db -tAc 'SHOW server_version') PostgreSQL"
 EXPERIMENT=$(psql_db -tAc "SELECT id FROM experiments WHERE key = 'checkout-test'")
 
+# 1. The first request builds the experiment's kept state from the raw events (ADR 0124): what a start in the past or
+#    a changed definition costs, once.
+timed_results() {
+  local t0 t1 body
+  t0=$(date +%s%N)
+  body=$(curl -sS --fail-with-body -H "Authorization: Bearer $ADMIN_KEY" "$CP/api/v1/experiments/$EXPERIMENT/results$1") \
+    || { echo "$2: failed after $(( ($(date +%s%N) - t0) / 1000000 )) ms: $body"; return 0; }
+  t1=$(date +%s%N)
+  echo "$2: $(( (t1 - t0) / 1000000 )) ms (durationMs $(echo "$body" | sed -n 's/.*"durationMs":\([0-9]*\).*/\1/p'))"
+}
+timed_results "" "first request: the state built from the raw events"
+echo "state: $(psql_db -tAc "SELECT count(*) || ' users, ' || pg_size_pretty(pg_total_relation_size('experiment_users'))
+  FROM experiment_users")"
+
+# 2. A day of new events as the ingest writes them (ADR 0124): into the raw tables, whose triggers queue those of the
+#    running experiment in experiment_pending; NEW_EXPOSURES (default a day's share, EXPOSURES / DAYS) exposures of random users (most
+#    already exposed; some first exposures earlier than the stored one, which recomputes those users) and
+#    NEW_CONVERSIONS (CONVERSIONS / DAYS) conversions, over the last day. Then one refresh folds them.
+NEW_EXPOSURES="${NEW_EXPOSURES:-$(( EXPOSURES / DAYS ))}"
+NEW_CONVERSIONS="${NEW_CONVERSIONS:-$(( CONVERSIONS / DAYS ))}"
+psql_db <<SQL
+CREATE TEMP TABLE new_exposures AS
+SELECT now() - random() * interval '1 day' AS t, CASE WHEN hashint4(u) % 2 = 0 THEN 'off' ELSE 'on' END AS v,
+       'user-' || u AS k
+FROM (SELECT 1 + (hashint4(i + 7) & 2147483647) % ($USERS + $USERS / 20) AS u
+      FROM generate_series(1, $NEW_EXPOSURES) AS i) AS g;
+CREATE TEMP TABLE new_conversions AS
+SELECT now() - random() * interval '1 day' AS t, 'user-' || u AS k, ev,
+       CASE WHEN ev = 'purchase' THEN round((5 + random() * 95)::numeric, 2)::float8 END AS val
+FROM (SELECT 1 + (hashint4(i + 11) & 2147483647) % $USERS AS u, random() AS r
+      FROM generate_series(1, $NEW_CONVERSIONS) AS i) AS g,
+     LATERAL (SELECT CASE WHEN g.r < 0.20 THEN 'purchase' WHEN g.r < 0.60 THEN 'visit' WHEN g.r < 0.85 THEN 'click'
+                          WHEN g.r < 0.95 THEN 'signup' ELSE 'error' END AS ev) AS k;
+INSERT INTO flag_exposures (tenant_id, environment_id, batch_id, occurred_at, flag, variant, targeting_key)
+SELECT x.tenant_id, x.environment_id, '00000000-0000-0000-0000-000000000003', t, 'checkout', v, k
+FROM new_exposures, experiments x WHERE x.key = 'checkout-test';
+INSERT INTO conversion_events (tenant_id, environment_id, batch_id, occurred_at, targeting_key, event, value)
+SELECT x.tenant_id, x.environment_id, '00000000-0000-0000-0000-000000000004', t, k, ev, val
+FROM new_conversions, experiments x WHERE x.key = 'checkout-test';
+ANALYZE experiment_pending;
+SELECT count(*) AS queued FROM experiment_pending;
+SQL
+timed_results "?refresh=true" "a refresh folding a day of new events ($NEW_EXPOSURES exposures, $NEW_CONVERSIONS conversions)"
+
+# 3. Refreshes with nothing new (the floor: the caps' passes over the users and the statistics), then snapshot reads.
 "$JAVA" "$ROOT/benchmarks/control-plane/ExperimentResults.java" --url "$CP" --key "$ADMIN_KEY" \
   --experiment "$EXPERIMENT" --reps "$REPS" || [ -n "${KEEP:-}" ]
 if [ -n "${KEEP:-}" ]; then

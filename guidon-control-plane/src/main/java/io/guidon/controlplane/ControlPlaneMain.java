@@ -261,7 +261,8 @@ public final class ControlPlaneMain {
             io.guidon.controlplane.api.WebhookRoutes webhookRoutes = new io.guidon.controlplane.api.WebhookRoutes(
                     webhooks, adminThreads, webhookConfig.timeout());
             ExperimentResultsService experimentResults = new ExperimentResultsService(
-                    new ExperimentAnalysisRepository(pool), config.experiments().resultsMaxAge());
+                    new ExperimentAnalysisRepository(pool), new io.guidon.controlplane.store.ExperimentStateRepository(),
+                    config.experiments().resultsMaxAge());
             ExperimentResultRoutes experimentResultRoutes = new ExperimentResultRoutes(experimentResults,
                     adminThreads);
             io.guidon.controlplane.api.ExperimentRoutes experimentRoutes = new io.guidon.controlplane.api

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /** One API request as handlers see it: the caller, the request id, path and query parameters, the JSON body. */
 public final class Call {
 
-    private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"(\\d{1,9})\"\\s*");
+    private static final Pattern ETAG = Pattern.compile("\\s*\"(\\d{1,9})\"\\s*");
 
     private final RoutingContext ctx;
     private final Principal principal;
@@ -169,6 +169,11 @@ public final class Call {
         }
         if (v.trim().equals("*")) {
             return null;
+        }
+        if (v.trim().startsWith("W/")) {
+            // RFC 9110 13.1.1: If-Match compares strongly, and a weak entity tag never matches.
+            throw DomainException.stale("If-Match '" + v + "' is a weak ETag, which never matches If-Match (RFC 9110"
+                    + " section 13.1.1); send the ETag as this API gave it, such as \"3\"");
         }
         Matcher m = ETAG.matcher(v);
         if (!m.matches()) {

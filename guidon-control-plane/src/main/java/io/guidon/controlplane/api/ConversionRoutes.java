@@ -64,6 +64,14 @@ public final class ConversionRoutes {
         if (environment == null) {
             errors.add(FieldError.named("environment", "required: the key of the environment"));
         }
+        String event = call.query("event");
+        if (event != null) {
+            io.guidon.protocol.EventRules.Problem p = io.guidon.protocol.EventRules.eventName(event);
+            if (p != null) {
+                // No conversion can have such a name (POST /v1/track refuses it): a typo, said as one.
+                errors.add(FieldError.named("event", p.message() + " (got '" + event + "')"));
+            }
+        }
         Instant to = instant(call.query("to"), "to", errors);
         Instant from = instant(call.query("from"), "from", errors);
         if (errors.isEmpty()) {
@@ -84,7 +92,7 @@ public final class ConversionRoutes {
         if (!errors.isEmpty()) {
             throw ApiException.invalidParameter(errors);
         }
-        ConversionService.Query q = new ConversionService.Query(environment, call.query("event"),
+        ConversionService.Query q = new ConversionService.Query(environment, event,
                 call.query("targetingKey"), from, to, call.after());
         int limit = call.limit();
         long tenant = call.tenantId();

@@ -103,4 +103,19 @@ public record AnalysisPlan(long id, long tenantId, String key, String name, long
         }
         return b.toString();
     }
+
+    /**
+     * A fingerprint of what the kept per-user state depends on (docs/adr/0124-experiment-state.md): the start,
+     * CUPED's window and each metric's id and version (their events, kinds, windows and caps). Not the experiment's
+     * version, which also changes with a stop, the variants compared or the analysis method: none of these changes
+     * a user's amounts. A state built for another fingerprint is rebuilt.
+     */
+    public String stateDefinition() {
+        StringBuilder b = new StringBuilder().append(startAt == null ? "" : startAt.toInstant()).append(';')
+                .append(cupedSeconds);
+        for (Metric m : metrics) {
+            b.append(';').append(m.id()).append(':').append(m.version());
+        }
+        return b.toString();
+    }
 }

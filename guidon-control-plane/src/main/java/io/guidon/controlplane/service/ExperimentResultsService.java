@@ -6,7 +6,9 @@ import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.domain.AnalysisSums;
 import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.ExperimentSnapshot;
+import io.guidon.controlplane.domain.ExperimentState;
 import io.guidon.controlplane.store.ExperimentAnalysisRepository;
+import io.guidon.controlplane.store.ExperimentStateRepository;
 import io.guidon.controlplane.store.Transactions;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -18,9 +20,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An experiment's results (docs/experiments.md "Results", docs/adr/0119-experiment-results.md): its sums computed in
- * PostgreSQL into snapshots ({@link ExperimentAnalysisRepository}), turned into results by
- * {@link ExperimentAnalysis}. The current snapshot is reused while younger than {@code experiments.results-max-age}
+ * An experiment's results (docs/experiments.md "Results", docs/adr/0119-experiment-results.md,
+ * docs/adr/0124-experiment-state.md): its sums stored as snapshots, turned into results by {@link ExperimentAnalysis}.
+ * The current snapshot's sums come from the experiment's kept state ({@link ExperimentStateRepository}: the events
+ * since the last computation folded in, or the state rebuilt), each day's from one statement over the raw events
+ * ({@link ExperimentAnalysisRepository}). The current snapshot is reused while younger than {@code experiments.results-max-age}
  * and made for the experiment's definition (its version and its metrics' versions); otherwise, or when a refresh is
  * asked for, it is recomputed on the request. One computation per experiment runs at a time: on this replica
  * concurrent requests wait for the same one, across replicas a PostgreSQL advisory lock orders them and the second
@@ -31,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ExperimentResultsService {
 
     private final ExperimentAnalysisRepository repository;
+    private final ExperimentStateRepository states;
+    /** Users of a deleted experiment removed per transaction of the upkeep. */
+    static final int SWEEP_CHUNK = 50_000;
     private final Duration maxAge;
     /**
      * The computations in progress on this replica. Vert.x promises, awaited with {@code Future.await}: a virtual
@@ -44,9 +51,14 @@ public final class ExperimentResultsService {
      */
     private final Map<Long, Long> refreshedAt = new ConcurrentHashMap<>();
 
-    /** @param maxAge {@code experiments.results-max-age}: how long a current snapshot is reused */
-    public ExperimentResultsService(ExperimentAnalysisRepository repository, Duration maxAge) {
+    /**
+     * @param states the experiments' kept state, from which current snapshots are computed
+     * @param maxAge {@code experiments.results-max-age}: how long a current snapshot is reused
+     */
+    public ExperimentResultsService(ExperimentAnalysisRepository repository, ExperimentStateRepository states,
+            Duration maxAge) {
         this.repository = repository;
+        this.states = states;
         this.maxAge = maxAge;
     }
 
@@ -145,6 +157,7 @@ public final class ExperimentResultsService {
         }
         try {
             ExperimentSnapshot s = Transactions.await(repository.pool(), c -> {
+                repeatableRead(c);
                 await(repository.lock(c, id));
                 AnalysisPlan plan = await(repository.plan(c, tenantId, id));
                 if (plan == null || !plan.started()) {
@@ -169,12 +182,62 @@ public final class ExperimentResultsService {
         }
     }
 
+    /**
+     * A results transaction reads one snapshot: a fold must consume exactly the pending events whose raw rows it
+     * can see (docs/adr/0124-experiment-state.md). Taken before the lock: a fold committed while this one waited
+     * makes this one's writes fail with a serialization failure, and {@link Transactions} runs it again.
+     */
+    private static void repeatableRead(io.vertx.sqlclient.SqlConnection c) {
+        await(c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute());
+    }
+
     private ExperimentSnapshot computeIn(io.vertx.sqlclient.SqlConnection c, AnalysisPlan plan, LocalDate day,
             OffsetDateTime asOf) {
         long started = System.nanoTime();
-        AnalysisSums sums = await(repository.analyze(c, plan, asOf));
+        AnalysisSums sums = day == null ? fromState(c, plan) : await(repository.analyze(c, plan, asOf));
         long ms = (System.nanoTime() - started) / 1_000_000;
         return await(repository.save(c, plan.id(), day, asOf, plan.version(), ms, sums));
+    }
+
+    /**
+     * The current sums from the experiment's kept state: its pending events folded in, or the state rebuilt from
+     * the raw events when it is missing, was built for another definition or has more than
+     * {@link ExperimentStateRepository#MAX_PENDING} events pending; then the caps applied.
+     */
+    private AnalysisSums fromState(io.vertx.sqlclient.SqlConnection c, AnalysisPlan plan) {
+        ExperimentStateRepository.Stored stored = states.load(c, plan.id());
+        String definition = plan.stateDefinition();
+        ExperimentState.Totals totals;
+        // A state holding events at or after a (new) end is rebuilt too: a stop at an instant before events already
+        // folded (their senders' clocks ahead of the database's), or an end moved earlier.
+        boolean pastEnd = stored != null && plan.endAt() != null && stored.latestEventAt() != null
+                && !stored.latestEventAt().isBefore(plan.endAt());
+        if (stored == null || !stored.definition().equals(definition) || pastEnd
+                || states.pending(c, plan.id()) > ExperimentStateRepository.MAX_PENDING) {
+            totals = states.rebuild(c, plan);
+            states.save(c, plan.id(), definition, totals, states.latestEvent(c, plan), true);
+        } else {
+            totals = stored.totals();
+            ExperimentState.Folded folded = ExperimentState.fold(plan, states.takePending(c, plan.id()),
+                    new ExperimentState.Store() {
+                        @Override
+                        public Map<String, ExperimentState.User> users(java.util.Set<String> keys) {
+                            return states.users(c, plan.id(), keys);
+                        }
+
+                        @Override
+                        public Map<String, List<ExperimentState.Event>> conversions(java.util.Set<String> keys) {
+                            return states.conversions(c, plan, keys);
+                        }
+                    }, totals);
+            states.write(c, plan.id(), folded.users());
+            OffsetDateTime latest = stored.latestEventAt();
+            if (folded.latest() != null && (latest == null || folded.latest().isAfter(latest))) {
+                latest = folded.latest();
+            }
+            states.save(c, plan.id(), definition, totals, latest, false);
+        }
+        return totals.sums(plan, states.caps(c, plan));
     }
 
     /**
@@ -188,6 +251,7 @@ public final class ExperimentResultsService {
     public boolean refreshNext() {
         for (ExperimentAnalysisRepository.Tracked t : await(repository.tracked(repository.pool()))) {
             Boolean done = Transactions.await(repository.pool(), c -> {
+                repeatableRead(c);
                 if (!await(repository.tryLock(c, t.id()))) {
                     return false;
                 }
@@ -217,7 +281,8 @@ public final class ExperimentResultsService {
                 return true;
             }
         }
-        return false;
+        // Nothing to compute: remove the kept state of a deleted experiment, a chunk at a time.
+        return Transactions.await(repository.pool(), c -> states.sweep(c, SWEEP_CHUNK)) > 0;
     }
 
     /**

@@ -120,6 +120,32 @@ final class AnalysisQuery {
         return new AnalysisQuery(ctes + " " + select, b.args);
     }
 
+    /**
+     * The rebuild of an experiment's kept state ({@code experiment_users}, V14): every user exposed in
+     * {@code [start, end)} with their uncapped amounts per metric in the plan's order ({@code y} 0 but for a ratio,
+     * {@code p} 0 without CUPED), counting events before {@code end}.
+     */
+    static AnalysisQuery state(AnalysisPlan plan, OffsetDateTime end) {
+        Builder b = new Builder(plan, end);
+        StringBuilder s = new StringBuilder();
+        b.perUser(s);
+        StringBuilder x = new StringBuilder();
+        StringBuilder y = new StringBuilder();
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < plan.metrics().size(); i++) {
+            AnalysisPlan.Metric m = plan.metrics().get(i);
+            String sep = i == 0 ? "" : ", ";
+            x.append(sep).append("x").append(i);
+            y.append(sep).append(m.kind() == AnalysisPlan.Kind.RATIO ? "y" + i : "0");
+            p.append(sep).append(cuped(plan, m) ? "p" + i : "0");
+        }
+        String id = b.p(plan.id());
+        String sql = "INSERT INTO experiment_users (experiment_id, targeting_key, first_at, variant, mixed, x, y, p) "
+                + s + " SELECT " + id + ", targeting_key, first_at, variant, mixed, ARRAY[" + x + "]::float8[],"
+                + " ARRAY[" + y + "]::float8[], ARRAY[" + p + "]::float8[] FROM per_user";
+        return new AnalysisQuery(sql, b.args);
+    }
+
     /** Reads the rows of {@link #sums} into the snapshot's sums (variants not in the experiment are left out). */
     AnalysisSums read(RowSet<Row> rows, AnalysisPlan plan) {
         Set<String> variants = new LinkedHashSet<>(plan.variantKeys());
@@ -184,7 +210,8 @@ final class AnalysisQuery {
             return "$" + args.size();
         }
 
-        String ctes() {
+        /** Writes the CTEs up to {@code per_user} (uncapped amounts); whether a metric has a percentile cap. */
+        boolean perUser(StringBuilder s) {
             Set<String> events = new LinkedHashSet<>();
             for (AnalysisPlan.Metric m : plan.metrics()) {
                 events.add(m.event());
@@ -196,7 +223,6 @@ final class AnalysisQuery {
             String scanFrom = cupedSeconds == null ? start
                     : p(plan.startAt().minus(Duration.ofSeconds(cupedSeconds)));
             String pre = cupedSeconds == null ? null : p(cupedSeconds.doubleValue());
-            StringBuilder s = new StringBuilder();
             s.append("WITH exposed AS (SELECT targeting_key, min(occurred_at) AS first_at, min(variant) AS variant,")
                     .append(" min(variant) <> max(variant) AS mixed FROM flag_exposures")
                     .append(" WHERE tenant_id = ").append(tenant).append(" AND environment_id = ").append(environment)
@@ -233,6 +259,12 @@ final class AnalysisQuery {
             }
             s.append(" FROM exposed u LEFT JOIN events e ON e.targeting_key = u.targeting_key")
                     .append(" GROUP BY u.targeting_key)");
+            return percentile;
+        }
+
+        String ctes() {
+            StringBuilder s = new StringBuilder();
+            boolean percentile = perUser(s);
             if (percentile) {
                 s.append(", caps AS (SELECT 1 AS one");
                 for (int i = 0; i < plan.metrics().size(); i++) {

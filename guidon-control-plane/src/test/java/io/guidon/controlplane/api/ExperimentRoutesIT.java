@@ -121,6 +121,10 @@ class ExperimentRoutesIT {
         changed.put("cap", Map.of("kind", "fixed", "value", 100));
         assertThat(cp.put("/api/v1/metrics/signup", editor, changed).status()).isEqualTo(428);
         assertThat(cp.put("/api/v1/metrics/signup", editor, changed, "If-Match", "\"7\"").status()).isEqualTo(412);
+        // RFC 9110 13.1.1: a weak ETag never matches If-Match, even the current revision's.
+        Resp weak = cp.put("/api/v1/metrics/signup", editor, changed, "If-Match", "W/\"1\"");
+        assertThat(weak.status()).isEqualTo(412);
+        assertThat(weak.json().get("detail").asText()).contains("weak ETag");
         Resp replaced = cp.put("/api/v1/metrics/signup", editor, changed, "If-Match", "\"1\"");
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().get("version").asLong()).isEqualTo(2);
@@ -292,6 +296,14 @@ class ExperimentRoutesIT {
         assertThat(errors(to).get("/to")).contains("longer than 31 days");
         assertThat(cp.get("/api/v1/conversions", editor).status()).isEqualTo(400);
         assertThat(cp.get("/api/v1/conversions?environment=nowhere", editor).status()).isEqualTo(404);
+        // An event name no conversion can have (POST /v1/track refuses it) is a typo, not an empty listing.
+        for (String bad : new String[] {"=cmd", "a%20b", "-lead", "x".repeat(129)}) {
+            Resp event = cp.get("/api/v1/conversions?environment=production&event=" + bad, editor);
+            assertThat(event.status()).as(bad).isEqualTo(400);
+            assertThat(errors(event).get("/event")).as(bad).contains("must be an event name");
+        }
+        assertThat(cp.get("/api/v1/conversions?environment=production&event=checkout:done/v2", editor).status())
+                .isEqualTo(200);
     }
 
     // ---------------------------------------------------------------- conversions read back
