@@ -166,6 +166,15 @@ public final class OpenApiResponses {
             // A CSV export: its type is declared; its cells are the route's own tests' business.
             return;
         }
+        if (mediaType.equals("application/x-ndjson")) {
+            // An export: the schema is each line's.
+            for (String line : body.split("\n")) {
+                if (!line.isEmpty()) {
+                    validate(where, responsePointer + "/content/" + escape(mediaType) + "/schema", line);
+                }
+            }
+            return;
+        }
         validate(where, responsePointer + "/content/" + escape(mediaType) + "/schema", body);
     }
 
