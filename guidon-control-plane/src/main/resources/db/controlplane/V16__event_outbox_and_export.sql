@@ -22,10 +22,11 @@ CREATE TABLE event_outbox (
 
 -- The position of each event within its batch (0-based, per kind): with the time and the batch id, the unique and
 -- stable order of the export API's pages, and the same index the Kafka messages carry (a consumer's dedupe key).
--- Rows stored before this migration are numbered in their physical order within their batch.
-ALTER TABLE flag_evaluation_counts ADD COLUMN ordinal integer;
-ALTER TABLE flag_exposures ADD COLUMN ordinal integer;
-ALTER TABLE conversion_events ADD COLUMN ordinal integer;
+-- Rows stored before this migration are numbered in their physical order within their batch. Ingest always writes
+-- it; the default is for rows written by hand (tests, repairs), whose order among equal keys is then unspecified.
+ALTER TABLE flag_evaluation_counts ADD COLUMN ordinal integer NOT NULL DEFAULT 0;
+ALTER TABLE flag_exposures ADD COLUMN ordinal integer NOT NULL DEFAULT 0;
+ALTER TABLE conversion_events ADD COLUMN ordinal integer NOT NULL DEFAULT 0;
 
 UPDATE flag_evaluation_counts t SET ordinal = n.ordinal
 FROM (SELECT tableoid, ctid, row_number() OVER (PARTITION BY environment_id, batch_id ORDER BY tableoid, ctid) - 1
@@ -39,10 +40,6 @@ UPDATE conversion_events t SET ordinal = n.ordinal
 FROM (SELECT tableoid, ctid, row_number() OVER (PARTITION BY environment_id, batch_id ORDER BY tableoid, ctid) - 1
           AS ordinal FROM conversion_events) n
 WHERE t.tableoid = n.tableoid AND t.ctid = n.ctid;
-
-ALTER TABLE flag_evaluation_counts ALTER COLUMN ordinal SET NOT NULL;
-ALTER TABLE flag_exposures ALTER COLUMN ordinal SET NOT NULL;
-ALTER TABLE conversion_events ALTER COLUMN ordinal SET NOT NULL;
 
 -- The export's keyset: an environment's events in time order, ties broken by batch and position. One more index
 -- per event table: what an export of any range reads in order, a page at a time, without sorting.

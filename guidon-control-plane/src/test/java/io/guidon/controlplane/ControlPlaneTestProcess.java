@@ -101,6 +101,11 @@ public final class ControlPlaneTestProcess implements AutoCloseable {
         } catch (Exception e) {
             h.destroyForcibly();
         }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temporary file left behind
+        }
     }
 
     /** The process: {@code key=value} settings as arguments. */

@@ -4,18 +4,12 @@ import io.guidon.controlplane.domain.ExportedEvent;
 import io.guidon.controlplane.domain.ExportedEvent.Kind;
 import io.guidon.controlplane.domain.ExportedEvent.Position;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads of the raw event tables for the export API, in keyset order: an environment's events by time, batch id and
@@ -76,38 +70,14 @@ public final class EventExportRepository {
         String sql = "SELECT " + t.time() + ", batch_id, ordinal, " + t.columns() + " FROM " + t.name()
                 + " WHERE environment_id = $1 AND tenant_id = $2 AND " + key(t) + " >= ($3, $4::uuid, $5)"
                 + " AND " + key(t) + " < ($6, $7::uuid, $8) ORDER BY " + t.time() + ", batch_id, ordinal";
-        // A cursor lives in a transaction (PostgreSQL closes a portal at its end); read-only, rolled back.
-        SqlConnection c = Future.await(pool.getConnection());
-        try {
-            Transaction tx = Future.await(c.begin());
-            try {
-                Future.await(c.query("SET TRANSACTION READ ONLY").execute());
-                // Between fetches the transaction waits for the client to take the last chunk (backpressure): a slow
-                // reader may take longer than the server's usual allowance; one that stalls for minutes is cut off.
-                Future.await(c.query("SET LOCAL idle_in_transaction_session_timeout = '" + CLIENT_PATIENCE + "'")
-                        .execute());
-                PreparedStatement ps = Future.await(c.prepare(sql));
-                Cursor cursor = ps.cursor(Tuple.of(environmentId, tenantId, utc(start.time()), start.batchId(),
-                        start.index(), utc(stop.time()), stop.batchId(), stop.index()));
-                long written = 0;
-                do {
-                    List<ExportedEvent> chunk = new ArrayList<>(fetch);
-                    for (Row r : Future.await(cursor.read(fetch))) {
-                        chunk.add(row(kind, r));
-                    }
-                    if (!chunk.isEmpty()) {
-                        sink.accept(chunk);
-                        written += chunk.size();
-                    }
-                } while (cursor.hasMore());
-                Future.await(cursor.close());
-                return written;
-            } finally {
-                Future.await(tx.rollback().otherwiseEmpty());
-            }
-        } finally {
-            c.close();
-        }
+        return CursorReads.stream(pool, c -> c.query("SET TRANSACTION READ ONLY").execute()
+                        // Between fetches the transaction waits for the client to take the last chunk
+                        // (backpressure): a slow reader may take longer than the server's usual allowance; one that
+                        // stalls for minutes is cut off.
+                        .compose(x -> c.query("SET LOCAL idle_in_transaction_session_timeout = '" + CLIENT_PATIENCE
+                                + "'").execute()),
+                sql, Tuple.of(environmentId, tenantId, utc(start.time()), start.batchId(), start.index(),
+                        utc(stop.time()), stop.batchId(), stop.index()), fetch, r -> row(kind, r), sink::accept);
     }
 
     private static ExportedEvent row(Kind kind, Row r) {
