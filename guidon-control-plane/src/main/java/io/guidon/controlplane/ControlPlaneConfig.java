@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record ControlPlaneConfig(Http http, Database database, Redis redis, Api api, Auth auth, RateLimit rateLimit,
         Sidecar sidecar, Events events, Management management, Ui ui, Schedules schedules, Rollouts rollouts,
-        Experiments experiments, Webhooks webhooks) {
+        Experiments experiments, Webhooks webhooks, Kafka kafka, Export export) {
 
     public static final String DEFAULTS = "config/control-plane.yaml";
 
@@ -116,6 +116,30 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
             Duration maxClockSkew, int partitionsAhead, int retentionMonths, int totalsRetentionMonths,
             int totalsStripes, Duration maintenanceInterval, int maxQueryDays) {
     }
+
+    /**
+     * The Kafka sink (ADR 0122). {@code bootstrapServers} is empty when disabled; {@code properties} are the extra
+     * producer settings of {@code kafka.properties-file} (none of those the sink's guarantees rest on).
+     */
+    public record Kafka(boolean enabled, java.util.List<String> bootstrapServers, String countsTopic,
+            String exposuresTopic, String conversionsTopic, String clientId, Duration deliveryTimeout,
+            Duration requestTimeout, Duration maxBlock, Duration linger, String compression, int batchesPerRound,
+            Duration pollInterval, Map<String, String> properties) {
+        public Kafka {
+            bootstrapServers = java.util.List.copyOf(bootstrapServers);
+            properties = Map.copyOf(properties);
+        }
+    }
+
+    /** The export API's pages: rows when not asked, the most that may be asked, rows per fetch from PostgreSQL. */
+    public record Export(int defaultPageRows, int maxPageRows, int fetchRows) {
+    }
+
+    /** Producer settings the sink sets itself and a {@code kafka.properties-file} may not change. */
+    public static final java.util.Set<String> KAFKA_FIXED = java.util.Set.of("acks", "enable.idempotence",
+            "max.in.flight.requests.per.connection", "retries", "key.serializer", "value.serializer",
+            "bootstrap.servers", "client.id", "delivery.timeout.ms", "request.timeout.ms", "max.block.ms", "linger.ms",
+            "compression.type", "transactional.id", "partitioner.class");
 
     /** Loads the layers and binds them; throws {@link io.guidon.common.config.ConfigException} with every problem. */
     public static Loaded load(Path file, Map<String, String> env, Map<String, String> overrides) {
@@ -223,7 +247,7 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
         return new ControlPlaneConfig(http, database, redis, api, auth, rateLimit, sidecar, events(s),
                 Management.from(s, http.host(), http.port()), ui, schedules, rollouts(s),
                 new Experiments(s.duration("experiments.results-max-age", Duration.ofSeconds(1)),
-                        s.duration("experiments.refresh-interval", Duration.ofMillis(10))), webhooks(s));
+                        s.duration("experiments.refresh-interval", Duration.ofMillis(10))), webhooks(s), kafka(s), export(s));
     }
 
     private static Webhooks webhooks(Settings s) {
@@ -269,6 +293,73 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
                 s.duration("webhooks.give-up-after", Duration.ZERO),
                 s.integer("webhooks.circuit-failure-threshold", 1, 1000), openFor, maxOpen,
                 s.duration("webhooks.auto-disable-after", Duration.ofSeconds(1)), overlap, allowed);
+    }
+
+    private static Kafka kafka(Settings s) {
+        boolean enabled = s.bool("kafka.enabled");
+        java.util.List<String> servers = s.strings("kafka.bootstrap-servers");
+        if (enabled && servers.isEmpty()) {
+            s.problem("kafka.bootstrap-servers", "required when kafka.enabled is true: host:port of a broker");
+        }
+        for (String server : servers) {
+            if (!server.matches("[^\\s:/]+:[0-9]{1,5}") && !server.matches("\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}")) {
+                s.problem("kafka.bootstrap-servers", "'" + server + "' is not host:port");
+            }
+        }
+        String[] topics = {"kafka.counts-topic", "kafka.exposures-topic", "kafka.conversions-topic"};
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String key : topics) {
+            String topic = s.string(key);
+            // Kafka's own rule for topic names (org.apache.kafka.common.internals.Topic).
+            if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+                s.problem(key, "must be a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not '" + topic + "'");
+            } else if (!seen.add(topic)) {
+                s.problem(key, "'" + topic + "' is already the topic of another kind of event");
+            }
+        }
+        Duration delivery = s.duration("kafka.delivery-timeout", Duration.ofSeconds(1));
+        Duration request = s.duration("kafka.request-timeout", Duration.ofMillis(100));
+        Duration linger = s.duration("kafka.linger", Duration.ZERO);
+        if (request.plus(linger).compareTo(delivery) > 0) {
+            s.problem("kafka.request-timeout", "must be at most kafka.delivery-timeout (" + delivery
+                    + ") less kafka.linger (" + linger + ")");
+        }
+        String compression = s.string("kafka.compression");
+        if (!java.util.List.of("none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
+            s.problem("kafka.compression", "must be none, gzip, snappy, lz4 or zstd, not '" + compression + "'");
+        }
+        Map<String, String> properties = new java.util.TreeMap<>();
+        Path file = s.path("kafka.properties-file");
+        if (file != null) {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
+                p.load(r);
+                for (String name : p.stringPropertyNames()) {
+                    if (KAFKA_FIXED.contains(name)) {
+                        s.problem("kafka.properties-file", file + " sets " + name + ", which the sink sets itself"
+                                + " (its guarantees rest on it, or it has a setting of its own)");
+                    } else {
+                        properties.put(name, p.getProperty(name));
+                    }
+                }
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                s.problem("kafka.properties-file", "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        return new Kafka(enabled, servers, s.string("kafka.counts-topic"), s.string("kafka.exposures-topic"),
+                s.string("kafka.conversions-topic"), s.requiredString("kafka.client-id"), delivery, request,
+                s.duration("kafka.max-block", Duration.ofMillis(100)), linger, compression,
+                s.integer("kafka.batches-per-round", 1, 10_000), s.duration("kafka.poll-interval", Duration.ofMillis(1)),
+                properties);
+    }
+
+    private static Export export(Settings s) {
+        int max = s.integer("export.max-page-rows", 1, 1_000_000_000);
+        int def = s.integer("export.default-page-rows", 1, 1_000_000_000);
+        if (def > max) {
+            s.problem("export.default-page-rows", "must be at most export.max-page-rows (" + max + ")");
+        }
+        return new Export(def, max, s.integer("export.fetch-rows", 1, 100_000));
     }
 
     private static Rollouts rollouts(Settings s) {

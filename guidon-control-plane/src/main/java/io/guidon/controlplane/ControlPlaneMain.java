@@ -34,6 +34,10 @@ import io.guidon.protocol.events.EventBatchDecoder;
 import io.guidon.controlplane.events.EventIngest;
 import io.guidon.controlplane.events.EventPartitions;
 import io.guidon.controlplane.events.PgEventStore;
+import io.guidon.controlplane.events.EventForwarder;
+import io.guidon.controlplane.events.EventPublisher;
+import io.guidon.controlplane.events.KafkaEventPublisher;
+import io.guidon.controlplane.events.PgEventOutbox;
 import io.guidon.controlplane.publish.RedisChangePublisher;
 import io.guidon.controlplane.ratelimit.FailoverRateLimiter;
 import io.guidon.controlplane.ratelimit.LocalRateLimiter;
@@ -96,13 +100,18 @@ public final class ControlPlaneMain {
         private final ReplicaTask experimentRefresh;
         private final io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher;
         private final io.guidon.controlplane.publish.HttpWebhookSender webhookSender;
+        private final ReplicaTask kafkaForwarding;
+        private final EventPublisher kafka;
 
         Running(Vertx vertx, Pool pool, Authenticator authenticator, int port, int managementPort,
                 PrometheusMeterRegistry registry, List<ApiRouter.RouteSpec> routes, ChangeListener listener,
                 EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner,
                 ReplicaTask rolloutChecks, ReplicaTask experimentRefresh,
                 io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher,
-                io.guidon.controlplane.publish.HttpWebhookSender webhookSender) {
+                io.guidon.controlplane.publish.HttpWebhookSender webhookSender, ReplicaTask kafkaForwarding,
+                EventPublisher kafka) {
+            this.kafkaForwarding = kafkaForwarding;
+            this.kafka = kafka;
             this.vertx = vertx;
             this.pool = pool;
             this.authenticator = authenticator;
@@ -164,11 +173,17 @@ public final class ControlPlaneMain {
                             .compose(x -> webhookDispatcher == null ? Future.<Void>succeededFuture()
                                     : webhookDispatcher.stop()).recover(e -> Future.succeededFuture())
                             .compose(x -> webhookSender.close()).recover(e -> Future.succeededFuture())
+                            // The Kafka round in progress ends (its batches removed or left) before the pool closes.
+                            .compose(x -> kafkaForwarding == null ? Future.succeededFuture() : kafkaForwarding.stop())
+                            .recover(e -> Future.succeededFuture())
                             .compose(x -> authenticator.flushLastUsed()).recover(e -> Future.succeededFuture())
                             .compose(x -> sightings.flush()).recover(e -> Future.succeededFuture())
                             .eventually(pool::close)
                             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 } finally {
+                    if (kafka != null) {
+                        kafka.close();
+                    }
                     // Awaited on its own: a callback chained to a context of this Vert.x could not run once it closed.
                     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 }
@@ -237,7 +252,7 @@ public final class ControlPlaneMain {
             EventPartitions partitions = new EventPartitions(pool, events, clock, registry);
             EventIngest ingest = new EventIngest(vertx, new EventBatchDecoder(new EventBatchDecoder.Limits(
                     events.maxDecompressedSize(), events.maxBatchEvents())), eventStore, partitions, events, clock,
-                    registry);
+                    registry, config.kafka().enabled());
             ExposureReports exposureReports = new ExposureReports(eventStore, services.environments(),
                     services.flags(), events.maxQueryDays());
             EventRoutes eventRoutes = new EventRoutes(ingest, exposureReports, adminThreads, clock,
@@ -271,6 +286,11 @@ public final class ControlPlaneMain {
                     .ConversionRoutes(new io.guidon.controlplane.service.ConversionService(
                             new io.guidon.controlplane.store.ConversionRepository(pool), services.environments(),
                             services.flags()), adminThreads, clock, events.maxQueryDays());
+            io.guidon.controlplane.api.ExportRoutes exportRoutes = new io.guidon.controlplane.api.ExportRoutes(
+                    new io.guidon.controlplane.service.EventExportService(
+                            new io.guidon.controlplane.store.EventExportRepository(pool), services.environments()),
+                    adminThreads, clock, config.export().defaultPageRows(), config.export().maxPageRows(),
+                    config.export().fetchRows());
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -318,6 +338,7 @@ public final class ControlPlaneMain {
                     experimentRoutes.register(api);
                     conversionRoutes.register(api);
                     webhookRoutes.register(api);
+                    exportRoutes.register(api);
                 }, authenticator, limiter,
                         null, readiness, () -> openApi, routeTable::set, contract, ui);
                 first.compareAndSet(null, s);
@@ -353,6 +374,21 @@ public final class ControlPlaneMain {
             if (webhookDispatcher != null) {
                 webhookDispatcher.start();
             }
+            // The Kafka sink (ADR 0122): every replica tries the outbox, one at a time publishes; on a virtual-thread
+            // context of its own, since a send may block while no broker answers.
+            EventPublisher kafka = null;
+            ReplicaTask kafkaForwarding = null;
+            if (config.kafka().enabled()) {
+                kafka = new KafkaEventPublisher(config.kafka());
+                AdminThreads sinkThread = AdminThreads.deploy(vertx, 1).toCompletionStage().toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
+                EventForwarder forwarder = new EventForwarder(new PgEventOutbox(pool,
+                        config.kafka().deliveryTimeout().plusSeconds(30)), kafka, config.kafka().batchesPerRound(),
+                        clock, registry);
+                kafkaForwarding = new ReplicaTask(vertx, "Kafka sink", config.kafka().pollInterval(),
+                        forwarder::step, sinkThread::run);
+                kafkaForwarding.start();
+            }
             int port = first.get().port();
             LOG.info("control plane listening", kv("host", config.http().host()), kv("port", port),
                     kv("managementHost", config.management().host()), kv("managementPort", management.port()),
@@ -361,7 +397,7 @@ public final class ControlPlaneMain {
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
                     listener, partitions, sightings, scheduleRunner, rolloutChecks,
-                    experimentRefresh, webhookDispatcher, webhookSender);
+                    experimentRefresh, webhookDispatcher, webhookSender, kafkaForwarding, kafka);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

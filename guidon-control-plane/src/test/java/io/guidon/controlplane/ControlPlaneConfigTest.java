@@ -65,6 +65,36 @@ class ControlPlaneConfigTest {
     }
 
     @Test
+    void theKafkaSinkIsOffByDefaultAndItsSettingsAreCheckedWhenGiven(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        ControlPlaneConfig.Kafka off = ControlPlaneConfig.load(null, Map.of(), Map.of()).config().kafka();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.exposuresTopic()).isEqualTo("guidon.exposures");
+
+        java.nio.file.Path props = dir.resolve("producer.properties");
+        java.nio.file.Files.writeString(props, "security.protocol=SASL_SSL\nacks=1\nenable.idempotence=false\n");
+        assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(), Map.of("kafka.enabled", "true",
+                "kafka.conversions-topic", "guidon.exposures", "kafka.counts-topic", "bad topic",
+                "kafka.request-timeout", "40s", "kafka.compression", "brotli",
+                "kafka.properties-file", props.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap-servers").contains("required"))
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.conversions-topic").contains("already"))
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.counts-topic"))
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.request-timeout"))
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.compression"))
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.properties-file").contains("sets acks"))
+                        .anySatisfy(p -> assertThat(p).contains("sets enable.idempotence")));
+
+        java.nio.file.Files.writeString(props, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n");
+        ControlPlaneConfig.Kafka on = ControlPlaneConfig.load(null, Map.of("GUIDON_KAFKA_BOOTSTRAP_SERVERS",
+                        "k1:9092,k2:9093"), Map.of("kafka.enabled", "true", "kafka.properties-file", props.toString()))
+                .config().kafka();
+        assertThat(on.bootstrapServers()).containsExactly("k1:9092", "k2:9093");
+        assertThat(on.properties()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"));
+    }
+
+    @Test
     void environmentAndOptionsOverrideAndPasswordsNeverShow() {
         ControlPlaneConfig.Loaded loaded = ControlPlaneConfig.load(null,
                 Map.of("GUIDON_DATABASE_URL", "postgresql://app:s3cret@db.internal:6543/flags",

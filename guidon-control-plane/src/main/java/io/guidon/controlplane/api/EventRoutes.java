@@ -6,6 +6,7 @@ import io.guidon.controlplane.auth.Principal;
 import io.guidon.controlplane.auth.Role;
 import io.guidon.controlplane.events.DailyTotals;
 import io.guidon.controlplane.events.EventIngest;
+import io.guidon.controlplane.events.EventSource;
 import io.guidon.controlplane.events.ExposureReports;
 import io.guidon.controlplane.domain.Environment;
 import io.guidon.controlplane.domain.FlagDefinition;
@@ -94,7 +95,8 @@ public final class EventRoutes {
         byte[] body = call.context().body() == null || call.context().body().buffer() == null ? new byte[0]
                 : call.context().body().buffer().getBytes();
         Principal p = call.principal();
-        return ingest.ingest(p.tenantId(), p.environmentId(), body, gzip, request.getHeader("Idempotency-Key"))
+        return ingest.ingest(new EventSource(p.tenantId(), p.tenantKey(), p.environmentId(), p.environmentKey()), body,
+                        gzip, request.getHeader("Idempotency-Key"))
                 // Events that broke a rule were left out and are listed; the rest is stored. The sidecar drops these
                 // (counted).
                 .map(answer -> Reply.raw(answer.duplicate() ? 200 : 202, answer.encode()));

@@ -23,7 +23,9 @@ import java.util.List;
  * CPU work an event loop must not do), then stores it once through the {@link BatchStore}. Counts batches by outcome ({@code guidon_events_batches_total{result}}; the HTTP layer reports
  * refusals through {@link #rejected()}), stored events by kind
  * ({@code guidon_events_stored_total{kind}}) and times each ingest ({@code guidon_events_ingest_seconds}). A batch
- * that met a missing partition starts a partition run and is answered 503, so the sidecar retries it.
+ * that met a missing partition starts a partition run and is answered 503, so the sidecar retries it. With the Kafka
+ * sink on, the worker thread also writes the batch's {@link OutboxPayload}, which the store puts in the outbox with
+ * the batch (ADR 0122).
  */
 public final class EventIngest {
 
@@ -45,10 +47,13 @@ public final class EventIngest {
     private final Counter rejectedExposures;
     private final Counter rejectedConversions;
     private final Timer latency;
+    private final boolean outbox;
 
+    /** @param outbox whether stored batches also go to the Kafka sink's outbox ({@code kafka.enabled}) */
     public EventIngest(Vertx vertx, EventBatchDecoder decoder, BatchStore store, EventPartitions partitions,
-            ControlPlaneConfig.Events config, Clock clock, MeterRegistry registry) {
+            ControlPlaneConfig.Events config, Clock clock, MeterRegistry registry, boolean outbox) {
         this.vertx = vertx;
+        this.outbox = outbox;
         this.decoder = decoder;
         this.store = store;
         this.partitions = partitions;
@@ -83,16 +88,19 @@ public final class EventIngest {
      * (nothing is stored then), or {@link DomainException.Kind#UNAVAILABLE} when an event's month has no partition
      * yet (one is being made: the sidecar retries).
      */
-    public Future<EventBatchAnswer> ingest(long tenantId, long environmentId, byte[] body, boolean gzip,
-            String idempotencyKey) {
+    public Future<EventBatchAnswer> ingest(EventSource source, byte[] body, boolean gzip, String idempotencyKey) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         Instant notBefore = now.minus(config.maxEventAge());
         Instant notAfter = now.plus(config.maxClockSkew());
-        return vertx.executeBlocking(() -> readable(decoder.decode(body, gzip, idempotencyKey, notBefore, notAfter)),
-                        false)
-                .compose(read -> store.store(tenantId, environmentId, read.batch())
+        return vertx.executeBlocking(() -> {
+                    EventBatchDecoder.Result read = readable(decoder.decode(body, gzip, idempotencyKey, notBefore,
+                            notAfter));
+                    return new Read(read, outbox ? OutboxPayload.of(read.batch()) : null);
+                }, false)
+                .compose(checked -> store.store(source, checked.read().batch(), checked.payload())
                         .map(outcome -> {
+                            EventBatchDecoder.Result read = checked.read();
                             EventBatch batch = read.batch();
                             if (outcome.duplicate()) {
                                 duplicate.increment();
@@ -123,6 +131,10 @@ public final class EventIngest {
                     return Future.failedFuture(e);
                 })
                 .onComplete(ar -> latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /** A batch read and checked, and its outbox payload (null with the sink off). */
+    private record Read(EventBatchDecoder.Result read, byte[] payload) {
     }
 
     /** The read batch, or the refusal of its envelope as the domain's error. */

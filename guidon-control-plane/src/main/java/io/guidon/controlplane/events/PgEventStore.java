@@ -31,15 +31,20 @@ public final class PgEventStore implements BatchStore, DailyTotals {
             + " ON CONFLICT (environment_id, batch_id) DO NOTHING RETURNING events";
     private static final String STORED_BATCH = "SELECT events FROM event_batches WHERE environment_id = $1"
             + " AND batch_id = $2";
+    // Each event keeps its position in its batch (ordinal, from 0): the export's tiebreak and Kafka's dedupe key.
     private static final String INSERT_COUNTS = "INSERT INTO flag_evaluation_counts (tenant_id, environment_id,"
-            + " batch_id, minute, flag, variant, count) SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[],"
-            + " $5::text[], $6::text[], $7::bigint[]) AS u";
+            + " batch_id, minute, flag, variant, count, ordinal) SELECT $1, $2, $3, u.a, u.b, u.c, u.d, u.n - 1 FROM"
+            + " unnest($4::timestamptz[], $5::text[], $6::text[], $7::bigint[]) WITH ORDINALITY AS u (a, b, c, d, n)";
     private static final String INSERT_EXPOSURES = "INSERT INTO flag_exposures (tenant_id, environment_id, batch_id,"
-            + " occurred_at, flag, variant, targeting_key) SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[],"
-            + " $5::text[], $6::text[], $7::text[]) AS u";
+            + " occurred_at, flag, variant, targeting_key, ordinal) SELECT $1, $2, $3, u.a, u.b, u.c, u.d, u.n - 1"
+            + " FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY"
+            + " AS u (a, b, c, d, n)";
     private static final String INSERT_CONVERSIONS = "INSERT INTO conversion_events (tenant_id, environment_id,"
-            + " batch_id, occurred_at, targeting_key, event, value) SELECT $1, $2, $3, u.* FROM"
-            + " unnest($4::timestamptz[], $5::text[], $6::text[], $7::float8[]) AS u";
+            + " batch_id, occurred_at, targeting_key, event, value, ordinal) SELECT $1, $2, $3, u.a, u.b, u.c, u.d,"
+            + " u.n - 1 FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::float8[]) WITH ORDINALITY"
+            + " AS u (a, b, c, d, n)";
+    private static final String INSERT_OUTBOX = "INSERT INTO event_outbox (tenant_id, environment_id, tenant_key,"
+            + " environment_key, batch_id, events, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     private static final String UPSERT_TOTALS = "INSERT INTO flag_daily_totals (tenant_id, environment_id, stripe, flag,"
             + " day, variant, evaluations, exposures) SELECT $1, $2, $3, u.* FROM unnest($4::text[], $5::date[],"
             + " $6::text[], $7::bigint[], $8::bigint[]) AS u ON CONFLICT (environment_id, flag, day, variant, stripe)"
@@ -60,13 +65,19 @@ public final class PgEventStore implements BatchStore, DailyTotals {
     }
 
     @Override
-    public Future<Outcome> store(long tenantId, long environmentId, EventBatch batch) {
+    public Future<Outcome> store(EventSource source, EventBatch batch, byte[] outbox) {
+        long tenantId = source.tenantId();
+        long environmentId = source.environmentId();
         return pool.withTransaction(c -> Sql.one(c, INSERT_BATCH, r -> r.getInteger(0), tenantId, environmentId,
                         batch.batchId(), batch.sidecarId(), utc(batch.createdAt()), batch.events())
                 .compose(inserted -> inserted == null
                         ? Sql.one(c, STORED_BATCH, r -> new Outcome(true, r.getInteger(0)), environmentId,
                                 batch.batchId())
                         : events(c, tenantId, environmentId, batch, (short) ThreadLocalRandom.current().nextInt(stripes))
+                                .compose(x -> outbox == null ? Future.succeededFuture()
+                                        : Sql.query(c, INSERT_OUTBOX, tenantId, environmentId, source.tenantKey(),
+                                                source.environmentKey(), batch.batchId(), batch.events(),
+                                                io.vertx.core.buffer.Buffer.buffer(outbox)))
                                 .map(x -> new Outcome(false, batch.events()))))
                 .recover(e -> Future.failedFuture(noPartition(e)
                         ? new MissingPartition("no partition for the time of an event of batch " + batch.batchId()

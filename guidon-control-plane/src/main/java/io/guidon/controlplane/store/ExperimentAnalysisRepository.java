@@ -7,9 +7,7 @@ import io.guidon.controlplane.domain.ExperimentSnapshot;
 import io.guidon.controlplane.domain.ExperimentUser;
 import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -159,37 +157,14 @@ public final class ExperimentAnalysisRepository {
     public long streamUsers(AnalysisPlan plan, OffsetDateTime asOf, ExperimentUser.Sink sink) {
         AnalysisQuery q = AnalysisQuery.users(plan, asOf);
         int columns = AnalysisQuery.userColumns(plan).size();
-        // A cursor lives in a transaction (PostgreSQL closes a portal at its end); read-only, rolled back.
-        SqlConnection c = Future.await(pool.getConnection());
-        try {
-            io.vertx.sqlclient.Transaction tx = Future.await(c.begin());
-            try {
-                Future.await(settings(c));
-                PreparedStatement ps = Future.await(c.prepare(q.sql()));
-                Cursor cursor = ps.cursor(Tuple.from(q.args()));
-                long written = 0;
-                do {
-                    List<ExperimentUser> chunk = new ArrayList<>(FETCH);
-                    for (Row r : Future.await(cursor.read(FETCH))) {
-                        List<Double> values = new ArrayList<>(columns);
-                        for (int i = 0; i < columns; i++) {
-                            values.add(r.getDouble(3 + i));
-                        }
-                        chunk.add(new ExperimentUser(r.getString(0), r.getString(1), r.getOffsetDateTime(2), values));
+        return CursorReads.stream(pool, ExperimentAnalysisRepository::settings, q.sql(), Tuple.from(q.args()), FETCH,
+                r -> {
+                    List<Double> values = new ArrayList<>(columns);
+                    for (int i = 0; i < columns; i++) {
+                        values.add(r.getDouble(3 + i));
                     }
-                    if (!chunk.isEmpty()) {
-                        sink.accept(chunk);
-                        written += chunk.size();
-                    }
-                } while (cursor.hasMore());
-                Future.await(cursor.close());
-                return written;
-            } finally {
-                Future.await(tx.rollback().otherwiseEmpty());
-            }
-        } finally {
-            c.close();
-        }
+                    return new ExperimentUser(r.getString(0), r.getString(1), r.getOffsetDateTime(2), values);
+                }, sink::accept);
     }
 
     /**

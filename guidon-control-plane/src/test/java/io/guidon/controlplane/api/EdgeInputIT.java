@@ -518,7 +518,7 @@ class EdgeInputIT {
     /** A route path with its parameters filled with what exists. */
     private String concrete(String path) {
         return path.replace(":env", "production").replace(":flag", "f").replace(":segment", "seg")
-                .replace(":id", keyId);
+                .replace(":id", keyId).replace(":kind", "exposures");
     }
 
     /** Everything a refused request must leave as it was: every resource, every key, the whole audit log. */

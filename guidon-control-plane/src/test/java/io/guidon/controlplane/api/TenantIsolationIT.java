@@ -120,8 +120,11 @@ class TenantIsolationIT {
                 .replace(":segment", tenantB ? "b-seg" : "no-seg")
                 .replace(":id", id(path, tenantB)).replace(":metric", tenantB ? "b-metric" : "no-metric")
                 .replace(":delivery", tenantB ? deliveryB : NO_ID)
+                .replace(":kind", "exposures")
                 // A's own environment: whether B's flag can be seen through it.
-                + (path.endsWith("/exposures") || path.endsWith("/conversions") ? "?environment=a-env" : "");
+                + (path.endsWith("/exposures") || path.endsWith("/conversions") ? "?environment=a-env" : "")
+                // The export's resource is the environment.
+                + (path.contains("/export/") ? "?from=2026-01-01&environment=" + (tenantB ? "b-env" : "no-env") : "");
     }
 
     /** A body that is valid for the route, so that the request gets as far as looking the resource up. */
@@ -216,8 +219,8 @@ class TenantIsolationIT {
             }
         }
         // 20 routes, 4 of scheduled changes, 9 of change requests (with the audit's revert), 9 of rollout plans, 3 of
-        // metrics, 5 of experiments, a flag's conversions, 3 of experiment results and 8 of webhooks.
-        assertThat(compared).isEqualTo(2 * 62);
+        // metrics, 5 of experiments, a flag's conversions, 3 of experiment results, 8 of webhooks and the export.
+        assertThat(compared).isEqualTo(2 * 63);
 
         // And B is untouched.
         JsonNode flag = cp.get("/api/v1/flags/b-flag", adminB).json();

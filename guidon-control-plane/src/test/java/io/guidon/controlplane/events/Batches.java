@@ -16,21 +16,21 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 /** Event batches for tests, in the format the sidecar sends, and the requests that send them. */
-final class Batches {
+public final class Batches {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    final String batchId = UUID.randomUUID().toString();
-    final String sidecarId = UUID.randomUUID().toString();
-    final List<Map<String, Object>> counts = new ArrayList<>();
-    final List<Map<String, Object>> exposures = new ArrayList<>();
-    final List<Map<String, Object>> conversions = new ArrayList<>();
+    public final String batchId = UUID.randomUUID().toString();
+    public final String sidecarId = UUID.randomUUID().toString();
+    public final List<Map<String, Object>> counts = new ArrayList<>();
+    public final List<Map<String, Object>> exposures = new ArrayList<>();
+    public final List<Map<String, Object>> conversions = new ArrayList<>();
 
-    static Instant minute(Instant i) {
+    public static Instant minute(Instant i) {
         return i.truncatedTo(ChronoUnit.MINUTES);
     }
 
-    Batches count(String flag, String variant, Instant minute, long count) {
+    public Batches count(String flag, String variant, Instant minute, long count) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("flag", flag);
         m.put("variant", variant);
@@ -40,7 +40,7 @@ final class Batches {
         return this;
     }
 
-    Batches exposure(String flag, String variant, String targetingKey, Instant at) {
+    public Batches exposure(String flag, String variant, String targetingKey, Instant at) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("flag", flag);
         m.put("variant", variant);
@@ -50,7 +50,7 @@ final class Batches {
         return this;
     }
 
-    Batches conversion(String targetingKey, String event, Double value, Instant at) {
+    public Batches conversion(String targetingKey, String event, Double value, Instant at) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("targetingKey", targetingKey);
         m.put("event", event);
@@ -62,11 +62,11 @@ final class Batches {
         return this;
     }
 
-    int events() {
+    public int events() {
         return counts.size() + exposures.size() + conversions.size();
     }
 
-    Map<String, Object> tree() {
+    public Map<String, Object> tree() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batchId", batchId);
         m.put("sidecarId", sidecarId);
@@ -77,7 +77,7 @@ final class Batches {
         return m;
     }
 
-    byte[] json() {
+    public byte[] json() {
         try {
             return JSON.writeValueAsBytes(tree());
         } catch (IOException e) {
@@ -85,7 +85,7 @@ final class Batches {
         }
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(raw);
@@ -96,12 +96,12 @@ final class Batches {
     }
 
     /** Posts this batch gzip-compressed, as the sidecar does. */
-    Harness.Resp post(Harness cp, String key) {
+    public Harness.Resp post(Harness cp, String key) {
         return postGzip(cp, key, json(), batchId);
     }
 
     /** Posts {@code json} gzip-compressed, with {@code Idempotency-Key: batchId} unless that is null. */
-    static Harness.Resp postGzip(Harness cp, String key, byte[] json, String batchId) {
+    public static Harness.Resp postGzip(Harness cp, String key, byte[] json, String batchId) {
         return batchId == null
                 ? cp.send("POST", "/api/v1/events", key, gzip(json), "Content-Type", "application/json",
                         "Content-Encoding", "gzip")
@@ -109,11 +109,11 @@ final class Batches {
                         "Content-Encoding", "gzip", "Idempotency-Key", batchId);
     }
 
-    static Harness.Resp postPlain(Harness cp, String key, byte[] json) {
+    public static Harness.Resp postPlain(Harness cp, String key, byte[] json) {
         return cp.send("POST", "/api/v1/events", key, json, "Content-Type", "application/json");
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

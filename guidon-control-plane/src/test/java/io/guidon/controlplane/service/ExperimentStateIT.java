@@ -175,8 +175,9 @@ class ExperimentStateIT {
                 conversions.add((EventBatch.Conversion) e);
             }
         }
-        store.store(tenant, env, new EventBatch(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), List.of(),
-                exposures, conversions)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        store.store(new io.guidon.controlplane.events.EventSource(tenant, "acme", env, "production"),
+                new EventBatch(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), List.of(), exposures, conversions),
+                null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     /** Sends {@code events} in {@code batches} batches, folding after each of {@code foldAfter}. */
