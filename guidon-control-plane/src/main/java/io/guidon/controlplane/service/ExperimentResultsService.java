@@ -158,6 +158,8 @@ public final class ExperimentResultsService {
         try {
             ExperimentSnapshot s = Transactions.await(repository.pool(), c -> {
                 repeatableRead(c);
+                // Waiting for another replica's fold or rebuild is part of the computation's time.
+                analysisTimeout(c);
                 await(repository.lock(c, id));
                 AnalysisPlan plan = await(repository.plan(c, tenantId, id));
                 if (plan == null || !plan.started()) {
@@ -189,6 +191,11 @@ public final class ExperimentResultsService {
      */
     private static void repeatableRead(io.vertx.sqlclient.SqlConnection c) {
         await(c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute());
+    }
+
+    private static void analysisTimeout(io.vertx.sqlclient.SqlConnection c) {
+        await(c.query("SET LOCAL statement_timeout = '" + ExperimentAnalysisRepository.ANALYSIS_TIMEOUT + "'")
+                .execute());
     }
 
     private ExperimentSnapshot computeIn(io.vertx.sqlclient.SqlConnection c, AnalysisPlan plan, LocalDate day,
@@ -250,7 +257,8 @@ public final class ExperimentResultsService {
      */
     public boolean refreshNext() {
         for (ExperimentAnalysisRepository.Tracked t : await(repository.tracked(repository.pool()))) {
-            Boolean done = Transactions.await(repository.pool(), c -> {
+            // The current snapshot first (a fold: cheap), under the lock of the experiment's state.
+            Boolean current = Transactions.await(repository.pool(), c -> {
                 repeatableRead(c);
                 if (!await(repository.tryLock(c, t.id()))) {
                     return false;
@@ -260,24 +268,42 @@ public final class ExperimentResultsService {
                     return false;
                 }
                 OffsetDateTime now = await(repository.clock(c));
-                LocalDate missing = missingDay(plan, await(repository.dailyDefinitions(c, t.id())), now);
-                if (missing != null) {
-                    computeIn(c, plan, missing, missing.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
-                    return true;
-                }
-                ExperimentSnapshot current = await(repository.current(c, t.id()));
-                if (current != null && fresh(current, plan, now, maxAge.dividedBy(2))) {
+                ExperimentSnapshot existing = await(repository.current(c, t.id()));
+                if (existing != null && fresh(existing, plan, now, maxAge.dividedBy(2))) {
                     return false;
                 }
                 Long last = refreshedAt.get(t.id());
-                if (current != null && last != null && System.nanoTime() - last < maxAge.dividedBy(2).toNanos()) {
+                if (existing != null && last != null
+                        && System.nanoTime() - last < maxAge.dividedBy(2).toNanos()) {
                     return false;
                 }
+                analysisTimeout(c);
                 computeIn(c, plan, null, now);
                 refreshedAt.put(t.id(), System.nanoTime());
                 return true;
             });
-            if (Boolean.TRUE.equals(done)) {
+            if (Boolean.TRUE.equals(current)) {
+                return true;
+            }
+            // A completed day's snapshot (one statement over the raw events: minutes at millions of events) under a
+            // lock of its own, so that requests and folds never wait for it.
+            Boolean day = Transactions.await(repository.pool(), c -> {
+                if (!await(repository.tryLockDaily(c, t.id()))) {
+                    return false;
+                }
+                AnalysisPlan plan = await(repository.plan(c, t.tenantId(), t.id()));
+                if (plan == null || !plan.started()) {
+                    return false;
+                }
+                LocalDate missing = missingDay(plan, await(repository.dailyDefinitions(c, t.id())),
+                        await(repository.clock(c)));
+                if (missing == null) {
+                    return false;
+                }
+                computeIn(c, plan, missing, missing.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+                return true;
+            });
+            if (Boolean.TRUE.equals(day)) {
                 return true;
             }
         }

@@ -33,7 +33,7 @@ public final class ExperimentAnalysisRepository {
      * The analysis' own statement timeout: it reads every exposure and conversion of the experiment (10 million of
      * each take seconds), far beyond the admin statements' {@code database.statement-timeout}.
      */
-    static final String ANALYSIS_TIMEOUT = "300s";
+    public static final String ANALYSIS_TIMEOUT = "300s";
     /**
      * Memory per sort or hash of the analysis (hash tables may use twice this, hash_mem_multiplier): the grouping by
      * user holds one row per user; with less it spills to disk in batches (measured in benchmarks/RESULTS.md).
@@ -116,6 +116,18 @@ public final class ExperimentAnalysisRepository {
         return Sql.one(c, "SELECT pg_try_advisory_xact_lock($1, $2)", r -> r.getBoolean(0), LOCK_CLASS,
                 lockKey(experimentId));
     }
+
+    /**
+     * Takes the lock of the experiment's daily snapshots if it is free (another class than the state's: a day's
+     * computation reads only raw events, and a fold need not wait for it); whether it did.
+     */
+    public Future<Boolean> tryLockDaily(SqlConnection c, long experimentId) {
+        return Sql.one(c, "SELECT pg_try_advisory_xact_lock($1, $2)", r -> r.getBoolean(0), DAILY_LOCK_CLASS,
+                lockKey(experimentId));
+    }
+
+    /** pg_advisory_xact_lock's first key of the daily snapshots' computations ("EXPD"). */
+    static final int DAILY_LOCK_CLASS = 0x45585044;
 
     private static int lockKey(long experimentId) {
         // Two experiments whose ids agree modulo 2³¹ share a lock: they then compute one after the other, no worse.
