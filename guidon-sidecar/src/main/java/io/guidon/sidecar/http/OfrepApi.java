@@ -8,7 +8,7 @@ import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.HostAndPort;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,8 +33,8 @@ final class OfrepApi {
     /** This instance serves one event loop, so one digest serves all its requests. */
     private final MessageDigest sha256;
     private static final byte[] NO_MEMBERS = new byte[0];
-    /** The last {@code eventStreams} member this event loop encoded, and the address it names. */
-    private String streamsAddress;
+    /** The last {@code eventStreams} member this event loop encoded, and the {@code Host} it was encoded for. */
+    private String streamsHost;
     private byte[] streamsMember;
     /** The bulk answer's evaluations, reused by this event loop's requests. */
     private EvaluationResult[] results = new EvaluationResult[0];
@@ -121,21 +121,20 @@ final class OfrepApi {
 
     /**
      * The {@code eventStreams} member of a bulk answer (OFREP ADR 0008): this sidecar's {@code /ofrep/v1/stream}, at
-     * the address the request named ({@code Host}, which {@link Http#guard} has checked), so a client reaches the
-     * stream the way it reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
+     * the address the request named (its {@code Host} as sent, which {@link Http#guard} has checked; an IPv6
+     * address keeps its brackets), so a client reaches the stream the way it reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
      */
     private byte[] eventStreams(RoutingContext ctx) {
-        HostAndPort authority = ctx.request().authority();
-        String address = authority == null ? null : authority.toString();
-        if (address == null) {
+        String host = ctx.request().getHeader(HttpHeaders.HOST);
+        if (host == null) {
             // HTTP/1.0 without Host: no address to name, and no browser.
             return NO_MEMBERS;
         }
-        if (!address.equals(streamsAddress)) {
+        if (!host.equals(streamsHost)) {
             StringBuilder sb = new StringBuilder(96).append(",\"eventStreams\":[{\"type\":\"sse\",\"url\":");
-            JsonText.string(sb, "http://" + address + SidecarRoute.OFREP_STREAM.path());
+            JsonText.string(sb, "http://" + host + SidecarRoute.OFREP_STREAM.path());
             streamsMember = sb.append("}]").toString().getBytes(StandardCharsets.UTF_8);
-            streamsAddress = address;
+            streamsHost = host;
         }
         return streamsMember;
     }
