@@ -12,9 +12,7 @@ import io.guidon.sidecar.http.OfrepAnswers;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,17 +65,7 @@ public class OfrepAnswerBenchmark {
         results = new EvaluationResult[flags.size()];
         contexts = new EvaluationContext[USERS];
         for (int u = 0; u < USERS; u++) {
-            Map<String, Object> m = new HashMap<>();
-            m.put("targetingKey", "user-" + u);
-            m.put("country", "FR");
-            m.put("plan", "premium");
-            m.put("email", "someone@corp.example");
-            m.put("appVersion", "2.4.1");
-            m.put("deviceType", "ios");
-            m.put("signupDate", "2019-06-01T10:00:00Z");
-            m.put("spend", 250);
-            m.put("age", 31);
-            contexts[u] = EvaluationContext.of(m);
+            contexts[u] = MixedDocument.context("user-" + u);
         }
     }
 
