@@ -78,8 +78,13 @@ public final class MixedDocument {
 
     /** A typical context: a few attributes of each type the document's rules read. */
     public static EvaluationContext context() {
+        return context("user-5678");
+    }
+
+    /** {@link #context()} with another targeting key. */
+    public static EvaluationContext context(String targetingKey) {
         Map<String, Object> m = new HashMap<>();
-        m.put("targetingKey", "user-5678");
+        m.put("targetingKey", targetingKey);
         m.put("country", "FR");
         m.put("plan", "premium");
         m.put("email", "someone@corp.example");

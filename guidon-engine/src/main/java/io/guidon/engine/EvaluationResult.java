@@ -14,6 +14,11 @@ public final class EvaluationResult {
     private final String ruleId;
     private final ErrorCode errorCode;
     private final String errorDetails;
+    /**
+     * The position in {@link FlagSet#outcomes()} of the set that built this result, or -1 for a result built during
+     * an evaluation. Set once by the {@link FlagSet} constructor, before the set is published.
+     */
+    int index = -1;
 
     EvaluationResult(Flag flag, Variant variant, Reason reason, String ruleId) {
         this.flagKey = flag.key();
@@ -82,6 +87,15 @@ public final class EvaluationResult {
     /** What went wrong, for people: OpenFeature's and OFREP's {@code errorDetails}; {@code null} unless an error. */
     public String errorDetails() {
         return errorDetails;
+    }
+
+    /**
+     * Where this result is in {@link FlagSet#outcomes()} of the flag set that built it at load, so that a caller can
+     * keep something derived from each outcome (an encoded answer) in an array; -1 when this result was built by an
+     * evaluation (a flag not found, an evaluation that failed), and so is not one of the set's outcomes.
+     */
+    public int index() {
+        return index;
     }
 
     @Override

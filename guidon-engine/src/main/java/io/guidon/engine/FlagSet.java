@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A compiled flag document: immutable, indexed by flag key, safe to share between threads without locks.
@@ -28,6 +30,7 @@ public final class FlagSet {
     private final List<Flag> flagList;
     private final byte[] contentDigest;
     private final String contentHash;
+    private final List<EvaluationResult> outcomes;
 
     FlagSet(Flag[] flags, Map<String, Segment> segments, String documentJson) {
         this.flags = flags;
@@ -39,6 +42,7 @@ public final class FlagSet {
         this.segments = Collections.unmodifiableMap(new LinkedHashMap<>(segments));
         this.documentJson = documentJson;
         this.flagList = List.of(flags);
+        this.outcomes = indexOutcomes(flags);
         // Once per load, on the thread that compiles (never an event loop), so that validators cost nothing later.
         try {
             this.contentDigest = MessageDigest.getInstance("SHA-256").digest(documentJson.getBytes(StandardCharsets.UTF_8));
@@ -56,6 +60,43 @@ public final class FlagSet {
     /** The flags in document order. */
     public List<Flag> flags() {
         return flagList;
+    }
+
+    /**
+     * Every result an evaluation of this set can return without building one, each once, in document order of the
+     * flags; {@link EvaluationResult#index()} is a result's position here. The successes (every variant a flag can
+     * serve, by every reason and rule) and the errors decided at load (a rollout's missing targeting key); not the
+     * errors an evaluation builds (a flag not found, a failed evaluation), whose index is -1.
+     */
+    public List<EvaluationResult> outcomes() {
+        return outcomes;
+    }
+
+    private static List<EvaluationResult> indexOutcomes(Flag[] flags) {
+        List<EvaluationResult> all = new ArrayList<>(flags.length * 3);
+        Consumer<EvaluationResult> add = r -> {
+            // A result shared by several targets or rules is listed once.
+            if (r != null && r.index < 0) {
+                r.index = all.size();
+                all.add(r);
+            }
+        };
+        for (Flag f : flags) {
+            add.accept(f.offResult);
+            add.accept(f.prerequisiteFailed);
+            if (f.targets != null) {
+                f.targets.values().forEach(add);
+            }
+            if (f.rules != null) {
+                for (Rule rule : f.rules) {
+                    rule.serve().forEachResult(add);
+                }
+            }
+            if (f.fallthrough != null) {
+                f.fallthrough.forEachResult(add);
+            }
+        }
+        return Collections.unmodifiableList(all);
     }
 
     public int size() {

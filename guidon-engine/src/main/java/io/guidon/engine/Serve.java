@@ -2,6 +2,7 @@ package io.guidon.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** What a rule or the fallthrough serves: one variant, or a percentage rollout. Results are built at load. */
 abstract class Serve {
@@ -9,6 +10,9 @@ abstract class Serve {
     abstract EvaluationResult pick(byte[] saltPrefix, EvaluationContext ctx, Map<String, Object> trace);
 
     abstract boolean isRollout();
+
+    /** Every result this serve can return, built at load (for {@link FlagSet#outcomes()}). */
+    abstract void forEachResult(Consumer<EvaluationResult> action);
 
     static final class Fixed extends Serve {
         final EvaluationResult result;
@@ -28,6 +32,11 @@ abstract class Serve {
         @Override
         boolean isRollout() {
             return false;
+        }
+
+        @Override
+        void forEachResult(Consumer<EvaluationResult> action) {
+            action.accept(result);
         }
     }
 
@@ -98,6 +107,14 @@ abstract class Serve {
         @Override
         boolean isRollout() {
             return true;
+        }
+
+        @Override
+        void forEachResult(Consumer<EvaluationResult> action) {
+            for (EvaluationResult r : results) {
+                action.accept(r);
+            }
+            action.accept(keyMissing);
         }
     }
 }

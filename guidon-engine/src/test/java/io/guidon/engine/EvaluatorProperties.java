@@ -99,4 +99,33 @@ class EvaluatorProperties {
                     .isSameAs(Flags.EVALUATOR.evaluate(ONE, flag.key(), ctx));
         }
     }
+
+    @Property(tries = 300)
+    void everySuccessIsAnOutcomeOfTheSetAtItsIndex(@ForAll("contexts") Map<String, Object> attributes) {
+        EvaluationContext ctx = EvaluationContext.of(attributes);
+        for (Flag flag : ONE.flags()) {
+            EvaluationResult r = Flags.EVALUATOR.evaluate(ONE, flag.key(), ctx);
+            if (r.index() < 0) {
+                // Only an error built by the evaluation itself is outside the set's outcomes.
+                assertThat(r.isError()).as(flag.key()).isTrue();
+            } else {
+                assertThat(ONE.outcomes().get(r.index())).as(flag.key()).isSameAs(r);
+            }
+            if (!r.isError()) {
+                assertThat(r.index()).as(flag.key()).isNotNegative();
+            }
+        }
+    }
+
+    @Property(tries = 1)
+    void outcomesAreListedOnceEachAtTheirIndex() {
+        for (FlagSet set : new FlagSet[] {ONE, OTHER}) {
+            for (int i = 0; i < set.outcomes().size(); i++) {
+                assertThat(set.outcomes().get(i).index()).isEqualTo(i);
+            }
+            assertThat(set.outcomes()).doesNotHaveDuplicates();
+        }
+        assertThat(ONE.outcomes()).hasSameSizeAs(OTHER.outcomes());
+        assertThat(FlagSet.EMPTY.outcomes()).isEmpty();
+    }
 }

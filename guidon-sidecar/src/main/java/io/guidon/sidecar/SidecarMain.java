@@ -9,6 +9,7 @@ import io.guidon.sidecar.connected.DiskSpool;
 import io.guidon.sidecar.connected.EventUploader;
 import io.guidon.sidecar.connected.FileSnapshotStore;
 import io.guidon.sidecar.connected.UpstreamEventSink;
+import io.guidon.sidecar.http.OfrepAnswers;
 import io.guidon.sidecar.http.SidecarVerticle;
 import io.guidon.telemetry.EvaluationEvents;
 import io.guidon.telemetry.OtlpEvaluationEvents;
@@ -50,6 +51,7 @@ public final class SidecarMain {
     private final FlagStore store;
     private final SidecarMetrics metrics;
     private final Evaluations evaluations;
+    private final OfrepAnswers answers;
     private final FlagSource source;
     private final UpstreamStatus upstream;
     private final EventUploader uploader;
@@ -79,6 +81,7 @@ public final class SidecarMain {
                 .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)), registry);
         this.store = new FlagStore(config.stream().history(), clock);
+        this.answers = new OfrepAnswers(store);
         this.metrics = new SidecarMetrics(registry, store, config.metrics().perFlag(), clock);
         FlagDocumentCompiler compiler = new FlagDocumentCompiler();
         this.otelSdkLog = config.otel().enabled() ? otelSdkLog() : null;
@@ -172,8 +175,8 @@ public final class SidecarMain {
                 .compose(id -> {
                     backgroundId = id;
                     return vertx.deployVerticle(() -> {
-                    SidecarVerticle verticle = new SidecarVerticle(config, store, evaluations, registry, draining::get,
-                            upstream, clock);
+                    SidecarVerticle verticle = new SidecarVerticle(config, store, evaluations, answers, registry,
+                            draining::get, upstream, clock);
                     synchronized (verticles) {
                         verticles.add(verticle);
                     }

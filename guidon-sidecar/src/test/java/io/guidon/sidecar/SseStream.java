@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Server-Sent Events client on {@code GET /v1/stream}: parses the stream into events (comment-only blocks, the
+ * A Server-Sent Events client on {@code GET /v1/stream} (or another stream, such as OFREP's): parses the stream into events (comment-only blocks, the
  * heartbeats, are counted, not queued) which the JUnit thread takes one at a time with a deadline.
  */
 public final class SseStream implements AutoCloseable {
@@ -38,9 +38,17 @@ public final class SseStream implements AutoCloseable {
 
     /** Opens the stream of the sidecar on {@code port} of 127.0.0.1 with {@code client}. */
     public static SseStream open(HttpClient client, int port, String... headers) {
+        return open(client, new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/v1/stream"), headers);
+    }
+
+    /** Opens the stream at {@code url} (an absolute URL, such as one an OFREP answer names) with {@code client}. */
+    public static SseStream openUrl(HttpClient client, String url, String... headers) {
+        return open(client, new RequestOptions().setAbsoluteURI(url), headers);
+    }
+
+    private static SseStream open(HttpClient client, RequestOptions options, String... headers) {
         SseStream s = new SseStream();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                .setURI("/v1/stream");
+        options.setMethod(HttpMethod.GET);
         for (int i = 0; i < headers.length; i += 2) {
             options.addHeader(headers[i], headers[i + 1]);
         }

@@ -15,13 +15,14 @@ import java.util.Set;
  * {@code /ws/flags}, both sending {@code {"type": "flags-changed", "version": N, "changed": [keys]}}. Each event's
  * id is the version, so an EventSource that reconnects sends {@code Last-Event-ID} and is told at once what it
  * missed ({@code "missed": true}); when the history no longer reaches that far, {@code "resync": true} and every
- * flag is listed. One instance per verticle: its connections live on that verticle's event loop only.
+ * flag is listed. OFREP's event stream ({@link #ofrepSse}) rides on the same changes. One instance per verticle: its connections live on that verticle's event loop only.
  */
 final class ChangeStreams {
 
     private final Vertx vertx;
     private final FlagStore store;
     private final Set<HttpServerResponse> sse = new HashSet<>();
+    private final Set<HttpServerResponse> ofrep = new HashSet<>();
     private final Set<ServerWebSocket> sockets = new HashSet<>();
     private final long heartbeatTimer;
 
@@ -32,6 +33,25 @@ final class ChangeStreams {
     }
 
     void sse(RoutingContext ctx) {
+        open(ctx, sse, greetingFrame(ctx.request().getHeader("Last-Event-ID")));
+    }
+
+    /**
+     * {@code GET /ofrep/v1/stream}: OFREP's event stream (open-feature/protocol ADR 0008, "Server-Sent Events for
+     * bulk evaluation changes"), which bulk OFREP answers name in {@code eventStreams}. Every published
+     * change is one {@code event: message} whose data is {@code {"type":"refetchEvaluation","etag":E,
+     * "lastModified":S}} ({@link #refetch}), with the version as its id: the client evaluates again (its
+     * {@code If-None-Match} then gets 200 with the new values, since the bulk ETag covers the flags' content). A
+     * client that reconnects with a {@code Last-Event-ID} other than the current version hears one such event at
+     * once (it missed a change; which flags does not matter to a refetch); otherwise nothing until a change.
+     */
+    void ofrepSse(RoutingContext ctx) {
+        Snapshot now = store.current();
+        long last = parseVersion(ctx.request().getHeader("Last-Event-ID"));
+        open(ctx, ofrep, now != null && last >= 0 && last != now.version() ? refetch(now) : null);
+    }
+
+    private void open(RoutingContext ctx, Set<HttpServerResponse> streams, String first) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
@@ -43,13 +63,31 @@ final class ChangeStreams {
             return;
         }
         response.write("retry: 2000\n\n");
-        String first = greeting(ctx.request().getHeader("Last-Event-ID"));
         if (first != null) {
-            response.write(sseEvent(store.current().version(), first));
+            response.write(first);
         }
-        sse.add(response);
-        response.closeHandler(v -> sse.remove(response));
-        response.exceptionHandler(e -> sse.remove(response));
+        streams.add(response);
+        response.closeHandler(v -> streams.remove(response));
+        response.exceptionHandler(e -> streams.remove(response));
+    }
+
+    /** The frame a new {@code /v1/stream} connection hears first ({@link #greeting}), or {@code null}. */
+    private String greetingFrame(String lastEventId) {
+        String first = greeting(lastEventId);
+        return first == null ? null : sseEvent(store.current().version(), first);
+    }
+
+    /**
+     * OFREP's refetch signal for {@code s}: the etag is the snapshot's ({@link Snapshot#etag()}: the flags' content
+     * hash, version and load time), {@code lastModified} its load time in Unix seconds, as ADR 0008 recommends. A
+     * client sends them back as {@code flagConfigEtag} and {@code flagConfigLastModified}, which the sidecar accepts
+     * and needs not: it always answers from the set it serves.
+     */
+    static String refetch(Snapshot s) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("id: ").append(s.version()).append("\nevent: message\ndata: {\"type\":\"refetchEvaluation\",\"etag\":");
+        JsonText.string(sb, s.etag());
+        return sb.append(",\"lastModified\":").append(s.loadedAt().getEpochSecond()).append("}\n\n").toString();
     }
 
     void webSocket(RoutingContext ctx) {
@@ -109,15 +147,10 @@ final class ChangeStreams {
 
     /** Sends a published change to every connection of this event loop. */
     void publish(long version, String eventJson) {
-        String frame = sseEvent(version, eventJson);
-        for (HttpServerResponse r : List.copyOf(sse)) {
-            if (r.writeQueueFull()) {
-                // A client that does not read loses its stream; it reconnects with Last-Event-ID and catches up.
-                r.reset();
-                sse.remove(r);
-            } else {
-                r.write(frame);
-            }
+        write(sse, sseEvent(version, eventJson));
+        Snapshot now = store.current();
+        if (now != null) {
+            write(ofrep, refetch(now));
         }
         for (ServerWebSocket ws : List.copyOf(sockets)) {
             if (ws.writeQueueFull()) {
@@ -125,6 +158,18 @@ final class ChangeStreams {
                 sockets.remove(ws);
             } else {
                 ws.writeTextMessage(eventJson);
+            }
+        }
+    }
+
+    private static void write(Set<HttpServerResponse> streams, String frame) {
+        for (HttpServerResponse r : List.copyOf(streams)) {
+            if (r.writeQueueFull()) {
+                // A client that does not read loses its stream; it reconnects with Last-Event-ID and catches up.
+                r.reset();
+                streams.remove(r);
+            } else {
+                r.write(frame);
             }
         }
     }
@@ -151,9 +196,11 @@ final class ChangeStreams {
     }
 
     private void heartbeat() {
-        for (HttpServerResponse r : List.copyOf(sse)) {
-            if (!r.writeQueueFull()) {
-                r.write(": ping\n\n");
+        for (Set<HttpServerResponse> streams : List.of(sse, ofrep)) {
+            for (HttpServerResponse r : List.copyOf(streams)) {
+                if (!r.writeQueueFull()) {
+                    r.write(": ping\n\n");
+                }
             }
         }
         for (ServerWebSocket ws : List.copyOf(sockets)) {
@@ -162,16 +209,18 @@ final class ChangeStreams {
     }
 
     int connections() {
-        return sse.size() + sockets.size();
+        return sse.size() + ofrep.size() + sockets.size();
     }
 
     /** Ends every stream (for shutdown): clients see the end and reconnect elsewhere or later. */
     void closeAll() {
         vertx.cancelTimer(heartbeatTimer);
-        for (HttpServerResponse r : List.copyOf(sse)) {
-            r.end();
+        for (Set<HttpServerResponse> streams : List.of(sse, ofrep)) {
+            for (HttpServerResponse r : List.copyOf(streams)) {
+                r.end();
+            }
+            streams.clear();
         }
-        sse.clear();
         for (ServerWebSocket ws : List.copyOf(sockets)) {
             ws.close((short) 1001, "sidecar shutting down");
         }

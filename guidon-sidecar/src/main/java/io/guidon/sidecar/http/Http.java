@@ -2,6 +2,7 @@ package io.guidon.sidecar.http;
 
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
@@ -18,6 +19,11 @@ final class Http {
 
     static void json(RoutingContext ctx, int status, CharSequence body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    /** {@link #json(RoutingContext, int, CharSequence)} of a body already encoded (UTF-8). */
+    static void json(RoutingContext ctx, int status, Buffer body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
     /** The snapshot to serve, or a 503 when no flag set has been loaded yet. */

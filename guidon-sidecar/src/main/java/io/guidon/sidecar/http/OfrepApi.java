@@ -7,9 +7,13 @@ import io.guidon.engine.FlagSet;
 import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +27,26 @@ final class OfrepApi {
 
     private final FlagStore store;
     private final Evaluations evaluations;
+    private final OfrepAnswers answers;
     private final Requests requests;
     private final String configurationBody;
     /** This instance serves one event loop, so one digest serves all its requests. */
     private final MessageDigest sha256;
+    private static final byte[] NO_MEMBERS = new byte[0];
+    /** The last {@code eventStreams} member this event loop encoded, and the {@code Host} it was encoded for. */
+    private String streamsHost;
+    private byte[] streamsMember;
+    /** The bulk answer's evaluations, reused by this event loop's requests. */
+    private EvaluationResult[] results = new EvaluationResult[0];
 
     /** OFREP's request body: the context and nothing else. */
     static final List<String> FIELDS = List.of("context");
 
-    OfrepApi(FlagStore store, Evaluations evaluations, Requests requests, long pollingIntervalMs) {
+    OfrepApi(FlagStore store, Evaluations evaluations, OfrepAnswers answers, Requests requests,
+            long pollingIntervalMs) {
         this.store = store;
         this.evaluations = evaluations;
+        this.answers = answers;
         this.requests = requests;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -59,7 +72,6 @@ final class OfrepApi {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
         EvaluationResult r = evaluations.read(snapshot, key, context);
-        StringBuilder sb = new StringBuilder(160);
         int status = 200;
         if (r.isError()) {
             status = switch (r.errorCode()) {
@@ -67,11 +79,8 @@ final class OfrepApi {
                 case GENERAL -> 500;
                 default -> 400;
             };
-            JsonText.ofrepFailure(sb, r);
-        } else {
-            JsonText.ofrepSuccess(sb, r);
         }
-        Http.json(ctx, status, sb);
+        Http.json(ctx, status, answers.single(snapshot, r));
     }
 
     /**
@@ -95,24 +104,39 @@ final class OfrepApi {
         Map<String, Object> parsed = requests.object(ctx);
         Requests.onlyFields(parsed, FIELDS);
         EvaluationContext context = Requests.context(parsed);
-        FlagSet flags = snapshot.flags();
-        List<Flag> all = flags.flags();
-        StringBuilder sb = new StringBuilder(64 + all.size() * 120);
-        sb.append("{\"flags\":[");
-        for (int i = 0, n = all.size(); i < n; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            EvaluationResult r = evaluations.inBulk(all.get(i), context);
-            if (r.isError()) {
-                JsonText.ofrepFailure(sb, r);
-            } else {
-                JsonText.ofrepSuccess(sb, r);
-            }
+        List<Flag> all = snapshot.flags().flags();
+        int n = all.size();
+        if (results.length < n) {
+            results = new EvaluationResult[n];
         }
-        sb.append("]}");
+        for (int i = 0; i < n; i++) {
+            results[i] = evaluations.inBulk(all.get(i), context);
+        }
+        Buffer answer = answers.bulk(snapshot, results, n, eventStreams(ctx));
+        // The results belong to this set: holding them would keep it alive after a reload.
+        Arrays.fill(results, 0, n, null);
         ctx.response().putHeader("ETag", etag);
-        Http.json(ctx, 200, sb);
+        Http.json(ctx, 200, answer);
+    }
+
+    /**
+     * The {@code eventStreams} member of a bulk answer (OFREP ADR 0008): this sidecar's {@code /ofrep/v1/stream}, at
+     * the address the request named (its {@code Host} as sent, which {@link Http#guard} has checked; an IPv6
+     * address keeps its brackets), so a client reaches the stream the way it reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
+     */
+    private byte[] eventStreams(RoutingContext ctx) {
+        String host = ctx.request().getHeader(HttpHeaders.HOST);
+        if (host == null) {
+            // HTTP/1.0 without Host: no address to name, and no browser.
+            return NO_MEMBERS;
+        }
+        if (!host.equals(streamsHost)) {
+            StringBuilder sb = new StringBuilder(96).append(",\"eventStreams\":[{\"type\":\"sse\",\"url\":");
+            JsonText.string(sb, "http://" + host + SidecarRoute.OFREP_STREAM.path());
+            streamsMember = sb.append("}]").toString().getBytes(StandardCharsets.UTF_8);
+            streamsHost = host;
+        }
+        return streamsMember;
     }
 
     private String etag(FlagSet flags, RoutingContext ctx) {

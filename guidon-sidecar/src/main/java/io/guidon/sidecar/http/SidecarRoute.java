@@ -18,6 +18,8 @@ enum SidecarRoute {
     OFREP_FLAGS(Call.EVALUATION, "/ofrep/v1/evaluate/flags"),
     /** OFREP: what this provider supports (polling interval, caching). */
     OFREP_CONFIGURATION(Call.READ, "/ofrep/v1/configuration"),
+    /** OFREP: the event stream OFREP answers name in {@code eventStreams} (refetch signals, Server-Sent Events). */
+    OFREP_STREAM(Call.READ, "/ofrep/v1/stream"),
     /** Native: evaluate flags for a context. */
     EVALUATE(Call.EVALUATION, "/v1/evaluate"),
     /** Native: one flag's definition. */

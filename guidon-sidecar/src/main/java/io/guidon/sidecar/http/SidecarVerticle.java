@@ -47,6 +47,7 @@ public final class SidecarVerticle extends VerticleBase {
     private final SidecarConfig config;
     private final FlagStore store;
     private final Evaluations evaluations;
+    private final OfrepAnswers answers;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier draining;
     private final UpstreamStatus upstream;
@@ -56,11 +57,13 @@ public final class SidecarVerticle extends VerticleBase {
     private ChangeStreams streams;
     private MessageConsumer<JsonObject> changes;
 
-    public SidecarVerticle(SidecarConfig config, FlagStore store, Evaluations evaluations,
+    /** {@code answers} is shared by every instance (one per event loop), so each answer is encoded once. */
+    public SidecarVerticle(SidecarConfig config, FlagStore store, Evaluations evaluations, OfrepAnswers answers,
             PrometheusMeterRegistry registry, BooleanSupplier draining, UpstreamStatus upstream, Clock clock) {
         this.config = config;
         this.store = store;
         this.evaluations = evaluations;
+        this.answers = answers;
         this.registry = registry;
         this.draining = draining;
         this.upstream = upstream;
@@ -72,7 +75,7 @@ public final class SidecarVerticle extends VerticleBase {
         SidecarConfig.Http http = config.http();
         Requests requests = new Requests(new BoundedJson(http.maxJsonDepth(), http.maxJsonElements(),
                 http.maxStringLength()));
-        OfrepApi ofrep = new OfrepApi(store, evaluations, requests, config.flags().watchInterval().toMillis());
+        OfrepApi ofrep = new OfrepApi(store, evaluations, answers, requests, config.flags().watchInterval().toMillis());
         NativeApi api = new NativeApi(store, evaluations, requests);
         OpsApi ops = new OpsApi(store, draining, upstream, clock);
         streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
@@ -96,6 +99,7 @@ public final class SidecarVerticle extends VerticleBase {
                 case OFREP_FLAG -> ofrep::single;
                 case OFREP_FLAGS -> ofrep::bulk;
                 case OFREP_CONFIGURATION -> ofrep::configuration;
+                case OFREP_STREAM -> streams::ofrepSse;
                 case EVALUATE -> api::evaluate;
                 case FLAG -> api::one;
                 case FLAGS -> api::document;
