@@ -58,7 +58,9 @@ CREATE TABLE experiment_users (
 CREATE INDEX conversion_events_user ON conversion_events (environment_id, targeting_key, occurred_at);
 
 -- The queue's writers: after each statement inserting raw events (through the partitioned parent), a copy of those
--- of a running experiment. First they take FOR SHARE of the environment's draft and running experiments' metrics,
+-- of a running experiment, or of one stopped in the last 31 days (events arrive late: a sidecar's spool, a control
+-- plane outage; the ingest refuses events older than events.max-event-age, 30 days by default) for times before its
+-- end. First they take FOR SHARE of the environment's draft and running experiments' metrics,
 -- then of those experiments (the order in which a metric's edit locks them: never a deadlock), so that a start, a
 -- stop or an edit of the experiment or its metrics waits for the inserting transaction: its events are then either
 -- queued under the definition the kept state is built for, or committed before the rebuild that a new definition
@@ -67,15 +69,19 @@ CREATE INDEX conversion_events_user ON conversion_events (environment_id, target
 -- Whether any experiment of the environments may need the events (after taking the locks).
 CREATE FUNCTION experiment_pending_lock(envs bigint[]) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM experiments e WHERE e.status IN ('draft', 'running')
-                   AND e.environment_id = ANY (envs)) THEN
+    IF NOT EXISTS (SELECT 1 FROM experiments e
+                   WHERE (e.status IN ('draft', 'running') OR e.end_at > now() - interval '31 days')
+                     AND e.environment_id = ANY (envs)) THEN
         RETURN false;
     END IF;
     PERFORM 1 FROM metrics m JOIN experiment_metrics em ON em.metric_id = m.id
     JOIN experiments e ON e.id = em.experiment_id
-    WHERE e.status IN ('draft', 'running') AND e.environment_id = ANY (envs)
+    WHERE (e.status IN ('draft', 'running') OR e.end_at > now() - interval '31 days')
+      AND e.environment_id = ANY (envs)
     ORDER BY m.id FOR SHARE OF m;
-    PERFORM 1 FROM experiments e WHERE e.status IN ('draft', 'running') AND e.environment_id = ANY (envs)
+    PERFORM 1 FROM experiments e
+    WHERE (e.status IN ('draft', 'running') OR e.end_at > now() - interval '31 days')
+      AND e.environment_id = ANY (envs)
     ORDER BY e.id FOR SHARE OF e;
     RETURN true;
 END $$;
@@ -88,7 +94,8 @@ BEGIN
     INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, variant)
     SELECT e.id, 'e', n.occurred_at, n.targeting_key, n.variant
     FROM new_rows n JOIN experiments e ON e.environment_id = n.environment_id AND e.flag_key = n.flag
-    WHERE e.status = 'running' AND n.occurred_at >= e.start_at AND (e.end_at IS NULL OR n.occurred_at < e.end_at);
+    WHERE (e.status = 'running' OR (e.status = 'stopped' AND e.end_at > now() - interval '31 days'))
+      AND n.occurred_at >= e.start_at AND (e.end_at IS NULL OR n.occurred_at < e.end_at);
     RETURN NULL;
 END $$;
 
@@ -105,7 +112,7 @@ BEGIN
     INSERT INTO experiment_pending (experiment_id, kind, occurred_at, targeting_key, event, value)
     SELECT e.id, 'c', n.occurred_at, n.targeting_key, n.event, n.value
     FROM new_rows n JOIN experiments e ON e.environment_id = n.environment_id
-    WHERE e.status = 'running'
+    WHERE (e.status = 'running' OR (e.status = 'stopped' AND e.end_at > now() - interval '31 days'))
       AND n.occurred_at >= e.start_at - make_interval(secs => coalesce(e.cuped_seconds, 0))
       AND (e.end_at IS NULL OR n.occurred_at < e.end_at)
       AND EXISTS (SELECT 1 FROM experiment_metrics em JOIN metrics m ON m.id = em.metric_id

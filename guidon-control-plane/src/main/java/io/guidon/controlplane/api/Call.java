@@ -173,7 +173,7 @@ public final class Call {
         if (v.trim().startsWith("W/")) {
             // RFC 9110 13.1.1: If-Match compares strongly, and a weak entity tag never matches.
             throw DomainException.stale("If-Match '" + v + "' is a weak ETag, which never matches If-Match (RFC 9110"
-                    + " section 13.1.1); send the ETag as this API gave it, such as \"3\"");
+                    + " section 13.1.1); send the ETag exactly as this API's ETag header gave it, without W/");
         }
         Matcher m = ETAG.matcher(v);
         if (!m.matches()) {

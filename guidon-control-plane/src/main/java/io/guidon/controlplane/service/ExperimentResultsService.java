@@ -193,9 +193,15 @@ public final class ExperimentResultsService {
         await(c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute());
     }
 
+    /**
+     * A computation's own limits: its statements and its pauses between them (a fold works on the events it read
+     * between statements: seconds for a day of events) get the analysis' timeout, not the admin statements' one.
+     */
     private static void analysisTimeout(io.vertx.sqlclient.SqlConnection c) {
         await(c.query("SET LOCAL statement_timeout = '" + ExperimentAnalysisRepository.ANALYSIS_TIMEOUT + "'")
                 .execute());
+        await(c.query("SET LOCAL idle_in_transaction_session_timeout = '"
+                + ExperimentAnalysisRepository.ANALYSIS_TIMEOUT + "'").execute());
     }
 
     private ExperimentSnapshot computeIn(io.vertx.sqlclient.SqlConnection c, AnalysisPlan plan, LocalDate day,
@@ -269,11 +275,18 @@ public final class ExperimentResultsService {
                 }
                 OffsetDateTime now = await(repository.clock(c));
                 ExperimentSnapshot existing = await(repository.current(c, t.id()));
-                if (existing != null && fresh(existing, plan, now, maxAge.dividedBy(2))) {
+                boolean complete = existing != null && plan.endAt() != null && !existing.asOf().isBefore(plan.endAt());
+                if (complete) {
+                    // A stopped experiment's final snapshot: recomputed only when late events (stamped before the
+                    // end, arriving after it) wait to be folded in.
+                    if (states.pending(c, t.id()) == 0) {
+                        return false;
+                    }
+                } else if (existing != null && fresh(existing, plan, now, maxAge.dividedBy(2))) {
                     return false;
                 }
                 Long last = refreshedAt.get(t.id());
-                if (existing != null && last != null
+                if (!complete && existing != null && last != null
                         && System.nanoTime() - last < maxAge.dividedBy(2).toNanos()) {
                     return false;
                 }

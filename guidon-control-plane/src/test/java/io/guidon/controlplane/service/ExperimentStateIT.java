@@ -249,6 +249,42 @@ class ExperimentStateIT {
     }
 
     @Test
+    void eventsArrivingAfterAStopButStampedBeforeTheEndAreFoldedIn() throws Exception {
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofHours(3));
+        Instant end = start.plus(Duration.ofHours(2));
+        long id = experiment("late", ExperimentRows.Settings.running(start, null));
+        Random random = new Random(5);
+        List<Object> before = new ArrayList<>();
+        List<Object> late = new ArrayList<>();
+        for (int u = 0; u < 120; u++) {
+            String key = "late-user-" + u;
+            String variant = u % 2 == 0 ? "on" : "off";
+            before.add(new EventBatch.Exposure("late", variant, key, start.plusSeconds(random.nextInt(3_600))));
+            before.add(new EventBatch.Conversion(key, "purchase", 10.0, start.plusSeconds(random.nextInt(3_600))));
+            // Sent after the stop: stamped before the end (counted) and after it (not).
+            late.add(new EventBatch.Conversion(key, "purchase", 1.0, end.minusSeconds(1 + random.nextInt(3_000))));
+            late.add(new EventBatch.Conversion(key, "click", null, end.plusSeconds(random.nextInt(600))));
+            if (u % 10 == 0) {
+                late.add(new EventBatch.Exposure("late", variant, "late-new-" + u, end.minusSeconds(60)));
+            }
+        }
+        sendFolding(id, before, 2, 1);
+        rows.update("UPDATE experiments SET status = 'stopped', end_at = ?, version = version + 1 WHERE id = ?",
+                end.atOffset(ZoneOffset.UTC), id);
+        AnalysisSums atStop = folded(id);
+        send(late);
+        assertThat(count("experiment_pending", id)).as("late events stamped before the end are queued").isPositive();
+
+        AnalysisSums after = folded(id);
+
+        assertSame(after, reference(id));
+        assertThat(after.usersOf("on") + after.usersOf("off")).isEqualTo(atStop.usersOf("on") + atStop.usersOf("off")
+                + 12);
+        assertThat(text("SELECT (built_at < folded_at)::text FROM experiment_states WHERE experiment_id = " + id))
+                .as("folded, not rebuilt").isEqualTo("true");
+    }
+
+    @Test
     void aChangedMetricRebuildsTheStateForItsNewDefinition() throws Exception {
         String flag = "redefined";
         long id = experiment(flag, ExperimentRows.Settings.running(T0, null).cuped(3_600));
