@@ -217,8 +217,10 @@ class WebhooksIT {
 
         Poll.until("disabled", WAIT, () -> !cp.get("/api/v1/webhooks/" + id, admin).json().get("enabled").asBoolean());
         JsonNode sub = cp.get("/api/v1/webhooks/" + id, admin).json();
-        assertThat(sub.get("disabled").get("reason").asText()).contains("every attempt failed since")
-                .contains("HTTP 500");
+        // Either rule may disable it first on a loaded machine: failing for webhooks.auto-disable-after, or a
+        // delivery given up with nothing delivered meanwhile.
+        assertThat(sub.get("disabled").get("reason").asText()).contains("HTTP 500")
+                .containsAnyOf("every attempt failed since", "was given up");
         JsonNode audit = cp.get("/api/v1/audit?resourceType=webhook&action=webhook.disable", admin).json();
         assertThat(audit.get("items").get(0).get("resource").asText()).isEqualTo(Long.toString(id));
         assertThat(audit.get("items").get(0).get("actor").get("agent").asText()).isEqualTo("webhook-delivery");
