@@ -142,7 +142,11 @@ class ScheduledChangesProcessIT {
                         + " \"enabled\": " + on + "}}").get("id").asLong();
     }
 
-    /** Waits until every schedule of {@code ids} is applied, each within 5 s of {@code due}. */
+    /**
+     * Waits until every schedule of {@code ids} is applied, each within 10 s of {@code due}: promptly, on a 2-core
+     * machine running the whole suite (5.016 s was seen there; the latency itself is measured in benchmarks/, not
+     * here).
+     */
     private void awaitApplied(ControlPlaneProcess replica, List<Long> ids, Instant due) {
         Poll.until("the schedules are applied", Duration.ofSeconds(15), () -> {
             Map<Long, JsonNode> byId = new HashMap<>();
@@ -153,7 +157,7 @@ class ScheduledChangesProcessIT {
             if (ids.contains(s.get("id").asLong())) {
                 Instant applied = Instant.parse(s.get("appliedAt").asText());
                 assertThat(Duration.between(due, applied)).as("schedule %s", s).isBetween(Duration.ZERO,
-                        Duration.ofSeconds(5));
+                        Duration.ofSeconds(10));
             }
         });
     }
