@@ -26,22 +26,23 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The export's memory is bounded whatever the range: a control plane process with a 384 MiB heap exports a million
- * exposures (about 430 MB of NDJSON, more than its whole heap; targeting keys of 250 characters), in three pages of 400,000 rows linked by cursors, one
- * of them gzip-compressed; every row arrives once, in order, exactly as stored, and the process is still up. The
- * heap is near the smallest the control plane runs in today (its compiled OpenAPI checks keep about 190 MiB, see the
- * report of issue 14; 256 MiB ran out once the webhook routes were added): what is left is less than one page's
- * text, let alone its rows as objects.
+ * The export's memory is bounded whatever the range: a control plane process with a 160 MiB heap exports a million
+ * exposures (about 290 MB of NDJSON, more than its whole heap; targeting keys of 110 characters), in three pages of
+ * 400,000 rows linked by cursors, one of them gzip-compressed; every row arrives once, in order, exactly as stored,
+ * and the process is still up. The heap is near the smallest the whole control plane starts and serves in: what is
+ * left of it is less than one page's text, let alone its rows as objects.
  */
 class ExportSmallHeapIT {
 
     static final int ROWS = 1_000_000;
+    static final int HEAP_MIB = 160;
+    static final int KEY_PADDING = 100;
 
     @Test
     void aMillionRowsMoreThanTheHeapThroughABoundedServer() throws Exception {
         try (TestDatabase db = TestDatabase.createMigrated()) {
             String admin = Harness.bootstrap(db, "acme");
-            try (ControlPlaneTestProcess cp = ControlPlaneTestProcess.start(db, List.of("-Xmx384m",
+            try (ControlPlaneTestProcess cp = ControlPlaneTestProcess.start(db, List.of("-Xmx" + HEAP_MIB + "m",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"), Map.of(
                             "http.event-loops", "1", "database.pool-size", "2", "ui.enabled", "false"))) {
                 HttpClient http = HttpClient.newHttpClient();
@@ -60,7 +61,8 @@ class ExportSmallHeapIT {
                             + " variant, targeting_key, ordinal) SELECT " + rs.getLong(1) + ", " + rs.getLong(2)
                             + ", ('00000000-0000-0000-0000-' || lpad(to_hex(n / 1000), 12, '0'))::uuid, timestamptz '"
                             + base + "' + n * interval '1 millisecond', 'flag-' || n % 10,"
-                            + " CASE WHEN n % 2 = 0 THEN 'on' ELSE 'off' END, 'user-' || n || '-' || repeat('k', 240),"
+                            + " CASE WHEN n % 2 = 0 THEN 'on' ELSE 'off' END,"
+                            + " 'user-' || n || '-' || repeat('k', " + KEY_PADDING + "),"
                             + " n % 1000"
                             + " FROM generate_series(0, " + (ROWS - 1) + ") n");
                     st.execute("ANALYZE flag_exposures");
@@ -97,7 +99,7 @@ class ExportSmallHeapIT {
                 }
                 assertThat(row).isEqualTo(ROWS);
                 assertThat(pages).isEqualTo(3);
-                assertThat(bytes).as("more than the whole heap").isGreaterThan(384L * 1024 * 1024);
+                assertThat(bytes).as("more than the whole heap").isGreaterThan(HEAP_MIB * 1024L * 1024);
                 assertThat(cp.alive()).as(cp.log()).isTrue();
                 assertThat(cp.log()).doesNotContain("OutOfMemoryError");
             }
@@ -107,6 +109,6 @@ class ExportSmallHeapIT {
     static String expected(Instant base, long n) {
         return "{\"timestamp\":\"" + base.plusMillis(n) + "\",\"environment\":\"production\",\"flag\":\"flag-" + n % 10
                 + "\",\"variant\":\"" + (n % 2 == 0 ? "on" : "off") + "\",\"targetingKey\":\"user-" + n + "-"
-                + "k".repeat(240) + "\",\"batchId\":\"" + new UUID(0, n / 1000) + "\",\"index\":" + n % 1000 + "}";
+                + "k".repeat(KEY_PADDING) + "\",\"batchId\":\"" + new UUID(0, n / 1000) + "\",\"index\":" + n % 1000 + "}";
     }
 }
