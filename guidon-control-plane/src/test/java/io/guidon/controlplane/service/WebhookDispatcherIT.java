@@ -111,6 +111,9 @@ class WebhookDispatcherIT {
                     () -> receiver.received("/healthy").size() == 2 * BURST);
             List<Duration> beside = latencies(receiver.received("/healthy").subList(BURST, 2 * BURST));
 
+            // For the record (the bound's "normal latency"): printed, not asserted beyond the bound below.
+            System.out.printf("healthy endpoint's slowest delivery: alone %d ms, beside the dead one %d ms%n",
+                    alone.toMillis(), max(beside).toMillis());
             assertThat(dead.accepted).as("the dead endpoint was being tried meanwhile").isNotEmpty();
             assertThat(max(beside)).as("beside a dead endpoint (alone: %s ms)", alone.toMillis())
                     .isLessThanOrEqualTo(BOUND);
