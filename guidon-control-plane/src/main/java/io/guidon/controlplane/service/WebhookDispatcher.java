@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics (this replica's attempts): {@code guidon.webhooks.attempts} by {@code outcome}: {@code succeeded} (2xx,
  * delivered), {@code failed} (to be retried), {@code given_up} (the last attempt of its window failed: marked
  * failed), {@code lease_lost} (its lease was lost meanwhile: the attempt is in the log, its outcome changes nothing);
- * and {@code guidon.webhooks.attempt.latency},
- * each attempt's time from resolving the host to the end of the answer or the error.
+ * and {@code guidon.webhooks.attempt.latency}, each attempt's time from resolving the host to the end of the answer
+ * or the error.
  */
 public final class WebhookDispatcher {
 
@@ -235,8 +235,9 @@ public final class WebhookDispatcher {
             WebhookRepository.Health h = await(webhooks.lockHealth(c, d.subscriptionId()));
             OffsetDateTime retryFrom = h == null ? null : await(webhooks.retryFrom(c, d.deliveryId(), token));
             if (retryFrom == null) {
-                LOG.info("delivery {}'s attempt ended after its lease was lost (redelivered, or taken over by another"
-                        + " replica): its outcome is only logged", d.deliveryId());
+                LOG.info("delivery {}'s attempt ended after its lease was lost (redelivered, taken over by another"
+                        + " replica, or its subscription deleted): the attempt is logged and changes nothing",
+                        d.deliveryId());
                 return Outcome.LEASE_LOST;
             }
             if (o.success()) {
