@@ -88,13 +88,14 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
      * with full jitter from {@code retryInitialDelay} to {@code retryMaxDelay}, given up {@code giveUpAfter} after
      * the delivery was made), the circuit breaker (opened after {@code circuitFailureThreshold} failures in a row
      * for {@code circuitOpenFor}, doubling to {@code circuitMaxOpen}), how long a subscription fails before it is
-     * disabled, a rotation's default overlap, and the addresses allowed despite the SSRF guard (CIDR ranges).
+     * disabled, a rotation's default overlap, the addresses allowed despite the SSRF guard (CIDR ranges), and how
+     * long finished deliveries (delivered, or failed for good) and their attempts are kept ({@code retention}).
      */
     public record Webhooks(boolean deliver, Duration pollInterval, int batchSize, int maxInFlight,
             int maxInFlightPerEndpoint, Duration timeout, Duration lease, Duration retryInitialDelay,
             Duration retryMaxDelay, Duration giveUpAfter, int circuitFailureThreshold, Duration circuitOpenFor,
             Duration circuitMaxOpen, Duration autoDisableAfter, Duration secretOverlap,
-            java.util.List<String> allowedAddresses) {
+            java.util.List<String> allowedAddresses, Duration retention) {
     }
 
     public record Auth(Duration cacheTtl, Duration lastUsedFlushInterval) {
@@ -288,11 +289,13 @@ public record ControlPlaneConfig(Http http, Database database, Redis redis, Api 
             s.problem("webhooks.max-in-flight-per-endpoint", "must not exceed webhooks.max-in-flight (" + inFlight
                     + ")");
         }
+        // The delivery log is what an operator reads after an incident: an hour at least.
+        Duration retention = s.duration("webhooks.retention", Duration.ofHours(1));
         return new Webhooks(s.bool("webhooks.deliver"), s.duration("webhooks.poll-interval", Duration.ofMillis(10)),
                 s.integer("webhooks.batch-size", 1, 10_000), inFlight, perEndpoint, timeout, lease, initial, max,
                 s.duration("webhooks.give-up-after", Duration.ZERO),
                 s.integer("webhooks.circuit-failure-threshold", 1, 1000), openFor, maxOpen,
-                s.duration("webhooks.auto-disable-after", Duration.ofSeconds(1)), overlap, allowed);
+                s.duration("webhooks.auto-disable-after", Duration.ofSeconds(1)), overlap, allowed, retention);
     }
 
     private static Kafka kafka(Settings s) {

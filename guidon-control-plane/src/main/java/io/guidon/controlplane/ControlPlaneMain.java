@@ -100,6 +100,7 @@ public final class ControlPlaneMain {
         private final ReplicaTask experimentRefresh;
         private final io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher;
         private final io.guidon.controlplane.publish.HttpWebhookSender webhookSender;
+        private final ReplicaTask webhookUpkeep;
         private final ReplicaTask kafkaForwarding;
         private final EventPublisher kafka;
 
@@ -108,8 +109,8 @@ public final class ControlPlaneMain {
                 EventPartitions partitions, SightingBuffer sightings, ScheduleRunner scheduleRunner,
                 ReplicaTask rolloutChecks, ReplicaTask experimentRefresh,
                 io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher,
-                io.guidon.controlplane.publish.HttpWebhookSender webhookSender, ReplicaTask kafkaForwarding,
-                EventPublisher kafka) {
+                io.guidon.controlplane.publish.HttpWebhookSender webhookSender, ReplicaTask webhookUpkeep,
+                ReplicaTask kafkaForwarding, EventPublisher kafka) {
             this.kafkaForwarding = kafkaForwarding;
             this.kafka = kafka;
             this.vertx = vertx;
@@ -127,6 +128,7 @@ public final class ControlPlaneMain {
             this.experimentRefresh = experimentRefresh;
             this.webhookDispatcher = webhookDispatcher;
             this.webhookSender = webhookSender;
+            this.webhookUpkeep = webhookUpkeep;
         }
 
         /** The sidecar sightings noted in memory (written on their own every {@code sidecar.sightings-flush-interval}). */
@@ -173,6 +175,7 @@ public final class ControlPlaneMain {
                             .compose(x -> webhookDispatcher == null ? Future.<Void>succeededFuture()
                                     : webhookDispatcher.stop()).recover(e -> Future.succeededFuture())
                             .compose(x -> webhookSender.close()).recover(e -> Future.succeededFuture())
+                            .compose(x -> webhookUpkeep.stop()).recover(e -> Future.succeededFuture())
                             // The Kafka round in progress ends (its batches removed or left) before the pool closes.
                             .compose(x -> kafkaForwarding == null ? Future.succeededFuture() : kafkaForwarding.stop())
                             .recover(e -> Future.succeededFuture())
@@ -370,10 +373,17 @@ public final class ControlPlaneMain {
             // Due webhook deliveries are sent by every replica that delivers (each claimed once, ADR 0120).
             io.guidon.controlplane.service.WebhookDispatcher webhookDispatcher = !webhookConfig.deliver() ? null
                     : new io.guidon.controlplane.service.WebhookDispatcher(vertx, pool, webhookRepository, audit,
-                            webhookSender, webhookConfig, replicaName(), adminThreads::run);
+                            webhookSender, webhookConfig, replicaName(), adminThreads::run, registry);
             if (webhookDispatcher != null) {
                 webhookDispatcher.start();
             }
+            // Every replica's webhook upkeep: finished deliveries past webhooks.retention deleted in chunks, and the
+            // delivery gauges refreshed; every ten poll intervals (10 s by default), a cheap indexed look each time.
+            ReplicaTask webhookUpkeep = new ReplicaTask(vertx, "webhook upkeep",
+                    webhookConfig.pollInterval().multipliedBy(10),
+                    new io.guidon.controlplane.service.WebhookUpkeep(webhookRepository, webhookConfig.retention(),
+                            registry)::step, adminThreads::run);
+            webhookUpkeep.start();
             // The Kafka sink (ADR 0122): every replica tries the outbox, one at a time publishes; on a virtual-thread
             // context of its own, since a send may block while no broker answers.
             EventPublisher kafka = null;
@@ -397,7 +407,7 @@ public final class ControlPlaneMain {
                     kv("redis", config.redis().toString()));
             return new Running(vertx, pool, authenticator, port, management.port(), registry, routeTable.get(),
                     listener, partitions, sightings, scheduleRunner, rolloutChecks,
-                    experimentRefresh, webhookDispatcher, webhookSender, kafkaForwarding, kafka);
+                    experimentRefresh, webhookDispatcher, webhookSender, webhookUpkeep, kafkaForwarding, kafka);
         } catch (Exception | Error e) {
             vertx.close();
             throw e;

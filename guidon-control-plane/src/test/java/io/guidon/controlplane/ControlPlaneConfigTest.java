@@ -45,13 +45,13 @@ class ControlPlaneConfigTest {
         assertThat(w).isEqualTo(new ControlPlaneConfig.Webhooks(true, Duration.ofSeconds(1), 100, 64, 4,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(1),
                 Duration.ofHours(24), 5, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(24),
-                Duration.ofHours(24), java.util.List.of()));
+                Duration.ofHours(24), java.util.List.of(), Duration.ofDays(30)));
 
         assertThatThrownBy(() -> ControlPlaneConfig.load(null, Map.of(), Map.of("webhooks.timeout", "31s",
                 "webhooks.lease", "30s", "webhooks.retry-initial-delay", "1m", "webhooks.retry-max-delay", "10s",
                 "webhooks.circuit-open-for", "5m", "webhooks.circuit-max-open", "1m",
                 "webhooks.allowed-addresses", "10.0.0.0/33,example.com", "webhooks.max-in-flight", "2",
-                "webhooks.secret-overlap", "8d")))
+                "webhooks.secret-overlap", "8d", "webhooks.retention", "59m")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .anySatisfy(p -> assertThat(p).startsWith("webhooks.timeout"))
                         .anySatisfy(p -> assertThat(p).startsWith("webhooks.lease"))
@@ -59,7 +59,8 @@ class ControlPlaneConfigTest {
                         .anySatisfy(p -> assertThat(p).startsWith("webhooks.circuit-max-open"))
                         .anySatisfy(p -> assertThat(p).startsWith("webhooks.allowed-addresses"))
                         .anySatisfy(p -> assertThat(p).startsWith("webhooks.max-in-flight-per-endpoint"))
-                        .anySatisfy(p -> assertThat(p).startsWith("webhooks.secret-overlap")));
+                        .anySatisfy(p -> assertThat(p).startsWith("webhooks.secret-overlap"))
+                        .anySatisfy(p -> assertThat(p).startsWith("webhooks.retention")));
         assertThat(ControlPlaneConfig.load(null, Map.of("GUIDON_WEBHOOKS_ALLOWED_ADDRESSES", "10.20.0.0/16,fd00:1::/64"),
                 Map.of()).config().webhooks().allowedAddresses()).containsExactly("10.20.0.0/16", "fd00:1::/64");
     }

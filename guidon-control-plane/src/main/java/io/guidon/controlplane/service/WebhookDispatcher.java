@@ -13,6 +13,9 @@ import io.guidon.controlplane.domain.WebhookSubscription;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.store.Transactions;
 import io.guidon.controlplane.store.WebhookRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -31,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At least once: a replica that dies after sending and before writing the outcome leaves a lease that ends, and
  * the delivery is sent again (with the same {@code webhook-id}).
+ *
+ * <p>Metrics (this replica's attempts): {@code guidon.webhooks.attempts} by {@code outcome}: {@code succeeded} (2xx,
+ * delivered), {@code failed} (to be retried), {@code given_up} (the last attempt of its window failed: marked
+ * failed), {@code lease_lost} (its lease was lost meanwhile: the attempt is in the log, its outcome changes nothing);
+ * and {@code guidon.webhooks.attempt.latency}, each attempt's time from resolving the host to the end of the answer
+ * or the error.
  */
 public final class WebhookDispatcher {
 
@@ -70,6 +80,13 @@ public final class WebhookDispatcher {
     private int inFlight;
     private final Map<Long, Integer> perEndpoint = new HashMap<>();
     private final Set<Future<Integer>> sending = new HashSet<>();
+    private final Map<Outcome, Counter> attempts = new java.util.EnumMap<>(Outcome.class);
+    private final Timer latency;
+
+    /** What an attempt's outcome did to its delivery: the {@code outcome} tag of {@code guidon.webhooks.attempts}. */
+    enum Outcome {
+        SUCCEEDED, FAILED, GIVEN_UP, LEASE_LOST
+    }
 
     /**
      * @param replica this replica's name, in the delivery log and the claims' tokens
@@ -77,7 +94,7 @@ public final class WebhookDispatcher {
      */
     public WebhookDispatcher(Vertx vertx, Pool pool, WebhookRepository webhooks, AuditLog audit, WebhookSender sender,
             ControlPlaneConfig.Webhooks config, String replica,
-            Function<Callable<Integer>, Future<Integer>> onVirtualThread) {
+            Function<Callable<Integer>, Future<Integer>> onVirtualThread, MeterRegistry registry) {
         this.pool = pool;
         this.webhooks = webhooks;
         this.audit = audit;
@@ -88,6 +105,14 @@ public final class WebhookDispatcher {
         this.retries = new RetrySchedule(config.retryInitialDelay(), config.retryMaxDelay(), config.giveUpAfter());
         this.breaker = new CircuitBreaker(config.circuitFailureThreshold(), config.circuitOpenFor(),
                 config.circuitMaxOpen());
+        for (Outcome o : Outcome.values()) {
+            attempts.put(o, Counter.builder("guidon.webhooks.attempts").tag("outcome",
+                    o.name().toLowerCase(java.util.Locale.ROOT)).description("Webhook delivery attempts made by this"
+                    + " replica, by what came of them").register(registry));
+        }
+        this.latency = Timer.builder("guidon.webhooks.attempt.latency").publishPercentileHistogram()
+                .description("Time of one webhook attempt: resolving the host, connecting, sending, the answer")
+                .register(registry);
         this.task = new ReplicaTask(vertx, "webhook deliveries", config.pollInterval(), this::claimAndSend,
                 onVirtualThread);
     }
@@ -198,23 +223,27 @@ public final class WebhookDispatcher {
                 timestamp, body));
         WebhookSender.Outcome outcome = await(sender.send(new WebhookSender.Request(d.url(), headers, body,
                 Duration.ofMillis(d.timeoutMs()))));
-        record(d, token, outcome);
+        latency.record(outcome.latencyMs(), TimeUnit.MILLISECONDS);
+        attempts.get(record(d, token, outcome)).increment();
     }
 
-    private void record(WebhookRepository.Claimed d, String token, WebhookSender.Outcome o) {
+    private Outcome record(WebhookRepository.Claimed d, String token, WebhookSender.Outcome o) {
         String response = o.response() == null ? null : o.response().replace("\u0000", "");
-        Transactions.await(pool, c -> {
+        return Transactions.await(pool, c -> {
             await(webhooks.attempt(c, d.deliveryId(), o.status(), o.error(), (int) Math.min(Integer.MAX_VALUE,
                     o.latencyMs()), response, replica));
             WebhookRepository.Health h = await(webhooks.lockHealth(c, d.subscriptionId()));
             OffsetDateTime retryFrom = h == null ? null : await(webhooks.retryFrom(c, d.deliveryId(), token));
             if (retryFrom == null) {
-                return null;
+                LOG.info("delivery {}'s attempt ended after its lease was lost (redelivered, taken over by another"
+                        + " replica, or its subscription deleted): the attempt is logged and changes nothing",
+                        d.deliveryId());
+                return Outcome.LEASE_LOST;
             }
             if (o.success()) {
                 await(webhooks.delivered(c, d.deliveryId(), o.status()));
                 await(webhooks.health(c, h.id(), true, 0, null, null));
-                return null;
+                return Outcome.SUCCEEDED;
             }
             Instant now = h.now().toInstant();
             Instant next = retries.next(d.attempts() + 1, retryFrom.toInstant(), now,
@@ -249,7 +278,7 @@ public final class WebhookDispatcher {
                         WebhookSubscription.RESOURCE_TYPE, Long.toString(h.id()), null, was, after)));
                 LOG.warn("webhook {} of tenant {} disabled: {}", h.id(), h.tenantKey(), disable);
             }
-            return null;
+            return next == null ? Outcome.GIVEN_UP : Outcome.FAILED;
         });
     }
 

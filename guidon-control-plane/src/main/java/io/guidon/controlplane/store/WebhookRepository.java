@@ -296,4 +296,36 @@ public final class WebhookRepository {
                 + " WHERE subscription_id = $1 AND status = 'failed' AND created_at >= $2 AND created_at < $3",
                 subscriptionId, from, to).map(rs -> rs.rowCount());
     }
+    // ------------------------------------------------------------------ upkeep
+
+    /**
+     * Deletes at most {@code chunk} finished deliveries (delivered, or failed for good) that finished more than
+     * {@code retention} ago, oldest first, with their attempts (the foreign key cascades); answers how many. Rows
+     * another transaction holds (a redelivery in progress) are skipped ({@code FOR UPDATE SKIP LOCKED}), and a row
+     * made pending again meanwhile is not deleted (the lock re-reads it), so a pending delivery is never lost. One
+     * statement, its own transaction.
+     */
+    public Future<Integer> deleteFinished(Duration retention, int chunk) {
+        return Sql.query(pool, "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND id IN ("
+                + " SELECT id FROM webhook_deliveries WHERE status <> 'pending'"
+                + " AND coalesce(delivered_at, failed_at) < now() - $1 * interval '1 millisecond'"
+                + " ORDER BY coalesce(delivered_at, failed_at), id LIMIT $2 FOR UPDATE SKIP LOCKED)",
+                retention.toMillis(), chunk).map(rs -> rs.rowCount());
+    }
+
+    /**
+     * What the delivery metrics show, counted across every replica and tenant: deliveries due now (pending, their
+     * time come, not leased by a replica; from the partial index of pending rows, so it costs what the backlog is),
+     * and endpoints whose circuit is open (no attempt is made to them now, or their one trial is in flight).
+     */
+    public record Backlog(long due, long openCircuits) {
+    }
+
+    /** The {@link Backlog} now (outside any transaction). */
+    public Future<Backlog> backlog() {
+        return Sql.one(pool, "SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"
+                + " AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until <= now())) AS due,"
+                + " (SELECT count(*) FROM webhook_subscriptions WHERE circuit_open_until > now()) AS open",
+                r -> new Backlog(r.getLong("due"), r.getLong("open")));
+    }
 }

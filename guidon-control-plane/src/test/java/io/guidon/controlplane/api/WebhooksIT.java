@@ -227,6 +227,9 @@ class WebhooksIT {
         Poll.until("given up", WAIT, () -> deliveries(id, "?status=failed").get("total").asInt() == 1);
         int attempts = deliveries(id, "?status=failed").get("items").get(0).get("attempts").asInt();
         assertThat(attempts).isGreaterThan(1);
+        // The metrics saw it: its last attempt counted as given up.
+        Poll.until("the give-up counted", () -> cp.metric("guidon_webhooks_attempts_total", "outcome=\"given_up\"")
+                >= 1);
 
         receiver.answer("/dead", n -> 200);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
