@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link WebhookSender} over the Vert.x HTTP client (docs/adr/0120-webhooks.md): one client per replica whose
  * connection pool is kept per endpoint address (at most {@code perEndpoint} connections each), so a slow or dead
  * endpoint holds only its own connections and never delays another's requests. Each request resolves the URL's
- * host (the JDK's resolver, on a worker thread), refuses it when any of its addresses is refused by the
- * {@link AddressPolicy}, and connects to the first address it checked ({@code RequestOptions.setServer}), sending
- * the URL's host in {@code Host} (and for TLS, as the name the certificate must match). Redirects are not followed:
+ * host (a {@link HostResolver}, by default the JDK's, on a thread of its own: a lookup that hangs holds that thread
+ * only, never a shared worker another endpoint's lookup waits for; it is given up at the request's timeout),
+ * refuses it when any of its addresses is refused by the {@link AddressPolicy}, and connects to the first address
+ * it checked ({@code RequestOptions.setServer}), sending the URL's host in {@code Host} (and for TLS, as the name
+ * the certificate must match). Redirects are not followed:
  * a 3xx is a failure, as the Standard Webhooks specification advises.
  */
 public final class HttpWebhookSender implements WebhookSender {
@@ -37,14 +39,43 @@ public final class HttpWebhookSender implements WebhookSender {
     /** The User-Agent of every request. */
     public static final String USER_AGENT = "Guidon-Webhooks/1";
 
+    /** How long {@link #refusal} waits for a lookup, when a subscription is made or changed. */
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Names to addresses. Blocking: called on a thread of its own. Contract: every address the name has (the
+     * policy refuses the name when any is refused), or {@link UnknownHostException} when it has none.
+     */
+    @FunctionalInterface
+    public interface HostResolver {
+        /** The JDK's resolver ({@link InetAddress#getAllByName}). */
+        HostResolver SYSTEM = InetAddress::getAllByName;
+
+        /** @throws UnknownHostException when {@code host} has no address */
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
+
     private final Vertx vertx;
     private final AddressPolicy policy;
+    private final HostResolver resolver;
     private final HttpClientAgent client;
+    /**
+     * A platform thread per lookup (the JDK resolver blocks in native code, which would pin a virtual thread's
+     * carrier): their number is bounded by the deliveries in flight, which the dispatcher bounds per endpoint.
+     */
+    private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors
+            .newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("guidon-webhook-lookup-", 0).factory());
 
     /** @param perEndpoint the most connections to one endpoint address ({@code webhooks.max-in-flight-per-endpoint}) */
     public HttpWebhookSender(Vertx vertx, AddressPolicy policy, int perEndpoint) {
+        this(vertx, policy, perEndpoint, HostResolver.SYSTEM);
+    }
+
+    /** @param resolver how host names are looked up (tests stand in for DNS with it) */
+    public HttpWebhookSender(Vertx vertx, AddressPolicy policy, int perEndpoint, HostResolver resolver) {
         this.vertx = vertx;
         this.policy = policy;
+        this.resolver = resolver;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0)
                         .setName("guidon-webhooks").setIdleTimeout(30).setVerifyHost(true).setForceSni(true),
                 new PoolOptions().setHttp1MaxSize(perEndpoint).setMaxWaitQueueSize(1024));
@@ -64,7 +95,7 @@ public final class HttpWebhookSender implements WebhookSender {
         try {
             byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
             all = literal != null ? new InetAddress[] {InetAddress.getByAddress(literal)}
-                    : InetAddress.getAllByName(host);
+                    : resolver.addresses(host);
         } catch (UnknownHostException e) {
             return new Target(uri, null, "host '" + host + "' does not resolve");
         }
@@ -81,20 +112,34 @@ public final class HttpWebhookSender implements WebhookSender {
 
     @Override
     public String refusal(String url) {
-        return Future.await(vertx.executeBlocking(() -> target(url), false)).refusal();
+        Target t = Future.await(lookup(url, CHECK_TIMEOUT).recover(e -> e instanceof java.util.concurrent
+                .TimeoutException ? Future.succeededFuture(new Target(null, null, "host '" + URI.create(url).getHost()
+                        + "' could not be resolved within " + CHECK_TIMEOUT.toSeconds() + " s"))
+                : Future.failedFuture(e)));
+        return t.refusal();
+    }
+
+    /** {@link #target} on a lookup thread; a {@link java.util.concurrent.TimeoutException} after {@code timeout}. */
+    private Future<Target> lookup(String url, Duration timeout) {
+        java.util.concurrent.CompletableFuture<Target> done = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> target(url), lookups);
+        return Future.fromCompletionStage(done, vertx.getOrCreateContext()).recover(e -> Future.failedFuture(
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public Future<Outcome> send(Request r) {
         long start = System.nanoTime();
-        return vertx.executeBlocking(() -> target(r.url()), false).compose(t -> {
+        return lookup(r.url(), r.timeout()).compose(t -> {
             if (t.refusal() != null) {
                 return Future.succeededFuture(new Outcome(null, "refused: " + t.refusal(), millis(start), null,
                         null));
             }
             return post(t, r, start);
-        }, e -> Future.succeededFuture(new Outcome(null, "could not resolve: " + e.getMessage(), millis(start), null,
-                null)));
+        }, e -> Future.succeededFuture(new Outcome(null, "could not resolve: " + (e instanceof java.util.concurrent
+                .TimeoutException ? "no answer within " + r.timeout().toMillis() + " ms" : describe(e)), millis(start),
+                null, null)));
     }
 
     private Future<Outcome> post(Target t, Request r, long start) {
@@ -162,6 +207,7 @@ public final class HttpWebhookSender implements WebhookSender {
 
     /** Closes the client's connections. */
     public Future<Void> close() {
+        lookups.shutdownNow();
         return client.close();
     }
 }

@@ -121,4 +121,55 @@ class HttpWebhookSenderIT {
         assertThat(HttpWebhookSender.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isNull();
         assertThat(HttpWebhookSender.retryAfter(null)).isNull();
     }
+
+    @Test
+    void aLookupThatHangsHoldsOnlyItsOwnDeliveriesAndIsGivenUpAtTheTimeout() throws Exception {
+        // "stuck.example" never answers, like a DNS server that drops the query; every other name is loopback.
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        HttpWebhookSender sender = new HttpWebhookSender(vertx, AddressPolicy.of(List.of("127.0.0.1/32")), 4,
+                host -> {
+                    if (host.equals("stuck.example")) {
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            throw new java.net.UnknownHostException("interrupted");
+                        }
+                    }
+                    return new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()};
+                });
+        try {
+            String healthy = receiver.url("/beside-stuck").replace("127.0.0.1", "healthy.example");
+            // Warm: the first request of a client pays for its classes and its connection.
+            assertThat(send(sender, healthy, Duration.ofSeconds(5)).success()).isTrue();
+            java.util.concurrent.CompletableFuture<String> check = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> sender.refusal("http://stuck.example/hook"));
+            // More hanging lookups than Vert.x has worker threads (20): a shared pool would be exhausted by them.
+            List<java.util.concurrent.CompletableFuture<WebhookSender.Outcome>> stuck = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                stuck.add(sender.send(new WebhookSender.Request("http://stuck.example:1/hook", Map.of(),
+                        "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5))).toCompletionStage()
+                        .toCompletableFuture());
+            }
+            long start = System.nanoTime();
+            WebhookSender.Outcome ok = send(sender, healthy, Duration.ofSeconds(5));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(ok.success()).as(String.valueOf(ok.error())).isTrue();
+            assertThat(receiver.received("/beside-stuck")).hasSize(2);
+            assertThat(receiver.received("/beside-stuck").get(1).header("host")).startsWith("healthy.example:");
+            // Below the stuck lookups' 5 s timeout by a margin for a loaded machine: it waited for none of them.
+            assertThat(tookMs).isLessThan(2_500);
+            for (java.util.concurrent.CompletableFuture<WebhookSender.Outcome> f : stuck) {
+                WebhookSender.Outcome o = f.get(20, TimeUnit.SECONDS);
+                assertThat(o.success()).isFalse();
+                assertThat(o.error()).isEqualTo("could not resolve: no answer within 5000 ms");
+                assertThat(o.latencyMs()).isBetween(4_900L, 15_000L);
+            }
+            assertThat(check.get(20, TimeUnit.SECONDS)).isEqualTo(
+                    "host 'stuck.example' could not be resolved within 5 s");
+        } finally {
+            never.countDown();
+            sender.close();
+        }
+    }
 }
