@@ -182,10 +182,19 @@ public final class Call {
         return Integer.parseInt(m.group(1));
     }
 
-    /** Like {@link #ifMatch()}, but a 428 when absent: replacing a resource must say which revision it replaces. */
+    /**
+     * Like {@link #ifMatch()}, but a 428 when absent or {@code *}: replacing a resource must name the revision it
+     * replaces, and {@code *} (any revision) names none, so it would overwrite someone else's change unseen.
+     */
     public Integer requireIfMatch() {
+        String header = ctx.request().getHeader("If-Match");
+        if (header != null && header.trim().equals("*")) {
+            throw DomainException.preconditionRequired("If-Match: * matches any revision: send If-Match with the"
+                    + " specific ETag of the revision you read (such as \"3\"), so that you do not overwrite someone"
+                    + " else's change");
+        }
         Integer v = ifMatch();
-        if (v == null && ctx.request().getHeader("If-Match") == null) {
+        if (v == null) {
             throw DomainException.preconditionRequired("send If-Match with the ETag of the revision you read, so that"
                     + " you do not overwrite someone else's change");
         }

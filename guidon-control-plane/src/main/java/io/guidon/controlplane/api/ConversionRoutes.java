@@ -3,6 +3,7 @@ package io.guidon.controlplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.auth.Role;
+import io.guidon.controlplane.domain.TimeParameters;
 import io.guidon.controlplane.domain.Conversion;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.controlplane.service.ConversionService;
@@ -13,8 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -83,10 +82,15 @@ public final class ConversionRoutes {
                 from = to.minus(DEFAULT_RANGE);
             }
             if (!from.isBefore(to)) {
-                errors.add(FieldError.named("from", "must be before to (" + from + " is not before " + to + ")"));
+                errors.add(FieldError.named("from", "must be before to (" + from + " is not before " + to
+                        + (call.query("to") == null ? ", now, since to is not given" : "") + ")"));
             } else if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is longer than "
-                        + MAX_RANGE.toDays() + " days, the most one listing reads"));
+                // Said of the parameter the user gave: a defaulted to (now) is not theirs to fix.
+                boolean toGiven = call.query("to") != null;
+                errors.add(FieldError.named(toGiven ? "to" : "from", "the range from " + from + " to " + to
+                        + (toGiven ? "" : " (now: to is not given)") + " is longer than " + MAX_RANGE.toDays()
+                        + " days, the most one listing reads: from and to must be at most " + MAX_RANGE.toDays()
+                        + " days apart"));
             }
         }
         if (!errors.isEmpty()) {
@@ -119,21 +123,16 @@ public final class ConversionRoutes {
         });
     }
 
-    private static Instant instant(String v, String name, List<FieldError> errors) {
+    /** Query parameter {@code name}'s instant ({@link TimeParameters}), null when absent or refused (noted). */
+    static Instant instant(String v, String name, List<FieldError> errors) {
         if (v == null) {
             return null;
         }
-        try {
-            OffsetDateTime t = OffsetDateTime.parse(v);
-            if (t.getYear() >= 1 && t.getYear() <= 9999) {
-                return t.toInstant();
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
+        Instant out = TimeParameters.instant(v);
+        if (out == null) {
+            errors.add(FieldError.named(name, TimeParameters.problem(v)));
         }
-        errors.add(FieldError.named(name, "must be an ISO-8601 instant with its offset such as"
-                + " 2026-11-26T09:00:00Z, not '" + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'"));
-        return null;
+        return out;
     }
 
     private Future<Reply> totals(Call call) {

@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -130,8 +129,11 @@ public final class EventRoutes {
             if (from.isAfter(to)) {
                 errors.add(FieldError.named("from", "must not be after to (" + from + " is after " + to + ")"));
             } else if (days > maxQueryDays) {
-                errors.add(FieldError.named("to", "the range " + from + ".." + to + " is " + days
-                        + " days; at most " + maxQueryDays + " (events.max-query-days)"));
+                // Said of the parameter the user gave: a defaulted to (today) is not theirs to fix.
+                boolean toGiven = call.query("to") != null;
+                errors.add(FieldError.named(toGiven ? "to" : "from", "the range " + from + ".." + to
+                        + (toGiven ? "" : " (today: to is not given)") + " is " + days + " days; from and to must be"
+                        + " at most " + maxQueryDays + " days apart, both included (events.max-query-days)"));
             }
         }
         if (!errors.isEmpty()) {
@@ -157,16 +159,12 @@ public final class EventRoutes {
         if (v == null) {
             return null;
         }
-        if (v.matches("\\d{4}-\\d{2}-\\d{2}")) {
-            try {
-                return LocalDate.parse(v);
-            } catch (DateTimeParseException e) {
-                // reported below
-            }
+        // The one rule of time parameters (TimeParameters): a day, or an instant naming the UTC day it falls in.
+        LocalDate out = io.guidon.controlplane.domain.TimeParameters.day(v);
+        if (out == null) {
+            errors.add(FieldError.named(name, io.guidon.controlplane.domain.TimeParameters.problem(v)));
         }
-        errors.add(FieldError.named(name, "must be a date YYYY-MM-DD such as 2026-11-26 (UTC days), not '"
-                + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'"));
-        return null;
+        return out;
     }
 
     /** Every declared variant (zero when it has no events) and any other that has some, then the days. */

@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,8 +118,8 @@ public final class ExportRoutes {
             errors.add(FieldError.named("environment", "required: the key of the environment"));
         }
         if (from == null && cursor == null && errors.stream().noneMatch(e -> "from".equals(e.path()))) {
-            errors.add(FieldError.named("from", "required: the start of the range, an instant such as"
-                    + " 2026-11-01T00:00:00Z or a UTC day such as 2026-11-01 (included)"));
+            errors.add(FieldError.named("from", "required: the start of the range (included), "
+                    + io.guidon.controlplane.domain.TimeParameters.RULE));
         }
         if (to == null) {
             to = now;
@@ -167,24 +165,9 @@ public final class ExportRoutes {
         return inCursor;
     }
 
-    /** An instant of RFC 3339 ({@code 2026-11-01T00:00:00Z}) or a UTC day ({@code 2026-11-01}, its start). */
+    /** Query parameter {@code name}'s instant ({@link io.guidon.controlplane.domain.TimeParameters}). */
     static Instant instant(String v, String name, List<FieldError> errors) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            if (v.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            if (v.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
-                return java.time.OffsetDateTime.parse(v).toInstant();
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
-        }
-        errors.add(FieldError.named(name, "must be an instant such as 2026-11-01T00:00:00Z or a UTC day such as"
-                + " 2026-11-01, not '" + ValueChecks.printable(v, 40) + "'"));
-        return null;
+        return ConversionRoutes.instant(v, name, errors);
     }
 
     /** The cursor of the page that starts at {@code next} of the export {@code q}. */

@@ -213,10 +213,11 @@ public final class Routes {
         Boolean protectedEnvironment = f.bool("protected", false);
         // Likewise: left out keeps the approvals the environment requires.
         Integer approvals = requiredApprovals(f);
-        f.done();
+        // Not f.done(): the body's errors are answered after the precondition (a stale If-Match is 412 first).
+        List<Violation> problems = f.violations();
         return threads.run(() -> {
             Environment e = environments.update(call.actor(), call.param("env"), ifMatch, name,
-                    description == null ? "" : description, protectedEnvironment, approvals);
+                    description == null ? "" : description, protectedEnvironment, approvals, problems);
             return Reply.ok(json.environment(e)).etag(e.revision());
         });
     }
@@ -366,7 +367,14 @@ public final class Routes {
         Integer ifMatch = call.ifMatch();
         Fields f = call.fields();
         ChangeBodies.Read read = ChangeBodies.body("flag.toggle", f, call.param("env"), call.param("flag"));
-        f.done();
+        if (!f.violations().isEmpty()) {
+            // The precondition before the body's problems (RFC 9110 13.2.2): a stale If-Match is 412 whatever the body.
+            return threads.run(() -> {
+                flags.checkPrecondition(call.tenantId(), call.param("env"), call.param("flag"), ifMatch);
+                f.done();
+                throw new IllegalStateException("a body with violations is refused by done()");
+            });
+        }
         boolean enabled = ((ProposedChange.Toggle) read.change()).enabled();
         return threads.run(() -> orProposed(call, read.change(), ifMatch, () -> flags.toggle(call.actor(),
                 call.param("env"), call.param("flag"), ifMatch, enabled), this::environmentFlag));

@@ -187,17 +187,14 @@ public final class WebhookRoutes {
     private static OffsetDateTime instant(JsonNode body, String field, List<Violation> violations) {
         JsonNode n = body.get(field);
         if (n != null && n.isTextual()) {
-            try {
-                OffsetDateTime t = OffsetDateTime.parse(n.textValue());
-                if (t.getYear() >= 1 && t.getYear() <= 9999) {
-                    return t.withOffsetSameInstant(ZoneOffset.UTC);
-                }
-            } catch (DateTimeParseException e) {
-                // reported below
+            java.time.Instant t = io.guidon.controlplane.domain.TimeParameters.instant(n.textValue());
+            if (t != null) {
+                return t.atOffset(ZoneOffset.UTC);
             }
         }
+        // The one rule of time parameters (TimeParameters), for this body's range as for the query's elsewhere.
         violations.add(new Violation(Pointer.of(field), (n == null ? "required: " : "must be ")
-                + "an ISO-8601 instant with its offset such as 2026-12-01T09:00:00Z" + (n == null ? "" : ", not " + n)));
+                + io.guidon.controlplane.domain.TimeParameters.RULE + (n == null ? "" : ", not " + n)));
         return null;
     }
 

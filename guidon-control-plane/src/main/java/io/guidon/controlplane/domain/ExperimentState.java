@@ -283,6 +283,12 @@ public final class ExperimentState {
             return a == null ? 0 : a.n;
         }
 
+        /** The users of {@code arm} whose amount of metric {@code metric} (plan order) is above zero. */
+        public long converters(String arm, int metric) {
+            Arm a = arms.get(arm);
+            return a == null ? 0 : a.converters[metric];
+        }
+
         /** Adds ({@code sign} 1) or removes (−1) a user's contribution. */
         public void add(AnalysisPlan plan, User u, int sign) {
             if (u.arm() == null) {

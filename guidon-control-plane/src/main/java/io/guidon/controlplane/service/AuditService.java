@@ -7,11 +7,9 @@ import io.guidon.controlplane.domain.DomainException;
 import io.guidon.controlplane.domain.Violation;
 import io.guidon.controlplane.store.AuditLog;
 import io.guidon.controlplane.domain.Page;
-import io.guidon.json.ValueChecks;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -86,18 +84,11 @@ public final class AuditService {
         if (v == null) {
             return null;
         }
-        try {
-            Instant instant = Instant.parse(v);
-            String problem = ValueChecks.instantProblem(instant);
-            if (problem != null) {
-                violations.add(Violation.of(name, problem));
-                return null;
-            }
-            return instant.atOffset(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            violations.add(Violation.of(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, not '" + v
-                    + "'"));
+        Instant instant = io.guidon.controlplane.domain.TimeParameters.instant(v);
+        if (instant == null) {
+            violations.add(Violation.of(name, io.guidon.controlplane.domain.TimeParameters.problem(v)));
             return null;
         }
+        return instant.atOffset(ZoneOffset.UTC);
     }
 }

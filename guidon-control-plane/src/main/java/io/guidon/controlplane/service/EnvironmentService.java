@@ -12,6 +12,7 @@ import io.guidon.controlplane.store.FlagRepository;
 import io.guidon.controlplane.domain.Page;
 import io.guidon.controlplane.store.RowLock;
 import io.vertx.core.Future;
+import io.guidon.controlplane.domain.Violation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,9 +99,22 @@ public final class EnvironmentService {
      */
     public Environment update(Actor actor, String key, Integer ifMatch, String name, String description,
             Boolean protectedEnvironment, Integer requiredApprovals) {
+        return update(actor, key, ifMatch, name, description, protectedEnvironment, requiredApprovals, List.of());
+    }
+
+    /**
+     * {@link #update(Actor, String, Integer, String, String, Boolean, Integer)} of a request whose body had
+     * {@code requestViolations}: INVALID with them, but only after NOT_FOUND and STALE (RFC 9110 13.2.2: the
+     * precondition is evaluated before the method's semantics, so a stale change is 412 whatever its body).
+     */
+    public Environment update(Actor actor, String key, Integer ifMatch, String name, String description,
+            Boolean protectedEnvironment, Integer requiredApprovals, List<Violation> requestViolations) {
         return writer.write(actor, tx -> {
             Environment before = found(await(environments.find(tx.c, actor.tenantId(), key, RowLock.CHANGE)), key);
             DocumentWriter.checkRevision(ifMatch, before.revision(), "environment '" + key + "'");
+            if (!requestViolations.isEmpty()) {
+                throw DomainException.invalid(requestViolations);
+            }
             Environment after = await(environments.update(tx.c, before.id(), name, description,
                     protectedEnvironment == null ? before.protectedEnvironment() : protectedEnvironment,
                     requiredApprovals == null ? before.requiredApprovals() : requiredApprovals));

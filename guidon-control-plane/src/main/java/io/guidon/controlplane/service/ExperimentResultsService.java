@@ -250,7 +250,7 @@ public final class ExperimentResultsService {
             }
             states.save(c, plan.id(), definition, totals, latest, false);
         }
-        return totals.sums(plan, states.caps(c, plan));
+        return totals.sums(plan, states.caps(c, plan, totals));
     }
 
     /**

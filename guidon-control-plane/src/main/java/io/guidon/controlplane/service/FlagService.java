@@ -171,6 +171,17 @@ public final class FlagService {
         return found(await(flags.findIn(tenantId, env.id(), env.key(), flagKey)), flagKey);
     }
 
+    /**
+     * The precondition of a change of flag {@code flagKey} in environment {@code envKey} whose request is refused
+     * anyway: NOT_FOUND for either, STALE when {@code ifMatch} is given and not the configuration's revision.
+     * RFC 9110 13.2.2 evaluates the precondition before the method's semantics, so a stale change is 412 whatever
+     * its body; a route that refuses a body before reaching the write path checks this first.
+     */
+    public void checkPrecondition(long tenantId, String envKey, String flagKey, Integer ifMatch) {
+        DocumentWriter.checkRevision(ifMatch, getIn(tenantId, envKey, flagKey).revision(),
+                "flag '" + flagKey + "' in '" + envKey + "'");
+    }
+
     /** A page of the flags of environment {@code envKey} (NOT_FOUND if none), filtered like {@link #list}. */
     public Page<EnvironmentFlag> listIn(long tenantId, String envKey, String tag, String q, String after,
             int limit) {

@@ -63,8 +63,9 @@ public final class MetricService {
             List<Violation> requestViolations) {
         return writer.write(actor, tx -> {
             Metric before = found(await(metrics.lock(tx.c, actor.tenantId(), key, RowLock.CHANGE)), key);
-            refuseIfAny(spec, requestViolations);
+            // RFC 9110 13.2.2: the precondition before the method's semantics (a stale change is 412 whatever its body).
             stale(before, ifMatch);
+            refuseIfAny(spec, requestViolations);
             if (before.spec().equals(spec)) {
                 return before;
             }

@@ -106,8 +106,9 @@ public final class ScheduleService {
                         + now.toInstant() + " now)"));
             }
             if (request.change() == null) {
-                // Nothing to judge with the engine: the lookups still answer 404 first.
-                flags.getIn(actor.tenantId(), request.environment(), request.flag());
+                // Nothing to judge with the engine: the lookups still answer 404 first, then the precondition (a stale
+                // If-Match is 412 whatever the body, RFC 9110 13.2.2).
+                flags.checkPrecondition(actor.tenantId(), request.environment(), request.flag(), request.ifMatch());
                 if (problems.isEmpty()) {
                     throw new IllegalArgumentException("a request without a change needs its violation saying so");
                 }

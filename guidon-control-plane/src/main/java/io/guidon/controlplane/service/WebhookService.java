@@ -96,10 +96,11 @@ public final class WebhookService {
     public WebhookSubscription update(Actor actor, long id, Integer ifMatch, WebhookSpec spec,
             List<Violation> requestViolations) {
         found(await(webhooks.find(actor.tenantId(), id)), id);
-        refuseIfAny(spec, requestViolations);
         return Transactions.await(pool, c -> {
             WebhookSubscription before = found(await(webhooks.lock(c, actor.tenantId(), id, RowLock.CHANGE)), id);
+            // RFC 9110 13.2.2: the precondition before the method's semantics (a stale change is 412 whatever its body).
             stale(before, ifMatch);
+            refuseIfAny(spec, requestViolations);
             if (before.spec().equals(spec) && before.disabledReason() == null) {
                 return before;
             }

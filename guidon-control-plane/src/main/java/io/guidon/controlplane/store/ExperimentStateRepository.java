@@ -4,6 +4,7 @@ import static io.vertx.core.Future.await;
 
 import io.guidon.controlplane.domain.AnalysisPlan;
 import io.guidon.controlplane.domain.ExperimentState;
+import io.guidon.controlplane.domain.Percentile;
 import io.guidon.controlplane.domain.StoredJson;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -248,19 +249,26 @@ public final class ExperimentStateRepository {
     }
 
     /**
-     * Per capped metric (by key) its cap and the corrections of its sums per variant: the percentiles over the
-     * analysed users (not mixed, in a compared variant) in one statement, then one pass over the users above any cap.
+     * Per capped metric (by key) its cap and the corrections of its sums per variant, over the analysed users (not
+     * mixed, in a compared variant). {@code totals} must be the totals of the stored users (after this transaction's
+     * fold or rebuild): their counts of users and of users with an amount above zero place a percentile's ranks.
+     *
+     * <p>A percentile cap is {@code percentile_cont}'s value over all analysed users' amounts, found without sorting
+     * them all ({@link Percentile}): the zeros (most users: those who never did the metric's event) are a block whose
+     * size the counts give, so only the order statistics at the two ranks are read, from the positive (or negative)
+     * amounts by a bounded sort ({@code ORDER BY .. LIMIT}: a heap of the ranks from the nearer end, not a sort of
+     * millions). Then what capping changes: when the ranks are among the largest {@link #TOP_ROWS} positive amounts
+     * and the metric has no CUPED amount, every user above the cap is among those rows, so they are read in that
+     * same statement and corrected here (one scan for the metric, no second pass); otherwise, and for fixed caps, one
+     * pass over the users above any cap. docs/adr/0124-experiment-state.md "Caps at read", with the timings.
      */
-    public Map<String, ExperimentState.CapCorrection> caps(SqlConnection c, AnalysisPlan plan) {
+    public Map<String, ExperimentState.CapCorrection> caps(SqlConnection c, AnalysisPlan plan,
+            ExperimentState.Totals totals) {
         List<Integer> capped = new ArrayList<>();
-        List<Integer> percentiles = new ArrayList<>();
         for (int i = 0; i < plan.metrics().size(); i++) {
             AnalysisPlan.Metric m = plan.metrics().get(i);
             if (m.kind() != AnalysisPlan.Kind.PROPORTION && m.capKind() != null) {
                 capped.add(i);
-                if (m.percentileCap()) {
-                    percentiles.add(i);
-                }
             }
         }
         Map<String, ExperimentState.CapCorrection> out = new LinkedHashMap<>();
@@ -268,36 +276,57 @@ public final class ExperimentStateRepository {
             return out;
         }
         String[] variants = plan.variantKeys().toArray(String[]::new);
-        Map<Integer, Double> bounds = new HashMap<>();
-        if (!percentiles.isEmpty()) {
-            // A percentile sorts every analysed user's amount: in memory rather than in temporary files.
-            await(c.query("SET LOCAL work_mem = '" + ExperimentAnalysisRepository.ANALYSIS_WORK_MEM + "'").execute());
-            StringBuilder s = new StringBuilder("SELECT 1");
-            List<Object> args = new ArrayList<>(List.of(plan.id(), variants));
-            for (int i : percentiles) {
-                args.add(plan.metrics().get(i).capValue());
-                s.append(", percentile_cont($").append(args.size()).append("::float8) WITHIN GROUP (ORDER BY x[")
-                        .append(i + 1).append("])");
+        long n = 0;
+        for (String v : variants) {
+            n += totals.users(v);
+        }
+        // Metrics (plan index) whose corrections the pass over the users above their bound computes.
+        Map<Integer, Double> pass = new LinkedHashMap<>();
+        boolean memory = false;
+        for (int i : capped) {
+            AnalysisPlan.Metric m = plan.metrics().get(i);
+            if (m.fixedCap()) {
+                pass.put(i, m.capValue());
+                out.put(m.key(), new ExperimentState.CapCorrection(m.capValue(), new LinkedHashMap<>()));
+                continue;
             }
-            s.append(" FROM experiment_users WHERE experiment_id = $1 AND NOT mixed AND variant = ANY($2::text[])");
-            Row r = await(Sql.one(c, s.toString(), row -> row, args.toArray()));
-            for (int k = 0; k < percentiles.size(); k++) {
-                bounds.put(percentiles.get(k), r.getDouble(1 + k));
+            if (n == 0) {
+                // percentile_cont over no rows is null: no cap, nothing to correct.
+                out.put(m.key(), new ExperimentState.CapCorrection(null, Map.of()));
+                continue;
             }
+            if (!memory) {
+                // The bounded sorts' heaps (and the fallback's sort) in memory rather than in temporary files.
+                await(c.query("SET LOCAL work_mem = '" + ExperimentAnalysisRepository.ANALYSIS_WORK_MEM + "'")
+                        .execute());
+                memory = true;
+            }
+            long positives = 0;
+            for (String v : variants) {
+                positives += totals.converters(v, i);
+            }
+            Percentile q = Percentile.of(m.capValue(), n);
+            ExperimentState.CapCorrection fromTop = null;
+            if (q.positive(q.lo(), positives) && !AnalysisQuery.cuped(plan, m) && q.fromTop(q.lo()) < TOP_ROWS) {
+                fromTop = fromTop(c, plan, i, q, variants);
+            }
+            if (fromTop != null) {
+                out.put(m.key(), fromTop);
+            } else {
+                double bound = percentile(c, plan, i, q, positives, variants);
+                pass.put(i, bound);
+                out.put(m.key(), new ExperimentState.CapCorrection(bound, new LinkedHashMap<>()));
+            }
+        }
+        if (pass.isEmpty()) {
+            return out;
         }
         List<Object> args = new ArrayList<>(List.of(plan.id(), variants));
         StringBuilder s = new StringBuilder("SELECT variant");
         List<String> above = new ArrayList<>();
-        List<Integer> corrected = new ArrayList<>();
-        for (int i : capped) {
-            AnalysisPlan.Metric m = plan.metrics().get(i);
-            Double bound = m.fixedCap() ? m.capValue() : bounds.get(i);
-            if (bound == null) {
-                out.put(m.key(), new ExperimentState.CapCorrection(null, Map.of()));
-                continue;
-            }
-            corrected.add(i);
-            args.add(bound);
+        List<Integer> corrected = new ArrayList<>(pass.keySet());
+        for (int i : corrected) {
+            args.add(pass.get(i));
             String b = "$" + args.size() + "::float8";
             String x = "x[" + (i + 1) + "]";
             String y = "y[" + (i + 1) + "]";
@@ -313,10 +342,6 @@ public final class ExperimentStateRepository {
             for (String d : deltas) {
                 s.append(", coalesce(sum(").append(d).append(") FILTER (WHERE ").append(when).append("), 0)::float8");
             }
-            out.put(m.key(), new ExperimentState.CapCorrection(bound, new LinkedHashMap<>()));
-        }
-        if (corrected.isEmpty()) {
-            return out;
         }
         s.append(" FROM experiment_users WHERE experiment_id = $1 AND NOT mixed AND variant = ANY($2::text[]) AND (")
                 .append(String.join(" OR ", above)).append(") GROUP BY variant");
@@ -329,6 +354,119 @@ public final class ExperimentStateRepository {
                 }
                 out.get(plan.metrics().get(corrected.get(k)).key()).deltas().put(r.getString(0), d);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The most rows a percentile cap's users above it are read from (the largest amounts, down to the lower rank):
+     * 50,000 for the 99th percentile of 5 million users. Beyond, the pass over the users above the cap is cheaper
+     * than sending them.
+     */
+    static final long TOP_ROWS = 200_000;
+
+    /** The analysed users of the experiment, in SQL over {@code experiment_users} ($1 the id, $2 the variants). */
+    private static final String ANALYSED = " FROM experiment_users WHERE experiment_id = $1 AND NOT mixed"
+            + " AND variant = ANY($2::text[])";
+
+    /**
+     * Metric {@code i}'s percentile cap and its corrections from the users with the largest amounts, down to the
+     * lower rank (all positive): every user above the cap is among them, since the cap is at least the value at the
+     * lower rank. Null when fewer rows come back than the totals count (the general way then decides).
+     */
+    private static ExperimentState.CapCorrection fromTop(SqlConnection c, AnalysisPlan plan, int i, Percentile q,
+            String[] variants) {
+        String x = "x[" + (i + 1) + "]";
+        long rows = q.fromTop(q.lo()) + 1;
+        List<double[]> top = new ArrayList<>();
+        List<String> arms = new ArrayList<>();
+        for (Row r : await(Sql.query(c, "SELECT variant, " + x + ", y[" + (i + 1) + "], p[" + (i + 1) + "]" + ANALYSED
+                + " AND " + x + " > 0 ORDER BY " + x + " DESC LIMIT $3", plan.id(), variants, rows))) {
+            arms.add(r.getString(0));
+            top.add(new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
+        }
+        if (top.size() < rows) {
+            return null;
+        }
+        double bound = q.value(top.get((int) q.fromTop(q.lo()))[0], top.get((int) q.fromTop(q.hi()))[0]);
+        Map<String, double[]> deltas = new LinkedHashMap<>();
+        for (int k = 0; k < top.size(); k++) {
+            double[] u = top.get(k);
+            if (u[0] > bound || u[2] > bound) {
+                correct(deltas.computeIfAbsent(arms.get(k), a -> new double[ExperimentState.CORRECTION_WIDTH]), u[0],
+                        u[1], u[2], bound);
+            }
+        }
+        return new ExperimentState.CapCorrection(bound, deltas);
+    }
+
+    /**
+     * Adds what capping at {@code b} changes for one user with amounts {@code x}, {@code y}, {@code p} to {@code d}:
+     * the terms of the pass's SQL, in the same double arithmetic ({@code least} keeps the first when equal).
+     */
+    static void correct(double[] d, double x, double y, double p, double b) {
+        double cx = b < x ? b : x;
+        double cp = b < p ? b : p;
+        d[0] += cx - x;
+        d[1] += cx * cx - x * x;
+        d[4] += (cx - x) * y;
+        d[5] += cp - p;
+        d[6] += cp * cp - p * p;
+        d[7] += cx * cp - x * p;
+        d[8] += (cx > 0 ? 1 : 0) - (x > 0 ? 1 : 0);
+    }
+
+    /**
+     * Metric {@code i}'s percentile over the analysed users from the values at its two ranks: read from the block
+     * of positive or negative amounts they fall in (the negatives counted only when a rank is below the positives),
+     * or 0 in the zeros' block. Falls back to {@code percentile_cont} when the rows are fewer than the counts say.
+     */
+    private static double percentile(SqlConnection c, AnalysisPlan plan, int i, Percentile q, long positives,
+            String[] variants) {
+        long negatives = q.positive(q.lo(), positives) ? 0
+                : await(Sql.one(c, "SELECT count(*)" + ANALYSED + " AND x[" + (i + 1) + "] < 0", r -> r.getLong(0),
+                        plan.id(), variants));
+        Percentile.Region low = q.region(q.lo(), negatives, positives);
+        Percentile.Region high = q.region(q.hi(), negatives, positives);
+        double[] at;
+        if (low == high) {
+            at = block(c, plan, i, q, variants, low, q.lo(), (int) (q.hi() - q.lo() + 1), negatives, positives);
+        } else {
+            double[] a = block(c, plan, i, q, variants, low, q.lo(), 1, negatives, positives);
+            double[] b = block(c, plan, i, q, variants, high, q.hi(), 1, negatives, positives);
+            at = a == null || b == null ? null : new double[] {a[0], b[0]};
+        }
+        if (at == null) {
+            return await(Sql.one(c, "SELECT percentile_cont($3::float8) WITHIN GROUP (ORDER BY x[" + (i + 1) + "])"
+                    + ANALYSED, r -> r.getDouble(0), plan.id(), variants, plan.metrics().get(i).capValue()));
+        }
+        return q.value(at[0], at[at.length - 1]);
+    }
+
+    /**
+     * The values at ranks {@code rank} to {@code rank + count − 1} of all analysed amounts (ascending), all in block
+     * {@code region}: a bounded sort of that block's amounts from its nearer end. Null when the rows are fewer.
+     */
+    private static double[] block(SqlConnection c, AnalysisPlan plan, int i, Percentile q, String[] variants,
+            Percentile.Region region, long rank, int count, long negatives, long positives) {
+        if (region == Percentile.Region.ZERO) {
+            return new double[count];
+        }
+        boolean positive = region == Percentile.Region.POSITIVE;
+        long size = positive ? positives : negatives;
+        long first = positive ? rank - (q.n() - positives) : rank;
+        boolean ascending = first <= size - (first + count);
+        long offset = ascending ? first : size - (first + count);
+        String x = "x[" + (i + 1) + "]";
+        List<Double> values = await(Sql.list(c, "SELECT " + x + ANALYSED + " AND " + x + (positive ? " > 0" : " < 0")
+                + " ORDER BY " + x + (ascending ? " ASC" : " DESC") + " OFFSET $3 LIMIT $4", r -> r.getDouble(0),
+                plan.id(), variants, offset, count));
+        if (values.size() < count) {
+            return null;
+        }
+        double[] out = new double[count];
+        for (int k = 0; k < count; k++) {
+            out[k] = values.get(ascending ? k : count - 1 - k);
         }
         return out;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,7 +157,7 @@ class ContractValidationIT {
                     target = target.replace(p.getKey(), p.getValue());
                 }
                 Resp r = cp.call(op.getKey().toUpperCase(), target, admin, "{\"undeclared-member\":1}",
-                        "If-Match", "*");
+                        "If-Match", currentEtag(op.getKey(), target));
 
                 String what = op.getValue().get("operationId").asText();
                 assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(422);
@@ -176,5 +177,164 @@ class ContractValidationIT {
         // 11, 4 of change requests (propose, edit, approve, bypass), a rollout plan's, 2 of metrics, 2 of
         // experiments (make, replace) and 4 of webhooks (make, replace, rotate, redeliver a range).
         assertThat(checked).isEqualTo(24);
+    }
+
+    /** The ETag a replacement of {@code target} must name (its GET's), or * where the route does not require one. */
+    private String currentEtag(String method, String target) {
+        if (!method.equalsIgnoreCase("put")) {
+            return "*";
+        }
+        String etag = cp.get(target, admin).header("ETag");
+        return etag == null ? "*" : etag;
+    }
+
+    /** Every operation of the document that takes an If-Match header: method, concrete path, whether it requires it. */
+    private List<String[]> ifMatchOperations() {
+        JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
+        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s", "{id}", "1",
+                "{metric}", "m");
+        List<String[]> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                for (JsonNode p : op.getValue().path("parameters")) {
+                    if (p.has("$ref")) {
+                        p = doc.at(p.get("$ref").asText().substring(1));
+                    }
+                    if (p.path("name").asText().equals("If-Match")) {
+                        String target = path.getKey();
+                        for (Map.Entry<String, String> e : params.entrySet()) {
+                            target = target.replace(e.getKey(), e.getValue());
+                        }
+                        out.add(new String[] {op.getKey().toUpperCase(), target,
+                                String.valueOf(p.path("description").asText().contains("missing or *")),
+                                String.valueOf(op.getValue().has("requestBody"))});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private String auditHead() {
+        return cp.get("/api/v1/audit?limit=1", admin).json().get("items").toString();
+    }
+
+    @Test
+    void aStaleIfMatchIs412WhateverTheBodyOnEveryRouteThatTakesOneAndChangesNothing() {
+        List<String[]> ops = ifMatchOperations();
+        int withBody = 0;
+        SoftAssertions soft = new SoftAssertions();
+        for (String[] op : ops) {
+            String before = auditHead();
+            boolean body = Boolean.parseBoolean(op[3]);
+            // A body the route refuses (a member the document does not declare, a wrong type): 422 if it were read.
+            // A change request's If-Match is the revision of the resource its change names: one it can read.
+            String refused = op[1].equals("/api/v1/change-requests") ? "{\"undeclared-member\":1,\"title\":7,"
+                    + "\"change\":{\"kind\":\"flag.toggle\",\"environment\":\"production\",\"flag\":\"f\","
+                    + "\"enabled\":true}}" : "{\"undeclared-member\":1,\"name\":7}";
+            Resp r = cp.call(op[0], op[1], admin, body ? refused : null, "If-Match", "\"999\"");
+
+            String what = op[0] + " " + op[1];
+            soft.assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(412);
+            soft.assertThat(r.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+            soft.assertThat(auditHead()).as("nothing changed by " + what).isEqualTo(before);
+            withBody += body ? 1 : 0;
+        }
+        soft.assertAll();
+        assertThat(withBody).as("routes with a body and If-Match").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void ifMatchStarIs428NamingASpecificEtagOnEveryRouteThatRequiresOne() {
+        int required = 0;
+        for (String[] op : ifMatchOperations()) {
+            if (!Boolean.parseBoolean(op[2])) {
+                continue;
+            }
+            required++;
+            String etag = cp.get(op[1], admin).header("ETag");
+            String before = auditHead();
+            Resp r = cp.call(op[0], op[1], admin, "{}", "If-Match", "*");
+
+            String what = op[0] + " " + op[1];
+            assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(428);
+            assertThat(r.json().get("detail").asText()).as(what).contains("specific ETag");
+            assertThat(cp.get(op[1], admin).header("ETag")).as(what).isEqualTo(etag);
+            assertThat(auditHead()).as("nothing changed by " + what).isEqualTo(before);
+        }
+        // Environments, flags, a flag in an environment, segments, metrics, experiments, webhooks.
+        assertThat(required).isEqualTo(7);
+    }
+
+    // ------------------------------------------------------------------ time parameters: one rule everywhere
+
+    private static final List<String> TIME_ROUTES = List.of("/api/v1/conversions?environment=production",
+            "/api/v1/flags/f/conversions?environment=production", "/api/v1/flags/f/exposures?environment=production",
+            "/api/v1/export/exposures?environment=production", "/api/v1/audit?resourceType=flag",
+            "/api/v1/schedules?environment=production",
+            "/api/v1/environments/production/flags/f/schedules?status=pending");
+
+    @Test
+    void everyRouteTakingTimesHasTheDocumentsRouteListed() {
+        JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
+        List<String> documented = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (JsonNode op : path.getValue()) {
+                for (JsonNode p : op.path("parameters")) {
+                    if (p.path("in").asText().equals("query") && p.path("name").asText().equals("from")) {
+                        documented.add(path.getKey().replace("{flag}", "f").replace("{env}", "production")
+                                .replace("{kind}", "exposures"));
+                    }
+                }
+            }
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(TIME_ROUTES.stream()
+                .map(r -> r.substring(0, r.indexOf('?'))).toList());
+    }
+
+    @Test
+    void everyTimeParameterFollowsOneRuleWithOneMessage() {
+        List<String> bad = List.of("2026-13-01", "2026-02-30", "yesterday", "2026-11-01T00:00:00",
+                "%2B300000-01-01T00:00:00Z", "2026-11-01T25:00:00Z", "1700000000");
+        for (String route : TIME_ROUTES) {
+            for (String name : List.of("from", "to")) {
+                for (String v : bad) {
+                    // With a good from when to is the bad one (the export requires a from).
+                    Resp r = cp.get(route + (name.equals("to") ? "&from=2026-11-01" : "") + "&" + name + "=" + v,
+                            admin);
+                    String what = route + " " + name + "=" + v;
+                    assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(400);
+                    JsonNode e = onlyError(r);
+                    assertThat(e.get("path").asText()).as(what).isEqualTo(name);
+                    assertThat(e.get("message").asText()).as(what).startsWith("must be an RFC 3339 instant with its"
+                            + " offset such as 2026-11-01T00:00:00Z, or a UTC day such as 2026-11-01 (its start), not '");
+                }
+            }
+            // Both forms, everywhere.
+            for (String range : List.of("&from=2026-11-01&to=2026-11-02",
+                    "&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00%2B01:00")) {
+                Resp r = cp.get(route + range, admin);
+                assertThat(r.status()).as(route + range + ": " + r.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void anOverlongRangeWithToLeftOutNamesFromAndTheRule() {
+        for (String route : List.of("/api/v1/conversions?environment=production",
+                "/api/v1/flags/f/conversions?environment=production",
+                "/api/v1/flags/f/exposures?environment=production")) {
+            Resp r = cp.get(route + "&from=2020-01-01", admin);
+            assertThat(r.status()).as(route + ": " + r.body()).isEqualTo(400);
+            JsonNode e = onlyError(r);
+            assertThat(e.get("path").asText()).as(route).isEqualTo("from");
+            assertThat(e.get("message").asText()).as(route).contains("to is not given").contains("at most");
+
+            Resp given = cp.get(route + "&from=2020-01-01&to=2026-01-01", admin);
+            assertThat(onlyError(given).get("path").asText()).as(route).isEqualTo("to");
+        }
     }
 }
