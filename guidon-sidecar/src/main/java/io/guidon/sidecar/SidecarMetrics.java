@@ -3,23 +3,30 @@ package io.guidon.sidecar;
 import io.guidon.engine.ErrorCode;
 import io.guidon.engine.EvaluationResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sidecar's own meters: evaluations by flag, variant and reason; evaluation errors by code; the served flag
- * set's version, size, load time and age; reloads applied and rejected. Counter lookups on the evaluation path
- * are one map read keyed by the engine's shared result objects.
+ * set's version, size, load time and age; reloads applied and rejected. Counting an evaluation is one map read
+ * keyed by the engine's shared result objects and one add to the event loop's own counts ({@link ThreadCounts},
+ * ADR 0207), which {@code guidon_evaluations_total} sums when it is read.
  */
 public final class SidecarMetrics {
 
     private final MeterRegistry registry;
     private final boolean perFlag;
-    private final ConcurrentHashMap<EvaluationResult, Counter> evaluations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EvaluationResult, Slot> evaluations = new ConcurrentHashMap<>();
+    /** Each set of tags of {@code guidon.evaluations} once (several results may share one without per-flag tags). */
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final AtomicInteger nextSlot = new AtomicInteger();
+    private final ThreadCounts counts = new ThreadCounts();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Counter reloadsApplied;
     private final Counter reloadsRejected;
@@ -53,18 +60,36 @@ public final class SidecarMetrics {
             errors.get(result.errorCode()).increment();
             return;
         }
-        Counter c = evaluations.get(result);
-        if (c == null) {
-            c = Counter.builder("guidon.evaluations").description("Evaluations served, by flag, variant and reason")
-                    .tags("flag", perFlag ? result.flagKey() : "all", "variant", perFlag ? result.variantKey() : "all",
-                            "reason", result.reason().name())
-                    .register(registry);
+        Slot slot = evaluations.get(result);
+        if (slot == null) {
+            slot = slot(perFlag ? result.flagKey() : "all", perFlag ? result.variantKey() : "all",
+                    result.reason().name());
             if (evaluations.size() > 100_000) {
                 evaluations.clear();
             }
-            evaluations.put(result, c);
+            evaluations.put(result, slot);
         }
-        c.increment();
+        counts.increment(slot.id);
+    }
+
+    /** The count of one set of tags of {@code guidon.evaluations}, and the counter that reads it. */
+    private record Slot(int id) {
+    }
+
+    /**
+     * The slot of these tags, registering its counter the first time: a function counter reading the per-thread
+     * counts ({@link ThreadCounts}), so that no two event loops add to the same memory.
+     */
+    private Slot slot(String flag, String variant, String reason) {
+        return slots.computeIfAbsent(flag + '\u0000' + variant + '\u0000' + reason, k -> {
+            int id = nextSlot.getAndIncrement();
+            // The registry holds "counts" weakly; this instance holds it for the life of the process.
+            FunctionCounter.builder("guidon.evaluations", counts, c -> c.sum(id))
+                    .description("Evaluations served, by flag, variant and reason")
+                    .tags("flag", flag, "variant", variant, "reason", reason)
+                    .register(registry);
+            return new Slot(id);
+        });
     }
 
     public void reloadApplied() {

@@ -4,6 +4,7 @@ import io.guidon.json.ValueChecks;
 import io.guidon.common.ops.ErrorBody;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -35,34 +36,43 @@ final class ErrorHandler implements Handler<RoutingContext> {
     }
 
     private void handle(RoutingContext ctx, int status) {
-        HttpServerResponse response = ctx.response();
+        respond(ctx.request(), status, ctx.failure());
+    }
+
+    /**
+     * Answers {@code request} with the error body of {@code failure} (a {@link SidecarException} brings its own
+     * status), or of {@code status} when there is no failure; -1 with a failure that is not a
+     * {@link SidecarException} is a 500. Shared by the router's failure handler and {@link EvaluationDispatch}, so
+     * an error reads the same whichever served the request.
+     */
+    void respond(HttpServerRequest request, int status, Throwable failure) {
+        HttpServerResponse response = request.response();
         if (response.headWritten()) {
-            ctx.request().connection().close();
+            request.connection().close();
             return;
         }
-        Throwable failure = ctx.failure();
         String body;
         if (failure instanceof SidecarException e) {
             status = e.status();
             body = JsonText.error(e.errorCode(), e.getMessage(), e.flagKey());
         } else if (status == 404) {
-            body = JsonText.error("GENERAL", "no endpoint " + ctx.request().path()
+            body = JsonText.error("GENERAL", "no endpoint " + request.path()
                     + "; see the README for the sidecar's API", null);
         } else if (status == 405) {
-            body = JsonText.error("GENERAL", "method " + ctx.request().method() + " is not allowed on "
-                    + ctx.request().path(), null);
+            body = JsonText.error("GENERAL", "method " + request.method() + " is not allowed on "
+                    + request.path(), null);
         } else if (status == 413) {
             body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
                     + " bytes (http.max-body-size)", null);
-        } else if (status == 400 && ErrorBody.routerRefusal(ctx.request()) != null) {
-            body = JsonText.error("GENERAL", ErrorBody.routerRefusal(ctx.request()), null);
+        } else if (status == 400 && ErrorBody.routerRefusal(request) != null) {
+            body = JsonText.error("GENERAL", ErrorBody.routerRefusal(request), null);
         } else if (status == 400 && failure == null) {
             // The router could not decode the path: name the flag key (OFREP's bodies carry it) as it was sent.
-            String path = ctx.request().path();
+            String path = request.path();
             String key = SidecarRoute.rawFlagKey(path);
             if (path != null && decodes(path)) {
                 body = JsonText.error("PARSE_ERROR", "the query string is not valid percent-encoding (such as %20 "
-                        + "for a space, %25 for '%'): " + ctx.request().query(), key);
+                        + "for a space, %25 for '%'): " + request.query(), key);
             } else {
                 body = JsonText.error("PARSE_ERROR", key != null
                         ? "the flag key in the path is not valid percent-encoding (such as %2F for '/'): " + key
@@ -74,11 +84,11 @@ final class ErrorHandler implements Handler<RoutingContext> {
                     : "; check the encoding of its path and query string"), null);
         } else {
             status = 500;
-            log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+            log.error("unexpected failure on {} {}", request.method(), request.path(), failure);
             body = JsonText.error("GENERAL", "internal error; the sidecar's log has the details", null);
         }
         if (status == 405) {
-            response.putHeader("Allow", SidecarRoute.allowed(ctx.request().path()));
+            response.putHeader("Allow", SidecarRoute.allowed(request.path()));
         }
         // Also here: the router answers a path it cannot decode before any handler ran.
         response.putHeader(SidecarVerticle.NOSNIFF, "nosniff");

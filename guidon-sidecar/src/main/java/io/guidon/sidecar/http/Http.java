@@ -5,6 +5,8 @@ import io.guidon.sidecar.Snapshot;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -18,13 +20,31 @@ final class Http {
     }
 
     static void json(RoutingContext ctx, int status, CharSequence body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+        json(ctx.response(), status, body);
+    }
+
+    /** {@code body} as the JSON answer with {@code status}. */
+    static void json(HttpServerResponse response, int status, CharSequence body) {
+        response.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(body.toString());
     }
 
     /** {@link #json(RoutingContext, int, CharSequence)} of a body already encoded (UTF-8). */
     static void json(RoutingContext ctx, int status, Buffer body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        json(ctx.response(), status, body);
     }
+
+    /** {@link #json(HttpServerResponse, int, CharSequence)} of a body already encoded (UTF-8). */
+    static void json(HttpServerResponse response, int status, Buffer body) {
+        response.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(body);
+    }
+
+    /**
+     * The header's name and value as Netty {@code AsciiString}s, encoded once rather than per response; the names
+     * keep the case the sidecar has always sent.
+     */
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
 
     /** The snapshot to serve, or a 503 when no flag set has been loaded yet. */
     static Snapshot ready(FlagStore store) {
@@ -42,7 +62,12 @@ final class Http {
      * so a {@code *} is no cache's validation: it asks "only if there is no current answer", and there is one.
      */
     static boolean notModified(RoutingContext ctx, String etag) {
-        String header = ctx.request().getHeader("If-None-Match");
+        return notModified(ctx.request(), etag);
+    }
+
+    /** {@link #notModified(RoutingContext, String)} of a request the router did not see. */
+    static boolean notModified(HttpServerRequest request, String etag) {
+        String header = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (header == null) {
             return false;
         }
@@ -51,14 +76,13 @@ final class Http {
             if (c.startsWith("W/")) {
                 c = c.substring(2);
             }
-            if (c.equals("*") && ctx.request().method() != HttpMethod.GET
-                    && ctx.request().method() != HttpMethod.HEAD) {
+            if (c.equals("*") && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
                 throw new SidecarException(412, "GENERAL", "If-None-Match: * asks for an answer only when there is "
                         + "none, and there always is one: send the ETag of the previous answer to get 304 until it "
                         + "changes, or no If-None-Match");
             }
             if (c.equals(etag) || c.equals("*")) {
-                ctx.response().setStatusCode(304).putHeader("ETag", etag).end();
+                request.response().setStatusCode(304).putHeader(ETAG, etag).end();
                 return true;
             }
         }
@@ -72,22 +96,36 @@ final class Http {
      * An empty body needs no type.
      */
     static void requireJson(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        SidecarException refused = notJson(ctx.request(), ctx.pathParam("key"));
+        if (refused != null) {
+            ctx.fail(refused);
+        } else {
+            ctx.next();
+        }
+    }
+
+    /**
+     * {@link #requireJson}'s rule: null when the body's label is acceptable, else the 415 to answer, naming
+     * {@code flagKey} (the decoded key of a single-flag evaluation, or null) as OFREP's error bodies do.
+     */
+    static SidecarException notJson(HttpServerRequest request, String flagKey) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null) {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
                     && (length == null || length.trim().equals("0"))) {
-                ctx.next();
-                return;
+                return null;
             }
-            ctx.fail(unsupported(ctx, "the request has a body but no Content-Type; send it as application/json"));
-            return;
+            return unsupported(flagKey, "the request has a body but no Content-Type; send it as application/json");
+        }
+        if (type.equalsIgnoreCase("application/json")) {
+            // What nearly every client sends: no parameters to read.
+            return null;
         }
         String[] parts = type.split(";");
         if (!parts[0].trim().equalsIgnoreCase("application/json")) {
-            ctx.fail(unsupported(ctx, "Content-Type " + parts[0].trim() + " is not accepted; send the body as "
-                    + "application/json"));
-            return;
+            return unsupported(flagKey, "Content-Type " + parts[0].trim() + " is not accepted; send the body as "
+                    + "application/json");
         }
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
@@ -95,18 +133,17 @@ final class Http {
             if (eq > 0 && p.substring(0, eq).trim().equalsIgnoreCase("charset")) {
                 String charset = p.substring(eq + 1).trim().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    ctx.fail(unsupported(ctx, "charset " + charset + " is not accepted; JSON is UTF-8 "
-                            + "(application/json; charset=utf-8, or no charset)"));
-                    return;
+                    return unsupported(flagKey, "charset " + charset + " is not accepted; JSON is UTF-8 "
+                            + "(application/json; charset=utf-8, or no charset)");
                 }
             }
         }
-        ctx.next();
+        return null;
     }
 
     /** A 415 naming {@code details}, and the flag key of a single-flag evaluation (OFREP's error bodies carry it). */
-    private static SidecarException unsupported(RoutingContext ctx, String details) {
-        return new SidecarException(415, "PARSE_ERROR", details, ctx.pathParam("key"));
+    private static SidecarException unsupported(String flagKey, String details) {
+        return new SidecarException(415, "PARSE_ERROR", details, flagKey);
     }
 
     /** Paths that answer whatever the {@code Host}: probes and scrapers reach them by the pod's address. */
@@ -121,45 +158,62 @@ final class Http {
      * lower-case names, IPv6 addresses without brackets; "*" allows any.
      */
     static void guard(RoutingContext ctx, Set<String> allowed) {
-        ctx.response().putHeader(SidecarVerticle.NOSNIFF, "nosniff");
+        SidecarException refused = guard(ctx.request(), allowed);
+        if (refused != null) {
+            ctx.fail(refused);
+        } else {
+            ctx.next();
+        }
+    }
+
+    /**
+     * {@link #guard(RoutingContext, Set)}'s rule, for a request the router does not see: marks the response
+     * {@code nosniff} and returns null when the request may go on, else the 400 or 421 to answer.
+     */
+    static SidecarException guard(HttpServerRequest request, Set<String> allowed) {
+        request.response().putHeader(NOSNIFF, NOSNIFF_VALUE);
         // RFC 9112 §3.2: a request with more than one Host is 400, on every path and whatever http.allowed-hosts
         // says: checking the first while a proxy or a framework behind it may use the last is how host checks
         // are bypassed.
-        if (ctx.request().headers().getAll(HttpHeaders.HOST).size() > 1) {
-            ctx.fail(new SidecarException(400, "GENERAL", "the request has more than one Host header (RFC 9112 "
-                    + "§3.2): send exactly one"));
-            return;
+        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+            return new SidecarException(400, "GENERAL", "the request has more than one Host header (RFC 9112 "
+                    + "§3.2): send exactly one");
         }
-        if (allowed.contains("*") || ANY_HOST_PATHS.contains(ctx.request().path())) {
-            ctx.next();
-            return;
+        if (allowed.contains("*") || ANY_HOST_PATHS.contains(request.path())) {
+            return null;
         }
-        HostAndPort authority = ctx.request().authority();
+        HostAndPort authority = request.authority();
         if (authority == null) {
             // HTTP/1.0 without Host: not a browser, which always names the host.
-            ctx.next();
-            return;
+            return null;
         }
         String host = authority.host().toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         if (LOOPBACK.contains(host) || allowed.contains(host)) {
-            ctx.next();
-            return;
+            return null;
         }
-        ctx.fail(new SidecarException(421, "GENERAL", "this sidecar does not answer to the host name '"
+        return new SidecarException(421, "GENERAL", "this sidecar does not answer to the host name '"
                 + authority.host() + "' (Host header): use localhost, 127.0.0.1 or [::1], or list the name in the "
-                + "setting http.allowed-hosts"));
+                + "setting http.allowed-hosts");
     }
+
+    private static final CharSequence NOSNIFF = HttpHeaders.createOptimized(SidecarVerticle.NOSNIFF);
+    private static final CharSequence NOSNIFF_VALUE = HttpHeaders.createOptimized("nosniff");
 
     /**
      * Refuses a flag key the router decoded with replacement characters because its percent-encoding is not UTF-8
      * ({@code %e0%a4}): 400 naming the key as sent, like a key that does not decode at all.
      */
     static void requireDecodableKey(RoutingContext ctx, String key) {
-        if (key.indexOf('\uFFFD') >= 0 && !ErrorHandler.decodes(ctx.request().path())) {
-            String raw = SidecarRoute.rawFlagKey(ctx.request().path());
+        requireDecodableKey(ctx.request(), key);
+    }
+
+    /** {@link #requireDecodableKey(RoutingContext, String)} of a request the router did not see. */
+    static void requireDecodableKey(HttpServerRequest request, String key) {
+        if (key.indexOf('\uFFFD') >= 0 && !ErrorHandler.decodes(request.path())) {
+            String raw = SidecarRoute.rawFlagKey(request.path());
             throw new SidecarException(400, "PARSE_ERROR", "the flag key in the path is not valid percent-encoding "
                     + "of UTF-8 text: " + raw, raw);
         }

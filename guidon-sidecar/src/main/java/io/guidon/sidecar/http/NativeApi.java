@@ -10,6 +10,8 @@ import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.guidon.sidecar.TrackEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -46,8 +48,14 @@ final class NativeApi {
      * flag: counted, no exposure (ADR 0203; the client reports reads with {@code POST /v1/exposures}).
      */
     void evaluate(RoutingContext ctx) {
+        Buffer raw = ctx.body().buffer();
+        evaluate(ctx.request(), raw == null ? new byte[0] : raw.getBytes());
+    }
+
+    /** {@link #evaluate(RoutingContext)} of a request the router did not see, with its whole body. */
+    void evaluate(HttpServerRequest request, byte[] bytes) {
         Snapshot snapshot = Http.ready(store);
-        Map<String, Object> body = requests.object(ctx);
+        Map<String, Object> body = requests.object(bytes);
         Requests.onlyFields(body, EVALUATE_FIELDS);
         EvaluationContext context = Requests.context(body);
         Object explainField = body.get("explain");
@@ -86,7 +94,7 @@ final class NativeApi {
             throw SidecarException.parse("\"flags\" must be an array of flag keys, not " + Requests.describe(flagsField));
         }
         sb.append("}}");
-        Http.json(ctx, 200, sb);
+        Http.json(request.response(), 200, sb);
     }
 
     private void entry(StringBuilder sb, FlagSet flags, String key, EvaluationContext context, boolean explain) {

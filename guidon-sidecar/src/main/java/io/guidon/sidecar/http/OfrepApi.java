@@ -3,18 +3,15 @@ package io.guidon.sidecar.http;
 import io.guidon.engine.EvaluationContext;
 import io.guidon.engine.EvaluationResult;
 import io.guidon.engine.Flag;
-import io.guidon.engine.FlagSet;
 import io.guidon.sidecar.Evaluations;
 import io.guidon.sidecar.FlagStore;
 import io.guidon.sidecar.Snapshot;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +27,8 @@ final class OfrepApi {
     private final OfrepAnswers answers;
     private final Requests requests;
     private final String configurationBody;
-    /** This instance serves one event loop, so one digest serves all its requests. */
-    private final MessageDigest sha256;
+    /** This instance serves one event loop, so one hasher serves all its requests. */
+    private final BulkEtag etags = new BulkEtag();
     private static final byte[] NO_MEMBERS = new byte[0];
     /** The last {@code eventStreams} member this event loop encoded, and the {@code Host} it was encoded for. */
     private String streamsHost;
@@ -48,26 +45,28 @@ final class OfrepApi {
         this.evaluations = evaluations;
         this.answers = answers;
         this.requests = requests;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
         this.configurationBody = "{\"name\":\"Guidon\",\"capabilities\":{\"cacheInvalidation\":{\"polling\":"
                 + "{\"enabled\":true,\"minPollingIntervalMs\":" + pollingIntervalMs + "}},"
                 + "\"flagEvaluation\":{\"supportedTypes\":[\"boolean\",\"string\",\"int\",\"float\",\"object\"]}}}";
     }
 
-    /** {@code POST /ofrep/v1/evaluate/flags/{key}}: a read of one flag, so an exposure (ADR 0203). */
+    /** {@code POST /ofrep/v1/evaluate/flags/{key}}, routed: {@link #single(HttpServerRequest, String, Buffer)}. */
     void single(RoutingContext ctx) {
-        String key = ctx.pathParam("key");
+        single(ctx.request(), ctx.pathParam("key"), ctx.body().buffer());
+    }
+
+    /**
+     * {@code POST /ofrep/v1/evaluate/flags/{key}}: a read of one flag, so an exposure (ADR 0203). {@code key} is
+     * decoded; {@code body} is the whole body (null or empty for none), read within the edge checks' limits.
+     */
+    void single(HttpServerRequest request, String key, Buffer body) {
         Snapshot snapshot = Http.ready(store);
-        Http.requireDecodableKey(ctx, key);
+        Http.requireDecodableKey(request, key);
         EvaluationContext context;
         try {
-            Map<String, Object> body = requests.object(ctx);
-            Requests.onlyFields(body, FIELDS);
-            context = Requests.context(body);
+            Map<String, Object> parsed = requests.object(bytes(body));
+            Requests.onlyFields(parsed, FIELDS);
+            context = Requests.context(parsed);
         } catch (SidecarException e) {
             throw new SidecarException(e.status(), e.errorCode(), e.getMessage(), key);
         }
@@ -80,28 +79,34 @@ final class OfrepApi {
                 default -> 400;
             };
         }
-        Http.json(ctx, status, answers.single(snapshot, r));
+        Http.json(request.response(), status, answers.single(snapshot, r));
     }
 
-    /**
-     * {@code POST /ofrep/v1/evaluate/flags}: every flag. The ETag is SHA-256 over the document's content hash and
-     * the request body, so a client polling with the same context gets 304 until the flags' content changes (also
-     * across restarts and between sidecars, where versions mean nothing), without any evaluation. Every flag is
-     * counted as evaluated but none is an exposure (ADR 0203): the client reports what it read with
-     * {@code POST /v1/exposures}.
-     */
+    /** {@code POST /ofrep/v1/evaluate/flags}, routed: {@link #bulk(HttpServerRequest, Buffer)}. */
     void bulk(RoutingContext ctx) {
         if (ctx.request().path().endsWith("/")) {
             // The router matches ".../flags/" here too: an empty flag key must not get every flag.
             throw new SidecarException(404, "FLAG_NOT_FOUND", "the flag key is empty: POST /ofrep/v1/evaluate/flags/"
                     + "{key} evaluates one flag, POST /ofrep/v1/evaluate/flags (no slash) every flag", "");
         }
+        bulk(ctx.request(), ctx.body().buffer());
+    }
+
+    /**
+     * {@code POST /ofrep/v1/evaluate/flags}: every flag. The ETag is a 128-bit hash of the document's content hash
+     * and the request body ({@link BulkEtag}), so a client polling with the same context gets 304 until the flags'
+     * content changes (also across restarts and between sidecars, where versions mean nothing), without any
+     * evaluation. Every flag is counted as evaluated but none is an exposure (ADR 0203): the client reports what it
+     * read with {@code POST /v1/exposures}. {@code body} as for {@link #single(HttpServerRequest, String, Buffer)}.
+     */
+    void bulk(HttpServerRequest request, Buffer body) {
         Snapshot snapshot = Http.ready(store);
-        String etag = etag(snapshot.flags(), ctx);
-        if (Http.notModified(ctx, etag)) {
+        byte[] bytes = bytes(body);
+        String etag = etags.of(snapshot.flags(), bytes);
+        if (Http.notModified(request, etag)) {
             return;
         }
-        Map<String, Object> parsed = requests.object(ctx);
+        Map<String, Object> parsed = requests.object(bytes);
         Requests.onlyFields(parsed, FIELDS);
         EvaluationContext context = Requests.context(parsed);
         List<Flag> all = snapshot.flags().flags();
@@ -112,11 +117,16 @@ final class OfrepApi {
         for (int i = 0; i < n; i++) {
             results[i] = evaluations.inBulk(all.get(i), context);
         }
-        Buffer answer = answers.bulk(snapshot, results, n, eventStreams(ctx));
+        Buffer answer = answers.bulk(snapshot, results, n, eventStreams(request));
         // The results belong to this set: holding them would keep it alive after a reload.
         Arrays.fill(results, 0, n, null);
-        ctx.response().putHeader("ETag", etag);
-        Http.json(ctx, 200, answer);
+        request.response().putHeader(Http.ETAG, etag);
+        Http.json(request.response(), 200, answer);
+    }
+
+    /** The body's bytes, read once: none is an empty array. */
+    private static byte[] bytes(Buffer body) {
+        return body == null || body.length() == 0 ? NO_MEMBERS : body.getBytes();
     }
 
     /**
@@ -124,8 +134,8 @@ final class OfrepApi {
      * the address the request named (its {@code Host} as sent, which {@link Http#guard} has checked; an IPv6
      * address keeps its brackets), so a client reaches the stream the way it reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
      */
-    private byte[] eventStreams(RoutingContext ctx) {
-        String host = ctx.request().getHeader(HttpHeaders.HOST);
+    private byte[] eventStreams(HttpServerRequest request) {
+        String host = request.getHeader(HttpHeaders.HOST);
         if (host == null) {
             // HTTP/1.0 without Host: no address to name, and no browser.
             return NO_MEMBERS;
@@ -137,15 +147,6 @@ final class OfrepApi {
             streamsHost = host;
         }
         return streamsMember;
-    }
-
-    private String etag(FlagSet flags, RoutingContext ctx) {
-        sha256.reset();
-        flags.updateWithContentHash(sha256);
-        if (ctx.body().buffer() != null) {
-            sha256.update(ctx.body().buffer().getBytes());
-        }
-        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest()) + "\"";
     }
 
     /** {@code GET /ofrep/v1/configuration}. */

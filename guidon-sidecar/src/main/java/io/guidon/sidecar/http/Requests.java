@@ -92,7 +92,7 @@ final class Requests {
     }
 
     /** Whether {@code s} is printable ASCII without '%' (so it decodes to itself, and that is storable text). */
-    private static boolean plain(String s) {
+    static boolean plain(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c > 0x7e || c == '%') {
@@ -105,7 +105,12 @@ final class Requests {
     /** The body as a JSON object; an empty body is an empty object. */
     @SuppressWarnings("unchecked")
     Map<String, Object> object(RoutingContext ctx) {
-        byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        return object(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    }
+
+    /** {@link #object(RoutingContext)} of a body's bytes. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> object(byte[] bytes) {
         Object value;
         try {
             value = json.parse(bytes);

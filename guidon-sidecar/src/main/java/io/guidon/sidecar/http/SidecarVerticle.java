@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,7 +28,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One event loop's share of the sidecar's HTTP server: the routes of the OFREP and native APIs, the change streams
- * and {@code /healthz}, {@code /readyz}. Several instances listen on the same port (Vert.x spreads connections over them).
+ * and {@code /healthz}, {@code /readyz}. The evaluation routes clients call per request are served by
+ * {@link EvaluationDispatch} before the router, with the same checks; everything else by the router. Several
+ * instances listen on the same port (Vert.x spreads connections over them).
  * Stopping ends the change streams, stops accepting, and lets requests in flight finish within the grace period.
  */
 public final class SidecarVerticle extends VerticleBase {
@@ -73,10 +76,10 @@ public final class SidecarVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         SidecarConfig.Http http = config.http();
-        Requests requests = new Requests(new BoundedJson(http.maxJsonDepth(), http.maxJsonElements(),
+        Requests bodies = new Requests(new BoundedJson(http.maxJsonDepth(), http.maxJsonElements(),
                 http.maxStringLength()));
-        OfrepApi ofrep = new OfrepApi(store, evaluations, answers, requests, config.flags().watchInterval().toMillis());
-        NativeApi api = new NativeApi(store, evaluations, requests);
+        OfrepApi ofrep = new OfrepApi(store, evaluations, answers, bodies, config.flags().watchInterval().toMillis());
+        NativeApi api = new NativeApi(store, evaluations, bodies);
         OpsApi ops = new OpsApi(store, draining, upstream, clock);
         streams = new ChangeStreams(vertx, store, config.stream().heartbeatInterval().toMillis());
 
@@ -135,9 +138,13 @@ public final class SidecarVerticle extends VerticleBase {
                 .setCompressionSupported(http.compression())
                 .setCompressionContentSizeThreshold(1024)
                 .setTcpNoDelay(true);
+        // The evaluation routes are served before the router, with the router's own checks (ADR 0207); with the
+        // access log on, every request goes through the router, whose first handler writes the log line.
+        Handler<HttpServerRequest> requests = http.accessLog() ? router
+                : new EvaluationDispatch(router, ofrep, api, hosts, http.maxBodyBytes(), errors);
         // What the HTTP decoder refuses (a request line over 4096 bytes: 414) gets the API's error body, not none.
         server = vertx.createHttpServer(options).invalidRequestHandler(io.guidon.common.ops.ErrorBody.OFREP
-                .invalidRequests()).requestHandler(router);
+                .invalidRequests()).requestHandler(requests);
         return server.listen().recover(e -> Future.failedFuture(
                 new io.guidon.common.ops.ListenException(http.host(), http.port(), "http.port", e)));
     }
