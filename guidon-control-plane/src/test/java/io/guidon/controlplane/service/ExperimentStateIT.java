@@ -1,13 +1,12 @@
 package io.guidon.controlplane.service;
 
+import io.guidon.controlplane.ServiceRig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.ControlPlaneMain;
 import io.guidon.controlplane.ExperimentRows;
-import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.domain.AnalysisPlan;
@@ -26,11 +25,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +49,7 @@ class ExperimentStateIT {
     private static final Instant T0 = Instant.parse("2026-03-10T00:00:00Z");
     private static final String[] EVENTS = {"purchase", "visit", "click", "signup", "noise"};
 
+    ServiceRig rig;
     TestDatabase db;
     Vertx vertx;
     Pool pool;
@@ -66,15 +64,15 @@ class ExperimentStateIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.createMigrated();
-        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(),
-                Harness.settings(db, "guidon-state-it", Map.of())).config();
+        rig = ServiceRig.start(TestDatabase.createMigrated(), "guidon-state-it", 1);
+        db = rig.db;
+        ControlPlaneConfig config = rig.config;
         db.execute("CREATE TABLE flag_exposures_default PARTITION OF flag_exposures DEFAULT");
         db.execute("CREATE TABLE conversion_events_default PARTITION OF conversion_events DEFAULT");
         db.execute("CREATE TABLE flag_evaluation_counts_default PARTITION OF flag_evaluation_counts DEFAULT");
-        vertx = Vertx.vertx();
-        pool = ControlPlaneMain.pool(vertx, config.database());
-        threads = AdminThreads.deploy(vertx, 1).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx = rig.vertx;
+        pool = rig.pool;
+        threads = rig.threads;
         repository = new ExperimentAnalysisRepository(pool);
         service = new ExperimentResultsService(repository, new ExperimentStateRepository(), Duration.ofMinutes(5));
         store = new PgEventStore(pool, 4);
@@ -91,14 +89,8 @@ class ExperimentStateIT {
 
     @AfterAll
     void stop() {
-        if (pool != null) {
-            pool.close().await();
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (db != null) {
-            db.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
@@ -112,11 +104,7 @@ class ExperimentStateIT {
     }
 
     private <T> T run(Callable<T> work) throws Exception {
-        try {
-            return threads.run(work).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        return rig.run(work);
     }
 
     /** Results computed now (a fold, or a rebuild the first time), and the sums of the snapshot they came from. */

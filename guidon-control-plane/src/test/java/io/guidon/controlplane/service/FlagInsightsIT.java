@@ -1,13 +1,12 @@
 package io.guidon.controlplane.service;
 
+import io.guidon.controlplane.ServiceRig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.ControlPlaneMain;
-import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.api.Responses;
@@ -34,8 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +49,7 @@ class FlagInsightsIT {
     private static final String ENV = "production";
     private static final String BOOL = "{'on': true, 'off': false}";
 
+    ServiceRig rig;
     TestDatabase db;
     Vertx vertx;
     Pool pool;
@@ -64,15 +62,15 @@ class FlagInsightsIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.createMigrated();
-        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(),
-                Harness.settings(db, "guidon-insights-it", Map.of())).config();
+        rig = ServiceRig.start(TestDatabase.createMigrated(), "guidon-insights-it", 2);
+        db = rig.db;
+        ControlPlaneConfig config = rig.config;
         new Migrations(config.database()).migrate();
         // Event partitions are made by the running server; a default partition takes this test's rows.
         db.execute("CREATE TABLE flag_exposures_default PARTITION OF flag_exposures DEFAULT");
-        vertx = Vertx.vertx();
-        pool = ControlPlaneMain.pool(vertx, config.database());
-        threads = AdminThreads.deploy(vertx, 2).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx = rig.vertx;
+        pool = rig.pool;
+        threads = rig.threads;
         services = Services.create(vertx, pool, new FlagDocumentCompiler(), new PgAuditLog(pool), e -> { },
                 (id, version) -> { }, 100, new Responses(), new ApiKeys(),
                 new io.guidon.controlplane.store.PgSightingLog(pool), config.rollouts());
@@ -84,24 +82,13 @@ class FlagInsightsIT {
 
     @AfterAll
     void stop() {
-        if (pool != null) {
-            pool.close().await();
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (db != null) {
-            db.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
-    /** Runs {@code work} on a virtual thread, as the HTTP layer runs services; rethrows what it threw. */
     private <T> T run(Callable<T> work) throws Exception {
-        try {
-            return threads.run(work).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        return rig.run(work);
     }
 
     private static JsonNode json(String text) {

@@ -1,11 +1,10 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.ServiceRig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.ControlPlaneMain;
 import io.guidon.controlplane.ExperimentRows;
-import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.db.Migrations;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +41,7 @@ class ExperimentAnalysisRepositoryIT {
     private static final Instant T0 = Instant.parse("2026-03-10T00:00:00Z");
     private static final long ENV = 7;
 
+    ServiceRig rig;
     TestDatabase db;
     Vertx vertx;
     Pool pool;
@@ -54,16 +52,16 @@ class ExperimentAnalysisRepositoryIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.create();
-        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(),
-                Harness.settings(db, "guidon-analysis-it", Map.of())).config();
+        rig = ServiceRig.start(TestDatabase.create(), "guidon-analysis-it", 1);
+        db = rig.db;
+        ControlPlaneConfig config = rig.config;
         new Migrations(config.database()).migrate();
         // Event partitions are made by the running server; default partitions take this test's rows.
         db.execute("CREATE TABLE flag_exposures_default PARTITION OF flag_exposures DEFAULT");
         db.execute("CREATE TABLE conversion_events_default PARTITION OF conversion_events DEFAULT");
-        vertx = Vertx.vertx();
-        pool = ControlPlaneMain.pool(vertx, config.database());
-        threads = AdminThreads.deploy(vertx, 1).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx = rig.vertx;
+        pool = rig.pool;
+        threads = rig.threads;
         repository = new ExperimentAnalysisRepository(pool);
 
         ExperimentRows rows = new ExperimentRows(db);
@@ -136,23 +134,13 @@ class ExperimentAnalysisRepositoryIT {
 
     @AfterAll
     void stop() {
-        if (pool != null) {
-            pool.close().await();
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (db != null) {
-            db.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
     private <T> T run(Callable<T> work) throws Exception {
-        try {
-            return threads.run(work).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        return rig.run(work);
     }
 
     private AnalysisSums analyze(Instant asOf) throws Exception {

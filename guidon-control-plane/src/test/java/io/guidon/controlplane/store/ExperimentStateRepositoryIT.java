@@ -1,12 +1,11 @@
 package io.guidon.controlplane.store;
 
+import io.guidon.controlplane.ServiceRig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.guidon.controlplane.ControlPlaneConfig;
-import io.guidon.controlplane.ControlPlaneMain;
 import io.guidon.controlplane.ExperimentRows;
-import io.guidon.controlplane.Harness;
 import io.guidon.controlplane.TestDatabase;
 import io.guidon.controlplane.api.AdminThreads;
 import io.guidon.controlplane.domain.AnalysisPlan;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +43,7 @@ class ExperimentStateRepositoryIT {
     private static final int CLICKS = 2;
     private static final int REFUNDS = 3;
 
+    ServiceRig rig;
     TestDatabase db;
     Vertx vertx;
     Pool pool;
@@ -61,12 +59,12 @@ class ExperimentStateRepositoryIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.createMigrated();
-        ControlPlaneConfig config = ControlPlaneConfig.load(null, Map.of(),
-                Harness.settings(db, "guidon-state-caps-it", Map.of())).config();
-        vertx = Vertx.vertx();
-        pool = ControlPlaneMain.pool(vertx, config.database());
-        threads = AdminThreads.deploy(vertx, 1).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        rig = ServiceRig.start(TestDatabase.createMigrated(), "guidon-state-caps-it", 1);
+        db = rig.db;
+        ControlPlaneConfig config = rig.config;
+        vertx = rig.vertx;
+        pool = rig.pool;
+        threads = rig.threads;
         analysis = new ExperimentAnalysisRepository(pool);
         rows = new ExperimentRows(db);
         tenant = rows.tenant("acme");
@@ -88,23 +86,13 @@ class ExperimentStateRepositoryIT {
 
     @AfterAll
     void stop() {
-        if (pool != null) {
-            pool.close().await();
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (db != null) {
-            db.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
     private <T> T run(Callable<T> work) throws Exception {
-        try {
-            return threads.run(work).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        return rig.run(work);
     }
 
     /** How a trial's amounts of one metric are drawn. */
