@@ -82,6 +82,11 @@ public enum ErrorBody {
         if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader("Host") == null) {
             return "the request has no Host header, which HTTP/1.1 requires (Host: name[:port])";
         }
+        String host = request.getHeader("Host");
+        if (host != null && request.authority() == null) {
+            return "the Host header is not a host name or address with an optional port (Host: name[:port]): '"
+                    + (host.length() > 100 ? host.substring(0, 100) + "..." : host) + "'";
+        }
         String path = request.path();
         if (path == null || !path.startsWith("/")) {
             return "the request target must be a path starting with '/', not " + (path == null || path.isEmpty()

@@ -38,6 +38,15 @@ final class BulkEtag {
 
     /** The quoted ETag of a bulk answer from {@code flags} to a request whose body is {@code body}. */
     String of(FlagSet flags, byte[] body) {
+        return of(flags, body, 0);
+    }
+
+    /**
+     * {@link #of(FlagSet, byte[])} for an answer that also depends on something the body does not say (the
+     * {@code eventStreams} address, from the request's {@code Host}): {@code salt}, a hash of it, starts the hash
+     * state (as MurmurHash3's seed does); 0 is no salt.
+     */
+    String of(FlagSet flags, byte[] body, long salt) {
         if (flags != this.flags) {
             byte[] content = Base64.getUrlDecoder().decode(flags.contentHash());
             prefix[0] = 0;
@@ -45,8 +54,8 @@ final class BulkEtag {
             blocks(prefix, content, content.length);
             this.flags = flags;
         }
-        state[0] = prefix[0];
-        state[1] = prefix[1];
+        state[0] = prefix[0] ^ salt;
+        state[1] = prefix[1] ^ salt;
         finish(state, body, PREFIX_LENGTH + (long) body.length);
         LONG_LE.set(digest, 0, state[0]);
         LONG_LE.set(digest, 8, state[1]);

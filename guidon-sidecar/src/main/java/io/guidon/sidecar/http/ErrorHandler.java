@@ -64,6 +64,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
         } else if (status == 413) {
             body = JsonText.error("GENERAL", "the request body is larger than the limit of " + maxBodyBytes
                     + " bytes (http.max-body-size)", null);
+        } else if (status == 417) {
+            body = JsonText.error("GENERAL", "the expectation '" + request.getHeader("Expect") + "' is not supported:"
+                    + " the only one (RFC 9110 §10.1.1) is 100-continue", null);
         } else if (status == 400 && ErrorBody.routerRefusal(request) != null) {
             body = JsonText.error("GENERAL", ErrorBody.routerRefusal(request), null);
         } else if (status == 400 && failure == null) {
@@ -78,6 +81,12 @@ final class ErrorHandler implements Handler<RoutingContext> {
                         ? "the flag key in the path is not valid percent-encoding (such as %2F for '/'): " + key
                         : "the path is not valid percent-encoding (such as %20 for a space): " + path, key);
             }
+        } else if (failure != null && fromHttpDecoder(failure)) {
+            // The client's bytes, not a fault of ours (a chunk size that is not hex, a trailer without a colon):
+            // Vert.x hands on the decoder's cause rather than a DecoderException. Not an error of the sidecar's log.
+            status = 400;
+            body = JsonText.error("GENERAL", "malformed request: its body could not be read as HTTP/1.1 sends it ("
+                    + ValueChecks.printable(String.valueOf(failure.getMessage()), 100) + ")", null);
         } else if (status >= 400 && status < 500) {
             body = JsonText.error("GENERAL", "malformed request" + (failure instanceof IllegalArgumentException
                     ? ": the path or query string is not valid percent-encoding (such as %20 for a space)"
@@ -93,6 +102,21 @@ final class ErrorHandler implements Handler<RoutingContext> {
         // Also here: the router answers a path it cannot decode before any handler ran.
         response.putHeader(SidecarVerticle.NOSNIFF, "nosniff");
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    /** Whether {@code failure} or a cause of it was thrown by Netty's HTTP message decoder (the client's bytes). */
+    static boolean fromHttpDecoder(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.netty.handler.codec.DecoderException) {
+                return true;
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("io.netty.handler.codec.http.HttpObjectDecoder")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code raw} is valid percent-encoding of UTF-8 text. */

@@ -58,6 +58,11 @@ final class EvaluationDispatch implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         SidecarRoute route = route(request.method(), request.getHeader(HttpHeaders.HOST), request.path(),
                 request.query());
+        // An expectation (RFC 9110 §10.1.1: 100-continue, answered by the router's body handler, or one it refuses
+        // with 417) and a Host that does not parse (refused by the router before any route) are the router's.
+        if (route != null && (request.authority() == null || request.headers().contains(HttpHeaders.EXPECT))) {
+            route = null;
+        }
         if (route == null) {
             router.handle(request);
             return;

@@ -32,6 +32,8 @@ final class OfrepApi {
     private static final byte[] NO_MEMBERS = new byte[0];
     /** The last {@code eventStreams} member this event loop encoded, and the {@code Host} it was encoded for. */
     private String streamsHost;
+    /** A hash of {@link #streamsMember}, which salts the bulk ETag. */
+    private long streamsSalt;
     private byte[] streamsMember;
     /** The bulk answer's evaluations, reused by this event loop's requests. */
     private EvaluationResult[] results = new EvaluationResult[0];
@@ -84,8 +86,9 @@ final class OfrepApi {
 
     /** {@code POST /ofrep/v1/evaluate/flags}, routed: {@link #bulk(HttpServerRequest, Buffer)}. */
     void bulk(RoutingContext ctx) {
-        if (ctx.request().path().endsWith("/")) {
-            // The router matches ".../flags/" here too: an empty flag key must not get every flag.
+        if (ctx.request().path().endsWith("/") || ctx.normalizedPath().endsWith("/")) {
+            // The router matches ".../flags/" here too, and ".../flags/." or "/flags/%2e", which normalize to it
+            // (RFC 3986 §5.2.4): an empty flag key must not get every flag.
             throw new SidecarException(404, "FLAG_NOT_FOUND", "the flag key is empty: POST /ofrep/v1/evaluate/flags/"
                     + "{key} evaluates one flag, POST /ofrep/v1/evaluate/flags (no slash) every flag", "");
         }
@@ -102,7 +105,9 @@ final class OfrepApi {
     void bulk(HttpServerRequest request, Buffer body) {
         Snapshot snapshot = Http.ready(store);
         byte[] bytes = bytes(body);
-        String etag = etags.of(snapshot.flags(), bytes);
+        // The answer names the stream at the address the request used: the tag depends on it too.
+        byte[] streams = eventStreams(request);
+        String etag = etags.of(snapshot.flags(), bytes, streams == NO_MEMBERS ? 0 : streamsSalt);
         if (Http.notModified(request, etag)) {
             return;
         }
@@ -117,7 +122,7 @@ final class OfrepApi {
         for (int i = 0; i < n; i++) {
             results[i] = evaluations.inBulk(all.get(i), context);
         }
-        Buffer answer = answers.bulk(snapshot, results, n, eventStreams(request));
+        Buffer answer = answers.bulk(snapshot, results, n, streams);
         // The results belong to this set: holding them would keep it alive after a reload.
         Arrays.fill(results, 0, n, null);
         request.response().putHeader(Http.ETAG, etag);
@@ -132,10 +137,17 @@ final class OfrepApi {
     /**
      * The {@code eventStreams} member of a bulk answer (OFREP ADR 0008): this sidecar's {@code /ofrep/v1/stream}, at
      * the address the request named (its {@code Host} as sent, which {@link Http#guard} has checked; an IPv6
-     * address keeps its brackets), so a client reaches the stream the way it reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
+     * address keeps its brackets; over HTTP/2 its {@code :authority}), so a client reaches the stream the way it
+     * reached the evaluation. Encoded once per address this event loop sees (one, nearly always).
      */
     private byte[] eventStreams(HttpServerRequest request) {
         String host = request.getHeader(HttpHeaders.HOST);
+        if (host == null && request.authority() != null) {
+            // HTTP/2 names the address in its :authority pseudo-header, not in a Host header.
+            io.vertx.core.net.HostAndPort a = request.authority();
+            String name = a.host().indexOf(':') >= 0 && !a.host().startsWith("[") ? "[" + a.host() + "]" : a.host();
+            host = a.port() >= 0 ? name + ":" + a.port() : name;
+        }
         if (host == null) {
             // HTTP/1.0 without Host: no address to name, and no browser.
             return NO_MEMBERS;
@@ -144,6 +156,7 @@ final class OfrepApi {
             StringBuilder sb = new StringBuilder(96).append(",\"eventStreams\":[{\"type\":\"sse\",\"url\":");
             JsonText.string(sb, "http://" + host + SidecarRoute.OFREP_STREAM.path());
             streamsMember = sb.append("}]").toString().getBytes(StandardCharsets.UTF_8);
+            streamsSalt = BulkEtag.hash128(NO_MEMBERS, streamsMember)[0];
             streamsHost = host;
         }
         return streamsMember;

@@ -132,6 +132,19 @@ class EvaluationDispatchTest {
         c.add(new Case("single, a body without a type", 415, "POST /ofrep/v1/evaluate/flags/static-on", "", U1));
         c.add(new Case("single, a host not allowed", 421, "POST /ofrep/v1/evaluate/flags/static-on",
                 JSON + "X-Host: evil.example\r\n", U1));
+        for (String host : List.of("evil.com:abc", "localhost:abc", "127.0.0.1:99999", "a b", "[::1", "::1",
+                "user@localhost")) {
+            c.add(new Case("single, a Host that is not a host: " + host, 400,
+                    "POST /ofrep/v1/evaluate/flags/static-on", JSON + "X-Host: " + host + "\r\n", U1));
+            c.add(new Case("bulk, a Host that is not a host: " + host, 400, "POST /ofrep/v1/evaluate/flags",
+                    JSON + "X-Host: " + host + "\r\n", U1));
+        }
+        c.add(new Case("bulk, Expect: 100-continue", 100, "POST /ofrep/v1/evaluate/flags",
+                JSON + "Expect: 100-continue\r\n", U1));
+        c.add(new Case("single, an expectation not supported", 417, "POST /ofrep/v1/evaluate/flags/static-on",
+                JSON + "Expect: foo\r\n", U1));
+        c.add(new Case("native, an expectation not supported", 417, "POST /v1/evaluate",
+                JSON + "Expect: foo\r\n", "{\"context\":{}}"));
         c.add(new Case("single, two Host headers", 400, "POST /ofrep/v1/evaluate/flags/static-on",
                 JSON + "Host: localhost\r\n", U1));
         c.add(new Case("single, over the body limit by Content-Length", 413, "POST /ofrep/v1/evaluate/flags/static-on",
@@ -143,6 +156,10 @@ class EvaluationDispatchTest {
         c.add(new Case("single, a percent-encoded key (the router's)", 200, "POST /ofrep/v1/evaluate/flags/static%2Don",
                 JSON, U1));
         c.add(new Case("bulk, a trailing slash (the router's)", 404, "POST /ofrep/v1/evaluate/flags/", JSON, U1));
+        c.add(new Case("bulk, a dot segment as the key (the router's)", 404, "POST /ofrep/v1/evaluate/flags/.",
+                JSON, U1));
+        c.add(new Case("bulk, an encoded dot segment as the key (the router's)", 404,
+                "POST /ofrep/v1/evaluate/flags/%2e", JSON, U1));
         c.add(new Case("bulk, GET (the router's 405)", 405, "GET /ofrep/v1/evaluate/flags", "", ""));
         c.add(new Case("native evaluate", 200, "POST /v1/evaluate", JSON,
                 "{\"context\":{\"targetingKey\":\"u1\"},\"flags\":[\"static-on\",\"nope\"],\"explain\":true}"));
@@ -177,6 +194,27 @@ class EvaluationDispatchTest {
         assertThat(first).isEqualTo(exchange(routed.port(), bulk));
         // Header names in the case the sidecar has always sent them.
         assertThat(first).contains("\r\nContent-Type: application/json\r\n").contains("\r\nETag: \"");
+    }
+
+    @Test
+    void theBulkETagNamesTheAddressTheAnswerNamesItsStreamAt() throws IOException {
+        Case viaName = new Case("by name", 200, "POST /ofrep/v1/evaluate/flags", JSON + "X-Host: localhost\r\n", U1);
+        Case viaAddress = new Case("by address", 200, "POST /ofrep/v1/evaluate/flags", JSON
+                + "X-Host: 127.0.0.1\r\n", U1);
+        String byName = exchange(dispatched.port(), viaName);
+        String byAddress = exchange(dispatched.port(), viaAddress);
+        Matcher nameTag = Pattern.compile("\r\nETag: (\"[^\"]+\")").matcher(byName);
+        Matcher addressTag = Pattern.compile("\r\nETag: (\"[^\"]+\")").matcher(byAddress);
+        assertThat(nameTag.find() && addressTag.find()).isTrue();
+
+        assertThat(byName).contains("\"url\":\"http://localhost/ofrep/v1/stream\"");
+        assertThat(byAddress).contains("\"url\":\"http://127.0.0.1/ofrep/v1/stream\"");
+        assertThat(nameTag.group(1)).isNotEqualTo(addressTag.group(1));
+        // One address's tag does not make the other's answer (another body) a 304.
+        Case stale = new Case("other's tag", 200, viaAddress.requestLine(), viaAddress.headers() + "If-None-Match: "
+                + nameTag.group(1) + "\r\n", U1);
+        assertThat(exchange(dispatched.port(), stale)).startsWith("HTTP/1.1 200 ");
+        assertThat(exchange(routed.port(), stale)).startsWith("HTTP/1.1 200 ");
     }
 
     /** Sends {@code c} on a new connection (closed after the answer) and returns the whole answer as text. */
