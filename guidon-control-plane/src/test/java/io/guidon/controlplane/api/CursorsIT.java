@@ -98,6 +98,23 @@ class CursorsIT {
     }
 
     @Test
+    void anotherReplicaOrARestartKeepsTheKeySoACursorStillWorks() throws Exception {
+        String cursor = next("/api/v1/environments", acme);
+        try (var c = cp.db.connect(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*), min(octet_length(key)) FROM server_keys")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("one key, made once").isEqualTo(1);
+            assertThat(rs.getInt(2)).isEqualTo(Cursors.KEY_BYTES);
+        }
+        try (Harness replica = Harness.start(cp.db, cp.redisPrefix, Map.of())) {
+            Resp r = replica.get("/api/v1/environments?limit=1&cursor=" + cursor, acme);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().get("items").get(0).get("key").asText()).isEqualTo("staging");
+            refused("replica", replica.get("/api/v1/environments?limit=1&cursor=" + cursor, globex));
+        }
+    }
+
+    @Test
     void answersTheServerCompressesVaryByAcceptEncoding() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         for (String accept : List.of("gzip", "identity")) {
