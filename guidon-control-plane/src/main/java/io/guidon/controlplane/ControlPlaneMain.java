@@ -294,6 +294,13 @@ public final class ControlPlaneMain {
                             new io.guidon.controlplane.store.EventExportRepository(pool), services.environments()),
                     adminThreads, clock, config.export().defaultPageRows(), config.export().maxPageRows(),
                     config.export().fetchRows());
+            // Page cursors are signed with a key every replica shares, made by the first to start (ADR 0122).
+            byte[] candidate = new byte[io.guidon.controlplane.api.Cursors.KEY_BYTES];
+            new java.security.SecureRandom().nextBytes(candidate);
+            io.guidon.controlplane.api.Cursors cursors = new io.guidon.controlplane.api.Cursors(
+                    new io.guidon.controlplane.store.ServerKeyRepository(pool)
+                            .getOrCreate(io.guidon.controlplane.api.Cursors.KEY_NAME, candidate)
+                            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
             // The partitions for the events accepted now exist before the first batch can arrive.
             partitions.maintain().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             byte[] openApi = resource("controlplane/openapi.json");
@@ -343,7 +350,7 @@ public final class ControlPlaneMain {
                     webhookRoutes.register(api);
                     exportRoutes.register(api);
                 }, authenticator, limiter,
-                        null, readiness, () -> openApi, routeTable::set, contract, ui);
+                        null, readiness, () -> openApi, routeTable::set, contract, cursors, ui);
                 first.compareAndSet(null, s);
                 return s;
             }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()

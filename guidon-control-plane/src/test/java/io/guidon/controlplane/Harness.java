@@ -276,6 +276,24 @@ public final class Harness implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * A cursor carrying {@code content}, signed as this server signs the cursors it issues to {@code tenant} (the
+     * key of {@code server_keys}): for tests of what a route does with a genuine cursor whose content it cannot use.
+     */
+    public String signedCursor(String tenant, String content) {
+        try (var c = db.connect(); var st = c.prepareStatement("SELECT (SELECT key FROM server_keys WHERE name = ?),"
+                + " (SELECT id FROM tenants WHERE key = ?)")) {
+            st.setString(1, io.guidon.controlplane.api.Cursors.KEY_NAME);
+            st.setString(2, tenant);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return new io.guidon.controlplane.api.Cursors(rs.getBytes(1)).encode(rs.getLong(2), content);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Resp createKey(String adminKey, String name, String role, String environment) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);

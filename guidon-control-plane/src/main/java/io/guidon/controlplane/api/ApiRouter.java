@@ -149,23 +149,19 @@ public final class ApiRouter {
     private final Map<String, java.util.function.Consumer<ApiException>> observers = new java.util.HashMap<>();
     /** The OpenAPI document as the contract of each route's requests (ADR 0111). */
     private final ContractValidation contract;
+    /** Signs and checks the page cursors of every route (ADR 0122 "Cursors are signed"). */
+    private final Cursors cursors;
 
     /**
      * @param metrics a {@code /metrics} handler on this router, or null (the servers serve it on the management
      *     port only)
-     */
-    public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
-            io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi) {
-        this(router, authenticator, limiter, config, metrics, readiness, openApi,
-                new ContractValidation(openApi.get()));
-    }
-
-    /**
      * @param contract the checks of requests against {@code openApi}, shared by the routers of every event loop
+     * @param cursors the signing of page cursors, with the key every replica shares
      */
     public ApiRouter(Router router, Authenticator authenticator, RateLimiter limiter, ControlPlaneConfig config,
             io.vertx.core.Handler<RoutingContext> metrics, Readiness readiness, Supplier<byte[]> openApi,
-            ContractValidation contract) {
+            ContractValidation contract, Cursors cursors) {
+        this.cursors = cursors;
         this.router = router;
         this.authenticator = authenticator;
         this.limiter = limiter;
@@ -360,7 +356,7 @@ public final class ApiRouter {
             Future<Reply> reply;
             try {
                 reply = handler.handle(new Call(ctx, p, requestId, json, config.api().defaultPageSize(),
-                        config.api().maxPageSize(), checks));
+                        config.api().maxPageSize(), checks, cursors));
             } catch (RuntimeException e) {
                 reply = Future.failedFuture(e);
             }

@@ -24,16 +24,13 @@ public final class Call {
     private final int maxPageSize;
     /** The route's checks from the OpenAPI document, or null (see {@link ContractValidation}). */
     private final ContractValidation.Route contract;
+    private final Cursors cursors;
     private ObjectNode body;
     private List<FieldError> violations = List.of();
 
     Call(RoutingContext ctx, Principal principal, String requestId, BoundedJson json, int defaultPageSize,
-            int maxPageSize) {
-        this(ctx, principal, requestId, json, defaultPageSize, maxPageSize, null);
-    }
-
-    Call(RoutingContext ctx, Principal principal, String requestId, BoundedJson json, int defaultPageSize,
-            int maxPageSize, ContractValidation.Route contract) {
+            int maxPageSize, ContractValidation.Route contract, Cursors cursors) {
+        this.cursors = cursors;
         this.ctx = ctx;
         this.principal = principal;
         this.requestId = requestId;
@@ -95,9 +92,17 @@ public final class Call {
                 + maxPageSize + ", not '" + v + "'")));
     }
 
-    /** The sort key after which a page starts ({@code ?cursor=}), or null for the first page. */
+    /**
+     * The sort key after which a page starts ({@code ?cursor=}, checked to be a cursor issued to this caller's
+     * tenant, unchanged: a 400 naming {@code cursor} otherwise), or null for the first page.
+     */
     public String after() {
-        return Cursors.decode(query("cursor"));
+        return cursors.decode(tenantId(), query("cursor"));
+    }
+
+    /** The cursor, signed for this caller's tenant, of the page after {@code after}; null for null (the last page). */
+    public String cursor(String after) {
+        return cursors.encode(tenantId(), after);
     }
 
     /**

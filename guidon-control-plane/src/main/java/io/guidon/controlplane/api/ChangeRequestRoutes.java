@@ -171,7 +171,7 @@ public final class ChangeRequestRoutes {
         ChangeRequestService.Query query = new ChangeRequestService.Query(call.query("status"),
                 call.query("environment"), call.query("flag"), call.after());
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(requests.list(call.tenantId(), query, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, requests.list(call.tenantId(), query, limit), limit,
                 json::changeRequest)));
     }
 

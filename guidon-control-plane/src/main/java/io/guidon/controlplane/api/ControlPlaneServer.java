@@ -30,6 +30,7 @@ public final class ControlPlaneServer extends VerticleBase {
     private final Consumer<List<ApiRouter.RouteSpec>> routeTable;
     private final io.guidon.controlplane.api.ContractValidation contract;
     private final Consumer<Router> more;
+    private final Cursors cursors;
     private HttpServer server;
 
     /**
@@ -39,18 +40,22 @@ public final class ControlPlaneServer extends VerticleBase {
      */
     public ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator, RateLimiter limiter,
             io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness, Supplier<byte[]> openApi,
-            Consumer<List<ApiRouter.RouteSpec>> routeTable, io.guidon.controlplane.api.ContractValidation contract) {
-        this(config, routes, authenticator, limiter, metrics, readiness, openApi, routeTable, contract, r -> { });
+            Consumer<List<ApiRouter.RouteSpec>> routeTable, io.guidon.controlplane.api.ContractValidation contract,
+            Cursors cursors) {
+        this(config, routes, authenticator, limiter, metrics, readiness, openApi, routeTable, contract, cursors,
+                r -> { });
     }
 
     /**
+     * @param cursors the signing of page cursors (the key every replica shares)
      * @param more adds routes beside the API's to each new router (the admin UI's), after the API's
      */
     public ControlPlaneServer(ControlPlaneConfig config, Consumer<ApiRouter> routes, Authenticator authenticator,
             RateLimiter limiter, io.vertx.core.Handler<RoutingContext> metrics, ApiRouter.Readiness readiness,
             Supplier<byte[]> openApi, Consumer<List<ApiRouter.RouteSpec>> routeTable,
-            io.guidon.controlplane.api.ContractValidation contract, Consumer<Router> more) {
+            io.guidon.controlplane.api.ContractValidation contract, Cursors cursors, Consumer<Router> more) {
         this.more = more;
+        this.cursors = cursors;
         this.config = config;
         this.contract = contract;
         this.routes = routes;
@@ -65,7 +70,9 @@ public final class ControlPlaneServer extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi, contract);
+        router.route().handler(ControlPlaneServer::varyOnAcceptEncoding);
+        ApiRouter api = new ApiRouter(router, authenticator, limiter, config, metrics, readiness, openApi, contract,
+                cursors);
         routes.accept(api);
         more.accept(router);
         routeTable.accept(api.routes());
@@ -89,6 +96,30 @@ public final class ControlPlaneServer extends VerticleBase {
                 .recover(e -> Future.failedFuture(new io.guidon.common.ops.ListenException(config.http().host(),
                         config.http().port(), "http.port", e)))
                 .onSuccess(s -> server = s);
+    }
+
+    /**
+     * Adds {@code Vary: Accept-Encoding} to each answer whose encoding the HTTP server chooses by the request's
+     * {@code Accept-Encoding} (compression is on): every answer without a {@code Content-Encoding} of its own when its
+     * headers go out. Without it a shared cache could hand a gzip body to a client that cannot read it, or keep one
+     * copy for both. An answer that set its encoding itself (an export asked as a gzip file: {@code identity}) does
+     * not vary by it, and one that already says so is left as it is.
+     */
+    static void varyOnAcceptEncoding(RoutingContext ctx) {
+        ctx.addHeadersEndHandler(v -> {
+            io.vertx.core.MultiMap headers = ctx.response().headers();
+            if (headers.contains("Content-Encoding")) {
+                return;
+            }
+            String vary = headers.get("Vary");
+            if (vary == null || vary.isBlank()) {
+                headers.set("Vary", "Accept-Encoding");
+            } else if (java.util.Arrays.stream(vary.split(",")).map(String::trim)
+                    .noneMatch(x -> x.equalsIgnoreCase("Accept-Encoding") || x.equals("*"))) {
+                headers.set("Vary", vary + ", Accept-Encoding");
+            }
+        });
+        ctx.next();
     }
 
     /** The port bound (the configured one, or the one chosen when that is 0). */

@@ -118,7 +118,7 @@ public final class ConversionRoutes {
                 i.put("batchId", c.batchId().toString());
             }
             o.put("limit", limit);
-            o.put("nextCursor", Cursors.encode(page.nextAfter()));
+            o.put("nextCursor", call.cursor(page.nextAfter()));
             return Reply.ok(o);
         });
     }

@@ -81,7 +81,7 @@ public final class ExperimentRoutes {
     private Future<Reply> listMetrics(Call call) {
         int limit = call.limit();
         String after = call.after();
-        return threads.run(() -> Reply.ok(Routes.pageJson(metrics.list(call.tenantId(), after, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, metrics.list(call.tenantId(), after, limit), limit,
                 json::metric)));
     }
 
@@ -133,7 +133,7 @@ public final class ExperimentRoutes {
         ExperimentService.Query query = new ExperimentService.Query(call.query("environment"), call.query("flag"),
                 call.query("status"), call.after());
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(experiments.list(call.tenantId(), query, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, experiments.list(call.tenantId(), query, limit), limit,
                 json::experiment)));
     }
 

@@ -82,7 +82,7 @@ public final class ExportRoutes {
                 reply.header("Content-Encoding", "identity");
             }
             if (page.next() != null) {
-                String cursor = cursor(q, page.next());
+                String cursor = cursor(call, q, page.next());
                 reply.header("Next-Cursor", cursor);
                 reply.header("Link", "<" + PATH.replace(":kind", q.kind().path()) + "?cursor=" + cursor + "&limit="
                         + q.limit() + ">; rel=\"next\"");
@@ -106,7 +106,14 @@ public final class ExportRoutes {
         Position start = null;
         String cursor = call.query("cursor");
         if (cursor != null) {
-            Query c = decode(cursor, kind, errors);
+            String content = null;
+            try {
+                content = call.after();
+            } catch (ApiException e) {
+                // Not one this server issued to this tenant, or changed: named with the request's other problems.
+                errors.add(FieldError.named("cursor", Cursors.REFUSED));
+            }
+            Query c = content == null ? null : decode(content, kind, errors);
             if (c != null) {
                 start = c.start();
                 environment = same("environment", environment, c.environment(), errors);
@@ -114,7 +121,8 @@ public final class ExportRoutes {
                 to = same("to", to, c.to(), errors);
             }
         }
-        if (environment == null) {
+        if (environment == null && cursor == null) {
+            // With a cursor, the environment is the cursor's (or the cursor is refused above).
             errors.add(FieldError.named("environment", "required: the key of the environment"));
         }
         if (from == null && cursor == null && errors.stream().noneMatch(e -> "from".equals(e.path()))) {
@@ -170,14 +178,14 @@ public final class ExportRoutes {
         return ConversionRoutes.instant(v, name, errors);
     }
 
-    /** The cursor of the page that starts at {@code next} of the export {@code q}. */
-    static String cursor(Query q, Position next) {
-        return Cursors.encode(String.join("|", CURSOR_VERSION, q.kind().path(), q.environment(), q.from().toString(),
+    /** The cursor, signed for {@code call}'s tenant, of the page starting at {@code next} of the export {@code q}. */
+    static String cursor(Call call, Query q, Position next) {
+        return call.cursor(String.join("|", CURSOR_VERSION, q.kind().path(), q.environment(), q.from().toString(),
                 q.to().toString(), next.time().toString(), next.batchId().toString(), Integer.toString(next.index())));
     }
 
-    private static Query decode(String cursor, Kind kind, List<FieldError> errors) {
-        String text = Cursors.decode(cursor);
+    /** The export a cursor's signed content continues; null with a problem in {@code errors} when of another kind. */
+    private static Query decode(String text, Kind kind, List<FieldError> errors) {
         String[] p = text.split("\\|", -1);
         try {
             if (p.length == 8 && p[0].equals(CURSOR_VERSION)) {

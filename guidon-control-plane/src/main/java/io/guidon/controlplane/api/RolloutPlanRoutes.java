@@ -127,7 +127,7 @@ public final class RolloutPlanRoutes {
         long id = id(call);
         int limit = call.limit();
         String after = call.after();
-        return threads.run(() -> Reply.ok(Routes.pageJson(plans.checks(call.tenantId(), call.param("env"),
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, plans.checks(call.tenantId(), call.param("env"),
                 call.param("flag"), id, after, limit), limit, json::rolloutCheck)));
     }
 
@@ -135,7 +135,7 @@ public final class RolloutPlanRoutes {
         RolloutPlanService.Query query = new RolloutPlanService.Query(call.param("env"), call.param("flag"),
                 call.query("status"), call.after());
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(plans.listForFlag(call.tenantId(), query, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, plans.listForFlag(call.tenantId(), query, limit), limit,
                 json::rolloutPlan)));
     }
 
@@ -143,7 +143,7 @@ public final class RolloutPlanRoutes {
         RolloutPlanService.Query query = new RolloutPlanService.Query(call.query("environment"), call.query("flag"),
                 call.query("status"), call.after());
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(plans.list(call.tenantId(), query, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, plans.list(call.tenantId(), query, limit), limit,
                 json::rolloutPlan)));
     }
 }

@@ -125,8 +125,11 @@ public final class Routes {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A page of a listing as the API answers it: {@code {items, total, limit, nextCursor}}. */
-    static <T> ObjectNode pageJson(Page<T> page, int limit, Function<T, JsonNode> item) {
+    /**
+     * A page of a listing as the API answers it: {@code {items, total, limit, nextCursor}}, the cursor signed for
+     * {@code call}'s tenant.
+     */
+    static <T> ObjectNode pageJson(Call call, Page<T> page, int limit, Function<T, JsonNode> item) {
         ObjectNode o = Json.object();
         ArrayNode items = o.putArray("items");
         for (T t : page.items()) {
@@ -134,7 +137,7 @@ public final class Routes {
         }
         o.put("total", page.total());
         o.put("limit", limit);
-        o.put("nextCursor", Cursors.encode(page.nextAfter()));
+        o.put("nextCursor", call.cursor(page.nextAfter()));
         return o;
     }
 
@@ -160,8 +163,8 @@ public final class Routes {
 
     private Future<Reply> listEnvironments(Call call) {
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(pageJson(environments.list(call.tenantId(), call.query("q"), call.after(),
-                limit), limit, json::environment)));
+        return threads.run(() -> Reply.ok(pageJson(call, environments.list(call.tenantId(), call.query("q"),
+                call.after(), limit), limit, json::environment)));
     }
 
     private Future<Reply> createEnvironment(Call call) {
@@ -249,7 +252,7 @@ public final class Routes {
 
     private Future<Reply> listFlags(Call call) {
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(pageJson(flags.list(call.tenantId(), call.query("tag"), call.query("q"),
+        return threads.run(() -> Reply.ok(pageJson(call, flags.list(call.tenantId(), call.query("tag"), call.query("q"),
                 call.after(), limit), limit, json::flag)));
     }
 
@@ -325,7 +328,7 @@ public final class Routes {
 
     private Future<Reply> listEnvFlags(Call call) {
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(pageJson(flags.listIn(call.tenantId(), call.param("env"),
+        return threads.run(() -> Reply.ok(pageJson(call, flags.listIn(call.tenantId(), call.param("env"),
                 call.query("tag"), call.query("q"), call.after(), limit), limit, json::environmentFlag)));
     }
 
@@ -401,8 +404,8 @@ public final class Routes {
     private Future<Reply> listSegments(Call call) {
         int limit = call.limit();
         String env = call.param("env");
-        return threads.run(() -> Reply.ok(pageJson(segments.list(call.tenantId(), env, call.query("q"), call.after(),
-                limit), limit, s -> json.segment(env, s))));
+        return threads.run(() -> Reply.ok(pageJson(call, segments.list(call.tenantId(), env, call.query("q"),
+                call.after(), limit), limit, s -> json.segment(env, s))));
     }
 
     private Future<Reply> getSegment(Call call) {
@@ -469,7 +472,7 @@ public final class Routes {
     private Future<Reply> listKeys(Call call) {
         int limit = call.limit();
         String after = call.after();
-        return threads.run(() -> Reply.ok(pageJson(keys.list(call.tenantId(), after, limit), limit, json::key)));
+        return threads.run(() -> Reply.ok(pageJson(call, keys.list(call.tenantId(), after, limit), limit, json::key)));
     }
 
     private static UUID keyId(Call call) {
@@ -524,7 +527,7 @@ public final class Routes {
         int limit = call.limit();
         AuditService.Query query = new AuditService.Query(call.query("resourceType"), call.query("resource"),
                 call.query("environment"), call.query("action"), call.query("from"), call.query("to"), call.after());
-        return threads.run(() -> Reply.ok(pageJson(audit.list(call.tenantId(), query, limit), limit, j -> j)));
+        return threads.run(() -> Reply.ok(pageJson(call, audit.list(call.tenantId(), query, limit), limit, j -> j)));
     }
 
     // ---------------------------------------------------------------- sidecar

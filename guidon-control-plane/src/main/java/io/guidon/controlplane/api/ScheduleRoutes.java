@@ -174,8 +174,8 @@ public final class ScheduleRoutes {
         ScheduleService.Query query = new ScheduleService.Query(call.param("env"), call.param("flag"),
                 call.query("status"), call.query("from"), call.query("to"), call.after());
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(schedules.listForFlag(call.tenantId(), query, limit), limit,
-                json::schedule)));
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, schedules.listForFlag(call.tenantId(), query, limit),
+                limit, json::schedule)));
     }
 
     private Future<Reply> list(Call call) {
@@ -185,7 +185,7 @@ public final class ScheduleRoutes {
 
     private Future<Reply> list(Call call, ScheduleService.Query query) {
         int limit = call.limit();
-        return threads.run(() -> Reply.ok(Routes.pageJson(schedules.list(call.tenantId(), query, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, schedules.list(call.tenantId(), query, limit), limit,
                 json::schedule)));
     }
 }

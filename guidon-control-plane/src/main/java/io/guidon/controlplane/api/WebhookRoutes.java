@@ -72,7 +72,7 @@ public final class WebhookRoutes {
                     String status = call.query("status");
                     String after = call.after();
                     int limit = call.limit();
-                    return threads.run(() -> Reply.ok(Routes.pageJson(webhooks.deliveries(call.tenantId(), id,
+                    return threads.run(() -> Reply.ok(Routes.pageJson(call, webhooks.deliveries(call.tenantId(), id,
                             status, after, limit), limit, json::webhookDelivery)));
                 });
         api.add(HttpMethod.GET, w + "/:id/deliveries/:delivery", Role.ADMIN, "A delivery with its attempts",
@@ -113,7 +113,7 @@ public final class WebhookRoutes {
     private Future<Reply> list(Call call) {
         int limit = call.limit();
         String after = call.after();
-        return threads.run(() -> Reply.ok(Routes.pageJson(webhooks.list(call.tenantId(), after, limit), limit,
+        return threads.run(() -> Reply.ok(Routes.pageJson(call, webhooks.list(call.tenantId(), after, limit), limit,
                 json::webhook)));
     }
 

@@ -410,7 +410,8 @@ class ExperimentRoutesIT {
         } while (cursor != null && pages < 10);
 
         assertThat(values).containsExactly("2.0", "1.0", "1.0", "1.0");
-        Resp bad = cp.get("/api/v1/conversions?environment=production&cursor=" + Cursors.encode("1|x|0|e|k"),
+        Resp bad = cp.get("/api/v1/conversions?environment=production&cursor="
+                + cp.signedCursor("acme", "1|x|0|e|k"),
                 editor);
         assertThat(bad.status()).isEqualTo(400);
         assertThat(errors(bad)).containsOnlyKeys("/cursor");

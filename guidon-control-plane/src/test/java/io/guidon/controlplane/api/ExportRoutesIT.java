@@ -233,11 +233,23 @@ class ExportRoutesIT {
         assertThat(last.headers().firstValue("Content-Disposition"))
                 .hasValue("attachment; filename=\"exposures-production.ndjson.gz\"");
         assertThat(last.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
+        assertThat(last.headers().allValues("Vary")).as("a gzip file whatever Accept-Encoding says")
+                .noneMatch(v -> v.contains("Accept-Encoding"));
         assertThat(gunzip(file)).isEqualTo(plain);
+        // Not accepted: plain, and a cache is told that the encoding depends on Accept-Encoding.
+        assertThat(new String(raw("/api/v1/export/exposures?" + range()), StandardCharsets.UTF_8)).isEqualTo(plain);
+        assertThat(last.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(last.headers().firstValue("Vary")).hasValue("Accept-Encoding");
         // Accepted: the same body, gzip-encoded by the server.
         byte[] encoded = raw("/api/v1/export/exposures?" + range(), "Accept-Encoding", "gzip");
         assertThat(last.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(last.headers().firstValue("Vary")).hasValue("Accept-Encoding");
         assertThat(gunzip(encoded)).isEqualTo(plain);
+        // A later page (by cursor) and CSV: the same.
+        String cursor = cp.get("/api/v1/export/exposures?" + range() + "&limit=2", viewer).header("Next-Cursor");
+        raw("/api/v1/export/exposures?cursor=" + cursor + "&format=csv", "Accept-Encoding", "gzip");
+        assertThat(last.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(last.headers().firstValue("Vary")).hasValue("Accept-Encoding");
     }
 
     @Test
@@ -281,6 +293,89 @@ class ExportRoutesIT {
         assertThat(changed.json().get("errors").findValuesAsText("path")).containsExactly("environment");
         Resp same = cp.get("/api/v1/export/exposures?cursor=" + cursor + "&" + range() + "&limit=2", viewer);
         assertThat(same.status()).isEqualTo(200);
+    }
+
+    /** {@code cursor} with its signed content edited by {@code edit}, keeping the signature it had. */
+    static String edited(String cursor, java.util.function.UnaryOperator<String> edit) {
+        byte[] token = java.util.Base64.getUrlDecoder().decode(cursor);
+        byte[] mac = java.util.Arrays.copyOfRange(token, token.length - 32, token.length);
+        String content = new String(token, 0, token.length - 32, StandardCharsets.UTF_8);
+        String changed = edit.apply(content);
+        assertThat(changed).as("the edit changed something").isNotEqualTo(content);
+        byte[] p = changed.getBytes(StandardCharsets.UTF_8);
+        byte[] forged = java.util.Arrays.copyOf(p, p.length + mac.length);
+        System.arraycopy(mac, 0, forged, p.length, mac.length);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(forged);
+    }
+
+    /** The cursor's fields: tag and version, kind, environment, from, to, time, batch id, index. */
+    static String field(String content, int n, String value) {
+        String[] p = content.split("\\|", -1);
+        p[n] = value;
+        return String.join("|", p);
+    }
+
+    void refused(Resp r, String cursor) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().get("errors").findValuesAsText("path")).containsExactly("cursor");
+        assertThat(r.json().get("errors").get(0).get("message").asText())
+                .startsWith("not a cursor this server issued for this key's tenant");
+        assertThat(r.body()).doesNotContain(cursor).doesNotContain("production");
+    }
+
+    @Test
+    void aCursorChangedInAnyWayIsA400AndNothingIsExported() {
+        Resp page = cp.get("/api/v1/export/exposures?" + range() + "&limit=2", viewer);
+        String cursor = page.header("Next-Cursor");
+        String staging = edited(cursor, c -> field(c, 2, "staging"));
+        String widened = edited(cursor, c -> field(field(c, 3, from.minus(365, ChronoUnit.DAYS).toString()), 4,
+                to.plus(365, ChronoUnit.DAYS).toString()));
+        String reset = edited(cursor, c -> field(field(field(c, 5, from.toString()), 6,
+                "00000000-0000-0000-0000-000000000000"), 7, "0"));
+        String negative = edited(cursor, c -> field(c, 7, "-5"));
+        String counts = edited(cursor, c -> field(c, 1, "counts"));
+        for (String forged : List.of(staging, widened, reset, negative)) {
+            refused(cp.get("/api/v1/export/exposures?cursor=" + forged, viewer), forged);
+        }
+        refused(cp.get("/api/v1/export/counts?cursor=" + counts, viewer), counts);
+        // As the docs showed it before cursors were signed: "c1:" and the content, base64url.
+        byte[] token = java.util.Base64.getUrlDecoder().decode(cursor);
+        String unsigned = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("c1:" + new String(token, 3, token.length - 35, StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8));
+        refused(cp.get("/api/v1/export/exposures?cursor=" + unsigned, viewer), unsigned);
+        // Random flips of the cursor's bytes, through HTTP (CursorsTest flips every bit of one).
+        java.util.Random random = new java.util.Random(cursor.hashCode());
+        for (int n = 0; n < 20; n++) {
+            byte[] flipped = token.clone();
+            flipped[random.nextInt(flipped.length)] ^= (byte) (1 + random.nextInt(255));
+            String f = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(flipped);
+            refused(cp.get("/api/v1/export/exposures?cursor=" + f, viewer), f);
+        }
+        // The same problem beside the request's others: every one named at once.
+        Resp both = cp.get("/api/v1/export/exposures?cursor=" + staging + "&limit=0", viewer);
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.json().get("errors").findValuesAsText("path")).containsExactlyInAnyOrder("cursor", "limit");
+        // The genuine cursor still works.
+        assertThat(cp.get("/api/v1/export/exposures?cursor=" + cursor, viewer).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherTenantsCursorIsA400EvenWhereThatTenantHasTheSameEnvironment() {
+        String cursor = cp.get("/api/v1/export/exposures?" + range() + "&limit=2", viewer).header("Next-Cursor");
+        String globexAdmin = cp.bootstrap("globex-export");
+        String globex = cp.createKey(globexAdmin, "viewer", "viewer", null).json().get("key").asText();
+        // Before globex has a production environment (was a 404 naming it) and after (was a 200 with its data).
+        refused(cp.get("/api/v1/export/exposures?cursor=" + cursor, globex), cursor);
+        assertThat(cp.post("/api/v1/environments", globexAdmin, Map.of("key", "production")).status())
+                .isEqualTo(201);
+        refused(cp.get("/api/v1/export/exposures?cursor=" + cursor, globex), cursor);
+        refused(cp.get("/api/v1/export/exposures?cursor=" + cursor + "&" + range(), globex), cursor);
+        // Its own export of the same range is its own: empty.
+        Resp own = cp.get("/api/v1/export/exposures?" + range(), globex);
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.body()).isEmpty();
     }
 
     @Test

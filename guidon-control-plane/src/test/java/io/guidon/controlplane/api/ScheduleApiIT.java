@@ -179,7 +179,7 @@ class ScheduleApiIT {
         assertThat(badStatus.json().at("/errors/0/path").asText()).isEqualTo("status");
         assertThat(cp.get("/api/v1/schedules?from=tomorrow", viewer).json().at("/errors/0/path").asText())
                 .isEqualTo("from");
-        assertThat(cp.get("/api/v1/schedules?cursor=" + Cursors.encode("nonsense"), viewer).json()
+        assertThat(cp.get("/api/v1/schedules?cursor=" + cp.signedCursor("acme", "nonsense"), viewer).json()
                 .at("/errors/0/path").asText()).isEqualTo("cursor");
         assertThat(cp.get("/api/v1/schedules?colour=red", viewer).status()).isEqualTo(400);
     }

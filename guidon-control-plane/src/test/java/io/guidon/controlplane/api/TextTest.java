@@ -1,11 +1,10 @@
 package io.guidon.controlplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class TextAndCursorsTest {
+class TextTest {
 
     @Test
     void rightToLeftTextPassesButBidirectionalOverridesAndIsolatesDoNot() {
@@ -26,30 +25,5 @@ class TextAndCursorsTest {
         assertThat(Text.problem("x > y", 200)).contains("markup");
         assertThat(Text.problem("bell\u0007", 200)).contains("control");
         assertThat(Text.problem("x".repeat(201), 200)).contains("at most 200");
-    }
-
-    @Test
-    void aCursorHoldingNulOrBytesThatAreNotUtf8IsA400NotADatabaseError() {
-        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        String nul = b64.encodeToString("c1:a\u0000b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String notUtf8 = b64.encodeToString(new byte[] {'c', '1', ':', (byte) 0xff});
-
-        for (String bad : new String[] {nul, notUtf8}) {
-            assertThatThrownBy(() -> Cursors.decode(bad)).isInstanceOfSatisfying(ApiException.class, e -> {
-                assertThat(e.status()).isEqualTo(400);
-                assertThat(e.errors()).extracting(FieldError::path).containsExactly("cursor");
-            });
-        }
-    }
-
-    @Test
-    void cursorsRoundTripAndForeignOnesAreA400() {
-        assertThat(Cursors.decode(Cursors.encode("flag-a"))).isEqualTo("flag-a");
-        assertThat(Cursors.encode(null)).isNull();
-        assertThat(Cursors.decode(null)).isNull();
-        for (String bad : new String[] {"garbage!", "ZmxhZy1h", "YzE6"}) {
-            assertThatThrownBy(() -> Cursors.decode(bad)).isInstanceOfSatisfying(ApiException.class,
-                    e -> assertThat(e.status()).isEqualTo(400));
-        }
     }
 }
