@@ -96,6 +96,16 @@ class AdminWriteConcurrencyIT {
         return r;
     }
 
+    /**
+     * The resource's ETag now, read just before the write: the other side (and other pairs) may change it meanwhile, and
+     * a write made against a stale one is refused with 412, which the checks accept as any refusal. ({@code If-Match:
+     * *} is a 428: a change names the version it was made against.)
+     */
+    private String etag(String path) {
+        String etag = cp.get(path, admin).header("ETag");
+        return etag == null ? "\"none\"" : etag;
+    }
+
     /** What one side of a pair does, given the pair's tag, target environment and prepared key. */
     private Runnable op(Kind kind, int side, int tag, String env, String keyId) {
         String label = kind + "#" + tag + "." + side;
@@ -105,17 +115,18 @@ class AdminWriteConcurrencyIT {
             case FLAG_CREATE -> () -> call(label, "POST", V1 + "/flags",
                     Map.of("key", "c" + tag, "variants", BOOLEAN), null, true);
             case FLAG_UPDATE -> () -> call(label, "PUT", V1 + "/flags/t",
-                    Map.of("description", "u" + tag + "." + side, "variants", BOOLEAN), "*", true);
+                    Map.of("description", "u" + tag + "." + side, "variants", BOOLEAN), etag(V1 + "/flags/t"),
+                    true);
             case FLAG_DELETE -> () -> call(label, "DELETE", V1 + "/flags/d" + tag, null, null, true);
             case TOGGLE -> () -> call(label, "PUT", envFlag + "/enabled", Map.of("enabled", side == 0), null, true);
             case ROLLOUT -> () -> call(label, "PUT", envFlag + "/rollout", Map.of("percentage", 10 + side), null,
                     true);
             case CONFIG_PUT -> () -> call(label, "PUT", envFlag, Map.of("enabled", side == 1, "offVariant", "off",
-                    "fallthrough", Map.of("variant", side == 0 ? "on" : "off")), "*", true);
+                    "fallthrough", Map.of("variant", side == 0 ? "on" : "off")), etag(envFlag), true);
             case SEGMENT_CREATE -> () -> call(label, "POST", segments,
                     Map.of("key", "n" + tag, "included", List.of("u" + side)), null, true);
             case SEGMENT_UPDATE -> () -> call(label, "PUT", segments + "/s" + tag,
-                    Map.of("included", List.of("w" + side)), "*", true);
+                    Map.of("included", List.of("w" + side)), etag(segments + "/s" + tag), true);
             case SEGMENT_DELETE -> () -> call(label, "DELETE", segments + "/s" + tag, null, null, true);
             case ENV_CREATE -> () -> call(label, "POST", V1 + "/environments", Map.of("key", "n" + tag), null, true);
             case ENV_DELETE -> () -> call(label, "DELETE", V1 + "/environments/v" + tag, null, null, true);
