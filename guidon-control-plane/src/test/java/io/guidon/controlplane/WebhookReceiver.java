@@ -55,6 +55,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Rule> rules = new ConcurrentHashMap<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private final Map<String, Function<String, Integer>> bodyRules = new ConcurrentHashMap<>();
 
     public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -69,7 +70,9 @@ public final class WebhookReceiver implements AutoCloseable {
                     String.join(",", v)));
             String path = exchange.getRequestURI().getPath();
             int n = counts.merge(path, 1, Integer::sum);
-            int status = rules.getOrDefault(path, i -> 204).apply(n);
+            Function<String, Integer> byBody = bodyRules.get(path);
+            int status = byBody != null ? byBody.apply(new String(body, StandardCharsets.UTF_8))
+                    : rules.getOrDefault(path, i -> 204).apply(n);
             // Recorded before answering: once the client sees the answer, the test sees the request.
             received.add(new Received(path, Map.copyOf(headers), body, Instant.now(), status));
             if (status == 302) {
@@ -96,6 +99,11 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Answers requests to {@code path} by {@code rule}. */
     public void answer(String path, Rule rule) {
         rules.put(path, rule);
+    }
+
+    /** Answers requests to {@code path} by {@code rule} of their body (replacing a {@link Rule} of the path). */
+    public void answerByBody(String path, Function<String, Integer> rule) {
+        bodyRules.put(path, rule);
     }
 
     /** Every request so far to {@code path}, in the order received. */

@@ -30,6 +30,19 @@ public final class Metrics {
     static final double[] LATENCY_BUCKETS_SECONDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
         0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+    /**
+     * {@link #LATENCY_BUCKETS_SECONDS} as durations, for Guidon's own latency timers
+     * ({@code Timer.builder(...).serviceLevelObjectives(Metrics.latencyBuckets())}): the same 16 buckets as the HTTP
+     * histograms rather than a percentile histogram's ~70.
+     */
+    public static java.time.Duration[] latencyBuckets() {
+        java.time.Duration[] out = new java.time.Duration[LATENCY_BUCKETS_SECONDS.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.time.Duration.ofNanos(Math.round(LATENCY_BUCKETS_SECONDS[i] * 1e9));
+        }
+        return out;
+    }
+
     /** A registry whose HTTP server and client timers also publish latency histograms. */
     public static PrometheusMeterRegistry newRegistry() {
         double[] bucketsNanos = new double[LATENCY_BUCKETS_SECONDS.length];

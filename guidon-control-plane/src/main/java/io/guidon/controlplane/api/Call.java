@@ -115,6 +115,18 @@ public final class Call {
         return new Fields(node, violations);
     }
 
+    /**
+     * Refuses a body on a route that takes none: nothing, or an empty JSON object, is fine; any member is a 422
+     * naming it, and a body that is not JSON is refused like every body (400, or 415 when not labelled JSON). Called
+     * before the handler does anything, so a refused request changes nothing.
+     */
+    public void requireNoBody() {
+        io.vertx.ext.web.RequestBody b = context().body();
+        if (b != null && b.buffer() != null && b.buffer().length() > 0) {
+            fields().allow().done();
+        }
+    }
+
     /** What the OpenAPI document found wrong with the body, once {@link #body()} has read it; empty when nothing. */
     List<FieldError> violations() {
         return violations;

@@ -67,17 +67,6 @@ public final class ChangeRequestRoutes {
         return Reply.of(202, json.changeRequest(r)).header("Location", location(r));
     }
 
-    /**
-     * The body of a route that takes none: nothing, or an empty JSON object (any member is refused, 422; a body that
-     * is not JSON is refused like every body, 400). Read before the path's id, like every body.
-     */
-    private static void noBody(Call call) {
-        io.vertx.ext.web.RequestBody body = call.context().body();
-        if (body != null && body.buffer() != null && body.buffer().length() > 0) {
-            call.fields().allow().done();
-        }
-    }
-
     private static long id(Call call, String what) {
         String id = call.param("id");
         if (id == null || !id.matches("[0-9]{1,18}")) {
@@ -189,7 +178,7 @@ public final class ChangeRequestRoutes {
 
     /** A bodyless action on request {@code :id} by the caller (unapprove, rebase, apply, close): the request after. */
     private Future<Reply> act(Call call, BiFunction<Actor, Long, ChangeRequest> action) {
-        noBody(call);
+        call.requireNoBody();
         long id = id(call, "change request");
         return threads.run(() -> Reply.ok(json.changeRequest(action.apply(call.actor(), id))));
     }
@@ -204,7 +193,7 @@ public final class ChangeRequestRoutes {
     }
 
     private Future<Reply> revert(Call call) {
-        noBody(call);
+        call.requireNoBody();
         long id = id(call, "audit entry");
         return threads.run(() -> {
             ChangeRequestService.Submitted<JsonNode> s = requests.revert(call.actor(), id);

@@ -55,10 +55,12 @@ public final class ExperimentRoutes {
         api.add(HttpMethod.DELETE, x + "/:id", Role.EDITOR, "Delete a draft or stopped experiment",
                 this::deleteExperiment);
         api.add(HttpMethod.POST, x + "/:id/start", Role.EDITOR, "Start a draft experiment", call -> {
+            call.requireNoBody();
             long id = id(call);
             return threads.run(() -> experimentReply(experiments.start(call.actor(), id)));
         });
         api.add(HttpMethod.POST, x + "/:id/stop", Role.EDITOR, "Stop a running experiment", call -> {
+            call.requireNoBody();
             long id = id(call);
             return threads.run(() -> experimentReply(experiments.stop(call.actor(), id)));
         });

@@ -65,6 +65,7 @@ public final class RolloutPlanRoutes {
 
     private void action(ApiRouter api, String flagPlans, String name, String summary, Action action) {
         api.add(HttpMethod.POST, flagPlans + "/:id/" + name, Role.EDITOR, summary, call -> {
+            call.requireNoBody();
             long id = id(call);
             return threads.run(() -> Reply.ok(json.rolloutPlan(action.apply(plans, call.actor(), call.param("env"),
                     call.param("flag"), id))));
@@ -72,6 +73,7 @@ public final class RolloutPlanRoutes {
     }
 
     private Future<Reply> start(Call call) {
+        call.requireNoBody();
         long id = id(call);
         String env = call.param("env");
         String flag = call.param("flag");

@@ -84,6 +84,7 @@ public final class WebhookRoutes {
                 });
         api.add(HttpMethod.POST, w + "/:id/deliveries/:delivery/redeliver", Role.ADMIN,
                 "Send a delivery again (with its webhook-id)", call -> {
+                    call.requireNoBody();
                     long id = id(call);
                     long delivery = deliveryId(call);
                     return threads.run(() -> {

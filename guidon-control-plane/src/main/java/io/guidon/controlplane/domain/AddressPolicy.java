@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * Which addresses webhooks may be sent to (server-side request forgery, docs/webhooks.md#ssrf): by default none in
- * the loopback, link-local (cloud metadata services among them), private, shared (carrier-grade NAT), unique-local,
- * multicast, broadcast or unspecified ranges, IPv4 ones written as IPv6 (mapped, compatible, 6to4, NAT64) judged as
- * the IPv4 address they carry; except those in the allow-list ({@code webhooks.allowed-addresses}, CIDR ranges).
+ * a range of the IANA special-purpose registries that is not globally reachable (loopback, link-local with the cloud
+ * metadata services, private, shared (carrier-grade NAT), unique-local, multicast, broadcast, unspecified,
+ * documentation, benchmarking, discard-only, local-use NAT64, IETF protocol assignments, Teredo...), IPv4 ones
+ * written as IPv6 (mapped, translated, compatible, 6to4, NAT64) judged as the IPv4 address they carry; except those in the allow-list ({@code webhooks.allowed-addresses}, CIDR ranges).
  * Judged on the address a delivery connects to, resolved at delivery time (a name that resolved to a public address
  * when the subscription was made may not resolve to it later). Pure.
  */
@@ -70,15 +71,31 @@ public final class AddressPolicy {
     private record Refused(Range range, String why) {
     }
 
+    /**
+     * Every range of the IANA IPv4 and IPv6 Special-Purpose Address Registries (as of RFC 9637 and RFC 9780) that is
+     * not globally reachable, and the IPv6 forms that carry an address not worth judging (Teredo: an obfuscated
+     * client address behind a relay). First match wins, so narrower ranges come before the wider ones holding them.
+     * The IPv6 forms that carry an IPv4 address where it can be read (mapped, translated, compatible, 6to4, NAT64
+     * 64:ff9b::/96) are judged as that address ({@link #embeddedIpv4}) before this list is.
+     */
     private static final List<Refused> REFUSED = List.of(
             refuse("0.0.0.0/8", "unspecified"), refuse("127.0.0.0/8", "loopback"),
             refuse("10.0.0.0/8", "private"), refuse("172.16.0.0/12", "private"), refuse("192.168.0.0/16", "private"),
             refuse("100.64.0.0/10", "shared (carrier-grade NAT)"), refuse("169.254.0.0/16", "link-local"),
-            refuse("192.0.0.0/24", "IETF protocol assignments"), refuse("198.18.0.0/15", "benchmarking"),
+            refuse("192.0.0.0/24", "IETF protocol assignments"), refuse("192.0.2.0/24", "documentation"),
+            refuse("198.51.100.0/24", "documentation"), refuse("203.0.113.0/24", "documentation"),
+            refuse("192.88.99.0/24", "6to4 relay anycast (deprecated)"), refuse("198.18.0.0/15", "benchmarking"),
             refuse("224.0.0.0/4", "multicast"), refuse("255.255.255.255/32", "broadcast"),
             refuse("240.0.0.0/4", "reserved"),
-            refuse("::/128", "unspecified"), refuse("::1/128", "loopback"), refuse("fe80::/10", "link-local"),
-            refuse("fec0::/10", "site-local"), refuse("fc00::/7", "unique-local"), refuse("ff00::/8", "multicast"));
+            refuse("::/128", "unspecified"), refuse("::1/128", "loopback"),
+            refuse("::/96", "IPv4-compatible (deprecated)"), refuse("::ffff:0:0/96", "IPv4-mapped"),
+            refuse("64:ff9b:1::/48", "local-use IPv4/IPv6 translation"), refuse("100::/64", "discard-only"),
+            refuse("100:0:0:1::/64", "dummy IPv6 prefix"), refuse("2001::/32", "Teredo"),
+            refuse("2001:2::/48", "benchmarking"), refuse("2001:db8::/32", "documentation"),
+            refuse("2001::/23", "IETF protocol assignments"), refuse("3fff::/20", "documentation"),
+            refuse("5f00::/16", "segment routing (SRv6) SID"),
+            refuse("fe80::/10", "link-local"), refuse("fec0::/10", "site-local"), refuse("fc00::/7", "unique-local"),
+            refuse("ff00::/8", "multicast"));
 
     private final List<Range> allowed;
 
@@ -108,13 +125,21 @@ public final class AddressPolicy {
         return new AddressPolicy(ranges);
     }
 
+    /** {@code why} (a {@link #refusal}) with its article: "a loopback address", "an IETF protocol ... address". */
+    public static String kindOf(String why) {
+        // By sound, not spelling: "an IETF", "an IPv4-mapped", "a unique-local", "a unspecified" would be wrong.
+        boolean vowelSound = why.startsWith("IETF") || why.startsWith("IPv4") || why.startsWith("unspecified")
+                || why.startsWith("SRv6") || why.matches("^[aeio].*");
+        return (vowelSound ? "an " : "a ") + why + " address";
+    }
+
     private static Refused refuse(String cidr, String why) {
         return new Refused(Range.parse(cidr), why);
     }
 
     /**
-     * Why a webhook may not be sent to {@code address} ("loopback", "private", ...), or null when it may: an
-     * allowed address may, whatever its kind.
+     * Why a webhook may not be sent to {@code address} ("loopback", "private", ...: the kind of range, to follow
+     * "a"/"an" by {@link #kindOf}), or null when it may: an allowed address may, whatever its kind.
      */
     public String refusal(InetAddress address) {
         byte[] bytes = address.getAddress();
@@ -140,32 +165,50 @@ public final class AddressPolicy {
         return null;
     }
 
-    /** The IPv4 address an IPv6 one carries (mapped ::ffff:0:0/96, compatible ::/96, 6to4 2002::/16, NAT64 64:ff9b::/96). */
-    private static byte[] embeddedIpv4(InetAddress address) {
+    /**
+     * The IPv4 address an IPv6 one carries where it can be read: mapped {@code ::ffff:0:0/96}, translated
+     * {@code ::ffff:0:0:0/96} (RFC 2765), compatible {@code ::/96} (deprecated; not {@code ::} nor {@code ::1}),
+     * 6to4 {@code 2002::/16}, NAT64 {@code 64:ff9b::/96} (RFC 6052). Null for any other address.
+     */
+    static byte[] embeddedIpv4(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return null;
         }
         byte[] b = address.getAddress();
-        boolean zeros80 = true;
-        for (int i = 0; i < 10; i++) {
-            zeros80 &= b[i] == 0;
+        byte[] last = {b[12], b[13], b[14], b[15]};
+        if (zeros(b, 0, 8)) {
+            int w4 = word(b, 8);
+            int w5 = word(b, 10);
+            if (w4 == 0 && w5 == 0xFFFF) {
+                return last; // mapped
+            }
+            if (w4 == 0xFFFF && w5 == 0) {
+                return last; // translated (RFC 2765)
+            }
+            if (w4 == 0 && w5 == 0 && !(zeros(b, 12, 15) && (b[15] == 0 || b[15] == 1))) {
+                return last; // compatible
+            }
+            return null;
         }
-        if (zeros80 && ((b[10] == (byte) 0xFF && b[11] == (byte) 0xFF) || (b[10] == 0 && b[11] == 0
-                && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1))))) {
-            return new byte[] {b[12], b[13], b[14], b[15]};
-        }
-        if (b[0] == 0x20 && b[1] == 0x02) {
+        if (word(b, 0) == 0x2002) {
             return new byte[] {b[2], b[3], b[4], b[5]};
         }
-        if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xFF && b[3] == (byte) 0x9B) {
-            boolean middle = true;
-            for (int i = 4; i < 12; i++) {
-                middle &= b[i] == 0;
-            }
-            if (middle) {
-                return new byte[] {b[12], b[13], b[14], b[15]};
-            }
+        if (word(b, 0) == 0x0064 && word(b, 2) == 0xFF9B && zeros(b, 4, 12)) {
+            return last;
         }
         return null;
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int word(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
     }
 }

@@ -134,7 +134,7 @@ public record WebhookSpec(String url, String description, List<String> eventType
             return "user information (user:password@) is not sent: put a token in the path or query instead";
         }
         if (u.getHost() == null || u.getHost().isEmpty()) {
-            return "the host is missing";
+            return hostProblem(u.getRawAuthority());
         }
         if (u.getRawFragment() != null) {
             return "a fragment (#...) is never sent";
@@ -145,6 +145,48 @@ public record WebhookSpec(String url, String description, List<String> eventType
         return null;
     }
 
+    /**
+     * Why {@code authority} (a URL's, whose host {@link URI} could not read) has no usable host: missing, percent-
+     * encoded, an internationalized name (with its ASCII form to use instead), an IPv4 address in a shorthand or
+     * hexadecimal form, a numeric name ending with a dot, or characters a host name cannot have.
+     */
+    static String hostProblem(String authority) {
+        if (authority == null || authority.isEmpty()) {
+            return "the host is missing";
+        }
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = host.lastIndexOf(':');
+        if (!host.startsWith("[") && colon >= 0 && host.substring(colon + 1).matches("[0-9]*")) {
+            host = host.substring(0, colon);
+        }
+        if (host.isEmpty()) {
+            return "the host is missing";
+        }
+        String shown = "'" + (host.length() > 100 ? host.substring(0, 100) + "..." : host) + "'";
+        if (host.indexOf('%') >= 0) {
+            return "the host " + shown + " is percent-encoded: write it plainly (a host name is letters, digits, '-'"
+                    + " and '.')";
+        }
+        if (!host.chars().allMatch(ch -> ch < 128)) {
+            try {
+                return "the host " + shown + " is an internationalized name: write it in its ASCII form, '"
+                        + java.net.IDN.toASCII(host, java.net.IDN.ALLOW_UNASSIGNED) + "'";
+            } catch (IllegalArgumentException e) {
+                return "the host " + shown + " is not a valid internationalized name (" + e.getMessage() + ")";
+            }
+        }
+        String bare = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (host.endsWith(".") && bare.matches("([0-9]{1,3}\\.){3}[0-9]{1,3}")) {
+            return "the host " + shown + " ends with a dot: write the IPv4 address without it ('" + bare + "')";
+        }
+        if (bare.matches("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*")) {
+            return "the host " + shown + " is an IPv4 address in a shorthand, octal or hexadecimal form: write it as"
+                    + " four decimal numbers, such as 203.0.113.10";
+        }
+        return "the host " + shown + " is not a host name (letters, digits, '-' and '.', each label starting and"
+                + " ending with a letter or digit) nor an IP address (IPv6 in brackets)";
+    }
+
     private static List<String> eventTypes(JsonNode n, BodyReader r) {
         Pointer at = Pointer.of("eventTypes");
         if (BodyReader.absent(n)) {
@@ -152,7 +194,8 @@ public record WebhookSpec(String url, String description, List<String> eventType
             return null;
         }
         if (!n.isArray() || n.isEmpty()) {
-            r.add(at, "must be a non-empty list of event types, such as [\"flag.toggled\"], not " + BodyReader.show(n));
+            r.add(at, "must be a non-empty list of event types, such as [\"flag.toggled\"], not "
+                    + (n.isArray() ? "an empty list" : BodyReader.show(n)));
             return null;
         }
         Set<String> types = new LinkedHashSet<>();

@@ -102,9 +102,9 @@ public final class HttpWebhookSender implements WebhookSender {
         for (InetAddress a : all) {
             String why = policy.refusal(a);
             if (why != null) {
-                return new Target(uri, null, "host '" + host + "' resolves to " + a.getHostAddress() + ", a " + why
-                        + " address: webhooks are not sent to loopback, link-local, private or other internal"
-                        + " addresses (webhooks.allowed-addresses lists exceptions)");
+                return new Target(uri, null, "host '" + host + "' resolves to " + a.getHostAddress() + ", "
+                        + AddressPolicy.kindOf(why) + ": webhooks are not sent to loopback, link-local, private or"
+                        + " other internal addresses (webhooks.allowed-addresses lists exceptions)");
             }
         }
         return new Target(uri, all[0], null);

@@ -30,6 +30,8 @@ public final class ReplicaTask {
     private boolean stopped;
     private long timer = -1;
     private Future<Integer> running = Future.succeededFuture(0);
+    /** A {@link #wake} came during a run: the next run starts as soon as this one ends. */
+    private boolean woken;
 
     /**
      * @param name what the task does, for the log
@@ -53,8 +55,26 @@ public final class ReplicaTask {
         timer = vertx.setTimer(1, id -> run());
     }
 
-    private synchronized void run() {
+    /**
+     * Runs again now rather than after {@code interval}: at once when no run is in progress, else as soon as the
+     * run in progress ends (work it could not see may have become due, such as the next delivery of a resource
+     * whose delivery just ended).
+     */
+    public synchronized void wake() {
         if (stopped) {
+            return;
+        }
+        if (running.isComplete()) {
+            vertx.cancelTimer(timer);
+            timer = vertx.setTimer(1, id -> run());
+        } else {
+            woken = true;
+        }
+    }
+
+    private synchronized void run() {
+        // A cancelled timer may have fired already: one run at a time (the run in progress schedules the next).
+        if (stopped || !running.isComplete()) {
             return;
         }
         running = onVirtualThread.apply(this::drain).onComplete(done -> {
@@ -67,7 +87,9 @@ public final class ReplicaTask {
 
     private synchronized void next() {
         if (!stopped) {
-            timer = vertx.setTimer(Math.max(1, interval.toMillis()), id -> run());
+            long delay = woken ? 1 : Math.max(1, interval.toMillis());
+            woken = false;
+            timer = vertx.setTimer(delay, id -> run());
         }
     }
 

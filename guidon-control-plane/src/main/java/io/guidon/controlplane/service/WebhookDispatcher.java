@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * transaction: the attempt in the log; delivered, or due again by the {@link RetrySchedule}, or failed once its
  * window ended; the endpoint's {@link CircuitBreaker}; and the subscription disabled with an audit entry
  * ({@code webhook.disable}) when every attempt failed for {@code webhooks.auto-disable-after}, when a delivery is given
- * up with nothing delivered to the endpoint since its window opened, or at once on {@code 410 Gone}. An
+ * up with nothing delivered to the endpoint since its window opened, or at once on {@code 410 Gone}. A disabled
+ * subscription's deliveries are held, never given up (the one whose attempt disabled it among them), until it is
+ * enabled again. An
  * outcome whose lease was lost (the delivery was redelivered, or another replica took it over) is only logged.
  *
  * <p>At least once: a replica that dies after sending and before writing the outcome leaves a lease that ends, and
@@ -110,7 +112,9 @@ public final class WebhookDispatcher {
                     o.name().toLowerCase(java.util.Locale.ROOT)).description("Webhook delivery attempts made by this"
                     + " replica, by what came of them").register(registry));
         }
-        this.latency = Timer.builder("guidon.webhooks.attempt.latency").publishPercentileHistogram()
+        // The HTTP histograms' 16 buckets (100 µs to 10 s), not a percentile histogram's ~70 (/metrics size).
+        this.latency = Timer.builder("guidon.webhooks.attempt.latency")
+                .serviceLevelObjectives(io.guidon.common.metrics.Metrics.latencyBuckets())
                 .description("Time of one webhook attempt: resolving the host, connecting, sending, the answer")
                 .register(registry);
         this.task = new ReplicaTask(vertx, "webhook deliveries", config.pollInterval(), this::claimAndSend,
@@ -207,6 +211,9 @@ public final class WebhookDispatcher {
                     inFlight--;
                     perEndpoint.computeIfPresent(d.subscriptionId(), (k, n) -> n <= 1 ? null : n - 1);
                 }
+                // The next delivery of its resource (waiting for this one) may be due now: claim it at once
+                // rather than a poll interval later (a burst of changes to one flag goes out back to back).
+                task.wake();
             });
         }
         return !claimed.isEmpty() && claimed.size() >= room;
@@ -249,11 +256,7 @@ public final class WebhookDispatcher {
             Instant next = retries.next(d.attempts() + 1, retryFrom.toInstant(), now,
                     ThreadLocalRandom.current().nextDouble(), o.retryAfter());
             String error = o.error() != null ? o.error() : "answered HTTP " + o.status();
-            await(webhooks.failedAttempt(c, d.deliveryId(), o.status(), error, utc(next)));
-            CircuitBreaker.State s = breaker.onFailure(new CircuitBreaker.State(h.consecutiveFailures(),
-                    h.circuitOpenUntil() == null ? null : h.circuitOpenUntil().toInstant()), now);
             OffsetDateTime failingSince = h.failingSince() == null ? h.now() : h.failingSince();
-            await(webhooks.health(c, h.id(), false, s.failures(), utc(s.openUntil()), failingSince));
             String disable = null;
             if (o.status() != null && o.status() == 410) {
                 disable = "the endpoint answered 410 Gone: it asks for no more webhooks";
@@ -265,6 +268,16 @@ public final class WebhookDispatcher {
                         + config.giveUpAfter() + ") and nothing was delivered to the endpoint meanwhile; the last: "
                         + error;
             }
+            // A subscription disabled (by this attempt, or meanwhile by an admin) holds its deliveries instead of
+            // giving them up: enabled again, it gets them with a new retry window, this one first in its
+            // resource's order (a give-up here would lose the change, and its redelivery would come after the later
+            // changes of its resource).
+            boolean held = disable != null || !h.enabled();
+            Instant due = held && next == null ? now : next;
+            await(webhooks.failedAttempt(c, d.deliveryId(), o.status(), error, utc(due)));
+            CircuitBreaker.State s = breaker.onFailure(new CircuitBreaker.State(h.consecutiveFailures(),
+                    h.circuitOpenUntil() == null ? null : h.circuitOpenUntil().toInstant()), now);
+            await(webhooks.health(c, h.id(), false, s.failures(), utc(s.openUntil()), failingSince));
             if (disable != null && h.enabled()) {
                 WebhookSubscription before = await(webhooks.lock(c, h.tenantId(), h.id(),
                         io.guidon.controlplane.store.RowLock.NONE));
@@ -278,7 +291,7 @@ public final class WebhookDispatcher {
                         WebhookSubscription.RESOURCE_TYPE, Long.toString(h.id()), null, was, after)));
                 LOG.warn("webhook {} of tenant {} disabled: {}", h.id(), h.tenantKey(), disable);
             }
-            return next == null ? Outcome.GIVEN_UP : Outcome.FAILED;
+            return due == null ? Outcome.GIVEN_UP : Outcome.FAILED;
         });
     }
 

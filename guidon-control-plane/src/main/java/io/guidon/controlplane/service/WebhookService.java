@@ -70,7 +70,7 @@ public final class WebhookService {
      * {@link WebhookSpec#parse}) and the URL's refusal, if any.
      */
     public WithSecret create(Actor actor, WebhookSpec spec, List<Violation> requestViolations) {
-        refuseIfAny(spec, requestViolations);
+        refuseIfAny(spec, requestViolations, List.of(), actor.tenantId());
         String secret = WebhookSignature.newSecret(random);
         return Transactions.await(pool, c -> {
             WebhookSubscription s = await(webhooks.insert(c, actor.tenantId(), spec, secret));
@@ -92,6 +92,8 @@ public final class WebhookService {
     /**
      * Replaces subscription {@code id}'s spec: NOT_FOUND first, then INVALID, then STALE when {@code ifMatch} is
      * not its version. Enabling a subscription the server disabled clears the notice and closes its circuit.
+     * Enabling a disabled one (whoever disabled it) releases the deliveries it held meanwhile: due now, in order
+     * per resource, each with a new retry window.
      */
     public WebhookSubscription update(Actor actor, long id, Integer ifMatch, WebhookSpec spec,
             List<Violation> requestViolations) {
@@ -100,11 +102,15 @@ public final class WebhookService {
             WebhookSubscription before = found(await(webhooks.lock(c, actor.tenantId(), id, RowLock.CHANGE)), id);
             // RFC 9110 13.2.2: the precondition before the method's semantics (a stale change is 412 whatever its body).
             stale(before, ifMatch);
-            refuseIfAny(spec, requestViolations);
+            refuseIfAny(spec, requestViolations, before.spec().environments(), actor.tenantId());
             if (before.spec().equals(spec) && before.disabledReason() == null) {
                 return before;
             }
             WebhookSubscription after = await(webhooks.update(c, id, spec));
+            if (!before.spec().enabled() && spec.enabled()) {
+                // What it held while disabled is due now, in its order, with a fresh retry window.
+                await(webhooks.releaseHeld(c, id));
+            }
             record(c, actor, "webhook.update", id, views.webhook(before), views.webhook(after));
             return after;
         });
@@ -132,7 +138,8 @@ public final class WebhookService {
     /**
      * Gives subscription {@code id} a new secret; the old one keeps signing (a second signature in
      * {@code webhook-signature}) for {@code overlap} (null: {@code webhooks.secret-overlap}; zero: not at all), so
-     * the receiver can switch without losing a delivery. INVALID for an overlap over {@link #MAX_OVERLAP}.
+     * the receiver can switch without losing a delivery. INVALID for an overlap over {@link #MAX_OVERLAP};
+     * CONFLICT while the overlap of the last rotation is running (it would end early: only two secrets sign).
      */
     public WithSecret rotate(Actor actor, long id, Duration overlap) {
         Duration o = overlap == null ? defaultOverlap : overlap;
@@ -142,6 +149,13 @@ public final class WebhookService {
         String secret = WebhookSignature.newSecret(random);
         return Transactions.await(pool, c -> {
             WebhookSubscription before = found(await(webhooks.lock(c, actor.tenantId(), id, RowLock.CHANGE)), id);
+            if (before.previousSecretUntil() != null) {
+                // A second rotation would replace the secret still in its overlap: a receiver not yet switched to
+                // the current one would lose its signature before the end it was promised.
+                throw DomainException.conflict("webhook " + id + "'s previous secret signs until "
+                        + before.previousSecretUntil().toInstant() + " (the overlap of its last rotation): rotate"
+                        + " again after that; only two secrets sign at a time");
+            }
             WebhookSubscription after = await(webhooks.rotate(c, id, secret, o));
             record(c, actor, "webhook.rotate_secret", id, views.webhook(before), views.webhook(after));
             return new WithSecret(after, secret);
@@ -206,10 +220,26 @@ public final class WebhookService {
         });
     }
 
-    private void refuseIfAny(WebhookSpec spec, List<Violation> requestViolations) {
+    /**
+     * INVALID with {@code requestViolations}, each environment of the filter the tenant does not have (but those in
+     * {@code kept}: the filter had them already, and an environment deleted since stays in the filters that named it,
+     * matching nothing unless one of that key is made again), and the URL's refusal.
+     */
+    private void refuseIfAny(WebhookSpec spec, List<Violation> requestViolations, List<String> kept,
+            long tenantId) {
         List<Violation> violations = new ArrayList<>(requestViolations);
         if (violations.isEmpty() && spec == null) {
             throw new IllegalArgumentException("a webhook without a spec needs its violations saying why");
+        }
+        if (spec != null && !spec.environments().isEmpty()) {
+            List<String> unknown = await(webhooks.unknownEnvironments(pool, tenantId, spec.environments()));
+            for (int i = 0; i < spec.environments().size(); i++) {
+                String env = spec.environments().get(i);
+                if (unknown.contains(env) && !kept.contains(env)) {
+                    violations.add(new Violation(Pointer.of("environments").index(i), "no environment '" + env
+                            + "' in this tenant: must name one of its environments (GET /api/v1/environments)"));
+                }
+            }
         }
         if (spec != null) {
             String refusal = sender.refusal(spec.url());

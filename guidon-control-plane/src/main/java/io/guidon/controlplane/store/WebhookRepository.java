@@ -72,6 +72,13 @@ public final class WebhookRepository {
                 + " RETURNING " + COLUMNS, WebhookRepository::subscription, v);
     }
 
+    /** Those of {@code keys} that name no environment of the tenant, in their order. */
+    public Future<List<String>> unknownEnvironments(SqlClient c, long tenantId, List<String> keys) {
+        return Sql.list(c, "SELECT k.key FROM unnest($2::text[]) WITH ORDINALITY AS k (key, n) WHERE NOT EXISTS"
+                + " (SELECT 1 FROM environments e WHERE e.tenant_id = $1 AND e.key = k.key) ORDER BY k.n",
+                r -> r.getString(0), tenantId, keys.toArray(String[]::new));
+    }
+
     /** Subscription {@code id} of the tenant (outside any transaction); null if none. */
     public Future<WebhookSubscription> find(long tenantId, long id) {
         return Sql.one(pool, "SELECT " + COLUMNS + " FROM webhook_subscriptions s WHERE s.tenant_id = $1 AND s.id = $2",
@@ -109,6 +116,16 @@ public final class WebhookRepository {
                 + " failing_since = CASE WHEN $7 AND NOT s.enabled THEN NULL ELSE s.failing_since END,"
                 + " enabled = $7, version = s.version + 1, updated_at = now() WHERE s.id = $1 RETURNING " + COLUMNS,
                 WebhookRepository::subscription, values(id, spec));
+    }
+
+    /**
+     * Releases the deliveries subscription {@code id} held while it was disabled: every pending one due now, with a
+     * new retry window (a held delivery made days ago is not given up at its first failure). Their order is kept:
+     * the claim sends them per resource by id. Answers how many.
+     */
+    public Future<Integer> releaseHeld(SqlClient c, long id) {
+        return Sql.query(c, "UPDATE webhook_deliveries SET next_attempt_at = now(), retry_from = now()"
+                + " WHERE subscription_id = $1 AND status = 'pending'", id).map(rs -> rs.rowCount());
     }
 
     /** Deletes subscription {@code id} with its deliveries and attempts. */
@@ -315,7 +332,8 @@ public final class WebhookRepository {
 
     /**
      * What the delivery metrics show, counted across every replica and tenant: deliveries due now (pending, their
-     * time come, not leased by a replica; from the partial index of pending rows, so it costs what the backlog is),
+     * time come, not leased by a replica, of enabled subscriptions (a disabled one's are held, not due); from the
+     * partial index of pending rows, so it costs what the backlog is),
      * and endpoints whose circuit is open (no attempt is made to them now, or their one trial is in flight).
      */
     public record Backlog(long due, long openCircuits) {
@@ -324,7 +342,8 @@ public final class WebhookRepository {
     /** The {@link Backlog} now (outside any transaction). */
     public Future<Backlog> backlog() {
         return Sql.one(pool, "SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"
-                + " AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until <= now())) AS due,"
+                + " AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until <= now())"
+                + " AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE enabled)) AS due,"
                 + " (SELECT count(*) FROM webhook_subscriptions WHERE circuit_open_until > now()) AS open",
                 r -> new Backlog(r.getLong("due"), r.getLong("open")));
     }

@@ -179,6 +179,37 @@ class ContractValidationIT {
         assertThat(checked).isEqualTo(24);
     }
 
+    @Test
+    void everyPostThatTakesNoBodyRefusesOneWithAMemberNamingItAndChangesNothing() {
+        JsonNode doc = cp.get("/api/v1/openapi.json", null).json();
+        Map<String, String> params = Map.of("{env}", "production", "{flag}", "f", "{segment}", "s", "{id}", "1",
+                "{metric}", "m", "{delivery}", "1");
+        String before = auditHead();
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            JsonNode op = path.getValue().get("post");
+            if (op == null || op.has("requestBody") || path.getKey().startsWith("/api/v1/sidecar")
+                    || path.getKey().equals("/api/v1/events")) {
+                continue;
+            }
+            String target = path.getKey();
+            for (Map.Entry<String, String> p : params.entrySet()) {
+                target = target.replace(p.getKey(), p.getValue());
+            }
+            String what = op.get("operationId").asText();
+            Resp r = cp.call("POST", target, admin, "{\"x\":1}");
+            assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(422);
+            assertThat(onlyError(r).get("pointer").asText()).as(what).isEqualTo("/x");
+            assertThat(onlyError(r).get("message").asText()).as(what).contains("this request takes none");
+            checked++;
+        }
+        // Rollout plans' start, pause, resume, abort, complete; change requests' rebase, apply, close; an audit
+        // entry's revert; experiments' start, stop; a webhook delivery's redeliver.
+        assertThat(checked).isEqualTo(12);
+        assertThat(auditHead()).as("nothing changed").isEqualTo(before);
+    }
+
     /** The ETag a replacement of {@code target} must name (its GET's), or * where the route does not require one. */
     private String currentEtag(String method, String target) {
         if (!method.equalsIgnoreCase("put")) {

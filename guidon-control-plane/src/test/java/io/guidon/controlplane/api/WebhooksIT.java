@@ -24,9 +24,11 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Webhooks end to end over loopback (docs/webhooks.md): a real receiver verifies every delivery's signature with its
  * own implementation of the Standard Webhooks specification; a change rolled back (a change request's dry run) makes
- * no delivery; a receiver that fails and recovers gets every change, in order per flag; a dead endpoint's deliveries
- * are given up and its subscription disabled (audited), and everything failed in a range is redelivered after it is
- * enabled again; 410 disables at once; a rotation signs with both secrets for its overlap; addresses the SSRF guard
+ * no delivery; a receiver that fails and recovers gets every change, in order per flag; a dead endpoint's
+ * subscription is disabled (audited) and the delivery that failed is held, not given up, and sent when it is enabled
+ * again; changes made while a subscription is disabled (by the server or by hand) are held and arrive in order when
+ * it is enabled, a redelivered older one in its place before them; a delivery given up while others get through is
+ * failed and a redelivery of its range sends it; 410 disables at once; a rotation signs with both secrets for its overlap; addresses the SSRF guard
  * refuses and bad input are 422 (or 400, 404, 412, 428) and change nothing. Retries, the circuit and the give-up
  * window are shortened by settings so the test runs in seconds.
  */
@@ -209,8 +211,7 @@ class WebhooksIT {
     }
 
     @Test
-    void aDeadEndpointIsGivenUpAndDisabledAndItsFailedDeliveriesAreRedeliveredAfterItRecovers() {
-        Instant before = Instant.now().minusSeconds(1);
+    void aDeadEndpointIsDisabledAndTheDeliveryItFailedIsHeldAndSentWhenItIsEnabledAgain() {
         receiver.answer("/dead", n -> 500);
         long id = subscribe("/dead", "flag.created").get("id").asLong();
         flag("dead-flag");
@@ -224,12 +225,12 @@ class WebhooksIT {
         JsonNode audit = cp.get("/api/v1/audit?resourceType=webhook&action=webhook.disable", admin).json();
         assertThat(audit.get("items").get(0).get("resource").asText()).isEqualTo(Long.toString(id));
         assertThat(audit.get("items").get(0).get("actor").get("agent").asText()).isEqualTo("webhook-delivery");
-        Poll.until("given up", WAIT, () -> deliveries(id, "?status=failed").get("total").asInt() == 1);
-        int attempts = deliveries(id, "?status=failed").get("items").get(0).get("attempts").asInt();
-        assertThat(attempts).isGreaterThan(1);
-        // The metrics saw it: its last attempt counted as given up.
-        Poll.until("the give-up counted", () -> cp.metric("guidon_webhooks_attempts_total", "outcome=\"given_up\"")
-                >= 1);
+        // The delivery whose attempts disabled it is held, not given up: nothing is lost, nothing to redeliver.
+        assertThat(deliveries(id, "?status=failed").get("total").asInt()).isZero();
+        JsonNode held = deliveries(id, "?status=pending").get("items");
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).get("attempts").asInt()).isGreaterThan(1);
+        int tried = receiver.received("/dead").size();
 
         receiver.answer("/dead", n -> 200);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
@@ -240,16 +241,116 @@ class WebhooksIT {
                 + "\"");
         assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
         assertThat(enabled.json().get("disabled").isNull()).isTrue();
+
+        Poll.until("delivered after all", WAIT, () -> deliveries(id, "?status=delivered").get("total").asInt() == 1);
+        List<Received> got = receiver.received("/dead");
+        assertThat(got).hasSize(tried + 1);
+        assertThat(got.get(got.size() - 1).status()).isEqualTo(200);
+        assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).as("the same webhook-id throughout")
+                .hasSize(1);
+    }
+
+    @Test
+    void aDeliveryGivenUpWhileOthersGetThroughIsFailedAndARangeRedeliveryResendsIt() {
+        // One flag's creation always fails while other changes get through: its delivery is given up (failed) and
+        // the subscription stays enabled (the endpoint is alive); a redelivery of the range then sends it.
+        Instant before = Instant.now().minusSeconds(1);
+        receiver.answerByBody("/partial", body -> body.contains("\"partial-bad\"") ? 500 : 204);
+        long id = subscribe("/partial", "flag.created").get("id").asLong();
+        flag("partial-bad");
+        for (int i = 0; deliveries(id, "?status=failed").get("total").asInt() == 0; i++) {
+            assertThat(i).as("given up within the wait").isLessThan(60);
+            String good = "partial-good-" + i;
+            flag(good);
+            Poll.until(good + " delivered", WAIT, () -> receiver.received("/partial").stream().anyMatch(r ->
+                    r.status() == 204 && r.json().get("data").get("resource").asText().equals(good)));
+        }
+        assertThat(cp.get("/api/v1/webhooks/" + id, admin).json().get("enabled").asBoolean()).isTrue();
+        Poll.until("the give-up counted", () -> cp.metric("guidon_webhooks_attempts_total", "outcome=\"given_up\"")
+                >= 1);
+
+        receiver.answerByBody("/partial", body -> 204);
         Resp redeliver = cp.post("/api/v1/webhooks/" + id + "/redeliver", admin, Map.of("from", before.toString(),
                 "to", Instant.now().plusSeconds(60).toString()));
         assertThat(redeliver.status()).as(redeliver.body()).isEqualTo(202);
         assertThat(redeliver.json().get("redelivered").asInt()).isEqualTo(1);
-
-        Poll.until("delivered after all", WAIT, () -> deliveries(id, "?status=delivered").get("total").asInt() == 1);
-        List<Received> got = receiver.received("/dead");
-        assertThat(got.get(got.size() - 1).status()).isEqualTo(200);
-        assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).as("the same webhook-id throughout")
+        Poll.until("delivered after all", WAIT, () -> deliveries(id, "?status=failed").get("total").asInt() == 0
+                && deliveries(id, "?status=pending").get("total").asInt() == 0);
+        List<Received> bad = receiver.received("/partial").stream().filter(r -> r.json().get("data").get("resource")
+                .asText().equals("partial-bad")).toList();
+        assertThat(bad.get(bad.size() - 1).status()).isEqualTo(204);
+        assertThat(bad.stream().map(r -> r.header("webhook-id")).distinct()).as("the same webhook-id throughout")
                 .hasSize(1);
+    }
+
+    /** Enables subscription {@code id} again with {@code types}, as its admin would (PUT with its version). */
+    private void enable(long id, String path, String... types) {
+        JsonNode sub = cp.get("/api/v1/webhooks/" + id, admin).json();
+        Resp r = cp.put("/api/v1/webhooks/" + id, admin, Map.of("url", receiver.url(path), "eventTypes",
+                List.of(types), "enabled", true), "If-Match", "\"" + sub.get("version").asLong() + "\"");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private static List<String> actions(List<Received> got) {
+        return got.stream().filter(r -> r.status() / 100 == 2).map(r -> r.json().get("data").get("action").asText()
+                + "#" + r.json().get("data").get("auditId").asLong()).toList();
+    }
+
+    @Test
+    void changesMadeWhileAGoneEndpointIsDisabledAreHeldAndArriveInOrderWhenItIsEnabledAgain() {
+        // The issue's example: 410 disables the subscription; the flag is toggled meanwhile; enabled again, the
+        // creation (whose attempt was answered 410) and then every toggle arrive, in the order they were made.
+        receiver.answer("/gone-held", n -> n == 1 ? 410 : 204);
+        long id = subscribe("/gone-held", "flag.created", "flag.toggled").get("id").asLong();
+        flag("held-flag");
+        Poll.until("disabled", WAIT, () -> !cp.get("/api/v1/webhooks/" + id, admin).json().get("enabled").asBoolean());
+        for (int i = 0; i < 3; i++) {
+            toggle("production", "held-flag", i % 2 == 0);
+        }
+        assertThat(deliveries(id, "?status=pending").get("total").asInt()).as("recorded and held").isEqualTo(4);
+        assertThat(receiver.received("/gone-held")).as("nothing sent while disabled").hasSize(1);
+
+        enable(id, "/gone-held", "flag.created", "flag.toggled");
+        List<Received> got = await("/gone-held", 5);
+        List<String> sent = actions(got);
+        assertThat(sent).hasSize(4);
+        assertThat(sent.get(0)).startsWith("flag.create#");
+        assertThat(sent.subList(1, 4)).allMatch(a -> a.startsWith("flag.enable#") || a.startsWith("flag.disable#"));
+        assertThat(got.stream().filter(r -> r.status() == 204).map(r -> r.json().get("data").get("auditId").asLong())
+                .toList()).as("in the order of the changes").isSorted();
+        // The receiver sees a request before its answer's outcome is written.
+        Poll.until("all four marked delivered", WAIT, () -> deliveries(id, "?status=delivered").get("total").asInt()
+                == 4);
+    }
+
+    @Test
+    void aSubscriptionDisabledByItsAdminHoldsItsChangesAndARedeliveredOlderOneTakesItsPlaceBeforeThem() {
+        receiver.answer("/paused", n -> 204);
+        long id = subscribe("/paused", "flag.created", "flag.toggled").get("id").asLong();
+        flag("paused-flag");
+        await("/paused", 1);
+        Poll.until("the creation delivered", WAIT, () -> deliveries(id, "?status=delivered").get("total").asInt()
+                == 1);
+        long creation = deliveries(id, "?status=delivered").get("items").get(0).get("id").asLong();
+
+        JsonNode sub = cp.get("/api/v1/webhooks/" + id, admin).json();
+        Resp off = cp.put("/api/v1/webhooks/" + id, admin, Map.of("url", receiver.url("/paused"), "eventTypes",
+                List.of("flag.created", "flag.toggled"), "enabled", false), "If-Match", "\""
+                + sub.get("version").asLong() + "\"");
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        toggle("production", "paused-flag", true);
+        toggle("production", "paused-flag", false);
+        // The older delivery sent again: it goes before the newer toggles of its flag, which wait for it.
+        Resp again = cp.post("/api/v1/webhooks/" + id + "/deliveries/" + creation + "/redeliver", admin, null);
+        assertThat(again.status()).as(again.body()).isEqualTo(202);
+        assertThat(deliveries(id, "?status=pending").get("total").asInt()).isEqualTo(3);
+
+        enable(id, "/paused", "flag.created", "flag.toggled");
+        List<Received> got = await("/paused", 4);
+        List<String> sent = actions(got.subList(1, 4));
+        assertThat(sent.get(0)).startsWith("flag.create#");
+        assertThat(sent.get(1)).startsWith("flag.enable#");
+        assertThat(sent.get(2)).startsWith("flag.disable#");
     }
 
     @Test
@@ -276,23 +377,33 @@ class WebhooksIT {
     }
 
     @Test
-    void aRotatedSecretSignsBesideTheOldOneForItsOverlap() {
+    void aRotatedSecretSignsBesideTheOldOneForItsOverlapAndASecondRotationWaitsForItsEnd() {
         JsonNode made = subscribe("/rotated", "flag.created");
         long id = made.get("id").asLong();
         String old = made.get("secret").asText();
 
-        Resp rotated = cp.post("/api/v1/webhooks/" + id + "/rotate-secret", admin, Map.of("overlap", "PT1H"));
+        Resp rotated = cp.post("/api/v1/webhooks/" + id + "/rotate-secret", admin, Map.of("overlap", "PT3S"));
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         String fresh = rotated.json().get("secret").asText();
         assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
-        assertThat(rotated.json().get("rotation").get("previousSecretUntil").asText()).isNotEmpty();
+        String until = rotated.json().get("rotation").get("previousSecretUntil").asText();
+        assertThat(until).isNotEmpty();
+        // A second rotation during the overlap would end it early: 409 saying until when, and nothing changes.
+        Resp early = cp.post("/api/v1/webhooks/" + id + "/rotate-secret", admin, Map.of("overlap", "PT0S"));
+        assertThat(early.status()).as(early.body()).isEqualTo(409);
+        assertThat(early.json().get("detail").asText()).contains("signs until " + Instant.parse(until));
+        assertThat(cp.get("/api/v1/webhooks/" + id, admin).json().get("version").asLong())
+                .isEqualTo(rotated.json().get("version").asLong());
         flag("rotated-1");
         Received during = await("/rotated", 1).get(0);
         assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
         assertThat(WebhookReceiver.verify(during, fresh)).isTrue();
         assertThat(WebhookReceiver.verify(during, old)).isTrue();
 
+        Poll.until("the overlap over", WAIT, () -> cp.get("/api/v1/webhooks/" + id, admin).json().get("rotation")
+                .isNull());
         Resp now = cp.post("/api/v1/webhooks/" + id + "/rotate-secret", admin, Map.of("overlap", "PT0S"));
+        assertThat(now.status()).as(now.body()).isEqualTo(200);
         String last = now.json().get("secret").asText();
         assertThat(now.json().get("rotation").isNull()).isTrue();
         flag("rotated-2");
@@ -323,6 +434,8 @@ class WebhooksIT {
     void badInputIsAnsweredWithWhatAndWhereAndChangesNothing() {
         JsonNode made = subscribe("/bad", "flag.created");
         long id = made.get("id").asLong();
+        flag("bad-input-flag");
+        Poll.until("delivered", WAIT, () -> deliveries(id, "?status=delivered").get("total").asInt() == 1);
         int total = cp.get("/api/v1/webhooks", admin).json().get("total").asInt();
 
         Resp r = cp.call("POST", "/api/v1/webhooks", admin, "{\"url\":\"ftp://x/\",\"eventTypes\":[\"flag.nope\"],"
@@ -355,8 +468,29 @@ class WebhooksIT {
                 "2026-12-01T10:00:00Z", "to", "2026-12-01T09:00:00Z"));
         assertThat(backwards.status()).isEqualTo(422);
         assertThat(errors(backwards).get("/to")).contains("after from");
+        // A route that takes no body refuses one, naming it, and redelivers nothing.
+        long delivery = deliveries(id, "").get("items").get(0).get("id").asLong();
+        Resp bodied = cp.call("POST", "/api/v1/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", admin,
+                "{\"x\":1}");
+        assertThat(bodied.status()).as(bodied.body()).isEqualTo(422);
+        assertThat(errors(bodied).get("/x")).contains("this request takes none");
+        assertThat(cp.call("POST", "/api/v1/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", admin,
+                "{not json").status()).isEqualTo(400);
+        // An environment the tenant does not have is refused where it is listed.
+        Resp nope = cp.post("/api/v1/webhooks", admin, Map.of("url", receiver.url("/bad"), "eventTypes",
+                List.of("flag.created"), "environments", List.of("production", "nope")));
+        assertThat(nope.status()).as(nope.body()).isEqualTo(422);
+        assertThat(errors(nope)).containsOnlyKeys("/environments/1");
+        assertThat(errors(nope).get("/environments/1")).contains("no environment 'nope'");
+        Resp nopeUpdate = cp.put("/api/v1/webhooks/" + id, admin, Map.of("url", receiver.url("/bad"), "eventTypes",
+                List.of("flag.created"), "environments", List.of("nope")), "If-Match", "\"" + made.get("version")
+                .asLong() + "\"");
+        assertThat(nopeUpdate.status()).as(nopeUpdate.body()).isEqualTo(422);
+        assertThat(errors(nopeUpdate)).containsOnlyKeys("/environments/0");
+        assertThat(cp.get("/api/v1/webhooks", admin).json().get("total").asInt()).isEqualTo(total);
         assertThat(cp.get("/api/v1/webhooks/" + id, admin).json().get("version").asInt()).as("unchanged")
                 .isEqualTo(made.get("version").asInt());
+        assertThat(deliveries(id, "?status=pending").get("total").asInt()).as("nothing redelivered").isZero();
 
         assertThat(cp.delete("/api/v1/webhooks/" + id, admin, "If-Match", "\"99\"").status()).isEqualTo(412);
         assertThat(cp.delete("/api/v1/webhooks/" + id, admin).status()).isEqualTo(204);

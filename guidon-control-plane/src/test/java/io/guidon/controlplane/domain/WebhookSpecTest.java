@@ -79,10 +79,32 @@ class WebhookSpecTest {
         assertThat(problems("{\"url\":42,\"eventTypes\":[\"flag.toggled\"]}").get("url")).contains("not 42");
     }
 
+    private static String urlProblem(String url) {
+        return problems("{\"url\":\"" + url + "\",\"eventTypes\":[\"flag.toggled\"]}").get("url");
+    }
+
+    @Test
+    void aHostTheUrlCannotReadIsNamedWithWhatIsWrongWithIt() {
+        assertThat(urlProblem("http://bücher.example/")).contains("'bücher.example' is an internationalized name")
+                .contains("'xn--bcher-kva.example'");
+        assertThat(urlProblem("http://127.1/")).contains("'127.1' is an IPv4 address in a shorthand");
+        assertThat(urlProblem("http://0x7f.1/")).contains("'0x7f.1' is an IPv4 address in a shorthand, octal or"
+                + " hexadecimal form");
+        assertThat(urlProblem("http://127.0.0.2./")).contains("'127.0.0.2.' ends with a dot")
+                .contains("('127.0.0.2')");
+        assertThat(urlProblem("http://ex%61mple.com/")).contains("'ex%61mple.com' is percent-encoded");
+        assertThat(urlProblem("http://a_b.example/")).contains("'a_b.example' is not a host name");
+        for (String url : List.of("http://bücher.example/", "http://127.1/", "http://0x7f.1/",
+                "http://127.0.0.2./", "http://ex%61mple.com/", "http://a_b.example/")) {
+            assertThat(urlProblem(url)).as(url).doesNotContain("the host is missing");
+        }
+    }
+
     @Test
     void eventTypesAreRequiredAndNotEmpty() {
         assertThat(problems("{\"url\":\"https://h/\"}").get("eventTypes")).startsWith("required");
-        assertThat(problems("{\"url\":\"https://h/\",\"eventTypes\":[]}").get("eventTypes")).contains("non-empty");
+        assertThat(problems("{\"url\":\"https://h/\",\"eventTypes\":[]}").get("eventTypes"))
+                .endsWith("not an empty list");
         assertThat(problems("{\"url\":\"https://h/\",\"eventTypes\":\"flag.toggled\"}").get("eventTypes"))
                 .contains("non-empty list");
     }

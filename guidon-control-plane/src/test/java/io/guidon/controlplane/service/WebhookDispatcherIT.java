@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * connections and never answers (a socket that never reads) and a healthy one get the same burst of changes; the
  * healthy receiver gets every delivery within {@link #BOUND} of its change, as it does with no dead endpoint beside
  * it, while the dead endpoint's attempts end at its own timeout and its circuit opens. The delivery metrics move
- * with them.
+ * with them. And a burst of changes to one flag goes out back to back, in order, not one per poll interval.
  */
 class WebhookDispatcherIT {
 
@@ -154,6 +154,41 @@ class WebhookDispatcherIT {
                     DEAD_TIMEOUT.toMillis() / 1000.0);
             Poll.until("the gauges refreshed", () -> cp.metric("guidon_webhooks_circuits_open") == 1
                     && cp.metric("guidon_webhooks_deliveries_due") == BURST);
+        }
+    }
+
+    @Test
+    void rapidChangesToOneFlagGoOutBackToBackInOrderNotOnePerPollInterval() throws Exception {
+        // The default poll interval (1 s): a delivery that ends claims the next of its resource at once, so ten
+        // changes to one flag do not take ten poll intervals to arrive.
+        try (WebhookReceiver receiver = new WebhookReceiver();
+                Harness cp = Harness.start(Map.of("webhooks.allowed-addresses", "127.0.0.1/32"))) {
+            String admin = cp.bootstrap("acme");
+            assertThat(cp.post("/api/v1/environments", admin, Map.of("key", "production")).status()).isEqualTo(201);
+            assertThat(cp.post("/api/v1/flags", admin, Map.of("key", "rapid", "variants", Map.of("on", true, "off",
+                    false))).status()).isEqualTo(201);
+            assertThat(cp.post("/api/v1/webhooks", admin, Map.of("url", receiver.url("/rapid"), "eventTypes",
+                    List.of("flag.toggled"))).status()).isEqualTo(201);
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(cp.put("/api/v1/environments/production/flags/rapid/enabled", admin, Map.of("enabled",
+                        i % 2 == 0)).status()).isEqualTo(200);
+            }
+            Poll.until("ten toggles delivered", Duration.ofSeconds(30), () -> receiver.received("/rapid").size()
+                    == 10);
+            List<WebhookReceiver.Received> got = receiver.received("/rapid");
+            assertThat(got.stream().map(r -> r.json().get("data").get("auditId").asLong()).toList())
+                    .as("in the order of the changes").isSorted();
+            Instant lastChange = Instant.parse(got.get(9).json().get("timestamp").asText());
+            Duration tail = Duration.between(lastChange, got.get(9).at());
+            Instant firstChange = Instant.parse(got.get(0).json().get("timestamp").asText());
+            System.out.printf("10 toggles made over %d ms, the last delivered %d ms after it was made%n",
+                    Duration.between(firstChange, lastChange).toMillis(), tail.toMillis());
+            // One poll interval (1 s) for the first, then back to back: ten poll intervals would be 10 s.
+            assertThat(tail).as("the last toggle's delivery after its change").isLessThan(Duration.ofSeconds(2));
+            // The attempt latency histogram has the HTTP histograms' 16 buckets (and +Inf), not ~70.
+            assertThat(cp.metrics().lines().filter(l -> l.startsWith("guidon_webhooks_attempt_latency_seconds_bucket"))
+                    .count()).isEqualTo(17);
         }
     }
 }

@@ -55,7 +55,9 @@ class WebhookUpkeepIT {
                 "webhooks.retry-initial-delay", "50ms", "webhooks.retry-max-delay", "100ms",
                 "webhooks.give-up-after", "1s", "webhooks.circuit-failure-threshold", "1000"))) {
             String admin = cp.bootstrap("acme");
-            receiver.answer("/bad", n -> 500);
+            // /bad fails flag a's creation for good and takes flag b's: a is given up (failed) while its
+            // subscription stays enabled (the endpoint is alive; a disabled one would hold it, pending).
+            receiver.answerByBody("/bad", body -> body.contains("\"resource\":\"a\"") ? 500 : 204);
             // 410 disables its subscription at once: its delivery stays pending, waiting to be enabled again.
             receiver.answer("/gone", n -> 410);
             for (String path : List.of("/ok", "/bad", "/gone")) {
@@ -66,11 +68,11 @@ class WebhookUpkeepIT {
                 assertThat(cp.post("/api/v1/flags", admin, Map.of("key", flag, "variants",
                         Map.of("on", true, "off", false))).status()).isEqualTo(201);
             }
-            // Every pending delivery left waits for its subscription to be enabled again (/gone at once, /bad
-            // when it gave up with nothing delivered), so none changes while the test runs.
-            Poll.until("/ok delivered, /bad given up, /gone waiting", Duration.ofSeconds(30), () -> {
+            // Every pending delivery left is held for its subscription to be enabled again (/gone's), so none
+            // changes while the test runs.
+            Poll.until("/ok delivered, /bad's a given up and b delivered, /gone held", Duration.ofSeconds(30), () -> {
                 try {
-                    return ids(cp.db, "status = 'delivered'").size() == 2 && !ids(cp.db, "status = 'failed'").isEmpty()
+                    return ids(cp.db, "status = 'delivered'").size() == 3 && !ids(cp.db, "status = 'failed'").isEmpty()
                             && ids(cp.db, "status = 'pending' AND subscription_id IN (SELECT id FROM"
                             + " webhook_subscriptions WHERE enabled)").isEmpty();
                 } catch (SQLException e) {
@@ -78,7 +80,7 @@ class WebhookUpkeepIT {
                 }
             });
             List<Long> delivered = ids(cp.db, "status = 'delivered'");
-            long recent = delivered.get(1);
+            long recent = delivered.get(2);
             List<Long> pending = ids(cp.db, "status = 'pending'");
             assertThat(pending).isNotEmpty();
             assertThat(count(cp.db, "SELECT count(*) FROM webhook_attempts")).isGreaterThan(4);
