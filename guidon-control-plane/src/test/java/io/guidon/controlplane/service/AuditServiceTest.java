@@ -67,12 +67,13 @@ class AuditServiceTest {
     @Test
     void everyInvalidParameterIsNamedAndTheLogIsNotRead() {
         assertThatThrownBy(() -> audit.list(7, new AuditService.Query("user", null, null, null, "yesterday",
-                "2026-02-01", "abc"), 10))
+                "2026-02-30", "abc"), 10))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID_PARAMETER);
                     assertThat(e.violations()).extracting(v -> v.where().text())
                             .containsExactly("resourceType", "from", "to", "cursor");
-                    assertThat(e.violations().get(1).message()).contains("ISO-8601 instant");
+                    assertThat(e.violations().get(1).message()).contains("RFC 3339 instant").contains("'yesterday'");
+                    assertThat(e.violations().get(2).message()).contains("'2026-02-30'");
                 });
         assertThat(log.asked).isNull();
     }
