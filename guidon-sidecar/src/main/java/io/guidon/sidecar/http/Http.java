@@ -76,6 +76,8 @@ final class Http {
             if (c.startsWith("W/")) {
                 c = c.substring(2);
             }
+            // The tag as sent with a compressible answer (CodingValidators): the same content.
+            c = CodingValidators.withoutSuffix(c);
             if (c.equals("*") && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
                 throw new SidecarException(412, "GENERAL", "If-None-Match: * asks for an answer only when there is "
                         + "none, and there always is one: send the ETag of the previous answer to get 304 until it "

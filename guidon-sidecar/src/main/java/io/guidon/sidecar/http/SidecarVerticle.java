@@ -142,6 +142,9 @@ public final class SidecarVerticle extends VerticleBase {
         // access log on, every request goes through the router, whose first handler writes the log line.
         Handler<HttpServerRequest> requests = http.accessLog() ? router
                 : new EvaluationDispatch(router, ofrep, api, hosts, http.maxBodyBytes(), errors);
+        if (http.compression()) {
+            requests = new CodingValidators(requests);
+        }
         // What the HTTP decoder refuses (a request line over 4096 bytes: 414) gets the API's error body, not none.
         server = vertx.createHttpServer(options).invalidRequestHandler(io.guidon.common.ops.ErrorBody.OFREP
                 .invalidRequests()).requestHandler(requests);

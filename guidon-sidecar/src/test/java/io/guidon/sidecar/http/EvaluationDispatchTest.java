@@ -217,6 +217,34 @@ class EvaluationDispatchTest {
         assertThat(exchange(routed.port(), stale)).startsWith("HTTP/1.1 200 ");
     }
 
+    @Test
+    void aCompressedAnswerHasItsOwnStrongETagAndEveryAnswerVariesOnAcceptEncoding() throws IOException {
+        Case identity = new Case("identity", 200, "POST /ofrep/v1/evaluate/flags", JSON, U1);
+        Case gzip = new Case("gzip", 200, "POST /ofrep/v1/evaluate/flags", JSON + "Accept-Encoding: GZIP, br\r\n", U1);
+        String plain = exchange(dispatched.port(), identity);
+        String coded = exchange(dispatched.port(), gzip);
+        Matcher plainTag = Pattern.compile("\r\nETag: (\"[^\"]+\")").matcher(plain);
+        Matcher codedTag = Pattern.compile("\r\nETag: (\"[^\"]+\")").matcher(coded);
+        assertThat(plainTag.find() && codedTag.find()).isTrue();
+
+        assertThat(plain).contains("\r\nVary: Accept-Encoding\r\n");
+        assertThat(coded).contains("\r\nVary: Accept-Encoding\r\n");
+        assertThat(codedTag.group(1)).isEqualTo(plainTag.group(1).replaceAll("\"$", "-z\""));
+        // Either tag is the same content: 304 whichever the client kept, each with the tag of its own coding.
+        for (String kept : List.of(plainTag.group(1), codedTag.group(1))) {
+            String again = exchange(dispatched.port(), new Case("again", 304, gzip.requestLine(), gzip.headers()
+                    + "If-None-Match: " + kept + "\r\n", U1));
+            assertThat(again).startsWith("HTTP/1.1 304 ").contains("\r\nETag: " + codedTag.group(1) + "\r\n");
+            String plainAgain = exchange(routed.port(), new Case("again", 304, identity.requestLine(),
+                    identity.headers() + "If-None-Match: " + kept + "\r\n", U1));
+            assertThat(plainAgain).startsWith("HTTP/1.1 304 ").contains("\r\nETag: " + plainTag.group(1) + "\r\n");
+        }
+        assertThat(CodingValidators.acceptsCoding("gzip;q=0, deflate;q=0.000")).isFalse();
+        assertThat(CodingValidators.acceptsCoding("br, x-gzip;q=0.5")).isTrue();
+        assertThat(CodingValidators.acceptsCoding("identity")).isFalse();
+        assertThat(CodingValidators.acceptsCoding(null)).isFalse();
+    }
+
     /** Sends {@code c} on a new connection (closed after the answer) and returns the whole answer as text. */
     private static String exchange(int port, Case c) throws IOException {
         StringBuilder head = new StringBuilder(c.requestLine()).append(" HTTP/1.1\r\n");
