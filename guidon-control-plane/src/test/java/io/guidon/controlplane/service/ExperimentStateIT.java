@@ -27,7 +27,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,19 +102,15 @@ class ExperimentStateIT {
         return id;
     }
 
-    private <T> T run(Callable<T> work) throws Exception {
-        return rig.run(work);
-    }
-
     /** Results computed now (a fold, or a rebuild the first time), and the sums of the snapshot they came from. */
     private AnalysisSums folded(long id) throws Exception {
-        run(() -> service.results(tenant, id, true));
-        return run(() -> Future.await(repository.current(pool, id))).sums();
+        rig.run(() -> service.results(tenant, id, true));
+        return rig.run(() -> Future.await(repository.current(pool, id))).sums();
     }
 
     /** The one-statement analysis over the raw events, as of long after every event. */
     private AnalysisSums reference(long id) throws Exception {
-        return run(() -> Transactions.await(pool, c -> {
+        return rig.run(() -> Transactions.await(pool, c -> {
             AnalysisPlan plan = Future.await(repository.plan(c, tenant, id));
             return Future.await(repository.analyze(c, plan, T0.plus(Duration.ofDays(400)).atOffset(ZoneOffset.UTC)));
         }));
@@ -325,9 +320,9 @@ class ExperimentStateIT {
         assertThat(users).isGreaterThan(50);
         rows.update("DELETE FROM experiments WHERE id = ?", id);
         ExperimentStateRepository states = new ExperimentStateRepository();
-        long first = run(() -> Transactions.await(pool, c -> states.sweep(c, 30)));
+        long first = rig.run(() -> Transactions.await(pool, c -> states.sweep(c, 30)));
         assertThat(first).isEqualTo(30);
-        while (run(() -> Transactions.await(pool, c -> states.sweep(c, 30))) > 0) {
+        while (rig.run(() -> Transactions.await(pool, c -> states.sweep(c, 30))) > 0) {
             assertThat(count("experiment_states", id)).isLessThanOrEqualTo(1);
         }
         assertThat(count("experiment_users", id)).isZero();

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,9 +74,9 @@ class FlagInsightsIT {
                 (id, version) -> { }, 100, new Responses(), new ApiKeys(),
                 new io.guidon.controlplane.store.PgSightingLog(pool), config.rollouts());
         insights = services.insights();
-        tenantId = run(() -> services.keys().bootstrap("acme", "Acme", "admin")).tenantId();
+        tenantId = rig.run(() -> services.keys().bootstrap("acme", "Acme", "admin")).tenantId();
         actor = new Actor(tenantId, "acme", null, "test", "it");
-        envId = run(() -> services.environments().create(actor, ENV, "Production", "", false)).id();
+        envId = rig.run(() -> services.environments().create(actor, ENV, "Production", "", false)).id();
     }
 
     @AfterAll
@@ -85,10 +84,6 @@ class FlagInsightsIT {
         if (rig != null) {
             rig.close();
         }
-    }
-
-    private <T> T run(Callable<T> work) throws Exception {
-        return rig.run(work);
     }
 
     private static JsonNode json(String text) {
@@ -101,9 +96,9 @@ class FlagInsightsIT {
 
     /** A boolean flag configured in production with {@code config}. */
     private void flag(String key, String config) throws Exception {
-        run(() -> services.flags().create(actor, key, new FlagFields("", "", List.of(), json(BOOL), null, null), null,
+        rig.run(() -> services.flags().create(actor, key, new FlagFields("", "", List.of(), json(BOOL), null, null), null,
                 List.of()));
-        run(() -> services.flags().configure(actor, ENV, key, null, object(config), null, List.of()));
+        rig.run(() -> services.flags().configure(actor, ENV, key, null, object(config), null, List.of()));
     }
 
     private static String rollout(int on) {
@@ -157,7 +152,7 @@ class FlagInsightsIT {
     void aRolloutFrom10To25PercentMovesExactlyTheKeysTheEngineBucketsBetween() throws Exception {
         flag("checkout", rollout(10));
         exposures("checkout", "user-", 1000);
-        FlagInsights.ChangeImpact impact = run(() -> insights.estimate(tenantId, ENV, "checkout",
+        FlagInsights.ChangeImpact impact = rig.run(() -> insights.estimate(tenantId, ENV, "checkout",
                 object(rollout(25))));
         Map<String, Integer> expected = expected("checkout", "user-", 1000, 10, 25);
         assertThat(impact.sampled()).isEqualTo(1000);
@@ -172,7 +167,7 @@ class FlagInsightsIT {
         assertThat(impact.changedShare()).isBetween(0.10, 0.20);
         assertThat(expected).doesNotContainKey("on->off");
         // Nothing was saved: the flag still serves 10 %, and an unchanged configuration changes nobody.
-        FlagInsights.ChangeImpact same = run(() -> insights.estimate(tenantId, ENV, "checkout",
+        FlagInsights.ChangeImpact same = rig.run(() -> insights.estimate(tenantId, ENV, "checkout",
                 object(rollout(10))));
         assertThat(same.changed()).isZero();
         assertThat(same.transitions()).allMatch(t -> !t.changed());
@@ -187,7 +182,7 @@ class FlagInsightsIT {
                 new ExposureRepository(pool), new io.guidon.controlplane.domain.DocumentChanges(
                         new FlagDocumentCompiler()), new FlagDocumentCompiler(), new Evaluator(),
                 InstantSource.system(), 2, 100, 100_000);
-        FlagInsights.ChangeImpact byKeys = run(() -> small.estimate(tenantId, ENV, "capped", object(rollout(0))));
+        FlagInsights.ChangeImpact byKeys = rig.run(() -> small.estimate(tenantId, ENV, "capped", object(rollout(0))));
         assertThat(byKeys.sampled()).isEqualTo(100);
         assertThat(byKeys.capped()).isTrue();
         assertThat(counts(byKeys)).isEqualTo(expected("capped", "u-", 100, 50, 0));
@@ -196,12 +191,12 @@ class FlagInsightsIT {
                 new ExposureRepository(pool), new io.guidon.controlplane.domain.DocumentChanges(
                         new FlagDocumentCompiler()), new FlagDocumentCompiler(), new Evaluator(),
                 InstantSource.system(), 2, 5000, 300);
-        FlagInsights.ChangeImpact byRows = run(() -> fewRows.estimate(tenantId, ENV, "capped", object(rollout(0))));
+        FlagInsights.ChangeImpact byRows = rig.run(() -> fewRows.estimate(tenantId, ENV, "capped", object(rollout(0))));
         assertThat(byRows.sampled()).as("the 300 newest rows are the latest exposures of keys 1..300").isEqualTo(300);
         assertThat(byRows.capped()).isTrue();
         assertThat(counts(byRows)).isEqualTo(expected("capped", "u-", 300, 50, 0));
 
-        FlagInsights.ChangeImpact whole = run(() -> insights.estimate(tenantId, ENV, "capped", object(rollout(0))));
+        FlagInsights.ChangeImpact whole = rig.run(() -> insights.estimate(tenantId, ENV, "capped", object(rollout(0))));
         assertThat(whole.sampled()).as("1000 distinct keys, none older than 24 h, no other flag").isEqualTo(1000);
         assertThat(whole.capped()).isFalse();
     }
@@ -209,7 +204,7 @@ class FlagInsightsIT {
     @Test
     void aFlagWithoutExposuresHasAnEmptySample() throws Exception {
         flag("quiet", rollout(10));
-        FlagInsights.ChangeImpact impact = run(() -> insights.estimate(tenantId, ENV, "quiet", object(rollout(90))));
+        FlagInsights.ChangeImpact impact = rig.run(() -> insights.estimate(tenantId, ENV, "quiet", object(rollout(90))));
         assertThat(impact.sampled()).isZero();
         assertThat(impact.changed()).isZero();
         assertThat(impact.transitions()).isEmpty();
@@ -218,7 +213,7 @@ class FlagInsightsIT {
 
     @Test
     void rulesOnOtherAttributesMakeTheEstimateOnlyCoverWhatTheTargetingKeyDecides() throws Exception {
-        run(() -> services.segments().put(actor, ENV, "pros", true, null, "", object("{'rules': [{'attribute':"
+        rig.run(() -> services.segments().put(actor, ENV, "pros", true, null, "", object("{'rules': [{'attribute':"
                 + " 'plan', 'op': 'in', 'values': ['pro']}]}"), List.of()));
         flag("ruled", rollout(10));
         exposures("ruled", "r-", 300);
@@ -226,7 +221,7 @@ class FlagInsightsIT {
                 + " 'rules': [{'id': 'de', 'when': {'any': [{'attribute': 'country', 'op': 'in', 'values': ['DE']},"
                 + " {'segment': 'pros'}]}, 'serve': {'variant': 'on'}}],"
                 + " 'fallthrough': {'rollout': {'on': 25, 'off': 75}}}";
-        FlagInsights.ChangeImpact impact = run(() -> insights.estimate(tenantId, ENV, "ruled", object(withRules)));
+        FlagInsights.ChangeImpact impact = rig.run(() -> insights.estimate(tenantId, ENV, "ruled", object(withRules)));
         assertThat(impact.partial()).isTrue();
         assertThat(impact.otherAttributes()).containsExactly("country", "plan");
         Map<String, Integer> expected = new LinkedHashMap<>();
@@ -241,7 +236,7 @@ class FlagInsightsIT {
         // A rollout by an attribute the sample lacks: every key is an error after the change, and said so.
         String byCompany = "{'enabled': true, 'offVariant': 'off', 'fallthrough': {'rollout': {'on': 50, 'off': 50},"
                 + " 'bucketBy': 'companyId'}}";
-        FlagInsights.ChangeImpact errors = run(() -> insights.estimate(tenantId, ENV, "ruled", object(byCompany)));
+        FlagInsights.ChangeImpact errors = rig.run(() -> insights.estimate(tenantId, ENV, "ruled", object(byCompany)));
         assertThat(errors.otherAttributes()).containsExactly("companyId");
         assertThat(errors.transitions()).allMatch(t -> t.to() == null);
         assertThat(errors.changed()).isEqualTo(300);
@@ -250,20 +245,20 @@ class FlagInsightsIT {
     @Test
     void aConfigurationTheSaveWouldRefuseIsRefusedWithTheSamePlaces() throws Exception {
         flag("refused", rollout(10));
-        DomainException e = (DomainException) org.assertj.core.api.Assertions.catchThrowable(() -> run(
+        DomainException e = (DomainException) org.assertj.core.api.Assertions.catchThrowable(() -> rig.run(
                 () -> insights.estimate(tenantId, ENV, "refused", object("{'enabled': true, 'offVariant': 'off',"
                         + " 'fallthrough': {'rollout': {'on': 20, 'off': 90}}}"))));
         assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
         assertThat(e.violations()).extracting(v -> v.where().text()).allMatch(w -> w.startsWith("fallthrough"));
         assertThat(e.violations()).extracting(Violation::message).anyMatch(m -> m.contains("100"));
-        DomainException unknown = (DomainException) org.assertj.core.api.Assertions.catchThrowable(() -> run(
+        DomainException unknown = (DomainException) org.assertj.core.api.Assertions.catchThrowable(() -> rig.run(
                 () -> insights.estimate(tenantId, ENV, "refused", object("{'enabled': true, 'offVariant': 'nope',"
                         + " 'fallthrough': {'variant': 'on'}}"))));
         assertThat(unknown.violations()).extracting(v -> v.where().text()).containsExactly("offVariant");
-        assertThatThrownBy(() -> run(() -> insights.estimate(tenantId, ENV, "no-such-flag", object(rollout(1)))))
+        assertThatThrownBy(() -> rig.run(() -> insights.estimate(tenantId, ENV, "no-such-flag", object(rollout(1)))))
                 .isInstanceOfSatisfying(DomainException.class,
                         x -> assertThat(x.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
-        assertThatThrownBy(() -> run(() -> insights.estimate(tenantId, "staging", "refused", object(rollout(1)))))
+        assertThatThrownBy(() -> rig.run(() -> insights.estimate(tenantId, "staging", "refused", object(rollout(1)))))
                 .isInstanceOfSatisfying(DomainException.class,
                         x -> assertThat(x.detail()).isEqualTo("no environment 'staging'"));
     }
@@ -273,7 +268,7 @@ class FlagInsightsIT {
         flag("explained", "{'enabled': true, 'offVariant': 'off', 'rules': [{'id': 'markup', 'when': {'attribute':"
                 + " 'name', 'op': 'in', 'values': ['<script>alert(1)</script> \u00e9\ud83d\ude00']}, 'serve':"
                 + " {'variant': 'on'}}], 'fallthrough': {'rollout': {'on': 30, 'off': 70}}}");
-        FlagInsights.Explained matched = run(() -> insights.explain(tenantId, ENV, "explained",
+        FlagInsights.Explained matched = rig.run(() -> insights.explain(tenantId, ENV, "explained",
                 json("{'targetingKey': 'user-7', 'name': '<script>alert(1)</script> \u00e9\ud83d\ude00'}")));
         assertThat(matched.variant()).isEqualTo("on");
         assertThat(matched.value()).isEqualTo(StoredJson.NODES.booleanNode(true));
@@ -282,7 +277,7 @@ class FlagInsightsIT {
         assertThat(matched.isError()).isFalse();
         assertThat(matched.trace().get("rules").get(0).get("matched").booleanValue()).isTrue();
 
-        FlagInsights.Explained split = run(() -> insights.explain(tenantId, ENV, "explained",
+        FlagInsights.Explained split = rig.run(() -> insights.explain(tenantId, ENV, "explained",
                 json("{'targetingKey': 'user-7'}")));
         int bucket = Bucketing.bucket("explained", "user-7");
         assertThat(split.reason()).isEqualTo(Reason.SPLIT);
@@ -290,7 +285,7 @@ class FlagInsightsIT {
         assertThat(split.trace().get("serve").get("rollout").get("bucket").intValue()).isEqualTo(bucket);
         assertThat(split.trace().get("rules").get(0).get("matched").booleanValue()).isFalse();
 
-        FlagInsights.Explained noKey = run(() -> insights.explain(tenantId, ENV, "explained", null));
+        FlagInsights.Explained noKey = rig.run(() -> insights.explain(tenantId, ENV, "explained", null));
         assertThat(noKey.isError()).isTrue();
         assertThat(noKey.errorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
         assertThat(noKey.value()).isNull();
@@ -299,14 +294,14 @@ class FlagInsightsIT {
 
     @Test
     void aNumberFlagsValueIsServedExactlyAsASidecarServesIt() throws Exception {
-        run(() -> services.flags().create(actor, "ratio", new FlagFields("", "", List.of(),
+        rig.run(() -> services.flags().create(actor, "ratio", new FlagFields("", "", List.of(),
                 json("{'normal': 2.0, 'sale': 0.5}"), null, null), null, List.of()));
-        run(() -> services.flags().configure(actor, ENV, "ratio", null, object("{'enabled': true, 'offVariant':"
+        rig.run(() -> services.flags().configure(actor, ENV, "ratio", null, object("{'enabled': true, 'offVariant':"
                 + " 'normal', 'rules': [{'id': 'big', 'when': {'attribute': 'seats', 'op': 'gte', 'values': [10]},"
                 + " 'serve': {'variant': 'sale'}}], 'fallthrough': {'variant': 'normal'}}"), null, List.of()));
-        FlagInsights.Explained normal = run(() -> insights.explain(tenantId, ENV, "ratio", json("{'seats': 3}")));
+        FlagInsights.Explained normal = rig.run(() -> insights.explain(tenantId, ENV, "ratio", json("{'seats': 3}")));
         assertThat(StoredJson.write(normal.value())).isEqualTo("2.0");
-        FlagInsights.Explained sale = run(() -> insights.explain(tenantId, ENV, "ratio", json("{'seats': 10.0}")));
+        FlagInsights.Explained sale = rig.run(() -> insights.explain(tenantId, ENV, "ratio", json("{'seats': 10.0}")));
         assertThat(sale.variant()).isEqualTo("sale");
         assertThat(StoredJson.write(sale.value())).isEqualTo("0.5");
     }
@@ -315,7 +310,7 @@ class FlagInsightsIT {
     void aContextThatIsNotAnObjectOrTooLargeIsInvalidNamingIt() throws Exception {
         flag("ctx", rollout(50));
         for (String bad : List.of("[1, 2]", "'user-1'", "null", "42")) {
-            assertThatThrownBy(() -> run(() -> insights.explain(tenantId, ENV, "ctx", json(bad))))
+            assertThatThrownBy(() -> rig.run(() -> insights.explain(tenantId, ENV, "ctx", json(bad))))
                     .as(bad).isInstanceOfSatisfying(DomainException.class, e -> {
                         assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
                         assertThat(e.violations()).extracting(v -> v.where().toString()).containsExactly("/context");
@@ -326,7 +321,7 @@ class FlagInsightsIT {
         for (int i = 0; i < 700; i++) {
             large.put("attribute-" + i, "x".repeat(100));
         }
-        assertThatThrownBy(() -> run(() -> insights.explain(tenantId, ENV, "ctx", large)))
+        assertThatThrownBy(() -> rig.run(() -> insights.explain(tenantId, ENV, "ctx", large)))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
                     assertThat(e.violations().get(0).where().toString()).isEqualTo("/context");
@@ -337,17 +332,17 @@ class FlagInsightsIT {
         for (int i = 0; i < 20; i++) {
             inner = inner.putObject("a");
         }
-        assertThatThrownBy(() -> run(() -> insights.explain(tenantId, ENV, "ctx", deep)))
+        assertThatThrownBy(() -> rig.run(() -> insights.explain(tenantId, ENV, "ctx", deep)))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
                     assertThat(e.violations().get(0).where().toString()).startsWith("/context/a/a");
                 });
-        assertThatThrownBy(() -> run(() -> insights.explain(tenantId, ENV, "ctx", json("{'targetingKey': 7}"))))
+        assertThatThrownBy(() -> rig.run(() -> insights.explain(tenantId, ENV, "ctx", json("{'targetingKey': 7}"))))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.violations()).containsExactly(new Violation(
                             io.guidon.json.Pointer.of("context", "targetingKey"), "must be a string, not a number"));
                 });
-        assertThatThrownBy(() -> run(() -> insights.explain(tenantId, ENV, "no-such-flag", null)))
+        assertThatThrownBy(() -> rig.run(() -> insights.explain(tenantId, ENV, "no-such-flag", null)))
                 .isInstanceOfSatisfying(DomainException.class,
                         e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
     }
@@ -356,14 +351,14 @@ class FlagInsightsIT {
     void compiledDocumentsAreReusedUntilTheVersionMoves() throws Exception {
         flag("cached", "{'enabled': false, 'offVariant': 'off', 'fallthrough': {'variant': 'on'}}");
         long loads = insights.documentLoads();
-        FlagInsights.Explained off = run(() -> insights.explain(tenantId, ENV, "cached", null));
-        FlagInsights.Explained again = run(() -> insights.explain(tenantId, ENV, "cached", null));
+        FlagInsights.Explained off = rig.run(() -> insights.explain(tenantId, ENV, "cached", null));
+        FlagInsights.Explained again = rig.run(() -> insights.explain(tenantId, ENV, "cached", null));
         assertThat(off.variant()).isEqualTo("off");
         assertThat(off.reason()).isEqualTo(Reason.DISABLED);
         assertThat(again.version()).isEqualTo(off.version());
         assertThat(insights.documentLoads()).isEqualTo(loads + 1);
-        run(() -> services.flags().toggle(actor, ENV, "cached", null, true));
-        FlagInsights.Explained on = run(() -> insights.explain(tenantId, ENV, "cached", null));
+        rig.run(() -> services.flags().toggle(actor, ENV, "cached", null, true));
+        FlagInsights.Explained on = rig.run(() -> insights.explain(tenantId, ENV, "cached", null));
         assertThat(on.version()).isEqualTo(off.version() + 1);
         assertThat(on.variant()).isEqualTo("on");
         assertThat(insights.documentLoads()).isEqualTo(loads + 2);
@@ -371,26 +366,26 @@ class FlagInsightsIT {
 
     @Test
     void theFlagsUsingASegmentAreFoundInNestedConditionsAndThroughOtherSegments() throws Exception {
-        run(() -> services.segments().put(actor, ENV, "staff", true, null, "", object("{'rules': [{'attribute':"
+        rig.run(() -> services.segments().put(actor, ENV, "staff", true, null, "", object("{'rules': [{'attribute':"
                 + " 'email', 'op': 'endsWith', 'values': ['@guidon.io']}]}"), List.of()));
-        run(() -> services.segments().put(actor, ENV, "testers", true, null, "", object("{'included': ['u1'],"
+        rig.run(() -> services.segments().put(actor, ENV, "testers", true, null, "", object("{'included': ['u1'],"
                 + " 'rules': [{'segment': 'staff'}]}"), List.of()));
-        run(() -> services.segments().put(actor, ENV, "unused", true, null, "", object("{'included': ['u2']}"),
+        rig.run(() -> services.segments().put(actor, ENV, "unused", true, null, "", object("{'included': ['u2']}"),
                 List.of()));
         flag("nested", "{'enabled': true, 'offVariant': 'off', 'rules': [{'id': 'x', 'when': {'all': [{'attribute':"
                 + " 'country', 'op': 'in', 'values': ['DE']}, {'not': {'any': [{'segment': 'testers'}]}}]},"
                 + " 'serve': {'variant': 'on'}}], 'fallthrough': {'variant': 'off'}}");
         flag("direct", "{'enabled': true, 'offVariant': 'off', 'rules': [{'id': 'y', 'when': {'segment': 'staff'},"
                 + " 'serve': {'variant': 'on'}}], 'fallthrough': {'variant': 'off'}}");
-        assertThat(run(() -> insights.flagsUsing(tenantId, ENV, "testers"))).containsExactly("nested");
-        assertThat(run(() -> insights.flagsUsing(tenantId, ENV, "staff"))).containsExactly("direct", "nested");
-        assertThat(run(() -> insights.flagsUsing(tenantId, ENV, "unused"))).isEmpty();
-        var usage = run(() -> insights.segmentUsage(tenantId, ENV));
+        assertThat(rig.run(() -> insights.flagsUsing(tenantId, ENV, "testers"))).containsExactly("nested");
+        assertThat(rig.run(() -> insights.flagsUsing(tenantId, ENV, "staff"))).containsExactly("direct", "nested");
+        assertThat(rig.run(() -> insights.flagsUsing(tenantId, ENV, "unused"))).isEmpty();
+        var usage = rig.run(() -> insights.segmentUsage(tenantId, ENV));
         assertThat(usage.get("staff").flags()).containsExactly("direct");
         assertThat(usage.get("staff").segments()).containsExactly("testers");
         assertThat(usage.get("staff").flagsThroughSegments()).containsExactly("nested");
         assertThat(usage.get("unused").unused()).isTrue();
-        assertThatThrownBy(() -> run(() -> insights.flagsUsing(tenantId, ENV, "nope")))
+        assertThatThrownBy(() -> rig.run(() -> insights.flagsUsing(tenantId, ENV, "nope")))
                 .isInstanceOfSatisfying(DomainException.class,
                         e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
     }
@@ -398,9 +393,9 @@ class FlagInsightsIT {
     @Test
     void theAuditEntriesOfRealChangesDiffReadably() throws Exception {
         flag("audited", rollout(10));
-        run(() -> services.flags().rollout(actor, ENV, "audited", null, StoredJson.NODES.numberNode(25), null, null,
+        rig.run(() -> services.flags().rollout(actor, ENV, "audited", null, StoredJson.NODES.numberNode(25), null, null,
                 List.of()));
-        var page = run(() -> services.audit().list(tenantId, new AuditService.Query("flag", "audited", null, null,
+        var page = rig.run(() -> services.audit().list(tenantId, new AuditService.Query("flag", "audited", null, null,
                 null, null, null), 10));
         JsonNode latest = page.items().get(0);
         assertThat(latest.get("action").asText()).isEqualTo("flag.rollout");
@@ -419,7 +414,7 @@ class FlagInsightsIT {
     @Test
     void theDiffOfAProposedConfigurationNamesEachChange() throws Exception {
         flag("diffed", rollout(10));
-        List<ReadableDiff.Change> changes = run(() -> insights.diff(tenantId, ENV, "diffed", object(rollout(25))));
+        List<ReadableDiff.Change> changes = rig.run(() -> insights.diff(tenantId, ENV, "diffed", object(rollout(25))));
         List<String> lines = new ArrayList<>();
         for (ReadableDiff.Change c : changes) {
             lines.add(c.kind() + " " + c.path() + " " + c.before() + " -> " + c.after());

@@ -22,7 +22,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,12 +138,8 @@ class ExperimentAnalysisRepositoryIT {
         }
     }
 
-    private <T> T run(Callable<T> work) throws Exception {
-        return rig.run(work);
-    }
-
     private AnalysisSums analyze(Instant asOf) throws Exception {
-        return run(() -> Transactions.await(pool, c -> {
+        return rig.run(() -> Transactions.await(pool, c -> {
             AnalysisPlan plan = Future.await(repository.plan(c, tenant, experiment));
             return Future.await(repository.analyze(c, plan, asOf.atOffset(ZoneOffset.UTC)));
         }));
@@ -193,7 +188,7 @@ class ExperimentAnalysisRepositoryIT {
     @Test
     void thePerUserTableHasEachAnalysedUserWithTheirAmounts() throws Exception {
         List<io.guidon.controlplane.domain.ExperimentUser> users = new ArrayList<>();
-        long written = run(() -> {
+        long written = rig.run(() -> {
             AnalysisPlan plan = Future.await(repository.plan(pool, tenant, experiment));
             assertThat(ExperimentAnalysisRepository.userColumns(plan)).containsExactly("purchase", "purchase.pre",
                     "revenue", "revenue.pre", "revenue_per_visit", "revenue_per_visit.denominator", "clicks",
@@ -218,19 +213,19 @@ class ExperimentAnalysisRepositoryIT {
         AnalysisSums s = analyze(T0.plus(Duration.ofDays(20)));
         OffsetDateTime asOf = T0.plus(Duration.ofDays(20)).atOffset(ZoneOffset.UTC);
         LocalDate day = LocalDate.of(2026, 3, 10);
-        run(() -> {
+        rig.run(() -> {
             Future.await(repository.save(pool, experiment, null, asOf, 1, 12, s));
             Future.await(repository.save(pool, experiment, null, asOf, 1, 34, s));
             Future.await(repository.save(pool, experiment, day, asOf, 1, 5, s));
             return null;
         });
 
-        ExperimentSnapshot current = run(() -> Future.await(repository.current(pool, experiment)));
+        ExperimentSnapshot current = rig.run(() -> Future.await(repository.current(pool, experiment)));
         assertThat(current.durationMs()).isEqualTo(34);
         assertThat(current.sums()).isEqualTo(s);
-        List<ExperimentSnapshot> daily = run(() -> Future.await(repository.daily(pool, experiment)));
+        List<ExperimentSnapshot> daily = rig.run(() -> Future.await(repository.daily(pool, experiment)));
         assertThat(daily).extracting(ExperimentSnapshot::day).containsExactly(day);
-        assertThat(run(() -> Future.await(repository.dailyDefinitions(pool, experiment))))
+        assertThat(rig.run(() -> Future.await(repository.dailyDefinitions(pool, experiment))))
                 .containsEntry(day, s.definition());
     }
 }

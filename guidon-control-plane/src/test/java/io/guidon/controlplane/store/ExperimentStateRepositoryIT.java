@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,10 +88,6 @@ class ExperimentStateRepositoryIT {
         if (rig != null) {
             rig.close();
         }
-    }
-
-    private <T> T run(Callable<T> work) throws Exception {
-        return rig.run(work);
     }
 
     /** How a trial's amounts of one metric are drawn. */
@@ -202,7 +197,7 @@ class ExperimentStateRepositoryIT {
 
     /** The caps and the capped sums as the results read them, and PostgreSQL's own over all analysed users. */
     private void check(long experiment, String trial) throws Exception {
-        run(() -> Transactions.await(pool, c -> {
+        rig.run(() -> Transactions.await(pool, c -> {
             AnalysisPlan plan = Future.await(analysis.plan(c, tenant, experiment));
             ExperimentState.Totals totals = states.totals(c, plan);
             Map<String, ExperimentState.CapCorrection> caps = states.caps(c, plan, totals);

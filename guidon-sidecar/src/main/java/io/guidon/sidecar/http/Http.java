@@ -186,12 +186,10 @@ final class Http {
         }
         HostAndPort authority = request.authority();
         if (authority == null) {
-            String sent = request.getHeader(HttpHeaders.HOST);
-            if (sent != null) {
+            if (request.getHeader(HttpHeaders.HOST) != null) {
                 // A Host that is not a host and port (RFC 9110 §7.2) must not pass as "no Host": checked on
-                // every protocol version, before any allow-list.
-                return new SidecarException(400, "GENERAL", "the Host header is not a host name or address with an "
-                        + "optional port: '" + io.guidon.json.ValueChecks.printable(sent, 60) + "'");
+                // every protocol version, before any allow-list, in the router's own words.
+                return new SidecarException(400, "GENERAL", io.guidon.common.ops.ErrorBody.routerRefusal(request));
             }
             // HTTP/1.0 without Host: not a browser, which always names the host.
             return null;
